@@ -1,0 +1,35 @@
+//! Resolves and explains a handful of queries on the embedded demo dataset, modelled on the
+//! Elastic Path account-pricing story: Abb Corp with regional sub-accounts on different lists
+//! and one associate (John) shopping for each, Austin Hardware as a wholesale customer with its
+//! own contract, a marketing user who may look but not see prices, and a stranger who is denied.
+//!
+//! Run with `cargo run --example quickstart`.
+
+use tradeterms::{Dataset, Query, Snapshot, Timestamp};
+
+const DEMO: &str = include_str!("data/demo.json");
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let dataset: Dataset = serde_json::from_str(DEMO)?;
+    let snapshot = Snapshot::from_dataset(&dataset)?;
+    let at: Timestamp = "2026-06-01T12:00:00Z".parse()?;
+    let queries = [
+        ("abb-north", "john", "DRILL-18V", 2, "North's own regional list beats the holding contract"),
+        ("abb-east", "john", "DRILL-18V", 2, "East's relative list: 15% off list for power tools"),
+        ("abb-east", "john", "HAMMER-16", 1, "East's list covers power tools only: the holding contract decides"),
+        ("abb-west", "john", "DRILL-18V", 12, "West has no list of its own: the holding contract reaches it, volume tier 10+"),
+        ("abb-west-depot", "john", "DRILL-18V", 1, "The depot uses its own lists only: public price"),
+        ("abb-north", "john", "LASER-LVL", 1, "No list prices the laser level: quote required"),
+        ("austin-hardware", "bob", "SCREW-100", 250, "Wholesale: lowest price among the account contract and the graduated segment list"),
+        ("austin-hardware", "bob", "HAMMER-16", 5, "Below the contract's first tier (12): the segment list decides"),
+        ("abb-north", "mia", "DRILL-18V", 1, "Marketing may see the catalogue but not prices"),
+        ("abb-north", "bob", "DRILL-18V", 1, "A stranger to Abb Corp is denied and learns nothing"),
+        ("abb-north", "eve", "DRILL-18V", 1, "A disabled membership grants nothing"),
+    ];
+    for (account, user, sku, qty, story) in queries {
+        println!("## {story}");
+        let answer = snapshot.resolve(&Query::new(account, user, sku, qty, at))?;
+        println!("{answer}\n");
+    }
+    Ok(())
+}

@@ -1,0 +1,224 @@
+//! Who may act for which account, and what they may do there.
+//!
+//! Roles are data: a name mapped to permissions. Presets (`viewer`, `buyer`, `approver`,
+//! `admin`) are always available and a dataset may replace any of them by defining a role of the
+//! same name. A user may act for an account when one of their enabled memberships is at that
+//! account, or at an ancestor with `subtree` reach; their permissions there are the union of the
+//! roles of every such membership. Everything else is denied: deny is the default.
+
+use crate::account::Accounts;
+use crate::dataset::{Permission, Reach, RoleData, UserData};
+use crate::error::{BuildProblem, EntityKind};
+use crate::id::{AccountId, RoleName, UserId};
+use crate::resolution::{Access, Grant, Refusal};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// The preset roles and their permissions.
+pub(crate) fn presets() -> Vec<RoleData> {
+    use Permission::*;
+    let role = |name: &str, permissions: &[Permission]| RoleData {
+        name: RoleName::new(name),
+        permissions: permissions.to_vec(),
+    };
+    vec![
+        role("viewer", &[ViewCatalog, ViewPrices]),
+        role("buyer", &[ViewCatalog, ViewPrices, Buy, RequestQuote]),
+        role("approver", &[ViewCatalog, ViewPrices, Approve]),
+        role(
+            "admin",
+            &[ViewCatalog, ViewPrices, Buy, RequestQuote, Approve, Manage],
+        ),
+    ]
+}
+
+/// A validated membership.
+#[derive(Clone, Debug)]
+pub(crate) struct MembershipRec {
+    pub(crate) account: u32,
+    /// Role names, sorted, with their permission sets resolved.
+    pub(crate) roles: Vec<(RoleName, BTreeSet<Permission>)>,
+    pub(crate) reach: Reach,
+    pub(crate) disabled: bool,
+}
+
+/// A validated user.
+#[derive(Clone, Debug)]
+pub(crate) struct UserRec {
+    pub(crate) id: UserId,
+    pub(crate) disabled: bool,
+    pub(crate) memberships: Vec<MembershipRec>,
+}
+
+/// All users and roles.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Users {
+    pub(crate) recs: Vec<UserRec>,
+    pub(crate) index: HashMap<UserId, u32>,
+}
+
+impl Users {
+    pub(crate) fn get(&self, idx: u32) -> Option<&UserRec> {
+        self.recs.get(idx as usize)
+    }
+
+    pub(crate) fn lookup(&self, id: &str) -> Option<u32> {
+        self.index.get(id).copied()
+    }
+
+    pub(crate) fn build(
+        roles: &[RoleData],
+        users: &[UserData],
+        accounts: &Accounts,
+        problems: &mut Vec<BuildProblem>,
+    ) -> Users {
+        let mut role_map: BTreeMap<RoleName, BTreeSet<Permission>> = presets()
+            .into_iter()
+            .map(|r| (r.name, r.permissions.into_iter().collect()))
+            .collect();
+        let mut defined: BTreeSet<&RoleName> = BTreeSet::new();
+        for (position, r) in roles.iter().enumerate() {
+            if r.name.as_str().is_empty() {
+                problems.push(BuildProblem::EmptyId {
+                    kind: EntityKind::Role,
+                    position,
+                });
+                continue;
+            }
+            if !defined.insert(&r.name) {
+                problems.push(BuildProblem::DuplicateId {
+                    kind: EntityKind::Role,
+                    id: r.name.to_string(),
+                });
+                continue;
+            }
+            role_map.insert(r.name.clone(), r.permissions.iter().copied().collect());
+        }
+
+        let mut sorted: Vec<(usize, &UserData)> = users.iter().enumerate().collect();
+        sorted.sort_by(|a, b| a.1.id.cmp(&b.1.id));
+        let mut recs: Vec<UserRec> = Vec::with_capacity(users.len());
+        let mut index = HashMap::with_capacity(users.len());
+        for (position, u) in sorted {
+            if u.id.as_str().is_empty() {
+                problems.push(BuildProblem::EmptyId {
+                    kind: EntityKind::User,
+                    position,
+                });
+                continue;
+            }
+            if recs.last().is_some_and(|prev| prev.id == u.id) {
+                problems.push(BuildProblem::DuplicateId {
+                    kind: EntityKind::User,
+                    id: u.id.to_string(),
+                });
+                continue;
+            }
+            let mut memberships = Vec::with_capacity(u.memberships.len());
+            for m in &u.memberships {
+                let Some(account) = accounts.lookup(m.account.as_str()) else {
+                    problems.push(BuildProblem::DanglingReference {
+                        from_kind: EntityKind::User,
+                        from: u.id.to_string(),
+                        to_kind: EntityKind::Account,
+                        to: m.account.to_string(),
+                    });
+                    continue;
+                };
+                let mut held = Vec::with_capacity(m.roles.len());
+                for role in &m.roles {
+                    match role_map.get(role) {
+                        Some(perms) => held.push((role.clone(), perms.clone())),
+                        None => problems.push(BuildProblem::UnknownRole {
+                            user: u.id.clone(),
+                            account: m.account.clone(),
+                            role: role.to_string(),
+                        }),
+                    }
+                }
+                held.sort_by(|a, b| a.0.cmp(&b.0));
+                held.dedup_by(|a, b| a.0 == b.0);
+                memberships.push(MembershipRec {
+                    account,
+                    roles: held,
+                    reach: m.reach,
+                    disabled: m.disabled,
+                });
+            }
+            index.insert(u.id.clone(), u32::try_from(recs.len()).unwrap_or(u32::MAX));
+            recs.push(UserRec {
+                id: u.id.clone(),
+                disabled: u.disabled,
+                memberships,
+            });
+        }
+        Users { recs, index }
+    }
+
+    /// What `user` may do for `account`.
+    pub(crate) fn access(&self, user: &UserRec, account: u32, accounts: &Accounts) -> Access {
+        let refuse_all = |r: Refusal| Access {
+            view_catalog: Grant::Refused(r.clone()),
+            view_prices: Grant::Refused(r.clone()),
+            buy: Grant::Refused(r.clone()),
+            request_quote: Grant::Refused(r),
+        };
+        if user.disabled {
+            return refuse_all(Refusal::UserDisabled);
+        }
+        let Some(target) = accounts.get(account) else {
+            return refuse_all(Refusal::NotEntitled);
+        };
+        // Memberships that reach the account, in a fixed order (by account index then by
+        // position) so that the granting role reported is deterministic.
+        let mut reaching: Vec<&MembershipRec> = user
+            .memberships
+            .iter()
+            .filter(|m| !m.disabled)
+            .filter(|m| {
+                m.account == account
+                    || (m.reach == Reach::Subtree && target.ancestors.contains(&m.account))
+            })
+            .collect();
+        if reaching.is_empty() {
+            return refuse_all(Refusal::NotEntitled);
+        }
+        reaching.sort_by_key(|m| m.account);
+        let grant = |p: Permission| -> Grant {
+            let mut best: Option<(&RoleName, u32)> = None;
+            for m in &reaching {
+                for (name, perms) in &m.roles {
+                    if perms.contains(&p) && best.is_none_or(|(b, _)| name < b) {
+                        best = Some((name, m.account));
+                    }
+                }
+            }
+            match best {
+                Some((role, via)) => Grant::Allowed {
+                    role: role.clone(),
+                    via: accounts
+                        .get(via)
+                        .map(|a| a.id.clone())
+                        .unwrap_or_else(|| AccountId::new("")),
+                },
+                None => {
+                    let mut roles: Vec<RoleName> = reaching
+                        .iter()
+                        .flat_map(|m| m.roles.iter().map(|(n, _)| n.clone()))
+                        .collect();
+                    roles.sort();
+                    roles.dedup();
+                    Grant::Refused(Refusal::MissingPermission {
+                        permission: p,
+                        roles,
+                    })
+                }
+            }
+        };
+        Access {
+            view_catalog: grant(Permission::ViewCatalog),
+            view_prices: grant(Permission::ViewPrices),
+            buy: grant(Permission::Buy),
+            request_quote: grant(Permission::RequestQuote),
+        }
+    }
+}

@@ -1,0 +1,222 @@
+//! The account forest: holdings, subsidiaries, branches.
+//!
+//! Built once: parents are resolved to indexes, cycles and excessive depth are reported, and each
+//! account keeps its ancestor chain (nearest first) and its effective settings, so that on the
+//! resolve path "is A an ancestor of B" and "which policy applies" are slice scans, never walks
+//! over the data.
+
+use crate::dataset::{AccountData, Inheritance, PricePolicy};
+use crate::error::{BuildProblem, EntityKind};
+use crate::id::AccountId;
+use crate::money::Currency;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+/// Deepest allowed account tree (a top-level account has depth 1). Commerce platforms allow 5;
+/// this leaves room while keeping ancestor chains short.
+pub const MAX_DEPTH: usize = 16;
+
+/// A validated account.
+#[derive(Clone, Debug)]
+pub(crate) struct AccountRec {
+    pub(crate) id: AccountId,
+    pub(crate) name: String,
+    /// INVARIANT: ancestors nearest first, excluding the account itself; no repeats.
+    pub(crate) ancestors: Arc<[u32]>,
+    pub(crate) children: Arc<[u32]>,
+    pub(crate) currency: Currency,
+    pub(crate) policy: PricePolicy,
+    pub(crate) inherit: Inheritance,
+    /// Segments the account belongs to, sorted by segment index.
+    pub(crate) segments: Arc<[u32]>,
+}
+
+/// All accounts, indexed.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Accounts {
+    pub(crate) recs: Vec<AccountRec>,
+    pub(crate) index: HashMap<AccountId, u32>,
+}
+
+impl Accounts {
+    pub(crate) fn get(&self, idx: u32) -> Option<&AccountRec> {
+        self.recs.get(idx as usize)
+    }
+
+    pub(crate) fn lookup(&self, id: &str) -> Option<u32> {
+        self.index.get(id).copied()
+    }
+
+    /// Validates the forest. Accounts are indexed in id order so that indexes, and everything
+    /// derived from them, do not depend on the order of the input.
+    pub(crate) fn build(data: &[AccountData], problems: &mut Vec<BuildProblem>) -> Accounts {
+        let mut sorted: Vec<&AccountData> = Vec::with_capacity(data.len());
+        for (position, a) in data.iter().enumerate() {
+            if a.id.as_str().is_empty() {
+                problems.push(BuildProblem::EmptyId {
+                    kind: EntityKind::Account,
+                    position,
+                });
+            } else {
+                sorted.push(a);
+            }
+        }
+        sorted.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut unique: Vec<&AccountData> = Vec::with_capacity(sorted.len());
+        for a in sorted {
+            match unique.last() {
+                Some(prev) if prev.id == a.id => {
+                    if !matches!(problems.last(), Some(BuildProblem::DuplicateId { kind: EntityKind::Account, id }) if id == a.id.as_str())
+                    {
+                        problems.push(BuildProblem::DuplicateId {
+                            kind: EntityKind::Account,
+                            id: a.id.to_string(),
+                        });
+                    }
+                }
+                _ => unique.push(a),
+            }
+        }
+        let index: HashMap<AccountId, u32> = unique
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.clone(), u32::try_from(i).unwrap_or(u32::MAX)))
+            .collect();
+
+        let mut parent: Vec<Option<u32>> = Vec::with_capacity(unique.len());
+        for a in &unique {
+            let p = match &a.parent {
+                None => None,
+                Some(pid) => match index.get(pid) {
+                    Some(&p) => Some(p),
+                    None => {
+                        problems.push(BuildProblem::DanglingReference {
+                            from_kind: EntityKind::Account,
+                            from: a.id.to_string(),
+                            to_kind: EntityKind::Account,
+                            to: pid.to_string(),
+                        });
+                        None
+                    }
+                },
+            };
+            parent.push(p);
+        }
+
+        // Ancestor chains, with cycle detection. `state`: 0 unvisited, 1 on the current path,
+        // 2 done. Accounts on a cycle are reported once per cycle and treated as roots afterwards
+        // so that the rest of the build can continue and report further problems.
+        let n = unique.len();
+        let mut chains: Vec<Option<Vec<u32>>> = vec![None; n];
+        let mut on_cycle = vec![false; n];
+        for start in 0..n {
+            let mut path: Vec<usize> = Vec::new();
+            let mut cur = Some(start);
+            let mut seen_on_path: BTreeMap<usize, usize> = BTreeMap::new();
+            while let Some(c) = cur {
+                if chains.get(c).is_some_and(|ch| ch.is_some()) {
+                    break;
+                }
+                if let Some(&pos) = seen_on_path.get(&c) {
+                    let cycle = path.get(pos..).unwrap_or_default();
+                    let mut ids: Vec<AccountId> = cycle
+                        .iter()
+                        .filter_map(|&i| unique.get(i).map(|a| a.id.clone()))
+                        .collect();
+                    ids.sort();
+                    problems.push(BuildProblem::AccountCycle { accounts: ids });
+                    for &i in cycle {
+                        if let Some(flag) = on_cycle.get_mut(i) {
+                            *flag = true;
+                        }
+                        if let Some(ch) = chains.get_mut(i) {
+                            *ch = Some(Vec::new());
+                        }
+                    }
+                    break;
+                }
+                seen_on_path.insert(c, path.len());
+                path.push(c);
+                cur = parent.get(c).copied().flatten().map(|p| p as usize);
+            }
+            // Unwind: each account's chain is its parent followed by the parent's chain.
+            for &c in path.iter().rev() {
+                if chains.get(c).is_some_and(|ch| ch.is_some()) {
+                    continue;
+                }
+                let chain = match parent.get(c).copied().flatten() {
+                    Some(p) => {
+                        let mut v = vec![p];
+                        if let Some(Some(pc)) = chains.get(p as usize) {
+                            v.extend_from_slice(pc);
+                        }
+                        v
+                    }
+                    None => Vec::new(),
+                };
+                if let Some(slot) = chains.get_mut(c) {
+                    *slot = Some(chain);
+                }
+            }
+        }
+
+        let mut children: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for (i, p) in parent.iter().enumerate() {
+            if let (Some(p), false) = (p, on_cycle.get(i).copied().unwrap_or(false)) {
+                if let Some(ch) = children.get_mut(*p as usize) {
+                    ch.push(u32::try_from(i).unwrap_or(u32::MAX));
+                }
+            }
+        }
+
+        let mut recs = Vec::with_capacity(n);
+        for (i, a) in unique.iter().enumerate() {
+            let chain = chains.get(i).cloned().flatten().unwrap_or_default();
+            if chain.len() + 1 > MAX_DEPTH {
+                problems.push(BuildProblem::TooDeep {
+                    account: a.id.clone(),
+                    depth: chain.len() + 1,
+                    limit: MAX_DEPTH,
+                });
+            }
+            let currency = match Currency::from_code(&a.currency) {
+                Some(c) => c,
+                None => {
+                    problems.push(BuildProblem::UnknownCurrency {
+                        kind: EntityKind::Account,
+                        id: a.id.to_string(),
+                        code: a.currency.clone(),
+                    });
+                    // Placeholder so the build can go on collecting problems; the build fails.
+                    Currency::PLACEHOLDER
+                }
+            };
+            recs.push(AccountRec {
+                id: a.id.clone(),
+                name: a.name.clone(),
+                ancestors: Arc::from(chain),
+                children: Arc::from(children.get(i).cloned().unwrap_or_default()),
+                currency,
+                policy: PricePolicy::Precedence,
+                inherit: a.inherit,
+                segments: Arc::from(Vec::new()),
+            });
+        }
+        // Effective policy: the nearest explicitly set one, self included; root default is
+        // precedence.
+        let explicit: Vec<Option<PricePolicy>> = unique.iter().map(|a| a.price_policy).collect();
+        for rec in recs.iter_mut() {
+            let own = index
+                .get(&rec.id)
+                .and_then(|&i| explicit.get(i as usize).copied().flatten());
+            rec.policy = own
+                .or_else(|| {
+                    rec.ancestors
+                        .iter()
+                        .find_map(|&a| explicit.get(a as usize).copied().flatten())
+                })
+                .unwrap_or_default();
+        }
+        Accounts { recs, index }
+    }
+}

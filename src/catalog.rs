@@ -1,0 +1,71 @@
+//! The catalogue: SKUs, their category paths and attributes.
+
+use crate::dataset::SkuData;
+use crate::error::{BuildProblem, EntityKind};
+use crate::id::Sku;
+use std::collections::HashMap;
+
+/// A validated catalogue item.
+#[derive(Clone, Debug)]
+pub(crate) struct SkuRec {
+    pub(crate) sku: Sku,
+    pub(crate) name: String,
+    pub(crate) categories: Vec<String>,
+}
+
+/// The catalogue, indexed in SKU order (so index order is the order of a price sheet).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Catalog {
+    pub(crate) recs: Vec<SkuRec>,
+    pub(crate) index: HashMap<Sku, u32>,
+}
+
+impl Catalog {
+    pub(crate) fn get(&self, idx: u32) -> Option<&SkuRec> {
+        self.recs.get(idx as usize)
+    }
+
+    pub(crate) fn lookup(&self, sku: &str) -> Option<u32> {
+        self.index.get(sku).copied()
+    }
+
+    pub(crate) fn build(data: &[SkuData], problems: &mut Vec<BuildProblem>) -> Catalog {
+        let mut sorted: Vec<(usize, &SkuData)> = data.iter().enumerate().collect();
+        sorted.sort_by(|a, b| a.1.sku.cmp(&b.1.sku));
+        let mut recs: Vec<SkuRec> = Vec::with_capacity(data.len());
+        for (position, s) in sorted {
+            if s.sku.as_str().is_empty() {
+                problems.push(BuildProblem::EmptyId {
+                    kind: EntityKind::Sku,
+                    position,
+                });
+                continue;
+            }
+            if recs.last().is_some_and(|prev| prev.sku == s.sku) {
+                problems.push(BuildProblem::DuplicateId {
+                    kind: EntityKind::Sku,
+                    id: s.sku.to_string(),
+                });
+                continue;
+            }
+            let mut categories: Vec<String> = s
+                .categories
+                .iter()
+                .map(|c| c.trim_matches('/').to_string())
+                .collect();
+            categories.sort();
+            categories.dedup();
+            recs.push(SkuRec {
+                sku: s.sku.clone(),
+                name: s.name.clone(),
+                categories,
+            });
+        }
+        let index = recs
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.sku.clone(), u32::try_from(i).unwrap_or(u32::MAX)))
+            .collect();
+        Catalog { recs, index }
+    }
+}

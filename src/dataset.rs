@@ -1,0 +1,477 @@
+//! The raw data a host hands to the engine: one JSON document, [`Dataset`].
+//!
+//! These types mirror the JSON format documented in the README. They are plain data: nothing is
+//! checked when they are deserialised beyond their shape (unknown fields are rejected). Every rule
+//! about their content is checked once, by [`Snapshot::from_dataset`](crate::Snapshot::from_dataset), which
+//! reports all problems together.
+
+use crate::id::{AccountId, AssignmentId, PriceListId, RoleName, SegmentId, Sku, UserId};
+use crate::time::Window;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Everything the engine knows: accounts, users, roles, segments, catalogue, price lists and
+/// their assignments.
+///
+/// ```
+/// let json = r#"{
+///   "accounts": [{ "id": "abb-corp", "name": "Abb Corp", "currency": "USD" }],
+///   "catalog": [{ "sku": "DRILL-18V", "name": "18V drill", "categories": ["tools/power/drills"] }]
+/// }"#;
+/// let dataset: tradeterms::Dataset = serde_json::from_str(json).unwrap();
+/// assert_eq!(dataset.accounts.len(), 1);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dataset {
+    /// The account forest.
+    #[serde(default)]
+    pub accounts: Vec<AccountData>,
+    /// Roles defined by this dataset; they add to the presets (`viewer`, `buyer`, `approver`,
+    /// `admin`) and replace a preset of the same name.
+    #[serde(default)]
+    pub roles: Vec<RoleData>,
+    /// Users and their memberships.
+    #[serde(default)]
+    pub users: Vec<UserData>,
+    /// Named groups of accounts.
+    #[serde(default)]
+    pub segments: Vec<SegmentData>,
+    /// The catalogue.
+    #[serde(default)]
+    pub catalog: Vec<SkuData>,
+    /// Price lists, absolute or relative.
+    #[serde(default)]
+    pub price_lists: Vec<PriceListData>,
+    /// Which price list applies to whom.
+    #[serde(default)]
+    pub assignments: Vec<AssignmentData>,
+}
+
+/// An attribute value on an account or a SKU: text, a number or a flag.
+///
+/// ```
+/// use tradeterms::AttrValue;
+/// let v: AttrValue = serde_json::from_str("\"school\"").unwrap();
+/// assert_eq!(v, AttrValue::Text("school".into()));
+/// let n: AttrValue = serde_json::from_str("3").unwrap();
+/// assert_eq!(n, AttrValue::Number(3.into()));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum AttrValue {
+    /// A flag.
+    Flag(bool),
+    /// Text, such as a type or a region.
+    Text(String),
+    /// A number, such as a tier level or a head count.
+    Number(Decimal),
+}
+
+/// Free attributes, sorted by name.
+pub type Attributes = BTreeMap<String, AttrValue>;
+
+/// How an account picks one price among several applicable lists.
+///
+/// ```
+/// use tradeterms::PricePolicy;
+/// let p: PricePolicy = serde_json::from_str("\"lowest_price\"").unwrap();
+/// assert_eq!(p, PricePolicy::LowestPrice);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PricePolicy {
+    /// The most specific scope wins (own account, nearest ancestor, segment, everyone), then the
+    /// highest priority.
+    #[default]
+    Precedence,
+    /// The lowest price at the asked quantity among all candidates wins.
+    LowestPrice,
+}
+
+/// Which rule kinds an account receives from its ancestors. Each kind is set separately: a
+/// subsidiary may inherit its holding's assortment but not its payment terms.
+///
+/// ```
+/// let i: tradeterms::Inheritance = serde_json::from_str(r#"{ "price_lists": false }"#).unwrap();
+/// assert!(!i.price_lists);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Inheritance {
+    /// Whether price-list assignments made to an ancestor "and its descendants" reach this
+    /// account. `false` is "own lists only" (OroCommerce's fallback setting).
+    pub price_lists: bool,
+}
+
+impl Default for Inheritance {
+    fn default() -> Self {
+        Inheritance { price_lists: true }
+    }
+}
+
+/// One customer account.
+///
+/// ```
+/// let a: tradeterms::AccountData = serde_json::from_str(
+///     r#"{ "id": "abb-north", "name": "Abb Corp North", "parent": "abb-corp", "currency": "USD",
+///          "attributes": { "region": "north" }, "price_policy": "lowest_price" }"#,
+/// ).unwrap();
+/// assert_eq!(a.parent.unwrap().as_str(), "abb-corp");
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountData {
+    /// Unique id.
+    pub id: AccountId,
+    /// Display name.
+    pub name: String,
+    /// The parent account; `None` for a top-level account (a holding or an independent
+    /// customer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<AccountId>,
+    /// Default currency (ISO 4217): the account is priced in this currency only.
+    pub currency: String,
+    /// Free attributes (type, region, tier...).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: Attributes,
+    /// Selection policy; `None` inherits the parent's (the root default is `precedence`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_policy: Option<PricePolicy>,
+    /// What this account receives from its ancestors.
+    #[serde(default)]
+    pub inherit: Inheritance,
+}
+
+/// A permission a role can grant.
+///
+/// ```
+/// let p: tradeterms::Permission = serde_json::from_str("\"view_prices\"").unwrap();
+/// assert_eq!(p, tradeterms::Permission::ViewPrices);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Permission {
+    /// See the account's catalogue.
+    ViewCatalog,
+    /// See prices.
+    ViewPrices,
+    /// Place orders.
+    Buy,
+    /// Ask for a quote.
+    RequestQuote,
+    /// Approve other people's orders.
+    Approve,
+    /// Manage the account (users, settings).
+    Manage,
+}
+
+impl Permission {
+    /// Every permission, in a fixed order.
+    pub const ALL: [Permission; 6] = [
+        Permission::ViewCatalog,
+        Permission::ViewPrices,
+        Permission::Buy,
+        Permission::RequestQuote,
+        Permission::Approve,
+        Permission::Manage,
+    ];
+
+    /// The name used in JSON and messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Permission::ViewCatalog => "view_catalog",
+            Permission::ViewPrices => "view_prices",
+            Permission::Buy => "buy",
+            Permission::RequestQuote => "request_quote",
+            Permission::Approve => "approve",
+            Permission::Manage => "manage",
+        }
+    }
+}
+
+/// A role: a named set of permissions.
+///
+/// ```
+/// let r: tradeterms::RoleData = serde_json::from_str(
+///     r#"{ "name": "marketing", "permissions": ["view_catalog"] }"#).unwrap();
+/// assert_eq!(r.permissions.len(), 1);
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleData {
+    /// The role's name, used in memberships.
+    pub name: RoleName,
+    /// What the role allows.
+    pub permissions: Vec<Permission>,
+}
+
+/// How far down the account tree a membership reaches.
+///
+/// ```
+/// let r: tradeterms::Reach = serde_json::from_str("\"subtree\"").unwrap();
+/// assert_eq!(r, tradeterms::Reach::Subtree);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reach {
+    /// This account only.
+    #[default]
+    Account,
+    /// This account and all its descendants.
+    Subtree,
+}
+
+/// A user's membership in one account.
+///
+/// ```
+/// let m: tradeterms::MembershipData = serde_json::from_str(
+///     r#"{ "account": "abb-corp", "roles": ["buyer"], "reach": "subtree" }"#).unwrap();
+/// assert!(!m.disabled);
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MembershipData {
+    /// The account acted for.
+    pub account: AccountId,
+    /// Roles held there.
+    pub roles: Vec<RoleName>,
+    /// Whether the membership also covers the account's descendants.
+    #[serde(default)]
+    pub reach: Reach,
+    /// A disabled membership grants nothing.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub disabled: bool,
+}
+
+/// A user.
+///
+/// ```
+/// let u: tradeterms::UserData = serde_json::from_str(
+///     r#"{ "id": "john", "name": "John", "memberships": [] }"#).unwrap();
+/// assert_eq!(u.id.as_str(), "john");
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserData {
+    /// Unique id.
+    pub id: UserId,
+    /// Display name.
+    pub name: String,
+    /// A disabled user is denied everything.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub disabled: bool,
+    /// The accounts the user may act for.
+    #[serde(default)]
+    pub memberships: Vec<MembershipData>,
+}
+
+/// A named group of accounts.
+///
+/// ```
+/// let s: tradeterms::SegmentData = serde_json::from_str(
+///     r#"{ "id": "wholesale", "name": "Wholesale", "accounts": ["austin-hardware"] }"#).unwrap();
+/// assert_eq!(s.accounts.len(), 1);
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SegmentData {
+    /// Unique id.
+    pub id: SegmentId,
+    /// Display name.
+    pub name: String,
+    /// Member accounts.
+    #[serde(default)]
+    pub accounts: Vec<AccountId>,
+}
+
+/// A catalogue item.
+///
+/// ```
+/// let s: tradeterms::SkuData = serde_json::from_str(
+///     r#"{ "sku": "DRILL-18V", "name": "18V drill", "categories": ["tools/power/drills"] }"#).unwrap();
+/// assert_eq!(s.categories[0], "tools/power/drills");
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SkuData {
+    /// Unique SKU.
+    pub sku: Sku,
+    /// Display name.
+    pub name: String,
+    /// Category paths, `/`-separated from the root (`tools/power/drills`).
+    #[serde(default)]
+    pub categories: Vec<String>,
+    /// Free attributes.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: Attributes,
+}
+
+/// How quantity tiers price an order line.
+///
+/// ```
+/// let m: tradeterms::TierMode = serde_json::from_str("\"graduated\"").unwrap();
+/// assert_eq!(m, tradeterms::TierMode::Graduated);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TierMode {
+    /// Every unit is priced at the highest tier reached ("range" pricing).
+    #[default]
+    Volume,
+    /// Each unit is priced in the tier its position falls in ("slab" pricing).
+    Graduated,
+}
+
+/// One quantity tier of a price entry.
+///
+/// ```
+/// let t: tradeterms::TierData = serde_json::from_str(r#"{ "min_qty": 10, "unit_price": "8.50" }"#).unwrap();
+/// assert_eq!(t.min_qty, 10);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TierData {
+    /// Smallest quantity this tier applies to (at least 1).
+    pub min_qty: u64,
+    /// Price of one unit in this tier, as a decimal string.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub unit_price: Decimal,
+}
+
+/// The price of one SKU in a list.
+///
+/// ```
+/// let e: tradeterms::EntryData = serde_json::from_str(
+///     r#"{ "sku": "DRILL-18V", "tiers": [{ "min_qty": 1, "unit_price": "99.00" }] }"#).unwrap();
+/// assert_eq!(e.tiers.len(), 1);
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntryData {
+    /// The SKU priced.
+    pub sku: Sku,
+    /// Tiers, `min_qty` strictly increasing.
+    pub tiers: Vec<TierData>,
+    /// When this entry is valid; always if absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid: Option<Window>,
+}
+
+/// One adjustment of a relative list: a percentage applied to every SKU, or to the SKUs of a
+/// category and its sub-categories.
+///
+/// ```
+/// let a: tradeterms::AdjustmentData = serde_json::from_str(
+///     r#"{ "category": "tools/power", "percent": "-20" }"#).unwrap();
+/// assert_eq!(a.percent, rust_decimal::Decimal::from(-20));
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdjustmentData {
+    /// The category this adjustment is limited to; every SKU if absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// The change in percent, `-20` for 20 % off; at least `-100`.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub percent: Decimal,
+}
+
+/// A list whose prices derive from another list.
+///
+/// ```
+/// let r: tradeterms::RelativeData = serde_json::from_str(
+///     r#"{ "base": "public-usd", "adjustments": [{ "percent": "-20" }] }"#).unwrap();
+/// assert_eq!(r.base.as_str(), "public-usd");
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelativeData {
+    /// The list the prices derive from (same currency).
+    pub base: PriceListId,
+    /// Adjustments; for a SKU the one with the deepest matching category applies, then the one
+    /// without a category. A SKU no adjustment matches has no entry in this list.
+    pub adjustments: Vec<AdjustmentData>,
+}
+
+/// A price list: absolute (its own entries) or relative (derived from another list).
+///
+/// ```
+/// let l: tradeterms::PriceListData = serde_json::from_str(r#"{
+///     "id": "public-usd", "name": "Public", "owner": "pricing@seller.example", "currency": "USD",
+///     "entries": [{ "sku": "DRILL-18V", "tiers": [{ "min_qty": 1, "unit_price": "99.00" }] }]
+/// }"#).unwrap();
+/// assert_eq!(l.entries.len(), 1);
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriceListData {
+    /// Unique id.
+    pub id: PriceListId,
+    /// Display name.
+    pub name: String,
+    /// The person or team answerable for this list.
+    pub owner: String,
+    /// ISO 4217 currency of every price in the list.
+    pub currency: String,
+    /// How tiers price a line.
+    #[serde(default)]
+    pub tier_mode: TierMode,
+    /// When the list is valid; always if absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid: Option<Window>,
+    /// Entries of an absolute list.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub entries: Vec<EntryData>,
+    /// Set for a relative list (which then has no entries of its own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relative: Option<RelativeData>,
+}
+
+/// Who a rule applies to.
+///
+/// ```
+/// use tradeterms::Scope;
+/// let s: Scope = serde_json::from_str(r#"{ "subtree": "abb-corp" }"#).unwrap();
+/// assert_eq!(s, Scope::Subtree("abb-corp".into()));
+/// let e: Scope = serde_json::from_str(r#""everyone""#).unwrap();
+/// assert_eq!(e, Scope::Everyone);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// Every account.
+    Everyone,
+    /// The accounts of a segment.
+    Segment(SegmentId),
+    /// One account only.
+    Account(AccountId),
+    /// An account and all its descendants.
+    Subtree(AccountId),
+}
+
+/// Assigns a price list to a scope.
+///
+/// ```
+/// let a: tradeterms::AssignmentData = serde_json::from_str(r#"{
+///     "id": "abb-contract", "price_list": "abb-usd", "scope": { "subtree": "abb-corp" }, "priority": 10
+/// }"#).unwrap();
+/// assert_eq!(a.priority, 10);
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssignmentData {
+    /// Unique id.
+    pub id: AssignmentId,
+    /// The list assigned.
+    pub price_list: PriceListId,
+    /// Who it applies to.
+    pub scope: Scope,
+    /// Higher wins among assignments of equal specificity.
+    #[serde(default)]
+    pub priority: i32,
+    /// When the assignment is valid; always if absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid: Option<Window>,
+}

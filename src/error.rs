@@ -1,0 +1,303 @@
+//! Errors, one type per phase: [`BuildError`] collects every problem found in a dataset, each
+//! naming the offending ids and what would fix it; [`ResolveError`] is about a query's own inputs.
+//!
+//! Messages start in lower case, quote user input in backticks and name no Rust types.
+
+use crate::id::{AccountId, PriceListId, Sku, UserId};
+use std::fmt;
+
+/// The kind of an entity, as named in messages.
+///
+/// ```
+/// assert_eq!(tradeterms::EntityKind::PriceList.to_string(), "price list");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum EntityKind {
+    /// An account.
+    Account,
+    /// A user.
+    User,
+    /// A role.
+    Role,
+    /// A segment.
+    Segment,
+    /// A catalogue item.
+    Sku,
+    /// A price list.
+    PriceList,
+    /// An entry of a price list.
+    PriceEntry,
+    /// A price-list assignment.
+    Assignment,
+}
+
+impl fmt::Display for EntityKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            EntityKind::Account => "account",
+            EntityKind::User => "user",
+            EntityKind::Role => "role",
+            EntityKind::Segment => "segment",
+            EntityKind::Sku => "SKU",
+            EntityKind::PriceList => "price list",
+            EntityKind::PriceEntry => "price entry",
+            EntityKind::Assignment => "assignment",
+        })
+    }
+}
+
+/// One problem found while building a snapshot.
+///
+/// ```
+/// use tradeterms::{BuildProblem, EntityKind};
+/// let p = BuildProblem::DuplicateId { kind: EntityKind::Account, id: "abb".into() };
+/// assert_eq!(p.to_string(), "account `abb` is defined more than once: give each account a unique id");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildProblem {
+    /// An id is empty.
+    #[error("{kind} #{position} has an empty id: every {kind} needs a non-empty id")]
+    EmptyId {
+        /// Kind of entity.
+        kind: EntityKind,
+        /// Position in its JSON array, from 0.
+        position: usize,
+    },
+    /// Two entities of one kind share an id.
+    #[error("{kind} `{id}` is defined more than once: give each {kind} a unique id")]
+    DuplicateId {
+        /// Kind of entity.
+        kind: EntityKind,
+        /// The repeated id.
+        id: String,
+    },
+    /// A reference names an entity that does not exist.
+    #[error("{from_kind} `{from}` refers to {to_kind} `{to}`, which does not exist: add it or fix the reference")]
+    DanglingReference {
+        /// Kind of the referring entity.
+        from_kind: EntityKind,
+        /// Id of the referring entity.
+        from: String,
+        /// Kind of the missing entity.
+        to_kind: EntityKind,
+        /// The missing id.
+        to: String,
+    },
+    /// Accounts whose parents form a cycle.
+    #[error("accounts {} form a parent cycle: one of them must be a top-level account", join(accounts))]
+    AccountCycle {
+        /// The accounts on the cycle, starting from the smallest id.
+        accounts: Vec<AccountId>,
+    },
+    /// An account is deeper in the tree than the engine allows.
+    #[error("account `{account}` is at depth {depth}, deeper than the limit of {limit}: flatten the hierarchy")]
+    TooDeep {
+        /// The account.
+        account: AccountId,
+        /// Its depth (a top-level account has depth 1).
+        depth: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// A currency code that is not an ISO 4217 money currency.
+    #[error("{kind} `{id}` has currency `{code}`, which is not an ISO 4217 currency with minor units: use a code such as `USD` or `EUR`")]
+    UnknownCurrency {
+        /// Kind of entity.
+        kind: EntityKind,
+        /// Its id.
+        id: String,
+        /// The code given.
+        code: String,
+    },
+    /// A relative list whose currency differs from its base's.
+    #[error("price list `{list}` is in {currency} but its base `{base}` is in {base_currency}: a relative list must use its base's currency")]
+    MixedCurrency {
+        /// The relative list.
+        list: PriceListId,
+        /// Its currency.
+        currency: String,
+        /// The base list.
+        base: PriceListId,
+        /// The base's currency.
+        base_currency: String,
+    },
+    /// Relative lists that derive from each other in a cycle.
+    #[error("relative price lists {} derive from each other in a cycle: one of them must be absolute", join(lists))]
+    RelativeCycle {
+        /// The lists on the cycle, starting from the smallest id.
+        lists: Vec<PriceListId>,
+    },
+    /// A relative list that also has entries of its own.
+    #[error("price list `{list}` is relative and also has entries: a relative list takes all its prices from its base")]
+    RelativeWithEntries {
+        /// The list.
+        list: PriceListId,
+    },
+    /// A relative list without adjustments, or with an adjustment below -100 %.
+    #[error("price list `{list}` has an invalid adjustment: {detail}")]
+    InvalidAdjustment {
+        /// The list.
+        list: PriceListId,
+        /// What is wrong.
+        detail: String,
+    },
+    /// A price entry without tiers.
+    #[error("price list `{list}` has no tiers for SKU `{sku}`: give at least one tier")]
+    EmptyTiers {
+        /// The list.
+        list: PriceListId,
+        /// The SKU.
+        sku: Sku,
+    },
+    /// A tier with a minimum quantity of zero.
+    #[error("price list `{list}` has a tier with min_qty 0 for SKU `{sku}`: quantities start at 1")]
+    ZeroQuantity {
+        /// The list.
+        list: PriceListId,
+        /// The SKU.
+        sku: Sku,
+    },
+    /// Tiers whose minimum quantities do not strictly increase.
+    #[error("price list `{list}` has tiers for SKU `{sku}` whose min_qty does not strictly increase ({previous} then {next}): sort the tiers and remove duplicates")]
+    TiersNotIncreasing {
+        /// The list.
+        list: PriceListId,
+        /// The SKU.
+        sku: Sku,
+        /// The earlier tier's minimum.
+        previous: u64,
+        /// The later tier's minimum.
+        next: u64,
+    },
+    /// A negative unit price.
+    #[error("price list `{list}` has a negative unit price {price} for SKU `{sku}` at min_qty {min_qty}: prices must be zero or more")]
+    NegativePrice {
+        /// The list.
+        list: PriceListId,
+        /// The SKU.
+        sku: Sku,
+        /// The tier.
+        min_qty: u64,
+        /// The price given.
+        price: String,
+    },
+    /// A validity window that ends before it starts.
+    #[error("{kind} `{id}` has a validity window ending at or before its start ({window}): swap or fix the bounds")]
+    ReversedWindow {
+        /// Kind of entity.
+        kind: EntityKind,
+        /// Its id (for an entry: `list/sku`).
+        id: String,
+        /// The window as given.
+        window: String,
+    },
+    /// A membership names a role that is neither a preset nor defined in the dataset.
+    #[error("user `{user}` holds role `{role}` at account `{account}`, but no such role exists: define it under `roles` or use a preset")]
+    UnknownRole {
+        /// The user.
+        user: UserId,
+        /// The account of the membership.
+        account: AccountId,
+        /// The unknown role.
+        role: String,
+    },
+    /// Two assignments that could both decide the same price with nothing to choose between them.
+    #[error("assignments `{first}` and `{second}` tie for {scope} at priority {priority} (same currency, overlapping windows, both price SKU `{sku}`): give one of them a higher priority")]
+    AmbiguousAssignments {
+        /// One assignment.
+        first: String,
+        /// The other.
+        second: String,
+        /// The scope they share, in words.
+        scope: String,
+        /// Their common priority.
+        priority: i32,
+        /// A SKU both lists price.
+        sku: Sku,
+    },
+}
+
+fn join<T: fmt::Display>(items: &[T]) -> String {
+    items
+        .iter()
+        .map(|i| format!("`{i}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Every problem found in a dataset, in a deterministic order.
+///
+/// ```
+/// use tradeterms::{Dataset, Snapshot};
+/// let dataset: Dataset = serde_json::from_str(r#"{
+///   "accounts": [
+///     { "id": "a", "name": "A", "parent": "b", "currency": "USD" },
+///     { "id": "b", "name": "B", "parent": "a", "currency": "EURO" }
+///   ]
+/// }"#).unwrap();
+/// let err = Snapshot::from_dataset(&dataset).unwrap_err();
+/// assert_eq!(err.problems().len(), 2);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuildError {
+    problems: Vec<BuildProblem>,
+}
+
+impl BuildError {
+    pub(crate) fn new(problems: Vec<BuildProblem>) -> BuildError {
+        BuildError { problems }
+    }
+
+    /// The problems, each naming the ids involved.
+    pub fn problems(&self) -> &[BuildProblem] {
+        &self.problems
+    }
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the dataset has {} problem(s)", self.problems.len())?;
+        for p in &self.problems {
+            write!(f, "; {p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+/// An error in a query's own inputs.
+///
+/// ```
+/// use tradeterms::ResolveError;
+/// let e = ResolveError::UnknownSku("NOPE".into());
+/// assert_eq!(e.to_string(), "unknown SKU `NOPE`: it is not in the catalogue");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ResolveError {
+    /// The account is not in the snapshot.
+    #[error("unknown account `{0}`: it is not in the dataset")]
+    UnknownAccount(AccountId),
+    /// The user is not in the snapshot.
+    #[error("unknown user `{0}`: it is not in the dataset")]
+    UnknownUser(UserId),
+    /// The SKU is not in the catalogue.
+    #[error("unknown SKU `{0}`: it is not in the catalogue")]
+    UnknownSku(Sku),
+    /// A quantity of zero.
+    #[error("quantity must be at least 1 for SKU `{0}`")]
+    ZeroQuantity(Sku),
+    /// An amount too large for exact decimal arithmetic.
+    #[error("the amount for SKU `{sku}` from price list `{list}` at quantity {qty} overflows exact decimal arithmetic: check the price and quantity")]
+    Overflow {
+        /// The SKU.
+        sku: Sku,
+        /// The list whose price overflowed.
+        list: PriceListId,
+        /// The quantity asked.
+        qty: u64,
+    },
+}

@@ -1,0 +1,151 @@
+//! Money: currencies with their ISO 4217 minor units, and the one place where amounts are rounded.
+//!
+//! Every amount is a [`Decimal`]; arithmetic on input-derived values uses the checked forms, and
+//! an overflow surfaces as an error, never as a wrong price. Rounding happens exactly once, on the
+//! extended line amount, to the currency's minor units with [`ROUNDING`]. Unit prices stay exact.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+
+/// The rounding strategy applied to line amounts: half away from zero ("commercial rounding"),
+/// so 0.125 USD becomes 0.13 USD. Banker's rounding is deliberately not used: B2B invoices and
+/// ERPs round half up, and the engine must agree with them to the cent.
+pub const ROUNDING: RoundingStrategy = RoundingStrategy::MidpointAwayFromZero;
+
+/// An ISO 4217 currency with its number of minor units (2 for USD, 0 for JPY, 3 for BHD).
+///
+/// Only currencies that have minor units defined (real money, not gold or test codes) are
+/// accepted.
+///
+/// ```
+/// use tradeterms::Currency;
+/// let usd = Currency::from_code("USD").unwrap();
+/// assert_eq!(usd.code(), "USD");
+/// assert_eq!(usd.minor_units(), 2);
+/// assert_eq!(Currency::from_code("JPY").unwrap().minor_units(), 0);
+/// assert!(Currency::from_code("XYZ").is_none());
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Currency {
+    code: [u8; 3],
+    minor_units: u8,
+}
+
+impl Currency {
+    /// Stands in for an invalid currency while a failing build goes on collecting problems; it
+    /// never reaches a built snapshot.
+    pub(crate) const PLACEHOLDER: Currency = Currency {
+        code: *b"XXX",
+        minor_units: 0,
+    };
+
+    /// Looks up an ISO 4217 alphabetic code (upper case). `None` if the code is unknown or has no
+    /// minor units (XAU, XXX...).
+    pub fn from_code(code: &str) -> Option<Currency> {
+        let iso = iso_currency::Currency::from_code(code)?;
+        let minor_units = u8::try_from(iso.exponent()?).ok()?;
+        let bytes: [u8; 3] = code.as_bytes().try_into().ok()?;
+        Some(Currency {
+            code: bytes,
+            minor_units,
+        })
+    }
+
+    /// The three-letter code.
+    pub fn code(&self) -> &str {
+        // The bytes come from a validated ASCII code, so this never falls back.
+        std::str::from_utf8(&self.code).unwrap_or("???")
+    }
+
+    /// Number of digits after the decimal point in this currency's minor unit.
+    pub fn minor_units(&self) -> u32 {
+        u32::from(self.minor_units)
+    }
+
+    /// Rounds an exact amount to this currency's minor units with [`ROUNDING`]. This is the only
+    /// rounding the engine performs.
+    pub fn round(&self, amount: Decimal) -> Decimal {
+        let mut rounded = amount.round_dp_with_strategy(self.minor_units(), ROUNDING);
+        // Fix the scale so 12.5 USD prints and serialises as 12.50.
+        rounded.rescale(self.minor_units());
+        rounded
+    }
+}
+
+impl fmt::Debug for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl Serialize for Currency {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for Currency {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let code = String::deserialize(deserializer)?;
+        Currency::from_code(&code)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown currency `{code}`")))
+    }
+}
+
+/// `a * b`, or `None` on overflow.
+pub(crate) fn mul(a: Decimal, b: Decimal) -> Option<Decimal> {
+    a.checked_mul(b)
+}
+
+/// `a + b`, or `None` on overflow.
+pub(crate) fn add(a: Decimal, b: Decimal) -> Option<Decimal> {
+    a.checked_add(b)
+}
+
+/// Applies a percentage adjustment: `price * (100 + percent) / 100`, checked.
+pub(crate) fn adjust_by_percent(price: Decimal, percent: Decimal) -> Option<Decimal> {
+    let factor = Decimal::ONE_HUNDRED.checked_add(percent)?;
+    price.checked_mul(factor)?.checked_div(Decimal::ONE_HUNDRED)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn rounds_half_away_from_zero_to_minor_units() {
+        let usd = Currency::from_code("USD").unwrap();
+        assert_eq!(usd.round(Decimal::from_str("0.125").unwrap()).to_string(), "0.13");
+        assert_eq!(usd.round(Decimal::from_str("0.135").unwrap()).to_string(), "0.14");
+        assert_eq!(usd.round(Decimal::from_str("12.5").unwrap()).to_string(), "12.50");
+        let jpy = Currency::from_code("JPY").unwrap();
+        assert_eq!(jpy.round(Decimal::from_str("100.5").unwrap()).to_string(), "101");
+        let bhd = Currency::from_code("BHD").unwrap();
+        assert_eq!(bhd.round(Decimal::from_str("1.0005").unwrap()).to_string(), "1.001");
+    }
+
+    #[test]
+    fn rejects_codes_without_minor_units() {
+        assert!(Currency::from_code("XAU").is_none());
+        assert!(Currency::from_code("usd").is_none());
+        assert!(Currency::from_code("").is_none());
+    }
+
+    #[test]
+    fn percent_adjustment_is_checked() {
+        let p = Decimal::from_str("10.00").unwrap();
+        assert_eq!(
+            adjust_by_percent(p, Decimal::from(-20)).unwrap(),
+            Decimal::from(8)
+        );
+        assert!(adjust_by_percent(Decimal::MAX, Decimal::from(50)).is_none());
+    }
+}

@@ -1,0 +1,161 @@
+//! Compact storage of a price list's entries.
+//!
+//! A list's entries are kept in sorted runs ("chunks") of at most [`CHUNK`] entries, laid out as
+//! parallel arrays rather than one allocation per price, and the chunks sit in a persistent
+//! ordered map keyed by their first SKU. A lookup is one map search plus a binary search inside
+//! a chunk; a one-price change copies one chunk and shares every other chunk with the previous
+//! version, which is what keeps retained versions small.
+
+use crate::time::Window;
+use rust_decimal::Decimal;
+use std::sync::Arc;
+
+/// Entries per chunk: large enough that per-chunk overhead is a few bytes per entry, small enough
+/// that copying one chunk on change is cheap.
+pub(crate) const CHUNK: usize = 64;
+
+/// One quantity tier.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Tier {
+    pub(crate) min_qty: u64,
+    pub(crate) unit_price: Decimal,
+}
+
+/// One entry as stored, before it is placed in a chunk.
+#[derive(Clone, Debug)]
+pub(crate) struct EntryRow {
+    pub(crate) sku: u32,
+    pub(crate) tiers: Vec<Tier>,
+    pub(crate) valid: Option<Window>,
+}
+
+/// A sorted run of entries in parallel arrays.
+#[derive(Debug, Default)]
+pub(crate) struct Chunk {
+    /// SKU indexes, strictly increasing.
+    skus: Vec<u32>,
+    /// `tier_end[i]` is one past the last tier of entry `i` in `tiers`.
+    tier_end: Vec<u32>,
+    tiers: Vec<Tier>,
+    /// Windows of the (few) entries that have one, sorted by position.
+    windows: Vec<(u32, Window)>,
+}
+
+/// A borrowed view of one entry.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct EntryRef<'a> {
+    pub(crate) tiers: &'a [Tier],
+    pub(crate) valid: Option<Window>,
+}
+
+impl Chunk {
+    fn from_rows(rows: &[EntryRow]) -> Chunk {
+        let mut chunk = Chunk {
+            skus: Vec::with_capacity(rows.len()),
+            tier_end: Vec::with_capacity(rows.len()),
+            tiers: Vec::with_capacity(rows.iter().map(|r| r.tiers.len()).sum()),
+            windows: Vec::new(),
+        };
+        for (pos, row) in rows.iter().enumerate() {
+            chunk.skus.push(row.sku);
+            chunk.tiers.extend_from_slice(&row.tiers);
+            chunk.tier_end.push(u32::try_from(chunk.tiers.len()).unwrap_or(u32::MAX));
+            if let Some(w) = row.valid {
+                chunk.windows.push((u32::try_from(pos).unwrap_or(u32::MAX), w));
+            }
+        }
+        chunk
+    }
+
+    fn get(&self, sku: u32) -> Option<EntryRef<'_>> {
+        let pos = self.skus.binary_search(&sku).ok()?;
+        let start = match pos.checked_sub(1) {
+            Some(prev) => *self.tier_end.get(prev)? as usize,
+            None => 0,
+        };
+        let end = *self.tier_end.get(pos)? as usize;
+        let tiers = self.tiers.get(start..end)?;
+        let pos32 = u32::try_from(pos).ok()?;
+        let valid = self
+            .windows
+            .binary_search_by_key(&pos32, |(p, _)| *p)
+            .ok()
+            .and_then(|i| self.windows.get(i))
+            .map(|(_, w)| *w);
+        Some(EntryRef { tiers, valid })
+    }
+
+    fn rows(&self) -> impl Iterator<Item = (u32, EntryRef<'_>)> + '_ {
+        self.skus
+            .iter()
+            .filter_map(move |&sku| self.get(sku).map(|e| (sku, e)))
+    }
+}
+
+/// All entries of one absolute price list.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct PriceTable {
+    chunks: imbl::OrdMap<u32, Arc<Chunk>>,
+    len: usize,
+}
+
+impl PriceTable {
+    /// Builds a table from rows sorted by SKU index with no duplicates.
+    pub(crate) fn from_sorted(rows: &[EntryRow]) -> PriceTable {
+        let mut chunks = imbl::OrdMap::new();
+        for run in rows.chunks(CHUNK) {
+            if let Some(first) = run.first() {
+                chunks.insert(first.sku, Arc::new(Chunk::from_rows(run)));
+            }
+        }
+        PriceTable {
+            chunks,
+            len: rows.len(),
+        }
+    }
+
+    /// The entry for a SKU index, if the list prices it.
+    pub(crate) fn get(&self, sku: u32) -> Option<EntryRef<'_>> {
+        let (_, chunk) = self.chunks.get_prev(&sku)?;
+        chunk.get(sku)
+    }
+
+    /// Number of entries.
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Every entry in SKU-index order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (u32, EntryRef<'_>)> + '_ {
+        self.chunks.values().flat_map(|c| c.rows())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(sku: u32, price: i64) -> EntryRow {
+        EntryRow {
+            sku,
+            tiers: vec![Tier {
+                min_qty: 1,
+                unit_price: Decimal::from(price),
+            }],
+            valid: None,
+        }
+    }
+
+    #[test]
+    fn finds_every_entry_across_chunks_and_nothing_else() {
+        let rows: Vec<EntryRow> = (0..500u32).map(|i| row(i * 2, i64::from(i))).collect();
+        let table = PriceTable::from_sorted(&rows);
+        assert_eq!(table.len(), 500);
+        for i in 0..500u32 {
+            let e = table.get(i * 2).unwrap();
+            assert_eq!(e.tiers[0].unit_price, Decimal::from(i64::from(i)));
+            assert!(table.get(i * 2 + 1).is_none());
+        }
+        assert_eq!(table.iter().count(), 500);
+    }
+}

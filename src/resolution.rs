@@ -1,0 +1,614 @@
+//! The answer to a query: a typed decision that explains itself.
+//!
+//! A [`Resolution`] says what the acting user may do ([`Access`]), what the outcome is
+//! ([`Outcome`]), and, when a price was looked for, every candidate assignment with why it won or
+//! lost. It is structured for programs and renders for people with `Display`.
+
+use crate::dataset::{Permission, PricePolicy, TierMode};
+use crate::id::{AccountId, AssignmentId, PriceListId, RoleName, SegmentId, Sku, UserId};
+use crate::money::Currency;
+use crate::time::Window;
+use jiff::Timestamp;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::fmt;
+
+/// One question: may `user`, acting for `account`, buy `qty` of `sku` at instant `at`, and at
+/// what price?
+///
+/// ```
+/// use tradeterms::Query;
+/// let q = Query::new("abb-north", "john", "DRILL-18V", 5, "2026-06-01T00:00:00Z".parse().unwrap());
+/// assert_eq!(q.qty, 5);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct Query {
+    /// The account acted for.
+    pub account: AccountId,
+    /// The acting user.
+    pub user: UserId,
+    /// The SKU asked about.
+    pub sku: Sku,
+    /// Quantity, at least 1.
+    pub qty: u64,
+    /// The instant the question is asked for; the engine never reads a clock.
+    pub at: Timestamp,
+}
+
+impl Query {
+    /// Builds a query.
+    pub fn new(
+        account: impl Into<AccountId>,
+        user: impl Into<UserId>,
+        sku: impl Into<Sku>,
+        qty: u64,
+        at: Timestamp,
+    ) -> Query {
+        Query {
+            account: account.into(),
+            user: user.into(),
+            sku: sku.into(),
+            qty,
+            at,
+        }
+    }
+}
+
+/// Why a permission is refused.
+///
+/// ```
+/// use tradeterms::Refusal;
+/// assert_eq!(Refusal::NotEntitled.to_string(), "the user has no active membership that reaches this account");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "reason")]
+#[non_exhaustive]
+pub enum Refusal {
+    /// No enabled membership of an enabled user reaches the account.
+    NotEntitled,
+    /// The user is disabled.
+    UserDisabled,
+    /// The user is entitled, but none of the roles held grants the permission.
+    MissingPermission {
+        /// The permission lacking.
+        permission: Permission,
+        /// The roles the user holds for this account (none of which grants it).
+        roles: Vec<RoleName>,
+    },
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Refusal::NotEntitled => {
+                f.write_str("the user has no active membership that reaches this account")
+            }
+            Refusal::UserDisabled => f.write_str("the user is disabled"),
+            Refusal::MissingPermission { permission, roles } => {
+                write!(f, "no role held here grants `{}` (roles: ", permission.name())?;
+                if roles.is_empty() {
+                    f.write_str("none")?;
+                }
+                for (i, r) in roles.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "`{r}`")?;
+                }
+                f.write_str(")")
+            }
+        }
+    }
+}
+
+/// Whether one permission is granted, and by what.
+///
+/// ```
+/// use tradeterms::{Grant, Refusal};
+/// let g = Grant::Refused(Refusal::NotEntitled);
+/// assert!(!g.is_allowed());
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Grant {
+    /// Granted by this role, held through a membership at this account.
+    Allowed {
+        /// The role granting it (the smallest name if several do).
+        role: RoleName,
+        /// The account of the membership.
+        via: AccountId,
+    },
+    /// Refused.
+    Refused(Refusal),
+}
+
+impl Grant {
+    /// Whether the permission is granted.
+    pub fn is_allowed(&self) -> bool {
+        matches!(self, Grant::Allowed { .. })
+    }
+}
+
+impl fmt::Display for Grant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Grant::Allowed { role, via } => write!(f, "yes (role `{role}` at `{via}`)"),
+            Grant::Refused(r) => write!(f, "no: {r}"),
+        }
+    }
+}
+
+/// What the acting user may do for the account.
+///
+/// ```
+/// use tradeterms::{Access, Grant, Refusal};
+/// let no = Grant::Refused(Refusal::NotEntitled);
+/// let a = Access { view_catalog: no.clone(), view_prices: no.clone(), buy: no.clone(), request_quote: no };
+/// assert!(!a.buy.is_allowed());
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Access {
+    /// May see the catalogue.
+    pub view_catalog: Grant,
+    /// May see prices.
+    pub view_prices: Grant,
+    /// May order.
+    pub buy: Grant,
+    /// May ask for a quote.
+    pub request_quote: Grant,
+}
+
+/// How specific the scope of a rule is for the account asked about; earlier variants are more
+/// specific.
+///
+/// ```
+/// use tradeterms::Specificity;
+/// assert!(Specificity::Account < Specificity::Everyone);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Specificity {
+    /// Assigned to the account itself (alone or with its descendants).
+    Account,
+    /// Assigned to an ancestor and its descendants; `distance` 1 is the parent.
+    Ancestor {
+        /// Steps up the tree.
+        distance: u32,
+        /// The ancestor.
+        account: AccountId,
+    },
+    /// Assigned to a segment the account belongs to.
+    Segment(SegmentId),
+    /// Assigned to everyone.
+    Everyone,
+}
+
+impl fmt::Display for Specificity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Specificity::Account => f.write_str("own account"),
+            Specificity::Ancestor { distance, account } => {
+                write!(f, "ancestor `{account}` ({distance} up)")
+            }
+            Specificity::Segment(s) => write!(f, "segment `{s}`"),
+            Specificity::Everyone => f.write_str("everyone"),
+        }
+    }
+}
+
+/// Which validity window ruled a candidate out.
+///
+/// ```
+/// assert_eq!(tradeterms::WindowOf::Entry.to_string(), "price entry");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WindowOf {
+    /// The assignment's window.
+    Assignment,
+    /// The price list's window.
+    List,
+    /// The window of the base list a relative list derives from.
+    BaseList(PriceListId),
+    /// The price entry's window.
+    Entry,
+}
+
+impl fmt::Display for WindowOf {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WindowOf::Assignment => f.write_str("assignment"),
+            WindowOf::List => f.write_str("price list"),
+            WindowOf::BaseList(b) => write!(f, "base list `{b}`"),
+            WindowOf::Entry => f.write_str("price entry"),
+        }
+    }
+}
+
+/// Why a candidate won or lost.
+///
+/// ```
+/// use tradeterms::CandidateStatus;
+/// assert_eq!(CandidateStatus::NoEntry.to_string(), "lost: the list has no entry for this SKU");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "status")]
+#[non_exhaustive]
+pub enum CandidateStatus {
+    /// This candidate decided the price.
+    Won,
+    /// Not valid at the instant asked about.
+    NotValid {
+        /// Which window.
+        of: WindowOf,
+        /// The window.
+        window: Window,
+        /// `true` if the window had not opened yet, `false` if it had closed.
+        not_yet: bool,
+    },
+    /// The list is in another currency than the account's.
+    OtherCurrency {
+        /// The list's currency.
+        currency: Currency,
+    },
+    /// The list does not price this SKU.
+    NoEntry,
+    /// The quantity is below the list's first tier for this SKU.
+    BelowMinimumQuantity {
+        /// The first tier's minimum.
+        min_qty: u64,
+    },
+    /// Valid, but a more specific or higher-priority candidate won (precedence policy, or an
+    /// equal price under the lowest-price policy).
+    LowerPrecedence {
+        /// The winning assignment.
+        winner: AssignmentId,
+    },
+    /// Valid, but another candidate was cheaper (lowest-price policy).
+    HigherPrice {
+        /// This candidate's exact line amount.
+        amount: Decimal,
+        /// The winning assignment.
+        winner: AssignmentId,
+    },
+}
+
+impl fmt::Display for CandidateStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CandidateStatus::Won => f.write_str("won"),
+            CandidateStatus::NotValid {
+                of,
+                window,
+                not_yet,
+            } => {
+                let when = if *not_yet { "not valid yet" } else { "expired" };
+                write!(f, "lost: {of} {when} (valid {window})")
+            }
+            CandidateStatus::OtherCurrency { currency } => {
+                write!(f, "lost: list is in {currency}, not the account's currency")
+            }
+            CandidateStatus::NoEntry => f.write_str("lost: the list has no entry for this SKU"),
+            CandidateStatus::BelowMinimumQuantity { min_qty } => {
+                write!(f, "lost: quantity below the first tier (min_qty {min_qty})")
+            }
+            CandidateStatus::LowerPrecedence { winner } => {
+                write!(f, "lost: lower precedence than `{winner}`")
+            }
+            CandidateStatus::HigherPrice { amount, winner } => {
+                write!(f, "lost: higher amount {amount} than `{winner}`")
+            }
+        }
+    }
+}
+
+/// One assignment that could have priced the line.
+///
+/// ```
+/// use tradeterms::{Candidate, CandidateStatus, Specificity};
+/// let c = Candidate { assignment: "a".into(), list: "l".into(), specificity: Specificity::Everyone,
+///                     priority: 0, status: CandidateStatus::NoEntry };
+/// assert!(c.to_string().contains("no entry"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Candidate {
+    /// The assignment.
+    pub assignment: AssignmentId,
+    /// Its list.
+    pub list: PriceListId,
+    /// How specific its scope is for this account.
+    pub specificity: Specificity,
+    /// Its priority.
+    pub priority: i32,
+    /// Why it won or lost.
+    pub status: CandidateStatus,
+}
+
+impl fmt::Display for Candidate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "`{}` (list `{}`, {}, priority {}): {}",
+            self.assignment, self.list, self.specificity, self.priority, self.status
+        )
+    }
+}
+
+/// The units of a line priced at one tier.
+///
+/// ```
+/// use tradeterms::TierSlice;
+/// let s = TierSlice { min_qty: 10, units: 5, unit_price: 2.into(), amount: 10.into() };
+/// assert_eq!(s.amount, 10.into());
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TierSlice {
+    /// The tier's minimum quantity.
+    pub min_qty: u64,
+    /// Units priced at this tier.
+    pub units: u64,
+    /// Unit price at this tier (exact, after any relative adjustment).
+    pub unit_price: Decimal,
+    /// `units * unit_price`, exact.
+    pub amount: Decimal,
+}
+
+/// A percentage applied by a relative list.
+///
+/// ```
+/// use tradeterms::Adjustment;
+/// let a = Adjustment { list: "abb".into(), base: "public".into(), category: None, percent: (-20).into() };
+/// assert_eq!(a.to_string(), "`abb`: -20 % on `public`");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Adjustment {
+    /// The relative list.
+    pub list: PriceListId,
+    /// The list it derives from.
+    pub base: PriceListId,
+    /// The category the adjustment is limited to, if any.
+    pub category: Option<String>,
+    /// The change in percent.
+    pub percent: Decimal,
+}
+
+impl fmt::Display for Adjustment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}`: {} % on `{}`", self.list, self.percent, self.base)?;
+        if let Some(c) = &self.category {
+            write!(f, " for category `{c}`")?;
+        }
+        Ok(())
+    }
+}
+
+/// A priced line.
+///
+/// ```
+/// use tradeterms::{Currency, Price, TierMode, TierSlice};
+/// let p = Price { currency: Currency::from_code("USD").unwrap(), tier_mode: TierMode::Volume,
+///     slices: vec![TierSlice { min_qty: 1, units: 3, unit_price: "1.005".parse().unwrap(), amount: "3.015".parse().unwrap() }],
+///     exact_amount: "3.015".parse().unwrap(), amount: "3.02".parse().unwrap(), adjustments: vec![] };
+/// assert_eq!(p.unit_price(), Some("1.005".parse().unwrap()));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Price {
+    /// Currency of every amount.
+    pub currency: Currency,
+    /// How the tiers priced the line.
+    pub tier_mode: TierMode,
+    /// The split by tier: one slice in volume mode, one per tier reached in graduated mode.
+    pub slices: Vec<TierSlice>,
+    /// The exact line amount (sum of the slices).
+    pub exact_amount: Decimal,
+    /// The line amount rounded to the currency's minor units with
+    /// [`ROUNDING`](crate::money::ROUNDING).
+    pub amount: Decimal,
+    /// Relative-list adjustments applied, outermost first.
+    pub adjustments: Vec<Adjustment>,
+}
+
+impl Price {
+    /// The one unit price of the line, when every unit has the same price (volume mode, or a
+    /// graduated line within its first tier).
+    pub fn unit_price(&self) -> Option<Decimal> {
+        match self.slices.as_slice() {
+            [only] => Some(only.unit_price),
+            _ => None,
+        }
+    }
+
+    /// The tier reached: the highest `min_qty` not above the quantity.
+    pub fn tier_min_qty(&self) -> Option<u64> {
+        self.slices.last().map(|s| s.min_qty)
+    }
+}
+
+/// Where the winning price came from.
+///
+/// ```
+/// use tradeterms::{Source, Specificity};
+/// let s = Source { assignment: "a".into(), list: "l".into(), list_name: "L".into(), owner: "o".into(),
+///                  specificity: Specificity::Everyone, priority: 0 };
+/// assert_eq!(s.from_account(), None);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Source {
+    /// The winning assignment.
+    pub assignment: AssignmentId,
+    /// Its list.
+    pub list: PriceListId,
+    /// The list's name.
+    pub list_name: String,
+    /// The list's owner, to ask about the price.
+    pub owner: String,
+    /// How the assignment reached the account.
+    pub specificity: Specificity,
+    /// Its priority.
+    pub priority: i32,
+}
+
+impl Source {
+    /// The account the assignment was made to, when it reached the account through the tree
+    /// (`None` for the account itself, a segment or everyone).
+    pub fn from_account(&self) -> Option<&AccountId> {
+        match &self.specificity {
+            Specificity::Ancestor { account, .. } => Some(account),
+            _ => None,
+        }
+    }
+}
+
+/// The price found and how.
+///
+/// ```
+/// # fn f(p: &tradeterms::Priced) { let _ = &p.price.amount; }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Priced {
+    /// The price.
+    pub price: Price,
+    /// What decided it.
+    pub source: Source,
+    /// The selection policy in force for the account.
+    pub policy: PricePolicy,
+    /// Every candidate, most specific first, with why it won or lost.
+    pub candidates: Vec<Candidate>,
+}
+
+/// No candidate could price the line: a quote is needed.
+///
+/// ```
+/// # fn f(q: &tradeterms::QuoteRequired) { let _ = q.candidates.len(); }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct QuoteRequired {
+    /// Every candidate that was considered, with why it could not price the line (empty when
+    /// no assignment reaches the account).
+    pub candidates: Vec<Candidate>,
+}
+
+/// What the engine decided.
+///
+/// ```
+/// use tradeterms::{Outcome, Refusal};
+/// let o = Outcome::Denied(Refusal::NotEntitled);
+/// assert!(o.price().is_none());
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// The user may not see this account's catalogue. Nothing about prices or assortment is
+    /// revealed.
+    Denied(Refusal),
+    /// The user may see the item but not its price. Nothing about prices is revealed.
+    PriceHidden(Refusal),
+    /// A price was found.
+    Priced(Box<Priced>),
+    /// No list prices this line: a quote is needed.
+    QuoteRequired(QuoteRequired),
+}
+
+impl Outcome {
+    /// The price, if one was found.
+    pub fn price(&self) -> Option<&Price> {
+        match self {
+            Outcome::Priced(p) => Some(&p.price),
+            _ => None,
+        }
+    }
+
+    /// The candidates examined (empty for a denial or hidden price).
+    pub fn candidates(&self) -> &[Candidate] {
+        match self {
+            Outcome::Priced(p) => &p.candidates,
+            Outcome::QuoteRequired(q) => &q.candidates,
+            _ => &[],
+        }
+    }
+}
+
+/// The whole answer to a [`Query`].
+///
+/// ```
+/// # fn f(r: &tradeterms::Resolution) { println!("{r}"); }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Resolution {
+    /// The snapshot version that produced the answer.
+    pub version: u64,
+    /// The question.
+    pub query: Query,
+    /// What the user may do for the account.
+    pub access: Access,
+    /// The decision.
+    pub outcome: Outcome,
+}
+
+impl fmt::Display for Resolution {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let q = &self.query;
+        writeln!(
+            f,
+            "{} x `{}` for account `{}` by user `{}` at {} (snapshot v{})",
+            q.qty, q.sku, q.account, q.user, q.at, self.version
+        )?;
+        match &self.outcome {
+            Outcome::Denied(r) => writeln!(f, "  DENIED: {r}")?,
+            Outcome::PriceHidden(r) => writeln!(f, "  PRICE HIDDEN: {r}")?,
+            Outcome::QuoteRequired(qr) => {
+                writeln!(f, "  QUOTE REQUIRED: no price list prices this line")?;
+                write_candidates(f, &qr.candidates)?;
+            }
+            Outcome::Priced(p) => {
+                let price = &p.price;
+                write!(f, "  PRICE: {} {}", price.amount, price.currency)?;
+                if let Some(unit) = price.unit_price() {
+                    write!(f, " ({} x {unit})", q.qty)?;
+                }
+                writeln!(f)?;
+                if price.tier_mode == TierMode::Graduated {
+                    for s in &price.slices {
+                        writeln!(
+                            f,
+                            "    {} units at tier {}+: {} x {} = {}",
+                            s.units, s.min_qty, s.units, s.unit_price, s.amount
+                        )?;
+                    }
+                } else if let Some(t) = price.tier_min_qty() {
+                    writeln!(f, "    tier: {t}+ (volume)")?;
+                }
+                for a in &price.adjustments {
+                    writeln!(f, "    adjusted by {a}")?;
+                }
+                writeln!(
+                    f,
+                    "  from list `{}` ({}, owner {}) via assignment `{}` ({}, priority {}), policy {:?}",
+                    p.source.list,
+                    p.source.list_name,
+                    p.source.owner,
+                    p.source.assignment,
+                    p.source.specificity,
+                    p.source.priority,
+                    p.policy
+                )?;
+                write_candidates(f, &p.candidates)?;
+            }
+        }
+        writeln!(f, "  may see catalogue: {}", self.access.view_catalog)?;
+        writeln!(f, "  may see prices: {}", self.access.view_prices)?;
+        writeln!(f, "  may buy: {}", self.access.buy)?;
+        write!(f, "  may request a quote: {}", self.access.request_quote)
+    }
+}
+
+fn write_candidates(f: &mut fmt::Formatter<'_>, candidates: &[Candidate]) -> fmt::Result {
+    if candidates.is_empty() {
+        return writeln!(f, "  candidates: none (no assignment reaches this account)");
+    }
+    writeln!(f, "  candidates:")?;
+    for c in candidates {
+        writeln!(f, "    - {c}")?;
+    }
+    Ok(())
+}
