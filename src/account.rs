@@ -162,10 +162,10 @@ impl Accounts {
 
         let mut children: Vec<Vec<u32>> = vec![Vec::new(); n];
         for (i, p) in parent.iter().enumerate() {
-            if let (Some(p), false) = (p, on_cycle.get(i).copied().unwrap_or(false)) {
-                if let Some(ch) = children.get_mut(*p as usize) {
-                    ch.push(u32::try_from(i).unwrap_or(u32::MAX));
-                }
+            if let (Some(p), false) = (p, on_cycle.get(i).copied().unwrap_or(false))
+                && let Some(ch) = children.get_mut(*p as usize)
+            {
+                ch.push(u32::try_from(i).unwrap_or(u32::MAX));
             }
         }
 

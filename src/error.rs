@@ -74,7 +74,9 @@ pub enum BuildProblem {
         id: String,
     },
     /// A reference names an entity that does not exist.
-    #[error("{from_kind} `{from}` refers to {to_kind} `{to}`, which does not exist: add it or fix the reference")]
+    #[error(
+        "{from_kind} `{from}` refers to {to_kind} `{to}`, which does not exist: add it or fix the reference"
+    )]
     DanglingReference {
         /// Kind of the referring entity.
         from_kind: EntityKind,
@@ -86,13 +88,18 @@ pub enum BuildProblem {
         to: String,
     },
     /// Accounts whose parents form a cycle.
-    #[error("accounts {} form a parent cycle: one of them must be a top-level account", join(accounts))]
+    #[error(
+        "accounts {} form a parent cycle: one of them must be a top-level account",
+        join(accounts)
+    )]
     AccountCycle {
         /// The accounts on the cycle, starting from the smallest id.
         accounts: Vec<AccountId>,
     },
     /// An account is deeper in the tree than the engine allows.
-    #[error("account `{account}` is at depth {depth}, deeper than the limit of {limit}: flatten the hierarchy")]
+    #[error(
+        "account `{account}` is at depth {depth}, deeper than the limit of {limit}: flatten the hierarchy"
+    )]
     TooDeep {
         /// The account.
         account: AccountId,
@@ -102,7 +109,9 @@ pub enum BuildProblem {
         limit: usize,
     },
     /// A currency code that is not an ISO 4217 money currency.
-    #[error("{kind} `{id}` has currency `{code}`, which is not an ISO 4217 currency with minor units: use a code such as `USD` or `EUR`")]
+    #[error(
+        "{kind} `{id}` has currency `{code}`, which is not an ISO 4217 currency with minor units: use a code such as `USD` or `EUR`"
+    )]
     UnknownCurrency {
         /// Kind of entity.
         kind: EntityKind,
@@ -112,7 +121,9 @@ pub enum BuildProblem {
         code: String,
     },
     /// A relative list whose currency differs from its base's.
-    #[error("price list `{list}` is in {currency} but its base `{base}` is in {base_currency}: a relative list must use its base's currency")]
+    #[error(
+        "price list `{list}` is in {currency} but its base `{base}` is in {base_currency}: a relative list must use its base's currency"
+    )]
     MixedCurrency {
         /// The relative list.
         list: PriceListId,
@@ -124,13 +135,18 @@ pub enum BuildProblem {
         base_currency: String,
     },
     /// Relative lists that derive from each other in a cycle.
-    #[error("relative price lists {} derive from each other in a cycle: one of them must be absolute", join(lists))]
+    #[error(
+        "relative price lists {} derive from each other in a cycle: one of them must be absolute",
+        join(lists)
+    )]
     RelativeCycle {
         /// The lists on the cycle, starting from the smallest id.
         lists: Vec<PriceListId>,
     },
     /// A relative list that also has entries of its own.
-    #[error("price list `{list}` is relative and also has entries: a relative list takes all its prices from its base")]
+    #[error(
+        "price list `{list}` is relative and also has entries: a relative list takes all its prices from its base"
+    )]
     RelativeWithEntries {
         /// The list.
         list: PriceListId,
@@ -160,7 +176,9 @@ pub enum BuildProblem {
         sku: Sku,
     },
     /// Tiers whose minimum quantities do not strictly increase.
-    #[error("price list `{list}` has tiers for SKU `{sku}` whose min_qty does not strictly increase ({previous} then {next}): sort the tiers and remove duplicates")]
+    #[error(
+        "price list `{list}` has tiers for SKU `{sku}` whose min_qty does not strictly increase ({previous} then {next}): sort the tiers and remove duplicates"
+    )]
     TiersNotIncreasing {
         /// The list.
         list: PriceListId,
@@ -172,7 +190,9 @@ pub enum BuildProblem {
         next: u64,
     },
     /// A negative unit price.
-    #[error("price list `{list}` has a negative unit price {price} for SKU `{sku}` at min_qty {min_qty}: prices must be zero or more")]
+    #[error(
+        "price list `{list}` has a negative unit price {price} for SKU `{sku}` at min_qty {min_qty}: prices must be zero or more"
+    )]
     NegativePrice {
         /// The list.
         list: PriceListId,
@@ -184,7 +204,9 @@ pub enum BuildProblem {
         price: String,
     },
     /// A validity window that ends before it starts.
-    #[error("{kind} `{id}` has a validity window ending at or before its start ({window}): swap or fix the bounds")]
+    #[error(
+        "{kind} `{id}` has a validity window ending at or before its start ({window}): swap or fix the bounds"
+    )]
     ReversedWindow {
         /// Kind of entity.
         kind: EntityKind,
@@ -194,7 +216,9 @@ pub enum BuildProblem {
         window: String,
     },
     /// A membership names a role that is neither a preset nor defined in the dataset.
-    #[error("user `{user}` holds role `{role}` at account `{account}`, but no such role exists: define it under `roles` or use a preset")]
+    #[error(
+        "user `{user}` holds role `{role}` at account `{account}`, but no such role exists: define it under `roles` or use a preset"
+    )]
     UnknownRole {
         /// The user.
         user: UserId,
@@ -204,7 +228,9 @@ pub enum BuildProblem {
         role: String,
     },
     /// Two assignments that could both decide the same price with nothing to choose between them.
-    #[error("assignments `{first}` and `{second}` tie for {scope} at priority {priority} (same currency, overlapping windows, both price SKU `{sku}`): give one of them a higher priority")]
+    #[error(
+        "assignments `{first}` and `{second}` tie for {scope} at priority {priority} (same currency, overlapping windows, both price SKU `{sku}`): give one of them a higher priority"
+    )]
     AmbiguousAssignments {
         /// One assignment.
         first: String,
@@ -291,7 +317,9 @@ pub enum ResolveError {
     #[error("quantity must be at least 1 for SKU `{0}`")]
     ZeroQuantity(Sku),
     /// An amount too large for exact decimal arithmetic.
-    #[error("the amount for SKU `{sku}` from price list `{list}` at quantity {qty} overflows exact decimal arithmetic: check the price and quantity")]
+    #[error(
+        "the amount for SKU `{sku}` from price list `{list}` at quantity {qty} overflows exact decimal arithmetic: check the price and quantity"
+    )]
     Overflow {
         /// The SKU.
         sku: Sku,

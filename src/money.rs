@@ -123,13 +123,28 @@ mod tests {
     #[test]
     fn rounds_half_away_from_zero_to_minor_units() {
         let usd = Currency::from_code("USD").unwrap();
-        assert_eq!(usd.round(Decimal::from_str("0.125").unwrap()).to_string(), "0.13");
-        assert_eq!(usd.round(Decimal::from_str("0.135").unwrap()).to_string(), "0.14");
-        assert_eq!(usd.round(Decimal::from_str("12.5").unwrap()).to_string(), "12.50");
+        assert_eq!(
+            usd.round(Decimal::from_str("0.125").unwrap()).to_string(),
+            "0.13"
+        );
+        assert_eq!(
+            usd.round(Decimal::from_str("0.135").unwrap()).to_string(),
+            "0.14"
+        );
+        assert_eq!(
+            usd.round(Decimal::from_str("12.5").unwrap()).to_string(),
+            "12.50"
+        );
         let jpy = Currency::from_code("JPY").unwrap();
-        assert_eq!(jpy.round(Decimal::from_str("100.5").unwrap()).to_string(), "101");
+        assert_eq!(
+            jpy.round(Decimal::from_str("100.5").unwrap()).to_string(),
+            "101"
+        );
         let bhd = Currency::from_code("BHD").unwrap();
-        assert_eq!(bhd.round(Decimal::from_str("1.0005").unwrap()).to_string(), "1.001");
+        assert_eq!(
+            bhd.round(Decimal::from_str("1.0005").unwrap()).to_string(),
+            "1.001"
+        );
     }
 
     #[test]

@@ -85,7 +85,11 @@ impl fmt::Display for Refusal {
             }
             Refusal::UserDisabled => f.write_str("the user is disabled"),
             Refusal::MissingPermission { permission, roles } => {
-                write!(f, "no role held here grants `{}` (roles: ", permission.name())?;
+                write!(
+                    f,
+                    "no role held here grants `{}` (roles: ",
+                    permission.name()
+                )?;
                 if roles.is_empty() {
                     f.write_str("none")?;
                 }

@@ -24,7 +24,10 @@ pub(crate) enum ScopeKey {
 pub(crate) enum Level {
     Own,
     /// `distance` steps up, to `account`.
-    Ancestor { distance: u32, account: u32 },
+    Ancestor {
+        distance: u32,
+        account: u32,
+    },
     Segment(u32),
     Everyone,
 }
@@ -43,23 +46,12 @@ impl Level {
 }
 
 /// Rules of one kind filed by scope; `R` is the rule's index in its own table.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct ScopeIndex {
     own: BTreeMap<u32, Vec<u32>>,
     subtree: BTreeMap<u32, Vec<u32>>,
     segment: BTreeMap<u32, Vec<u32>>,
     everyone: Vec<u32>,
-}
-
-impl Default for ScopeIndex {
-    fn default() -> Self {
-        ScopeIndex {
-            own: BTreeMap::new(),
-            subtree: BTreeMap::new(),
-            segment: BTreeMap::new(),
-            everyone: Vec::new(),
-        }
-    }
 }
 
 impl ScopeIndex {

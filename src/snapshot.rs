@@ -106,7 +106,14 @@ impl Snapshot {
             &mut problems,
         );
         if problems.is_empty() {
-            check_ties(&assignments, &lists, &accounts, &segments, &catalog, &mut problems);
+            check_ties(
+                &assignments,
+                &lists,
+                &accounts,
+                &segments,
+                &catalog,
+                &mut problems,
+            );
         }
         if !problems.is_empty() {
             return Err(BuildError::new(problems));
@@ -234,10 +241,10 @@ impl Snapshot {
             &inner.accounts,
             |a| a.inherit.price_lists,
             |level, rule| {
-                if let Some(rec) = inner.assignments.get(rule as usize) {
-                    if let Some(list) = inner.lists.get(rec.list as usize) {
-                        reached.push((level, rec, list));
-                    }
+                if let Some(rec) = inner.assignments.get(rule as usize)
+                    && let Some(list) = inner.lists.get(rec.list as usize)
+                {
+                    reached.push((level, rec, list));
                 }
             },
         );
@@ -250,7 +257,14 @@ impl Snapshot {
 
         let mut evals: Vec<Eval> = Vec::with_capacity(reached.len());
         for (_, rec, list) in &reached {
-            evals.push(self.eligibility(rec, list, acc.currency, sku, &sku_rec.categories, query)?);
+            evals.push(self.eligibility(
+                rec,
+                list,
+                acc.currency,
+                sku,
+                &sku_rec.categories,
+                query,
+            )?);
         }
         let policy = acc.policy;
         let overflow = |list: &ListRec| ResolveError::Overflow {
@@ -311,11 +325,14 @@ impl Snapshot {
         }
 
         let won = winner.and_then(|w| Some((reached.get(w)?, evals.get(w)?)));
-        let Some(((level, rec, list), Eval::Eligible {
-            adjustments,
-            amount: Some((slices, exact)),
-            ..
-        })) = won
+        let Some((
+            (level, rec, list),
+            Eval::Eligible {
+                adjustments,
+                amount: Some((slices, exact)),
+                ..
+            },
+        )) = won
         else {
             return Ok(Outcome::QuoteRequired(QuoteRequired { candidates }));
         };
@@ -386,10 +403,10 @@ impl Snapshot {
                 });
             }
         };
-        if let Some(w) = entry.valid {
-            if !w.contains(at) {
-                return Ok(not_valid(WindowOf::Entry, w));
-            }
+        if let Some(w) = entry.valid
+            && !w.contains(at)
+        {
+            return Ok(not_valid(WindowOf::Entry, w));
         }
         let first = entry.tiers.first().map(|t| t.min_qty).unwrap_or(u64::MAX);
         if query.qty < first {
@@ -498,7 +515,12 @@ fn build_segments(
     accounts: &mut Accounts,
     problems: &mut Vec<BuildProblem>,
 ) -> Vec<SegmentRec> {
-    let unique = unique_by_id(&dataset.segments, EntityKind::Segment, |s| s.id.as_str(), problems);
+    let unique = unique_by_id(
+        &dataset.segments,
+        EntityKind::Segment,
+        |s| s.id.as_str(),
+        problems,
+    );
     let mut per_account: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
     let mut segments = Vec::with_capacity(unique.len());
     for (si, s) in unique.iter().enumerate() {
@@ -581,9 +603,15 @@ fn build_lists(
                             ),
                         });
                     }
-                    let category = adj.category.as_ref().map(|c| c.trim_matches('/').to_string());
+                    let category = adj
+                        .category
+                        .as_ref()
+                        .map(|c| c.trim_matches('/').to_string());
                     adjustments.push(AdjustmentRec {
-                        depth: category.as_deref().map(pricing::category_depth).unwrap_or(0),
+                        depth: category
+                            .as_deref()
+                            .map(pricing::category_depth)
+                            .unwrap_or(0),
                         category,
                         percent: adj.percent,
                     });
@@ -648,15 +676,15 @@ fn build_table(
                     sku: e.sku.clone(),
                 });
             }
-            if let Some(p) = previous {
-                if t.min_qty <= p {
-                    problems.push(BuildProblem::TiersNotIncreasing {
-                        list: l.id.clone(),
-                        sku: e.sku.clone(),
-                        previous: p,
-                        next: t.min_qty,
-                    });
-                }
+            if let Some(p) = previous
+                && t.min_qty <= p
+            {
+                problems.push(BuildProblem::TiersNotIncreasing {
+                    list: l.id.clone(),
+                    sku: e.sku.clone(),
+                    previous: p,
+                    next: t.min_qty,
+                });
             }
             if t.unit_price.is_sign_negative() && !t.unit_price.is_zero() {
                 problems.push(BuildProblem::NegativePrice {
@@ -688,7 +716,10 @@ fn build_table(
     let mut deduped: Vec<EntryRow> = Vec::with_capacity(rows.len());
     for r in rows {
         if deduped.last().is_some_and(|p| p.sku == r.sku) {
-            let sku = catalog.get(r.sku).map(|s| s.sku.clone()).unwrap_or_else(|| Sku::new(""));
+            let sku = catalog
+                .get(r.sku)
+                .map(|s| s.sku.clone())
+                .unwrap_or_else(|| Sku::new(""));
             problems.push(BuildProblem::DuplicateId {
                 kind: EntityKind::PriceEntry,
                 id: pricing::entry_label(&l.id, &sku),
@@ -709,15 +740,15 @@ fn check_relative_lists(lists: &[ListRec], problems: &mut Vec<BuildProblem>) {
     let mut reported: BTreeSet<Vec<crate::PriceListId>> = BTreeSet::new();
     for (i, list) in lists.iter().enumerate() {
         let Some(b) = base_of(i) else { continue };
-        if let Some(base) = lists.get(b) {
-            if base.currency != list.currency {
-                problems.push(BuildProblem::MixedCurrency {
-                    list: list.id.clone(),
-                    currency: list.currency.to_string(),
-                    base: base.id.clone(),
-                    base_currency: base.currency.to_string(),
-                });
-            }
+        if let Some(base) = lists.get(b)
+            && base.currency != list.currency
+        {
+            problems.push(BuildProblem::MixedCurrency {
+                list: list.id.clone(),
+                currency: list.currency.to_string(),
+                base: base.id.clone(),
+                base_currency: base.currency.to_string(),
+            });
         }
         // Walk the chain; a revisit is a cycle.
         let mut path = vec![i];
@@ -895,10 +926,9 @@ fn check_ties(
                     continue;
                 }
                 for l in [a.list, b.list] {
-                    if !sku_sets.contains_key(&l) {
-                        let set = priced_skus(lists, l, catalog);
-                        sku_sets.insert(l, set);
-                    }
+                    sku_sets
+                        .entry(l)
+                        .or_insert_with(|| priced_skus(lists, l, catalog));
                 }
                 let (Some(sa), Some(sb)) = (sku_sets.get(&a.list), sku_sets.get(&b.list)) else {
                     continue;
@@ -939,7 +969,10 @@ fn priced_skus(lists: &[ListRec], list: u32, catalog: &Catalog) -> Vec<u32> {
                     .iter()
                     .map(|(sku, _)| sku)
                     .filter(|&sku| {
-                        let cats = catalog.get(sku).map(|s| s.categories.as_slice()).unwrap_or(&[]);
+                        let cats = catalog
+                            .get(sku)
+                            .map(|s| s.categories.as_slice())
+                            .unwrap_or(&[]);
                         chain
                             .iter()
                             .all(|adjs| pricing::pick_adjustment(adjs, cats).is_some())

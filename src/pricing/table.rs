@@ -59,9 +59,13 @@ impl Chunk {
         for (pos, row) in rows.iter().enumerate() {
             chunk.skus.push(row.sku);
             chunk.tiers.extend_from_slice(&row.tiers);
-            chunk.tier_end.push(u32::try_from(chunk.tiers.len()).unwrap_or(u32::MAX));
+            chunk
+                .tier_end
+                .push(u32::try_from(chunk.tiers.len()).unwrap_or(u32::MAX));
             if let Some(w) = row.valid {
-                chunk.windows.push((u32::try_from(pos).unwrap_or(u32::MAX), w));
+                chunk
+                    .windows
+                    .push((u32::try_from(pos).unwrap_or(u32::MAX), w));
             }
         }
         chunk

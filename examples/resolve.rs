@@ -1,0 +1,115 @@
+//! Answers one query on any dataset, for evaluation and scripting.
+//!
+//! ```text
+//! cargo run --example resolve -- --data FILE --account A --user U --sku S --qty N \
+//!     [--at RFC3339] [--json]
+//! ```
+//!
+//! Without `--at` the query is asked for 2026-01-01T00:00:00Z: the engine never reads a clock,
+//! and neither does this tool, so the same command always gives the same answer.
+
+use std::process::ExitCode;
+use tradeterms::{Dataset, Query, Snapshot, Timestamp};
+
+const USAGE: &str =
+    "usage: resolve --data FILE --account A --user U --sku S --qty N [--at RFC3339] [--json]";
+
+struct Args {
+    data: String,
+    account: String,
+    user: String,
+    sku: String,
+    qty: u64,
+    at: Timestamp,
+    json: bool,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut data = None;
+    let mut account = None;
+    let mut user = None;
+    let mut sku = None;
+    let mut qty = None;
+    let mut at: Timestamp = "2026-01-01T00:00:00Z".parse().map_err(|e| format!("{e}"))?;
+    let mut json = false;
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        let mut value = || {
+            args.next()
+                .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))
+        };
+        match flag.as_str() {
+            "--data" => data = Some(value()?),
+            "--account" => account = Some(value()?),
+            "--user" => user = Some(value()?),
+            "--sku" => sku = Some(value()?),
+            "--qty" => {
+                let v = value()?;
+                qty = Some(
+                    v.parse::<u64>()
+                        .map_err(|_| format!("--qty must be a whole number, got `{v}`"))?,
+                );
+            }
+            "--at" => {
+                let v = value()?;
+                at = v.parse().map_err(|e| {
+                    format!("--at must be an RFC 3339 instant such as 2026-06-01T12:00:00Z: {e}")
+                })?;
+            }
+            "--json" => json = true,
+            "-h" | "--help" => return Err(USAGE.to_string()),
+            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
+        }
+    }
+    let missing = |name: &str| format!("missing {name}\n{USAGE}");
+    Ok(Args {
+        data: data.ok_or_else(|| missing("--data"))?,
+        account: account.ok_or_else(|| missing("--account"))?,
+        user: user.ok_or_else(|| missing("--user"))?,
+        sku: sku.ok_or_else(|| missing("--sku"))?,
+        qty: qty.ok_or_else(|| missing("--qty"))?,
+        at,
+        json,
+    })
+}
+
+fn run() -> Result<(), String> {
+    let args = parse_args()?;
+    let text = std::fs::read_to_string(&args.data)
+        .map_err(|e| format!("cannot read `{}`: {e}", args.data))?;
+    let dataset: Dataset = serde_json::from_str(&text)
+        .map_err(|e| format!("`{}` is not a valid dataset: {e}", args.data))?;
+    let snapshot = Snapshot::from_dataset(&dataset).map_err(|e| {
+        let mut msg = format!("`{}` has {} problem(s):", args.data, e.problems().len());
+        for p in e.problems() {
+            msg.push_str("\n  - ");
+            msg.push_str(&p.to_string());
+        }
+        msg
+    })?;
+    let query = Query::new(
+        args.account.as_str(),
+        args.user.as_str(),
+        args.sku.as_str(),
+        args.qty,
+        args.at,
+    );
+    let answer = snapshot.resolve(&query).map_err(|e| e.to_string())?;
+    if args.json {
+        let out = serde_json::to_string_pretty(&answer).map_err(|e| e.to_string())?;
+        println!("{out}");
+    } else {
+        println!("{answer}");
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(2)
+        }
+    }
+}
