@@ -39,6 +39,15 @@ pub(crate) struct MembershipRec {
     pub(crate) roles: Vec<(RoleName, BTreeSet<Permission>)>,
     pub(crate) reach: Reach,
     pub(crate) disabled: bool,
+    pub(crate) spending_limit: Option<rust_decimal::Decimal>,
+}
+
+/// What a user may do at an account, and the roles they hold there.
+#[derive(Clone, Debug)]
+pub(crate) struct Entitlement {
+    pub(crate) access: Access,
+    /// Role names held through every enabled membership reaching the account, sorted, unique.
+    pub(crate) roles: Vec<RoleName>,
 }
 
 /// A validated user.
@@ -54,6 +63,8 @@ pub(crate) struct UserRec {
 pub(crate) struct Users {
     pub(crate) recs: Vec<UserRec>,
     pub(crate) index: HashMap<UserId, u32>,
+    /// Every role that exists (presets and the dataset's), for checking rules that name roles.
+    pub(crate) role_names: BTreeSet<RoleName>,
 }
 
 impl Users {
@@ -142,6 +153,7 @@ impl Users {
                     roles: held,
                     reach: m.reach,
                     disabled: m.disabled,
+                    spending_limit: m.spending_limit,
                 });
             }
             index.insert(u.id.clone(), u32::try_from(recs.len()).unwrap_or(u32::MAX));
@@ -151,16 +163,30 @@ impl Users {
                 memberships,
             });
         }
-        Users { recs, index }
+        let role_names = role_map.into_keys().collect();
+        Users {
+            recs,
+            index,
+            role_names,
+        }
     }
 
     /// What `user` may do for `account`.
-    pub(crate) fn access(&self, user: &UserRec, account: u32, accounts: &Accounts) -> Access {
-        let refuse_all = |r: Refusal| Access {
-            view_catalog: Grant::Refused(r.clone()),
-            view_prices: Grant::Refused(r.clone()),
-            buy: Grant::Refused(r.clone()),
-            request_quote: Grant::Refused(r),
+    pub(crate) fn entitlement(
+        &self,
+        user: &UserRec,
+        account: u32,
+        accounts: &Accounts,
+    ) -> Entitlement {
+        let refuse_all = |r: Refusal| Entitlement {
+            access: Access {
+                view_catalog: Grant::Refused(r.clone()),
+                view_prices: Grant::Refused(r.clone()),
+                buy: Grant::Refused(r.clone()),
+                request_quote: Grant::Refused(r),
+                spending_limit: None,
+            },
+            roles: Vec::new(),
         };
         if user.disabled {
             return refuse_all(Refusal::UserDisabled);
@@ -214,11 +240,22 @@ impl Users {
                 }
             }
         };
-        Access {
-            view_catalog: grant(Permission::ViewCatalog),
-            view_prices: grant(Permission::ViewPrices),
-            buy: grant(Permission::Buy),
-            request_quote: grant(Permission::RequestQuote),
+        let mut roles: Vec<RoleName> = reaching
+            .iter()
+            .flat_map(|m| m.roles.iter().map(|(n, _)| n.clone()))
+            .collect();
+        roles.sort();
+        roles.dedup();
+        let spending_limit = reaching.iter().filter_map(|m| m.spending_limit).min();
+        Entitlement {
+            access: Access {
+                view_catalog: grant(Permission::ViewCatalog),
+                view_prices: grant(Permission::ViewPrices),
+                buy: grant(Permission::Buy),
+                request_quote: grant(Permission::RequestQuote),
+                spending_limit,
+            },
+            roles,
         }
     }
 }

@@ -5,7 +5,7 @@
 //! resolve path "is A an ancestor of B" and "which policy applies" are slice scans, never walks
 //! over the data.
 
-use crate::dataset::{AccountData, Inheritance, PricePolicy};
+use crate::dataset::{AccountData, CatalogMode, Inheritance, PricePolicy};
 use crate::error::{BuildProblem, EntityKind};
 use crate::id::AccountId;
 use crate::money::Currency;
@@ -26,6 +26,7 @@ pub(crate) struct AccountRec {
     pub(crate) children: Arc<[u32]>,
     pub(crate) currency: Currency,
     pub(crate) policy: PricePolicy,
+    pub(crate) catalog_mode: CatalogMode,
     pub(crate) inherit: Inheritance,
     /// Segments the account belongs to, sorted by segment index.
     pub(crate) segments: Arc<[u32]>,
@@ -198,25 +199,28 @@ impl Accounts {
                 children: Arc::from(children.get(i).cloned().unwrap_or_default()),
                 currency,
                 policy: PricePolicy::Precedence,
+                catalog_mode: CatalogMode::Open,
                 inherit: a.inherit,
                 segments: Arc::from(Vec::new()),
             });
         }
         // Effective policy: the nearest explicitly set one, self included; root default is
         // precedence.
-        let explicit: Vec<Option<PricePolicy>> = unique.iter().map(|a| a.price_policy).collect();
-        for rec in recs.iter_mut() {
-            let own = index
-                .get(&rec.id)
-                .and_then(|&i| explicit.get(i as usize).copied().flatten());
-            rec.policy = own
-                .or_else(|| {
-                    rec.ancestors
-                        .iter()
-                        .find_map(|&a| explicit.get(a as usize).copied().flatten())
-                })
-                .unwrap_or_default();
+        let policies: Vec<Option<PricePolicy>> = unique.iter().map(|a| a.price_policy).collect();
+        let modes: Vec<Option<CatalogMode>> = unique.iter().map(|a| a.catalog_mode).collect();
+        for (i, rec) in recs.iter_mut().enumerate() {
+            rec.policy = nearest_set(&policies, i, &rec.ancestors).unwrap_or_default();
+            rec.catalog_mode = nearest_set(&modes, i, &rec.ancestors).unwrap_or_default();
         }
         Accounts { recs, index }
     }
+}
+
+/// The value set on the account itself or, failing that, on its nearest ancestor that sets one.
+fn nearest_set<T: Copy>(explicit: &[Option<T>], me: usize, ancestors: &[u32]) -> Option<T> {
+    explicit.get(me).copied().flatten().or_else(|| {
+        ancestors
+            .iter()
+            .find_map(|&a| explicit.get(a as usize).copied().flatten())
+    })
 }

@@ -1,6 +1,6 @@
 //! The catalogue: SKUs, their category paths and attributes.
 
-use crate::dataset::SkuData;
+use crate::dataset::{Attributes, SkuData};
 use crate::error::{BuildProblem, EntityKind};
 use crate::id::Sku;
 use std::collections::HashMap;
@@ -11,6 +11,7 @@ pub(crate) struct SkuRec {
     pub(crate) sku: Sku,
     pub(crate) name: String,
     pub(crate) categories: Vec<String>,
+    pub(crate) attributes: Attributes,
 }
 
 /// The catalogue, indexed in SKU order (so index order is the order of a price sheet).
@@ -59,6 +60,7 @@ impl Catalog {
                 sku: s.sku.clone(),
                 name: s.name.clone(),
                 categories,
+                attributes: s.attributes.clone(),
             });
         }
         let index = recs

@@ -47,6 +47,12 @@ pub struct Dataset {
     /// Which price list applies to whom.
     #[serde(default)]
     pub assignments: Vec<AssignmentData>,
+    /// Catalogue visibility rules: which SKUs an account's users may see.
+    #[serde(default)]
+    pub visibility_rules: Vec<VisibilityRuleData>,
+    /// Payment rules: allowed payment methods and terms.
+    #[serde(default)]
+    pub payment_rules: Vec<PaymentRuleData>,
 }
 
 /// An attribute value on an account or a SKU: text, a number or a flag.
@@ -103,12 +109,36 @@ pub struct Inheritance {
     /// Whether price-list assignments made to an ancestor "and its descendants" reach this
     /// account. `false` is "own lists only" (OroCommerce's fallback setting).
     pub price_lists: bool,
+    /// Whether an ancestor's "and descendants" visibility rules reach this account.
+    pub visibility: bool,
+    /// Whether an ancestor's "and descendants" payment rules reach this account.
+    pub payment_terms: bool,
 }
 
 impl Default for Inheritance {
     fn default() -> Self {
-        Inheritance { price_lists: true }
+        Inheritance {
+            price_lists: true,
+            visibility: true,
+            payment_terms: true,
+        }
     }
+}
+
+/// Whether an account's catalogue shows everything unless excluded, or nothing unless included.
+///
+/// ```
+/// let m: tradeterms::CatalogMode = serde_json::from_str("\"curated\"").unwrap();
+/// assert_eq!(m, tradeterms::CatalogMode::Curated);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CatalogMode {
+    /// Every SKU is visible unless a rule excludes it.
+    #[default]
+    Open,
+    /// No SKU is visible unless a rule includes it (a school sees only its uniforms).
+    Curated,
 }
 
 /// One customer account.
@@ -139,6 +169,9 @@ pub struct AccountData {
     /// Selection policy; `None` inherits the parent's (the root default is `precedence`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_policy: Option<PricePolicy>,
+    /// Catalogue mode; `None` inherits the parent's (the root default is `open`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catalog_mode: Option<CatalogMode>,
     /// What this account receives from its ancestors.
     #[serde(default)]
     pub inherit: Inheritance,
@@ -243,6 +276,14 @@ pub struct MembershipData {
     /// A disabled membership grants nothing.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub disabled: bool,
+    /// The most this user may order per order through this membership, in the account's
+    /// currency, as a decimal string.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "rust_decimal::serde::str_option"
+    )]
+    pub spending_limit: Option<Decimal>,
 }
 
 /// A user.
@@ -281,9 +322,196 @@ pub struct SegmentData {
     pub id: SegmentId,
     /// Display name.
     pub name: String,
-    /// Member accounts.
+    /// Member accounts listed explicitly.
     #[serde(default)]
     pub accounts: Vec<AccountId>,
+    /// Accounts whose attributes satisfy this predicate are members too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<Predicate>,
+}
+
+/// A condition over attributes (of an account for segments, of a SKU for visibility targets).
+/// An entity without the attribute does not satisfy a comparison on it.
+///
+/// ```
+/// use tradeterms::Predicate;
+/// let p: Predicate = serde_json::from_str(r#"{ "all": [
+///     { "eq": { "attr": "type", "value": "school" } },
+///     { "in": { "attr": "region", "values": ["midwest", "west"] } },
+///     { "not": { "gte": { "attr": "pupils", "value": 2000 } } }
+/// ] }"#).unwrap();
+/// assert!(matches!(p, Predicate::All(ref v) if v.len() == 3));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Predicate {
+    /// The attribute equals the value.
+    Eq(AttrCmp),
+    /// The attribute equals one of the values.
+    In(AttrIn),
+    /// The attribute is a number greater than the value.
+    Gt(AttrCmp),
+    /// The attribute is a number greater than or equal to the value.
+    Gte(AttrCmp),
+    /// The attribute is a number less than the value.
+    Lt(AttrCmp),
+    /// The attribute is a number less than or equal to the value.
+    Lte(AttrCmp),
+    /// Every sub-condition holds.
+    All(Vec<Predicate>),
+    /// At least one sub-condition holds.
+    Any(Vec<Predicate>),
+    /// The sub-condition does not hold.
+    Not(Box<Predicate>),
+}
+
+/// An attribute compared with one value.
+///
+/// ```
+/// let c: tradeterms::AttrCmp = serde_json::from_str(r#"{ "attr": "tier", "value": 2 }"#).unwrap();
+/// assert_eq!(c.attr, "tier");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttrCmp {
+    /// Attribute name.
+    pub attr: String,
+    /// The value compared with.
+    pub value: AttrValue,
+}
+
+/// An attribute compared with a set of values.
+///
+/// ```
+/// let c: tradeterms::AttrIn = serde_json::from_str(r#"{ "attr": "region", "values": ["west"] }"#).unwrap();
+/// assert_eq!(c.values.len(), 1);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttrIn {
+    /// Attribute name.
+    pub attr: String,
+    /// The accepted values.
+    pub values: Vec<AttrValue>,
+}
+
+/// Which SKUs a visibility rule is about.
+///
+/// ```
+/// use tradeterms::Target;
+/// let t: Target = serde_json::from_str(r#"{ "category": "uniforms/lincoln" }"#).unwrap();
+/// assert_eq!(t, Target::Category("uniforms/lincoln".into()));
+/// assert_eq!(serde_json::from_str::<Target>(r#""all""#).unwrap(), Target::All);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Target {
+    /// Every SKU.
+    All,
+    /// One SKU.
+    Sku(Sku),
+    /// A category and its sub-categories.
+    Category(String),
+    /// SKUs whose attributes satisfy the predicate.
+    Attributes(Predicate),
+}
+
+/// What a visibility rule does.
+///
+/// ```
+/// let e: tradeterms::Effect = serde_json::from_str("\"exclude\"").unwrap();
+/// assert_eq!(e, tradeterms::Effect::Exclude);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Effect {
+    /// Hide the targeted SKUs (listed first: at equal specificity an exclusion wins).
+    Exclude,
+    /// Show the targeted SKUs.
+    Include,
+}
+
+/// A catalogue visibility rule.
+///
+/// ```
+/// let r: tradeterms::VisibilityRuleData = serde_json::from_str(r#"{
+///   "id": "lincoln-uniforms", "owner": "school-programs@seller.example",
+///   "scope": { "account": "lincoln-high" }, "target": { "category": "uniforms/lincoln" },
+///   "effect": "include" }"#).unwrap();
+/// assert!(r.roles.is_empty());
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VisibilityRuleData {
+    /// Unique id.
+    pub id: String,
+    /// The person or team answerable for the rule.
+    pub owner: String,
+    /// Which accounts it applies to.
+    pub scope: Scope,
+    /// If not empty, the rule applies only to users holding one of these roles at the account;
+    /// such a rule is more specific than one for every user at the same scope.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<RoleName>,
+    /// Which SKUs.
+    pub target: Target,
+    /// Include or exclude.
+    pub effect: Effect,
+}
+
+/// When an invoice is due.
+///
+/// ```
+/// use tradeterms::PaymentTerms;
+/// let t: PaymentTerms = serde_json::from_str(r#"{ "net_days": 60 }"#).unwrap();
+/// assert_eq!(t, PaymentTerms::NetDays(60));
+/// assert_eq!(t.to_string(), "net 60 days");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentTerms {
+    /// Due this many days after the invoice.
+    NetDays(u32),
+    /// Due on receipt.
+    DueOnReceipt,
+}
+
+impl std::fmt::Display for PaymentTerms {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PaymentTerms::NetDays(n) => write!(f, "net {n} days"),
+            PaymentTerms::DueOnReceipt => f.write_str("due on receipt"),
+        }
+    }
+}
+
+/// A payment rule: the terms and/or the methods for the accounts (and roles) in its scope. For
+/// each of the two, the most specific rule that sets it wins.
+///
+/// ```
+/// let r: tradeterms::PaymentRuleData = serde_json::from_str(r#"{
+///   "id": "chain-net60", "owner": "credit@seller.example", "scope": { "subtree": "bistro-group" },
+///   "terms": { "net_days": 60 }, "methods": ["invoice"] }"#).unwrap();
+/// assert_eq!(r.methods.unwrap(), vec!["invoice".to_string()]);
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentRuleData {
+    /// Unique id.
+    pub id: String,
+    /// The person or team answerable for the rule.
+    pub owner: String,
+    /// Which accounts it applies to.
+    pub scope: Scope,
+    /// If not empty, only for users holding one of these roles at the account.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<RoleName>,
+    /// Payment terms, if this rule sets them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terms: Option<PaymentTerms>,
+    /// Allowed payment methods (`invoice`, `purchase_order`, `card`...), if this rule sets them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub methods: Option<Vec<String>>,
 }
 
 /// A catalogue item.

@@ -30,6 +30,10 @@ pub enum EntityKind {
     PriceEntry,
     /// A price-list assignment.
     Assignment,
+    /// A catalogue visibility rule.
+    VisibilityRule,
+    /// A payment rule.
+    PaymentRule,
 }
 
 impl fmt::Display for EntityKind {
@@ -43,6 +47,8 @@ impl fmt::Display for EntityKind {
             EntityKind::PriceList => "price list",
             EntityKind::PriceEntry => "price entry",
             EntityKind::Assignment => "assignment",
+            EntityKind::VisibilityRule => "visibility rule",
+            EntityKind::PaymentRule => "payment rule",
         })
     }
 }
@@ -226,6 +232,68 @@ pub enum BuildProblem {
         account: AccountId,
         /// The unknown role.
         role: String,
+    },
+    /// A predicate names an attribute that no entity has.
+    #[error(
+        "{kind} `{id}` tests attribute `{attr}`, which no entity has: fix the name or add the attribute"
+    )]
+    UnknownAttribute {
+        /// Kind of the rule holding the predicate.
+        kind: EntityKind,
+        /// Its id.
+        id: String,
+        /// The attribute.
+        attr: String,
+    },
+    /// A predicate compares an attribute with a value of another type.
+    #[error(
+        "{kind} `{id}` compares attribute `{attr}` ({expected}) with a {found}: compare with a value of the attribute's type"
+    )]
+    PredicateTypeMismatch {
+        /// Kind of the rule holding the predicate.
+        kind: EntityKind,
+        /// Its id.
+        id: String,
+        /// The attribute.
+        attr: String,
+        /// The type(s) the attribute has in the data.
+        expected: String,
+        /// The type of the value given.
+        found: String,
+    },
+    /// A rule names a role that is neither a preset nor defined in the dataset.
+    #[error(
+        "{kind} `{id}` is limited to role `{role}`, but no such role exists: define it under `roles` or use a preset"
+    )]
+    UnknownRuleRole {
+        /// Kind of the rule.
+        kind: EntityKind,
+        /// Its id.
+        id: String,
+        /// The unknown role.
+        role: String,
+    },
+    /// Two rules of one kind at the same scope and roles that set the same thing.
+    #[error(
+        "{kind}s `{first}` and `{second}` both set the {what} for the same scope and roles: merge them or narrow one"
+    )]
+    ConflictingRules {
+        /// Kind of the rules.
+        kind: EntityKind,
+        /// One rule.
+        first: String,
+        /// The other.
+        second: String,
+        /// What both set.
+        what: String,
+    },
+    /// A rule or list without a named owner.
+    #[error("{kind} `{id}` has no owner: name the person or team answerable for it")]
+    MissingOwner {
+        /// Kind of the rule.
+        kind: EntityKind,
+        /// Its id.
+        id: String,
     },
     /// Two assignments that could both decide the same price with nothing to choose between them.
     #[error(

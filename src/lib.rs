@@ -9,26 +9,36 @@ pub mod dataset;
 pub mod error;
 pub mod id;
 pub mod money;
+mod payment;
+mod predicate;
 mod pricing;
 pub mod resolution;
+mod resolve;
 mod scope;
+mod segment;
+mod sheet;
 mod snapshot;
 pub mod time;
+mod validate;
+mod visibility;
 
 pub use account::MAX_DEPTH;
 pub use dataset::{
-    AccountData, AdjustmentData, AssignmentData, AttrValue, Attributes, Dataset, EntryData,
-    Inheritance, MembershipData, Permission, PriceListData, PricePolicy, Reach, RelativeData,
-    RoleData, Scope, SegmentData, SkuData, TierData, TierMode, UserData,
+    AccountData, AdjustmentData, AssignmentData, AttrCmp, AttrIn, AttrValue, Attributes,
+    CatalogMode, Dataset, Effect, EntryData, Inheritance, MembershipData, PaymentRuleData,
+    PaymentTerms, Permission, Predicate, PriceListData, PricePolicy, Reach, RelativeData, RoleData,
+    Scope, SegmentData, SkuData, Target, TierData, TierMode, UserData, VisibilityRuleData,
 };
 pub use error::{BuildError, BuildProblem, EntityKind, ResolveError};
 pub use id::{AccountId, AssignmentId, PriceListId, RoleName, SegmentId, Sku, UserId};
 pub use jiff::Timestamp;
 pub use money::{Currency, ROUNDING};
 pub use resolution::{
-    Access, Adjustment, Candidate, CandidateStatus, Grant, Outcome, Price, Priced, Query,
-    QuoteRequired, Refusal, Resolution, Source, Specificity, TierSlice, WindowOf,
+    Access, Adjustment, Candidate, CandidateStatus, Decided, Grant, Outcome, Payment,
+    PaymentOptions, Price, Priced, Query, QuoteRequired, Refusal, Resolution, RuleRef, Source,
+    Specificity, TierSlice, Visibility, WindowOf,
 };
 pub use rust_decimal::Decimal;
+pub use sheet::{PriceSheet, SheetLine};
 pub use snapshot::Snapshot;
 pub use time::Window;

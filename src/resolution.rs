@@ -4,7 +4,7 @@
 //! ([`Outcome`]), and, when a price was looked for, every candidate assignment with why it won or
 //! lost. It is structured for programs and renders for people with `Display`.
 
-use crate::dataset::{Permission, PricePolicy, TierMode};
+use crate::dataset::{CatalogMode, Effect, PaymentTerms, Permission, PricePolicy, TierMode};
 use crate::id::{AccountId, AssignmentId, PriceListId, RoleName, SegmentId, Sku, UserId};
 use crate::money::Currency;
 use crate::time::Window;
@@ -147,7 +147,8 @@ impl fmt::Display for Grant {
 /// ```
 /// use tradeterms::{Access, Grant, Refusal};
 /// let no = Grant::Refused(Refusal::NotEntitled);
-/// let a = Access { view_catalog: no.clone(), view_prices: no.clone(), buy: no.clone(), request_quote: no };
+/// let a = Access { view_catalog: no.clone(), view_prices: no.clone(), buy: no.clone(),
+///                  request_quote: no, spending_limit: None };
 /// assert!(!a.buy.is_allowed());
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -160,6 +161,10 @@ pub struct Access {
     pub buy: Grant,
     /// May ask for a quote.
     pub request_quote: Grant,
+    /// The most the user may order per order for this account (the lowest limit among the
+    /// memberships that reach it); `None` for no limit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spending_limit: Option<Decimal>,
 }
 
 /// How specific the scope of a rule is for the account asked about; earlier variants are more
@@ -492,6 +497,160 @@ pub struct QuoteRequired {
     pub candidates: Vec<Candidate>,
 }
 
+/// A rule named in an explanation, with its owner and how it reached the account.
+///
+/// ```
+/// use tradeterms::{RuleRef, Specificity};
+/// let r = RuleRef { id: "lincoln-uniforms".into(), owner: "schools@seller.example".into(),
+///                   specificity: Specificity::Account, roles: vec![] };
+/// assert_eq!(r.to_string(), "`lincoln-uniforms` (own account, owner schools@seller.example)");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RuleRef {
+    /// The rule's id.
+    pub id: String,
+    /// Who answers for it.
+    pub owner: String,
+    /// How it reached the account.
+    pub specificity: Specificity,
+    /// The roles it is limited to (empty: every user).
+    pub roles: Vec<RoleName>,
+}
+
+impl fmt::Display for RuleRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` ({}", self.id, self.specificity)?;
+        if !self.roles.is_empty() {
+            let names: Vec<&str> = self.roles.iter().map(|r| r.as_str()).collect();
+            write!(f, ", roles {}", names.join("/"))?;
+        }
+        write!(f, ", owner {})", self.owner)
+    }
+}
+
+/// Why a SKU is or is not visible to the acting user.
+///
+/// ```
+/// use tradeterms::{CatalogMode, Visibility};
+/// let v = Visibility { visible: false, mode: CatalogMode::Curated, decided_by: None, effect: None, overridden: vec![] };
+/// assert_eq!(v.to_string(), "not visible: curated catalogue and no rule includes this SKU");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Visibility {
+    /// Whether the SKU is visible.
+    pub visible: bool,
+    /// The account's catalogue mode.
+    pub mode: CatalogMode,
+    /// The rule that decided, if any (otherwise the mode decided).
+    pub decided_by: Option<RuleRef>,
+    /// The deciding rule's effect.
+    pub effect: Option<Effect>,
+    /// Other rules targeting the SKU that the deciding rule overrode, most specific first.
+    pub overridden: Vec<RuleRef>,
+}
+
+impl fmt::Display for Visibility {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.visible {
+            "visible"
+        } else {
+            "not visible"
+        })?;
+        match (&self.decided_by, self.effect) {
+            (Some(rule), Some(effect)) => {
+                let verb = match effect {
+                    Effect::Include => "included",
+                    Effect::Exclude => "excluded",
+                };
+                write!(f, ": {verb} by rule {rule}")?;
+            }
+            _ => match self.mode {
+                CatalogMode::Open => {
+                    f.write_str(": open catalogue and no rule excludes this SKU")?
+                }
+                CatalogMode::Curated => {
+                    f.write_str(": curated catalogue and no rule includes this SKU")?
+                }
+            },
+        }
+        for o in &self.overridden {
+            write!(f, "; overrides {o}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A payment setting and the rule that decided it.
+///
+/// ```
+/// use tradeterms::{Decided, PaymentTerms, RuleRef, Specificity};
+/// let d = Decided { value: PaymentTerms::NetDays(30), rule: RuleRef { id: "store-net30".into(),
+///     owner: "credit".into(), specificity: Specificity::Account, roles: vec![] }, overridden: vec![] };
+/// assert_eq!(d.value, PaymentTerms::NetDays(30));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Decided<T> {
+    /// The value in force.
+    pub value: T,
+    /// The rule that set it.
+    pub rule: RuleRef,
+    /// Less specific rules that also set it and lost.
+    pub overridden: Vec<RuleRef>,
+}
+
+/// The payment terms and methods available to a user ordering for an account.
+///
+/// ```
+/// use tradeterms::{Payment, Refusal};
+/// let p = Payment::Denied(Refusal::NotEntitled);
+/// assert!(p.to_string().starts_with("payment: denied"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Payment {
+    /// The user may not order for the account.
+    Denied(Refusal),
+    /// The options in force.
+    Options(Box<PaymentOptions>),
+}
+
+/// The payment terms and methods in force; `None` where no rule sets them.
+///
+/// ```
+/// let o = tradeterms::PaymentOptions { terms: None, methods: None };
+/// assert!(o.terms.is_none());
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PaymentOptions {
+    /// When invoices are due.
+    pub terms: Option<Decided<PaymentTerms>>,
+    /// Which methods may be used.
+    pub methods: Option<Decided<Vec<String>>>,
+}
+
+impl fmt::Display for Payment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Payment::Denied(r) => write!(f, "payment: denied: {r}"),
+            Payment::Options(o) => {
+                match &o.terms {
+                    Some(t) => write!(f, "payment terms: {} (rule {})", t.value, t.rule)?,
+                    None => f.write_str("payment terms: none set")?,
+                }
+                match &o.methods {
+                    Some(m) => write!(
+                        f,
+                        "\npayment methods: {} (rule {})",
+                        m.value.join(", "),
+                        m.rule
+                    ),
+                    None => f.write_str("\npayment methods: none set"),
+                }
+            }
+        }
+    }
+}
+
 /// What the engine decided.
 ///
 /// ```
@@ -505,6 +664,9 @@ pub enum Outcome {
     /// The user may not see this account's catalogue. Nothing about prices or assortment is
     /// revealed.
     Denied(Refusal),
+    /// The SKU is not in this account's catalogue for this user; see
+    /// [`Resolution::visibility`] for the rule. Nothing about prices is revealed.
+    NotVisible,
     /// The user may see the item but not its price. Nothing about prices is revealed.
     PriceHidden(Refusal),
     /// A price was found.
@@ -545,6 +707,8 @@ pub struct Resolution {
     pub query: Query,
     /// What the user may do for the account.
     pub access: Access,
+    /// Whether the SKU is visible, and which rule decided (absent when the user is denied).
+    pub visibility: Option<Visibility>,
     /// The decision.
     pub outcome: Outcome,
 }
@@ -559,6 +723,7 @@ impl fmt::Display for Resolution {
         )?;
         match &self.outcome {
             Outcome::Denied(r) => writeln!(f, "  DENIED: {r}")?,
+            Outcome::NotVisible => writeln!(f, "  NOT VISIBLE")?,
             Outcome::PriceHidden(r) => writeln!(f, "  PRICE HIDDEN: {r}")?,
             Outcome::QuoteRequired(qr) => {
                 writeln!(f, "  QUOTE REQUIRED: no price list prices this line")?;
@@ -598,6 +763,9 @@ impl fmt::Display for Resolution {
                 )?;
                 write_candidates(f, &p.candidates)?;
             }
+        }
+        if let Some(v) = &self.visibility {
+            writeln!(f, "  {v}")?;
         }
         writeln!(f, "  may see catalogue: {}", self.access.view_catalog)?;
         writeln!(f, "  may see prices: {}", self.access.view_prices)?;

@@ -8,6 +8,8 @@
 //! rules that apply, never to the rules that exist.
 
 use crate::account::{AccountRec, Accounts};
+use crate::id::RoleName;
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 /// A scope resolved to indexes.
@@ -43,6 +45,50 @@ impl Level {
             Level::Everyone => (3, 0),
         }
     }
+}
+
+/// The shared precedence key: scope class first, then a rule limited to roles the user holds
+/// before a rule for every user at the same scope.
+pub(crate) fn precedence_key(level: &Level, role_limited: bool) -> (u8, u32, bool) {
+    let (class, distance) = level.class();
+    (class, distance, !role_limited)
+}
+
+/// A rule that may be limited to users holding certain roles.
+pub(crate) trait ScopedRule {
+    /// The roles the rule is limited to; empty for every user.
+    fn roles(&self) -> &[RoleName];
+}
+
+/// The rules of one kind that apply to (account, user), in precedence order: the shared key of
+/// [`precedence_key`], then the rule kind's own `tiebreak`. `user_roles` are the roles the user
+/// holds at the account (sorted); rules limited to other roles are left out.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn applicable_rules<'a, R: ScopedRule>(
+    index: &ScopeIndex,
+    table: &'a [R],
+    account_idx: u32,
+    account: &AccountRec,
+    accounts: &Accounts,
+    inherits: impl Fn(&AccountRec) -> bool,
+    user_roles: &[RoleName],
+    tiebreak: impl Fn(&R, &R) -> Ordering,
+) -> Vec<(Level, &'a R)> {
+    let mut out: Vec<(Level, &'a R)> = Vec::new();
+    index.applicable(account_idx, account, accounts, inherits, |level, i| {
+        if let Some(rule) = table.get(i as usize) {
+            let roles = rule.roles();
+            if roles.is_empty() || roles.iter().any(|r| user_roles.binary_search(r).is_ok()) {
+                out.push((level, rule));
+            }
+        }
+    });
+    out.sort_by(|(la, ra), (lb, rb)| {
+        precedence_key(la, !ra.roles().is_empty())
+            .cmp(&precedence_key(lb, !rb.roles().is_empty()))
+            .then_with(|| tiebreak(ra, rb))
+    });
+    out
 }
 
 /// Rules of one kind filed by scope; `R` is the rule's index in its own table.
@@ -107,4 +153,69 @@ impl ScopeIndex {
         }
         self.everyone.iter().for_each(|&r| f(Level::Everyone, r));
     }
+}
+
+/// Resolves a scope from the data to indexes, reporting a reference to a missing account or
+/// segment against the rule `from`.
+pub(crate) fn resolve_scope(
+    scope: &crate::dataset::Scope,
+    from_kind: crate::error::EntityKind,
+    from: &str,
+    accounts: &Accounts,
+    segments: &std::collections::HashMap<&str, u32>,
+    problems: &mut Vec<crate::error::BuildProblem>,
+) -> Option<ScopeKey> {
+    use crate::dataset::Scope;
+    use crate::error::{BuildProblem, EntityKind};
+    let dangling = |to_kind: EntityKind, to: &str| BuildProblem::DanglingReference {
+        from_kind,
+        from: from.to_string(),
+        to_kind,
+        to: to.to_string(),
+    };
+    match scope {
+        Scope::Everyone => Some(ScopeKey::Everyone),
+        Scope::Segment(s) => {
+            let key = segments.get(s.as_str()).map(|&i| ScopeKey::Segment(i));
+            if key.is_none() {
+                problems.push(dangling(EntityKind::Segment, s.as_str()));
+            }
+            key
+        }
+        Scope::Account(id) | Scope::Subtree(id) => {
+            let Some(idx) = accounts.lookup(id.as_str()) else {
+                problems.push(dangling(EntityKind::Account, id.as_str()));
+                return None;
+            };
+            Some(match scope {
+                Scope::Account(_) => ScopeKey::Account(idx),
+                _ => ScopeKey::Subtree(idx),
+            })
+        }
+    }
+}
+
+/// Checks that every role a rule is limited to exists.
+pub(crate) fn check_rule_roles(
+    roles: &[RoleName],
+    existing: &std::collections::BTreeSet<RoleName>,
+    kind: crate::error::EntityKind,
+    id: &str,
+    problems: &mut Vec<crate::error::BuildProblem>,
+) -> Vec<RoleName> {
+    let mut out = Vec::with_capacity(roles.len());
+    for r in roles {
+        if existing.contains(r) {
+            out.push(r.clone());
+        } else {
+            problems.push(crate::error::BuildProblem::UnknownRuleRole {
+                kind,
+                id: id.to_string(),
+                role: r.to_string(),
+            });
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
 }

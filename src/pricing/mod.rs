@@ -4,6 +4,8 @@
 //! its base and its percentage adjustments; its entry for a SKU is derived on lookup from the
 //! base's entry, so a change to the base reaches every list derived from it at once.
 
+pub(crate) mod build;
+pub(crate) mod select;
 pub(crate) mod table;
 
 use crate::dataset::TierMode;

@@ -1,0 +1,101 @@
+//! Payment terms and methods, scoped like every other rule.
+//!
+//! For the terms and for the methods separately, the most specific applicable rule that sets
+//! them wins (see [`crate::scope`] for the order): a restaurant chain on net 60 whose store
+//! managers may also pay by card, and one store on net 30.
+
+use crate::dataset::PaymentTerms;
+use crate::id::RoleName;
+use crate::scope::ScopedRule;
+
+/// A validated payment rule.
+#[derive(Clone, Debug)]
+pub(crate) struct PayRule {
+    pub(crate) id: String,
+    pub(crate) owner: String,
+    pub(crate) roles: Vec<RoleName>,
+    pub(crate) terms: Option<PaymentTerms>,
+    pub(crate) methods: Option<Vec<String>>,
+}
+
+impl ScopedRule for PayRule {
+    fn roles(&self) -> &[RoleName] {
+        &self.roles
+    }
+}
+
+impl PayRule {
+    /// Order among rules of equal specificity: by id (the build rejects two rules at the same
+    /// scope and roles that set the same thing).
+    pub(crate) fn tiebreak(a: &PayRule, b: &PayRule) -> std::cmp::Ordering {
+        a.id.cmp(&b.id)
+    }
+}
+
+/// Validates the dataset's payment rules and files them by scope. Two rules with the same scope
+/// and the same roles that both set the terms (or both set the methods) are rejected: nothing
+/// could choose between them.
+pub(crate) fn build(
+    data: &[crate::dataset::PaymentRuleData],
+    ctx: &crate::validate::RuleContext<'_>,
+    problems: &mut Vec<crate::error::BuildProblem>,
+) -> (Vec<PayRule>, crate::scope::ScopeIndex) {
+    use crate::error::{BuildProblem, EntityKind};
+    let unique =
+        crate::validate::unique_by_id(data, EntityKind::PaymentRule, |r| r.id.as_str(), problems);
+    let mut rules = Vec::with_capacity(unique.len());
+    let mut index = crate::scope::ScopeIndex::default();
+    let mut setters: std::collections::BTreeMap<
+        (crate::scope::ScopeKey, Vec<RoleName>, &'static str),
+        String,
+    > = std::collections::BTreeMap::new();
+    for r in unique {
+        crate::validate::check_owner(&r.owner, EntityKind::PaymentRule, &r.id, problems);
+        let roles = crate::scope::check_rule_roles(
+            &r.roles,
+            ctx.roles,
+            EntityKind::PaymentRule,
+            &r.id,
+            problems,
+        );
+        let scope = crate::scope::resolve_scope(
+            &r.scope,
+            EntityKind::PaymentRule,
+            &r.id,
+            ctx.accounts,
+            ctx.segments,
+            problems,
+        );
+        let Some(scope) = scope else { continue };
+        for (what, sets) in [
+            ("terms", r.terms.is_some()),
+            ("methods", r.methods.is_some()),
+        ] {
+            if !sets {
+                continue;
+            }
+            match setters.entry((scope, roles.clone(), what)) {
+                std::collections::btree_map::Entry::Occupied(first) => {
+                    problems.push(BuildProblem::ConflictingRules {
+                        kind: EntityKind::PaymentRule,
+                        first: first.get().clone(),
+                        second: r.id.clone(),
+                        what: what.to_string(),
+                    });
+                }
+                std::collections::btree_map::Entry::Vacant(v) => {
+                    v.insert(r.id.clone());
+                }
+            }
+        }
+        index.insert(scope, crate::validate::to_u32(rules.len()));
+        rules.push(PayRule {
+            id: r.id.clone(),
+            owner: r.owner.clone(),
+            roles,
+            terms: r.terms,
+            methods: r.methods.clone(),
+        });
+    }
+    (rules, index)
+}

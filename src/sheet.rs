@@ -1,0 +1,102 @@
+//! Price sheets: an account's whole visible catalogue with prices, as an ERP export or a
+//! storefront listing needs it.
+
+use crate::error::ResolveError;
+use crate::id::Sku;
+use crate::resolution::{Access, Outcome, Visibility};
+use crate::resolve::Context;
+use crate::snapshot::Inner;
+use serde::Serialize;
+
+/// One line of a price sheet: a visible SKU and its outcome at the sheet's quantity.
+///
+/// ```
+/// # fn f(line: &tradeterms::SheetLine) { let _ = line.outcome.price(); }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SheetLine {
+    /// The SKU.
+    pub sku: Sku,
+    /// Why it is visible.
+    pub visibility: Visibility,
+    /// Its price, hidden price, or quote requirement (as [`Snapshot::resolve`](crate::Snapshot::resolve) would say).
+    pub outcome: Outcome,
+}
+
+/// A streaming price sheet, sorted by SKU, listing only the SKUs visible to the user for the
+/// account. The account- and user-level work (entitlement, applicable rules) is done once when
+/// the sheet is created; each line then costs one visibility decision and one price selection.
+///
+/// ```
+/// use tradeterms::{Dataset, Snapshot};
+/// let dataset: Dataset = serde_json::from_str(include_str!("../examples/data/demo.json")).unwrap();
+/// let snapshot = Snapshot::from_dataset(&dataset).unwrap();
+/// let sheet = snapshot
+///     .price_sheet(&"abb-north".into(), &"john".into(), "2026-06-01T00:00:00Z".parse().unwrap(), 1)
+///     .unwrap();
+/// assert!(sheet.access().view_prices.is_allowed());
+/// let lines: Vec<_> = sheet.collect::<Result<_, _>>().unwrap();
+/// assert!(lines.windows(2).all(|w| w[0].sku < w[1].sku));
+/// ```
+pub struct PriceSheet<'s> {
+    inner: &'s Inner,
+    ctx: Context<'s>,
+    next: usize,
+    qty: u64,
+    denied: bool,
+}
+
+impl<'s> PriceSheet<'s> {
+    pub(crate) fn new(inner: &'s Inner, ctx: Context<'s>, qty: u64) -> PriceSheet<'s> {
+        let denied = !ctx.entitlement.access.view_catalog.is_allowed();
+        PriceSheet {
+            inner,
+            ctx,
+            next: 0,
+            qty,
+            denied,
+        }
+    }
+
+    /// What the user may do for the account. A user who may not see the catalogue gets an
+    /// empty sheet.
+    pub fn access(&self) -> &Access {
+        &self.ctx.entitlement.access
+    }
+}
+
+impl Iterator for PriceSheet<'_> {
+    type Item = Result<SheetLine, ResolveError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.denied {
+            return None;
+        }
+        while let Some(rec) = self.inner.catalog.recs.get(self.next) {
+            let sku = crate::validate::to_u32(self.next);
+            self.next = self.next.saturating_add(1);
+            if !self.ctx.is_visible(sku, rec) {
+                continue;
+            }
+            return Some(
+                self.ctx
+                    .answer(sku, rec, self.qty)
+                    .map(|(visibility, outcome)| {
+                        SheetLine {
+                            sku: rec.sku.clone(),
+                            // Visible SKUs always carry their visibility explanation.
+                            visibility: visibility.unwrap_or(Visibility {
+                                visible: true,
+                                mode: crate::CatalogMode::Open,
+                                decided_by: None,
+                                effect: None,
+                                overridden: Vec::new(),
+                            }),
+                            outcome,
+                        }
+                    }),
+            );
+        }
+        None
+    }
+}

@@ -1,0 +1,172 @@
+//! Catalogue visibility: which SKUs an account's users may see.
+//!
+//! Rules are scoped like every other rule (see [`crate::scope`]) and target every SKU, one SKU,
+//! a category and its sub-categories, or SKUs matching an attribute predicate. The most specific
+//! scope with a rule targeting the SKU decides; at equal specificity an exclusion beats an
+//! inclusion. With no rule targeting the SKU, the account's catalogue mode decides: `open` shows
+//! it, `curated` hides it. A SKU that is not visible is never priced.
+
+use crate::catalog::SkuRec;
+use crate::dataset::{CatalogMode, Effect, Target};
+use crate::id::RoleName;
+use crate::predicate;
+use crate::pricing::category_covers;
+use crate::scope::{Level, ScopedRule};
+
+/// What a compiled rule targets.
+#[derive(Clone, Debug)]
+pub(crate) enum CompiledTarget {
+    All,
+    Sku(u32),
+    Category(String),
+    Attributes(crate::dataset::Predicate),
+}
+
+/// A validated visibility rule.
+#[derive(Clone, Debug)]
+pub(crate) struct VisRule {
+    pub(crate) id: String,
+    pub(crate) owner: String,
+    pub(crate) roles: Vec<RoleName>,
+    pub(crate) target: CompiledTarget,
+    pub(crate) effect: Effect,
+}
+
+impl ScopedRule for VisRule {
+    fn roles(&self) -> &[RoleName] {
+        &self.roles
+    }
+}
+
+impl VisRule {
+    pub(crate) fn matches(&self, sku: u32, rec: &SkuRec) -> bool {
+        match &self.target {
+            CompiledTarget::All => true,
+            CompiledTarget::Sku(s) => *s == sku,
+            CompiledTarget::Category(c) => rec.categories.iter().any(|sc| category_covers(c, sc)),
+            CompiledTarget::Attributes(p) => predicate::eval(p, &rec.attributes),
+        }
+    }
+
+    /// Order among rules of equal specificity: exclusions first, then by id.
+    pub(crate) fn tiebreak(a: &VisRule, b: &VisRule) -> std::cmp::Ordering {
+        a.effect.cmp(&b.effect).then_with(|| a.id.cmp(&b.id))
+    }
+}
+
+/// The decision for one SKU: indexes into the applicable rules.
+pub(crate) struct Decision {
+    pub(crate) visible: bool,
+    pub(crate) decided_by: Option<usize>,
+    pub(crate) overridden: Vec<usize>,
+}
+
+/// Decides visibility of a SKU given the rules applying to (account, user), already in
+/// precedence order (most specific first, exclusions first at equal specificity).
+pub(crate) fn decide(
+    rules: &[(Level, &VisRule)],
+    sku: u32,
+    rec: &SkuRec,
+    mode: CatalogMode,
+) -> Decision {
+    let mut decided_by: Option<usize> = None;
+    let mut overridden = Vec::new();
+    for (i, (_, rule)) in rules.iter().enumerate() {
+        if !rule.matches(sku, rec) {
+            continue;
+        }
+        match decided_by {
+            None => decided_by = Some(i),
+            Some(_) => overridden.push(i),
+        }
+    }
+    let visible = match decided_by.and_then(|i| rules.get(i)) {
+        Some((_, rule)) => rule.effect == Effect::Include,
+        None => mode == CatalogMode::Open,
+    };
+    Decision {
+        visible,
+        decided_by,
+        overridden,
+    }
+}
+
+/// Compiles a target against the catalogue.
+pub(crate) fn compile_target(
+    target: &Target,
+    catalog: &crate::catalog::Catalog,
+    rule_id: &str,
+    schema: &predicate::AttrSchema,
+    problems: &mut Vec<crate::error::BuildProblem>,
+) -> Option<CompiledTarget> {
+    use crate::error::{BuildProblem, EntityKind};
+    match target {
+        Target::All => Some(CompiledTarget::All),
+        Target::Sku(s) => match catalog.lookup(s.as_str()) {
+            Some(i) => Some(CompiledTarget::Sku(i)),
+            None => {
+                problems.push(BuildProblem::DanglingReference {
+                    from_kind: EntityKind::VisibilityRule,
+                    from: rule_id.to_string(),
+                    to_kind: EntityKind::Sku,
+                    to: s.to_string(),
+                });
+                None
+            }
+        },
+        Target::Category(c) => Some(CompiledTarget::Category(c.trim_matches('/').to_string())),
+        Target::Attributes(p) => {
+            predicate::check(p, schema, EntityKind::VisibilityRule, rule_id, problems);
+            Some(CompiledTarget::Attributes(p.clone()))
+        }
+    }
+}
+
+/// Validates the dataset's visibility rules and files them by scope.
+pub(crate) fn build(
+    data: &[crate::dataset::VisibilityRuleData],
+    ctx: &crate::validate::RuleContext<'_>,
+    problems: &mut Vec<crate::error::BuildProblem>,
+) -> (Vec<VisRule>, crate::scope::ScopeIndex) {
+    use crate::error::EntityKind;
+    let schema =
+        predicate::AttrSchema::from_attributes(ctx.catalog.recs.iter().map(|s| &s.attributes));
+    let unique = crate::validate::unique_by_id(
+        data,
+        EntityKind::VisibilityRule,
+        |r| r.id.as_str(),
+        problems,
+    );
+    let mut rules = Vec::with_capacity(unique.len());
+    let mut index = crate::scope::ScopeIndex::default();
+    for r in unique {
+        crate::validate::check_owner(&r.owner, EntityKind::VisibilityRule, &r.id, problems);
+        let roles = crate::scope::check_rule_roles(
+            &r.roles,
+            ctx.roles,
+            EntityKind::VisibilityRule,
+            &r.id,
+            problems,
+        );
+        let scope = crate::scope::resolve_scope(
+            &r.scope,
+            EntityKind::VisibilityRule,
+            &r.id,
+            ctx.accounts,
+            ctx.segments,
+            problems,
+        );
+        let target = compile_target(&r.target, ctx.catalog, &r.id, &schema, problems);
+        if let (Some(scope), Some(target)) = (scope, target) {
+            index.insert(scope, crate::validate::to_u32(rules.len()));
+            rules.push(VisRule {
+                id: r.id.clone(),
+                owner: r.owner.clone(),
+                roles,
+                target,
+                effect: r.effect,
+            });
+        }
+    }
+    (rules, index)
+}
