@@ -97,5 +97,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let answer = snapshot.resolve(&Query::new(account, user, sku, qty, at))?;
         println!("{answer}\n");
     }
+
+    println!(
+        "## Payment terms: the holding's net 45 reaches its sub-accounts, East has its own net 30"
+    );
+    for (account, user) in [
+        ("abb-north", "john"),
+        ("abb-east", "john"),
+        ("austin-hardware", "bob"),
+        ("abb-north", "mia"),
+    ] {
+        let payment = snapshot.payment(&account.into(), &user.into())?;
+        println!("{user} for {account}:\n{payment}\n");
+    }
+
+    println!("## Price sheet of Abb Corp East for John (every visible SKU, one unit)");
+    for line in snapshot.price_sheet(&"abb-east".into(), &"john".into(), at, 1)? {
+        let line = line?;
+        match line.outcome.price() {
+            Some(price) => println!("  {:<10} {:>8} {}", line.sku, price.amount, price.currency),
+            None => println!("  {:<10} quote required", line.sku),
+        }
+    }
     Ok(())
 }
