@@ -95,11 +95,15 @@ fn run() -> Result<(), String> {
         args.at,
     );
     let answer = snapshot.resolve(&query).map_err(|e| e.to_string())?;
+    let payment = snapshot
+        .payment(&query.account, &query.user)
+        .map_err(|e| e.to_string())?;
     if args.json {
-        let out = serde_json::to_string_pretty(&answer).map_err(|e| e.to_string())?;
+        let out = serde_json::json!({ "resolution": answer, "payment": payment });
+        let out = serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?;
         println!("{out}");
     } else {
-        println!("{answer}");
+        println!("{answer}\n{payment}");
     }
     Ok(())
 }
