@@ -65,6 +65,9 @@ pub(crate) struct Users {
     pub(crate) index: HashMap<UserId, u32>,
     /// Every role that exists (presets and the dataset's), for checking rules that name roles.
     pub(crate) role_names: BTreeSet<RoleName>,
+    /// Enabled memberships of enabled users, by the account they are held at: (user, reach,
+    /// role names). Used to find approvers without scanning every user.
+    pub(crate) by_account: HashMap<u32, Vec<(u32, Reach, Vec<RoleName>)>>,
 }
 
 impl Users {
@@ -164,11 +167,58 @@ impl Users {
             });
         }
         let role_names = role_map.into_keys().collect();
+        let mut by_account: HashMap<u32, Vec<(u32, Reach, Vec<RoleName>)>> = HashMap::new();
+        for (ui, u) in recs.iter().enumerate() {
+            if u.disabled {
+                continue;
+            }
+            for m in u.memberships.iter().filter(|m| !m.disabled) {
+                by_account.entry(m.account).or_default().push((
+                    u32::try_from(ui).unwrap_or(u32::MAX),
+                    m.reach,
+                    m.roles.iter().map(|(n, _)| n.clone()).collect(),
+                ));
+            }
+        }
         Users {
             recs,
             index,
             role_names,
+            by_account,
         }
+    }
+
+    /// Users other than `except` holding `role` through an enabled membership that reaches
+    /// `account` (at it, or at an ancestor with subtree reach), sorted by id.
+    pub(crate) fn holding_role_at(
+        &self,
+        role: &RoleName,
+        account: u32,
+        accounts: &Accounts,
+        except: u32,
+    ) -> Vec<UserId> {
+        let Some(acc) = accounts.get(account) else {
+            return Vec::new();
+        };
+        let mut out: Vec<UserId> = Vec::new();
+        for (level, &at) in std::iter::once(&account)
+            .chain(acc.ancestors.iter())
+            .enumerate()
+        {
+            for (user, reach, roles) in self.by_account.get(&at).map(Vec::as_slice).unwrap_or(&[]) {
+                if *user == except || (level > 0 && *reach != Reach::Subtree) {
+                    continue;
+                }
+                if roles.contains(role)
+                    && let Some(u) = self.get(*user)
+                {
+                    out.push(u.id.clone());
+                }
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
     }
 
     /// What `user` may do for `account`.

@@ -27,6 +27,7 @@ pub(crate) struct AccountRec {
     pub(crate) currency: Currency,
     pub(crate) policy: PricePolicy,
     pub(crate) catalog_mode: CatalogMode,
+    pub(crate) max_lead_time_days: Option<u32>,
     pub(crate) inherit: Inheritance,
     /// Segments the account belongs to, sorted by segment index.
     pub(crate) segments: Arc<[u32]>,
@@ -200,6 +201,7 @@ impl Accounts {
                 currency,
                 policy: PricePolicy::Precedence,
                 catalog_mode: CatalogMode::Open,
+                max_lead_time_days: None,
                 inherit: a.inherit,
                 segments: Arc::from(Vec::new()),
             });
@@ -208,9 +210,11 @@ impl Accounts {
         // precedence.
         let policies: Vec<Option<PricePolicy>> = unique.iter().map(|a| a.price_policy).collect();
         let modes: Vec<Option<CatalogMode>> = unique.iter().map(|a| a.catalog_mode).collect();
+        let lead_times: Vec<Option<u32>> = unique.iter().map(|a| a.max_lead_time_days).collect();
         for (i, rec) in recs.iter_mut().enumerate() {
             rec.policy = nearest_set(&policies, i, &rec.ancestors).unwrap_or_default();
             rec.catalog_mode = nearest_set(&modes, i, &rec.ancestors).unwrap_or_default();
+            rec.max_lead_time_days = nearest_set(&lead_times, i, &rec.ancestors);
         }
         Accounts { recs, index }
     }

@@ -12,6 +12,10 @@ pub(crate) struct SkuRec {
     pub(crate) name: String,
     pub(crate) categories: Vec<String>,
     pub(crate) attributes: Attributes,
+    pub(crate) cost: Option<rust_decimal::Decimal>,
+    pub(crate) lead_time_days: Option<u32>,
+    pub(crate) quantity: Option<crate::dataset::QuantityRule>,
+    pub(crate) quote_only: bool,
 }
 
 /// The catalogue, indexed in SKU order (so index order is the order of a price sheet).
@@ -56,11 +60,27 @@ impl Catalog {
                 .collect();
             categories.sort();
             categories.dedup();
+            if let Some(q) = &s.quantity {
+                crate::validate::check_quantity_rule(q, EntityKind::Sku, s.sku.as_str(), problems);
+            }
+            if let Some(c) = s.cost
+                && c.is_sign_negative()
+                && !c.is_zero()
+            {
+                problems.push(BuildProblem::NegativeCost {
+                    sku: s.sku.clone(),
+                    cost: c.to_string(),
+                });
+            }
             recs.push(SkuRec {
                 sku: s.sku.clone(),
                 name: s.name.clone(),
                 categories,
                 attributes: s.attributes.clone(),
+                cost: s.cost,
+                lead_time_days: s.lead_time_days,
+                quantity: s.quantity,
+                quote_only: s.quote_only,
             });
         }
         let index = recs

@@ -53,6 +53,9 @@ pub struct Dataset {
     /// Payment rules: allowed payment methods and terms.
     #[serde(default)]
     pub payment_rules: Vec<PaymentRuleData>,
+    /// Approval policies: which orders need whose approval.
+    #[serde(default)]
+    pub approval_policies: Vec<ApprovalPolicyData>,
 }
 
 /// An attribute value on an account or a SKU: text, a number or a flag.
@@ -113,6 +116,8 @@ pub struct Inheritance {
     pub visibility: bool,
     /// Whether an ancestor's "and descendants" payment rules reach this account.
     pub payment_terms: bool,
+    /// Whether an ancestor's "and descendants" approval policies reach this account.
+    pub approvals: bool,
 }
 
 impl Default for Inheritance {
@@ -121,6 +126,7 @@ impl Default for Inheritance {
             price_lists: true,
             visibility: true,
             payment_terms: true,
+            approvals: true,
         }
     }
 }
@@ -169,6 +175,10 @@ pub struct AccountData {
     /// Selection policy; `None` inherits the parent's (the root default is `precedence`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_policy: Option<PricePolicy>,
+    /// The longest lead time, in days, the account's contract accepts; `None` inherits the
+    /// parent's (no limit at the root).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_lead_time_days: Option<u32>,
     /// Catalogue mode; `None` inherits the parent's (the root default is `open`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catalog_mode: Option<CatalogMode>,
@@ -534,6 +544,44 @@ pub struct SkuData {
     /// Free attributes.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub attributes: Attributes,
+    /// What one unit costs the seller, for margin floors (a decimal string in the currency of
+    /// the prices it is compared with).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "rust_decimal::serde::str_option"
+    )]
+    pub cost: Option<Decimal>,
+    /// Days from order to delivery.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lead_time_days: Option<u32>,
+    /// Minimum, maximum and increment of an order line for this SKU.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<QuantityRule>,
+    /// This SKU is sold on quote only: it is never priced directly.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub quote_only: bool,
+}
+
+/// Allowed quantities of an order line: at least `min`, at most `max`, a multiple of
+/// `increment` (a case pack of 12).
+///
+/// ```
+/// let r: tradeterms::QuantityRule = serde_json::from_str(r#"{ "increment": 12 }"#).unwrap();
+/// assert_eq!(r.increment, Some(12));
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuantityRule {
+    /// Smallest quantity (at least 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<u64>,
+    /// Largest quantity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<u64>,
+    /// Quantities must be multiples of this (at least 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub increment: Option<u64>,
 }
 
 /// How quantity tiers price an order line.
@@ -585,6 +633,12 @@ pub struct EntryData {
     /// When this entry is valid; always if absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid: Option<Window>,
+    /// Quantity rule of this entry (checked on order lines priced by it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<QuantityRule>,
+    /// Above this quantity the price is on quote ("call for pricing above 1,000 units").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote_above: Option<u64>,
 }
 
 /// One adjustment of a relative list: a percentage applied to every SKU, or to the SKUs of a
@@ -655,6 +709,9 @@ pub struct PriceListData {
     /// Set for a relative list (which then has no entries of its own).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relative: Option<RelativeData>,
+    /// Every SKU this list prices is on quote: when this list decides, the line needs a quote.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub quote_only: bool,
 }
 
 /// Who a rule applies to.
@@ -702,4 +759,85 @@ pub struct AssignmentData {
     /// When the assignment is valid; always if absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid: Option<Window>,
+}
+
+/// A condition on a whole order that makes an approval policy apply.
+///
+/// ```
+/// use tradeterms::OrderCondition;
+/// let c: OrderCondition = serde_json::from_str(r#"{ "any": [
+///     { "total_above": "5000" }, { "line_qty_above": 100 }, "spending_limit_exceeded" ] }"#).unwrap();
+/// assert!(matches!(c, OrderCondition::Any(ref v) if v.len() == 3));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderCondition {
+    /// The order subtotal is above this amount (in the account's currency).
+    TotalAbove(#[serde(with = "rust_decimal::serde::str")] Decimal),
+    /// Some line's quantity is above this.
+    LineQtyAbove(u64),
+    /// The order has more lines than this.
+    LinesAbove(u64),
+    /// Some line's SKU is in this category (or below it).
+    Category(String),
+    /// The subtotal exceeds the requester's per-order spending limit.
+    SpendingLimitExceeded,
+    /// Some line's margin, against the SKU's cost, is below this percentage of its price.
+    MarginBelowPercent(#[serde(with = "rust_decimal::serde::str")] Decimal),
+    /// Every sub-condition holds.
+    All(Vec<OrderCondition>),
+    /// At least one sub-condition holds.
+    Any(Vec<OrderCondition>),
+}
+
+/// Who can satisfy one approval step.
+///
+/// ```
+/// use tradeterms::Approvers;
+/// let a: Approvers = serde_json::from_str(r#"{ "role_escalating": "approver" }"#).unwrap();
+/// assert!(matches!(a, Approvers::RoleEscalating(_)));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Approvers {
+    /// Users holding this role at the ordering account (directly or through a subtree
+    /// membership).
+    Role(RoleName),
+    /// Users holding this role at the ordering account or, if nobody other than the requester
+    /// does, at the nearest ancestor where someone does (escalation up the hierarchy).
+    RoleEscalating(RoleName),
+    /// These named users.
+    Users(Vec<UserId>),
+}
+
+/// An approval policy: when its condition holds for an order, its steps must be approved in
+/// order.
+///
+/// ```
+/// let p: tradeterms::ApprovalPolicyData = serde_json::from_str(r#"{
+///   "id": "big-orders", "owner": "finance@buyer.example", "scope": { "subtree": "abb-corp" },
+///   "when": { "total_above": "10000" },
+///   "steps": [{ "role": "approver" }, { "users": ["cfo"] }] }"#).unwrap();
+/// assert_eq!(p.steps.len(), 2);
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApprovalPolicyData {
+    /// Unique id.
+    pub id: String,
+    /// The person or team answerable for the policy.
+    pub owner: String,
+    /// Which accounts' orders it applies to.
+    pub scope: Scope,
+    /// If not empty, it applies only to orders placed by users holding one of these roles.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<RoleName>,
+    /// Policies sharing a slot override each other: only the most specific applicable one is
+    /// used, so a branch can replace its holding's threshold. Defaults to the policy's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slot: Option<String>,
+    /// When the policy applies.
+    pub when: OrderCondition,
+    /// The approval chain, in order.
+    pub steps: Vec<Approvers>,
 }

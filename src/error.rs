@@ -34,6 +34,8 @@ pub enum EntityKind {
     VisibilityRule,
     /// A payment rule.
     PaymentRule,
+    /// An approval policy.
+    ApprovalPolicy,
 }
 
 impl fmt::Display for EntityKind {
@@ -49,6 +51,7 @@ impl fmt::Display for EntityKind {
             EntityKind::Assignment => "assignment",
             EntityKind::VisibilityRule => "visibility rule",
             EntityKind::PaymentRule => "payment rule",
+            EntityKind::ApprovalPolicy => "approval policy",
         })
     }
 }
@@ -287,6 +290,40 @@ pub enum BuildProblem {
         /// What both set.
         what: String,
     },
+    /// A quantity rule that no quantity could satisfy, or a bad quote threshold.
+    #[error("{kind} `{id}` has an invalid quantity rule: {detail}")]
+    InvalidQuantityRule {
+        /// Kind of entity.
+        kind: EntityKind,
+        /// Its id.
+        id: String,
+        /// What is wrong.
+        detail: String,
+    },
+    /// A negative cost.
+    #[error("SKU `{sku}` has a negative cost {cost}: costs must be zero or more")]
+    NegativeCost {
+        /// The SKU.
+        sku: Sku,
+        /// The cost given.
+        cost: String,
+    },
+    /// An approval policy names a user that does not exist.
+    #[error(
+        "approval policy `{policy}` names user `{user}`, who does not exist: fix the name or add the user"
+    )]
+    UnknownApprover {
+        /// The policy.
+        policy: String,
+        /// The unknown user.
+        user: String,
+    },
+    /// An approval policy without steps.
+    #[error("approval policy `{policy}` has no steps: give it at least one approval step")]
+    NoApprovalSteps {
+        /// The policy.
+        policy: String,
+    },
     /// A rule or list without a named owner.
     #[error("{kind} `{id}` has no owner: name the person or team answerable for it")]
     MissingOwner {
@@ -384,6 +421,26 @@ pub enum ResolveError {
     /// A quantity of zero.
     #[error("quantity must be at least 1 for SKU `{0}`")]
     ZeroQuantity(Sku),
+    /// A priced line in another currency than the order's (never mixed silently).
+    #[error(
+        "SKU `{sku}` is priced in {found} but the order is in {expected}: currencies are never mixed"
+    )]
+    MixedCurrency {
+        /// The SKU.
+        sku: Sku,
+        /// The order's currency.
+        expected: crate::money::Currency,
+        /// The line's currency.
+        found: crate::money::Currency,
+    },
+    /// An approval condition overflowed exact decimal arithmetic.
+    #[error(
+        "evaluating approval policy `{policy}` overflows exact decimal arithmetic: check its amounts and the order's"
+    )]
+    ConditionOverflow {
+        /// The policy.
+        policy: String,
+    },
     /// An amount too large for exact decimal arithmetic.
     #[error(
         "the amount for SKU `{sku}` from price list `{list}` at quantity {qty} overflows exact decimal arithmetic: check the price and quantity"

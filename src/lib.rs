@@ -4,11 +4,13 @@
 
 mod access;
 mod account;
+mod approval;
 mod catalog;
 pub mod dataset;
 pub mod error;
 pub mod id;
 pub mod money;
+mod order;
 mod payment;
 mod predicate;
 mod pricing;
@@ -33,10 +35,14 @@ pub use error::{BuildError, BuildProblem, EntityKind, ResolveError};
 pub use id::{AccountId, AssignmentId, PriceListId, RoleName, SegmentId, Sku, UserId};
 pub use jiff::Timestamp;
 pub use money::{Currency, ROUNDING};
+pub use order::{
+    Approval, ApprovalStatus, ApprovalStep, Blocker, LeadTimeBreach, LineAnswer, Money, Order,
+    OrderAnswer, OrderLine, QuantitySource, QuantityViolation,
+};
 pub use resolution::{
     Access, Adjustment, Candidate, CandidateStatus, Decided, Grant, Outcome, Payment,
-    PaymentOptions, Price, Priced, Query, QuoteRequired, Refusal, Resolution, RuleRef, Source,
-    Specificity, TierSlice, Visibility, WindowOf,
+    PaymentOptions, Price, Priced, Query, QuoteReason, QuoteRequired, Refusal, Resolution, RuleRef,
+    Source, Specificity, TierSlice, Visibility, WindowOf,
 };
 pub use rust_decimal::Decimal;
 pub use sheet::{PriceSheet, SheetLine};

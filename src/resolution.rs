@@ -4,7 +4,9 @@
 //! ([`Outcome`]), and, when a price was looked for, every candidate assignment with why it won or
 //! lost. It is structured for programs and renders for people with `Display`.
 
-use crate::dataset::{CatalogMode, Effect, PaymentTerms, Permission, PricePolicy, TierMode};
+use crate::dataset::{
+    CatalogMode, Effect, PaymentTerms, Permission, PricePolicy, QuantityRule, TierMode,
+};
 use crate::id::{AccountId, AssignmentId, PriceListId, RoleName, SegmentId, Sku, UserId};
 use crate::money::Currency;
 use crate::time::Window;
@@ -483,15 +485,67 @@ pub struct Priced {
     pub policy: PricePolicy,
     /// Every candidate, most specific first, with why it won or lost.
     pub candidates: Vec<Candidate>,
+    /// The quantity rule of the deciding price entry, if it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity_rule: Option<QuantityRule>,
 }
 
-/// No candidate could price the line: a quote is needed.
+/// Why a line needs a quote.
+///
+/// ```
+/// use tradeterms::QuoteReason;
+/// assert_eq!(QuoteReason::NoPrice.to_string(), "no price list prices this line");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "reason")]
+#[non_exhaustive]
+pub enum QuoteReason {
+    /// No candidate could price the line.
+    NoPrice,
+    /// The SKU is sold on quote only.
+    SkuQuoteOnly,
+    /// The deciding price list is quote-only.
+    ListQuoteOnly {
+        /// The deciding assignment.
+        assignment: AssignmentId,
+        /// Its list.
+        list: PriceListId,
+    },
+    /// The quantity is above the deciding entry's quote threshold.
+    AboveQuantity {
+        /// The deciding list.
+        list: PriceListId,
+        /// The largest quantity priced without a quote.
+        quote_above: u64,
+    },
+}
+
+impl fmt::Display for QuoteReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            QuoteReason::NoPrice => f.write_str("no price list prices this line"),
+            QuoteReason::SkuQuoteOnly => f.write_str("the SKU is sold on quote only"),
+            QuoteReason::ListQuoteOnly { assignment, list } => write!(
+                f,
+                "the deciding list `{list}` (assignment `{assignment}`) is quote-only"
+            ),
+            QuoteReason::AboveQuantity { list, quote_above } => write!(
+                f,
+                "list `{list}` prices at most {quote_above} units without a quote"
+            ),
+        }
+    }
+}
+
+/// The line needs a quote: no candidate could price it, or the price that decided is on quote.
 ///
 /// ```
 /// # fn f(q: &tradeterms::QuoteRequired) { let _ = q.candidates.len(); }
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct QuoteRequired {
+    /// Why.
+    pub reason: QuoteReason,
     /// Every candidate that was considered, with why it could not price the line (empty when
     /// no assignment reaches the account).
     pub candidates: Vec<Candidate>,
@@ -726,7 +780,7 @@ impl fmt::Display for Resolution {
             Outcome::NotVisible => writeln!(f, "  NOT VISIBLE")?,
             Outcome::PriceHidden(r) => writeln!(f, "  PRICE HIDDEN: {r}")?,
             Outcome::QuoteRequired(qr) => {
-                writeln!(f, "  QUOTE REQUIRED: no price list prices this line")?;
+                writeln!(f, "  QUOTE REQUIRED: {}", qr.reason)?;
                 write_candidates(f, &qr.candidates)?;
             }
             Outcome::Priced(p) => {

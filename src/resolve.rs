@@ -103,6 +103,15 @@ impl<'s> Context<'s> {
         if let Grant::Refused(r) = &access.view_prices {
             return Ok((Some(vis), Outcome::PriceHidden(r.clone())));
         }
+        if rec.quote_only {
+            return Ok((
+                Some(vis),
+                Outcome::QuoteRequired(crate::resolution::QuoteRequired {
+                    reason: crate::resolution::QuoteReason::SkuQuoteOnly,
+                    candidates: Vec::new(),
+                }),
+            ));
+        }
         let outcome = select::select(
             &self.inner.lists,
             &self.prices,

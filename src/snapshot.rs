@@ -36,6 +36,8 @@ pub(crate) struct Inner {
     pub(crate) vis_scopes: ScopeIndex,
     pub(crate) payment_rules: Vec<PayRule>,
     pub(crate) pay_scopes: ScopeIndex,
+    pub(crate) approval_policies: Vec<crate::approval::Policy>,
+    pub(crate) approval_scopes: ScopeIndex,
 }
 
 /// A validated, immutable view of a [`Dataset`], ready to answer queries.
@@ -105,6 +107,8 @@ impl Snapshot {
             visibility::build(&dataset.visibility_rules, &rule_ctx, &mut problems);
         let (payment_rules, pay_scopes) =
             payment::build(&dataset.payment_rules, &rule_ctx, &mut problems);
+        let (approval_policies, approval_scopes) =
+            crate::approval::build(&dataset.approval_policies, &rule_ctx, &users, &mut problems);
         if problems.is_empty() {
             check_ties(
                 &assignments,
@@ -136,6 +140,8 @@ impl Snapshot {
                 vis_scopes,
                 payment_rules,
                 pay_scopes,
+                approval_policies,
+                approval_scopes,
             }),
         })
     }
@@ -273,7 +279,11 @@ impl Snapshot {
         })))
     }
 
-    fn entitle(
+    pub(crate) fn inner(&self) -> &Inner {
+        &self.inner
+    }
+
+    pub(crate) fn entitle(
         &self,
         account: &AccountId,
         user: &UserId,
@@ -296,7 +306,7 @@ impl Snapshot {
         Ok((idx, acc, entitlement))
     }
 
-    fn context(
+    pub(crate) fn context(
         &self,
         account: &AccountId,
         user: &UserId,

@@ -79,3 +79,38 @@ pub(crate) struct RuleContext<'a> {
     pub(crate) roles: &'a std::collections::BTreeSet<crate::id::RoleName>,
     pub(crate) catalog: &'a crate::catalog::Catalog,
 }
+
+/// Reports a quantity rule that no quantity could satisfy or that makes no sense.
+pub(crate) fn check_quantity_rule(
+    rule: &crate::dataset::QuantityRule,
+    kind: EntityKind,
+    id: &str,
+    problems: &mut Vec<BuildProblem>,
+) {
+    let mut bad = |detail: String| {
+        problems.push(BuildProblem::InvalidQuantityRule {
+            kind,
+            id: id.to_string(),
+            detail,
+        })
+    };
+    if rule.min == Some(0) {
+        bad("min must be at least 1".into());
+    }
+    if rule.increment == Some(0) {
+        bad("increment must be at least 1".into());
+    }
+    if let (Some(min), Some(max)) = (rule.min, rule.max)
+        && max < min
+    {
+        bad(format!("max {max} is below min {min}"));
+    }
+    if let Some(max) = rule.max
+        && crate::order::nearest_valid(rule, max).0.is_none()
+        && rule.increment.is_some()
+    {
+        bad(format!(
+            "no quantity up to max {max} is a multiple of the increment at or above min"
+        ));
+    }
+}

@@ -1,6 +1,6 @@
 //! Building price lists and assignments from the data, and rejecting ambiguous ties.
 
-use super::table::{EntryRow, PriceTable, Tier};
+use super::table::{EntryExtra, EntryRow, PriceTable, Tier};
 use super::{AdjustmentRec, ListBody, ListRec};
 use crate::account::Accounts;
 use crate::catalog::Catalog;
@@ -124,6 +124,7 @@ pub(crate) fn build_lists(
             currency,
             tier_mode: l.tier_mode,
             valid,
+            quote_only: l.quote_only,
             body,
         });
     }
@@ -185,6 +186,16 @@ fn build_table(
         let valid = e
             .valid
             .map(|w| check_window(Some(w), EntityKind::PriceEntry, &label, problems));
+        if let Some(q) = &e.quantity {
+            crate::validate::check_quantity_rule(q, EntityKind::PriceEntry, &label, problems);
+        }
+        if e.quote_above == Some(0) {
+            problems.push(BuildProblem::InvalidQuantityRule {
+                kind: EntityKind::PriceEntry,
+                id: label.clone(),
+                detail: "quote_above must be at least 1".into(),
+            });
+        }
         rows.push(EntryRow {
             sku,
             tiers: e
@@ -195,7 +206,11 @@ fn build_table(
                     unit_price: t.unit_price,
                 })
                 .collect(),
-            valid,
+            extra: EntryExtra {
+                valid,
+                quantity: e.quantity,
+                quote_above: e.quote_above,
+            },
         });
     }
     rows.sort_by_key(|r| r.sku);

@@ -47,6 +47,7 @@ pub(crate) struct ListRec {
     pub(crate) currency: Currency,
     pub(crate) tier_mode: TierMode,
     pub(crate) valid: Window,
+    pub(crate) quote_only: bool,
     pub(crate) body: ListBody,
 }
 
@@ -88,7 +89,7 @@ pub(crate) fn pick_adjustment<'a>(
 #[derive(Clone, Debug)]
 pub(crate) struct ResolvedEntry {
     pub(crate) tiers: Vec<Tier>,
-    pub(crate) valid: Option<Window>,
+    pub(crate) extra: table::EntryExtra,
     pub(crate) adjustments: Vec<Adjustment>,
 }
 
@@ -134,7 +135,7 @@ pub(crate) fn lookup_entry(
                 adjustments.reverse();
                 return Ok(ResolvedEntry {
                     tiers,
-                    valid: entry.valid,
+                    extra: entry.extra,
                     adjustments,
                 });
             }

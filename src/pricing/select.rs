@@ -9,8 +9,8 @@ use crate::id::Sku;
 use crate::money::Currency;
 use crate::pricing;
 use crate::resolution::{
-    Adjustment, Candidate, CandidateStatus, Outcome, Price, Priced, QuoteRequired, Source,
-    Specificity, TierSlice, WindowOf,
+    Adjustment, Candidate, CandidateStatus, Outcome, Price, Priced, QuoteReason, QuoteRequired,
+    Source, Specificity, TierSlice, WindowOf,
 };
 use crate::scope::Level;
 use crate::time::Window;
@@ -37,6 +37,7 @@ enum Eval {
     Lost(CandidateStatus),
     Eligible {
         tiers: Vec<Tier>,
+        extra: super::table::EntryExtra,
         adjustments: Vec<Adjustment>,
         amount: Option<(Vec<TierSlice>, Decimal)>,
     },
@@ -118,15 +119,39 @@ pub(crate) fn select(
         (level, rec, list),
         Eval::Eligible {
             adjustments,
+            extra,
             amount: Some((slices, exact)),
             ..
         },
     )) = won
     else {
         return Ok(Outcome::QuoteRequired(QuoteRequired {
+            reason: QuoteReason::NoPrice,
             candidates: explained,
         }));
     };
+    // The deciding price may itself be "on quote": the line then needs a quote rather than
+    // falling through to a less specific list.
+    let quote = if list.quote_only {
+        Some(QuoteReason::ListQuoteOnly {
+            assignment: rec.id.clone(),
+            list: list.id.clone(),
+        })
+    } else {
+        extra
+            .quote_above
+            .filter(|&limit| line.qty > limit)
+            .map(|quote_above| QuoteReason::AboveQuantity {
+                list: list.id.clone(),
+                quote_above,
+            })
+    };
+    if let Some(reason) = quote {
+        return Ok(Outcome::QuoteRequired(QuoteRequired {
+            reason,
+            candidates: explained,
+        }));
+    }
     let price = Price {
         currency: list.currency,
         tier_mode: list.tier_mode,
@@ -147,6 +172,7 @@ pub(crate) fn select(
         },
         policy,
         candidates: explained,
+        quantity_rule: extra.quantity,
     })))
 }
 
@@ -192,7 +218,7 @@ fn eligibility(
             });
         }
     };
-    if let Some(w) = entry.valid
+    if let Some(w) = entry.extra.valid
         && !w.contains(at)
     {
         return Ok(not_valid(WindowOf::Entry, w));
@@ -205,6 +231,7 @@ fn eligibility(
     }
     Ok(Eval::Eligible {
         tiers: entry.tiers,
+        extra: entry.extra,
         adjustments: entry.adjustments,
         amount: None,
     })

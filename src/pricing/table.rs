@@ -6,6 +6,7 @@
 //! a chunk; a one-price change copies one chunk and shares every other chunk with the previous
 //! version, which is what keeps retained versions small.
 
+use crate::dataset::QuantityRule;
 use crate::time::Window;
 use rust_decimal::Decimal;
 use std::sync::Arc;
@@ -21,12 +22,26 @@ pub(crate) struct Tier {
     pub(crate) unit_price: Decimal,
 }
 
+/// The rarely set parts of an entry, stored only for the entries that have them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct EntryExtra {
+    pub(crate) valid: Option<Window>,
+    pub(crate) quantity: Option<QuantityRule>,
+    pub(crate) quote_above: Option<u64>,
+}
+
+impl EntryExtra {
+    fn is_empty(&self) -> bool {
+        *self == EntryExtra::default()
+    }
+}
+
 /// One entry as stored, before it is placed in a chunk.
 #[derive(Clone, Debug)]
 pub(crate) struct EntryRow {
     pub(crate) sku: u32,
     pub(crate) tiers: Vec<Tier>,
-    pub(crate) valid: Option<Window>,
+    pub(crate) extra: EntryExtra,
 }
 
 /// A sorted run of entries in parallel arrays.
@@ -37,15 +52,16 @@ pub(crate) struct Chunk {
     /// `tier_end[i]` is one past the last tier of entry `i` in `tiers`.
     tier_end: Vec<u32>,
     tiers: Vec<Tier>,
-    /// Windows of the (few) entries that have one, sorted by position.
-    windows: Vec<(u32, Window)>,
+    /// Validity windows, quantity rules and quote thresholds of the (few) entries that have
+    /// one, sorted by position.
+    extras: Vec<(u32, EntryExtra)>,
 }
 
 /// A borrowed view of one entry.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct EntryRef<'a> {
     pub(crate) tiers: &'a [Tier],
-    pub(crate) valid: Option<Window>,
+    pub(crate) extra: EntryExtra,
 }
 
 impl Chunk {
@@ -54,7 +70,7 @@ impl Chunk {
             skus: Vec::with_capacity(rows.len()),
             tier_end: Vec::with_capacity(rows.len()),
             tiers: Vec::with_capacity(rows.iter().map(|r| r.tiers.len()).sum()),
-            windows: Vec::new(),
+            extras: Vec::new(),
         };
         for (pos, row) in rows.iter().enumerate() {
             chunk.skus.push(row.sku);
@@ -62,10 +78,10 @@ impl Chunk {
             chunk
                 .tier_end
                 .push(u32::try_from(chunk.tiers.len()).unwrap_or(u32::MAX));
-            if let Some(w) = row.valid {
+            if !row.extra.is_empty() {
                 chunk
-                    .windows
-                    .push((u32::try_from(pos).unwrap_or(u32::MAX), w));
+                    .extras
+                    .push((u32::try_from(pos).unwrap_or(u32::MAX), row.extra));
             }
         }
         chunk
@@ -80,13 +96,14 @@ impl Chunk {
         let end = *self.tier_end.get(pos)? as usize;
         let tiers = self.tiers.get(start..end)?;
         let pos32 = u32::try_from(pos).ok()?;
-        let valid = self
-            .windows
+        let extra = self
+            .extras
             .binary_search_by_key(&pos32, |(p, _)| *p)
             .ok()
-            .and_then(|i| self.windows.get(i))
-            .map(|(_, w)| *w);
-        Some(EntryRef { tiers, valid })
+            .and_then(|i| self.extras.get(i))
+            .map(|(_, e)| *e)
+            .unwrap_or_default();
+        Some(EntryRef { tiers, extra })
     }
 
     fn rows(&self) -> impl Iterator<Item = (u32, EntryRef<'_>)> + '_ {
@@ -146,7 +163,7 @@ mod tests {
                 min_qty: 1,
                 unit_price: Decimal::from(price),
             }],
-            valid: None,
+            extra: EntryExtra::default(),
         }
     }
 

@@ -1,0 +1,737 @@
+//! Whole orders: every line as `resolve` answers it, plus what only makes sense for an order:
+//! the subtotal, quantity rules, quotes, lead times against the contract, approval chains and
+//! payment options.
+
+use crate::approval::{self, OrderFacts};
+use crate::dataset::{Approvers, QuantityRule};
+use crate::error::ResolveError;
+use crate::id::{AccountId, PriceListId, Sku, UserId};
+use crate::money::Currency;
+use crate::resolution::{
+    Access, Grant, Outcome, Payment, QuoteReason, Refusal, Resolution, RuleRef,
+};
+use crate::scope::applicable_rules;
+use crate::snapshot::Snapshot;
+use jiff::Timestamp;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::fmt;
+
+/// An order to resolve: lines for one account, placed by one user, at one instant.
+///
+/// ```
+/// let o: tradeterms::Order = serde_json::from_str(r#"{
+///   "account": "abb-north", "user": "john", "at": "2026-06-01T00:00:00Z",
+///   "lines": [{ "sku": "DRILL-18V", "qty": 2 }, { "sku": "SCREW-100", "qty": 48, "lead_time_days": 3 }] }"#).unwrap();
+/// assert_eq!(o.lines.len(), 2);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Order {
+    /// The account ordered for.
+    pub account: AccountId,
+    /// The requester.
+    pub user: UserId,
+    /// When the order is placed.
+    pub at: Timestamp,
+    /// The lines.
+    pub lines: Vec<OrderLine>,
+}
+
+/// One line of an order.
+///
+/// ```
+/// let l: tradeterms::OrderLine = serde_json::from_str(r#"{ "sku": "BOLT", "qty": 12 }"#).unwrap();
+/// assert_eq!(l.qty, 12);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrderLine {
+    /// The SKU.
+    pub sku: Sku,
+    /// Quantity, at least 1.
+    pub qty: u64,
+    /// Lead time for this line in days, overriding the catalogue's (a supplier quote, say).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lead_time_days: Option<u32>,
+}
+
+/// Where a quantity rule comes from.
+///
+/// ```
+/// let s = tradeterms::QuantitySource::Sku;
+/// assert_eq!(s.to_string(), "the SKU");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuantitySource {
+    /// The catalogue item.
+    Sku,
+    /// The deciding price entry of this list.
+    Entry(PriceListId),
+}
+
+impl fmt::Display for QuantitySource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            QuantitySource::Sku => f.write_str("the SKU"),
+            QuantitySource::Entry(l) => write!(f, "the entry of list `{l}`"),
+        }
+    }
+}
+
+/// A quantity that breaks a quantity rule, with the nearest quantities that would not.
+///
+/// ```
+/// use tradeterms::{QuantityRule, QuantitySource, QuantityViolation};
+/// let v = QuantityViolation { source: QuantitySource::Sku,
+///     rule: QuantityRule { min: None, max: None, increment: Some(12) }, below: Some(12), above: Some(24) };
+/// assert!(v.to_string().contains("12 or 24"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct QuantityViolation {
+    /// Which rule.
+    pub source: QuantitySource,
+    /// The rule.
+    pub rule: QuantityRule,
+    /// The nearest valid quantity below, if any.
+    pub below: Option<u64>,
+    /// The nearest valid quantity above, if any.
+    pub above: Option<u64>,
+}
+
+impl fmt::Display for QuantityViolation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "quantity breaks the rule of {} (", self.source)?;
+        let mut parts = Vec::new();
+        if let Some(m) = self.rule.min {
+            parts.push(format!("min {m}"));
+        }
+        if let Some(m) = self.rule.max {
+            parts.push(format!("max {m}"));
+        }
+        if let Some(i) = self.rule.increment {
+            parts.push(format!("multiples of {i}"));
+        }
+        write!(f, "{})", parts.join(", "))?;
+        match (self.below, self.above) {
+            (Some(b), Some(a)) => write!(f, "; nearest valid: {b} or {a}"),
+            (Some(b), None) => write!(f, "; nearest valid: {b}"),
+            (None, Some(a)) => write!(f, "; nearest valid: {a}"),
+            (None, None) => f.write_str("; no quantity is valid"),
+        }
+    }
+}
+
+/// A line whose lead time is longer than the account's contract accepts.
+///
+/// ```
+/// let b = tradeterms::LeadTimeBreach { lead_time_days: 21, max_lead_time_days: 14 };
+/// assert_eq!(b.to_string(), "lead time 21 days exceeds the contract's 14 days");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LeadTimeBreach {
+    /// The line's lead time.
+    pub lead_time_days: u32,
+    /// The contract's maximum.
+    pub max_lead_time_days: u32,
+}
+
+impl fmt::Display for LeadTimeBreach {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "lead time {} days exceeds the contract's {} days",
+            self.lead_time_days, self.max_lead_time_days
+        )
+    }
+}
+
+/// One line of the order answer.
+///
+/// ```
+/// # fn f(l: &tradeterms::LineAnswer) { let _ = l.resolution.outcome.price(); }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LineAnswer {
+    /// The line as `resolve` answers it.
+    pub resolution: Resolution,
+    /// Quantity rules the line breaks.
+    pub quantity_violations: Vec<QuantityViolation>,
+    /// Set when the line does not meet the contract's lead time (a flag, not a blocker).
+    pub lead_time_breach: Option<LeadTimeBreach>,
+}
+
+/// Why an order cannot be placed as it stands.
+///
+/// ```
+/// use tradeterms::Blocker;
+/// let b = Blocker::NotVisible { line: 0, sku: "X".into() };
+/// assert_eq!(b.to_string(), "line 1 (`X`): not in this account's catalogue");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "blocker")]
+#[non_exhaustive]
+pub enum Blocker {
+    /// The requester may not order for the account.
+    MayNotBuy {
+        /// Why.
+        refusal: Refusal,
+    },
+    /// The requester may not see the catalogue or the prices.
+    Denied {
+        /// The line (from 0).
+        line: usize,
+        /// Its SKU.
+        sku: Sku,
+        /// Why.
+        refusal: Refusal,
+    },
+    /// The SKU is not visible to the requester.
+    NotVisible {
+        /// The line (from 0).
+        line: usize,
+        /// Its SKU.
+        sku: Sku,
+    },
+    /// The line needs a quote.
+    QuoteRequired {
+        /// The line (from 0).
+        line: usize,
+        /// Its SKU.
+        sku: Sku,
+        /// Why.
+        reason: QuoteReason,
+        /// Whether the requester may ask for one.
+        may_request_quote: bool,
+    },
+    /// The quantity breaks a quantity rule.
+    Quantity {
+        /// The line (from 0).
+        line: usize,
+        /// Its SKU.
+        sku: Sku,
+        /// The rule broken and the nearest valid quantities.
+        violation: QuantityViolation,
+    },
+    /// An approval step no one but the requester could approve.
+    Unapprovable {
+        /// The step's policy.
+        policy: String,
+        /// The step's position in its policy's chain (from 1).
+        step: usize,
+    },
+}
+
+impl fmt::Display for Blocker {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let at = |line: &usize, sku: &Sku| format!("line {} (`{sku}`)", line.saturating_add(1));
+        match self {
+            Blocker::MayNotBuy { refusal } => write!(f, "the requester may not order: {refusal}"),
+            Blocker::Denied { line, sku, refusal } => write!(f, "{}: {refusal}", at(line, sku)),
+            Blocker::NotVisible { line, sku } => {
+                write!(f, "{}: not in this account's catalogue", at(line, sku))
+            }
+            Blocker::QuoteRequired {
+                line,
+                sku,
+                reason,
+                may_request_quote,
+            } => write!(
+                f,
+                "{}: needs a quote ({reason}); the requester {} request one",
+                at(line, sku),
+                if *may_request_quote { "may" } else { "may not" }
+            ),
+            Blocker::Quantity {
+                line,
+                sku,
+                violation,
+            } => write!(f, "{}: {violation}", at(line, sku)),
+            Blocker::Unapprovable { policy, step } => write!(
+                f,
+                "step {step} of approval policy `{policy}` has no eligible approver other than the requester"
+            ),
+        }
+    }
+}
+
+/// One approval step the order needs.
+///
+/// ```
+/// # fn f(s: &tradeterms::ApprovalStep) { let _ = s.eligible.is_empty(); }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ApprovalStep {
+    /// The policy that requires it.
+    pub policy: RuleRef,
+    /// Why the policy applies to this order.
+    pub condition: String,
+    /// Position in the policy's chain, from 1.
+    pub step: usize,
+    /// Who may approve, as the policy states it.
+    pub approvers: Approvers,
+    /// For an escalating step: the account where approvers were found.
+    pub escalated_to: Option<AccountId>,
+    /// The users who may approve this step (never the requester), sorted.
+    pub eligible: Vec<UserId>,
+}
+
+/// Whether and how the order must be approved.
+///
+/// ```
+/// use tradeterms::ApprovalStatus;
+/// assert_eq!(ApprovalStatus::AutoApproved.to_string(), "auto-approved: no approval policy applies");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApprovalStatus {
+    /// No policy applies: the order needs no approval.
+    AutoApproved,
+    /// The steps listed must approve, in order.
+    Required,
+    /// Some step has no eligible approver other than the requester.
+    Unapprovable,
+}
+
+impl fmt::Display for ApprovalStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ApprovalStatus::AutoApproved => "auto-approved: no approval policy applies",
+            ApprovalStatus::Required => "approval required",
+            ApprovalStatus::Unapprovable => {
+                "unapprovable: a step has no eligible approver other than the requester"
+            }
+        })
+    }
+}
+
+/// The approval requirement of an order.
+///
+/// ```
+/// let a = tradeterms::Approval { status: tradeterms::ApprovalStatus::AutoApproved, steps: vec![], overridden: vec![] };
+/// assert!(a.steps.is_empty());
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Approval {
+    /// The verdict.
+    pub status: ApprovalStatus,
+    /// Every step required, policy by policy in precedence order.
+    pub steps: Vec<ApprovalStep>,
+    /// Applicable policies replaced by a more specific policy of the same slot.
+    pub overridden: Vec<RuleRef>,
+}
+
+/// An amount in one currency.
+///
+/// ```
+/// use tradeterms::{Currency, Money};
+/// let m = Money { currency: Currency::from_code("USD").unwrap(), amount: "12.50".parse().unwrap() };
+/// assert_eq!(m.to_string(), "12.50 USD");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Money {
+    /// The currency.
+    pub currency: Currency,
+    /// The amount.
+    pub amount: Decimal,
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.amount, self.currency)
+    }
+}
+
+/// The answer to a whole order.
+///
+/// ```
+/// # fn f(a: &tradeterms::OrderAnswer) { println!("{a}"); }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OrderAnswer {
+    /// The snapshot version that produced the answer.
+    pub version: u64,
+    /// The account ordered for.
+    pub account: AccountId,
+    /// The requester.
+    pub user: UserId,
+    /// When.
+    pub at: Timestamp,
+    /// What the requester may do for the account.
+    pub access: Access,
+    /// Each line, in order.
+    pub lines: Vec<LineAnswer>,
+    /// Sum of the priced lines' rounded amounts, in the account's currency.
+    pub subtotal: Money,
+    /// Whether the order can be placed as it stands (no blockers).
+    pub orderable: bool,
+    /// Everything that stops the order, line by line.
+    pub blockers: Vec<Blocker>,
+    /// The approval requirement.
+    pub approval: Approval,
+    /// Payment terms and methods.
+    pub payment: Payment,
+}
+
+impl fmt::Display for OrderAnswer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "order for account `{}` by user `{}` at {} (snapshot v{})",
+            self.account, self.user, self.at, self.version
+        )?;
+        for (i, l) in self.lines.iter().enumerate() {
+            let q = &l.resolution.query;
+            let what = match &l.resolution.outcome {
+                Outcome::Priced(p) => format!("{} {}", p.price.amount, p.price.currency),
+                Outcome::QuoteRequired(qr) => format!("quote required: {}", qr.reason),
+                Outcome::NotVisible => "not visible".to_string(),
+                Outcome::PriceHidden(r) | Outcome::Denied(r) => format!("no price: {r}"),
+            };
+            writeln!(
+                f,
+                "  {}. {} x `{}`: {what}",
+                i.saturating_add(1),
+                q.qty,
+                q.sku
+            )?;
+            if let Outcome::Priced(p) = &l.resolution.outcome {
+                writeln!(
+                    f,
+                    "     from list `{}` via `{}`",
+                    p.source.list, p.source.assignment
+                )?;
+            }
+            for v in &l.quantity_violations {
+                writeln!(f, "     {v}")?;
+            }
+            if let Some(b) = &l.lead_time_breach {
+                writeln!(f, "     does not meet the contract: {b}")?;
+            }
+        }
+        writeln!(f, "  subtotal: {}", self.subtotal)?;
+        if self.orderable {
+            writeln!(f, "  orderable as it stands")?;
+        } else {
+            writeln!(f, "  NOT ORDERABLE as it stands:")?;
+            for b in &self.blockers {
+                writeln!(f, "    - {b}")?;
+            }
+        }
+        writeln!(f, "  {}", self.approval.status)?;
+        for s in &self.approval.steps {
+            let who = if s.eligible.is_empty() {
+                "nobody but the requester".to_string()
+            } else {
+                s.eligible
+                    .iter()
+                    .map(|u| format!("`{u}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            write!(f, "    step {} of {}: {who}", s.step, s.policy)?;
+            if let Some(a) = &s.escalated_to {
+                write!(f, " (escalated to `{a}`)")?;
+            }
+            writeln!(f, " because {}", s.condition)?;
+        }
+        for o in &self.approval.overridden {
+            writeln!(f, "    overridden policy: {o}")?;
+        }
+        write!(f, "  {}", self.payment)
+    }
+}
+
+/// The valid quantities nearest to `qty` under `rule`, below and above (both `qty` if it is
+/// valid); `(None, None)` when no quantity is valid.
+pub(crate) fn nearest_valid(rule: &QuantityRule, qty: u64) -> (Option<u64>, Option<u64>) {
+    let inc = rule.increment.unwrap_or(1).max(1);
+    let min = rule.min.unwrap_or(1).max(1);
+    let max = rule.max.unwrap_or(u64::MAX);
+    let ceil_to = |x: u64| x.div_ceil(inc).checked_mul(inc);
+    let floor_to = |x: u64| x.checked_div(inc).and_then(|d| d.checked_mul(inc));
+    let (Some(lowest), Some(highest)) = (ceil_to(min), floor_to(max)) else {
+        return (None, None);
+    };
+    if lowest > highest {
+        return (None, None);
+    }
+    let below = if qty < lowest {
+        None
+    } else {
+        floor_to(qty).map(|b| b.min(highest))
+    };
+    let above = if qty > highest {
+        None
+    } else {
+        ceil_to(qty).map(|a| a.max(lowest))
+    };
+    (below, above)
+}
+
+fn check_quantity(
+    rule: &QuantityRule,
+    source: QuantitySource,
+    qty: u64,
+) -> Option<QuantityViolation> {
+    let (below, above) = nearest_valid(rule, qty);
+    if below == Some(qty) {
+        return None;
+    }
+    Some(QuantityViolation {
+        source,
+        rule: *rule,
+        below,
+        above,
+    })
+}
+
+impl Snapshot {
+    /// Resolves a whole order: each line exactly as [`Snapshot::resolve`] answers it, the
+    /// subtotal, what blocks checkout, the approval chain and the payment options.
+    pub fn resolve_order(&self, order: &Order) -> Result<OrderAnswer, ResolveError> {
+        let inner = self.inner();
+        let (idx, acc, entitlement) = self.entitle(&order.account, &order.user)?;
+        let requester = inner
+            .users
+            .lookup(order.user.as_str())
+            .ok_or_else(|| ResolveError::UnknownUser(order.user.clone()))?;
+        let ctx = self.context(&order.account, &order.user, order.at)?;
+        let currency: Currency = acc.currency;
+        let may_request_quote = entitlement.access.request_quote.is_allowed();
+
+        let mut lines = Vec::with_capacity(order.lines.len());
+        let mut blockers = Vec::new();
+        if let Grant::Refused(refusal) = &entitlement.access.buy {
+            blockers.push(Blocker::MayNotBuy {
+                refusal: refusal.clone(),
+            });
+        }
+        let mut subtotal = Decimal::ZERO;
+        let mut facts_lines = Vec::with_capacity(order.lines.len());
+        for (i, line) in order.lines.iter().enumerate() {
+            let sku = inner
+                .catalog
+                .lookup(line.sku.as_str())
+                .ok_or_else(|| ResolveError::UnknownSku(line.sku.clone()))?;
+            let rec = inner
+                .catalog
+                .get(sku)
+                .ok_or_else(|| ResolveError::UnknownSku(line.sku.clone()))?;
+            if line.qty == 0 {
+                return Err(ResolveError::ZeroQuantity(line.sku.clone()));
+            }
+            let (visibility, outcome) = ctx.answer(sku, rec, line.qty)?;
+            let mut violations = Vec::new();
+            if let Some(rule) = &rec.quantity {
+                violations.extend(check_quantity(rule, QuantitySource::Sku, line.qty));
+            }
+            let mut exact = None;
+            match &outcome {
+                Outcome::Priced(p) => {
+                    if p.price.currency != currency {
+                        return Err(ResolveError::MixedCurrency {
+                            sku: line.sku.clone(),
+                            expected: currency,
+                            found: p.price.currency,
+                        });
+                    }
+                    if let Some(rule) = &p.quantity_rule {
+                        violations.extend(check_quantity(
+                            rule,
+                            QuantitySource::Entry(p.source.list.clone()),
+                            line.qty,
+                        ));
+                    }
+                    subtotal = subtotal.checked_add(p.price.amount).ok_or_else(|| {
+                        ResolveError::Overflow {
+                            sku: line.sku.clone(),
+                            list: p.source.list.clone(),
+                            qty: line.qty,
+                        }
+                    })?;
+                    exact = Some(p.price.exact_amount);
+                }
+                Outcome::QuoteRequired(q) => blockers.push(Blocker::QuoteRequired {
+                    line: i,
+                    sku: line.sku.clone(),
+                    reason: q.reason.clone(),
+                    may_request_quote,
+                }),
+                Outcome::NotVisible => blockers.push(Blocker::NotVisible {
+                    line: i,
+                    sku: line.sku.clone(),
+                }),
+                Outcome::Denied(r) | Outcome::PriceHidden(r) => blockers.push(Blocker::Denied {
+                    line: i,
+                    sku: line.sku.clone(),
+                    refusal: r.clone(),
+                }),
+            }
+            for v in &violations {
+                blockers.push(Blocker::Quantity {
+                    line: i,
+                    sku: line.sku.clone(),
+                    violation: v.clone(),
+                });
+            }
+            let lead = line.lead_time_days.or(rec.lead_time_days);
+            let lead_time_breach = match (lead, acc.max_lead_time_days) {
+                (Some(lead), Some(max)) if lead > max => Some(LeadTimeBreach {
+                    lead_time_days: lead,
+                    max_lead_time_days: max,
+                }),
+                _ => None,
+            };
+            facts_lines.push(approval::LineFacts {
+                categories: &rec.categories,
+                qty: line.qty,
+                amount: exact,
+                cost: rec.cost,
+            });
+            lines.push(LineAnswer {
+                resolution: Resolution {
+                    version: inner.version,
+                    query: crate::Query::new(
+                        order.account.clone(),
+                        order.user.clone(),
+                        line.sku.clone(),
+                        line.qty,
+                        order.at,
+                    ),
+                    access: entitlement.access.clone(),
+                    visibility,
+                    outcome,
+                },
+                quantity_violations: violations,
+                lead_time_breach,
+            });
+        }
+        let subtotal = currency.round(subtotal);
+
+        // Approval: the applicable policies in precedence order, one per slot.
+        let facts = OrderFacts {
+            subtotal,
+            lines: facts_lines,
+            spending_limit: entitlement.access.spending_limit,
+        };
+        let policies = applicable_rules(
+            &inner.approval_scopes,
+            &inner.approval_policies,
+            idx,
+            acc,
+            &inner.accounts,
+            |a| a.inherit.approvals,
+            &entitlement.roles,
+            approval::Policy::tiebreak,
+        );
+        let mut slots = BTreeSet::new();
+        let mut steps = Vec::new();
+        let mut overridden = Vec::new();
+        for (level, policy) in &policies {
+            let rule = RuleRef {
+                id: policy.id.clone(),
+                owner: policy.owner.clone(),
+                specificity: crate::resolve::specificity(inner, level),
+                roles: policy.roles.clone(),
+            };
+            if !slots.insert(policy.slot.as_str()) {
+                overridden.push(rule);
+                continue;
+            }
+            let why = approval::holds(&policy.when, &facts).map_err(|()| {
+                ResolveError::ConditionOverflow {
+                    policy: policy.id.clone(),
+                }
+            })?;
+            let Some(why) = why else { continue };
+            for (n, approvers) in policy.steps.iter().enumerate() {
+                let (eligible, escalated_to) = approval::eligible(
+                    approvers,
+                    idx,
+                    acc,
+                    &inner.accounts,
+                    &inner.users,
+                    requester,
+                );
+                if eligible.is_empty() {
+                    blockers.push(Blocker::Unapprovable {
+                        policy: policy.id.clone(),
+                        step: n.saturating_add(1),
+                    });
+                }
+                steps.push(ApprovalStep {
+                    policy: rule.clone(),
+                    condition: why.clone(),
+                    step: n.saturating_add(1),
+                    approvers: approvers.clone(),
+                    escalated_to,
+                    eligible,
+                });
+            }
+        }
+        let status = if steps.is_empty() {
+            ApprovalStatus::AutoApproved
+        } else if steps.iter().any(|s| s.eligible.is_empty()) {
+            ApprovalStatus::Unapprovable
+        } else {
+            ApprovalStatus::Required
+        };
+        let payment = self.payment(&order.account, &order.user)?;
+        Ok(OrderAnswer {
+            version: inner.version,
+            account: order.account.clone(),
+            user: order.user.clone(),
+            at: order.at,
+            access: entitlement.access,
+            lines,
+            subtotal: Money {
+                currency,
+                amount: subtotal,
+            },
+            orderable: blockers.is_empty(),
+            blockers,
+            approval: Approval {
+                status,
+                steps,
+                overridden,
+            },
+            payment,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(min: Option<u64>, max: Option<u64>, increment: Option<u64>) -> QuantityRule {
+        QuantityRule {
+            min,
+            max,
+            increment,
+        }
+    }
+
+    #[test]
+    fn nearest_valid_quantities_for_a_case_pack() {
+        let r = rule(None, None, Some(12));
+        assert_eq!(nearest_valid(&r, 12), (Some(12), Some(12)));
+        assert_eq!(nearest_valid(&r, 13), (Some(12), Some(24)));
+        assert_eq!(nearest_valid(&r, 5), (None, Some(12)));
+        let r = rule(Some(24), Some(60), Some(12));
+        assert_eq!(nearest_valid(&r, 13), (None, Some(24)));
+        assert_eq!(nearest_valid(&r, 100), (Some(60), None));
+        assert_eq!(nearest_valid(&r, 50), (Some(48), Some(60)));
+        assert_eq!(
+            nearest_valid(&rule(Some(5), Some(7), Some(10)), 6),
+            (None, None)
+        );
+        assert_eq!(
+            nearest_valid(&rule(None, None, None), u64::MAX),
+            (Some(u64::MAX), Some(u64::MAX))
+        );
+    }
+}
