@@ -5,7 +5,7 @@
 //!
 //! Run with `cargo run --example quickstart`.
 
-use tradeterms::{Dataset, Query, Snapshot, Timestamp};
+use tradeterms::{Dataset, Order, OrderLine, Query, Snapshot, Timestamp};
 
 const DEMO: &str = include_str!("data/demo.json");
 
@@ -54,7 +54,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "john",
             "LASER-LVL",
             1,
-            "No list prices the laser level: quote required",
+            "The laser level is sold on quote only",
         ),
         (
             "austin-hardware",
@@ -119,5 +119,37 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             None => println!("  {:<10} quote required", line.sku),
         }
     }
+
+    println!(
+        "\n## An order for Abb Corp North: case packs, a quote-only SKU, a lead time beyond the contract, approvals"
+    );
+    let order = Order {
+        account: "abb-north".into(),
+        user: "john".into(),
+        at,
+        lines: vec![
+            OrderLine {
+                sku: "DRILL-18V".into(),
+                qty: 10,
+                lead_time_days: None,
+            },
+            OrderLine {
+                sku: "GLOVES-12".into(),
+                qty: 30,
+                lead_time_days: None,
+            },
+            OrderLine {
+                sku: "SAW-CIRC".into(),
+                qty: 1,
+                lead_time_days: None,
+            },
+            OrderLine {
+                sku: "LASER-LVL".into(),
+                qty: 1,
+                lead_time_days: None,
+            },
+        ],
+    };
+    println!("{}", snapshot.resolve_order(&order)?);
     Ok(())
 }

@@ -3,23 +3,38 @@
 //! ```text
 //! cargo run --example resolve -- --data FILE --account A --user U --sku S --qty N \
 //!     [--at RFC3339] [--json]
+//! cargo run --example resolve -- --data FILE --account A --user U --order ORDER.json \
+//!     [--at RFC3339] [--json]
 //! ```
+//!
+//! `ORDER.json` holds the lines: `{ "lines": [{ "sku": "DRILL-18V", "qty": 10 }, ...] }`.
 //!
 //! Without `--at` the query is asked for 2026-01-01T00:00:00Z: the engine never reads a clock,
 //! and neither does this tool, so the same command always gives the same answer.
 
 use std::process::ExitCode;
-use tradeterms::{Dataset, Query, Snapshot, Timestamp};
+use tradeterms::{Dataset, Order, Query, Snapshot, Timestamp};
 
-const USAGE: &str =
-    "usage: resolve --data FILE --account A --user U --sku S --qty N [--at RFC3339] [--json]";
+const USAGE: &str = "usage: resolve --data FILE --account A --user U (--sku S --qty N | --order ORDER.json) [--at RFC3339] [--json]";
+
+/// The lines of an order, as read from `--order`.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrderFile {
+    lines: Vec<tradeterms::OrderLine>,
+}
+
+/// What to answer: one line, or an order read from a file.
+enum Ask {
+    Line { sku: String, qty: u64 },
+    Order(String),
+}
 
 struct Args {
     data: String,
     account: String,
     user: String,
-    sku: String,
-    qty: u64,
+    ask: Ask,
     at: Timestamp,
     json: bool,
 }
@@ -30,6 +45,7 @@ fn parse_args() -> Result<Args, String> {
     let mut user = None;
     let mut sku = None;
     let mut qty = None;
+    let mut order = None;
     let mut at: Timestamp = "2026-01-01T00:00:00Z".parse().map_err(|e| format!("{e}"))?;
     let mut json = false;
     let mut args = std::env::args().skip(1);
@@ -56,6 +72,7 @@ fn parse_args() -> Result<Args, String> {
                     format!("--at must be an RFC 3339 instant such as 2026-06-01T12:00:00Z: {e}")
                 })?;
             }
+            "--order" => order = Some(value()?),
             "--json" => json = true,
             "-h" | "--help" => return Err(USAGE.to_string()),
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
@@ -66,8 +83,13 @@ fn parse_args() -> Result<Args, String> {
         data: data.ok_or_else(|| missing("--data"))?,
         account: account.ok_or_else(|| missing("--account"))?,
         user: user.ok_or_else(|| missing("--user"))?,
-        sku: sku.ok_or_else(|| missing("--sku"))?,
-        qty: qty.ok_or_else(|| missing("--qty"))?,
+        ask: match order {
+            Some(file) => Ask::Order(file),
+            None => Ask::Line {
+                sku: sku.ok_or_else(|| missing("--sku or --order"))?,
+                qty: qty.ok_or_else(|| missing("--qty"))?,
+            },
+        },
         at,
         json,
     })
@@ -87,11 +109,34 @@ fn run() -> Result<(), String> {
         }
         msg
     })?;
+    let (sku, qty) = match args.ask {
+        Ask::Line { sku, qty } => (sku, qty),
+        Ask::Order(file) => {
+            let text =
+                std::fs::read_to_string(&file).map_err(|e| format!("cannot read `{file}`: {e}"))?;
+            let lines: OrderFile = serde_json::from_str(&text)
+                .map_err(|e| format!("`{file}` is not a valid order: {e}"))?;
+            let order = Order {
+                account: args.account.as_str().into(),
+                user: args.user.as_str().into(),
+                at: args.at,
+                lines: lines.lines,
+            };
+            let answer = snapshot.resolve_order(&order).map_err(|e| e.to_string())?;
+            if args.json {
+                let out = serde_json::to_string_pretty(&answer).map_err(|e| e.to_string())?;
+                println!("{out}");
+            } else {
+                println!("{answer}");
+            }
+            return Ok(());
+        }
+    };
     let query = Query::new(
         args.account.as_str(),
         args.user.as_str(),
-        args.sku.as_str(),
-        args.qty,
+        sku.as_str(),
+        qty,
         args.at,
     );
     let answer = snapshot.resolve(&query).map_err(|e| e.to_string())?;

@@ -156,7 +156,7 @@ pub enum CatalogMode {
 /// ).unwrap();
 /// assert_eq!(a.parent.unwrap().as_str(), "abb-corp");
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AccountData {
     /// Unique id.
@@ -241,7 +241,7 @@ impl Permission {
 ///     r#"{ "name": "marketing", "permissions": ["view_catalog"] }"#).unwrap();
 /// assert_eq!(r.permissions.len(), 1);
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RoleData {
     /// The role's name, used in memberships.
@@ -273,7 +273,7 @@ pub enum Reach {
 ///     r#"{ "account": "abb-corp", "roles": ["buyer"], "reach": "subtree" }"#).unwrap();
 /// assert!(!m.disabled);
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MembershipData {
     /// The account acted for.
@@ -303,7 +303,7 @@ pub struct MembershipData {
 ///     r#"{ "id": "john", "name": "John", "memberships": [] }"#).unwrap();
 /// assert_eq!(u.id.as_str(), "john");
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UserData {
     /// Unique id.
@@ -325,7 +325,7 @@ pub struct UserData {
 ///     r#"{ "id": "wholesale", "name": "Wholesale", "accounts": ["austin-hardware"] }"#).unwrap();
 /// assert_eq!(s.accounts.len(), 1);
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SegmentData {
     /// Unique id.
@@ -531,7 +531,7 @@ pub struct PaymentRuleData {
 ///     r#"{ "sku": "DRILL-18V", "name": "18V drill", "categories": ["tools/power/drills"] }"#).unwrap();
 /// assert_eq!(s.categories[0], "tools/power/drills");
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SkuData {
     /// Unique SKU.
@@ -623,7 +623,7 @@ pub struct TierData {
 ///     r#"{ "sku": "DRILL-18V", "tiers": [{ "min_qty": 1, "unit_price": "99.00" }] }"#).unwrap();
 /// assert_eq!(e.tiers.len(), 1);
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EntryData {
     /// The SKU priced.
@@ -686,7 +686,7 @@ pub struct RelativeData {
 /// }"#).unwrap();
 /// assert_eq!(l.entries.len(), 1);
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PriceListData {
     /// Unique id.
@@ -723,10 +723,11 @@ pub struct PriceListData {
 /// let e: Scope = serde_json::from_str(r#""everyone""#).unwrap();
 /// assert_eq!(e, Scope::Everyone);
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Scope {
     /// Every account.
+    #[default]
     Everyone,
     /// The accounts of a segment.
     Segment(SegmentId),
@@ -744,7 +745,7 @@ pub enum Scope {
 /// }"#).unwrap();
 /// assert_eq!(a.priority, 10);
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AssignmentData {
     /// Unique id.

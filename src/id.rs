@@ -18,7 +18,7 @@ macro_rules! id_type {
         #[doc = concat!("assert_eq!(id.as_str(), \"", $example, "\");")]
         #[doc = concat!("assert_eq!(id.to_string(), \"", $example, "\");")]
         /// ```
-        #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(transparent)]
         pub struct $name(Arc<str>);
 

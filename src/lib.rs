@@ -1,6 +1,18 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+// No panics in the library: every bad input is a typed error (tests may unwrap; see clippy.toml).
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unreachable,
+    clippy::todo,
+    clippy::unimplemented,
+    clippy::fallible_impl_from
+)]
 
 mod access;
 mod account;
@@ -26,10 +38,11 @@ mod visibility;
 
 pub use account::MAX_DEPTH;
 pub use dataset::{
-    AccountData, AdjustmentData, AssignmentData, AttrCmp, AttrIn, AttrValue, Attributes,
-    CatalogMode, Dataset, Effect, EntryData, Inheritance, MembershipData, PaymentRuleData,
-    PaymentTerms, Permission, Predicate, PriceListData, PricePolicy, Reach, RelativeData, RoleData,
-    Scope, SegmentData, SkuData, Target, TierData, TierMode, UserData, VisibilityRuleData,
+    AccountData, AdjustmentData, ApprovalPolicyData, Approvers, AssignmentData, AttrCmp, AttrIn,
+    AttrValue, Attributes, CatalogMode, Dataset, Effect, EntryData, Inheritance, MembershipData,
+    OrderCondition, PaymentRuleData, PaymentTerms, Permission, Predicate, PriceListData,
+    PricePolicy, QuantityRule, Reach, RelativeData, RoleData, Scope, SegmentData, SkuData, Target,
+    TierData, TierMode, UserData, VisibilityRuleData,
 };
 pub use error::{BuildError, BuildProblem, EntityKind, ResolveError};
 pub use id::{AccountId, AssignmentId, PriceListId, RoleName, SegmentId, Sku, UserId};

@@ -440,7 +440,14 @@ impl fmt::Display for OrderAnswer {
         for o in &self.approval.overridden {
             writeln!(f, "    overridden policy: {o}")?;
         }
-        write!(f, "  {}", self.payment)
+        let payment = self.payment.to_string();
+        for (i, line) in payment.lines().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "  {line}")?;
+        }
+        Ok(())
     }
 }
 

@@ -38,21 +38,38 @@ fn generated() -> impl Strategy<Value = Gen> {
             ),
             proptest::collection::vec(0usize..CATEGORIES.len(), skus),
             proptest::collection::vec(
-                (0usize..4, 0usize..n, 0usize..(skus + CATEGORIES.len() + 1), any::<bool>(), prop::bool::weighted(0.2)),
+                (
+                    0usize..4,
+                    0usize..n,
+                    0usize..(skus + CATEGORIES.len() + 1),
+                    any::<bool>(),
+                    prop::bool::weighted(0.2),
+                ),
                 0..8,
             ),
             proptest::collection::vec(any::<bool>(), n),
             proptest::collection::vec(proptest::option::of(0u32..10_000), skus),
         )
-            .prop_map(|(parents, modes, inherit_vis, memberships, skus, rules, segment, prices)| {
-                // Parents only point to earlier accounts: a forest, never a cycle.
-                let parents = parents
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, p)| p.filter(|&p| p < i))
-                    .collect();
-                Gen { parents, modes, inherit_vis, memberships, skus, rules, segment, prices }
-            })
+            .prop_map(
+                |(parents, modes, inherit_vis, memberships, skus, rules, segment, prices)| {
+                    // Parents only point to earlier accounts: a forest, never a cycle.
+                    let parents = parents
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, p)| p.filter(|&p| p < i))
+                        .collect();
+                    Gen {
+                        parents,
+                        modes,
+                        inherit_vis,
+                        memberships,
+                        skus,
+                        rules,
+                        segment,
+                        prices,
+                    }
+                },
+            )
     })
 }
 
@@ -70,9 +87,17 @@ fn dataset(g: &Gen) -> Dataset {
             attributes: BTreeMap::new(),
             price_policy: None,
             catalog_mode: g.modes.get(i).copied().flatten().map(|c| {
-                if c { CatalogMode::Curated } else { CatalogMode::Open }
+                if c {
+                    CatalogMode::Curated
+                } else {
+                    CatalogMode::Open
+                }
             }),
-            inherit: Inheritance { visibility: g.inherit_vis[i], ..Inheritance::default() },
+            inherit: Inheritance {
+                visibility: g.inherit_vis[i],
+                ..Inheritance::default()
+            },
+            ..AccountData::default()
         })
         .collect();
     let roles = ["buyer", "viewer", "browser"];
@@ -89,7 +114,11 @@ fn dataset(g: &Gen) -> Dataset {
                 .map(|&(a, r, subtree)| MembershipData {
                     account: acc(a).into(),
                     roles: vec![roles[r].into()],
-                    reach: if subtree { Reach::Subtree } else { Reach::Account },
+                    reach: if subtree {
+                        Reach::Subtree
+                    } else {
+                        Reach::Account
+                    },
                     disabled: false,
                     spending_limit: None,
                 })
@@ -105,6 +134,7 @@ fn dataset(g: &Gen) -> Dataset {
             name: format!("sku{i}"),
             categories: vec![CATEGORIES[c].to_string()],
             attributes: BTreeMap::new(),
+            ..SkuData::default()
         })
         .collect();
     let entries = g
@@ -114,8 +144,12 @@ fn dataset(g: &Gen) -> Dataset {
         .filter_map(|(i, p)| {
             p.map(|cents| EntryData {
                 sku: format!("sku{i}").into(),
-                tiers: vec![TierData { min_qty: 1, unit_price: rust_decimal::Decimal::new(i64::from(cents), 2) }],
+                tiers: vec![TierData {
+                    min_qty: 1,
+                    unit_price: rust_decimal::Decimal::new(i64::from(cents), 2),
+                }],
                 valid: None,
+                ..EntryData::default()
             })
         })
         .collect();
@@ -130,31 +164,49 @@ fn dataset(g: &Gen) -> Dataset {
         .rules
         .iter()
         .enumerate()
-        .map(|(i, &(kind, target_acc, target, include, role_limited))| VisibilityRuleData {
-            id: format!("rule{i}"),
-            owner: "owner".into(),
-            scope: match kind {
-                0 => Scope::Everyone,
-                1 => Scope::Segment("seg".into()),
-                2 => Scope::Account(acc(target_acc).into()),
-                _ => Scope::Subtree(acc(target_acc).into()),
+        .map(
+            |(i, &(kind, target_acc, target, include, role_limited))| VisibilityRuleData {
+                id: format!("rule{i}"),
+                owner: "owner".into(),
+                scope: match kind {
+                    0 => Scope::Everyone,
+                    1 => Scope::Segment("seg".into()),
+                    2 => Scope::Account(acc(target_acc).into()),
+                    _ => Scope::Subtree(acc(target_acc).into()),
+                },
+                roles: if role_limited {
+                    vec![RoleName::new("buyer")]
+                } else {
+                    vec![]
+                },
+                target: if target < g.skus.len() {
+                    Target::Sku(format!("sku{target}").into())
+                } else if target < g.skus.len() + CATEGORIES.len() {
+                    Target::Category(CATEGORIES[target - g.skus.len()].to_string())
+                } else {
+                    Target::All
+                },
+                effect: if include {
+                    Effect::Include
+                } else {
+                    Effect::Exclude
+                },
             },
-            roles: if role_limited { vec![RoleName::new("buyer")] } else { vec![] },
-            target: if target < g.skus.len() {
-                Target::Sku(format!("sku{target}").into())
-            } else if target < g.skus.len() + CATEGORIES.len() {
-                Target::Category(CATEGORIES[target - g.skus.len()].to_string())
-            } else {
-                Target::All
-            },
-            effect: if include { Effect::Include } else { Effect::Exclude },
-        })
+        )
         .collect();
     Dataset {
         accounts,
-        roles: vec![RoleData { name: "browser".into(), permissions: vec![tradeterms::Permission::ViewCatalog] }],
+        roles: vec![RoleData {
+            name: "browser".into(),
+            permissions: vec![tradeterms::Permission::ViewCatalog],
+        }],
         users,
-        segments: vec![SegmentData { id: "seg".into(), name: "seg".into(), accounts: members, rule: None }],
+        segments: vec![SegmentData {
+            id: "seg".into(),
+            name: "seg".into(),
+            accounts: members,
+            rule: None,
+        }],
         catalog,
         price_lists: vec![PriceListData {
             id: "secret-list".into(),
@@ -165,6 +217,7 @@ fn dataset(g: &Gen) -> Dataset {
             valid: None,
             entries,
             relative: None,
+            ..PriceListData::default()
         }],
         assignments: vec![AssignmentData {
             id: "secret-assignment".into(),
@@ -174,7 +227,7 @@ fn dataset(g: &Gen) -> Dataset {
             valid: None,
         }],
         visibility_rules,
-        payment_rules: vec![],
+        ..Dataset::default()
     }
 }
 
@@ -240,8 +293,8 @@ proptest! {
                             prop_assert!(!json.contains("secret-"), "{json}");
                         }
                         // At equal specificity an exclusion always wins.
-                        if let Some(d) = &v.decided_by {
-                            if effects[&d.id] == Effect::Include {
+                        if let Some(d) = &v.decided_by
+                            && effects[&d.id] == Effect::Include {
                                 for o in &v.overridden {
                                     let same = o.specificity == d.specificity
                                         && o.roles.is_empty() == d.roles.is_empty();
@@ -249,7 +302,6 @@ proptest! {
                                         "include {} beat exclude {} at equal specificity", d.id, o.id);
                                 }
                             }
-                        }
                     }
                 }
                 // The price sheet lists exactly the visible SKUs, in order, and agrees with resolve.
