@@ -58,6 +58,49 @@ pub struct Dataset {
     pub approval_policies: Vec<ApprovalPolicyData>,
 }
 
+impl Dataset {
+    /// A copy without the price lists' entries (the snapshot keeps those in its own compact
+    /// form).
+    pub(crate) fn clone_without_entries(&self) -> Dataset {
+        Dataset {
+            accounts: self.accounts.clone(),
+            roles: self.roles.clone(),
+            users: self.users.clone(),
+            segments: self.segments.clone(),
+            catalog: self.catalog.clone(),
+            price_lists: self
+                .price_lists
+                .iter()
+                .map(|l| PriceListData {
+                    entries: Vec::new(),
+                    ..l.clone_header()
+                })
+                .collect(),
+            assignments: self.assignments.clone(),
+            visibility_rules: self.visibility_rules.clone(),
+            payment_rules: self.payment_rules.clone(),
+            approval_policies: self.approval_policies.clone(),
+        }
+    }
+}
+
+impl PriceListData {
+    /// Everything but the entries.
+    pub(crate) fn clone_header(&self) -> PriceListData {
+        PriceListData {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            owner: self.owner.clone(),
+            currency: self.currency.clone(),
+            tier_mode: self.tier_mode,
+            valid: self.valid,
+            entries: Vec::new(),
+            relative: self.relative.clone(),
+            quote_only: self.quote_only,
+        }
+    }
+}
+
 /// An attribute value on an account or a SKU: text, a number or a flag.
 ///
 /// ```

@@ -18,9 +18,11 @@ mod access;
 mod account;
 mod approval;
 mod catalog;
+mod changeset;
 pub mod dataset;
 pub mod error;
 pub mod id;
+mod impact;
 pub mod money;
 mod order;
 mod payment;
@@ -37,6 +39,7 @@ mod validate;
 mod visibility;
 
 pub use account::MAX_DEPTH;
+pub use changeset::{ApplyError, Changeset, Entity, EntityRef, LogEntry, Op};
 pub use dataset::{
     AccountData, AdjustmentData, ApprovalPolicyData, Approvers, AssignmentData, AttrCmp, AttrIn,
     AttrValue, Attributes, CatalogMode, Dataset, Effect, EntryData, Inheritance, MembershipData,
@@ -46,6 +49,9 @@ pub use dataset::{
 };
 pub use error::{BuildError, BuildProblem, EntityKind, ResolveError};
 pub use id::{AccountId, AssignmentId, PriceListId, RoleName, SegmentId, Sku, UserId};
+pub use impact::{
+    AnswerSummary, ApprovalChange, Impact, ImpactChange, ImpactOptions, PreviewError, PriceMove,
+};
 pub use jiff::Timestamp;
 pub use money::{Currency, ROUNDING};
 pub use order::{

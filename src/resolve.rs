@@ -68,7 +68,7 @@ impl<'s> Context<'s> {
                 inner
                     .lists
                     .get(rec.list as usize)
-                    .map(|list| (level, rec, list))
+                    .map(|list| (level, rec, &**list))
             })
             .collect()
         } else {
@@ -82,6 +82,32 @@ impl<'s> Context<'s> {
             visibility,
             prices,
         }
+    }
+
+    /// The account's own view, for comparing snapshots: a user holding every permission and
+    /// no role-limited rule. `None` if the account does not exist.
+    pub(crate) fn for_account(
+        inner: &'s Inner,
+        account: &crate::id::AccountId,
+        at: Timestamp,
+    ) -> Option<Context<'s>> {
+        let idx = inner.accounts.lookup(account.as_str())?;
+        let acc = inner.accounts.get(idx)?;
+        let grant = || Grant::Allowed {
+            role: crate::id::RoleName::new("*"),
+            via: acc.id.clone(),
+        };
+        let entitlement = Entitlement {
+            access: crate::resolution::Access {
+                view_catalog: grant(),
+                view_prices: grant(),
+                buy: grant(),
+                request_quote: grant(),
+                spending_limit: None,
+            },
+            roles: Vec::new(),
+        };
+        Some(Context::new(inner, idx, acc, entitlement, at))
     }
 
     /// Visibility and outcome for one SKU. Denied users get no visibility and no price;

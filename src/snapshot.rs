@@ -3,13 +3,15 @@
 use crate::access::Users;
 use crate::account::Accounts;
 use crate::catalog::Catalog;
+use crate::changeset::LogEntry;
 use crate::dataset::Dataset;
 use crate::error::{BuildError, ResolveError};
+use crate::id::PriceListId;
 use crate::id::{AccountId, Sku, UserId};
 use crate::money::Currency;
 use crate::payment::{self, PayRule};
-use crate::pricing::build::{AssignmentRec, build_assignments, build_lists, check_ties};
-use crate::pricing::{ListBody, ListRec};
+use crate::pricing::build::{AssignmentRec, TieIndex, build_assignments, build_lists, check_ties};
+use crate::pricing::{ListBody, Lists};
 use crate::resolution::{Decided, Grant, Payment, PaymentOptions, Query, Resolution, RuleRef};
 use crate::resolve::{Context, specificity};
 use crate::scope::{ScopeIndex, applicable_rules};
@@ -21,15 +23,14 @@ use jiff::Timestamp;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// Everything a snapshot holds, shared between clones.
+/// Everything a snapshot holds except its price lists and history: built together, shared by
+/// every version that a change to prices alone produces.
 #[derive(Debug)]
-pub(crate) struct Inner {
-    pub(crate) version: u64,
+pub(crate) struct Model {
     pub(crate) accounts: Accounts,
     pub(crate) users: Users,
     pub(crate) segments: Vec<SegmentRec>,
     pub(crate) catalog: Catalog,
-    pub(crate) lists: Vec<ListRec>,
     pub(crate) assignments: Vec<AssignmentRec>,
     pub(crate) price_scopes: ScopeIndex,
     pub(crate) visibility_rules: Vec<VisRule>,
@@ -38,6 +39,30 @@ pub(crate) struct Inner {
     pub(crate) pay_scopes: ScopeIndex,
     pub(crate) approval_policies: Vec<crate::approval::Policy>,
     pub(crate) approval_scopes: ScopeIndex,
+    /// Price-list index by id.
+    pub(crate) list_index: HashMap<PriceListId, u32>,
+    /// Which assignments could tie, by list, for checking changes to prices incrementally.
+    pub(crate) ties: TieIndex,
+    /// The dataset as given, except that price lists carry no entries (those live, compactly,
+    /// in `lists`): what [`Snapshot::to_dataset`] and changesets start from.
+    pub(crate) source: Dataset,
+}
+
+/// One version of the engine's data.
+#[derive(Clone, Debug)]
+pub(crate) struct Inner {
+    pub(crate) version: u64,
+    pub(crate) model: Arc<Model>,
+    pub(crate) lists: Lists,
+    pub(crate) log: imbl::Vector<Arc<LogEntry>>,
+}
+
+impl std::ops::Deref for Inner {
+    type Target = Model;
+
+    fn deref(&self) -> &Model {
+        &self.model
+    }
 }
 
 /// A validated, immutable view of a [`Dataset`], ready to answer queries.
@@ -126,22 +151,37 @@ impl Snapshot {
         for (i, a) in assignments.iter().enumerate() {
             price_scopes.insert(a.scope, to_u32(i));
         }
+        let ties = TieIndex::build(&assignments, &lists);
+        let list_index = lists
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.id.clone(), to_u32(i)))
+            .collect();
+        let mut source = dataset.clone_without_entries();
+        source.price_lists.sort_by(|a, b| a.id.cmp(&b.id));
+        let lists: Lists = lists.into_iter().map(Arc::new).collect();
         Ok(Snapshot {
             inner: Arc::new(Inner {
                 version: 1,
-                accounts,
-                users,
-                segments,
-                catalog,
                 lists,
-                assignments,
-                price_scopes,
-                visibility_rules,
-                vis_scopes,
-                payment_rules,
-                pay_scopes,
-                approval_policies,
-                approval_scopes,
+                log: imbl::Vector::new(),
+                model: Arc::new(Model {
+                    accounts,
+                    users,
+                    segments,
+                    catalog,
+                    assignments,
+                    price_scopes,
+                    visibility_rules,
+                    vis_scopes,
+                    payment_rules,
+                    pay_scopes,
+                    approval_policies,
+                    approval_scopes,
+                    list_index,
+                    ties,
+                    source,
+                }),
             }),
         })
     }
@@ -281,6 +321,12 @@ impl Snapshot {
 
     pub(crate) fn inner(&self) -> &Inner {
         &self.inner
+    }
+
+    pub(crate) fn from_inner(inner: Inner) -> Snapshot {
+        Snapshot {
+            inner: Arc::new(inner),
+        }
     }
 
     pub(crate) fn entitle(

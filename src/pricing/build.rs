@@ -139,79 +139,9 @@ fn build_table(
 ) -> PriceTable {
     let mut rows: Vec<EntryRow> = Vec::with_capacity(l.entries.len());
     for e in &l.entries {
-        let label = pricing::entry_label(&l.id, &e.sku);
-        let Some(sku) = catalog.lookup(e.sku.as_str()) else {
-            problems.push(BuildProblem::DanglingReference {
-                from_kind: EntityKind::PriceList,
-                from: l.id.to_string(),
-                to_kind: EntityKind::Sku,
-                to: e.sku.to_string(),
-            });
-            continue;
-        };
-        if e.tiers.is_empty() {
-            problems.push(BuildProblem::EmptyTiers {
-                list: l.id.clone(),
-                sku: e.sku.clone(),
-            });
+        if let Some(row) = validate_entry(&l.id, e, catalog, problems) {
+            rows.push(row);
         }
-        let mut previous: Option<u64> = None;
-        for t in &e.tiers {
-            if t.min_qty == 0 {
-                problems.push(BuildProblem::ZeroQuantity {
-                    list: l.id.clone(),
-                    sku: e.sku.clone(),
-                });
-            }
-            if let Some(p) = previous
-                && t.min_qty <= p
-            {
-                problems.push(BuildProblem::TiersNotIncreasing {
-                    list: l.id.clone(),
-                    sku: e.sku.clone(),
-                    previous: p,
-                    next: t.min_qty,
-                });
-            }
-            if t.unit_price.is_sign_negative() && !t.unit_price.is_zero() {
-                problems.push(BuildProblem::NegativePrice {
-                    list: l.id.clone(),
-                    sku: e.sku.clone(),
-                    min_qty: t.min_qty,
-                    price: t.unit_price.to_string(),
-                });
-            }
-            previous = Some(t.min_qty);
-        }
-        let valid = e
-            .valid
-            .map(|w| check_window(Some(w), EntityKind::PriceEntry, &label, problems));
-        if let Some(q) = &e.quantity {
-            crate::validate::check_quantity_rule(q, EntityKind::PriceEntry, &label, problems);
-        }
-        if e.quote_above == Some(0) {
-            problems.push(BuildProblem::InvalidQuantityRule {
-                kind: EntityKind::PriceEntry,
-                id: label.clone(),
-                detail: "quote_above must be at least 1".into(),
-            });
-        }
-        rows.push(EntryRow {
-            sku,
-            tiers: e
-                .tiers
-                .iter()
-                .map(|t| Tier {
-                    min_qty: t.min_qty,
-                    unit_price: t.unit_price,
-                })
-                .collect(),
-            extra: EntryExtra {
-                valid,
-                quantity: e.quantity,
-                quote_above: e.quote_above,
-            },
-        });
     }
     rows.sort_by_key(|r| r.sku);
     let mut deduped: Vec<EntryRow> = Vec::with_capacity(rows.len());
@@ -230,6 +160,88 @@ fn build_table(
         deduped.push(r);
     }
     PriceTable::from_sorted(&deduped)
+}
+
+/// Checks one price entry and resolves its SKU: the same checks for a build and for a change.
+pub(crate) fn validate_entry(
+    list: &crate::id::PriceListId,
+    e: &crate::dataset::EntryData,
+    catalog: &Catalog,
+    problems: &mut Vec<BuildProblem>,
+) -> Option<EntryRow> {
+    let label = pricing::entry_label(list, &e.sku);
+    let Some(sku) = catalog.lookup(e.sku.as_str()) else {
+        problems.push(BuildProblem::DanglingReference {
+            from_kind: EntityKind::PriceList,
+            from: list.to_string(),
+            to_kind: EntityKind::Sku,
+            to: e.sku.to_string(),
+        });
+        return None;
+    };
+    if e.tiers.is_empty() {
+        problems.push(BuildProblem::EmptyTiers {
+            list: list.clone(),
+            sku: e.sku.clone(),
+        });
+    }
+    let mut previous: Option<u64> = None;
+    for t in &e.tiers {
+        if t.min_qty == 0 {
+            problems.push(BuildProblem::ZeroQuantity {
+                list: list.clone(),
+                sku: e.sku.clone(),
+            });
+        }
+        if let Some(p) = previous
+            && t.min_qty <= p
+        {
+            problems.push(BuildProblem::TiersNotIncreasing {
+                list: list.clone(),
+                sku: e.sku.clone(),
+                previous: p,
+                next: t.min_qty,
+            });
+        }
+        if t.unit_price.is_sign_negative() && !t.unit_price.is_zero() {
+            problems.push(BuildProblem::NegativePrice {
+                list: list.clone(),
+                sku: e.sku.clone(),
+                min_qty: t.min_qty,
+                price: t.unit_price.to_string(),
+            });
+        }
+        previous = Some(t.min_qty);
+    }
+    let valid = e
+        .valid
+        .map(|w| check_window(Some(w), EntityKind::PriceEntry, &label, problems));
+    if let Some(q) = &e.quantity {
+        crate::validate::check_quantity_rule(q, EntityKind::PriceEntry, &label, problems);
+    }
+    if e.quote_above == Some(0) {
+        problems.push(BuildProblem::InvalidQuantityRule {
+            kind: EntityKind::PriceEntry,
+            id: label.clone(),
+            detail: "quote_above must be at least 1".into(),
+        });
+    }
+    Some(EntryRow {
+        sku,
+        tiers: e
+            .tiers
+            .iter()
+            .map(|t| Tier {
+                min_qty: t.min_qty,
+                unit_price: t.unit_price,
+            })
+            .collect(),
+        extra: EntryExtra {
+            valid,
+            quantity: e.quantity,
+            quote_above: e.quote_above,
+        },
+    })
 }
 
 /// Relative lists: no cycles, and the currency of their base.
@@ -333,6 +345,231 @@ pub(crate) fn build_assignments(
     out
 }
 
+/// The class an assignment competes in for ties: an account's own rules, segment rules (all
+/// segments are equally specific), or everyone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum TieGroup {
+    Own(u32),
+    Segment,
+    Everyone,
+}
+
+impl TieGroup {
+    fn of(scope: ScopeKey) -> TieGroup {
+        match scope {
+            ScopeKey::Account(x) | ScopeKey::Subtree(x) => TieGroup::Own(x),
+            ScopeKey::Segment(_) => TieGroup::Segment,
+            ScopeKey::Everyone => TieGroup::Everyone,
+        }
+    }
+}
+
+/// Assignments grouped the way ties are checked, so that a change to one list's prices is
+/// checked against the few assignments it could tie with, not all of them.
+#[derive(Debug, Default)]
+pub(crate) struct TieIndex {
+    groups: BTreeMap<(TieGroup, i32), Vec<u32>>,
+    by_list: HashMap<u32, Vec<u32>>,
+    /// Relative lists deriving directly from a list.
+    derived: HashMap<u32, Vec<u32>>,
+}
+
+impl TieIndex {
+    pub(crate) fn build(assignments: &[AssignmentRec], lists: &[ListRec]) -> TieIndex {
+        let mut index = TieIndex::default();
+        for (i, a) in assignments.iter().enumerate() {
+            index
+                .groups
+                .entry((TieGroup::of(a.scope), a.priority))
+                .or_default()
+                .push(to_u32(i));
+            index.by_list.entry(a.list).or_default().push(to_u32(i));
+        }
+        for (i, l) in lists.iter().enumerate() {
+            if let ListBody::Relative { base, .. } = &l.body {
+                index.derived.entry(*base).or_default().push(to_u32(i));
+            }
+        }
+        index
+    }
+}
+
+/// What the tie rule needs to know.
+pub(crate) struct Ties<'a, L: ?Sized> {
+    pub(crate) assignments: &'a [AssignmentRec],
+    pub(crate) lists: &'a L,
+    pub(crate) accounts: &'a Accounts,
+    pub(crate) segments: &'a [SegmentRec],
+    pub(crate) catalog: &'a Catalog,
+}
+
+impl<L: super::ListTable + ?Sized> Ties<'_, L> {
+    fn precedence(&self, i: u32) -> bool {
+        self.accounts
+            .get(i)
+            .is_some_and(|a| a.policy == PricePolicy::Precedence)
+    }
+
+    /// The root and every descendant reached through accounts that inherit price lists.
+    fn any_precedence_in_subtree(&self, root: u32) -> bool {
+        let mut stack = vec![root];
+        while let Some(i) = stack.pop() {
+            if self.precedence(i) {
+                return true;
+            }
+            if let Some(a) = self.accounts.get(i) {
+                for &c in a.children.iter() {
+                    if self.accounts.get(c).is_some_and(|c| c.inherit.price_lists) {
+                        stack.push(c);
+                    }
+                }
+            }
+        }
+        false
+    }
+
+    /// Whether two assignments of one group and priority could both decide a price with
+    /// nothing to choose between them, SKUs aside.
+    fn could_tie(&self, group: TieGroup, a: &AssignmentRec, b: &AssignmentRec) -> bool {
+        let (Some(la), Some(lb)) = (self.lists.list(a.list), self.lists.list(b.list)) else {
+            return false;
+        };
+        if la.currency != lb.currency
+            || !a.valid.overlaps(&b.valid)
+            || !la.valid.overlaps(&lb.valid)
+        {
+            return false;
+        }
+        match (group, a.scope, b.scope) {
+            (TieGroup::Own(x), ScopeKey::Subtree(_), ScopeKey::Subtree(_)) => {
+                self.any_precedence_in_subtree(x)
+            }
+            (TieGroup::Own(x), _, _) => self.precedence(x),
+            (TieGroup::Segment, ScopeKey::Segment(sa), ScopeKey::Segment(sb)) => {
+                match (
+                    self.segments.get(sa as usize),
+                    self.segments.get(sb as usize),
+                ) {
+                    (Some(ma), Some(mb)) => ma
+                        .members
+                        .iter()
+                        .any(|m| mb.members.binary_search(m).is_ok() && self.precedence(*m)),
+                    _ => false,
+                }
+            }
+            (TieGroup::Everyone, _, _) => {
+                (0..to_u32(self.accounts.recs.len())).any(|i| self.precedence(i))
+            }
+            _ => false,
+        }
+    }
+
+    fn problem(
+        &self,
+        group: TieGroup,
+        a: &AssignmentRec,
+        b: &AssignmentRec,
+        sku: u32,
+    ) -> BuildProblem {
+        let scope = match group {
+            TieGroup::Own(x) => format!(
+                "account `{}`",
+                self.accounts.get(x).map(|r| r.id.as_str()).unwrap_or("")
+            ),
+            TieGroup::Segment => "segment members".to_string(),
+            TieGroup::Everyone => "everyone".to_string(),
+        };
+        let (first, second) = if a.id <= b.id { (a, b) } else { (b, a) };
+        BuildProblem::AmbiguousAssignments {
+            first: first.id.to_string(),
+            second: second.id.to_string(),
+            scope,
+            priority: a.priority,
+            sku: self
+                .catalog
+                .get(sku)
+                .map(|s| s.sku.clone())
+                .unwrap_or_else(|| Sku::new("")),
+        }
+    }
+
+    /// Checks every pair of assignments.
+    pub(crate) fn check_all(&self, index: &TieIndex, problems: &mut Vec<BuildProblem>) {
+        let mut sku_sets: HashMap<u32, Vec<u32>> = HashMap::new();
+        for ((group, _), members) in &index.groups {
+            for (i, &ai) in members.iter().enumerate() {
+                for &bi in members.iter().skip(i + 1) {
+                    let (Some(a), Some(b)) = (
+                        self.assignments.get(ai as usize),
+                        self.assignments.get(bi as usize),
+                    ) else {
+                        continue;
+                    };
+                    if !self.could_tie(*group, a, b) {
+                        continue;
+                    }
+                    for l in [a.list, b.list] {
+                        sku_sets
+                            .entry(l)
+                            .or_insert_with(|| priced_skus(self.lists, l, self.catalog));
+                    }
+                    let (Some(sa), Some(sb)) = (sku_sets.get(&a.list), sku_sets.get(&b.list))
+                    else {
+                        continue;
+                    };
+                    if let Some(common) = first_common(sa, sb) {
+                        problems.push(self.problem(*group, a, b, common));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Checks only the pairs a list newly pricing `sku` could create: assignments of the list
+    /// and of every list derived from it, against their group.
+    pub(crate) fn check_new_entry(
+        &self,
+        index: &TieIndex,
+        list: u32,
+        sku: u32,
+        problems: &mut Vec<BuildProblem>,
+    ) {
+        let mut affected = vec![list];
+        let mut k = 0;
+        while let Some(&l) = affected.get(k) {
+            k = k.saturating_add(1);
+            if affected.len() > pricing::MAX_RELATIVE_DEPTH.saturating_mul(64) {
+                break;
+            }
+            affected.extend(index.derived.get(&l).into_iter().flatten().copied());
+        }
+        let mut seen = BTreeSet::new();
+        for l in affected {
+            if !prices(self.lists, l, sku, self.catalog) {
+                continue;
+            }
+            for &ai in index.by_list.get(&l).into_iter().flatten() {
+                let Some(a) = self.assignments.get(ai as usize) else {
+                    continue;
+                };
+                let group = TieGroup::of(a.scope);
+                for &bi in index.groups.get(&(group, a.priority)).into_iter().flatten() {
+                    let Some(b) = self.assignments.get(bi as usize) else {
+                        continue;
+                    };
+                    if bi == ai || !seen.insert((ai.min(bi), ai.max(bi))) {
+                        continue;
+                    }
+                    if self.could_tie(group, a, b) && prices(self.lists, b.list, sku, self.catalog)
+                    {
+                        problems.push(self.problem(group, a, b, sku));
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Rejects two assignments that could decide the same price under the precedence policy with
 /// nothing to choose between them: same specificity class for some account whose policy is
 /// precedence, same priority, same currency, overlapping windows, and a SKU both lists price.
@@ -344,120 +581,54 @@ pub(crate) fn check_ties(
     catalog: &Catalog,
     problems: &mut Vec<BuildProblem>,
 ) {
-    // Group by the class a rule competes in: an account's own rules, segment rules, everyone.
-    #[derive(PartialEq, Eq, PartialOrd, Ord)]
-    enum Group {
-        Own(u32),
-        Segment,
-        Everyone,
+    let index = TieIndex::build(assignments, lists);
+    Ties {
+        assignments,
+        lists,
+        accounts,
+        segments,
+        catalog,
     }
-    let mut groups: BTreeMap<(Group, i32), Vec<&AssignmentRec>> = BTreeMap::new();
-    for a in assignments {
-        let g = match a.scope {
-            ScopeKey::Account(x) | ScopeKey::Subtree(x) => Group::Own(x),
-            ScopeKey::Segment(_) => Group::Segment,
-            ScopeKey::Everyone => Group::Everyone,
-        };
-        groups.entry((g, a.priority)).or_default().push(a);
-    }
-    let precedence = |i: u32| {
-        accounts
-            .get(i)
-            .is_some_and(|a| a.policy == PricePolicy::Precedence)
-    };
-    let any_precedence_in_subtree = |root: u32| {
-        // The root and every descendant reached through accounts that inherit price lists.
-        let mut stack = vec![root];
-        while let Some(i) = stack.pop() {
-            if precedence(i) {
-                return true;
+    .check_all(&index, problems);
+}
+
+/// Whether a list prices a SKU (deriving through relative lists, windows aside).
+pub(crate) fn prices<L: super::ListTable + ?Sized>(
+    lists: &L,
+    list: u32,
+    sku: u32,
+    catalog: &Catalog,
+) -> bool {
+    let cats = catalog
+        .get(sku)
+        .map(|s| s.categories.as_slice())
+        .unwrap_or(&[]);
+    let mut cur = list;
+    for _ in 0..=pricing::MAX_RELATIVE_DEPTH {
+        match lists.list(cur).map(|l| &l.body) {
+            Some(ListBody::Absolute(table)) => return table.get(sku).is_some(),
+            Some(ListBody::Relative { base, adjustments }) => {
+                if pricing::pick_adjustment(adjustments, cats).is_none() {
+                    return false;
+                }
+                cur = *base;
             }
-            if let Some(a) = accounts.get(i) {
-                for &c in a.children.iter() {
-                    if accounts.get(c).is_some_and(|c| c.inherit.price_lists) {
-                        stack.push(c);
-                    }
-                }
-            }
-        }
-        false
-    };
-    let mut sku_sets: HashMap<u32, Vec<u32>> = HashMap::new();
-    for ((group, priority), members) in &groups {
-        for (i, a) in members.iter().enumerate() {
-            for b in members.iter().skip(i + 1) {
-                let (Some(la), Some(lb)) = (lists.get(a.list as usize), lists.get(b.list as usize))
-                else {
-                    continue;
-                };
-                if la.currency != lb.currency
-                    || !a.valid.overlaps(&b.valid)
-                    || !la.valid.overlaps(&lb.valid)
-                {
-                    continue;
-                }
-                let contested = match (group, a.scope, b.scope) {
-                    (Group::Own(x), ScopeKey::Subtree(_), ScopeKey::Subtree(_)) => {
-                        any_precedence_in_subtree(*x)
-                    }
-                    (Group::Own(x), _, _) => precedence(*x),
-                    (Group::Segment, ScopeKey::Segment(sa), ScopeKey::Segment(sb)) => {
-                        let (ma, mb) = (
-                            segments.get(sa as usize).map(|s| &s.members),
-                            segments.get(sb as usize).map(|s| &s.members),
-                        );
-                        match (ma, mb) {
-                            (Some(ma), Some(mb)) => ma
-                                .iter()
-                                .any(|m| mb.binary_search(m).is_ok() && precedence(*m)),
-                            _ => false,
-                        }
-                    }
-                    (Group::Everyone, _, _) => (0..to_u32(accounts.recs.len())).any(precedence),
-                    _ => false,
-                };
-                if !contested {
-                    continue;
-                }
-                for l in [a.list, b.list] {
-                    sku_sets
-                        .entry(l)
-                        .or_insert_with(|| priced_skus(lists, l, catalog));
-                }
-                let (Some(sa), Some(sb)) = (sku_sets.get(&a.list), sku_sets.get(&b.list)) else {
-                    continue;
-                };
-                if let Some(common) = first_common(sa, sb) {
-                    let scope = match group {
-                        Group::Own(x) => format!(
-                            "account `{}`",
-                            accounts.get(*x).map(|r| r.id.as_str()).unwrap_or("")
-                        ),
-                        Group::Segment => "segment members".to_string(),
-                        Group::Everyone => "everyone".to_string(),
-                    };
-                    problems.push(BuildProblem::AmbiguousAssignments {
-                        first: a.id.to_string(),
-                        second: b.id.to_string(),
-                        scope,
-                        priority: *priority,
-                        sku: catalog
-                            .get(common)
-                            .map(|s| s.sku.clone())
-                            .unwrap_or_else(|| Sku::new("")),
-                    });
-                }
-            }
+            None => return false,
         }
     }
+    false
 }
 
 /// The SKU indexes a list prices (derived through relative lists), sorted.
-fn priced_skus(lists: &[ListRec], list: u32, catalog: &Catalog) -> Vec<u32> {
+pub(crate) fn priced_skus<L: super::ListTable + ?Sized>(
+    lists: &L,
+    list: u32,
+    catalog: &Catalog,
+) -> Vec<u32> {
     let mut chain: Vec<&[AdjustmentRec]> = Vec::new();
     let mut cur = list;
     for _ in 0..=pricing::MAX_RELATIVE_DEPTH {
-        match lists.get(cur as usize).map(|l| &l.body) {
+        match lists.list(cur).map(|l| &l.body) {
             Some(ListBody::Absolute(table)) => {
                 return table
                     .iter()

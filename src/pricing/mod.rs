@@ -51,6 +51,33 @@ pub(crate) struct ListRec {
     pub(crate) body: ListBody,
 }
 
+/// The price lists of a snapshot: a persistent vector so that a changed list is replaced without
+/// copying the others.
+pub(crate) type Lists = imbl::Vector<std::sync::Arc<ListRec>>;
+
+/// Read access to lists by index, for both the build-time vector and the snapshot's lists.
+pub(crate) trait ListTable {
+    fn list(&self, i: u32) -> Option<&ListRec>;
+}
+
+impl ListTable for [ListRec] {
+    fn list(&self, i: u32) -> Option<&ListRec> {
+        self.get(i as usize)
+    }
+}
+
+impl ListTable for Vec<ListRec> {
+    fn list(&self, i: u32) -> Option<&ListRec> {
+        self.get(i as usize)
+    }
+}
+
+impl ListTable for Lists {
+    fn list(&self, i: u32) -> Option<&ListRec> {
+        self.get(i as usize).map(|l| &**l)
+    }
+}
+
 /// Whether category path `cat` is `prefix` or lies under it (`tools/power` covers
 /// `tools/power/drills` but not `tools/powerful`).
 pub(crate) fn category_covers(prefix: &str, cat: &str) -> bool {
@@ -102,8 +129,8 @@ pub(crate) enum EntryMiss {
 }
 
 /// Looks up the entry of `list` for `sku`, deriving through relative lists.
-pub(crate) fn lookup_entry(
-    lists: &[ListRec],
+pub(crate) fn lookup_entry<L: ListTable + ?Sized>(
+    lists: &L,
     list: &ListRec,
     sku: u32,
     categories: &[String],
@@ -142,7 +169,7 @@ pub(crate) fn lookup_entry(
             ListBody::Relative { base, adjustments } => {
                 let adj = pick_adjustment(adjustments, categories).ok_or(EntryMiss::NoEntry)?;
                 chain.push((cur, adj));
-                let next = lists.get(*base as usize).ok_or(EntryMiss::NoEntry)?;
+                let next = lists.list(*base).ok_or(EntryMiss::NoEntry)?;
                 if !next.valid.contains(at) {
                     return Err(EntryMiss::BaseNotValid {
                         base: next.id.clone(),
@@ -192,8 +219,11 @@ pub(crate) fn price_line(
                     Some(next) => next.min_qty.checked_sub(1).ok_or(())?,
                     None => qty,
                 };
+                // The first tier also covers the positions below its minimum: a line that
+                // qualifies for the list prices every unit, the first ones at the first tier.
+                let first_pos = if i == 0 { 1 } else { t.min_qty };
                 let units = last_pos
-                    .checked_sub(t.min_qty)
+                    .checked_sub(first_pos)
                     .and_then(|d| d.checked_add(1))
                     .ok_or(())?;
                 let amount = money::mul(t.unit_price, Decimal::from(units)).ok_or(())?;

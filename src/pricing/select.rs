@@ -45,8 +45,8 @@ enum Eval {
 
 /// Selects and computes the price of a line among `candidates`, which must be in precedence
 /// order (see [`crate::scope::applicable_rules`]).
-pub(crate) fn select(
-    lists: &[ListRec],
+pub(crate) fn select<L: super::ListTable + ?Sized>(
+    lists: &L,
     candidates: &[(Level, &AssignmentRec, &ListRec)],
     account: &Account,
     line: &Line<'_>,
@@ -178,8 +178,8 @@ pub(crate) fn select(
 
 /// Whether one assignment can price the line: hard filters in a fixed order (assignment window,
 /// list window, currency, entry, entry window, minimum quantity).
-fn eligibility(
-    lists: &[ListRec],
+fn eligibility<L: super::ListTable + ?Sized>(
+    lists: &L,
     rec: &AssignmentRec,
     list: &ListRec,
     currency: Currency,

@@ -106,6 +106,16 @@ impl Chunk {
         Some(EntryRef { tiers, extra })
     }
 
+    fn to_rows(&self) -> Vec<EntryRow> {
+        self.rows()
+            .map(|(sku, e)| EntryRow {
+                sku,
+                tiers: e.tiers.to_vec(),
+                extra: e.extra,
+            })
+            .collect()
+    }
+
     fn rows(&self) -> impl Iterator<Item = (u32, EntryRef<'_>)> + '_ {
         self.skus
             .iter()
@@ -139,6 +149,109 @@ impl PriceTable {
     pub(crate) fn get(&self, sku: u32) -> Option<EntryRef<'_>> {
         let (_, chunk) = self.chunks.get_prev(&sku)?;
         chunk.get(sku)
+    }
+
+    /// A copy with `row` inserted or replacing the entry for its SKU. Only the chunk holding the
+    /// SKU is copied; every other chunk is shared with `self`.
+    pub(crate) fn with_entry(&self, row: EntryRow) -> PriceTable {
+        let key = self
+            .chunks
+            .get_prev(&row.sku)
+            .or_else(|| self.chunks.get_next(&row.sku))
+            .map(|(k, _)| *k);
+        let mut rows: Vec<EntryRow> = match key.and_then(|k| self.chunks.get(&k)) {
+            Some(chunk) => chunk.to_rows(),
+            None => Vec::new(),
+        };
+        let existed = match rows.binary_search_by_key(&row.sku, |r| r.sku) {
+            Ok(pos) => {
+                if let Some(slot) = rows.get_mut(pos) {
+                    *slot = row;
+                }
+                true
+            }
+            Err(pos) => {
+                rows.insert(pos, row);
+                false
+            }
+        };
+        let mut chunks = self.chunks.clone();
+        if let Some(k) = key {
+            chunks.remove(&k);
+        }
+        // Keep runs at most twice the chunk size: split a run that grew past it.
+        let size = if rows.len() > CHUNK.saturating_mul(2) {
+            CHUNK
+        } else {
+            rows.len().max(1)
+        };
+        for run in rows.chunks(size) {
+            if let Some(first) = run.first() {
+                chunks.insert(first.sku, Arc::new(Chunk::from_rows(run)));
+            }
+        }
+        PriceTable {
+            chunks,
+            len: if existed {
+                self.len
+            } else {
+                self.len.saturating_add(1)
+            },
+        }
+    }
+
+    /// A copy without the entry for `sku`, or `None` if there is none.
+    pub(crate) fn without_entry(&self, sku: u32) -> Option<PriceTable> {
+        let (&key, chunk) = self.chunks.get_prev(&sku)?;
+        let mut rows = chunk.to_rows();
+        let pos = rows.binary_search_by_key(&sku, |r| r.sku).ok()?;
+        rows.remove(pos);
+        let mut chunks = self.chunks.clone();
+        chunks.remove(&key);
+        if let Some(first) = rows.first() {
+            chunks.insert(first.sku, Arc::new(Chunk::from_rows(&rows)));
+        }
+        Some(PriceTable {
+            chunks,
+            len: self.len.saturating_sub(1),
+        })
+    }
+
+    /// SKUs whose entries differ from `other`'s (same catalogue), skipping shared chunks.
+    pub(crate) fn diff_skus(&self, other: &PriceTable) -> Vec<u32> {
+        let mut out = std::collections::BTreeSet::new();
+        let mine: Vec<(&u32, &Arc<Chunk>)> = self.chunks.iter().collect();
+        let theirs: Vec<(&u32, &Arc<Chunk>)> = other.chunks.iter().collect();
+        let their_ptrs: std::collections::HashSet<*const Chunk> =
+            theirs.iter().map(|(_, c)| Arc::as_ptr(c)).collect();
+        let shared: std::collections::HashSet<*const Chunk> = mine
+            .iter()
+            .map(|(_, c)| Arc::as_ptr(c))
+            .filter(|p| their_ptrs.contains(p))
+            .collect();
+        let rows = |chunks: &[(&u32, &Arc<Chunk>)]| -> std::collections::BTreeMap<u32, EntryRow> {
+            chunks
+                .iter()
+                .filter(|(_, c)| !shared.contains(&Arc::as_ptr(c)))
+                .flat_map(|(_, c)| c.to_rows())
+                .map(|r| (r.sku, r))
+                .collect()
+        };
+        let (a, b) = (rows(&mine), rows(&theirs));
+        for (sku, row) in &a {
+            match b.get(sku) {
+                Some(other) if other.tiers == row.tiers && other.extra == row.extra => {}
+                _ => {
+                    out.insert(*sku);
+                }
+            }
+        }
+        for sku in b.keys() {
+            if !a.contains_key(sku) {
+                out.insert(*sku);
+            }
+        }
+        out.into_iter().collect()
     }
 
     /// Number of entries.
@@ -178,5 +291,49 @@ mod tests {
             assert!(table.get(i * 2 + 1).is_none());
         }
         assert_eq!(table.iter().count(), 500);
+    }
+
+    #[test]
+    fn changes_copy_one_chunk_and_keep_every_entry_findable() {
+        let rows: Vec<EntryRow> = (0..500u32).map(|i| row(i * 2, i64::from(i))).collect();
+        let table = PriceTable::from_sorted(&rows);
+        let updated = table.with_entry(row(10, 999));
+        assert_eq!(
+            updated.get(10).unwrap().tiers[0].unit_price,
+            Decimal::from(999)
+        );
+        assert_eq!(table.get(10).unwrap().tiers[0].unit_price, Decimal::from(5));
+        assert_eq!(updated.len(), 500);
+        let shared = table
+            .chunks
+            .values()
+            .zip(updated.chunks.values())
+            .filter(|(a, b)| Arc::ptr_eq(a, b))
+            .count();
+        assert_eq!(shared, table.chunks.len() - 1);
+        // Inserting new SKUs, before the first one and between chunks, then removing them.
+        let mut t = table.clone();
+        for sku in (1..400u32).step_by(2) {
+            t = t.with_entry(row(sku, 1));
+        }
+        assert_eq!(t.len(), 700);
+        assert_eq!(
+            t.iter()
+                .map(|(s, _)| s)
+                .collect::<Vec<_>>()
+                .windows(2)
+                .filter(|w| w[0] >= w[1])
+                .count(),
+            0
+        );
+        for sku in (1..400u32).step_by(2) {
+            assert!(t.get(sku).is_some());
+            t = t.without_entry(sku).unwrap();
+        }
+        assert_eq!(t.len(), 500);
+        assert!(t.without_entry(1).is_none());
+        for i in 0..500u32 {
+            assert!(t.get(i * 2).is_some());
+        }
     }
 }

@@ -1,0 +1,660 @@
+//! Changesets: named, attributed, reasoned changes that turn one snapshot version into the next.
+//!
+//! `snapshot.apply(&changeset)` validates the result exactly as a build would and returns a new
+//! snapshot at version + 1; the old one is untouched. A changeset made only of price-entry
+//! operations takes the fast path: only the chunks of the lists it touches are copied, every
+//! other part of the snapshot is shared, and ties are re-checked only for the assignments those
+//! prices could reach. Any other change is applied to the source data and rebuilt. Either way the
+//! snapshot keeps a log of every changeset, from which [`Snapshot::replay`] rebuilds any version.
+
+use crate::dataset::{
+    AccountData, ApprovalPolicyData, AssignmentData, Dataset, EntryData, PaymentRuleData,
+    PriceListData, RoleData, SegmentData, SkuData, UserData, VisibilityRuleData,
+};
+use crate::error::{BuildError, BuildProblem};
+use crate::id::{AccountId, AssignmentId, PriceListId, RoleName, SegmentId, Sku, UserId};
+use crate::pricing::build::{Ties, validate_entry};
+use crate::pricing::{ListBody, ListRec};
+use crate::snapshot::{Inner, Snapshot};
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+/// A whole entity of the dataset, for inserting or replacing.
+///
+/// ```
+/// let e: tradeterms::Entity = serde_json::from_str(
+///     r#"{ "sku": { "sku": "NEW-1", "name": "New item" } }"#).unwrap();
+/// assert_eq!(e.key().to_string(), "SKU `NEW-1`");
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Entity {
+    /// An account.
+    Account(AccountData),
+    /// A role.
+    Role(RoleData),
+    /// A user.
+    User(UserData),
+    /// A segment.
+    Segment(SegmentData),
+    /// A catalogue item.
+    Sku(SkuData),
+    /// A price list, with all its entries.
+    PriceList(PriceListData),
+    /// A price-list assignment.
+    Assignment(AssignmentData),
+    /// A visibility rule.
+    VisibilityRule(VisibilityRuleData),
+    /// A payment rule.
+    PaymentRule(PaymentRuleData),
+    /// An approval policy.
+    ApprovalPolicy(ApprovalPolicyData),
+}
+
+/// Names one entity (or one price entry) of the dataset.
+///
+/// ```
+/// use tradeterms::EntityRef;
+/// let r: EntityRef = serde_json::from_str(r#"{ "assignment": "abb-holding" }"#).unwrap();
+/// assert_eq!(r.to_string(), "assignment `abb-holding`");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntityRef {
+    /// An account.
+    Account(AccountId),
+    /// A role.
+    Role(RoleName),
+    /// A user.
+    User(UserId),
+    /// A segment.
+    Segment(SegmentId),
+    /// A catalogue item.
+    Sku(Sku),
+    /// A price list.
+    PriceList(PriceListId),
+    /// One entry of a price list.
+    Entry {
+        /// The list.
+        list: PriceListId,
+        /// The SKU.
+        sku: Sku,
+    },
+    /// A price-list assignment.
+    Assignment(AssignmentId),
+    /// A visibility rule.
+    VisibilityRule(String),
+    /// A payment rule.
+    PaymentRule(String),
+    /// An approval policy.
+    ApprovalPolicy(String),
+}
+
+impl fmt::Display for EntityRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EntityRef::Account(id) => write!(f, "account `{id}`"),
+            EntityRef::Role(id) => write!(f, "role `{id}`"),
+            EntityRef::User(id) => write!(f, "user `{id}`"),
+            EntityRef::Segment(id) => write!(f, "segment `{id}`"),
+            EntityRef::Sku(id) => write!(f, "SKU `{id}`"),
+            EntityRef::PriceList(id) => write!(f, "price list `{id}`"),
+            EntityRef::Entry { list, sku } => write!(f, "entry `{sku}` of price list `{list}`"),
+            EntityRef::Assignment(id) => write!(f, "assignment `{id}`"),
+            EntityRef::VisibilityRule(id) => write!(f, "visibility rule `{id}`"),
+            EntityRef::PaymentRule(id) => write!(f, "payment rule `{id}`"),
+            EntityRef::ApprovalPolicy(id) => write!(f, "approval policy `{id}`"),
+        }
+    }
+}
+
+impl Entity {
+    /// The reference naming this entity.
+    pub fn key(&self) -> EntityRef {
+        match self {
+            Entity::Account(a) => EntityRef::Account(a.id.clone()),
+            Entity::Role(r) => EntityRef::Role(r.name.clone()),
+            Entity::User(u) => EntityRef::User(u.id.clone()),
+            Entity::Segment(s) => EntityRef::Segment(s.id.clone()),
+            Entity::Sku(s) => EntityRef::Sku(s.sku.clone()),
+            Entity::PriceList(l) => EntityRef::PriceList(l.id.clone()),
+            Entity::Assignment(a) => EntityRef::Assignment(a.id.clone()),
+            Entity::VisibilityRule(r) => EntityRef::VisibilityRule(r.id.clone()),
+            Entity::PaymentRule(r) => EntityRef::PaymentRule(r.id.clone()),
+            Entity::ApprovalPolicy(p) => EntityRef::ApprovalPolicy(p.id.clone()),
+        }
+    }
+}
+
+/// One operation of a changeset.
+///
+/// ```
+/// let op: tradeterms::Op = serde_json::from_str(r#"{ "set_entry": { "list": "public-usd",
+///     "entry": { "sku": "DRILL-18V", "tiers": [{ "min_qty": 1, "unit_price": "135.00" }] } } }"#).unwrap();
+/// assert!(matches!(op, tradeterms::Op::SetEntry { .. }));
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Op {
+    /// Inserts an entity, or replaces the one with the same id.
+    Upsert(Entity),
+    /// Removes an entity (or a price entry); it must exist.
+    Remove(EntityRef),
+    /// Inserts or replaces one entry of an absolute price list.
+    SetEntry {
+        /// The list.
+        list: PriceListId,
+        /// The entry.
+        entry: EntryData,
+    },
+}
+
+impl Op {
+    /// What the operation touches.
+    pub fn touches(&self) -> EntityRef {
+        match self {
+            Op::Upsert(e) => e.key(),
+            Op::Remove(r) => r.clone(),
+            Op::SetEntry { list, entry } => EntityRef::Entry {
+                list: list.clone(),
+                sku: entry.sku.clone(),
+            },
+        }
+    }
+}
+
+/// A change to the data: who made it, why, when, against which version, and what it does.
+///
+/// ```
+/// let cs: tradeterms::Changeset = serde_json::from_str(r#"{
+///   "id": "cs-1", "author": "maria@seller.example", "reason": "drill price increase",
+///   "at": "2026-06-01T09:00:00Z", "base_version": 1,
+///   "ops": [{ "remove": { "entry": { "list": "public-usd", "sku": "DRILL-18V" } } }] }"#).unwrap();
+/// assert_eq!(cs.ops.len(), 1);
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Changeset {
+    /// Unique id of the changeset.
+    pub id: String,
+    /// Who made it.
+    pub author: String,
+    /// Why.
+    pub reason: String,
+    /// When it was made (supplied by the host; the engine reads no clock).
+    pub at: Timestamp,
+    /// The snapshot version it was prepared against; applying it to another version is refused.
+    pub base_version: u64,
+    /// The operations, applied in order.
+    pub ops: Vec<Op>,
+}
+
+impl Changeset {
+    /// The changeset that undoes this one: applied to the snapshot this one produced (version
+    /// `before.version() + 1`), it restores every entity it touched to its state in `before`.
+    pub fn inverse(&self, before: &Snapshot) -> Changeset {
+        let data = before.to_dataset();
+        let mut keys: Vec<EntityRef> = self.ops.iter().map(Op::touches).collect();
+        keys.sort();
+        keys.dedup();
+        let ops = keys
+            .into_iter()
+            .map(|key| match find(&data, &key) {
+                Some(Found::Entity(e)) => Op::Upsert(e),
+                Some(Found::Entry(list, entry)) => Op::SetEntry { list, entry },
+                None => Op::Remove(key),
+            })
+            .collect();
+        Changeset {
+            id: format!("{}-inverse", self.id),
+            author: self.author.clone(),
+            reason: format!("undo {}: {}", self.id, self.reason),
+            at: self.at,
+            base_version: before.version().saturating_add(1),
+            ops,
+        }
+    }
+}
+
+/// One entry of a snapshot's change log.
+///
+/// ```
+/// # fn f(e: &tradeterms::LogEntry) { println!("v{} {} by {}", e.version, e.changeset.id, e.changeset.author); }
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LogEntry {
+    /// The version the changeset produced.
+    pub version: u64,
+    /// The changeset itself (id, author, reason, time and operations).
+    pub changeset: Arc<Changeset>,
+    /// Every entity it touched.
+    pub touched: Vec<EntityRef>,
+}
+
+/// Why a changeset was not applied. Nothing is ever half applied: on error the snapshot is
+/// unchanged.
+///
+/// ```
+/// use tradeterms::ApplyError;
+/// let e = ApplyError::Conflict { changeset: "cs-1".into(), base_version: 3, version: 4 };
+/// assert!(e.to_string().contains("prepared against version 3"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ApplyError {
+    /// The changeset was prepared against another version.
+    #[error(
+        "changeset `{changeset}` was prepared against version {base_version} but the snapshot is at version {version}: prepare it again against the current version"
+    )]
+    Conflict {
+        /// The changeset.
+        changeset: String,
+        /// The version it was prepared against.
+        base_version: u64,
+        /// The snapshot's version.
+        version: u64,
+    },
+    /// An operation names something that does not exist.
+    #[error("changeset `{changeset}` removes or changes {what}, which does not exist")]
+    NotFound {
+        /// The changeset.
+        changeset: String,
+        /// What is missing.
+        what: EntityRef,
+    },
+    /// Replay was asked for a version this snapshot's history does not reach.
+    #[error("version {version} is not in the change log (the latest is {latest})")]
+    UnknownVersion {
+        /// The version asked for.
+        version: u64,
+        /// The latest version in the log.
+        latest: u64,
+    },
+    /// The result would not be a valid dataset.
+    #[error("changeset `{changeset}` would make the data invalid: {error}")]
+    Invalid {
+        /// The changeset.
+        changeset: String,
+        /// Every problem, as a build would report them.
+        error: BuildError,
+    },
+}
+
+/// Where a key was found in a dataset.
+enum Found {
+    Entity(Entity),
+    Entry(PriceListId, EntryData),
+}
+
+fn find(data: &Dataset, key: &EntityRef) -> Option<Found> {
+    let e = |e: Entity| Some(Found::Entity(e));
+    match key {
+        EntityRef::Account(id) => data
+            .accounts
+            .iter()
+            .find(|a| &a.id == id)
+            .and_then(|a| e(Entity::Account(a.clone()))),
+        EntityRef::Role(id) => data
+            .roles
+            .iter()
+            .find(|r| &r.name == id)
+            .and_then(|r| e(Entity::Role(r.clone()))),
+        EntityRef::User(id) => data
+            .users
+            .iter()
+            .find(|u| &u.id == id)
+            .and_then(|u| e(Entity::User(u.clone()))),
+        EntityRef::Segment(id) => data
+            .segments
+            .iter()
+            .find(|s| &s.id == id)
+            .and_then(|s| e(Entity::Segment(s.clone()))),
+        EntityRef::Sku(id) => data
+            .catalog
+            .iter()
+            .find(|s| &s.sku == id)
+            .and_then(|s| e(Entity::Sku(s.clone()))),
+        EntityRef::PriceList(id) => data
+            .price_lists
+            .iter()
+            .find(|l| &l.id == id)
+            .and_then(|l| e(Entity::PriceList(l.clone()))),
+        EntityRef::Entry { list, sku } => data
+            .price_lists
+            .iter()
+            .find(|l| &l.id == list)
+            .and_then(|l| l.entries.iter().find(|x| &x.sku == sku))
+            .map(|entry| Found::Entry(list.clone(), entry.clone())),
+        EntityRef::Assignment(id) => data
+            .assignments
+            .iter()
+            .find(|a| &a.id == id)
+            .and_then(|a| e(Entity::Assignment(a.clone()))),
+        EntityRef::VisibilityRule(id) => data
+            .visibility_rules
+            .iter()
+            .find(|r| &r.id == id)
+            .and_then(|r| e(Entity::VisibilityRule(r.clone()))),
+        EntityRef::PaymentRule(id) => data
+            .payment_rules
+            .iter()
+            .find(|r| &r.id == id)
+            .and_then(|r| e(Entity::PaymentRule(r.clone()))),
+        EntityRef::ApprovalPolicy(id) => data
+            .approval_policies
+            .iter()
+            .find(|p| &p.id == id)
+            .and_then(|p| e(Entity::ApprovalPolicy(p.clone()))),
+    }
+}
+
+/// Replaces the item with the same id, or appends it.
+fn upsert<T>(items: &mut Vec<T>, item: T, same: impl Fn(&T, &T) -> bool) {
+    match items.iter().position(|x| same(x, &item)) {
+        Some(pos) => {
+            if let Some(slot) = items.get_mut(pos) {
+                *slot = item;
+            }
+        }
+        None => items.push(item),
+    }
+}
+
+/// Removes the item matching `is`; `false` if there was none.
+fn remove<T>(items: &mut Vec<T>, is: impl Fn(&T) -> bool) -> bool {
+    let before = items.len();
+    items.retain(|x| !is(x));
+    items.len() != before
+}
+
+/// Applies one operation to a dataset; `Err` names what is missing.
+fn apply_op(data: &mut Dataset, op: &Op) -> Result<(), EntityRef> {
+    match op {
+        Op::Upsert(entity) => match entity.clone() {
+            Entity::Account(a) => upsert(&mut data.accounts, a, |x, y| x.id == y.id),
+            Entity::Role(r) => upsert(&mut data.roles, r, |x, y| x.name == y.name),
+            Entity::User(u) => upsert(&mut data.users, u, |x, y| x.id == y.id),
+            Entity::Segment(s) => upsert(&mut data.segments, s, |x, y| x.id == y.id),
+            Entity::Sku(s) => upsert(&mut data.catalog, s, |x, y| x.sku == y.sku),
+            Entity::PriceList(l) => upsert(&mut data.price_lists, l, |x, y| x.id == y.id),
+            Entity::Assignment(a) => upsert(&mut data.assignments, a, |x, y| x.id == y.id),
+            Entity::VisibilityRule(r) => upsert(&mut data.visibility_rules, r, |x, y| x.id == y.id),
+            Entity::PaymentRule(r) => upsert(&mut data.payment_rules, r, |x, y| x.id == y.id),
+            Entity::ApprovalPolicy(p) => {
+                upsert(&mut data.approval_policies, p, |x, y| x.id == y.id)
+            }
+        },
+        Op::SetEntry { list, entry } => {
+            let l = data
+                .price_lists
+                .iter_mut()
+                .find(|l| &l.id == list)
+                .ok_or_else(|| EntityRef::PriceList(list.clone()))?;
+            upsert(&mut l.entries, entry.clone(), |x, y| x.sku == y.sku);
+        }
+        Op::Remove(key) => {
+            let found = match key {
+                EntityRef::Account(id) => remove(&mut data.accounts, |x| &x.id == id),
+                EntityRef::Role(id) => remove(&mut data.roles, |x| &x.name == id),
+                EntityRef::User(id) => remove(&mut data.users, |x| &x.id == id),
+                EntityRef::Segment(id) => remove(&mut data.segments, |x| &x.id == id),
+                EntityRef::Sku(id) => remove(&mut data.catalog, |x| &x.sku == id),
+                EntityRef::PriceList(id) => remove(&mut data.price_lists, |x| &x.id == id),
+                EntityRef::Entry { list, sku } => data
+                    .price_lists
+                    .iter_mut()
+                    .find(|l| &l.id == list)
+                    .is_some_and(|l| remove(&mut l.entries, |x| &x.sku == sku)),
+                EntityRef::Assignment(id) => remove(&mut data.assignments, |x| &x.id == id),
+                EntityRef::VisibilityRule(id) => {
+                    remove(&mut data.visibility_rules, |x| &x.id == id)
+                }
+                EntityRef::PaymentRule(id) => remove(&mut data.payment_rules, |x| &x.id == id),
+                EntityRef::ApprovalPolicy(id) => {
+                    remove(&mut data.approval_policies, |x| &x.id == id)
+                }
+            };
+            if !found {
+                return Err(key.clone());
+            }
+        }
+    }
+    Ok(())
+}
+
+impl Snapshot {
+    /// The data this snapshot was built from (with every change applied), as a [`Dataset`]
+    /// that builds an equal snapshot. Price entries come back in SKU order.
+    pub fn to_dataset(&self) -> Dataset {
+        let inner = self.inner();
+        let mut data = inner.source.clone();
+        for l in data.price_lists.iter_mut() {
+            let Some(rec) = inner
+                .list_index
+                .get(&l.id)
+                .and_then(|&i| inner.lists.get(i as usize))
+            else {
+                continue;
+            };
+            if let ListBody::Absolute(table) = &rec.body {
+                l.entries = table
+                    .iter()
+                    .filter_map(|(sku, e)| {
+                        let id = inner.catalog.get(sku)?.sku.clone();
+                        Some(EntryData {
+                            sku: id,
+                            tiers: e
+                                .tiers
+                                .iter()
+                                .map(|t| crate::dataset::TierData {
+                                    min_qty: t.min_qty,
+                                    unit_price: t.unit_price,
+                                })
+                                .collect(),
+                            valid: e.extra.valid,
+                            quantity: e.extra.quantity,
+                            quote_above: e.extra.quote_above,
+                        })
+                    })
+                    .collect();
+            }
+        }
+        data
+    }
+
+    /// The change log: one entry per changeset applied since the snapshot was built, oldest
+    /// first.
+    pub fn change_log(&self) -> Vec<LogEntry> {
+        self.inner().log.iter().map(|e| (**e).clone()).collect()
+    }
+
+    /// Applies a changeset, returning the snapshot at the next version. The result is validated
+    /// exactly as a build would be; `self` is untouched and stays valid for its readers.
+    pub fn apply(&self, changeset: &Changeset) -> Result<Snapshot, ApplyError> {
+        let inner = self.inner();
+        if changeset.base_version != inner.version {
+            return Err(ApplyError::Conflict {
+                changeset: changeset.id.clone(),
+                base_version: changeset.base_version,
+                version: inner.version,
+            });
+        }
+        let only_entries = changeset.ops.iter().all(|op| {
+            matches!(
+                op,
+                Op::SetEntry { .. } | Op::Remove(EntityRef::Entry { .. })
+            )
+        });
+        let mut touched: Vec<EntityRef> = changeset.ops.iter().map(Op::touches).collect();
+        touched.sort();
+        touched.dedup();
+        let entry = Arc::new(LogEntry {
+            version: inner.version.saturating_add(1),
+            changeset: Arc::new(changeset.clone()),
+            touched,
+        });
+        if only_entries {
+            return self.apply_entries(changeset, entry);
+        }
+        let mut data = self.to_dataset();
+        for op in &changeset.ops {
+            apply_op(&mut data, op).map_err(|what| ApplyError::NotFound {
+                changeset: changeset.id.clone(),
+                what,
+            })?;
+        }
+        let rebuilt = Snapshot::from_dataset(&data).map_err(|error| ApplyError::Invalid {
+            changeset: changeset.id.clone(),
+            error,
+        })?;
+        let mut log = inner.log.clone();
+        log.push_back(entry);
+        let built = rebuilt.inner();
+        Ok(Snapshot::from_inner(Inner {
+            version: inner.version.saturating_add(1),
+            model: built.model.clone(),
+            lists: built.lists.clone(),
+            log,
+        }))
+    }
+
+    /// The fast path: only price entries change. Copies the touched chunks of the touched lists;
+    /// shares everything else.
+    fn apply_entries(
+        &self,
+        changeset: &Changeset,
+        entry: Arc<LogEntry>,
+    ) -> Result<Snapshot, ApplyError> {
+        let inner = self.inner();
+        let mut lists = inner.lists.clone();
+        let mut problems: Vec<BuildProblem> = Vec::new();
+        let mut new_skus: BTreeMap<(u32, u32), ()> = BTreeMap::new();
+        let not_found = |what: EntityRef| ApplyError::NotFound {
+            changeset: changeset.id.clone(),
+            what,
+        };
+        for op in &changeset.ops {
+            let list_id = match op {
+                Op::SetEntry { list, .. } | Op::Remove(EntityRef::Entry { list, .. }) => list,
+                _ => continue,
+            };
+            let idx = *inner
+                .list_index
+                .get(list_id)
+                .ok_or_else(|| not_found(EntityRef::PriceList(list_id.clone())))?;
+            let Some(current) = lists.get(idx as usize).cloned() else {
+                return Err(not_found(EntityRef::PriceList(list_id.clone())));
+            };
+            let ListBody::Absolute(table) = &current.body else {
+                problems.push(BuildProblem::RelativeWithEntries {
+                    list: list_id.clone(),
+                });
+                continue;
+            };
+            let table = match op {
+                Op::SetEntry { entry, .. } => {
+                    let Some(row) = validate_entry(list_id, entry, &inner.catalog, &mut problems)
+                    else {
+                        continue;
+                    };
+                    if table.get(row.sku).is_none() {
+                        new_skus.insert((idx, row.sku), ());
+                    }
+                    table.with_entry(row)
+                }
+                Op::Remove(EntityRef::Entry { sku, .. }) => {
+                    let what = || EntityRef::Entry {
+                        list: list_id.clone(),
+                        sku: sku.clone(),
+                    };
+                    let sku_idx = inner
+                        .catalog
+                        .lookup(sku.as_str())
+                        .ok_or_else(|| not_found(what()))?;
+                    new_skus.remove(&(idx, sku_idx));
+                    table
+                        .without_entry(sku_idx)
+                        .ok_or_else(|| not_found(what()))?
+                }
+                _ => continue,
+            };
+            lists.set(
+                idx as usize,
+                Arc::new(ListRec {
+                    body: ListBody::Absolute(table),
+                    ..ListRec::clone_header(&current)
+                }),
+            );
+        }
+        if problems.is_empty() {
+            let ties = Ties {
+                assignments: &inner.assignments,
+                lists: &lists,
+                accounts: &inner.accounts,
+                segments: &inner.segments,
+                catalog: &inner.catalog,
+            };
+            for &(list, sku) in new_skus.keys() {
+                ties.check_new_entry(&inner.ties, list, sku, &mut problems);
+            }
+        }
+        if !problems.is_empty() {
+            return Err(ApplyError::Invalid {
+                changeset: changeset.id.clone(),
+                error: BuildError::new(problems),
+            });
+        }
+        let mut log = inner.log.clone();
+        log.push_back(entry);
+        Ok(Snapshot::from_inner(Inner {
+            version: inner.version.saturating_add(1),
+            model: inner.model.clone(),
+            lists,
+            log,
+        }))
+    }
+
+    /// Rebuilds the snapshot as it was at `version`, from the dataset this snapshot's history
+    /// started from and its change log: what a buyer was quoted and why, months later.
+    pub fn replay(&self, base: &Dataset, version: u64) -> Result<Snapshot, ApplyError> {
+        let mut snapshot = Snapshot::from_dataset(base).map_err(|error| ApplyError::Invalid {
+            changeset: "(base dataset)".into(),
+            error,
+        })?;
+        for entry in self.inner().log.iter() {
+            if entry.version > version {
+                break;
+            }
+            snapshot = snapshot.apply(&entry.changeset)?;
+        }
+        if snapshot.version() != version {
+            return Err(ApplyError::UnknownVersion {
+                version,
+                latest: self.version(),
+            });
+        }
+        Ok(snapshot)
+    }
+}
+
+impl ListRec {
+    /// A copy of the list's identity and settings, for rebuilding it with another body.
+    pub(crate) fn clone_header(&self) -> ListRec {
+        ListRec {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            owner: self.owner.clone(),
+            currency: self.currency,
+            tier_mode: self.tier_mode,
+            valid: self.valid,
+            quote_only: self.quote_only,
+            body: ListBody::Relative {
+                base: 0,
+                adjustments: Vec::new(),
+            },
+        }
+    }
+}

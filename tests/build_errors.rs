@@ -1,0 +1,928 @@
+//! One test per class of build error: the exact `BuildProblem` and a message naming the
+//! offending ids.
+
+use serde_json::{Value, json};
+use tradeterms::{BuildProblem, Dataset, EntityKind, MAX_DEPTH, Snapshot};
+
+/// A valid dataset each test breaks in one way.
+fn base() -> Value {
+    json!({
+        "accounts": [
+            { "id": "hq", "name": "HQ", "currency": "USD" },
+            { "id": "store", "name": "Store", "parent": "hq", "currency": "USD" }
+        ],
+        "roles": [],
+        "users": [
+            { "id": "ann", "name": "Ann",
+              "memberships": [{ "account": "hq", "roles": ["buyer"], "reach": "subtree" }] }
+        ],
+        "segments": [{ "id": "seg", "name": "Segment", "accounts": ["store"] }],
+        "catalog": [
+            { "sku": "BOLT", "name": "Bolt", "categories": ["hardware/bolts"] },
+            { "sku": "NUT", "name": "Nut", "categories": ["hardware/nuts"] }
+        ],
+        "price_lists": [
+            { "id": "public", "name": "Public", "owner": "pricing", "currency": "USD", "entries": [
+                { "sku": "BOLT", "tiers": [{ "min_qty": 1, "unit_price": "1.00" }] },
+                { "sku": "NUT", "tiers": [{ "min_qty": 1, "unit_price": "0.50" }] }
+            ] },
+            { "id": "contract", "name": "Contract", "owner": "sales", "currency": "USD", "entries": [
+                { "sku": "BOLT", "tiers": [{ "min_qty": 1, "unit_price": "0.90" }] }
+            ] }
+        ],
+        "assignments": [
+            { "id": "all", "price_list": "public", "scope": "everyone" },
+            { "id": "hq-contract", "price_list": "contract", "scope": { "subtree": "hq" } }
+        ]
+    })
+}
+
+fn dataset(v: &Value) -> Dataset {
+    serde_json::from_str(&v.to_string()).unwrap()
+}
+
+fn problems(v: &Value) -> Vec<BuildProblem> {
+    match Snapshot::from_dataset(&dataset(v)) {
+        Ok(_) => panic!("the dataset was accepted"),
+        Err(e) => {
+            // The whole error's message lists every problem.
+            let text = e.to_string();
+            for p in e.problems() {
+                assert!(text.contains(&p.to_string()), "{text}");
+            }
+            e.problems().to_vec()
+        }
+    }
+}
+
+/// The one problem of a dataset with exactly one, and its message.
+fn only_problem(v: &Value) -> (BuildProblem, String) {
+    let p = problems(v);
+    assert_eq!(p.len(), 1, "{p:#?}");
+    let text = p[0].to_string();
+    (p[0].clone(), text)
+}
+
+fn assert_builds(v: &Value) {
+    if let Err(e) = Snapshot::from_dataset(&dataset(v)) {
+        panic!("expected the dataset to build: {e}");
+    }
+}
+
+fn push(v: &mut Value, key: &str, item: Value) {
+    v[key].as_array_mut().unwrap().push(item);
+}
+
+fn assert_mentions(text: &str, ids: &[&str]) {
+    for id in ids {
+        assert!(text.contains(&format!("`{id}`")), "`{id}` missing: {text}");
+    }
+}
+
+fn usd_list(id: &str, sku: &str, price: &str) -> Value {
+    json!({ "id": id, "name": id, "owner": "o", "currency": "USD",
+            "entries": [{ "sku": sku, "tiers": [{ "min_qty": 1, "unit_price": price }] }] })
+}
+
+fn relative(id: &str, base: &str, percent: &str) -> Value {
+    json!({ "id": id, "name": id, "owner": "o", "currency": "USD",
+            "relative": { "base": base, "adjustments": [{ "percent": percent }] } })
+}
+
+#[test]
+fn the_base_dataset_builds() {
+    assert_builds(&base());
+}
+
+// ---------------------------------------------------------------------------------------------
+// ids
+
+#[test]
+fn empty_ids_are_rejected_with_their_position() {
+    let cases: [(&str, Value, EntityKind, usize); 7] = [
+        (
+            "accounts",
+            json!({ "id": "", "name": "x", "currency": "USD" }),
+            EntityKind::Account,
+            2,
+        ),
+        (
+            "users",
+            json!({ "id": "", "name": "x" }),
+            EntityKind::User,
+            1,
+        ),
+        (
+            "roles",
+            json!({ "name": "", "permissions": [] }),
+            EntityKind::Role,
+            0,
+        ),
+        (
+            "segments",
+            json!({ "id": "", "name": "x" }),
+            EntityKind::Segment,
+            1,
+        ),
+        (
+            "catalog",
+            json!({ "sku": "", "name": "x" }),
+            EntityKind::Sku,
+            2,
+        ),
+        (
+            "price_lists",
+            json!({ "id": "", "name": "x", "owner": "o", "currency": "USD" }),
+            EntityKind::PriceList,
+            2,
+        ),
+        (
+            "assignments",
+            json!({ "id": "", "price_list": "public", "scope": "everyone", "priority": 7 }),
+            EntityKind::Assignment,
+            2,
+        ),
+    ];
+    for (key, item, kind, position) in cases {
+        let mut v = base();
+        push(&mut v, key, item);
+        let (p, text) = only_problem(&v);
+        assert_eq!(p, BuildProblem::EmptyId { kind, position }, "{key}");
+        assert!(text.contains(&format!("#{position}")), "{text}");
+        assert!(text.contains("empty id"), "{text}");
+    }
+}
+
+#[test]
+fn duplicate_ids_are_rejected_per_kind() {
+    let cases: [(&str, Value, EntityKind, &str); 7] = [
+        (
+            "accounts",
+            json!({ "id": "store", "name": "Again", "currency": "USD" }),
+            EntityKind::Account,
+            "store",
+        ),
+        (
+            "users",
+            json!({ "id": "ann", "name": "Ann again" }),
+            EntityKind::User,
+            "ann",
+        ),
+        (
+            "segments",
+            json!({ "id": "seg", "name": "Again", "accounts": ["hq"] }),
+            EntityKind::Segment,
+            "seg",
+        ),
+        (
+            "catalog",
+            json!({ "sku": "NUT", "name": "Nut again" }),
+            EntityKind::Sku,
+            "NUT",
+        ),
+        (
+            "price_lists",
+            usd_list("contract", "NUT", "0.40"),
+            EntityKind::PriceList,
+            "contract",
+        ),
+        (
+            "assignments",
+            json!({ "id": "all", "price_list": "contract", "scope": "everyone", "priority": 3 }),
+            EntityKind::Assignment,
+            "all",
+        ),
+        (
+            "roles",
+            json!({ "name": "viewer-plus", "permissions": ["view_catalog"] }),
+            EntityKind::Role,
+            "viewer-plus",
+        ),
+    ];
+    for (key, item, kind, id) in cases {
+        let mut v = base();
+        if key == "roles" {
+            // the first definition of the role
+            push(&mut v, key, item.clone());
+        }
+        push(&mut v, key, item);
+        let (p, text) = only_problem(&v);
+        assert_eq!(
+            p,
+            BuildProblem::DuplicateId {
+                kind,
+                id: id.into()
+            },
+            "{key}"
+        );
+        assert_mentions(&text, &[id]);
+    }
+}
+
+#[test]
+fn a_sku_priced_twice_in_one_list_is_a_duplicate_entry() {
+    let mut v = base();
+    push(
+        &mut v["price_lists"][0],
+        "entries",
+        json!({ "sku": "NUT", "tiers": [{ "min_qty": 1, "unit_price": "0.45" }] }),
+    );
+    let (p, text) = only_problem(&v);
+    assert_eq!(
+        p,
+        BuildProblem::DuplicateId {
+            kind: EntityKind::PriceEntry,
+            id: "public/NUT".into()
+        }
+    );
+    assert_mentions(&text, &["public/NUT"]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// dangling references
+
+fn dangling(from_kind: EntityKind, from: &str, to_kind: EntityKind, to: &str) -> BuildProblem {
+    BuildProblem::DanglingReference {
+        from_kind,
+        from: from.into(),
+        to_kind,
+        to: to.into(),
+    }
+}
+
+#[test]
+fn a_parent_that_does_not_exist_is_rejected() {
+    let mut v = base();
+    push(
+        &mut v,
+        "accounts",
+        json!({ "id": "orphan", "name": "Orphan", "parent": "ghost", "currency": "USD" }),
+    );
+    let (p, text) = only_problem(&v);
+    assert_eq!(
+        p,
+        dangling(EntityKind::Account, "orphan", EntityKind::Account, "ghost")
+    );
+    assert_mentions(&text, &["orphan", "ghost"]);
+}
+
+#[test]
+fn a_membership_at_a_missing_account_is_rejected() {
+    let mut v = base();
+    push(
+        &mut v["users"][0],
+        "memberships",
+        json!({ "account": "ghost", "roles": ["viewer"] }),
+    );
+    let (p, text) = only_problem(&v);
+    assert_eq!(
+        p,
+        dangling(EntityKind::User, "ann", EntityKind::Account, "ghost")
+    );
+    assert_mentions(&text, &["ann", "ghost"]);
+}
+
+#[test]
+fn a_segment_member_that_does_not_exist_is_rejected() {
+    let mut v = base();
+    push(&mut v["segments"][0], "accounts", json!("ghost"));
+    let (p, text) = only_problem(&v);
+    assert_eq!(
+        p,
+        dangling(EntityKind::Segment, "seg", EntityKind::Account, "ghost")
+    );
+    assert_mentions(&text, &["seg", "ghost"]);
+}
+
+#[test]
+fn an_entry_for_a_sku_not_in_the_catalogue_is_rejected() {
+    let mut v = base();
+    push(
+        &mut v["price_lists"][1],
+        "entries",
+        json!({ "sku": "GHOST", "tiers": [{ "min_qty": 1, "unit_price": "1" }] }),
+    );
+    let (p, text) = only_problem(&v);
+    assert_eq!(
+        p,
+        dangling(EntityKind::PriceList, "contract", EntityKind::Sku, "GHOST")
+    );
+    assert_mentions(&text, &["contract", "GHOST"]);
+}
+
+#[test]
+fn a_relative_list_on_a_missing_base_is_rejected() {
+    let mut v = base();
+    push(&mut v, "price_lists", relative("rel", "ghost-list", "-5"));
+    let (p, text) = only_problem(&v);
+    assert_eq!(
+        p,
+        dangling(
+            EntityKind::PriceList,
+            "rel",
+            EntityKind::PriceList,
+            "ghost-list"
+        )
+    );
+    assert_mentions(&text, &["rel", "ghost-list"]);
+}
+
+#[test]
+fn an_assignment_to_a_missing_list_segment_or_account_is_rejected() {
+    let cases = [
+        (
+            json!({ "id": "a1", "price_list": "ghost-list", "scope": "everyone", "priority": 1 }),
+            EntityKind::PriceList,
+            "ghost-list",
+        ),
+        (
+            json!({ "id": "a1", "price_list": "public", "scope": { "segment": "ghost-seg" } }),
+            EntityKind::Segment,
+            "ghost-seg",
+        ),
+        (
+            json!({ "id": "a1", "price_list": "public", "scope": { "account": "ghost-co" } }),
+            EntityKind::Account,
+            "ghost-co",
+        ),
+        (
+            json!({ "id": "a1", "price_list": "public", "scope": { "subtree": "ghost-co" } }),
+            EntityKind::Account,
+            "ghost-co",
+        ),
+    ];
+    for (item, to_kind, to) in cases {
+        let mut v = base();
+        push(&mut v, "assignments", item);
+        let (p, text) = only_problem(&v);
+        assert_eq!(p, dangling(EntityKind::Assignment, "a1", to_kind, to));
+        assert_mentions(&text, &["a1", to]);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// the account tree
+
+#[test]
+fn a_two_account_parent_cycle_is_rejected_naming_both() {
+    let mut v = base();
+    push(
+        &mut v,
+        "accounts",
+        json!({ "id": "b-co", "name": "B", "parent": "a-co", "currency": "USD" }),
+    );
+    push(
+        &mut v,
+        "accounts",
+        json!({ "id": "a-co", "name": "A", "parent": "b-co", "currency": "USD" }),
+    );
+    let (p, text) = only_problem(&v);
+    assert_eq!(
+        p,
+        BuildProblem::AccountCycle {
+            accounts: vec!["a-co".into(), "b-co".into()]
+        }
+    );
+    assert_mentions(&text, &["a-co", "b-co"]);
+}
+
+#[test]
+fn a_longer_cycle_names_every_account_on_it_and_not_the_tail() {
+    let mut v = base();
+    for (id, parent) in [("c1", "c3"), ("c2", "c1"), ("c3", "c2"), ("tail", "c1")] {
+        push(
+            &mut v,
+            "accounts",
+            json!({ "id": id, "name": id, "parent": parent, "currency": "USD" }),
+        );
+    }
+    let (p, text) = only_problem(&v);
+    assert_eq!(
+        p,
+        BuildProblem::AccountCycle {
+            accounts: vec!["c1".into(), "c2".into(), "c3".into()]
+        }
+    );
+    assert_mentions(&text, &["c1", "c2", "c3"]);
+    assert!(!text.contains("tail"), "{text}");
+}
+
+#[test]
+fn an_account_that_is_its_own_parent_is_a_cycle() {
+    let mut v = base();
+    push(
+        &mut v,
+        "accounts",
+        json!({ "id": "narcissus", "name": "N", "parent": "narcissus", "currency": "USD" }),
+    );
+    let (p, text) = only_problem(&v);
+    assert_eq!(
+        p,
+        BuildProblem::AccountCycle {
+            accounts: vec!["narcissus".into()]
+        }
+    );
+    assert_mentions(&text, &["narcissus"]);
+}
+
+fn chain(len: usize) -> Value {
+    let mut v = base();
+    for i in 1..=len {
+        let mut a = json!({ "id": format!("d{i:02}"), "name": "d", "currency": "USD" });
+        if i > 1 {
+            a["parent"] = json!(format!("d{:02}", i - 1));
+        }
+        push(&mut v, "accounts", a);
+    }
+    v
+}
+
+#[test]
+fn a_tree_deeper_than_max_depth_is_rejected() {
+    assert_eq!(MAX_DEPTH, 16);
+    // 16 levels is the limit and fine
+    assert_builds(&chain(MAX_DEPTH));
+    // 17 levels: only the 17th account is too deep
+    let (p, text) = only_problem(&chain(MAX_DEPTH + 1));
+    assert_eq!(
+        p,
+        BuildProblem::TooDeep {
+            account: "d17".into(),
+            depth: 17,
+            limit: 16
+        }
+    );
+    assert_mentions(&text, &["d17"]);
+    assert!(text.contains("17") && text.contains("16"), "{text}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// currencies
+
+#[test]
+fn unknown_currencies_are_rejected_on_accounts_and_lists() {
+    let mut v = base();
+    push(
+        &mut v,
+        "accounts",
+        json!({ "id": "euro-co", "name": "E", "currency": "EURO" }),
+    );
+    let (p, text) = only_problem(&v);
+    assert_eq!(
+        p,
+        BuildProblem::UnknownCurrency {
+            kind: EntityKind::Account,
+            id: "euro-co".into(),
+            code: "EURO".into()
+        }
+    );
+    assert_mentions(&text, &["euro-co", "EURO"]);
+
+    let mut v = base();
+    let mut gold = usd_list("gold", "BOLT", "0.01");
+    gold["currency"] = json!("XAU");
+    push(&mut v, "price_lists", gold);
+    let (p, text) = only_problem(&v);
+    assert_eq!(
+        p,
+        BuildProblem::UnknownCurrency {
+            kind: EntityKind::PriceList,
+            id: "gold".into(),
+            code: "XAU".into()
+        }
+    );
+    assert_mentions(&text, &["gold", "XAU"]);
+}
+
+#[test]
+fn a_relative_list_in_another_currency_than_its_base_is_rejected() {
+    let mut v = base();
+    let mut rel = relative("rel-eur", "public", "-5");
+    rel["currency"] = json!("EUR");
+    push(&mut v, "price_lists", rel);
+    let (p, text) = only_problem(&v);
+    assert_eq!(
+        p,
+        BuildProblem::MixedCurrency {
+            list: "rel-eur".into(),
+            currency: "EUR".into(),
+            base: "public".into(),
+            base_currency: "USD".into()
+        }
+    );
+    assert_mentions(&text, &["rel-eur", "public"]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// relative lists
+
+#[test]
+fn relative_lists_deriving_from_each_other_are_a_cycle() {
+    let mut v = base();
+    push(&mut v, "price_lists", relative("rel-a", "rel-b", "-5"));
+    push(&mut v, "price_lists", relative("rel-b", "rel-a", "-5"));
+    let (p, text) = only_problem(&v);
+    assert_eq!(
+        p,
+        BuildProblem::RelativeCycle {
+            lists: vec!["rel-a".into(), "rel-b".into()]
+        }
+    );
+    assert_mentions(&text, &["rel-a", "rel-b"]);
+}
+
+#[test]
+fn a_relative_list_with_entries_is_rejected() {
+    let mut v = base();
+    let mut rel = relative("rel", "public", "-5");
+    rel["entries"] = json!([{ "sku": "BOLT", "tiers": [{ "min_qty": 1, "unit_price": "1" }] }]);
+    push(&mut v, "price_lists", rel);
+    let (p, text) = only_problem(&v);
+    assert_eq!(p, BuildProblem::RelativeWithEntries { list: "rel".into() });
+    assert_mentions(&text, &["rel"]);
+}
+
+#[test]
+fn an_adjustment_below_minus_100_percent_is_rejected() {
+    let mut v = base();
+    push(
+        &mut v,
+        "price_lists",
+        relative("giveaway", "public", "-100.01"),
+    );
+    let (p, text) = only_problem(&v);
+    assert!(
+        matches!(&p, BuildProblem::InvalidAdjustment { list, detail }
+            if list.as_str() == "giveaway" && detail.contains("-100.01")),
+        "{p:?}"
+    );
+    assert_mentions(&text, &["giveaway"]);
+    // -100 % (free) is the limit and fine
+    let mut v = base();
+    push(&mut v, "price_lists", relative("free", "public", "-100"));
+    assert_builds(&v);
+}
+
+#[test]
+fn a_relative_list_without_adjustments_is_rejected() {
+    let mut v = base();
+    push(
+        &mut v,
+        "price_lists",
+        json!({ "id": "bare", "name": "bare", "owner": "o", "currency": "USD",
+                "relative": { "base": "public", "adjustments": [] } }),
+    );
+    let (p, text) = only_problem(&v);
+    assert!(
+        matches!(&p, BuildProblem::InvalidAdjustment { list, .. } if list.as_str() == "bare"),
+        "{p:?}"
+    );
+    assert_mentions(&text, &["bare"]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// tiers and prices
+
+fn with_tiers(tiers: Value) -> Value {
+    let mut v = base();
+    push(
+        &mut v,
+        "price_lists",
+        json!({ "id": "bad", "name": "bad", "owner": "o", "currency": "USD",
+                "entries": [{ "sku": "NUT", "tiers": tiers }] }),
+    );
+    v
+}
+
+#[test]
+fn an_entry_without_tiers_is_rejected() {
+    let (p, text) = only_problem(&with_tiers(json!([])));
+    assert_eq!(
+        p,
+        BuildProblem::EmptyTiers {
+            list: "bad".into(),
+            sku: "NUT".into()
+        }
+    );
+    assert_mentions(&text, &["bad", "NUT"]);
+}
+
+#[test]
+fn a_tier_at_min_qty_zero_is_rejected() {
+    let (p, text) = only_problem(&with_tiers(json!([
+        { "min_qty": 0, "unit_price": "1.00" }, { "min_qty": 10, "unit_price": "0.90" }
+    ])));
+    assert_eq!(
+        p,
+        BuildProblem::ZeroQuantity {
+            list: "bad".into(),
+            sku: "NUT".into()
+        }
+    );
+    assert_mentions(&text, &["bad", "NUT"]);
+}
+
+#[test]
+fn tiers_must_strictly_increase() {
+    // equal
+    let (p, text) = only_problem(&with_tiers(json!([
+        { "min_qty": 1, "unit_price": "1.00" }, { "min_qty": 1, "unit_price": "0.90" }
+    ])));
+    assert_eq!(
+        p,
+        BuildProblem::TiersNotIncreasing {
+            list: "bad".into(),
+            sku: "NUT".into(),
+            previous: 1,
+            next: 1
+        }
+    );
+    assert_mentions(&text, &["bad", "NUT"]);
+    // decreasing
+    let (p, text) = only_problem(&with_tiers(json!([
+        { "min_qty": 1, "unit_price": "1.00" },
+        { "min_qty": 10, "unit_price": "0.90" },
+        { "min_qty": 5, "unit_price": "0.95" }
+    ])));
+    assert_eq!(
+        p,
+        BuildProblem::TiersNotIncreasing {
+            list: "bad".into(),
+            sku: "NUT".into(),
+            previous: 10,
+            next: 5
+        }
+    );
+    assert_mentions(&text, &["bad", "NUT"]);
+    assert!(text.contains("10 then 5"), "{text}");
+}
+
+#[test]
+fn a_negative_price_is_rejected_but_zero_is_fine() {
+    let (p, text) = only_problem(&with_tiers(json!([
+        { "min_qty": 1, "unit_price": "1.00" }, { "min_qty": 10, "unit_price": "-0.01" }
+    ])));
+    assert_eq!(
+        p,
+        BuildProblem::NegativePrice {
+            list: "bad".into(),
+            sku: "NUT".into(),
+            min_qty: 10,
+            price: "-0.01".into()
+        }
+    );
+    assert_mentions(&text, &["bad", "NUT"]);
+    assert!(text.contains("-0.01"), "{text}");
+    assert_builds(&with_tiers(json!([{ "min_qty": 1, "unit_price": "0" }])));
+}
+
+// ---------------------------------------------------------------------------------------------
+// windows
+
+const EARLY: &str = "2026-01-01T00:00:00Z";
+const LATE: &str = "2026-07-01T00:00:00Z";
+
+fn assert_reversed(v: &Value, kind: EntityKind, id: &str, from: &str, until: &str) {
+    let (p, text) = only_problem(v);
+    match &p {
+        BuildProblem::ReversedWindow {
+            kind: k,
+            id: i,
+            window,
+        } => {
+            assert_eq!(*k, kind);
+            assert_eq!(i, id);
+            assert!(window.contains(from) && window.contains(until), "{window}");
+        }
+        other => panic!("expected a reversed window, got {other:?}"),
+    }
+    assert_mentions(&text, &[id]);
+}
+
+#[test]
+fn reversed_windows_are_rejected_on_lists_assignments_and_entries() {
+    for (from, until) in [(LATE, EARLY), (EARLY, EARLY)] {
+        let w = json!({ "from": from, "until": until });
+        // list
+        let mut v = base();
+        v["price_lists"][1]["valid"] = w.clone();
+        assert_reversed(&v, EntityKind::PriceList, "contract", from, until);
+        // assignment
+        let mut v = base();
+        v["assignments"][1]["valid"] = w.clone();
+        assert_reversed(&v, EntityKind::Assignment, "hq-contract", from, until);
+        // entry
+        let mut v = base();
+        v["price_lists"][0]["entries"][1]["valid"] = w.clone();
+        assert_reversed(&v, EntityKind::PriceEntry, "public/NUT", from, until);
+    }
+    // a one-second window is fine
+    let mut v = base();
+    v["price_lists"][1]["valid"] = json!({ "from": EARLY, "until": "2026-01-01T00:00:01Z" });
+    assert_builds(&v);
+}
+
+// ---------------------------------------------------------------------------------------------
+// roles
+
+#[test]
+fn a_membership_with_an_unknown_role_is_rejected() {
+    let mut v = base();
+    v["users"][0]["memberships"][0]["roles"] = json!(["buyer", "superuser"]);
+    let (p, text) = only_problem(&v);
+    assert_eq!(
+        p,
+        BuildProblem::UnknownRole {
+            user: "ann".into(),
+            account: "hq".into(),
+            role: "superuser".into()
+        }
+    );
+    assert_mentions(&text, &["ann", "hq", "superuser"]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// ambiguous assignments
+
+/// Two own-account assignments on `store` with the given priorities, on lists pricing the
+/// given SKUs.
+fn two_own(p1: i32, p2: i32, sku1: &str, sku2: &str) -> Value {
+    let mut v = base();
+    push(&mut v, "price_lists", usd_list("list-1", sku1, "0.80"));
+    push(&mut v, "price_lists", usd_list("list-2", sku2, "0.70"));
+    push(
+        &mut v,
+        "assignments",
+        json!({ "id": "own-1", "price_list": "list-1", "scope": { "account": "store" }, "priority": p1 }),
+    );
+    push(
+        &mut v,
+        "assignments",
+        json!({ "id": "own-2", "price_list": "list-2", "scope": { "account": "store" }, "priority": p2 }),
+    );
+    v
+}
+
+#[test]
+fn two_own_assignments_at_the_same_priority_pricing_one_sku_are_ambiguous() {
+    let (p, text) = only_problem(&two_own(0, 0, "BOLT", "BOLT"));
+    assert_eq!(
+        p,
+        BuildProblem::AmbiguousAssignments {
+            first: "own-1".into(),
+            second: "own-2".into(),
+            scope: "account `store`".into(),
+            priority: 0,
+            sku: "BOLT".into()
+        }
+    );
+    assert_mentions(&text, &["own-1", "own-2", "store", "BOLT"]);
+}
+
+#[test]
+fn different_priorities_resolve_the_tie() {
+    assert_builds(&two_own(1, 0, "BOLT", "BOLT"));
+}
+
+#[test]
+fn a_lowest_price_account_has_no_tie_to_break() {
+    let mut v = two_own(0, 0, "BOLT", "BOLT");
+    v["accounts"][1]["price_policy"] = json!("lowest_price");
+    assert_builds(&v);
+    // inherited from the parent too
+    let mut v = two_own(0, 0, "BOLT", "BOLT");
+    v["accounts"][0]["price_policy"] = json!("lowest_price");
+    assert_builds(&v);
+}
+
+#[test]
+fn lists_pricing_disjoint_skus_do_not_tie() {
+    assert_builds(&two_own(0, 0, "BOLT", "NUT"));
+}
+
+#[test]
+fn lists_in_different_currencies_or_disjoint_windows_do_not_tie() {
+    let mut v = two_own(0, 0, "BOLT", "BOLT");
+    v["price_lists"][3]["currency"] = json!("EUR");
+    assert_builds(&v);
+    let mut v = two_own(0, 0, "BOLT", "BOLT");
+    v["assignments"][2]["valid"] = json!({ "until": LATE });
+    v["assignments"][3]["valid"] = json!({ "from": LATE });
+    assert_builds(&v);
+    let mut v = two_own(0, 0, "BOLT", "BOLT");
+    v["price_lists"][2]["valid"] = json!({ "until": LATE });
+    v["price_lists"][3]["valid"] = json!({ "from": LATE });
+    assert_builds(&v);
+}
+
+#[test]
+fn two_segments_sharing_a_member_at_the_same_priority_are_ambiguous() {
+    let mut v = base();
+    push(
+        &mut v,
+        "segments",
+        json!({ "id": "seg-2", "name": "Segment 2", "accounts": ["store", "hq"] }),
+    );
+    push(&mut v, "price_lists", usd_list("seg-list", "NUT", "0.30"));
+    push(&mut v, "price_lists", usd_list("seg-2-list", "NUT", "0.35"));
+    push(
+        &mut v,
+        "assignments",
+        json!({ "id": "seg-a", "price_list": "seg-list", "scope": { "segment": "seg" } }),
+    );
+    push(
+        &mut v,
+        "assignments",
+        json!({ "id": "seg-b", "price_list": "seg-2-list", "scope": { "segment": "seg-2" } }),
+    );
+    let (p, text) = only_problem(&v);
+    assert!(
+        matches!(&p, BuildProblem::AmbiguousAssignments { first, second, priority: 0, sku, .. }
+            if first == "seg-a" && second == "seg-b" && sku.as_str() == "NUT"),
+        "{p:?}"
+    );
+    assert_mentions(&text, &["seg-a", "seg-b", "NUT"]);
+    // with disjoint members there is no tie
+    v["segments"][1]["accounts"] = json!(["hq"]);
+    assert_builds(&v);
+}
+
+// ---------------------------------------------------------------------------------------------
+// all together; serde
+
+#[test]
+fn every_problem_of_a_dataset_is_reported_together() {
+    let mut v = base();
+    // 1: dangling parent
+    push(
+        &mut v,
+        "accounts",
+        json!({ "id": "orphan", "name": "O", "parent": "ghost", "currency": "USD" }),
+    );
+    // 2: unknown currency
+    push(
+        &mut v,
+        "accounts",
+        json!({ "id": "euro-co", "name": "E", "currency": "EURO" }),
+    );
+    // 3: duplicate SKU
+    push(
+        &mut v,
+        "catalog",
+        json!({ "sku": "BOLT", "name": "Bolt again" }),
+    );
+    // 4: negative price
+    v["price_lists"][1]["entries"][0]["tiers"][0]["unit_price"] = json!("-1");
+    // 5: unknown role
+    v["users"][0]["memberships"][0]["roles"] = json!(["overlord"]);
+    // 6: reversed assignment window
+    v["assignments"][0]["valid"] = json!({ "from": LATE, "until": EARLY });
+    let all = problems(&v);
+    assert_eq!(all.len(), 6, "{all:#?}");
+    let has = |f: &dyn Fn(&BuildProblem) -> bool| all.iter().any(f);
+    assert!(has(
+        &|p| matches!(p, BuildProblem::DanglingReference { from, .. } if from == "orphan")
+    ));
+    assert!(has(
+        &|p| matches!(p, BuildProblem::UnknownCurrency { id, .. } if id == "euro-co")
+    ));
+    assert!(has(
+        &|p| matches!(p, BuildProblem::DuplicateId { kind: EntityKind::Sku, id } if id == "BOLT")
+    ));
+    assert!(has(
+        &|p| matches!(p, BuildProblem::NegativePrice { list, .. } if list.as_str() == "contract")
+    ));
+    assert!(has(
+        &|p| matches!(p, BuildProblem::UnknownRole { role, .. } if role == "overlord")
+    ));
+    assert!(has(
+        &|p| matches!(p, BuildProblem::ReversedWindow { id, .. } if id == "all")
+    ));
+    let text = Snapshot::from_dataset(&dataset(&v))
+        .unwrap_err()
+        .to_string();
+    assert!(text.starts_with("the dataset has 6 problem(s)"), "{text}");
+}
+
+#[test]
+fn unknown_json_fields_are_rejected_naming_the_field() {
+    let mut v = base();
+    v["accounts"][0]["colour"] = json!("red");
+    let e = serde_json::from_str::<Dataset>(&v.to_string()).unwrap_err();
+    assert!(e.to_string().contains("colour"), "{e}");
+
+    let mut v = base();
+    v["pricelists"] = json!([]);
+    let e = serde_json::from_str::<Dataset>(&v.to_string()).unwrap_err();
+    assert!(e.to_string().contains("pricelists"), "{e}");
+
+    let mut v = base();
+    v["price_lists"][0]["entries"][0]["tiers"][0]["unit_cost"] = json!("1.00");
+    let e = serde_json::from_str::<Dataset>(&v.to_string()).unwrap_err();
+    assert!(e.to_string().contains("unit_cost"), "{e}");
+
+    let mut v = base();
+    v["assignments"][0]["priorty"] = json!(3);
+    let e = serde_json::from_str::<Dataset>(&v.to_string()).unwrap_err();
+    assert!(e.to_string().contains("priorty"), "{e}");
+}

@@ -1,0 +1,586 @@
+//! Changesets, versions, rollback, replay and impact preview.
+
+use proptest::prelude::*;
+use std::collections::BTreeMap;
+use tradeterms::{
+    AnswerSummary, ApplyError, AssignmentData, Changeset, Dataset, Entity, EntityRef, EntryData,
+    ImpactOptions, Op, Outcome, Query, Scope, Snapshot, TierData, Timestamp,
+};
+
+fn at() -> Timestamp {
+    "2026-06-01T12:00:00Z".parse().unwrap()
+}
+
+fn demo() -> Dataset {
+    serde_json::from_str(include_str!("../examples/data/demo.json")).unwrap()
+}
+
+fn price(s: &Snapshot, account: &str, user: &str, sku: &str, qty: u64) -> String {
+    match s
+        .resolve(&Query::new(account, user, sku, qty, at()))
+        .unwrap()
+        .outcome
+    {
+        Outcome::Priced(p) => p.price.amount.to_string(),
+        other => format!("{other:?}"),
+    }
+}
+
+fn cs(id: &str, base: u64, ops: Vec<Op>) -> Changeset {
+    Changeset {
+        id: id.into(),
+        author: "maria@seller.example".into(),
+        reason: "test".into(),
+        at: at(),
+        base_version: base,
+        ops,
+    }
+}
+
+fn set_price(list: &str, sku: &str, price: &str) -> Op {
+    Op::SetEntry {
+        list: list.into(),
+        entry: EntryData {
+            sku: sku.into(),
+            tiers: vec![TierData {
+                min_qty: 1,
+                unit_price: price.parse().unwrap(),
+            }],
+            ..EntryData::default()
+        },
+    }
+}
+
+#[test]
+fn a_one_price_change_makes_a_new_version_and_leaves_the_old_one_intact() {
+    let v1 = Snapshot::from_dataset(&demo()).unwrap();
+    let v2 = v1
+        .apply(&cs(
+            "cs-1",
+            1,
+            vec![set_price("abb-north-2026", "DRILL-18V", "99.00")],
+        ))
+        .unwrap();
+    assert_eq!((v1.version(), v2.version()), (1, 2));
+    assert_eq!(price(&v1, "abb-north", "john", "DRILL-18V", 1), "109.00");
+    assert_eq!(price(&v2, "abb-north", "john", "DRILL-18V", 1), "99.00");
+    let answer = v2
+        .resolve(&Query::new("abb-north", "john", "DRILL-18V", 1, at()))
+        .unwrap();
+    assert_eq!(answer.version, 2);
+    let log = v2.change_log();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].version, 2);
+    assert_eq!(log[0].changeset.author, "maria@seller.example");
+    assert_eq!(
+        log[0].touched,
+        [EntityRef::Entry {
+            list: "abb-north-2026".into(),
+            sku: "DRILL-18V".into()
+        }]
+    );
+    // The log serialises for audit.
+    assert!(serde_json::to_string(&log).unwrap().contains("cs-1"));
+    assert!(v1.change_log().is_empty());
+}
+
+#[test]
+fn a_changeset_prepared_against_another_version_is_refused() {
+    let v1 = Snapshot::from_dataset(&demo()).unwrap();
+    let v2 = v1
+        .apply(&cs(
+            "cs-1",
+            1,
+            vec![set_price("public-usd", "HAMMER-16", "25.00")],
+        ))
+        .unwrap();
+    let stale = cs(
+        "cs-2",
+        1,
+        vec![set_price("public-usd", "HAMMER-16", "26.00")],
+    );
+    assert_eq!(
+        v2.apply(&stale).unwrap_err(),
+        ApplyError::Conflict {
+            changeset: "cs-2".into(),
+            base_version: 1,
+            version: 2
+        }
+    );
+}
+
+#[test]
+fn an_invalid_changeset_is_refused_whole_and_nothing_is_half_applied() {
+    let v1 = Snapshot::from_dataset(&demo()).unwrap();
+    // The first op is fine, the second has a negative price: neither is applied.
+    let bad = cs(
+        "cs-bad",
+        1,
+        vec![
+            set_price("public-usd", "HAMMER-16", "30.00"),
+            set_price("public-usd", "SAW-CIRC", "-1.00"),
+        ],
+    );
+    let err = v1.apply(&bad).unwrap_err();
+    assert!(matches!(err, ApplyError::Invalid { .. }), "{err}");
+    assert!(err.to_string().contains("SAW-CIRC"));
+    assert_eq!(
+        price(&v1, "abb-west-depot", "john", "HAMMER-16", 1),
+        "24.50"
+    );
+    // Structural changes are validated as a build would: an assignment to a missing list.
+    let dangling = cs(
+        "cs-dangling",
+        1,
+        vec![Op::Upsert(Entity::Assignment(AssignmentData {
+            id: "new".into(),
+            price_list: "no-such-list".into(),
+            scope: Scope::Everyone,
+            ..AssignmentData::default()
+        }))],
+    );
+    assert!(
+        v1.apply(&dangling)
+            .unwrap_err()
+            .to_string()
+            .contains("no-such-list")
+    );
+    let missing = cs(
+        "cs-missing",
+        1,
+        vec![Op::Remove(EntityRef::Assignment("nope".into()))],
+    );
+    assert!(matches!(
+        v1.apply(&missing).unwrap_err(),
+        ApplyError::NotFound { .. }
+    ));
+    // A new entry that would tie two equal-priority assignments is caught on the fast path too.
+    let mut d = demo();
+    d.price_lists.push(tradeterms::PriceListData {
+        id: "east-extra".into(),
+        name: "East extras".into(),
+        owner: "east-sales".into(),
+        currency: "USD".into(),
+        entries: vec![EntryData {
+            sku: "HAMMER-16".into(),
+            tiers: vec![TierData {
+                min_qty: 1,
+                unit_price: "20.00".parse().unwrap(),
+            }],
+            ..EntryData::default()
+        }],
+        ..Default::default()
+    });
+    d.assignments.push(AssignmentData {
+        id: "east-extra-own".into(),
+        price_list: "east-extra".into(),
+        scope: Scope::Account("abb-east".into()),
+        priority: 0,
+        ..AssignmentData::default()
+    });
+    // The hammer is not a power tool, so East's relative list does not price it: no tie yet.
+    let s = Snapshot::from_dataset(&d).unwrap_or_else(|e| panic!("{e}"));
+    // Pricing the drill in the extra list would tie it with East's power-tool list.
+    let tie = cs(
+        "cs-tie",
+        1,
+        vec![set_price("east-extra", "DRILL-18V", "100.00")],
+    );
+    let err = s.apply(&tie).unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("abb-east-own")
+            && text.contains("east-extra-own")
+            && text.contains("DRILL-18V"),
+        "{text}"
+    );
+    // The same change as a whole-list replacement goes through the rebuild and is refused alike.
+    let mut list = d.price_lists.last().unwrap().clone();
+    list.entries.push(EntryData {
+        sku: "DRILL-18V".into(),
+        tiers: vec![TierData {
+            min_qty: 1,
+            unit_price: "100.00".parse().unwrap(),
+        }],
+        ..EntryData::default()
+    });
+    let whole = cs("cs-tie-2", 1, vec![Op::Upsert(Entity::PriceList(list))]);
+    assert!(
+        s.apply(&whole)
+            .unwrap_err()
+            .to_string()
+            .contains("east-extra-own")
+    );
+    // Entries of a relative list cannot be set.
+    let relative = cs(
+        "cs-rel",
+        1,
+        vec![set_price("abb-east-tools", "HAMMER-16", "20.00")],
+    );
+    assert!(
+        s.apply(&relative)
+            .unwrap_err()
+            .to_string()
+            .contains("abb-east-tools")
+    );
+}
+
+#[test]
+fn a_structural_change_is_applied_and_the_old_version_still_answers() {
+    let v1 = Snapshot::from_dataset(&demo()).unwrap();
+    let remove = cs(
+        "cs-1",
+        1,
+        vec![Op::Remove(EntityRef::Assignment("abb-north-own".into()))],
+    );
+    let v2 = v1.apply(&remove).unwrap();
+    assert_eq!(price(&v2, "abb-north", "john", "DRILL-18V", 2), "232.20"); // holding: 2 x 116.10
+    assert_eq!(price(&v1, "abb-north", "john", "DRILL-18V", 2), "218.00");
+}
+
+#[test]
+fn a_price_increase_for_one_segment_previewed_published_then_rolled_back() {
+    let v1 = Snapshot::from_dataset(&demo()).unwrap();
+    // Raise the wholesale segment's graduated screw prices by 10 %.
+    let raise = cs(
+        "wholesale-2027",
+        1,
+        vec![Op::SetEntry {
+            list: "wholesale-usd".into(),
+            entry: EntryData {
+                sku: "SCREW-100".into(),
+                tiers: vec![
+                    TierData {
+                        min_qty: 1,
+                        unit_price: "6.05".parse().unwrap(),
+                    },
+                    TierData {
+                        min_qty: 100,
+                        unit_price: "5.28".parse().unwrap(),
+                    },
+                    TierData {
+                        min_qty: 1000,
+                        unit_price: "4.62".parse().unwrap(),
+                    },
+                ],
+                ..EntryData::default()
+            },
+        }],
+    );
+    let options = ImpactOptions {
+        qty: 10,
+        ..ImpactOptions::at(at())
+    };
+    let preview = v1.preview(&raise, &options).unwrap();
+    // Only Austin Hardware is in the segment; its own contract (5.20) is cheaper than the new
+    // segment price at 10 units, but under the old one the segment won at 55.00... check both.
+    let before = price(&v1, "austin-hardware", "bob", "SCREW-100", 10);
+    assert_eq!(before, "52.00"); // own contract 5.20 beats the segment's 5.50 under lowest price
+    assert!(preview.changes.is_empty(), "{preview}");
+    let options = ImpactOptions {
+        qty: 500,
+        ..ImpactOptions::at(at())
+    };
+    let preview = v1.preview(&raise, &options).unwrap();
+    assert_eq!(preview.changes.len(), 1, "{preview}");
+    let change = &preview.changes[0];
+    assert_eq!(
+        (change.account.as_str(), change.sku.as_str()),
+        ("austin-hardware", "SCREW-100")
+    );
+    // 500 units: segment before 99 x 5.50 + 401 x 4.80 = 2469.30 (cheaper than 2600.00);
+    // after 99 x 6.05 + 401 x 5.28 = 2716.23, so the own contract wins at 2600.00.
+    assert_eq!(
+        change.before.to_string(),
+        "2469.30 USD from `wholesale-usd`"
+    );
+    assert_eq!(change.after.to_string(), "2600.00 USD from `austin-2026`");
+    assert_eq!(change.percent, Some("5.29".parse().unwrap()));
+    assert_eq!(preview.accounts_affected, 1);
+    assert_eq!(
+        preview.largest_increase.as_ref().unwrap().percent,
+        "5.29".parse().unwrap()
+    );
+    // Only the segment's account was re-resolved, and only for the SKU that changed.
+    assert_eq!(preview.pairs_examined, 1);
+    assert!(preview.to_string().contains("+5.29 %"));
+
+    // Publish, then roll back with the inverse.
+    let v2 = v1.apply(&raise).unwrap();
+    assert_eq!(
+        price(&v2, "austin-hardware", "bob", "SCREW-100", 500),
+        "2600.00"
+    );
+    let undo = raise.inverse(&v1);
+    assert_eq!(undo.base_version, 2);
+    let v3 = v2.apply(&undo).unwrap();
+    assert_eq!(v3.version(), 3);
+    assert_eq!(
+        price(&v3, "austin-hardware", "bob", "SCREW-100", 500),
+        "2469.30"
+    );
+    assert!(v1.impact(&v3, &options).unwrap().changes.is_empty());
+    assert_eq!(v3.change_log().len(), 2);
+}
+
+#[test]
+fn replay_rebuilds_any_version_from_the_base_and_the_log() {
+    let base = demo();
+    let v1 = Snapshot::from_dataset(&base).unwrap();
+    let v2 = v1
+        .apply(&cs(
+            "a",
+            1,
+            vec![set_price("public-usd", "HAMMER-16", "25.00")],
+        ))
+        .unwrap();
+    let v3 = v2
+        .apply(&cs(
+            "b",
+            2,
+            vec![Op::Remove(EntityRef::Assignment("abb-north-own".into()))],
+        ))
+        .unwrap();
+    let v4 = v3
+        .apply(&cs(
+            "c",
+            3,
+            vec![set_price("public-usd", "HAMMER-16", "27.00")],
+        ))
+        .unwrap();
+    for (version, expected) in [(1, &v1), (2, &v2), (3, &v3), (4, &v4)] {
+        let replayed = v4.replay(&base, version).unwrap();
+        assert_eq!(replayed.version(), version);
+        for (account, sku) in [("abb-west-depot", "HAMMER-16"), ("abb-north", "DRILL-18V")] {
+            let q = Query::new(account, "john", sku, 3, at());
+            assert_eq!(replayed.resolve(&q).unwrap(), expected.resolve(&q).unwrap());
+        }
+    }
+    assert!(matches!(
+        v4.replay(&base, 9),
+        Err(ApplyError::UnknownVersion {
+            version: 9,
+            latest: 4
+        })
+    ));
+}
+
+#[test]
+fn to_dataset_round_trips() {
+    let v1 = Snapshot::from_dataset(&demo()).unwrap();
+    let again = Snapshot::from_dataset(&v1.to_dataset()).unwrap();
+    assert!(
+        v1.impact(&again, &ImpactOptions::at(at()))
+            .unwrap()
+            .changes
+            .is_empty()
+    );
+}
+
+// ---- properties over generated data ----
+
+/// A generated dataset: a small forest, a public list, a few contract lists with entries,
+/// assignments with distinct priorities, and a probe user who may see everything.
+fn dataset(
+    parents: &[Option<usize>],
+    prices: &[Vec<Option<u32>>],
+    scopes: &[(usize, usize)],
+) -> Dataset {
+    let n = parents.len();
+    let skus = prices.first().map(|p| p.len()).unwrap_or(0);
+    let mut d = Dataset::default();
+    for (i, p) in parents.iter().enumerate() {
+        d.accounts.push(tradeterms::AccountData {
+            id: format!("a{i}").into(),
+            name: format!("A{i}"),
+            parent: p.filter(|&p| p < i).map(|p| format!("a{p}").into()),
+            currency: "USD".into(),
+            ..Default::default()
+        });
+    }
+    d.users.push(tradeterms::UserData {
+        id: "probe".into(),
+        name: "Probe".into(),
+        memberships: (0..n)
+            .map(|i| tradeterms::MembershipData {
+                account: format!("a{i}").into(),
+                roles: vec!["admin".into()],
+                ..Default::default()
+            })
+            .collect(),
+        ..Default::default()
+    });
+    for s in 0..skus {
+        d.catalog.push(tradeterms::SkuData {
+            sku: format!("s{s}").into(),
+            name: format!("S{s}"),
+            categories: vec![if s % 2 == 0 {
+                "even".into()
+            } else {
+                "odd".into()
+            }],
+            ..Default::default()
+        });
+    }
+    for (l, row) in prices.iter().enumerate() {
+        d.price_lists.push(tradeterms::PriceListData {
+            id: format!("l{l}").into(),
+            name: format!("L{l}"),
+            owner: "pricing".into(),
+            currency: "USD".into(),
+            entries: row
+                .iter()
+                .enumerate()
+                .filter_map(|(s, p)| {
+                    p.map(|cents| EntryData {
+                        sku: format!("s{s}").into(),
+                        tiers: vec![TierData {
+                            min_qty: 1,
+                            unit_price: rust_decimal::Decimal::new(i64::from(cents), 2),
+                        }],
+                        ..Default::default()
+                    })
+                })
+                .collect(),
+            ..Default::default()
+        });
+    }
+    for (k, &(list, target)) in scopes.iter().enumerate() {
+        d.assignments.push(AssignmentData {
+            id: format!("as{k}").into(),
+            price_list: format!("l{}", list % prices.len()).into(),
+            scope: match k % 3 {
+                0 => Scope::Everyone,
+                1 => Scope::Subtree(format!("a{}", target % n).into()),
+                _ => Scope::Account(format!("a{}", target % n).into()),
+            },
+            priority: i32::try_from(k).unwrap(),
+            ..Default::default()
+        });
+    }
+    d
+}
+
+fn view(s: &Snapshot, d: &Dataset, qty: u64) -> BTreeMap<(String, String), String> {
+    let mut out = BTreeMap::new();
+    for a in &d.accounts {
+        for k in &d.catalog {
+            let r = s
+                .resolve(&Query::new(a.id.clone(), "probe", k.sku.clone(), qty, at()))
+                .unwrap();
+            let v = match r.outcome {
+                Outcome::Priced(p) => format!("{} {}", p.price.amount, p.source.assignment),
+                Outcome::QuoteRequired(_) => "quote".into(),
+                other => format!("{other:?}"),
+            };
+            out.insert((a.id.to_string(), k.sku.to_string()), v);
+        }
+    }
+    out
+}
+
+fn ops_strategy() -> impl Strategy<Value = Vec<(usize, usize, usize, Option<u32>)>> {
+    proptest::collection::vec(
+        (
+            0usize..5,
+            0usize..8,
+            0usize..8,
+            proptest::option::of(0u32..50_000),
+        ),
+        1..4,
+    )
+}
+
+/// Turns generated choices into operations on the dataset.
+fn ops(d: &Dataset, choices: &[(usize, usize, usize, Option<u32>)]) -> Vec<Op> {
+    choices
+        .iter()
+        .map(|&(kind, x, y, p)| {
+            let list = format!("l{}", x % d.price_lists.len());
+            let sku = format!("s{}", y % d.catalog.len());
+            match (kind, p) {
+                (0, Some(cents)) | (1, Some(cents)) => Op::SetEntry {
+                    list: list.into(),
+                    entry: EntryData {
+                        sku: sku.into(),
+                        tiers: vec![TierData {
+                            min_qty: 1,
+                            unit_price: rust_decimal::Decimal::new(i64::from(cents), 2),
+                        }],
+                        ..Default::default()
+                    },
+                },
+                (2, _) => {
+                    // Move an assignment to another account (a structural change).
+                    let mut a = d.assignments[x % d.assignments.len()].clone();
+                    a.scope = Scope::Subtree(format!("a{}", y % d.accounts.len()).into());
+                    Op::Upsert(Entity::Assignment(a))
+                }
+                (3, _) => Op::Remove(EntityRef::Assignment(
+                    d.assignments[x % d.assignments.len()].id.clone(),
+                )),
+                _ => {
+                    // Re-parent an account onto an earlier one (never a cycle).
+                    let i = x % d.accounts.len();
+                    let mut a = d.accounts[i].clone();
+                    a.parent = (i > 0).then(|| format!("a{}", y % i).into());
+                    Op::Upsert(Entity::Account(a))
+                }
+            }
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn apply_then_inverse_restores_answers_and_impact_matches_brute_force(
+        parents in proptest::collection::vec(proptest::option::of(0usize..6), 1..6),
+        prices in proptest::collection::vec(proptest::collection::vec(proptest::option::of(0u32..50_000), 4), 1..4),
+        scopes in proptest::collection::vec((0usize..4, 0usize..6), 1..5),
+        choices in ops_strategy(),
+        qty in 1u64..5,
+    ) {
+        let d = dataset(&parents, &prices, &scopes);
+        let v1 = Snapshot::from_dataset(&d).unwrap_or_else(|e| panic!("{e}"));
+        // The impact of a snapshot against itself is empty.
+        prop_assert!(v1.impact(&v1, &ImpactOptions::at(at())).unwrap().changes.is_empty());
+        let change = cs("gen", 1, ops(&d, &choices));
+        let Ok(v2) = v1.apply(&change) else {
+            // Removing an assignment twice, say: refused whole; the original is intact.
+            prop_assert_eq!(view(&v1, &d, qty), view(&Snapshot::from_dataset(&d).unwrap(), &d, qty));
+            return Ok(());
+        };
+        // A changeset against the old version is now refused.
+        let stale = v2.apply(&change).unwrap_err();
+        let is_conflict = matches!(stale, ApplyError::Conflict { .. });
+        prop_assert!(is_conflict);
+
+        // Impact equals a brute-force comparison of every (account, SKU).
+        let (before, after) = (view(&v1, &d, qty), view(&v2, &d, qty));
+        let brute: Vec<(String, String)> = before
+            .iter()
+            .filter(|(k, v)| after.get(*k) != Some(*v))
+            .map(|(k, _)| k.clone())
+            .collect();
+        let impact = v1.impact(&v2, &ImpactOptions { qty, ..ImpactOptions::at(at()) }).unwrap();
+        let reported: Vec<(String, String)> = impact
+            .changes
+            .iter()
+            .map(|c| (c.account.to_string(), c.sku.to_string()))
+            .collect();
+        prop_assert_eq!(&reported, &brute);
+        for c in &impact.changes {
+            if let AnswerSummary::Priced { amount, .. } = &c.after {
+                let a = after[&(c.account.to_string(), c.sku.to_string())].clone();
+                prop_assert!(a.starts_with(&amount.to_string()));
+            }
+        }
+
+        // Apply then inverse restores every answer.
+        let v3 = v2.apply(&change.inverse(&v1)).unwrap();
+        prop_assert_eq!(view(&v3, &d, qty), before);
+        prop_assert!(v1.impact(&v3, &ImpactOptions::at(at())).unwrap().changes.is_empty());
+    }
+}
