@@ -5,9 +5,14 @@
 //!     [--at RFC3339] [--json]
 //! cargo run --example resolve -- --data FILE --account A --user U --order ORDER.json \
 //!     [--at RFC3339] [--json]
+//! cargo run --example resolve -- --data FILE --preview CHANGESET.json \
+//!     [--qty N] [--reference-total AMOUNT] [--at RFC3339] [--json]
+//! cargo run --example resolve -- --data FILE --lint [--at RFC3339]
 //! ```
 //!
 //! `ORDER.json` holds the lines: `{ "lines": [{ "sku": "DRILL-18V", "qty": 10 }, ...] }`.
+//! `CHANGESET.json` is a changeset against version 1 (see the README); the preview lists every
+//! (account, SKU) whose answer it would change, without publishing anything.
 //!
 //! Without `--at` the query is asked for 2026-01-01T00:00:00Z: the engine never reads a clock,
 //! and neither does this tool, so the same command always gives the same answer.
@@ -15,7 +20,7 @@
 use std::process::ExitCode;
 use tradeterms::{Dataset, Order, Query, Snapshot, Timestamp};
 
-const USAGE: &str = "usage: resolve --data FILE --account A --user U (--sku S --qty N | --order ORDER.json) [--at RFC3339] [--json]";
+const USAGE: &str = "usage: resolve --data FILE (--account A --user U (--sku S --qty N | --order ORDER.json) | --preview CHANGESET.json [--qty N] [--reference-total AMOUNT] | --lint) [--at RFC3339] [--json]";
 
 /// The lines of an order, as read from `--order`.
 #[derive(serde::Deserialize)]
@@ -26,8 +31,17 @@ struct OrderFile {
 
 /// What to answer: one line, or an order read from a file.
 enum Ask {
-    Line { sku: String, qty: u64 },
+    Line {
+        sku: String,
+        qty: u64,
+    },
     Order(String),
+    Preview {
+        file: String,
+        qty: u64,
+        reference_total: Option<tradeterms::Decimal>,
+    },
+    Lint,
 }
 
 struct Args {
@@ -46,6 +60,9 @@ fn parse_args() -> Result<Args, String> {
     let mut sku = None;
     let mut qty = None;
     let mut order = None;
+    let mut preview = None;
+    let mut lint = false;
+    let mut reference_total = None;
     let mut at: Timestamp = "2026-01-01T00:00:00Z".parse().map_err(|e| format!("{e}"))?;
     let mut json = false;
     let mut args = std::env::args().skip(1);
@@ -73,14 +90,47 @@ fn parse_args() -> Result<Args, String> {
                 })?;
             }
             "--order" => order = Some(value()?),
+            "--preview" => preview = Some(value()?),
+            "--lint" => lint = true,
+            "--reference-total" => {
+                let v = value()?;
+                reference_total = Some(v.parse::<tradeterms::Decimal>().map_err(|_| {
+                    format!("--reference-total must be a decimal amount, got `{v}`")
+                })?);
+            }
             "--json" => json = true,
             "-h" | "--help" => return Err(USAGE.to_string()),
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
     }
     let missing = |name: &str| format!("missing {name}\n{USAGE}");
+    let data = data.ok_or_else(|| missing("--data"))?;
+    if let Some(file) = preview {
+        return Ok(Args {
+            data,
+            account: String::new(),
+            user: String::new(),
+            ask: Ask::Preview {
+                file,
+                qty: qty.unwrap_or(1),
+                reference_total,
+            },
+            at,
+            json,
+        });
+    }
+    if lint {
+        return Ok(Args {
+            data,
+            account: String::new(),
+            user: String::new(),
+            ask: Ask::Lint,
+            at,
+            json,
+        });
+    }
     Ok(Args {
-        data: data.ok_or_else(|| missing("--data"))?,
+        data,
         account: account.ok_or_else(|| missing("--account"))?,
         user: user.ok_or_else(|| missing("--user"))?,
         ask: match order {
@@ -111,6 +161,49 @@ fn run() -> Result<(), String> {
     })?;
     let (sku, qty) = match args.ask {
         Ask::Line { sku, qty } => (sku, qty),
+        Ask::Lint => {
+            let warnings = snapshot.lint(args.at);
+            if args.json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&warnings).map_err(|e| e.to_string())?
+                );
+            } else if warnings.is_empty() {
+                println!("no warnings");
+            } else {
+                for w in &warnings {
+                    println!("- {w}");
+                }
+            }
+            return Ok(());
+        }
+        Ask::Preview {
+            file,
+            qty,
+            reference_total,
+        } => {
+            let text =
+                std::fs::read_to_string(&file).map_err(|e| format!("cannot read `{file}`: {e}"))?;
+            let changeset: tradeterms::Changeset = serde_json::from_str(&text)
+                .map_err(|e| format!("`{file}` is not a valid changeset: {e}"))?;
+            let options = tradeterms::ImpactOptions {
+                at: args.at,
+                qty,
+                reference_order_total: reference_total,
+            };
+            let impact = snapshot
+                .preview(&changeset, &options)
+                .map_err(|e| e.to_string())?;
+            if args.json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&impact).map_err(|e| e.to_string())?
+                );
+            } else {
+                print!("{impact}");
+            }
+            return Ok(());
+        }
         Ask::Order(file) => {
             let text =
                 std::fs::read_to_string(&file).map_err(|e| format!("cannot read `{file}`: {e}"))?;

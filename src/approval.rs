@@ -25,11 +25,16 @@ pub(crate) struct Policy {
     pub(crate) slot: String,
     pub(crate) when: OrderCondition,
     pub(crate) steps: Vec<Approvers>,
+    pub(crate) experiment: Option<u32>,
 }
 
 impl ScopedRule for Policy {
     fn roles(&self) -> &[RoleName] {
         &self.roles
+    }
+
+    fn experiment(&self) -> Option<u32> {
+        self.experiment
     }
 }
 
@@ -99,6 +104,13 @@ pub(crate) fn build(
             ctx.segments,
             problems,
         );
+        let experiment = crate::experiment::resolve_tag(
+            p.experiment.as_ref(),
+            ctx.experiments,
+            EntityKind::ApprovalPolicy,
+            &p.id,
+            problems,
+        );
         if let Some(scope) = scope {
             index.insert(scope, to_u32(policies.len()));
             policies.push(Policy {
@@ -108,6 +120,7 @@ pub(crate) fn build(
                 slot: p.slot.clone().unwrap_or_else(|| p.id.clone()),
                 when: p.when.clone(),
                 steps: p.steps.clone(),
+                experiment,
             });
         }
     }

@@ -56,6 +56,9 @@ pub struct Dataset {
     /// Approval policies: which orders need whose approval.
     #[serde(default)]
     pub approval_policies: Vec<ApprovalPolicyData>,
+    /// Experiments with holdout cohorts; rules tagged with one apply to its treatment arm only.
+    #[serde(default)]
+    pub experiments: Vec<crate::experiment::ExperimentData>,
 }
 
 impl Dataset {
@@ -80,6 +83,7 @@ impl Dataset {
             visibility_rules: self.visibility_rules.clone(),
             payment_rules: self.payment_rules.clone(),
             approval_policies: self.approval_policies.clone(),
+            experiments: self.experiments.clone(),
         }
     }
 }
@@ -456,10 +460,11 @@ pub struct AttrIn {
 /// assert_eq!(t, Target::Category("uniforms/lincoln".into()));
 /// assert_eq!(serde_json::from_str::<Target>(r#""all""#).unwrap(), Target::All);
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Target {
     /// Every SKU.
+    #[default]
     All,
     /// One SKU.
     Sku(Sku),
@@ -475,12 +480,15 @@ pub enum Target {
 /// let e: tradeterms::Effect = serde_json::from_str("\"exclude\"").unwrap();
 /// assert_eq!(e, tradeterms::Effect::Exclude);
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Effect {
     /// Hide the targeted SKUs (listed first: at equal specificity an exclusion wins).
     Exclude,
     /// Show the targeted SKUs.
+    #[default]
     Include,
 }
 
@@ -493,7 +501,7 @@ pub enum Effect {
 ///   "effect": "include" }"#).unwrap();
 /// assert!(r.roles.is_empty());
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VisibilityRuleData {
     /// Unique id.
@@ -510,6 +518,9 @@ pub struct VisibilityRuleData {
     pub target: Target,
     /// Include or exclude.
     pub effect: Effect,
+    /// If set, the rule applies only to accounts in this experiment's treatment arm.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub experiment: Option<String>,
 }
 
 /// When an invoice is due.
@@ -547,7 +558,7 @@ impl std::fmt::Display for PaymentTerms {
 ///   "terms": { "net_days": 60 }, "methods": ["invoice"] }"#).unwrap();
 /// assert_eq!(r.methods.unwrap(), vec!["invoice".to_string()]);
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PaymentRuleData {
     /// Unique id.
@@ -565,6 +576,9 @@ pub struct PaymentRuleData {
     /// Allowed payment methods (`invoice`, `purchase_order`, `card`...), if this rule sets them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub methods: Option<Vec<String>>,
+    /// If set, the rule applies only to accounts in this experiment's treatment arm.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub experiment: Option<String>,
 }
 
 /// A catalogue item.
@@ -803,6 +817,12 @@ pub struct AssignmentData {
     /// When the assignment is valid; always if absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid: Option<Window>,
+    /// Who answers for the assignment; its price list's owner if absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// If set, the rule applies only to accounts in this experiment's treatment arm.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub experiment: Option<String>,
 }
 
 /// A condition on a whole order that makes an approval policy apply.
@@ -884,4 +904,7 @@ pub struct ApprovalPolicyData {
     pub when: OrderCondition,
     /// The approval chain, in order.
     pub steps: Vec<Approvers>,
+    /// If set, the rule applies only to accounts in this experiment's treatment arm.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub experiment: Option<String>,
 }

@@ -36,6 +36,8 @@ pub enum EntityKind {
     PaymentRule,
     /// An approval policy.
     ApprovalPolicy,
+    /// An experiment.
+    Experiment,
 }
 
 impl fmt::Display for EntityKind {
@@ -52,6 +54,7 @@ impl fmt::Display for EntityKind {
             EntityKind::VisibilityRule => "visibility rule",
             EntityKind::PaymentRule => "payment rule",
             EntityKind::ApprovalPolicy => "approval policy",
+            EntityKind::Experiment => "experiment",
         })
     }
 }
@@ -323,6 +326,14 @@ pub enum BuildProblem {
     NoApprovalSteps {
         /// The policy.
         policy: String,
+    },
+    /// A holdout share above 100 %.
+    #[error("experiment `{experiment}` holds out {holdout_bp} basis points, more than 10000 (100 %): use 0 to 10000")]
+    InvalidHoldout {
+        /// The experiment.
+        experiment: String,
+        /// The share given.
+        holdout_bp: u32,
     },
     /// A rule or list without a named owner.
     #[error("{kind} `{id}` has no owner: name the person or team answerable for it")]

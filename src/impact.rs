@@ -569,6 +569,7 @@ fn reference_policies(
         &inner.accounts,
         |a| a.inherit.approvals,
         &[],
+        &mut crate::experiment::Arms::new(&inner.experiments, acc, &inner.accounts),
         approval::Policy::tiebreak,
     );
     let mut slots = BTreeSet::new();

@@ -21,7 +21,9 @@ mod catalog;
 mod changeset;
 pub mod dataset;
 pub mod error;
+mod experiment;
 pub mod id;
+mod lint;
 mod impact;
 pub mod money;
 mod order;
@@ -47,12 +49,14 @@ pub use dataset::{
     PricePolicy, QuantityRule, Reach, RelativeData, RoleData, Scope, SegmentData, SkuData, Target,
     TierData, TierMode, UserData, VisibilityRuleData,
 };
+pub use experiment::{Arm, Cohorts, ExperimentArm, ExperimentData};
 pub use error::{BuildError, BuildProblem, EntityKind, ResolveError};
 pub use id::{AccountId, AssignmentId, PriceListId, RoleName, SegmentId, Sku, UserId};
 pub use impact::{
     AnswerSummary, ApprovalChange, Impact, ImpactChange, ImpactOptions, PreviewError, PriceMove,
 };
 pub use jiff::Timestamp;
+pub use lint::{Warning, WarningKind};
 pub use money::{Currency, ROUNDING};
 pub use order::{
     Approval, ApprovalStatus, ApprovalStep, Blocker, LeadTimeBreach, LineAnswer, Money, Order,

@@ -373,6 +373,10 @@ pub struct OrderAnswer {
     pub approval: Approval,
     /// Payment terms and methods.
     pub payment: Payment,
+    /// Every experiment whose rules reached the order (prices, visibility, approvals, payment),
+    /// with the account's arm in each.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub experiments: Vec<crate::experiment::ExperimentArm>,
 }
 
 impl fmt::Display for OrderAnswer {
@@ -610,6 +614,7 @@ impl Snapshot {
                     ),
                     access: entitlement.access.clone(),
                     visibility,
+                    experiments: ctx.experiments.clone(),
                     outcome,
                 },
                 quantity_violations: violations,
@@ -624,6 +629,7 @@ impl Snapshot {
             lines: facts_lines,
             spending_limit: entitlement.access.spending_limit,
         };
+        let mut arms = crate::experiment::Arms::new(&inner.experiments, acc, &inner.accounts);
         let policies = applicable_rules(
             &inner.approval_scopes,
             &inner.approval_policies,
@@ -632,6 +638,7 @@ impl Snapshot {
             &inner.accounts,
             |a| a.inherit.approvals,
             &entitlement.roles,
+            &mut arms,
             approval::Policy::tiebreak,
         );
         let mut slots = BTreeSet::new();
@@ -687,6 +694,13 @@ impl Snapshot {
             ApprovalStatus::Required
         };
         let payment = self.payment(&order.account, &order.user)?;
+        let mut experiments = ctx.experiments.clone();
+        experiments.extend(arms.report());
+        if let Payment::Options(o) = &payment {
+            experiments.extend(o.experiments.iter().cloned());
+        }
+        experiments.sort();
+        experiments.dedup();
         Ok(OrderAnswer {
             version: inner.version,
             account: order.account.clone(),
@@ -706,6 +720,7 @@ impl Snapshot {
                 overridden,
             },
             payment,
+            experiments,
         })
     }
 }

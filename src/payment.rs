@@ -16,11 +16,16 @@ pub(crate) struct PayRule {
     pub(crate) roles: Vec<RoleName>,
     pub(crate) terms: Option<PaymentTerms>,
     pub(crate) methods: Option<Vec<String>>,
+    pub(crate) experiment: Option<u32>,
 }
 
 impl ScopedRule for PayRule {
     fn roles(&self) -> &[RoleName] {
         &self.roles
+    }
+
+    fn experiment(&self) -> Option<u32> {
+        self.experiment
     }
 }
 
@@ -45,10 +50,14 @@ pub(crate) fn build(
         crate::validate::unique_by_id(data, EntityKind::PaymentRule, |r| r.id.as_str(), problems);
     let mut rules = Vec::with_capacity(unique.len());
     let mut index = crate::scope::ScopeIndex::default();
-    let mut setters: std::collections::BTreeMap<
-        (crate::scope::ScopeKey, Vec<RoleName>, &'static str),
-        String,
-    > = std::collections::BTreeMap::new();
+    // (scope, roles, what is set, experiment) -> the first rule setting it.
+    type Setter = (
+        crate::scope::ScopeKey,
+        Vec<RoleName>,
+        &'static str,
+        Option<String>,
+    );
+    let mut setters: std::collections::BTreeMap<Setter, String> = std::collections::BTreeMap::new();
     for r in unique {
         crate::validate::check_owner(&r.owner, EntityKind::PaymentRule, &r.id, problems);
         let roles = crate::scope::check_rule_roles(
@@ -66,6 +75,13 @@ pub(crate) fn build(
             ctx.segments,
             problems,
         );
+        let experiment = crate::experiment::resolve_tag(
+            r.experiment.as_ref(),
+            ctx.experiments,
+            EntityKind::PaymentRule,
+            &r.id,
+            problems,
+        );
         let Some(scope) = scope else { continue };
         for (what, sets) in [
             ("terms", r.terms.is_some()),
@@ -74,7 +90,9 @@ pub(crate) fn build(
             if !sets {
                 continue;
             }
-            match setters.entry((scope, roles.clone(), what)) {
+            // Rules of different experiments (or one tagged, one not) apply to different arms
+            // and may both set the same thing.
+            match setters.entry((scope, roles.clone(), what, r.experiment.clone())) {
                 std::collections::btree_map::Entry::Occupied(first) => {
                     problems.push(BuildProblem::ConflictingRules {
                         kind: EntityKind::PaymentRule,
@@ -95,6 +113,7 @@ pub(crate) fn build(
             roles,
             terms: r.terms,
             methods: r.methods.clone(),
+            experiment,
         });
     }
     (rules, index)

@@ -671,7 +671,7 @@ pub enum Payment {
 /// The payment terms and methods in force; `None` where no rule sets them.
 ///
 /// ```
-/// let o = tradeterms::PaymentOptions { terms: None, methods: None };
+/// let o = tradeterms::PaymentOptions { terms: None, methods: None, experiments: vec![] };
 /// assert!(o.terms.is_none());
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -680,6 +680,9 @@ pub struct PaymentOptions {
     pub terms: Option<Decided<PaymentTerms>>,
     /// Which methods may be used.
     pub methods: Option<Decided<Vec<String>>>,
+    /// The experiments whose payment rules reached the account, with its arm in each.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub experiments: Vec<crate::experiment::ExperimentArm>,
 }
 
 impl fmt::Display for Payment {
@@ -763,6 +766,10 @@ pub struct Resolution {
     pub access: Access,
     /// Whether the SKU is visible, and which rule decided (absent when the user is denied).
     pub visibility: Option<Visibility>,
+    /// The experiments whose rules reached the account, with the account's arm in each, so
+    /// hosts can log outcomes per arm.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub experiments: Vec<crate::experiment::ExperimentArm>,
     /// The decision.
     pub outcome: Outcome,
 }
@@ -820,6 +827,9 @@ impl fmt::Display for Resolution {
         }
         if let Some(v) = &self.visibility {
             writeln!(f, "  {v}")?;
+        }
+        for e in &self.experiments {
+            writeln!(f, "  {e}")?;
         }
         writeln!(f, "  may see catalogue: {}", self.access.view_catalog)?;
         writeln!(f, "  may see prices: {}", self.access.view_prices)?;

@@ -27,6 +27,8 @@ pub(crate) struct Context<'s> {
     at: Timestamp,
     visibility: Vec<(Level, &'s VisRule)>,
     prices: Vec<(Level, &'s AssignmentRec, &'s ListRec)>,
+    /// The experiments whose rules reached the account, with its arm in each.
+    pub(crate) experiments: Vec<crate::experiment::ExperimentArm>,
 }
 
 impl<'s> Context<'s> {
@@ -38,6 +40,7 @@ impl<'s> Context<'s> {
         at: Timestamp,
     ) -> Context<'s> {
         let entitled = entitlement.access.view_catalog.is_allowed();
+        let mut arms = crate::experiment::Arms::new(&inner.experiments, acc, &inner.accounts);
         let visibility = if entitled {
             applicable_rules(
                 &inner.vis_scopes,
@@ -47,6 +50,7 @@ impl<'s> Context<'s> {
                 &inner.accounts,
                 |a| a.inherit.visibility,
                 &entitlement.roles,
+                &mut arms,
                 VisRule::tiebreak,
             )
         } else {
@@ -61,6 +65,7 @@ impl<'s> Context<'s> {
                 &inner.accounts,
                 |a| a.inherit.price_lists,
                 &entitlement.roles,
+                &mut arms,
                 AssignmentRec::tiebreak,
             )
             .into_iter()
@@ -81,6 +86,7 @@ impl<'s> Context<'s> {
             at,
             visibility,
             prices,
+            experiments: arms.report(),
         }
     }
 

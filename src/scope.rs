@@ -58,11 +58,15 @@ pub(crate) fn precedence_key(level: &Level, role_limited: bool) -> (u8, u32, boo
 pub(crate) trait ScopedRule {
     /// The roles the rule is limited to; empty for every user.
     fn roles(&self) -> &[RoleName];
+
+    /// The experiment the rule is tagged with, if any.
+    fn experiment(&self) -> Option<u32>;
 }
 
 /// The rules of one kind that apply to (account, user), in precedence order: the shared key of
 /// [`precedence_key`], then the rule kind's own `tiebreak`. `user_roles` are the roles the user
-/// holds at the account (sorted); rules limited to other roles are left out.
+/// holds at the account (sorted); rules limited to other roles are left out, and so are rules
+/// tagged with an experiment whose holdout arm the account is in (`arms` records them).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn applicable_rules<'a, R: ScopedRule>(
     index: &ScopeIndex,
@@ -72,13 +76,16 @@ pub(crate) fn applicable_rules<'a, R: ScopedRule>(
     accounts: &Accounts,
     inherits: impl Fn(&AccountRec) -> bool,
     user_roles: &[RoleName],
+    arms: &mut crate::experiment::Arms<'_>,
     tiebreak: impl Fn(&R, &R) -> Ordering,
 ) -> Vec<(Level, &'a R)> {
     let mut out: Vec<(Level, &'a R)> = Vec::new();
     index.applicable(account_idx, account, accounts, inherits, |level, i| {
         if let Some(rule) = table.get(i as usize) {
             let roles = rule.roles();
-            if roles.is_empty() || roles.iter().any(|r| user_roles.binary_search(r).is_ok()) {
+            if (roles.is_empty() || roles.iter().any(|r| user_roles.binary_search(r).is_ok()))
+                && arms.admits(rule.experiment())
+            {
                 out.push((level, rule));
             }
         }

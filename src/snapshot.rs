@@ -39,6 +39,8 @@ pub(crate) struct Model {
     pub(crate) pay_scopes: ScopeIndex,
     pub(crate) approval_policies: Vec<crate::approval::Policy>,
     pub(crate) approval_scopes: ScopeIndex,
+    /// Experiments, for holdout arms.
+    pub(crate) experiments: Vec<crate::experiment::ExperimentRec>,
     /// Price-list index by id.
     pub(crate) list_index: HashMap<PriceListId, u32>,
     /// Which assignments could tie, by list, for checking changes to prices incrementally.
@@ -115,19 +117,17 @@ impl Snapshot {
             .enumerate()
             .map(|(i, s)| (s.id.as_str(), to_u32(i)))
             .collect();
-        let assignments = build_assignments(
-            dataset,
-            &accounts,
-            &list_index,
-            &segment_index,
-            &mut problems,
-        );
+        let (experiments, experiment_index) =
+            crate::experiment::build(&dataset.experiments, &mut problems);
         let rule_ctx = RuleContext {
             accounts: &accounts,
             segments: &segment_index,
             roles: &users.role_names,
             catalog: &catalog,
+            experiments: &experiment_index,
         };
+        let assignments =
+            build_assignments(dataset, &list_index, &lists, &rule_ctx, &mut problems);
         let (visibility_rules, vis_scopes) =
             visibility::build(&dataset.visibility_rules, &rule_ctx, &mut problems);
         let (payment_rules, pay_scopes) =
@@ -181,6 +181,7 @@ impl Snapshot {
                     list_index,
                     ties,
                     source,
+                    experiments,
                 }),
             }),
         })
@@ -225,6 +226,26 @@ impl Snapshot {
             .sum()
     }
 
+    /// The accounts in each arm of an experiment, or `None` if there is no such experiment.
+    pub fn cohorts(&self, experiment: &str) -> Option<crate::experiment::Cohorts> {
+        let inner = &*self.inner;
+        let x = inner.experiments.iter().find(|e| e.id == experiment)?;
+        let mut treatment = Vec::new();
+        let mut holdout = Vec::new();
+        for acc in &inner.accounts.recs {
+            let top = crate::experiment::top(acc, &inner.accounts);
+            match x.arm(top.as_str()) {
+                crate::experiment::Arm::Treatment => treatment.push(acc.id.clone()),
+                crate::experiment::Arm::Holdout => holdout.push(acc.id.clone()),
+            }
+        }
+        Some(crate::experiment::Cohorts {
+            experiment: x.id.clone(),
+            treatment,
+            holdout,
+        })
+    }
+
     /// The currency an account is priced in.
     pub fn account_currency(&self, account: &AccountId) -> Option<Currency> {
         let idx = self.inner.accounts.lookup(account.as_str())?;
@@ -254,6 +275,7 @@ impl Snapshot {
             query: query.clone(),
             access: ctx.entitlement.access,
             visibility,
+            experiments: ctx.experiments,
             outcome,
         })
     }
@@ -284,6 +306,7 @@ impl Snapshot {
         if let Grant::Refused(r) = &entitlement.access.buy {
             return Ok(Payment::Denied(r.clone()));
         }
+        let mut arms = crate::experiment::Arms::new(&inner.experiments, acc, &inner.accounts);
         let rules = applicable_rules(
             &inner.pay_scopes,
             &inner.payment_rules,
@@ -292,6 +315,7 @@ impl Snapshot {
             &inner.accounts,
             |a| a.inherit.payment_terms,
             &entitlement.roles,
+            &mut arms,
             PayRule::tiebreak,
         );
         let rule_ref = |level: &crate::scope::Level, rule: &PayRule| RuleRef {
@@ -316,6 +340,7 @@ impl Snapshot {
         Ok(Payment::Options(Box::new(PaymentOptions {
             terms: decide(&rules, |r| r.terms, rule_ref),
             methods: decide(&rules, |r| r.methods.clone(), rule_ref),
+            experiments: arms.report(),
         })))
     }
 

@@ -78,6 +78,7 @@ pub(crate) struct RuleContext<'a> {
     pub(crate) segments: &'a std::collections::HashMap<&'a str, u32>,
     pub(crate) roles: &'a std::collections::BTreeSet<crate::id::RoleName>,
     pub(crate) catalog: &'a crate::catalog::Catalog,
+    pub(crate) experiments: &'a std::collections::HashMap<String, u32>,
 }
 
 /// Reports a quantity rule that no quantity could satisfy or that makes no sense.

@@ -30,11 +30,16 @@ pub(crate) struct VisRule {
     pub(crate) roles: Vec<RoleName>,
     pub(crate) target: CompiledTarget,
     pub(crate) effect: Effect,
+    pub(crate) experiment: Option<u32>,
 }
 
 impl ScopedRule for VisRule {
     fn roles(&self) -> &[RoleName] {
         &self.roles
+    }
+
+    fn experiment(&self) -> Option<u32> {
+        self.experiment
     }
 }
 
@@ -157,6 +162,13 @@ pub(crate) fn build(
             problems,
         );
         let target = compile_target(&r.target, ctx.catalog, &r.id, &schema, problems);
+        let experiment = crate::experiment::resolve_tag(
+            r.experiment.as_ref(),
+            ctx.experiments,
+            EntityKind::VisibilityRule,
+            &r.id,
+            problems,
+        );
         if let (Some(scope), Some(target)) = (scope, target) {
             index.insert(scope, crate::validate::to_u32(rules.len()));
             rules.push(VisRule {
@@ -165,6 +177,7 @@ pub(crate) fn build(
                 roles,
                 target,
                 effect: r.effect,
+                experiment,
             });
         }
     }

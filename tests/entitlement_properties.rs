@@ -191,6 +191,7 @@ fn dataset(g: &Gen) -> Dataset {
                 } else {
                     Effect::Exclude
                 },
+                ..VisibilityRuleData::default()
             },
         )
         .collect();
@@ -225,6 +226,7 @@ fn dataset(g: &Gen) -> Dataset {
             scope: Scope::Everyone,
             priority: 0,
             valid: None,
+            ..AssignmentData::default()
         }],
         visibility_rules,
         ..Dataset::default()

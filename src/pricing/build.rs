@@ -24,11 +24,18 @@ pub(crate) struct AssignmentRec {
     pub(crate) scope: ScopeKey,
     pub(crate) priority: i32,
     pub(crate) valid: Window,
+    /// Who answers for it: its own owner, or its list's.
+    pub(crate) owner: String,
+    pub(crate) experiment: Option<u32>,
 }
 
 impl crate::scope::ScopedRule for AssignmentRec {
     fn roles(&self) -> &[crate::id::RoleName] {
         &[]
+    }
+
+    fn experiment(&self) -> Option<u32> {
+        self.experiment
     }
 }
 
@@ -300,9 +307,9 @@ fn check_relative_lists(lists: &[ListRec], problems: &mut Vec<BuildProblem>) {
 
 pub(crate) fn build_assignments(
     dataset: &Dataset,
-    accounts: &Accounts,
     lists: &HashMap<&str, u32>,
-    segments: &HashMap<&str, u32>,
+    list_recs: &[ListRec],
+    ctx: &crate::validate::RuleContext<'_>,
     problems: &mut Vec<BuildProblem>,
 ) -> Vec<AssignmentRec> {
     let unique = unique_by_id(
@@ -327,18 +334,36 @@ pub(crate) fn build_assignments(
             &a.scope,
             EntityKind::Assignment,
             a.id.as_str(),
-            accounts,
-            segments,
+            ctx.accounts,
+            ctx.segments,
             problems,
         );
         let valid = check_window(a.valid, EntityKind::Assignment, a.id.as_str(), problems);
+        if let Some(owner) = &a.owner {
+            check_owner(owner, EntityKind::Assignment, a.id.as_str(), problems);
+        }
+        let experiment = crate::experiment::resolve_tag(
+            a.experiment.as_ref(),
+            ctx.experiments,
+            EntityKind::Assignment,
+            a.id.as_str(),
+            problems,
+        );
         if let (Some(list), Some(scope)) = (list, scope) {
+            let owner = a.owner.clone().unwrap_or_else(|| {
+                list_recs
+                    .get(list as usize)
+                    .map(|l| l.owner.clone())
+                    .unwrap_or_default()
+            });
             out.push(AssignmentRec {
                 id: a.id.clone(),
                 list,
                 scope,
                 priority: a.priority,
                 valid,
+                owner,
+                experiment,
             });
         }
     }

@@ -1,0 +1,384 @@
+//! Configuration lint: warnings an operator should see before publishing, each naming the rules
+//! involved and the owners to ask. None of them stops a build: the data is valid, but probably
+//! not what was meant.
+
+use crate::approval;
+use crate::dataset::{Approvers, Effect, PricePolicy};
+use crate::pricing::build::priced_skus;
+use crate::pricing::{ListBody, category_covers};
+use crate::scope::ScopeKey;
+use crate::snapshot::{Inner, Snapshot};
+use crate::visibility::CompiledTarget;
+use jiff::Timestamp;
+use serde::Serialize;
+use std::collections::BTreeSet;
+use std::fmt;
+
+/// What a warning is about.
+///
+/// ```
+/// assert_eq!(tradeterms::WarningKind::UnassignedList.to_string(), "price list assigned nowhere");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum WarningKind {
+    /// An assignment that can never decide a price: another assignment with the same scope and
+    /// a higher priority always prices everything it prices, whenever it is valid.
+    ShadowedAssignment,
+    /// A price list no assignment uses, directly or through a relative list.
+    UnassignedList,
+    /// A price entry whose unit price rises with quantity.
+    RisingTier,
+    /// An assignment whose validity window has passed.
+    ExpiredAssignment,
+    /// An approval step whose only eligible approver may also buy at the account: their own
+    /// orders there would be unapprovable (separation of duties).
+    SelfApprovalOnly,
+    /// A visibility inclusion that an exclusion at the same scope, on a broader target, makes
+    /// moot (at equal specificity the exclusion wins).
+    MootInclude,
+}
+
+impl fmt::Display for WarningKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            WarningKind::ShadowedAssignment => "assignment always shadowed",
+            WarningKind::UnassignedList => "price list assigned nowhere",
+            WarningKind::RisingTier => "tier price rises with quantity",
+            WarningKind::ExpiredAssignment => "assignment window has passed",
+            WarningKind::SelfApprovalOnly => "approval step only the buyer can approve",
+            WarningKind::MootInclude => "visibility include made moot",
+        })
+    }
+}
+
+/// One lint warning.
+///
+/// ```
+/// # fn f(w: &tradeterms::Warning) { println!("{w}"); }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Warning {
+    /// What it is about.
+    pub kind: WarningKind,
+    /// The ids of the rules involved, the one to fix first.
+    pub rules: Vec<String>,
+    /// Who to ask: the owners of those rules.
+    pub owners: Vec<String>,
+    /// What exactly, in words.
+    pub detail: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {} (ask {})",
+            self.kind,
+            self.detail,
+            self.owners.join(", ")
+        )
+    }
+}
+
+fn warning(kind: WarningKind, rules: Vec<String>, owners: Vec<String>, detail: String) -> Warning {
+    let mut owners = owners;
+    owners.dedup();
+    Warning {
+        kind,
+        rules,
+        owners,
+        detail,
+    }
+}
+
+/// Whether window `outer` contains window `inner` entirely.
+fn contains(outer: &crate::time::Window, inner: &crate::time::Window) -> bool {
+    let starts = match (outer.from, inner.from) {
+        (None, _) => true,
+        (Some(_), None) => false,
+        (Some(o), Some(i)) => o <= i,
+    };
+    let ends = match (outer.until, inner.until) {
+        (None, _) => true,
+        (Some(_), None) => false,
+        (Some(o), Some(i)) => i <= o,
+    };
+    starts && ends
+}
+
+fn shadowed(inner: &Inner, out: &mut Vec<Warning>) {
+    let lists = &inner.lists;
+    let all_precedence = |members: &mut dyn Iterator<Item = u32>| {
+        let mut all = true;
+        for m in members {
+            all &= inner
+                .accounts
+                .get(m)
+                .is_some_and(|a| a.policy == PricePolicy::Precedence);
+        }
+        all
+    };
+    for a in inner.assignments.iter() {
+        for b in inner.assignments.iter() {
+            if a.scope != b.scope || b.priority <= a.priority || a.experiment != b.experiment {
+                continue;
+            }
+            let (Some(la), Some(lb)) = (lists.get(a.list as usize), lists.get(b.list as usize))
+            else {
+                continue;
+            };
+            if la.currency != lb.currency
+                || !contains(&b.valid, &a.valid)
+                || !contains(&lb.valid, &la.valid)
+            {
+                continue;
+            }
+            let precedence = match a.scope {
+                ScopeKey::Account(x) | ScopeKey::Subtree(x) => {
+                    all_precedence(&mut std::iter::once(x))
+                }
+                ScopeKey::Segment(s) => inner
+                    .segments
+                    .get(s as usize)
+                    .is_some_and(|seg| all_precedence(&mut seg.members.iter().copied())),
+                ScopeKey::Everyone => {
+                    all_precedence(&mut (0..crate::validate::to_u32(inner.accounts.recs.len())))
+                }
+            };
+            if !precedence {
+                continue;
+            }
+            // B must price, always and from the first unit, every SKU A prices.
+            let ListBody::Absolute(tb) = &lb.body else {
+                continue;
+            };
+            let skus_a = priced_skus(lists, a.list, &inner.catalog);
+            let covers = skus_a.iter().all(|&s| {
+                tb.get(s).is_some_and(|e| {
+                    e.extra.valid.is_none() && e.tiers.first().is_some_and(|t| t.min_qty == 1)
+                })
+            });
+            if covers && !skus_a.is_empty() {
+                out.push(warning(
+                    WarningKind::ShadowedAssignment,
+                    vec![a.id.to_string(), b.id.to_string()],
+                    vec![a.owner.clone(), b.owner.clone()],
+                    format!(
+                        "assignment `{}` (priority {}) never decides: `{}` (priority {}) has the same scope and prices every SKU of list `{}` whenever it is valid",
+                        a.id, a.priority, b.id, b.priority, la.id
+                    ),
+                ));
+                break;
+            }
+        }
+    }
+}
+
+fn unassigned_and_tiers(inner: &Inner, at: Timestamp, out: &mut Vec<Warning>) {
+    // Lists in use: assigned, or bases (transitively) of assigned relative lists.
+    let mut used: BTreeSet<u32> = inner.assignments.iter().map(|a| a.list).collect();
+    let mut frontier: Vec<u32> = used.iter().copied().collect();
+    while let Some(l) = frontier.pop() {
+        if let Some(ListBody::Relative { base, .. }) = inner.lists.get(l as usize).map(|l| &l.body)
+            && used.insert(*base)
+        {
+            frontier.push(*base);
+        }
+    }
+    for (i, list) in inner.lists.iter().enumerate() {
+        if !used.contains(&crate::validate::to_u32(i)) {
+            out.push(warning(
+                WarningKind::UnassignedList,
+                vec![list.id.to_string()],
+                vec![list.owner.clone()],
+                format!("price list `{}` is not assigned to anyone, directly or through a relative list", list.id),
+            ));
+        }
+        if let ListBody::Absolute(table) = &list.body {
+            for (sku, e) in table.iter() {
+                let rises = e
+                    .tiers
+                    .windows(2)
+                    .find(|w| matches!(w, [x, y] if y.unit_price > x.unit_price));
+                if let Some([x, y]) = rises {
+                    let sku = inner
+                        .catalog
+                        .get(sku)
+                        .map(|s| s.sku.to_string())
+                        .unwrap_or_default();
+                    out.push(warning(
+                        WarningKind::RisingTier,
+                        vec![list.id.to_string()],
+                        vec![list.owner.clone()],
+                        format!(
+                            "in list `{}`, SKU `{sku}` costs {} from {} units but {} from {}: buying more costs more per unit",
+                            list.id, y.unit_price, y.min_qty, x.unit_price, x.min_qty
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    for a in inner.assignments.iter() {
+        if let Some(until) = a.valid.until
+            && until <= at
+        {
+            out.push(warning(
+                WarningKind::ExpiredAssignment,
+                vec![a.id.to_string()],
+                vec![a.owner.clone()],
+                format!(
+                    "assignment `{}` ended at {until}: remove it or extend it",
+                    a.id
+                ),
+            ));
+        }
+    }
+}
+
+fn target_covers(outer: &CompiledTarget, inner_t: &CompiledTarget, inner: &Inner) -> bool {
+    match (outer, inner_t) {
+        (CompiledTarget::All, _) => true,
+        (CompiledTarget::Sku(a), CompiledTarget::Sku(b)) => a == b,
+        (CompiledTarget::Category(c), CompiledTarget::Category(d)) => category_covers(c, d),
+        (CompiledTarget::Category(c), CompiledTarget::Sku(s)) => inner
+            .catalog
+            .get(*s)
+            .is_some_and(|r| r.categories.iter().any(|sc| category_covers(c, sc))),
+        _ => false,
+    }
+}
+
+fn moot_includes(inner: &Inner, out: &mut Vec<Warning>) {
+    // Rules are compared by scope, roles and experiment, which the index does not keep per
+    // rule: rebuild the scope keys from the source data.
+    let source = &inner.source.visibility_rules;
+    for inc in source.iter().filter(|r| r.effect == Effect::Include) {
+        for exc in source.iter().filter(|r| r.effect == Effect::Exclude) {
+            if inc.scope != exc.scope || inc.roles != exc.roles || inc.experiment != exc.experiment
+            {
+                continue;
+            }
+            let compiled = |id: &str| inner.visibility_rules.iter().find(|r| r.id == id);
+            let (Some(i), Some(e)) = (compiled(&inc.id), compiled(&exc.id)) else {
+                continue;
+            };
+            if target_covers(&e.target, &i.target, inner) {
+                out.push(warning(
+                    WarningKind::MootInclude,
+                    vec![inc.id.clone(), exc.id.clone()],
+                    vec![inc.owner.clone(), exc.owner.clone()],
+                    format!(
+                        "include `{}` never shows anything: exclude `{}` has the same scope and a target at least as broad, and exclusion wins at equal specificity",
+                        inc.id, exc.id
+                    ),
+                ));
+                break;
+            }
+        }
+    }
+}
+
+fn self_approval(inner: &Inner, out: &mut Vec<Warning>) {
+    let mut seen = BTreeSet::new();
+    for (pi, policy) in inner.approval_policies.iter().enumerate() {
+        let Some(scope) = inner
+            .source
+            .approval_policies
+            .iter()
+            .find(|p| p.id == policy.id)
+            .map(|p| &p.scope)
+        else {
+            continue;
+        };
+        let accounts: Vec<u32> = match scope {
+            crate::dataset::Scope::Everyone => {
+                (0..crate::validate::to_u32(inner.accounts.recs.len())).collect()
+            }
+            crate::dataset::Scope::Account(a) => {
+                inner.accounts.lookup(a.as_str()).into_iter().collect()
+            }
+            crate::dataset::Scope::Subtree(a) => {
+                let mut out = Vec::new();
+                let mut stack: Vec<u32> = inner.accounts.lookup(a.as_str()).into_iter().collect();
+                while let Some(i) = stack.pop() {
+                    out.push(i);
+                    if let Some(acc) = inner.accounts.get(i) {
+                        stack.extend(acc.children.iter().copied());
+                    }
+                }
+                out
+            }
+            crate::dataset::Scope::Segment(s) => inner
+                .segments
+                .iter()
+                .find(|seg| &seg.id == s)
+                .map(|seg| seg.members.clone())
+                .unwrap_or_default(),
+        };
+        for (n, step) in policy.steps.iter().enumerate() {
+            for &account in &accounts {
+                let Some(acc) = inner.accounts.get(account) else {
+                    continue;
+                };
+                // Nobody excluded: who could approve at all.
+                let (eligible, _) =
+                    approval::eligible(step, account, acc, &inner.accounts, &inner.users, u32::MAX);
+                let [only] = eligible.as_slice() else {
+                    continue;
+                };
+                let Some(user) = inner
+                    .users
+                    .lookup(only.as_str())
+                    .and_then(|u| inner.users.get(u))
+                else {
+                    continue;
+                };
+                let may_buy = inner
+                    .users
+                    .entitlement(user, account, &inner.accounts)
+                    .access
+                    .buy
+                    .is_allowed();
+                if may_buy && seen.insert((pi, n, only.clone())) {
+                    let who = match step {
+                        Approvers::Users(_) => "the only named approver".to_string(),
+                        Approvers::Role(r) | Approvers::RoleEscalating(r) => {
+                            format!("the only holder of role `{r}`")
+                        }
+                    };
+                    out.push(warning(
+                        WarningKind::SelfApprovalOnly,
+                        vec![policy.id.clone()],
+                        vec![policy.owner.clone()],
+                        format!(
+                            "step {} of approval policy `{}`: `{only}` is {who} for account `{}` and may also buy there, so their own orders would be unapprovable",
+                            n.saturating_add(1),
+                            policy.id,
+                            acc.id
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+impl Snapshot {
+    /// Warnings an operator should see before publishing, sorted by kind then rule: rules that
+    /// can never decide anything, lists assigned nowhere, tiers that rise with quantity,
+    /// assignments whose window has passed by `at`, approval steps only a buyer could approve,
+    /// and inclusions a broader exclusion makes moot. Each names the rule ids and their owners.
+    pub fn lint(&self, at: Timestamp) -> Vec<Warning> {
+        let inner = self.inner();
+        let mut out = Vec::new();
+        shadowed(inner, &mut out);
+        unassigned_and_tiers(inner, at, &mut out);
+        moot_includes(inner, &mut out);
+        self_approval(inner, &mut out);
+        out.sort();
+        out
+    }
+}
