@@ -20,6 +20,7 @@ mod approval;
 mod catalog;
 mod changeset;
 pub mod dataset;
+mod engine;
 pub mod error;
 mod experiment;
 pub mod id;
@@ -50,6 +51,7 @@ pub use dataset::{
     TierData, TierMode, UserData, VisibilityRuleData,
 };
 pub use experiment::{Arm, Cohorts, ExperimentArm, ExperimentData};
+pub use engine::Engine;
 pub use error::{BuildError, BuildProblem, EntityKind, ResolveError};
 pub use id::{AccountId, AssignmentId, PriceListId, RoleName, SegmentId, Sku, UserId};
 pub use impact::{
