@@ -174,10 +174,10 @@ impl Accounts {
         let mut recs = Vec::with_capacity(n);
         for (i, a) in unique.iter().enumerate() {
             let chain = chains.get(i).cloned().flatten().unwrap_or_default();
-            if chain.len() + 1 > MAX_DEPTH {
+            if chain.len().saturating_add(1) > MAX_DEPTH {
                 problems.push(BuildProblem::TooDeep {
                     account: a.id.clone(),
-                    depth: chain.len() + 1,
+                    depth: chain.len().saturating_add(1),
                     limit: MAX_DEPTH,
                 });
             }

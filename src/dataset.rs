@@ -23,6 +23,7 @@ use std::collections::BTreeMap;
 /// assert_eq!(dataset.accounts.len(), 1);
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Dataset {
     /// The account forest.
@@ -115,6 +116,7 @@ impl PriceListData {
 /// assert_eq!(n, AttrValue::Number(3.into()));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum AttrValue {
     /// A flag.
@@ -136,6 +138,7 @@ pub type Attributes = BTreeMap<String, AttrValue>;
 /// assert_eq!(p, PricePolicy::LowestPrice);
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PricePolicy {
     /// The most specific scope wins (own account, nearest ancestor, segment, everyone), then the
@@ -154,6 +157,7 @@ pub enum PricePolicy {
 /// assert!(!i.price_lists);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, default)]
 pub struct Inheritance {
     /// Whether price-list assignments made to an ancestor "and its descendants" reach this
@@ -185,6 +189,7 @@ impl Default for Inheritance {
 /// assert_eq!(m, tradeterms::CatalogMode::Curated);
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CatalogMode {
     /// Every SKU is visible unless a rule excludes it.
@@ -204,6 +209,7 @@ pub enum CatalogMode {
 /// assert_eq!(a.parent.unwrap().as_str(), "abb-corp");
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AccountData {
     /// Unique id.
@@ -241,6 +247,7 @@ pub struct AccountData {
 /// assert_eq!(p, tradeterms::Permission::ViewPrices);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Permission {
     /// See the account's catalogue.
@@ -289,6 +296,7 @@ impl Permission {
 /// assert_eq!(r.permissions.len(), 1);
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RoleData {
     /// The role's name, used in memberships.
@@ -304,6 +312,7 @@ pub struct RoleData {
 /// assert_eq!(r, tradeterms::Reach::Subtree);
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Reach {
     /// This account only.
@@ -321,6 +330,7 @@ pub enum Reach {
 /// assert!(!m.disabled);
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MembershipData {
     /// The account acted for.
@@ -340,6 +350,7 @@ pub struct MembershipData {
         skip_serializing_if = "Option::is_none",
         with = "rust_decimal::serde::str_option"
     )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub spending_limit: Option<Decimal>,
 }
 
@@ -351,6 +362,7 @@ pub struct MembershipData {
 /// assert_eq!(u.id.as_str(), "john");
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UserData {
     /// Unique id.
@@ -373,6 +385,7 @@ pub struct UserData {
 /// assert_eq!(s.accounts.len(), 1);
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SegmentData {
     /// Unique id.
@@ -400,6 +413,7 @@ pub struct SegmentData {
 /// assert!(matches!(p, Predicate::All(ref v) if v.len() == 3));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Predicate {
     /// The attribute equals the value.
@@ -429,6 +443,7 @@ pub enum Predicate {
 /// assert_eq!(c.attr, "tier");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AttrCmp {
     /// Attribute name.
@@ -444,6 +459,7 @@ pub struct AttrCmp {
 /// assert_eq!(c.values.len(), 1);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AttrIn {
     /// Attribute name.
@@ -461,6 +477,7 @@ pub struct AttrIn {
 /// assert_eq!(serde_json::from_str::<Target>(r#""all""#).unwrap(), Target::All);
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Target {
     /// Every SKU.
@@ -483,6 +500,7 @@ pub enum Target {
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Effect {
     /// Hide the targeted SKUs (listed first: at equal specificity an exclusion wins).
@@ -502,6 +520,7 @@ pub enum Effect {
 /// assert!(r.roles.is_empty());
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct VisibilityRuleData {
     /// Unique id.
@@ -532,6 +551,7 @@ pub struct VisibilityRuleData {
 /// assert_eq!(t.to_string(), "net 60 days");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PaymentTerms {
     /// Due this many days after the invoice.
@@ -559,6 +579,7 @@ impl std::fmt::Display for PaymentTerms {
 /// assert_eq!(r.methods.unwrap(), vec!["invoice".to_string()]);
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PaymentRuleData {
     /// Unique id.
@@ -589,6 +610,7 @@ pub struct PaymentRuleData {
 /// assert_eq!(s.categories[0], "tools/power/drills");
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SkuData {
     /// Unique SKU.
@@ -608,6 +630,7 @@ pub struct SkuData {
         skip_serializing_if = "Option::is_none",
         with = "rust_decimal::serde::str_option"
     )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub cost: Option<Decimal>,
     /// Days from order to delivery.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -628,6 +651,7 @@ pub struct SkuData {
 /// assert_eq!(r.increment, Some(12));
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct QuantityRule {
     /// Smallest quantity (at least 1).
@@ -648,6 +672,7 @@ pub struct QuantityRule {
 /// assert_eq!(m, tradeterms::TierMode::Graduated);
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TierMode {
     /// Every unit is priced at the highest tier reached ("range" pricing).
@@ -664,12 +689,14 @@ pub enum TierMode {
 /// assert_eq!(t.min_qty, 10);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TierData {
     /// Smallest quantity this tier applies to (at least 1).
     pub min_qty: u64,
     /// Price of one unit in this tier, as a decimal string.
     #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub unit_price: Decimal,
 }
 
@@ -681,6 +708,7 @@ pub struct TierData {
 /// assert_eq!(e.tiers.len(), 1);
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EntryData {
     /// The SKU priced.
@@ -707,6 +735,7 @@ pub struct EntryData {
 /// assert_eq!(a.percent, rust_decimal::Decimal::from(-20));
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AdjustmentData {
     /// The category this adjustment is limited to; every SKU if absent.
@@ -714,6 +743,7 @@ pub struct AdjustmentData {
     pub category: Option<String>,
     /// The change in percent, `-20` for 20 % off; at least `-100`.
     #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub percent: Decimal,
 }
 
@@ -725,6 +755,7 @@ pub struct AdjustmentData {
 /// assert_eq!(r.base.as_str(), "public-usd");
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RelativeData {
     /// The list the prices derive from (same currency).
@@ -744,6 +775,7 @@ pub struct RelativeData {
 /// assert_eq!(l.entries.len(), 1);
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PriceListData {
     /// Unique id.
@@ -781,6 +813,7 @@ pub struct PriceListData {
 /// assert_eq!(e, Scope::Everyone);
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Scope {
     /// Every account.
@@ -803,6 +836,7 @@ pub enum Scope {
 /// assert_eq!(a.priority, 10);
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AssignmentData {
     /// Unique id.
@@ -834,10 +868,15 @@ pub struct AssignmentData {
 /// assert!(matches!(c, OrderCondition::Any(ref v) if v.len() == 3));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OrderCondition {
     /// The order subtotal is above this amount (in the account's currency).
-    TotalAbove(#[serde(with = "rust_decimal::serde::str")] Decimal),
+    TotalAbove(
+        #[serde(with = "rust_decimal::serde::str")]
+        #[cfg_attr(feature = "schema", schemars(with = "String"))]
+        Decimal,
+    ),
     /// Some line's quantity is above this.
     LineQtyAbove(u64),
     /// The order has more lines than this.
@@ -847,7 +886,11 @@ pub enum OrderCondition {
     /// The subtotal exceeds the requester's per-order spending limit.
     SpendingLimitExceeded,
     /// Some line's margin, against the SKU's cost, is below this percentage of its price.
-    MarginBelowPercent(#[serde(with = "rust_decimal::serde::str")] Decimal),
+    MarginBelowPercent(
+        #[serde(with = "rust_decimal::serde::str")]
+        #[cfg_attr(feature = "schema", schemars(with = "String"))]
+        Decimal,
+    ),
     /// Every sub-condition holds.
     All(Vec<OrderCondition>),
     /// At least one sub-condition holds.
@@ -862,6 +905,7 @@ pub enum OrderCondition {
 /// assert!(matches!(a, Approvers::RoleEscalating(_)));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Approvers {
     /// Users holding this role at the ordering account (directly or through a subtree
@@ -885,6 +929,7 @@ pub enum Approvers {
 /// assert_eq!(p.steps.len(), 2);
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ApprovalPolicyData {
     /// Unique id.

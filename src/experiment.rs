@@ -30,6 +30,7 @@ use std::fmt;
 /// assert_eq!(e.holdout_bp, 1000); // 10 %
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ExperimentData {
     /// Unique id, used to tag rules.

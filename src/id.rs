@@ -20,6 +20,8 @@ macro_rules! id_type {
         /// ```
         #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(transparent)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+        #[cfg_attr(feature = "schema", schemars(transparent))]
         pub struct $name(Arc<str>);
 
         impl $name {

@@ -11,7 +11,8 @@
     clippy::unreachable,
     clippy::todo,
     clippy::unimplemented,
-    clippy::fallible_impl_from
+    clippy::fallible_impl_from,
+    clippy::arithmetic_side_effects
 )]
 
 mod access;

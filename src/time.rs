@@ -18,6 +18,7 @@ use std::fmt;
 /// assert!(Window::ALWAYS.contains(until));
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Window {
     /// First instant at which the thing is valid (inclusive); `None` means since always.

@@ -523,7 +523,7 @@ impl<L: super::ListTable + ?Sized> Ties<'_, L> {
         let mut sku_sets: HashMap<u32, Vec<u32>> = HashMap::new();
         for ((group, _), members) in &index.groups {
             for (i, &ai) in members.iter().enumerate() {
-                for &bi in members.iter().skip(i + 1) {
+                for &bi in members.iter().skip(i.saturating_add(1)) {
                     let (Some(a), Some(b)) = (
                         self.assignments.get(ai as usize),
                         self.assignments.get(bi as usize),
@@ -683,8 +683,8 @@ fn first_common(a: &[u32], b: &[u32]) -> Option<u32> {
     let (mut i, mut j) = (0, 0);
     while let (Some(&x), Some(&y)) = (a.get(i), b.get(j)) {
         match x.cmp(&y) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Less => i = i.saturating_add(1),
+            std::cmp::Ordering::Greater => j = j.saturating_add(1),
             std::cmp::Ordering::Equal => return Some(x),
         }
     }

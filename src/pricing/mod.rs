@@ -215,7 +215,7 @@ pub(crate) fn price_line(
             let mut total = Decimal::ZERO;
             for (i, t) in reached.iter().enumerate() {
                 // Units at positions [t.min_qty, next.min_qty - 1], capped at qty.
-                let last_pos = match reached.get(i + 1) {
+                let last_pos = match reached.get(i.saturating_add(1)) {
                     Some(next) => next.min_qty.checked_sub(1).ok_or(())?,
                     None => qty,
                 };

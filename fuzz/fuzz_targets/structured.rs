@@ -1,0 +1,150 @@
+//! Structured (`arbitrary`) datasets and changesets: every generated dataset is built, every
+//! changeset applied, then queries run on both versions, the impact between them is computed and
+//! the inverse is applied. Nothing may panic; a rejected build or changeset is fine.
+#![no_main]
+
+use arbitrary::Arbitrary;
+use libfuzzer_sys::fuzz_target;
+use tradeterms::{
+    AccountData, AssignmentData, Changeset, Dataset, Entity, EntityRef, EntryData, ImpactOptions,
+    MembershipData, Op, PriceListData, PricePolicy, Query, Reach, Scope, SkuData, Snapshot,
+    TierData, TierMode, Timestamp, UserData,
+};
+
+#[derive(Arbitrary, Debug)]
+struct Input {
+    parents: Vec<Option<u8>>,
+    skus: u8,
+    lists: Vec<(bool, bool, Vec<(u8, Vec<(u8, i64, u8)>)>)>,
+    assignments: Vec<(u8, u8, u8, i16)>,
+    memberships: Vec<(u8, bool, u8)>,
+    ops: Vec<(u8, u8, u8, i64)>,
+    queries: Vec<(u8, u8, u16)>,
+}
+
+fn id(prefix: &str, i: u8) -> String {
+    format!("{prefix}{i}")
+}
+
+fn dataset(input: &Input) -> Dataset {
+    let n = input.parents.len().clamp(1, 20);
+    let mut d = Dataset::default();
+    for (i, p) in input.parents.iter().take(n).enumerate() {
+        d.accounts.push(AccountData {
+            id: format!("a{i}").into(),
+            name: String::new(),
+            parent: p.map(|p| id("a", p % 24).into()),
+            currency: if i % 5 == 4 { "EUR".into() } else { "USD".into() },
+            price_policy: (i % 3 == 1).then_some(PricePolicy::LowestPrice),
+            ..Default::default()
+        });
+    }
+    for s in 0..input.skus.min(16) {
+        d.catalog.push(SkuData { sku: id("s", s).into(), name: String::new(), categories: vec![format!("c/{}", s % 3)], ..Default::default() });
+    }
+    for (l, (graduated, eur, entries)) in input.lists.iter().take(8).enumerate() {
+        d.price_lists.push(PriceListData {
+            id: format!("l{l}").into(),
+            name: String::new(),
+            owner: "o".into(),
+            currency: if *eur { "EUR".into() } else { "USD".into() },
+            tier_mode: if *graduated { TierMode::Graduated } else { TierMode::Volume },
+            entries: entries
+                .iter()
+                .take(16)
+                .map(|(sku, tiers)| EntryData {
+                    sku: id("s", *sku % 18).into(),
+                    tiers: tiers
+                        .iter()
+                        .take(4)
+                        .map(|&(min, cents, scale)| TierData {
+                            min_qty: u64::from(min),
+                            unit_price: tradeterms::Decimal::new(cents, u32::from(scale % 29)),
+                        })
+                        .collect(),
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        });
+    }
+    for (k, &(list, scope, target, priority)) in input.assignments.iter().take(12).enumerate() {
+        d.assignments.push(AssignmentData {
+            id: format!("as{k}").into(),
+            price_list: id("l", list % 9).into(),
+            scope: match scope % 3 {
+                0 => Scope::Everyone,
+                1 => Scope::Account(id("a", target % 24).into()),
+                _ => Scope::Subtree(id("a", target % 24).into()),
+            },
+            priority: i32::from(priority),
+            ..Default::default()
+        });
+    }
+    d.users.push(UserData {
+        id: "u".into(),
+        name: String::new(),
+        memberships: input
+            .memberships
+            .iter()
+            .take(8)
+            .map(|&(a, subtree, role)| MembershipData {
+                account: id("a", a % 24).into(),
+                roles: vec![["buyer", "viewer", "admin", "nobody"][usize::from(role % 4)].into()],
+                reach: if subtree { Reach::Subtree } else { Reach::Account },
+                ..Default::default()
+            })
+            .collect(),
+        ..Default::default()
+    });
+    d
+}
+
+fn ops(input: &Input) -> Vec<Op> {
+    input
+        .ops
+        .iter()
+        .take(6)
+        .map(|&(kind, a, b, cents)| match kind % 4 {
+            0 => Op::SetEntry {
+                list: id("l", a % 9).into(),
+                entry: EntryData {
+                    sku: id("s", b % 18).into(),
+                    tiers: vec![TierData { min_qty: 1, unit_price: tradeterms::Decimal::new(cents, 2) }],
+                    ..Default::default()
+                },
+            },
+            1 => Op::Remove(EntityRef::Entry { list: id("l", a % 9).into(), sku: id("s", b % 18).into() }),
+            2 => Op::Remove(EntityRef::Assignment(id("as", a % 13).into())),
+            _ => Op::Upsert(Entity::Account(AccountData {
+                id: id("a", a % 24).into(),
+                name: String::new(),
+                parent: (b % 2 == 0).then(|| id("a", b % 24).into()),
+                currency: "USD".into(),
+                ..Default::default()
+            })),
+        })
+        .collect()
+}
+
+fuzz_target!(|input: Input| {
+    let d = dataset(&input);
+    let Ok(v1) = Snapshot::from_dataset(&d) else { return };
+    let at = Timestamp::UNIX_EPOCH;
+    let change = Changeset { id: "c".into(), author: "f".into(), reason: "fuzz".into(), at, base_version: 1, ops: ops(&input) };
+    let v2 = v1.apply(&change).ok();
+    for &(a, s, qty) in input.queries.iter().take(16) {
+        let q = Query::new(id("a", a % 24).as_str(), "u", id("s", s % 18).as_str(), u64::from(qty), at);
+        for snap in std::iter::once(&v1).chain(v2.as_ref()) {
+            if let Ok(r) = snap.resolve(&q)
+                && let Some(p) = r.outcome.price()
+            {
+                assert_eq!(p.amount, p.currency.round(p.exact_amount));
+            }
+        }
+    }
+    if let Some(v2) = v2 {
+        let _ = v1.impact(&v2, &ImpactOptions::at(at));
+        let _ = v2.apply(&change.inverse(&v1));
+    }
+});

@@ -1,0 +1,177 @@
+//! Extreme inputs return errors, never panics or wrong prices.
+
+use tradeterms::{
+    AccountData, BuildProblem, Dataset, EntryData, Order, OrderLine, PriceListData, Query,
+    ResolveError, Snapshot, TierData, TierMode, Timestamp,
+};
+
+fn at() -> Timestamp {
+    "2026-06-01T00:00:00Z".parse().unwrap()
+}
+
+fn one_price(price: &str, mode: TierMode) -> Dataset {
+    let mut d: Dataset = serde_json::from_str(
+        r#"{ "accounts": [{ "id": "a", "name": "A", "currency": "USD" }],
+             "users": [{ "id": "u", "name": "U", "memberships": [{ "account": "a", "roles": ["buyer"] }] }],
+             "catalog": [{ "sku": "X", "name": "X" }, { "sku": "Y", "name": "Y" }],
+             "assignments": [{ "id": "all", "price_list": "l", "scope": "everyone" }] }"#,
+    )
+    .unwrap();
+    d.price_lists.push(PriceListData {
+        id: "l".into(),
+        name: "L".into(),
+        owner: "o".into(),
+        currency: "USD".into(),
+        tier_mode: mode,
+        entries: ["X", "Y"]
+            .iter()
+            .map(|s| EntryData {
+                sku: (*s).into(),
+                tiers: vec![TierData {
+                    min_qty: 1,
+                    unit_price: price.parse().unwrap(),
+                }],
+                ..Default::default()
+            })
+            .collect(),
+        ..Default::default()
+    });
+    d
+}
+
+#[test]
+fn a_price_near_decimal_max_times_a_quantity_is_an_overflow_error() {
+    for mode in [TierMode::Volume, TierMode::Graduated] {
+        let s = Snapshot::from_dataset(&one_price("79228162514264337593543950335", mode)).unwrap();
+        assert_eq!(
+            s.resolve(&Query::new("a", "u", "X", 2, at())).unwrap_err(),
+            ResolveError::Overflow {
+                sku: "X".into(),
+                list: "l".into(),
+                qty: 2
+            }
+        );
+        // One unit fits exactly.
+        let one = s.resolve(&Query::new("a", "u", "X", 1, at())).unwrap();
+        assert_eq!(
+            one.outcome.price().unwrap().exact_amount,
+            rust_decimal::Decimal::MAX
+        );
+    }
+}
+
+#[test]
+fn an_order_whose_subtotal_overflows_is_an_error() {
+    let s = Snapshot::from_dataset(&one_price(
+        "50000000000000000000000000000",
+        TierMode::Volume,
+    ))
+    .unwrap();
+    let order = Order {
+        account: "a".into(),
+        user: "u".into(),
+        at: at(),
+        lines: vec![
+            OrderLine {
+                sku: "X".into(),
+                qty: 1,
+                lead_time_days: None,
+            },
+            OrderLine {
+                sku: "Y".into(),
+                qty: 1,
+                lead_time_days: None,
+            },
+        ],
+    };
+    assert!(matches!(
+        s.resolve_order(&order).unwrap_err(),
+        ResolveError::Overflow { .. }
+    ));
+}
+
+#[test]
+fn quantities_near_u64_max_are_priced_exactly_or_refused() {
+    let s = Snapshot::from_dataset(&one_price("0.01", TierMode::Graduated)).unwrap();
+    let r = s
+        .resolve(&Query::new("a", "u", "X", u64::MAX, at()))
+        .unwrap();
+    // 18446744073709551615 x 0.01, exactly.
+    assert_eq!(
+        r.outcome.price().unwrap().amount.to_string(),
+        "184467440737095516.15"
+    );
+    let s = Snapshot::from_dataset(&one_price("10000000000", TierMode::Volume)).unwrap();
+    assert!(matches!(
+        s.resolve(&Query::new("a", "u", "X", u64::MAX, at()))
+            .unwrap_err(),
+        ResolveError::Overflow { .. }
+    ));
+}
+
+#[test]
+fn twenty_eight_digit_scales_round_once_to_the_currency() {
+    let s = Snapshot::from_dataset(&one_price(
+        "0.0000000000000000000000000001",
+        TierMode::Volume,
+    ))
+    .unwrap();
+    let r = s.resolve(&Query::new("a", "u", "X", 3, at())).unwrap();
+    let p = r.outcome.price().unwrap();
+    assert_eq!(p.exact_amount.to_string(), "0.0000000000000000000000000003");
+    assert_eq!(p.amount.to_string(), "0.00");
+    let s = Snapshot::from_dataset(&one_price(
+        "1.005000000000000000000000000",
+        TierMode::Volume,
+    ))
+    .unwrap();
+    let r = s.resolve(&Query::new("a", "u", "X", 1, at())).unwrap();
+    assert_eq!(r.outcome.price().unwrap().amount.to_string(), "1.01");
+}
+
+#[test]
+fn a_tree_at_the_depth_limit_builds_and_resolves_and_one_deeper_is_refused() {
+    let chain = |depth: usize| {
+        let mut d = one_price("1.00", TierMode::Volume);
+        d.accounts.clear();
+        for i in 0..depth {
+            d.accounts.push(AccountData {
+                id: format!("d{i}").into(),
+                name: format!("D{i}"),
+                parent: (i > 0).then(|| format!("d{}", i - 1).into()),
+                currency: "USD".into(),
+                ..Default::default()
+            });
+        }
+        d.users[0].memberships[0].account = "d0".into();
+        d.users[0].memberships[0].reach = tradeterms::Reach::Subtree;
+        d
+    };
+    let s = Snapshot::from_dataset(&chain(tradeterms::MAX_DEPTH)).unwrap();
+    let deepest = format!("d{}", tradeterms::MAX_DEPTH - 1);
+    let r = s
+        .resolve(&Query::new(deepest.as_str(), "u", "X", 1, at()))
+        .unwrap();
+    assert_eq!(r.outcome.price().unwrap().amount.to_string(), "1.00");
+    let err = Snapshot::from_dataset(&chain(tradeterms::MAX_DEPTH + 1)).unwrap_err();
+    assert!(
+        err.problems()
+            .iter()
+            .any(|p| matches!(p, BuildProblem::TooDeep { .. }))
+    );
+}
+
+#[test]
+fn malformed_json_is_a_serde_error_not_a_panic() {
+    for text in [
+        "",
+        "{",
+        r#"{ "accounts": 3 }"#,
+        r#"{ "price_lists": [{ "id": "x" }] }"#,
+        r#"{ "catalog": [{ "sku": "X", "name": "X", "colour": "red" }] }"#,
+        r#"{ "price_lists": [{ "id": "l", "name": "L", "owner": "o", "currency": "USD",
+                      "entries": [{ "sku": "X", "tiers": [{ "min_qty": 1, "unit_price": 12.5 }] }] }] }"#,
+    ] {
+        assert!(serde_json::from_str::<Dataset>(text).is_err(), "{text}");
+    }
+}
