@@ -328,7 +328,9 @@ pub enum BuildProblem {
         policy: String,
     },
     /// A holdout share above 100 %.
-    #[error("experiment `{experiment}` holds out {holdout_bp} basis points, more than 10000 (100 %): use 0 to 10000")]
+    #[error(
+        "experiment `{experiment}` holds out {holdout_bp} basis points, more than 10000 (100 %): use 0 to 10000"
+    )]
     InvalidHoldout {
         /// The experiment.
         experiment: String,

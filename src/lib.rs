@@ -25,8 +25,8 @@ mod engine;
 pub mod error;
 mod experiment;
 pub mod id;
-mod lint;
 mod impact;
+mod lint;
 pub mod money;
 mod order;
 mod payment;
@@ -51,9 +51,9 @@ pub use dataset::{
     PricePolicy, QuantityRule, Reach, RelativeData, RoleData, Scope, SegmentData, SkuData, Target,
     TierData, TierMode, UserData, VisibilityRuleData,
 };
-pub use experiment::{Arm, Cohorts, ExperimentArm, ExperimentData};
 pub use engine::Engine;
 pub use error::{BuildError, BuildProblem, EntityKind, ResolveError};
+pub use experiment::{Arm, Cohorts, ExperimentArm, ExperimentData};
 pub use id::{AccountId, AssignmentId, PriceListId, RoleName, SegmentId, Sku, UserId};
 pub use impact::{
     AnswerSummary, ApprovalChange, Impact, ImpactChange, ImpactOptions, PreviewError, PriceMove,

@@ -126,8 +126,7 @@ impl Snapshot {
             catalog: &catalog,
             experiments: &experiment_index,
         };
-        let assignments =
-            build_assignments(dataset, &list_index, &lists, &rule_ctx, &mut problems);
+        let assignments = build_assignments(dataset, &list_index, &lists, &rule_ctx, &mut problems);
         let (visibility_rules, vis_scopes) =
             visibility::build(&dataset.visibility_rules, &rule_ctx, &mut problems);
         let (payment_rules, pay_scopes) =
