@@ -24,6 +24,7 @@ pub mod dataset;
 mod engine;
 pub mod error;
 mod experiment;
+pub mod generate;
 pub mod id;
 mod impact;
 mod lint;

@@ -1,0 +1,36 @@
+//! `Snapshot::from_dataset` on a generated dataset.
+//!
+//! ```text
+//! TRADETERMS_BENCH_SIZE=medium cargo bench --bench build
+//! ```
+//!
+//! `TRADETERMS_BENCH_SIZE` is `small` (default), `medium` or `large`. The snapshot is dropped
+//! outside the measured time.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use std::hint::black_box;
+use tradeterms::Snapshot;
+use tradeterms::generate::{self, Size, Spec};
+
+const SEED: u64 = 20_260_101;
+
+fn size() -> Size {
+    std::env::var("TRADETERMS_BENCH_SIZE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(Size::Small)
+}
+
+fn bench(c: &mut Criterion) {
+    let size = size();
+    let dataset = generate::dataset(&Spec::for_size(size), SEED);
+    let mut group = c.benchmark_group("build");
+    group.sample_size(10);
+    group.bench_function(size.to_string(), |b| {
+        b.iter_with_large_drop(|| Snapshot::from_dataset(black_box(&dataset)).unwrap())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,112 @@
+//! Prints a generated dataset as JSON.
+//!
+//! ```text
+//! cargo run --release --example generate -- --size medium [--seed N] [--extra-lists N] > data.json
+//! ```
+//!
+//! The same size and seed always print the same dataset (see `tradeterms::generate`). A summary
+//! (counts and timings) goes to stderr. `--extra-lists N` adds N small lists that do not apply to
+//! the probe account printed in the summary.
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::time::Instant;
+use tradeterms::generate::{self, Size, Spec};
+
+const USAGE: &str = "usage: generate [--size small|medium|large] [--seed N] [--extra-lists N]";
+
+struct Args {
+    size: Size,
+    seed: u64,
+    extra_lists: usize,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args {
+        size: Size::Small,
+        seed: 1,
+        extra_lists: 0,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || {
+            it.next()
+                .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))
+        };
+        match flag.as_str() {
+            "--size" => args.size = value()?.parse()?,
+            "--seed" => {
+                args.seed = value()?
+                    .parse()
+                    .map_err(|e| format!("--seed: {e}\n{USAGE}"))?
+            }
+            "--extra-lists" => {
+                args.extra_lists = value()?
+                    .parse()
+                    .map_err(|e| format!("--extra-lists: {e}\n{USAGE}"))?
+            }
+            "-h" | "--help" => return Err(USAGE.to_string()),
+            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
+        }
+    }
+    Ok(args)
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let started = Instant::now();
+    let mut dataset = generate::dataset(&Spec::for_size(args.size), args.seed);
+    let probe = generate::probe_query(&dataset);
+    if args.extra_lists > 0 {
+        match &probe {
+            Some(p) => {
+                dataset =
+                    generate::with_extra_lists(dataset, args.extra_lists, &p.account, args.seed)
+            }
+            None => {
+                eprintln!("no probe account in this dataset: cannot add lists that avoid it");
+                return ExitCode::from(1);
+            }
+        }
+    }
+    let generated = started.elapsed();
+    let entries: usize = dataset.price_lists.iter().map(|l| l.entries.len()).sum();
+    eprintln!(
+        "size {} seed {}: {} accounts, {} users, {} SKUs, {} segments, {} price lists, {} assignments, {} price entries (generated in {:.2?})",
+        args.size,
+        args.seed,
+        dataset.accounts.len(),
+        dataset.users.len(),
+        dataset.catalog.len(),
+        dataset.segments.len(),
+        dataset.price_lists.len(),
+        dataset.assignments.len(),
+        entries,
+        generated,
+    );
+    if let Some(p) = &probe {
+        eprintln!(
+            "probe: --account {} --user {} --sku {} --qty {} --at {}",
+            p.account, p.user, p.sku, p.qty, p.at
+        );
+    }
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
+    let written = serde_json::to_writer(&mut out, &dataset)
+        .map_err(|e| e.to_string())
+        .and_then(|()| writeln!(out).map_err(|e| e.to_string()))
+        .and_then(|()| out.flush().map_err(|e| e.to_string()));
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("writing the dataset failed: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
