@@ -11,6 +11,8 @@
 //!   resolved again and again: the hot-cache case.
 //! - `resolve/random_keys`: pre-generated random (account, entitled user, SKU, qty) queries,
 //!   cycled through.
+//! - `quote/repeated_key`, `quote/random_keys`: the same questions through `Snapshot::quote`,
+//!   the same decision without the explanation (no allocation).
 //! - `floor/hashmap_random_keys`: the answers to the same random keys precomputed into a
 //!   `HashMap<(AccountId, Sku), Decimal>` (the amount only) and looked up in the same sequence:
 //!   the cost of the cheapest possible "pricing engine". `random_keys / floor` is the price of
@@ -75,6 +77,20 @@ fn bench(c: &mut Criterion) {
             let q = &queries[i & (KEYS - 1)];
             i = i.wrapping_add(1);
             snapshot.resolve(black_box(q))
+        })
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("quote");
+    group.bench_function("repeated_key", |b| {
+        b.iter(|| snapshot.quote(black_box(&probe)))
+    });
+    group.bench_function("random_keys", |b| {
+        let mut i = 0usize;
+        b.iter(|| {
+            let q = &queries[i & (KEYS - 1)];
+            i = i.wrapping_add(1);
+            snapshot.quote(black_box(q))
         })
     });
     group.finish();

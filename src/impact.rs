@@ -568,7 +568,7 @@ fn reference_policies(
         acc,
         &inner.accounts,
         |a| a.inherit.approvals,
-        &[],
+        Some(&[]),
         &mut crate::experiment::Arms::new(&inner.experiments, acc, &inner.accounts),
         approval::Policy::tiebreak,
     );

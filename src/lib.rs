@@ -33,6 +33,7 @@ mod order;
 mod payment;
 mod predicate;
 mod pricing;
+mod quote;
 pub mod resolution;
 mod resolve;
 mod scope;
@@ -66,6 +67,7 @@ pub use order::{
     Approval, ApprovalStatus, ApprovalStep, Blocker, LeadTimeBreach, LineAnswer, Money, Order,
     OrderAnswer, OrderLine, QuantitySource, QuantityViolation,
 };
+pub use quote::{Quote, QuoteOutcome};
 pub use resolution::{
     Access, Adjustment, Candidate, CandidateStatus, Decided, Grant, Outcome, Payment,
     PaymentOptions, Price, Priced, Query, QuoteReason, QuoteRequired, Refusal, Resolution, RuleRef,

@@ -637,7 +637,7 @@ impl Snapshot {
             acc,
             &inner.accounts,
             |a| a.inherit.approvals,
-            &entitlement.roles,
+            Some(&entitlement.roles),
             &mut arms,
             approval::Policy::tiebreak,
         );

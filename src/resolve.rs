@@ -14,7 +14,7 @@ use crate::pricing::ListRec;
 use crate::pricing::build::AssignmentRec;
 use crate::pricing::select::{self, Line};
 use crate::resolution::{Grant, Outcome, RuleRef, Specificity, Visibility};
-use crate::scope::{Level, applicable_rules};
+use crate::scope::Level;
 use crate::snapshot::Inner;
 use crate::visibility::{self, VisRule};
 use jiff::Timestamp;
@@ -40,44 +40,36 @@ impl<'s> Context<'s> {
         at: Timestamp,
     ) -> Context<'s> {
         let entitled = entitlement.access.view_catalog.is_allowed();
-        let mut arms = crate::experiment::Arms::new(&inner.experiments, acc, &inner.accounts);
-        let visibility = if entitled {
-            applicable_rules(
-                &inner.vis_scopes,
-                &inner.visibility_rules,
-                account,
-                acc,
-                &inner.accounts,
-                |a| a.inherit.visibility,
-                &entitlement.roles,
-                &mut arms,
-                VisRule::tiebreak,
-            )
-        } else {
-            Vec::new()
+        let rules = inner.account_rules.get(account as usize);
+        let roles = &entitlement.roles;
+        let visibility = match rules {
+            Some(r) if entitled => r
+                .visibility
+                .iter()
+                .filter_map(|&(level, i)| {
+                    inner.visibility_rules.get(i as usize).map(|v| (level, v))
+                })
+                .filter(|(_, v)| {
+                    v.roles.is_empty() || v.roles.iter().any(|x| roles.binary_search(x).is_ok())
+                })
+                .collect(),
+            _ => Vec::new(),
         };
-        let prices = if entitled && entitlement.access.view_prices.is_allowed() {
-            applicable_rules(
-                &inner.price_scopes,
-                &inner.assignments,
-                account,
-                acc,
-                &inner.accounts,
-                |a| a.inherit.price_lists,
-                &entitlement.roles,
-                &mut arms,
-                AssignmentRec::tiebreak,
-            )
-            .into_iter()
-            .filter_map(|(level, rec)| {
-                inner
-                    .lists
-                    .get(rec.list as usize)
-                    .map(|list| (level, rec, &**list))
-            })
-            .collect()
-        } else {
-            Vec::new()
+        let prices = match rules {
+            Some(r) if entitled && entitlement.access.view_prices.is_allowed() => r
+                .prices
+                .iter()
+                .filter_map(|&(level, i)| {
+                    let rec = inner.assignments.get(i as usize)?;
+                    let list = inner.lists.get(rec.list as usize)?;
+                    Some((level, rec, &**list))
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let experiments = match rules {
+            Some(r) if entitled => r.experiments.to_vec(),
+            _ => Vec::new(),
         };
         Context {
             inner,
@@ -86,7 +78,7 @@ impl<'s> Context<'s> {
             at,
             visibility,
             prices,
-            experiments: arms.report(),
+            experiments,
         }
     }
 

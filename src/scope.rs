@@ -75,27 +75,72 @@ pub(crate) fn applicable_rules<'a, R: ScopedRule>(
     account: &AccountRec,
     accounts: &Accounts,
     inherits: impl Fn(&AccountRec) -> bool,
-    user_roles: &[RoleName],
+    user_roles: Option<&[RoleName]>,
     arms: &mut crate::experiment::Arms<'_>,
     tiebreak: impl Fn(&R, &R) -> Ordering,
 ) -> Vec<(Level, &'a R)> {
-    let mut out: Vec<(Level, &'a R)> = Vec::new();
+    applicable_indices(
+        index,
+        table,
+        account_idx,
+        account,
+        accounts,
+        inherits,
+        user_roles,
+        arms,
+        tiebreak,
+    )
+    .into_iter()
+    .filter_map(|(level, i)| table.get(i as usize).map(|r| (level, r)))
+    .collect()
+}
+
+/// As [`applicable_rules`], as indexes into `table`. With `user_roles` `None`, rules limited to
+/// roles are all kept (for precomputing an account's rules once, whoever acts for it).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn applicable_indices<R: ScopedRule>(
+    index: &ScopeIndex,
+    table: &[R],
+    account_idx: u32,
+    account: &AccountRec,
+    accounts: &Accounts,
+    inherits: impl Fn(&AccountRec) -> bool,
+    user_roles: Option<&[RoleName]>,
+    arms: &mut crate::experiment::Arms<'_>,
+    tiebreak: impl Fn(&R, &R) -> Ordering,
+) -> Vec<(Level, u32)> {
+    let mut out: Vec<(Level, u32, &R)> = Vec::new();
     index.applicable(account_idx, account, accounts, inherits, |level, i| {
         if let Some(rule) = table.get(i as usize) {
             let roles = rule.roles();
-            if (roles.is_empty() || roles.iter().any(|r| user_roles.binary_search(r).is_ok()))
-                && arms.admits(rule.experiment())
-            {
-                out.push((level, rule));
+            let role_ok = match user_roles {
+                None => true,
+                Some(held) => {
+                    roles.is_empty() || roles.iter().any(|r| held.binary_search(r).is_ok())
+                }
+            };
+            if role_ok && arms.admits(rule.experiment()) {
+                out.push((level, i, rule));
             }
         }
     });
-    out.sort_by(|(la, ra), (lb, rb)| {
+    out.sort_by(|(la, _, ra), (lb, _, rb)| {
         precedence_key(la, !ra.roles().is_empty())
             .cmp(&precedence_key(lb, !rb.roles().is_empty()))
             .then_with(|| tiebreak(ra, rb))
     });
-    out
+    out.into_iter().map(|(l, i, _)| (l, i)).collect()
+}
+
+/// The rules of each kind that reach one account, precomputed at build time in precedence
+/// order (holdout arms applied; role-limited rules kept and filtered per user at query time), so
+/// that a query walks no tree and sorts nothing.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct AccountRules {
+    pub(crate) prices: std::sync::Arc<[(Level, u32)]>,
+    pub(crate) visibility: std::sync::Arc<[(Level, u32)]>,
+    /// Experiments whose price or visibility rules reach the account, with its arm.
+    pub(crate) experiments: std::sync::Arc<[crate::experiment::ExperimentArm]>,
 }
 
 /// Rules of one kind filed by scope; `R` is the rule's index in its own table.

@@ -32,13 +32,13 @@ pub(crate) struct Model {
     pub(crate) segments: Vec<SegmentRec>,
     pub(crate) catalog: Catalog,
     pub(crate) assignments: Vec<AssignmentRec>,
-    pub(crate) price_scopes: ScopeIndex,
     pub(crate) visibility_rules: Vec<VisRule>,
-    pub(crate) vis_scopes: ScopeIndex,
     pub(crate) payment_rules: Vec<PayRule>,
     pub(crate) pay_scopes: ScopeIndex,
     pub(crate) approval_policies: Vec<crate::approval::Policy>,
     pub(crate) approval_scopes: ScopeIndex,
+    /// The price and visibility rules reaching each account, by account index.
+    pub(crate) account_rules: Vec<crate::scope::AccountRules>,
     /// Experiments, for holdout arms.
     pub(crate) experiments: Vec<crate::experiment::ExperimentRec>,
     /// Price-list index by id.
@@ -151,6 +151,14 @@ impl Snapshot {
             price_scopes.insert(a.scope, to_u32(i));
         }
         let ties = TieIndex::build(&assignments, &lists);
+        let account_rules = precompute_account_rules(
+            &accounts,
+            &price_scopes,
+            &assignments,
+            &vis_scopes,
+            &visibility_rules,
+            &experiments,
+        );
         let list_index = lists
             .iter()
             .enumerate()
@@ -170,9 +178,7 @@ impl Snapshot {
                     segments,
                     catalog,
                     assignments,
-                    price_scopes,
                     visibility_rules,
-                    vis_scopes,
                     payment_rules,
                     pay_scopes,
                     approval_policies,
@@ -181,6 +187,7 @@ impl Snapshot {
                     ties,
                     source,
                     experiments,
+                    account_rules,
                 }),
             }),
         })
@@ -313,7 +320,7 @@ impl Snapshot {
             acc,
             &inner.accounts,
             |a| a.inherit.payment_terms,
-            &entitlement.roles,
+            Some(&entitlement.roles),
             &mut arms,
             PayRule::tiebreak,
         );
@@ -385,4 +392,51 @@ impl Snapshot {
         let (idx, acc, entitlement) = self.entitle(account, user)?;
         Ok(Context::new(&self.inner, idx, acc, entitlement, at))
     }
+}
+
+/// The price and visibility rules reaching each account, in precedence order.
+fn precompute_account_rules(
+    accounts: &Accounts,
+    price_scopes: &ScopeIndex,
+    assignments: &[AssignmentRec],
+    vis_scopes: &ScopeIndex,
+    visibility_rules: &[VisRule],
+    experiments: &[crate::experiment::ExperimentRec],
+) -> Vec<crate::scope::AccountRules> {
+    accounts
+        .recs
+        .iter()
+        .enumerate()
+        .map(|(i, acc)| {
+            let idx = to_u32(i);
+            let mut arms = crate::experiment::Arms::new(experiments, acc, accounts);
+            let prices = crate::scope::applicable_indices(
+                price_scopes,
+                assignments,
+                idx,
+                acc,
+                accounts,
+                |a| a.inherit.price_lists,
+                None,
+                &mut arms,
+                AssignmentRec::tiebreak,
+            );
+            let visibility = crate::scope::applicable_indices(
+                vis_scopes,
+                visibility_rules,
+                idx,
+                acc,
+                accounts,
+                |a| a.inherit.visibility,
+                None,
+                &mut arms,
+                VisRule::tiebreak,
+            );
+            crate::scope::AccountRules {
+                prices: prices.into(),
+                visibility: visibility.into(),
+                experiments: arms.report().into(),
+            }
+        })
+        .collect()
 }

@@ -233,6 +233,26 @@ fn dataset(g: &Gen) -> Dataset {
     }
 }
 
+/// What `quote` must say, derived from an explained resolution.
+fn common_quote(r: &tradeterms::Resolution) -> tradeterms::Quote {
+    use tradeterms::QuoteOutcome;
+    tradeterms::Quote {
+        version: r.version,
+        outcome: match &r.outcome {
+            Outcome::Denied(_) => QuoteOutcome::Denied,
+            Outcome::NotVisible => QuoteOutcome::NotVisible,
+            Outcome::PriceHidden(_) => QuoteOutcome::PriceHidden,
+            Outcome::QuoteRequired(_) => QuoteOutcome::QuoteRequired,
+            Outcome::Priced(p) => QuoteOutcome::Priced {
+                amount: p.price.amount,
+                exact_amount: p.price.exact_amount,
+                currency: p.price.currency,
+                assignment: p.source.assignment.clone(),
+            },
+        },
+    }
+}
+
 /// Whether `user` holds an enabled membership reaching `account` (the rule stated in the README,
 /// computed on the raw data).
 fn reaches(ds: &Dataset, user: usize, account: usize) -> bool {
@@ -278,6 +298,11 @@ proptest! {
                         .resolve(&Query::new(account.id.clone(), user.id.clone(), sku.sku.clone(), 1, at()))
                         .unwrap();
                     let json = serde_json::to_string(&r).unwrap();
+                    // The lean answer agrees with the explained one.
+                    let lean = snapshot
+                        .quote(&Query::new(account.id.clone(), user.id.clone(), sku.sku.clone(), 1, at()))
+                        .unwrap();
+                    prop_assert_eq!(lean, common_quote(&r));
                     if !reaches(&ds, u, a) {
                         // No reaching membership: always a denial, and nothing else.
                         prop_assert!(matches!(r.outcome, Outcome::Denied(_)));

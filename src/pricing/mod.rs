@@ -112,12 +112,57 @@ pub(crate) fn pick_adjustment<'a>(
     best
 }
 
-/// An entry as seen through a list, with any relative adjustments applied.
+/// An entry as seen through a list: the base entry's tiers and the chain of relative-list
+/// adjustments applied on top of them, borrowed from the snapshot (looking an entry up never
+/// allocates; only an explanation does).
 #[derive(Clone, Debug)]
-pub(crate) struct ResolvedEntry {
-    pub(crate) tiers: Vec<Tier>,
+pub(crate) struct EntryView<'a> {
+    pub(crate) tiers: &'a [Tier],
     pub(crate) extra: table::EntryExtra,
-    pub(crate) adjustments: Vec<Adjustment>,
+    /// The absolute list the tiers come from.
+    base: &'a ListRec,
+    /// Relative lists and their adjustment for this SKU, outermost first.
+    chain: [Option<(&'a ListRec, &'a AdjustmentRec)>; MAX_RELATIVE_DEPTH],
+}
+
+impl EntryView<'_> {
+    fn links(&self) -> impl DoubleEndedIterator<Item = &(&ListRec, &AdjustmentRec)> {
+        self.chain.iter().filter_map(|c| c.as_ref())
+    }
+
+    /// The first tier's minimum quantity.
+    pub(crate) fn first_min_qty(&self) -> u64 {
+        self.tiers.first().map(|t| t.min_qty).unwrap_or(u64::MAX)
+    }
+
+    /// Tier `i` with every adjustment applied, innermost first (list = base x a1, outer = list
+    /// x a2); `Err` on overflow.
+    pub(crate) fn tier(&self, i: usize) -> Result<Option<Tier>, ()> {
+        let Some(mut t) = self.tiers.get(i).copied() else {
+            return Ok(None);
+        };
+        for (_, adj) in self.links().rev() {
+            t.unit_price = money::adjust_by_percent(t.unit_price, adj.percent).ok_or(())?;
+        }
+        Ok(Some(t))
+    }
+
+    /// The adjustments applied, outermost first, for an explanation.
+    pub(crate) fn adjustments(&self) -> Vec<Adjustment> {
+        let mut out = Vec::new();
+        let mut base_id = self.base.id.clone();
+        for (rel, adj) in self.links().rev() {
+            out.push(Adjustment {
+                list: rel.id.clone(),
+                base: base_id,
+                category: adj.category.clone(),
+                percent: adj.percent,
+            });
+            base_id = rel.id.clone();
+        }
+        out.reverse();
+        out
+    }
 }
 
 /// Why a list has no usable entry.
@@ -125,50 +170,37 @@ pub(crate) struct ResolvedEntry {
 pub(crate) enum EntryMiss {
     NoEntry,
     BaseNotValid { base: PriceListId, window: Window },
-    Overflow,
 }
 
 /// Looks up the entry of `list` for `sku`, deriving through relative lists.
-pub(crate) fn lookup_entry<L: ListTable + ?Sized>(
-    lists: &L,
-    list: &ListRec,
+pub(crate) fn lookup_entry<'a, L: ListTable + ?Sized>(
+    lists: &'a L,
+    list: &'a ListRec,
     sku: u32,
     categories: &[String],
     at: jiff::Timestamp,
-) -> Result<ResolvedEntry, EntryMiss> {
-    let mut chain: Vec<(&ListRec, &AdjustmentRec)> = Vec::new();
+) -> Result<EntryView<'a>, EntryMiss> {
+    let mut chain: [Option<(&ListRec, &AdjustmentRec)>; MAX_RELATIVE_DEPTH] =
+        [None; MAX_RELATIVE_DEPTH];
+    let mut depth = 0usize;
     let mut cur = list;
     loop {
         match &cur.body {
             ListBody::Absolute(table) => {
                 let entry = table.get(sku).ok_or(EntryMiss::NoEntry)?;
-                let mut tiers = entry.tiers.to_vec();
-                let mut adjustments = Vec::with_capacity(chain.len());
-                // Apply the innermost adjustment first: list = base * a1, outer = list * a2.
-                let mut base_id = cur.id.clone();
-                for (rel, adj) in chain.iter().rev() {
-                    for t in tiers.iter_mut() {
-                        t.unit_price = money::adjust_by_percent(t.unit_price, adj.percent)
-                            .ok_or(EntryMiss::Overflow)?;
-                    }
-                    adjustments.push(Adjustment {
-                        list: rel.id.clone(),
-                        base: base_id.clone(),
-                        category: adj.category.clone(),
-                        percent: adj.percent,
-                    });
-                    base_id = rel.id.clone();
-                }
-                adjustments.reverse();
-                return Ok(ResolvedEntry {
-                    tiers,
+                return Ok(EntryView {
+                    tiers: entry.tiers,
                     extra: entry.extra,
-                    adjustments,
+                    base: cur,
+                    chain,
                 });
             }
             ListBody::Relative { base, adjustments } => {
                 let adj = pick_adjustment(adjustments, categories).ok_or(EntryMiss::NoEntry)?;
-                chain.push((cur, adj));
+                // INVARIANT: the build rejects chains deeper than MAX_RELATIVE_DEPTH.
+                let slot = chain.get_mut(depth).ok_or(EntryMiss::NoEntry)?;
+                *slot = Some((cur, adj));
+                depth = depth.saturating_add(1);
                 let next = lists.list(*base).ok_or(EntryMiss::NoEntry)?;
                 if !next.valid.contains(at) {
                     return Err(EntryMiss::BaseNotValid {
@@ -176,46 +208,44 @@ pub(crate) fn lookup_entry<L: ListTable + ?Sized>(
                         window: next.valid,
                     });
                 }
-                if chain.len() > MAX_RELATIVE_DEPTH {
-                    return Err(EntryMiss::NoEntry);
-                }
                 cur = next;
             }
         }
     }
 }
 
-/// Prices `qty` units with these tiers. `None` if `qty` is below the first tier. `Err` on
-/// overflow.
+/// Prices `qty` units of an entry: the exact amount, calling `on_slice` for each tier's share
+/// (one slice in volume mode, one per tier reached in graduated mode). `None` if `qty` is below
+/// the first tier; `Err` on overflow. Allocates nothing.
 pub(crate) fn price_line(
-    tiers: &[Tier],
+    entry: &EntryView<'_>,
     mode: TierMode,
     qty: u64,
-) -> Result<Option<(Vec<TierSlice>, Decimal)>, ()> {
-    // INVARIANT: tiers are non-empty with strictly increasing min_qty >= 1 (checked at build).
-    let reached: Vec<&Tier> = tiers.iter().take_while(|t| t.min_qty <= qty).collect();
-    let Some(top) = reached.last() else {
+    mut on_slice: impl FnMut(TierSlice),
+) -> Result<Option<Decimal>, ()> {
+    // INVARIANT: tiers strictly increase in min_qty from at least 1 (checked at build).
+    let reached = entry.tiers.iter().take_while(|t| t.min_qty <= qty).count();
+    let Some(top) = reached.checked_sub(1) else {
         return Ok(None);
     };
     match mode {
         TierMode::Volume => {
-            let amount = money::mul(top.unit_price, Decimal::from(qty)).ok_or(())?;
-            Ok(Some((
-                vec![TierSlice {
-                    min_qty: top.min_qty,
-                    units: qty,
-                    unit_price: top.unit_price,
-                    amount,
-                }],
+            let t = entry.tier(top)?.ok_or(())?;
+            let amount = money::mul(t.unit_price, Decimal::from(qty)).ok_or(())?;
+            on_slice(TierSlice {
+                min_qty: t.min_qty,
+                units: qty,
+                unit_price: t.unit_price,
                 amount,
-            )))
+            });
+            Ok(Some(amount))
         }
         TierMode::Graduated => {
-            let mut slices = Vec::with_capacity(reached.len());
             let mut total = Decimal::ZERO;
-            for (i, t) in reached.iter().enumerate() {
+            for i in 0..reached {
+                let t = entry.tier(i)?.ok_or(())?;
                 // Units at positions [t.min_qty, next.min_qty - 1], capped at qty.
-                let last_pos = match reached.get(i.saturating_add(1)) {
+                let last_pos = match entry.tiers.get(i.saturating_add(1)).filter(|_| i < top) {
                     Some(next) => next.min_qty.checked_sub(1).ok_or(())?,
                     None => qty,
                 };
@@ -228,14 +258,14 @@ pub(crate) fn price_line(
                     .ok_or(())?;
                 let amount = money::mul(t.unit_price, Decimal::from(units)).ok_or(())?;
                 total = money::add(total, amount).ok_or(())?;
-                slices.push(TierSlice {
+                on_slice(TierSlice {
                     min_qty: t.min_qty,
                     units,
                     unit_price: t.unit_price,
                     amount,
                 });
             }
-            Ok(Some((slices, total)))
+            Ok(Some(total))
         }
     }
 }
@@ -249,29 +279,58 @@ pub(crate) fn entry_label(list: &PriceListId, sku: &Sku) -> String {
 mod tests {
     use super::*;
 
-    fn tiers(spec: &[(u64, i64)]) -> Vec<Tier> {
-        spec.iter()
+    fn view(spec: &[(u64, i64)]) -> (Vec<Tier>, ListRec) {
+        let tiers = spec
+            .iter()
             .map(|&(m, p)| Tier {
                 min_qty: m,
                 unit_price: Decimal::from(p),
             })
-            .collect()
+            .collect();
+        let list = ListRec {
+            id: PriceListId::new("l"),
+            name: String::new(),
+            owner: String::new(),
+            currency: Currency::PLACEHOLDER,
+            tier_mode: TierMode::Volume,
+            valid: Window::ALWAYS,
+            quote_only: false,
+            body: ListBody::Absolute(table::PriceTable::default()),
+        };
+        (tiers, list)
+    }
+
+    fn price(
+        tiers: &[Tier],
+        list: &ListRec,
+        mode: TierMode,
+        qty: u64,
+    ) -> Option<(Vec<u64>, Decimal)> {
+        let v = EntryView {
+            tiers,
+            extra: table::EntryExtra::default(),
+            base: list,
+            chain: [None; MAX_RELATIVE_DEPTH],
+        };
+        let mut units = Vec::new();
+        price_line(&v, mode, qty, |s| units.push(s.units))
+            .unwrap()
+            .map(|a| (units, a))
     }
 
     #[test]
     fn graduated_splits_units_by_position() {
-        let t = tiers(&[(1, 10), (10, 8), (100, 5)]);
-        let (slices, total) = price_line(&t, TierMode::Graduated, 150).unwrap().unwrap();
-        let units: Vec<u64> = slices.iter().map(|s| s.units).collect();
+        let (t, l) = view(&[(1, 10), (10, 8), (100, 5)]);
+        let (units, total) = price(&t, &l, TierMode::Graduated, 150).unwrap();
         assert_eq!(units, vec![9, 90, 51]);
         assert_eq!(total, Decimal::from(9 * 10 + 90 * 8 + 51 * 5));
     }
 
     #[test]
     fn below_first_tier_is_none() {
-        let t = tiers(&[(5, 10)]);
-        assert!(price_line(&t, TierMode::Volume, 4).unwrap().is_none());
-        assert!(price_line(&t, TierMode::Graduated, 4).unwrap().is_none());
+        let (t, l) = view(&[(5, 10)]);
+        assert!(price(&t, &l, TierMode::Volume, 4).is_none());
+        assert!(price(&t, &l, TierMode::Graduated, 4).is_none());
     }
 
     #[test]

@@ -1,16 +1,15 @@
 //! Choosing one price among the candidate assignments of an account, and explaining the choice.
 
 use super::build::AssignmentRec;
-use super::table::Tier;
-use super::{EntryMiss, ListRec};
+use super::{EntryMiss, EntryView, ListRec};
 use crate::dataset::PricePolicy;
 use crate::error::ResolveError;
 use crate::id::Sku;
 use crate::money::Currency;
 use crate::pricing;
 use crate::resolution::{
-    Adjustment, Candidate, CandidateStatus, Outcome, Price, Priced, QuoteReason, QuoteRequired,
-    Source, Specificity, TierSlice, WindowOf,
+    Candidate, CandidateStatus, Outcome, Price, Priced, QuoteReason, QuoteRequired, Source,
+    Specificity, TierSlice, WindowOf,
 };
 use crate::scope::Level;
 use crate::time::Window;
@@ -33,21 +32,20 @@ pub(crate) struct Account {
 }
 
 /// One candidate's evaluation.
-enum Eval {
+#[allow(clippy::large_enum_variant)] // a short-lived local, one per candidate
+enum Eval<'a> {
     Lost(CandidateStatus),
     Eligible {
-        tiers: Vec<Tier>,
-        extra: super::table::EntryExtra,
-        adjustments: Vec<Adjustment>,
+        entry: EntryView<'a>,
         amount: Option<(Vec<TierSlice>, Decimal)>,
     },
 }
 
 /// Selects and computes the price of a line among `candidates`, which must be in precedence
 /// order (see [`crate::scope::applicable_rules`]).
-pub(crate) fn select<L: super::ListTable + ?Sized>(
-    lists: &L,
-    candidates: &[(Level, &AssignmentRec, &ListRec)],
+pub(crate) fn select<'a, L: super::ListTable + ?Sized>(
+    lists: &'a L,
+    candidates: &[(Level, &'a AssignmentRec, &'a ListRec)],
     account: &Account,
     line: &Line<'_>,
     specificity: impl Fn(&Level) -> Specificity,
@@ -67,18 +65,18 @@ pub(crate) fn select<L: super::ListTable + ?Sized>(
     // guess about which candidate would have been cheapest.
     let mut best: Option<(usize, Decimal)> = None;
     for (i, ((_, _, list), eval)) in candidates.iter().zip(evals.iter_mut()).enumerate() {
-        let Eval::Eligible { tiers, amount, .. } = eval else {
+        let Eval::Eligible { entry, amount } = eval else {
             continue;
         };
         if policy == PricePolicy::Precedence && best.is_some() {
             break;
         }
-        let priced =
-            pricing::price_line(tiers, list.tier_mode, line.qty).map_err(|()| overflow(list))?;
+        let mut slices = Vec::new();
+        let priced = pricing::price_line(entry, list.tier_mode, line.qty, |s| slices.push(s))
+            .map_err(|()| overflow(list))?;
         // Eligibility already checked the first tier, so this is always `Some`.
-        let Some(priced) = priced else { continue };
-        let mine = priced.1;
-        *amount = Some(priced);
+        let Some(mine) = priced else { continue };
+        *amount = Some((slices, mine));
         // Strictly cheaper replaces; an equal amount keeps the earlier (more specific) one.
         if best.is_none_or(|(_, b)| mine < b) {
             best = Some((i, mine));
@@ -118,10 +116,8 @@ pub(crate) fn select<L: super::ListTable + ?Sized>(
     let Some((
         (level, rec, list),
         Eval::Eligible {
-            adjustments,
-            extra,
+            entry,
             amount: Some((slices, exact)),
-            ..
         },
     )) = won
     else {
@@ -138,7 +134,8 @@ pub(crate) fn select<L: super::ListTable + ?Sized>(
             list: list.id.clone(),
         })
     } else {
-        extra
+        entry
+            .extra
             .quote_above
             .filter(|&limit| line.qty > limit)
             .map(|quote_above| QuoteReason::AboveQuantity {
@@ -158,7 +155,7 @@ pub(crate) fn select<L: super::ListTable + ?Sized>(
         slices: slices.clone(),
         exact_amount: *exact,
         amount: list.currency.round(*exact),
-        adjustments: adjustments.clone(),
+        adjustments: entry.adjustments(),
     };
     Ok(Outcome::Priced(Box::new(Priced {
         price,
@@ -172,19 +169,19 @@ pub(crate) fn select<L: super::ListTable + ?Sized>(
         },
         policy,
         candidates: explained,
-        quantity_rule: extra.quantity,
+        quantity_rule: entry.extra.quantity,
     })))
 }
 
 /// Whether one assignment can price the line: hard filters in a fixed order (assignment window,
 /// list window, currency, entry, entry window, minimum quantity).
-fn eligibility<L: super::ListTable + ?Sized>(
-    lists: &L,
+fn eligibility<'a, L: super::ListTable + ?Sized>(
+    lists: &'a L,
     rec: &AssignmentRec,
-    list: &ListRec,
+    list: &'a ListRec,
     currency: Currency,
     line: &Line<'_>,
-) -> Result<Eval, ResolveError> {
+) -> Result<Eval<'a>, ResolveError> {
     let at = line.at;
     let not_valid = |of: WindowOf, window: Window| {
         Eval::Lost(CandidateStatus::NotValid {
@@ -210,29 +207,20 @@ fn eligibility<L: super::ListTable + ?Sized>(
         Err(EntryMiss::BaseNotValid { base, window }) => {
             return Ok(not_valid(WindowOf::BaseList(base), window));
         }
-        Err(EntryMiss::Overflow) => {
-            return Err(ResolveError::Overflow {
-                sku: line.sku_id.clone(),
-                list: list.id.clone(),
-                qty: line.qty,
-            });
-        }
     };
     if let Some(w) = entry.extra.valid
         && !w.contains(at)
     {
         return Ok(not_valid(WindowOf::Entry, w));
     }
-    let first = entry.tiers.first().map(|t| t.min_qty).unwrap_or(u64::MAX);
+    let first = entry.first_min_qty();
     if line.qty < first {
         return Ok(Eval::Lost(CandidateStatus::BelowMinimumQuantity {
             min_qty: first,
         }));
     }
     Ok(Eval::Eligible {
-        tiers: entry.tiers,
-        extra: entry.extra,
-        adjustments: entry.adjustments,
+        entry,
         amount: None,
     })
 }

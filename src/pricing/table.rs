@@ -1,18 +1,19 @@
 //! Compact storage of a price list's entries.
 //!
-//! A list's entries are kept in sorted runs ("chunks") of at most [`CHUNK`] entries, laid out as
-//! parallel arrays rather than one allocation per price, and the chunks sit in a persistent
-//! ordered map keyed by their first SKU. A lookup is one map search plus a binary search inside
-//! a chunk; a one-price change copies one chunk and shares every other chunk with the previous
-//! version, which is what keeps retained versions small.
+//! A list's entries are kept in sorted runs ("chunks") laid out as parallel arrays rather than one
+//! allocation per price. Each chunk holds the entries of one bucket of SKU indexes (`sku >> shift`,
+//! the shift chosen per list so that a bucket holds about [`CHUNK`] entries on average), and the
+//! chunks sit in a persistent ordered map keyed by bucket. A lookup is one exact-key map search
+//! (no allocation) plus a binary search inside a chunk; a one-price change copies one chunk and
+//! shares every other chunk with the previous version, which keeps retained versions small.
 
 use crate::dataset::QuantityRule;
 use crate::time::Window;
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
-/// Entries per chunk: large enough that per-chunk overhead is a few bytes per entry, small enough
-/// that copying one chunk on change is cheap.
+/// Entries per chunk on average: large enough that per-chunk overhead is a few bytes per entry,
+/// small enough that copying one chunk on change is cheap.
 pub(crate) const CHUNK: usize = 64;
 
 /// One quantity tier.
@@ -127,39 +128,68 @@ impl Chunk {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct PriceTable {
     chunks: imbl::OrdMap<u32, Arc<Chunk>>,
+    /// Bucket of a SKU index: `sku >> shift`.
+    shift: u32,
     len: usize,
 }
 
+/// The bucket shift that puts about [`CHUNK`] entries in a bucket for rows spread like these.
+fn choose_shift(rows: &[EntryRow]) -> u32 {
+    let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+        return 0;
+    };
+    let span = u64::from(last.sku.saturating_sub(first.sku)).saturating_add(1);
+    let len = u64::try_from(rows.len()).unwrap_or(u64::MAX).max(1);
+    // Average distance between entries, times the entries wanted per bucket.
+    let width = span
+        .checked_div(len)
+        .unwrap_or(1)
+        .max(1)
+        .saturating_mul(CHUNK as u64);
+    u64::BITS
+        .saturating_sub(width.leading_zeros())
+        .saturating_sub(1)
+        .min(32)
+}
+
 impl PriceTable {
+    fn bucket(&self, sku: u32) -> u32 {
+        sku.checked_shr(self.shift).unwrap_or(0)
+    }
+
     /// Builds a table from rows sorted by SKU index with no duplicates.
     pub(crate) fn from_sorted(rows: &[EntryRow]) -> PriceTable {
-        let mut chunks = imbl::OrdMap::new();
-        for run in rows.chunks(CHUNK) {
-            if let Some(first) = run.first() {
-                chunks.insert(first.sku, Arc::new(Chunk::from_rows(run)));
-            }
-        }
-        PriceTable {
-            chunks,
+        let mut table = PriceTable {
+            chunks: imbl::OrdMap::new(),
+            shift: choose_shift(rows),
             len: rows.len(),
+        };
+        let mut start = 0;
+        while let Some(first) = rows.get(start) {
+            let key = table.bucket(first.sku);
+            let end = rows
+                .get(start..)
+                .map(|rest| rest.partition_point(|r| table.bucket(r.sku) == key))
+                .unwrap_or(0)
+                .saturating_add(start);
+            if let Some(run) = rows.get(start..end) {
+                table.chunks.insert(key, Arc::new(Chunk::from_rows(run)));
+            }
+            start = end.max(start.saturating_add(1));
         }
+        table
     }
 
     /// The entry for a SKU index, if the list prices it.
     pub(crate) fn get(&self, sku: u32) -> Option<EntryRef<'_>> {
-        let (_, chunk) = self.chunks.get_prev(&sku)?;
-        chunk.get(sku)
+        self.chunks.get(&self.bucket(sku))?.get(sku)
     }
 
     /// A copy with `row` inserted or replacing the entry for its SKU. Only the chunk holding the
     /// SKU is copied; every other chunk is shared with `self`.
     pub(crate) fn with_entry(&self, row: EntryRow) -> PriceTable {
-        let key = self
-            .chunks
-            .get_prev(&row.sku)
-            .or_else(|| self.chunks.get_next(&row.sku))
-            .map(|(k, _)| *k);
-        let mut rows: Vec<EntryRow> = match key.and_then(|k| self.chunks.get(&k)) {
+        let key = self.bucket(row.sku);
+        let mut rows: Vec<EntryRow> = match self.chunks.get(&key) {
             Some(chunk) => chunk.to_rows(),
             None => Vec::new(),
         };
@@ -176,22 +206,10 @@ impl PriceTable {
             }
         };
         let mut chunks = self.chunks.clone();
-        if let Some(k) = key {
-            chunks.remove(&k);
-        }
-        // Keep runs at most twice the chunk size: split a run that grew past it.
-        let size = if rows.len() > CHUNK.saturating_mul(2) {
-            CHUNK
-        } else {
-            rows.len().max(1)
-        };
-        for run in rows.chunks(size) {
-            if let Some(first) = run.first() {
-                chunks.insert(first.sku, Arc::new(Chunk::from_rows(run)));
-            }
-        }
+        chunks.insert(key, Arc::new(Chunk::from_rows(&rows)));
         PriceTable {
             chunks,
+            shift: self.shift,
             len: if existed {
                 self.len
             } else {
@@ -202,17 +220,19 @@ impl PriceTable {
 
     /// A copy without the entry for `sku`, or `None` if there is none.
     pub(crate) fn without_entry(&self, sku: u32) -> Option<PriceTable> {
-        let (&key, chunk) = self.chunks.get_prev(&sku)?;
-        let mut rows = chunk.to_rows();
+        let key = self.bucket(sku);
+        let mut rows = self.chunks.get(&key)?.to_rows();
         let pos = rows.binary_search_by_key(&sku, |r| r.sku).ok()?;
         rows.remove(pos);
         let mut chunks = self.chunks.clone();
-        chunks.remove(&key);
-        if let Some(first) = rows.first() {
-            chunks.insert(first.sku, Arc::new(Chunk::from_rows(&rows)));
+        if rows.is_empty() {
+            chunks.remove(&key);
+        } else {
+            chunks.insert(key, Arc::new(Chunk::from_rows(&rows)));
         }
         Some(PriceTable {
             chunks,
+            shift: self.shift,
             len: self.len.saturating_sub(1),
         })
     }
@@ -311,6 +331,7 @@ mod tests {
             .filter(|(a, b)| Arc::ptr_eq(a, b))
             .count();
         assert_eq!(shared, table.chunks.len() - 1);
+        assert!(table.chunks.len() > 5, "500 entries make several chunks");
         // Inserting new SKUs, before the first one and between chunks, then removing them.
         let mut t = table.clone();
         for sku in (1..400u32).step_by(2) {
