@@ -14,8 +14,24 @@ pub(crate) struct SkuRec {
     pub(crate) attributes: Attributes,
     pub(crate) cost: Option<rust_decimal::Decimal>,
     pub(crate) lead_time_days: Option<u32>,
-    pub(crate) quantity: Option<crate::dataset::QuantityRule>,
+    pub(crate) quantity: Option<Box<crate::dataset::QuantityRule>>,
     pub(crate) quote_only: bool,
+}
+
+impl SkuRec {
+    /// The item as data.
+    pub(crate) fn to_data(&self) -> SkuData {
+        SkuData {
+            sku: self.sku.clone(),
+            name: self.name.clone(),
+            categories: self.categories.clone(),
+            attributes: self.attributes.clone(),
+            cost: self.cost,
+            lead_time_days: self.lead_time_days,
+            quantity: self.quantity.as_deref().copied(),
+            quote_only: self.quote_only,
+        }
+    }
 }
 
 /// The catalogue, indexed in SKU order (so index order is the order of a price sheet).
@@ -32,6 +48,11 @@ impl Catalog {
 
     pub(crate) fn lookup(&self, sku: &str) -> Option<u32> {
         self.index.get(sku).copied()
+    }
+
+    /// The catalogue as data (categories normalised: trimmed, sorted, unique).
+    pub(crate) fn to_data(&self) -> Vec<SkuData> {
+        self.recs.iter().map(SkuRec::to_data).collect()
     }
 
     pub(crate) fn build(data: &[SkuData], problems: &mut Vec<BuildProblem>) -> Catalog {
@@ -79,7 +100,7 @@ impl Catalog {
                 attributes: s.attributes.clone(),
                 cost: s.cost,
                 lead_time_days: s.lead_time_days,
-                quantity: s.quantity,
+                quantity: s.quantity.map(Box::new),
                 quote_only: s.quote_only,
             });
         }

@@ -431,6 +431,7 @@ impl Snapshot {
     pub fn to_dataset(&self) -> Dataset {
         let inner = self.inner();
         let mut data = inner.source.clone();
+        data.catalog = inner.catalog.to_data();
         for l in data.price_lists.iter_mut() {
             let Some(rec) = inner
                 .list_index

@@ -63,15 +63,16 @@ pub struct Dataset {
 }
 
 impl Dataset {
-    /// A copy without the price lists' entries (the snapshot keeps those in its own compact
-    /// form).
+    /// A copy without the price lists' entries and the catalogue (the snapshot keeps those in
+    /// its own compact form).
     pub(crate) fn clone_without_entries(&self) -> Dataset {
         Dataset {
             accounts: self.accounts.clone(),
             roles: self.roles.clone(),
             users: self.users.clone(),
             segments: self.segments.clone(),
-            catalog: self.catalog.clone(),
+            // The snapshot's catalogue keeps every field; it is not stored twice.
+            catalog: Vec::new(),
             price_lists: self
                 .price_lists
                 .iter()

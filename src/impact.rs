@@ -487,7 +487,8 @@ fn reach_of(before: &Inner, after: &Inner) -> Reach {
         // A change to its attributes moves only the account itself into or out of predicate
         // segments, and the account is already reached with every SKU above.
     }
-    let sku_changes = differing(&sa.catalog, &sb.catalog, |s| s.sku.clone());
+    let (ca, cb) = (before.catalog.to_data(), after.catalog.to_data());
+    let sku_changes = differing(&ca, &cb, |s| s.sku.clone());
     if !sku_changes.is_empty() {
         let skus: BTreeSet<Sku> = sku_changes
             .iter()

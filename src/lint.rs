@@ -157,7 +157,7 @@ fn shadowed(inner: &Inner, out: &mut Vec<Warning>) {
             let skus_a = priced_skus(lists, a.list, &inner.catalog);
             let covers = skus_a.iter().all(|&s| {
                 tb.get(s).is_some_and(|e| {
-                    e.extra.valid.is_none() && e.tiers.first().is_some_and(|t| t.min_qty == 1)
+                    e.extra.valid.is_none() && e.tiers.get(0).is_some_and(|t| t.min_qty == 1)
                 })
             });
             if covers && !skus_a.is_empty() {
@@ -200,9 +200,10 @@ fn unassigned_and_tiers(inner: &Inner, at: Timestamp, out: &mut Vec<Warning>) {
             for (sku, e) in table.iter() {
                 let rises = e
                     .tiers
-                    .windows(2)
-                    .find(|w| matches!(w, [x, y] if y.unit_price > x.unit_price));
-                if let Some([x, y]) = rises {
+                    .iter()
+                    .zip(e.tiers.iter().skip(1))
+                    .find(|(x, y)| y.unit_price > x.unit_price);
+                if let Some((x, y)) = rises {
                     let sku = inner
                         .catalog
                         .get(sku)

@@ -536,7 +536,7 @@ impl Snapshot {
             }
             let (visibility, outcome) = ctx.answer(sku, rec, line.qty)?;
             let mut violations = Vec::new();
-            if let Some(rule) = &rec.quantity {
+            if let Some(rule) = rec.quantity.as_deref() {
                 violations.extend(check_quantity(rule, QuantitySource::Sku, line.qty));
             }
             let mut exact = None;

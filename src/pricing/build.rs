@@ -176,7 +176,8 @@ pub(crate) fn validate_entry(
     catalog: &Catalog,
     problems: &mut Vec<BuildProblem>,
 ) -> Option<EntryRow> {
-    let label = pricing::entry_label(list, &e.sku);
+    // Formatted only when needed: this runs once per price entry.
+    let label = || pricing::entry_label(list, &e.sku);
     let Some(sku) = catalog.lookup(e.sku.as_str()) else {
         problems.push(BuildProblem::DanglingReference {
             from_kind: EntityKind::PriceList,
@@ -222,14 +223,14 @@ pub(crate) fn validate_entry(
     }
     let valid = e
         .valid
-        .map(|w| check_window(Some(w), EntityKind::PriceEntry, &label, problems));
+        .map(|w| check_window(Some(w), EntityKind::PriceEntry, &label(), problems));
     if let Some(q) = &e.quantity {
-        crate::validate::check_quantity_rule(q, EntityKind::PriceEntry, &label, problems);
+        crate::validate::check_quantity_rule(q, EntityKind::PriceEntry, &label(), problems);
     }
     if e.quote_above == Some(0) {
         problems.push(BuildProblem::InvalidQuantityRule {
             kind: EntityKind::PriceEntry,
-            id: label.clone(),
+            id: label(),
             detail: "quote_above must be at least 1".into(),
         });
     }

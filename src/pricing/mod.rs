@@ -117,7 +117,7 @@ pub(crate) fn pick_adjustment<'a>(
 /// allocates; only an explanation does).
 #[derive(Clone, Debug)]
 pub(crate) struct EntryView<'a> {
-    pub(crate) tiers: &'a [Tier],
+    pub(crate) tiers: table::TierRun<'a>,
     pub(crate) extra: table::EntryExtra,
     /// The absolute list the tiers come from.
     base: &'a ListRec,
@@ -132,13 +132,13 @@ impl EntryView<'_> {
 
     /// The first tier's minimum quantity.
     pub(crate) fn first_min_qty(&self) -> u64 {
-        self.tiers.first().map(|t| t.min_qty).unwrap_or(u64::MAX)
+        self.tiers.get(0).map(|t| t.min_qty).unwrap_or(u64::MAX)
     }
 
     /// Tier `i` with every adjustment applied, innermost first (list = base x a1, outer = list
     /// x a2); `Err` on overflow.
     pub(crate) fn tier(&self, i: usize) -> Result<Option<Tier>, ()> {
-        let Some(mut t) = self.tiers.get(i).copied() else {
+        let Some(mut t) = self.tiers.get(i) else {
             return Ok(None);
         };
         for (_, adj) in self.links().rev() {
@@ -306,8 +306,14 @@ mod tests {
         mode: TierMode,
         qty: u64,
     ) -> Option<(Vec<u64>, Decimal)> {
+        let table = table::PriceTable::from_sorted(&[table::EntryRow {
+            sku: 0,
+            tiers: tiers.to_vec(),
+            extra: table::EntryExtra::default(),
+        }]);
+        let entry = table.get(0).unwrap();
         let v = EntryView {
-            tiers,
+            tiers: entry.tiers,
             extra: table::EntryExtra::default(),
             base: list,
             chain: [None; MAX_RELATIVE_DEPTH],

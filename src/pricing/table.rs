@@ -46,39 +46,127 @@ pub(crate) struct EntryRow {
 }
 
 /// A sorted run of entries in parallel arrays.
+///
+/// Tiers are stored compactly: the minimum quantity as a `u32` and the unit price as a 64-bit
+/// mantissa and a scale (13 bytes instead of the 24 of a `u64` and a `Decimal`). The rare tier
+/// that does not fit (a minimum above `u32::MAX`, a price with more than 18 significant digits)
+/// is kept whole in `wide`, and its compact slot is marked with [`WIDE`].
 #[derive(Debug, Default)]
 pub(crate) struct Chunk {
     /// SKU indexes, strictly increasing.
     skus: Vec<u32>,
-    /// `tier_end[i]` is one past the last tier of entry `i` in `tiers`.
+    /// `tier_end[i]` is one past the last tier of entry `i`.
     tier_end: Vec<u32>,
-    tiers: Vec<Tier>,
+    mins: Vec<u32>,
+    mantissas: Vec<i64>,
+    scales: Vec<u8>,
+    /// Tiers that do not fit the compact form, by tier position.
+    wide: Vec<(u32, Tier)>,
     /// Validity windows, quantity rules and quote thresholds of the (few) entries that have
     /// one, sorted by position.
     extras: Vec<(u32, EntryExtra)>,
 }
 
+/// Marks a compact tier slot whose tier lives in `Chunk::wide`.
+const WIDE: u8 = u8::MAX;
+
+/// The tiers of one entry, read from a chunk's compact arrays.
+#[derive(Clone, Copy)]
+pub(crate) struct TierRun<'a> {
+    chunk: &'a Chunk,
+    start: usize,
+    end: usize,
+}
+
+impl<'a> TierRun<'a> {
+    /// Number of tiers.
+    pub(crate) fn len(&self) -> usize {
+        self.end.saturating_sub(self.start)
+    }
+
+    /// Tier `i`, from 0.
+    pub(crate) fn get(&self, i: usize) -> Option<Tier> {
+        let pos = self.start.checked_add(i).filter(|&p| p < self.end)?;
+        let scale = *self.chunk.scales.get(pos)?;
+        if scale == WIDE {
+            let pos32 = u32::try_from(pos).ok()?;
+            let w = self
+                .chunk
+                .wide
+                .binary_search_by_key(&pos32, |(p, _)| *p)
+                .ok()?;
+            return self.chunk.wide.get(w).map(|(_, t)| *t);
+        }
+        let mantissa = *self.chunk.mantissas.get(pos)?;
+        Some(Tier {
+            min_qty: u64::from(*self.chunk.mins.get(pos)?),
+            unit_price: Decimal::try_new(mantissa, u32::from(scale)).ok()?,
+        })
+    }
+
+    /// Every tier, in order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = Tier> + 'a {
+        let run = *self;
+        (0..run.len()).filter_map(move |i| run.get(i))
+    }
+}
+
+impl std::fmt::Debug for TierRun<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
 /// A borrowed view of one entry.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct EntryRef<'a> {
-    pub(crate) tiers: &'a [Tier],
+    pub(crate) tiers: TierRun<'a>,
     pub(crate) extra: EntryExtra,
+}
+
+/// The compact form of a tier, if it has one.
+fn compact(t: &Tier) -> Option<(u32, i64, u8)> {
+    let min = u32::try_from(t.min_qty).ok()?;
+    let mantissa = i64::try_from(t.unit_price.mantissa()).ok()?;
+    let scale = u8::try_from(t.unit_price.scale())
+        .ok()
+        .filter(|&s| s != WIDE)?;
+    Some((min, mantissa, scale))
 }
 
 impl Chunk {
     fn from_rows(rows: &[EntryRow]) -> Chunk {
+        let n_tiers = rows.iter().map(|r| r.tiers.len()).sum();
         let mut chunk = Chunk {
             skus: Vec::with_capacity(rows.len()),
             tier_end: Vec::with_capacity(rows.len()),
-            tiers: Vec::with_capacity(rows.iter().map(|r| r.tiers.len()).sum()),
+            mins: Vec::with_capacity(n_tiers),
+            mantissas: Vec::with_capacity(n_tiers),
+            scales: Vec::with_capacity(n_tiers),
+            wide: Vec::new(),
             extras: Vec::new(),
         };
         for (pos, row) in rows.iter().enumerate() {
             chunk.skus.push(row.sku);
-            chunk.tiers.extend_from_slice(&row.tiers);
+            for t in &row.tiers {
+                match compact(t) {
+                    Some((min, mantissa, scale)) => {
+                        chunk.mins.push(min);
+                        chunk.mantissas.push(mantissa);
+                        chunk.scales.push(scale);
+                    }
+                    None => {
+                        let at = u32::try_from(chunk.scales.len()).unwrap_or(u32::MAX);
+                        chunk.wide.push((at, *t));
+                        chunk.mins.push(0);
+                        chunk.mantissas.push(0);
+                        chunk.scales.push(WIDE);
+                    }
+                }
+            }
             chunk
                 .tier_end
-                .push(u32::try_from(chunk.tiers.len()).unwrap_or(u32::MAX));
+                .push(u32::try_from(chunk.scales.len()).unwrap_or(u32::MAX));
             if !row.extra.is_empty() {
                 chunk
                     .extras
@@ -95,23 +183,32 @@ impl Chunk {
             None => 0,
         };
         let end = *self.tier_end.get(pos)? as usize;
-        let tiers = self.tiers.get(start..end)?;
-        let pos32 = u32::try_from(pos).ok()?;
-        let extra = self
-            .extras
-            .binary_search_by_key(&pos32, |(p, _)| *p)
-            .ok()
-            .and_then(|i| self.extras.get(i))
-            .map(|(_, e)| *e)
-            .unwrap_or_default();
-        Some(EntryRef { tiers, extra })
+        let extra = if self.extras.is_empty() {
+            EntryExtra::default()
+        } else {
+            let pos32 = u32::try_from(pos).ok()?;
+            self.extras
+                .binary_search_by_key(&pos32, |(p, _)| *p)
+                .ok()
+                .and_then(|i| self.extras.get(i))
+                .map(|(_, e)| *e)
+                .unwrap_or_default()
+        };
+        Some(EntryRef {
+            tiers: TierRun {
+                chunk: self,
+                start,
+                end,
+            },
+            extra,
+        })
     }
 
     fn to_rows(&self) -> Vec<EntryRow> {
         self.rows()
             .map(|(sku, e)| EntryRow {
                 sku,
-                tiers: e.tiers.to_vec(),
+                tiers: e.tiers.iter().collect(),
                 extra: e.extra,
             })
             .collect()
@@ -307,10 +404,38 @@ mod tests {
         assert_eq!(table.len(), 500);
         for i in 0..500u32 {
             let e = table.get(i * 2).unwrap();
-            assert_eq!(e.tiers[0].unit_price, Decimal::from(i64::from(i)));
+            assert_eq!(
+                e.tiers.get(0).unwrap().unit_price,
+                Decimal::from(i64::from(i))
+            );
             assert!(table.get(i * 2 + 1).is_none());
         }
         assert_eq!(table.iter().count(), 500);
+    }
+
+    #[test]
+    fn tiers_that_do_not_fit_the_compact_form_round_trip() {
+        let big = Tier {
+            min_qty: u64::MAX,
+            unit_price: Decimal::MAX,
+        };
+        let tiny = Tier {
+            min_qty: 1,
+            unit_price: "0.0000000000000000000000000001".parse().unwrap(),
+        };
+        let plain = Tier {
+            min_qty: 2,
+            unit_price: "12.50".parse().unwrap(),
+        };
+        let rows = vec![EntryRow {
+            sku: 7,
+            tiers: vec![tiny, plain, big],
+            extra: EntryExtra::default(),
+        }];
+        let t = PriceTable::from_sorted(&rows);
+        let got: Vec<Tier> = t.get(7).unwrap().tiers.iter().collect();
+        assert_eq!(got, vec![tiny, plain, big]);
+        assert_eq!(got[1].unit_price.to_string(), "12.50");
     }
 
     #[test]
@@ -319,10 +444,13 @@ mod tests {
         let table = PriceTable::from_sorted(&rows);
         let updated = table.with_entry(row(10, 999));
         assert_eq!(
-            updated.get(10).unwrap().tiers[0].unit_price,
+            updated.get(10).unwrap().tiers.get(0).unwrap().unit_price,
             Decimal::from(999)
         );
-        assert_eq!(table.get(10).unwrap().tiers[0].unit_price, Decimal::from(5));
+        assert_eq!(
+            table.get(10).unwrap().tiers.get(0).unwrap().unit_price,
+            Decimal::from(5)
+        );
         assert_eq!(updated.len(), 500);
         let shared = table
             .chunks
