@@ -36,8 +36,10 @@ pub(crate) struct AccountRec {
 /// All accounts, indexed.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Accounts {
-    pub(crate) recs: Vec<AccountRec>,
-    pub(crate) index: HashMap<AccountId, u32>,
+    pub(crate) recs: imbl::Vector<AccountRec>,
+    pub(crate) index: Arc<HashMap<AccountId, u32>>,
+    /// Each account as given, aligned with `recs`: what changes and exports start from.
+    pub(crate) data: imbl::Vector<AccountData>,
 }
 
 impl Accounts {
@@ -216,7 +218,185 @@ impl Accounts {
             rec.catalog_mode = nearest_set(&modes, i, &rec.ancestors).unwrap_or_default();
             rec.max_lead_time_days = nearest_set(&lead_times, i, &rec.ancestors);
         }
-        Accounts { recs, index }
+        Accounts {
+            recs: recs.into_iter().collect(),
+            index: Arc::new(index),
+            data: unique.into_iter().cloned().collect(),
+        }
+    }
+
+    /// The accounts with `changes` (existing accounts, same attributes) applied, recomputing
+    /// only the subtrees they head: ancestor chains, children, effective settings. `None` when a
+    /// change cannot be applied this way (a new account, or changed attributes, which can move
+    /// accounts between predicate segments); the caller then rebuilds. Problems found are the
+    /// ones a build would report.
+    pub(crate) fn with_changes(
+        &self,
+        changes: &[&AccountData],
+        problems: &mut Vec<BuildProblem>,
+    ) -> Option<(Accounts, std::collections::BTreeSet<u32>)> {
+        use std::collections::{BTreeMap, BTreeSet};
+        // Whole-entity upserts: the last one of each account is its final state.
+        let mut finals: BTreeMap<u32, &AccountData> = BTreeMap::new();
+        for change in changes {
+            let idx = self.lookup(change.id.as_str())?;
+            if self.data.get(idx as usize)?.attributes != change.attributes {
+                return None;
+            }
+            finals.insert(idx, change);
+        }
+        // Validate the final state, as a build would.
+        let mut parents: BTreeMap<u32, Option<u32>> = BTreeMap::new();
+        for (&idx, change) in &finals {
+            let parent = match &change.parent {
+                None => None,
+                Some(pid) => match self.lookup(pid.as_str()) {
+                    Some(p) => Some(p),
+                    None => {
+                        problems.push(BuildProblem::DanglingReference {
+                            from_kind: EntityKind::Account,
+                            from: change.id.to_string(),
+                            to_kind: EntityKind::Account,
+                            to: pid.to_string(),
+                        });
+                        None
+                    }
+                },
+            };
+            parents.insert(idx, parent);
+            if Currency::from_code(&change.currency).is_none() {
+                problems.push(BuildProblem::UnknownCurrency {
+                    kind: EntityKind::Account,
+                    id: change.id.to_string(),
+                    code: change.currency.clone(),
+                });
+            }
+        }
+        let parent_of = |i: u32| -> Option<u32> {
+            match parents.get(&i) {
+                Some(p) => *p,
+                None => self.get(i).and_then(|r| r.ancestors.first().copied()),
+            }
+        };
+        let mut reported: BTreeSet<Vec<AccountId>> = BTreeSet::new();
+        for &start in finals.keys() {
+            let mut path = vec![start];
+            let mut cur = parent_of(start);
+            while let Some(c) = cur {
+                if let Some(pos) = path.iter().position(|&p| p == c) {
+                    let mut ids: Vec<AccountId> = path
+                        .get(pos..)
+                        .unwrap_or_default()
+                        .iter()
+                        .filter_map(|&a| self.get(a).map(|r| r.id.clone()))
+                        .collect();
+                    ids.sort();
+                    if reported.insert(ids.clone()) {
+                        problems.push(BuildProblem::AccountCycle { accounts: ids });
+                    }
+                    break;
+                }
+                if path.len() > self.recs.len() {
+                    break;
+                }
+                path.push(c);
+                cur = parent_of(c);
+            }
+        }
+        if !problems.is_empty() {
+            return Some((self.clone(), BTreeSet::new()));
+        }
+
+        // Apply: the accounts' own fields and the children of old and new parents.
+        let mut next = self.clone();
+        for (&idx, change) in &finals {
+            let parent = parents.get(&idx).copied().flatten();
+            let old_parent = next.get(idx)?.ancestors.first().copied();
+            if old_parent != parent {
+                if let Some(op) = old_parent {
+                    let rec = next.recs.get_mut(op as usize)?;
+                    rec.children = rec.children.iter().copied().filter(|&c| c != idx).collect();
+                }
+                if let Some(np) = parent {
+                    let rec = next.recs.get_mut(np as usize)?;
+                    let mut children: Vec<u32> = rec.children.to_vec();
+                    if let Err(pos) = children.binary_search(&idx) {
+                        children.insert(pos, idx);
+                    }
+                    rec.children = Arc::from(children);
+                }
+            }
+            if let Some(slot) = next.data.get_mut(idx as usize) {
+                *slot = (*change).clone();
+            }
+            let rec = next.recs.get_mut(idx as usize)?;
+            rec.name = change.name.clone();
+            rec.currency = Currency::from_code(&change.currency)?;
+            rec.inherit = change.inherit;
+            // Parent pointer for the recomputation below.
+            rec.ancestors = match parent {
+                Some(p) => Arc::from(vec![p]),
+                None => Arc::from(Vec::new()),
+            };
+        }
+        // Recompute each changed account's subtree top-down, shallowest first, so that a
+        // parent's chain and settings are final before its children's.
+        let depth = |i: u32| {
+            let mut d = 0usize;
+            let mut cur = parent_of(i);
+            while let Some(c) = cur {
+                d = d.saturating_add(1);
+                if d > self.recs.len() {
+                    break;
+                }
+                cur = parent_of(c);
+            }
+            d
+        };
+        let mut order: Vec<u32> = finals.keys().copied().collect();
+        order.sort_by_key(|&i| depth(i));
+        let mut affected = BTreeSet::new();
+        for root in order {
+            let mut stack = vec![(root, parent_of(root))];
+            while let Some((node, parent)) = stack.pop() {
+                let (chain, policy, mode, lead) = match parent
+                    .and_then(|p| next.get(p).map(|r| (p, r)))
+                {
+                    Some((p, prec)) => {
+                        let mut chain = Vec::with_capacity(prec.ancestors.len().saturating_add(1));
+                        chain.push(p);
+                        chain.extend_from_slice(&prec.ancestors);
+                        (
+                            chain,
+                            Some(prec.policy),
+                            Some(prec.catalog_mode),
+                            prec.max_lead_time_days,
+                        )
+                    }
+                    None => (Vec::new(), None, None, None),
+                };
+                let own = next.data.get(node as usize)?;
+                let (own_policy, own_mode, own_lead) =
+                    (own.price_policy, own.catalog_mode, own.max_lead_time_days);
+                if chain.len().saturating_add(1) > MAX_DEPTH {
+                    problems.push(BuildProblem::TooDeep {
+                        account: own.id.clone(),
+                        depth: chain.len().saturating_add(1),
+                        limit: MAX_DEPTH,
+                    });
+                }
+                let rec = next.recs.get_mut(node as usize)?;
+                rec.ancestors = Arc::from(chain);
+                rec.policy = own_policy.or(policy).unwrap_or_default();
+                rec.catalog_mode = own_mode.or(mode).unwrap_or_default();
+                rec.max_lead_time_days = own_lead.or(lead);
+                affected.insert(node);
+                for &c in rec.children.iter() {
+                    stack.push((c, Some(node)));
+                }
+            }
+        }
+        Some((next, affected))
     }
 }
 

@@ -430,7 +430,8 @@ impl Snapshot {
     /// that builds an equal snapshot. Price entries come back in SKU order.
     pub fn to_dataset(&self) -> Dataset {
         let inner = self.inner();
-        let mut data = inner.source.clone();
+        let mut data = (*inner.source).clone();
+        data.accounts = inner.accounts.data.iter().cloned().collect();
         data.catalog = inner.catalog.to_data();
         for l in data.price_lists.iter_mut() {
             let Some(rec) = inner
@@ -499,6 +500,19 @@ impl Snapshot {
         });
         if only_entries {
             return self.apply_entries(changeset, entry);
+        }
+        let accounts: Vec<&AccountData> = changeset
+            .ops
+            .iter()
+            .filter_map(|op| match op {
+                Op::Upsert(Entity::Account(a)) => Some(a),
+                _ => None,
+            })
+            .collect();
+        if accounts.len() == changeset.ops.len()
+            && let Some(result) = self.apply_accounts(changeset, &accounts, entry.clone())
+        {
+            return result;
         }
         let mut data = self.to_dataset();
         for op in &changeset.ops {
@@ -616,6 +630,66 @@ impl Snapshot {
             lists,
             log,
         }))
+    }
+
+    /// The account-tree path: existing accounts re-parented or re-configured (not their
+    /// attributes). Only the subtrees they head are recomputed: ancestor chains, effective
+    /// settings and the rules reaching each of their accounts; everything else is shared. `None`
+    /// when the change needs a rebuild.
+    fn apply_accounts(
+        &self,
+        changeset: &Changeset,
+        changes: &[&AccountData],
+        entry: Arc<LogEntry>,
+    ) -> Option<Result<Snapshot, ApplyError>> {
+        let inner = self.inner();
+        let mut problems = Vec::new();
+        let (accounts, affected) = inner.accounts.with_changes(changes, &mut problems)?;
+        if problems.is_empty() {
+            // Policies may have changed below: the tie rule depends on them.
+            Ties {
+                assignments: &inner.assignments,
+                lists: &inner.lists,
+                accounts: &accounts,
+                segments: &inner.segments,
+                catalog: &inner.catalog,
+            }
+            .check_all(&inner.ties, &mut problems);
+        }
+        if !problems.is_empty() {
+            return Some(Err(ApplyError::Invalid {
+                changeset: changeset.id.clone(),
+                error: BuildError::new(problems),
+            }));
+        }
+        let mut model = (*inner.model).clone();
+        for &idx in &affected {
+            let Some(acc) = accounts.get(idx) else {
+                continue;
+            };
+            let rules = crate::snapshot::account_rules_of(
+                idx,
+                acc,
+                &accounts,
+                &inner.price_scopes,
+                &inner.assignments,
+                &inner.vis_scopes,
+                &inner.visibility_rules,
+                &inner.experiments,
+            );
+            if let Some(slot) = model.account_rules.get_mut(idx as usize) {
+                *slot = rules;
+            }
+        }
+        model.accounts = accounts;
+        let mut log = inner.log.clone();
+        log.push_back(entry);
+        Some(Ok(Snapshot::from_inner(Inner {
+            version: inner.version.saturating_add(1),
+            model: Arc::new(model),
+            lists: inner.lists.clone(),
+            log,
+        })))
     }
 
     /// Rebuilds the snapshot as it was at `version`, from the dataset this snapshot's history

@@ -67,7 +67,8 @@ impl Dataset {
     /// its own compact form).
     pub(crate) fn clone_without_entries(&self) -> Dataset {
         Dataset {
-            accounts: self.accounts.clone(),
+            // Accounts and the catalogue are kept, complete, by the snapshot itself.
+            accounts: Vec::new(),
             roles: self.roles.clone(),
             users: self.users.clone(),
             segments: self.segments.clone(),

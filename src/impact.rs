@@ -429,7 +429,8 @@ fn reach_of(before: &Inner, after: &Inner) -> Reach {
                 (Some(p), Some(q)) => Arc::ptr_eq(p, q),
                 _ => false,
             };
-            if Arc::ptr_eq(&before.model, &after.model) && same(before, after) {
+            // The same shared list in both versions: nothing in it changed.
+            if same(before, after) {
                 continue;
             }
             match changed_entries(before, after, id) {
@@ -472,7 +473,11 @@ fn reach_of(before: &Inner, after: &Inner) -> Reach {
             }
         }
     }
-    for (x, y) in differing(&sa.accounts, &sb.accounts, |a| a.id.clone()) {
+    let (aa, ab): (Vec<_>, Vec<_>) = (
+        before.accounts.data.iter().cloned().collect(),
+        after.accounts.data.iter().cloned().collect(),
+    );
+    for (x, y) in differing(&aa, &ab, |a| a.id.clone()) {
         for (inner, acc) in [(before, x), (after, y)] {
             if let Some(acc) = acc {
                 reach_scope(
@@ -650,7 +655,7 @@ impl Snapshot {
         let mut approval_changes = Vec::new();
         if let Some(total) = options.reference_order_total {
             let policies_changed = b.source.approval_policies != a.source.approval_policies
-                || b.source.accounts != a.source.accounts
+                || b.accounts.data != a.accounts.data
                 || b.source.segments != a.source.segments;
             if policies_changed {
                 for account in &all_accounts {

@@ -23,31 +23,36 @@ use jiff::Timestamp;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// Everything a snapshot holds except its price lists and history: built together, shared by
-/// every version that a change to prices alone produces.
-#[derive(Debug)]
+/// Everything a snapshot holds except its price lists and history: shared by every version that
+/// a change to prices alone produces. Each part is shared separately, and the per-account parts
+/// are persistent vectors, so a change to the account tree copies only what it touches.
+#[derive(Clone, Debug)]
 pub(crate) struct Model {
     pub(crate) accounts: Accounts,
-    pub(crate) users: Users,
-    pub(crate) segments: Vec<SegmentRec>,
-    pub(crate) catalog: Catalog,
-    pub(crate) assignments: Vec<AssignmentRec>,
-    pub(crate) visibility_rules: Vec<VisRule>,
-    pub(crate) payment_rules: Vec<PayRule>,
-    pub(crate) pay_scopes: ScopeIndex,
-    pub(crate) approval_policies: Vec<crate::approval::Policy>,
-    pub(crate) approval_scopes: ScopeIndex,
+    pub(crate) users: Arc<Users>,
+    pub(crate) segments: Arc<Vec<SegmentRec>>,
+    pub(crate) catalog: Arc<Catalog>,
+    pub(crate) assignments: Arc<Vec<AssignmentRec>>,
+    pub(crate) visibility_rules: Arc<Vec<VisRule>>,
+    pub(crate) payment_rules: Arc<Vec<PayRule>>,
+    pub(crate) pay_scopes: Arc<ScopeIndex>,
+    /// Scopes of price assignments and visibility rules, to recompute an account's rules.
+    pub(crate) price_scopes: Arc<ScopeIndex>,
+    pub(crate) vis_scopes: Arc<ScopeIndex>,
+    pub(crate) approval_policies: Arc<Vec<crate::approval::Policy>>,
+    pub(crate) approval_scopes: Arc<ScopeIndex>,
     /// The price and visibility rules reaching each account, by account index.
-    pub(crate) account_rules: Vec<crate::scope::AccountRules>,
+    pub(crate) account_rules: imbl::Vector<crate::scope::AccountRules>,
     /// Experiments, for holdout arms.
-    pub(crate) experiments: Vec<crate::experiment::ExperimentRec>,
+    pub(crate) experiments: Arc<Vec<crate::experiment::ExperimentRec>>,
     /// Price-list index by id.
-    pub(crate) list_index: HashMap<PriceListId, u32>,
+    pub(crate) list_index: Arc<HashMap<PriceListId, u32>>,
     /// Which assignments could tie, by list, for checking changes to prices incrementally.
-    pub(crate) ties: TieIndex,
+    pub(crate) ties: Arc<TieIndex>,
     /// The dataset as given, except that price lists carry no entries (those live, compactly,
-    /// in `lists`): what [`Snapshot::to_dataset`] and changesets start from.
-    pub(crate) source: Dataset,
+    /// in `lists`) and accounts and the catalogue live in `accounts` and `catalog`: what
+    /// [`Snapshot::to_dataset`] and changesets start from.
+    pub(crate) source: Arc<Dataset>,
 }
 
 /// One version of the engine's data.
@@ -174,19 +179,21 @@ impl Snapshot {
                 log: imbl::Vector::new(),
                 model: Arc::new(Model {
                     accounts,
-                    users,
-                    segments,
-                    catalog,
-                    assignments,
-                    visibility_rules,
-                    payment_rules,
-                    pay_scopes,
-                    approval_policies,
-                    approval_scopes,
-                    list_index,
-                    ties,
-                    source,
-                    experiments,
+                    users: Arc::new(users),
+                    segments: Arc::new(segments),
+                    catalog: Arc::new(catalog),
+                    assignments: Arc::new(assignments),
+                    visibility_rules: Arc::new(visibility_rules),
+                    payment_rules: Arc::new(payment_rules),
+                    pay_scopes: Arc::new(pay_scopes),
+                    price_scopes: Arc::new(price_scopes),
+                    vis_scopes: Arc::new(vis_scopes),
+                    approval_policies: Arc::new(approval_policies),
+                    approval_scopes: Arc::new(approval_scopes),
+                    list_index: Arc::new(list_index),
+                    ties: Arc::new(ties),
+                    source: Arc::new(source),
+                    experiments: Arc::new(experiments),
                     account_rules,
                 }),
             }),
@@ -395,20 +402,47 @@ impl Snapshot {
 }
 
 /// The price and visibility rules reaching each account, in precedence order.
-fn precompute_account_rules(
+pub(crate) fn precompute_account_rules(
     accounts: &Accounts,
     price_scopes: &ScopeIndex,
     assignments: &[AssignmentRec],
     vis_scopes: &ScopeIndex,
     visibility_rules: &[VisRule],
     experiments: &[crate::experiment::ExperimentRec],
-) -> Vec<crate::scope::AccountRules> {
+) -> imbl::Vector<crate::scope::AccountRules> {
     accounts
         .recs
         .iter()
         .enumerate()
         .map(|(i, acc)| {
-            let idx = to_u32(i);
+            account_rules_of(
+                to_u32(i),
+                acc,
+                accounts,
+                price_scopes,
+                assignments,
+                vis_scopes,
+                visibility_rules,
+                experiments,
+            )
+        })
+        .collect()
+}
+
+/// The price and visibility rules reaching one account.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn account_rules_of(
+    idx: u32,
+    acc: &crate::account::AccountRec,
+    accounts: &Accounts,
+    price_scopes: &ScopeIndex,
+    assignments: &[AssignmentRec],
+    vis_scopes: &ScopeIndex,
+    visibility_rules: &[VisRule],
+    experiments: &[crate::experiment::ExperimentRec],
+) -> crate::scope::AccountRules {
+    {
+        {
             let mut arms = crate::experiment::Arms::new(experiments, acc, accounts);
             let prices = crate::scope::applicable_indices(
                 price_scopes,
@@ -437,6 +471,6 @@ fn precompute_account_rules(
                 visibility: visibility.into(),
                 experiments: arms.report().into(),
             }
-        })
-        .collect()
+        }
+    }
 }

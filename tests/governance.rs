@@ -552,6 +552,10 @@ proptest! {
             prop_assert_eq!(view(&v1, &d, qty), view(&Snapshot::from_dataset(&d).unwrap(), &d, qty));
             return Ok(());
         };
+        // Whatever path apply took (price entries, account subtrees, rebuild), the result
+        // answers exactly as a snapshot rebuilt from its data.
+        let rebuilt = Snapshot::from_dataset(&v2.to_dataset()).unwrap();
+        prop_assert_eq!(view(&v2, &d, qty), view(&rebuilt, &d, qty));
         // A changeset against the old version is now refused.
         let stale = v2.apply(&change).unwrap_err();
         let is_conflict = matches!(stale, ApplyError::Conflict { .. });
@@ -582,5 +586,60 @@ proptest! {
         let v3 = v2.apply(&change.inverse(&v1)).unwrap();
         prop_assert_eq!(view(&v3, &d, qty), before);
         prop_assert!(v1.impact(&v3, &ImpactOptions::at(at())).unwrap().changes.is_empty());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// Changes to the account tree alone take the subtree path: it must give the same answers
+    /// as a rebuild, and refuse exactly what a rebuild refuses (cycles, dangling parents).
+    #[test]
+    fn account_tree_changes_recompute_subtrees_exactly_as_a_rebuild(
+        parents in proptest::collection::vec(proptest::option::of(0usize..6), 2..7),
+        prices in proptest::collection::vec(proptest::collection::vec(proptest::option::of(0u32..50_000), 4), 1..4),
+        scopes in proptest::collection::vec((0usize..4, 0usize..6), 1..5),
+        moves in proptest::collection::vec((0usize..7, proptest::option::of(0usize..8), 0usize..3, any::<bool>()), 1..4),
+        qty in 1u64..5,
+    ) {
+        let d = dataset(&parents, &prices, &scopes);
+        let v1 = Snapshot::from_dataset(&d).unwrap_or_else(|e| panic!("{e}"));
+        let n = d.accounts.len();
+        let ops: Vec<Op> = moves
+            .iter()
+            .map(|&(i, parent, policy, inherit)| {
+                let mut a = d.accounts[i % n].clone();
+                // Any parent, including one inside the account's own subtree (a cycle) or a
+                // missing one (index n).
+                a.parent = parent.map(|p| format!("a{}", p % (n + 1)).into());
+                a.price_policy = match policy {
+                    0 => None,
+                    1 => Some(tradeterms::PricePolicy::Precedence),
+                    _ => Some(tradeterms::PricePolicy::LowestPrice),
+                };
+                a.inherit.price_lists = inherit;
+                Op::Upsert(Entity::Account(a))
+            })
+            .collect();
+        let change = cs("tree", 1, ops.clone());
+        // The same change through a rebuild of the data.
+        let mut expected = v1.to_dataset();
+        for op in &ops {
+            if let Op::Upsert(Entity::Account(a)) = op {
+                let slot = expected.accounts.iter_mut().find(|x| x.id == a.id).unwrap();
+                *slot = a.clone();
+            }
+        }
+        match (v1.apply(&change), Snapshot::from_dataset(&expected)) {
+            (Ok(v2), Ok(rebuilt)) => {
+                prop_assert_eq!(view(&v2, &d, qty), view(&rebuilt, &d, qty));
+                prop_assert!(v2.impact(&rebuilt, &ImpactOptions::at(at())).unwrap().changes.is_empty());
+                // And back: the inverse restores the original answers.
+                let v3 = v2.apply(&change.inverse(&v1)).unwrap();
+                prop_assert_eq!(view(&v3, &d, qty), view(&v1, &d, qty));
+            }
+            (Err(_), Err(_)) => {}
+            (got, want) => prop_assert!(false, "apply {:?} but rebuild {:?}", got.map(|s| s.version()), want.map(|s| s.version())),
+        }
     }
 }
