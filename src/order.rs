@@ -523,17 +523,7 @@ impl Snapshot {
         let mut subtotal = Decimal::ZERO;
         let mut facts_lines = Vec::with_capacity(order.lines.len());
         for (i, line) in order.lines.iter().enumerate() {
-            let sku = inner
-                .catalog
-                .lookup(line.sku.as_str())
-                .ok_or_else(|| ResolveError::UnknownSku(line.sku.clone()))?;
-            let rec = inner
-                .catalog
-                .get(sku)
-                .ok_or_else(|| ResolveError::UnknownSku(line.sku.clone()))?;
-            if line.qty == 0 {
-                return Err(ResolveError::ZeroQuantity(line.sku.clone()));
-            }
+            let (sku, rec) = self.line_sku(&line.sku, line.qty)?;
             let (visibility, outcome) = ctx.answer(sku, rec, line.qty)?;
             let mut violations = Vec::new();
             if let Some(rule) = rec.quantity.as_deref() {

@@ -98,30 +98,8 @@ impl Snapshot {
     /// building an explanation. Allocates nothing.
     pub fn quote(&self, query: &Query) -> Result<Quote, ResolveError> {
         let inner = self.inner();
-        let sku = inner
-            .catalog
-            .lookup(query.sku.as_str())
-            .ok_or_else(|| ResolveError::UnknownSku(query.sku.clone()))?;
-        let rec = inner
-            .catalog
-            .get(sku)
-            .ok_or_else(|| ResolveError::UnknownSku(query.sku.clone()))?;
-        if query.qty == 0 {
-            return Err(ResolveError::ZeroQuantity(query.sku.clone()));
-        }
-        let account = inner
-            .accounts
-            .lookup(query.account.as_str())
-            .ok_or_else(|| ResolveError::UnknownAccount(query.account.clone()))?;
-        let acc = inner
-            .accounts
-            .get(account)
-            .ok_or_else(|| ResolveError::UnknownAccount(query.account.clone()))?;
-        let user = inner
-            .users
-            .lookup(query.user.as_str())
-            .and_then(|u| inner.users.get(u))
-            .ok_or_else(|| ResolveError::UnknownUser(query.user.clone()))?;
+        let (sku, rec) = self.line_sku(&query.sku, query.qty)?;
+        let (account, acc, user) = self.account_and_user(&query.account, &query.user)?;
         let done = |outcome| {
             Ok(Quote {
                 version: inner.version,

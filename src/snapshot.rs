@@ -270,17 +270,7 @@ impl Snapshot {
     /// unknown id, a zero quantity) or an amount too large for exact arithmetic.
     pub fn resolve(&self, query: &Query) -> Result<Resolution, ResolveError> {
         let inner = &*self.inner;
-        let sku = inner
-            .catalog
-            .lookup(query.sku.as_str())
-            .ok_or_else(|| ResolveError::UnknownSku(query.sku.clone()))?;
-        let rec = inner
-            .catalog
-            .get(sku)
-            .ok_or_else(|| ResolveError::UnknownSku(query.sku.clone()))?;
-        if query.qty == 0 {
-            return Err(ResolveError::ZeroQuantity(query.sku.clone()));
-        }
+        let (sku, rec) = self.line_sku(&query.sku, query.qty)?;
         let ctx = self.context(&query.account, &query.user, query.at)?;
         let (visibility, outcome) = ctx.answer(sku, rec, query.qty)?;
         Ok(Resolution {
@@ -367,11 +357,33 @@ impl Snapshot {
         }
     }
 
-    pub(crate) fn entitle(
+    /// The SKU of a line, checked as every query checks it: known, and a quantity of at least 1.
+    pub(crate) fn line_sku(
+        &self,
+        sku: &Sku,
+        qty: u64,
+    ) -> Result<(u32, &crate::catalog::SkuRec), ResolveError> {
+        let inner = &*self.inner;
+        let idx = inner
+            .catalog
+            .lookup(sku.as_str())
+            .ok_or_else(|| ResolveError::UnknownSku(sku.clone()))?;
+        let rec = inner
+            .catalog
+            .get(idx)
+            .ok_or_else(|| ResolveError::UnknownSku(sku.clone()))?;
+        if qty == 0 {
+            return Err(ResolveError::ZeroQuantity(sku.clone()));
+        }
+        Ok((idx, rec))
+    }
+
+    /// The account and the user of a query, both known.
+    pub(crate) fn account_and_user(
         &self,
         account: &AccountId,
         user: &UserId,
-    ) -> Result<(u32, &crate::account::AccountRec, crate::access::Entitlement), ResolveError> {
+    ) -> Result<(u32, &crate::account::AccountRec, &crate::access::UserRec), ResolveError> {
         let inner = &*self.inner;
         let idx = inner
             .accounts
@@ -386,7 +398,19 @@ impl Snapshot {
             .lookup(user.as_str())
             .and_then(|u| inner.users.get(u))
             .ok_or_else(|| ResolveError::UnknownUser(user.clone()))?;
-        let entitlement = inner.users.entitlement(user_rec, idx, &inner.accounts);
+        Ok((idx, acc, user_rec))
+    }
+
+    pub(crate) fn entitle(
+        &self,
+        account: &AccountId,
+        user: &UserId,
+    ) -> Result<(u32, &crate::account::AccountRec, crate::access::Entitlement), ResolveError> {
+        let (idx, acc, user_rec) = self.account_and_user(account, user)?;
+        let entitlement = self
+            .inner
+            .users
+            .entitlement(user_rec, idx, &self.inner.accounts);
         Ok((idx, acc, entitlement))
     }
 
