@@ -417,22 +417,38 @@ fn reach_of(before: &Inner, after: &Inner) -> Reach {
         .chain(&sb.price_lists)
         .map(|l| &l.id)
         .collect();
+    let headers = |d: &'_ Dataset| -> BTreeMap<PriceListId, usize> {
+        d.price_lists
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.id.clone(), i))
+            .collect()
+    };
+    let (ha, hb) = (headers(sa), headers(sb));
     for id in ids {
-        let header = |d: &Dataset| d.price_lists.iter().find(|l| &l.id == id).cloned();
-        let skus = if header(sa) != header(sb) {
+        // The same shared list in both versions: nothing in it changed. (Checked first: it is
+        // one pointer comparison, and it is the answer for almost every list.)
+        let same = match (
+            before
+                .list_index
+                .get(id)
+                .and_then(|&i| before.lists.get(i as usize)),
+            after
+                .list_index
+                .get(id)
+                .and_then(|&i| after.lists.get(i as usize)),
+        ) {
+            (Some(p), Some(q)) => Arc::ptr_eq(p, q),
+            _ => false,
+        };
+        if same {
+            continue;
+        }
+        let header_a = ha.get(id).and_then(|&i| sa.price_lists.get(i));
+        let header_b = hb.get(id).and_then(|&i| sb.price_lists.get(i));
+        let skus = if header_a != header_b {
             Skus::All
         } else {
-            let same = |x: &Inner, y: &Inner| match (
-                x.list_index.get(id).and_then(|&i| x.lists.get(i as usize)),
-                y.list_index.get(id).and_then(|&i| y.lists.get(i as usize)),
-            ) {
-                (Some(p), Some(q)) => Arc::ptr_eq(p, q),
-                _ => false,
-            };
-            // The same shared list in both versions: nothing in it changed.
-            if same(before, after) {
-                continue;
-            }
             match changed_entries(before, after, id) {
                 Skus::Some(s) if s.is_empty() => continue,
                 other => other,
@@ -605,23 +621,29 @@ impl Snapshot {
     ) -> Result<Impact, ResolveError> {
         let (b, a) = (self.inner(), after.inner());
         let reach = reach_of(b, a);
-        let all_accounts: BTreeSet<AccountId> = b
-            .accounts
-            .recs
-            .iter()
-            .chain(a.accounts.recs.iter())
-            .map(|r| r.id.clone())
-            .collect();
-        let all_skus: BTreeSet<Sku> = b
-            .catalog
-            .recs
-            .iter()
-            .chain(a.catalog.recs.iter())
-            .map(|r| r.sku.clone())
-            .collect();
+        // Every account and SKU of either version: built only when a change reaches them all.
+        let all_accounts = || -> BTreeSet<AccountId> {
+            b.accounts
+                .recs
+                .iter()
+                .chain(a.accounts.recs.iter())
+                .map(|r| r.id.clone())
+                .collect()
+        };
+        let all_skus = std::cell::OnceCell::new();
+        let all_skus = || -> &BTreeSet<Sku> {
+            all_skus.get_or_init(|| {
+                b.catalog
+                    .recs
+                    .iter()
+                    .chain(a.catalog.recs.iter())
+                    .map(|r| r.sku.clone())
+                    .collect()
+            })
+        };
         let mut pairs: BTreeMap<AccountId, Skus> = reach.accounts;
         if let Some(skus) = reach.all_accounts {
-            for acc in &all_accounts {
+            for acc in &all_accounts() {
                 let slot = pairs
                     .entry(acc.clone())
                     .or_insert(Skus::Some(BTreeSet::new()));
@@ -634,7 +656,7 @@ impl Snapshot {
             let ctx_b = Context::for_account(b, account, options.at);
             let ctx_a = Context::for_account(a, account, options.at);
             let list: Vec<&Sku> = match skus {
-                Skus::All => all_skus.iter().collect(),
+                Skus::All => all_skus().iter().collect(),
                 Skus::Some(s) => s.iter().collect(),
             };
             for sku in list {
@@ -658,7 +680,7 @@ impl Snapshot {
                 || b.accounts.data != a.accounts.data
                 || b.source.segments != a.source.segments;
             if policies_changed {
-                for account in &all_accounts {
+                for account in &all_accounts() {
                     let before = reference_policies(b, account, total)?;
                     let after = reference_policies(a, account, total)?;
                     if before != after {
