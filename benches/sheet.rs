@@ -105,6 +105,21 @@ fn bench(c: &mut Criterion) {
         b.iter_with_large_drop(|| sheet(black_box(&snapshot), &account, &user))
     });
     group.finish();
+
+    // The lean sheet: the same verdicts without explanations.
+    let mut group = c.benchmark_group("quote_sheet");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(n as u64));
+    group.bench_function("whole_catalogue", |b| {
+        b.iter_with_large_drop(|| {
+            black_box(&snapshot)
+                .quote_sheet(&account, &user, generate::AT, 1)
+                .expect("known account and user")
+                .collect::<Result<Vec<_>, _>>()
+                .expect("no overflow")
+        })
+    });
+    group.finish();
 }
 
 criterion_group!(benches, bench);

@@ -67,7 +67,7 @@ pub use order::{
     Approval, ApprovalStatus, ApprovalStep, Blocker, LeadTimeBreach, LineAnswer, Money, Order,
     OrderAnswer, OrderLine, QuantitySource, QuantityViolation,
 };
-pub use quote::{Quote, QuoteOutcome};
+pub use quote::{Quote, QuoteOutcome, QuoteSheet};
 pub use resolution::{
     Access, Adjustment, Candidate, CandidateStatus, Decided, Grant, Outcome, Payment,
     PaymentOptions, Price, Priced, Query, QuoteReason, QuoteRequired, Refusal, Resolution, RuleRef,

@@ -93,60 +93,80 @@ fn reaching_roles<'a>(
         .flat_map(|m| m.roles.iter())
 }
 
-impl Snapshot {
-    /// The verdict and price of one line, exactly as [`Snapshot::resolve`] decides them, without
-    /// building an explanation. Allocates nothing.
-    pub fn quote(&self, query: &Query) -> Result<Quote, ResolveError> {
-        let inner = self.inner();
-        let (sku, rec) = self.line_sku(&query.sku, query.qty)?;
-        let (account, acc, user) = self.account_and_user(&query.account, &query.user)?;
-        let done = |outcome| {
-            Ok(Quote {
-                version: inner.version,
-                outcome,
-            })
-        };
-        if user.disabled || !grants(inner, user, account, Permission::ViewCatalog) {
-            return done(QuoteOutcome::Denied);
-        }
-        let Some(rules) = inner.account_rules.get(account as usize) else {
-            return done(QuoteOutcome::Denied);
-        };
+/// Everything `quote` needs about (account, user), gathered once.
+struct Party<'s> {
+    inner: &'s Inner,
+    account: u32,
+    acc: &'s crate::account::AccountRec,
+    user: &'s UserRec,
+    rules: &'s crate::scope::AccountRules,
+    may_see_prices: bool,
+}
 
-        // Visibility: the first applicable rule (for this user's roles) targeting the SKU.
-        let mut decided: Option<Effect> = None;
-        for &(_, i) in rules.visibility.iter() {
+impl<'s> Party<'s> {
+    /// `None` when the user may not see the account's catalogue.
+    fn new(
+        inner: &'s Inner,
+        account: u32,
+        acc: &'s crate::account::AccountRec,
+        user: &'s UserRec,
+    ) -> Option<Party<'s>> {
+        if user.disabled || !grants(inner, user, account, Permission::ViewCatalog) {
+            return None;
+        }
+        Some(Party {
+            inner,
+            account,
+            acc,
+            user,
+            rules: inner.account_rules.get(account as usize)?,
+            may_see_prices: grants(inner, user, account, Permission::ViewPrices),
+        })
+    }
+
+    /// Whether the SKU is visible: the first applicable rule (for this user's roles) targeting
+    /// it decides, else the catalogue mode.
+    fn visible(&self, sku: u32, rec: &crate::catalog::SkuRec) -> bool {
+        let inner = self.inner;
+        for &(_, i) in self.rules.visibility.iter() {
             let Some(rule) = inner.visibility_rules.get(i as usize) else {
                 continue;
             };
             if !rule.roles.is_empty()
-                && !reaching_roles(inner, user, account).any(|(name, _)| rule.roles.contains(name))
+                && !reaching_roles(inner, self.user, self.account)
+                    .any(|(name, _)| rule.roles.contains(name))
             {
                 continue;
             }
             if rule.matches(sku, rec) {
-                decided = Some(rule.effect);
-                break;
+                return rule.effect == Effect::Include;
             }
         }
-        let visible = match decided {
-            Some(effect) => effect == Effect::Include,
-            None => acc.catalog_mode == crate::dataset::CatalogMode::Open,
-        };
-        if !visible {
-            return done(QuoteOutcome::NotVisible);
+        self.acc.catalog_mode == crate::dataset::CatalogMode::Open
+    }
+
+    /// The verdict for one visible or invisible SKU.
+    fn line(
+        &self,
+        sku_id: &crate::id::Sku,
+        sku: u32,
+        rec: &crate::catalog::SkuRec,
+        qty: u64,
+        at: jiff::Timestamp,
+    ) -> Result<QuoteOutcome, ResolveError> {
+        let (inner, acc) = (self.inner, self.acc);
+        if !self.visible(sku, rec) {
+            return Ok(QuoteOutcome::NotVisible);
         }
-        if !grants(inner, user, account, Permission::ViewPrices) {
-            return done(QuoteOutcome::PriceHidden);
+        if !self.may_see_prices {
+            return Ok(QuoteOutcome::PriceHidden);
         }
         if rec.quote_only {
-            return done(QuoteOutcome::QuoteRequired);
+            return Ok(QuoteOutcome::QuoteRequired);
         }
-
         // Selection: the same filters and policy as the explained path.
-        let at = query.at;
         let mut best: Option<(Decimal, u32, pricing::EntryView<'_>)> = None;
-        for &(_, ai) in rules.prices.iter() {
+        for &(_, ai) in self.rules.prices.iter() {
             let Some(a) = inner.assignments.get(ai as usize) else {
                 continue;
             };
@@ -160,17 +180,15 @@ impl Snapshot {
             else {
                 continue;
             };
-            if entry.extra.valid.is_some_and(|w| !w.contains(at))
-                || query.qty < entry.first_min_qty()
-            {
+            if entry.extra.valid.is_some_and(|w| !w.contains(at)) || qty < entry.first_min_qty() {
                 continue;
             }
             let amount =
-                pricing::price_line(&entry, list.tier_mode, query.qty, |_| {}).map_err(|()| {
+                pricing::price_line(&entry, list.tier_mode, qty, |_| {}).map_err(|()| {
                     ResolveError::Overflow {
-                        sku: query.sku.clone(),
+                        sku: sku_id.clone(),
                         list: list.id.clone(),
-                        qty: query.qty,
+                        qty,
                     }
                 })?;
             let Some(amount) = amount else { continue };
@@ -182,29 +200,101 @@ impl Snapshot {
             }
         }
         let Some((exact, ai, entry)) = best else {
-            return done(QuoteOutcome::QuoteRequired);
+            return Ok(QuoteOutcome::QuoteRequired);
         };
-        let (Some(a), Some(list)) = (
-            inner.assignments.get(ai as usize),
-            inner
-                .assignments
-                .get(ai as usize)
-                .and_then(|a| inner.lists.get(a.list as usize)),
-        ) else {
-            return done(QuoteOutcome::QuoteRequired);
+        let Some((a, list)) = inner
+            .assignments
+            .get(ai as usize)
+            .and_then(|a| Some((a, inner.lists.get(a.list as usize)?)))
+        else {
+            return Ok(QuoteOutcome::QuoteRequired);
         };
-        let above = entry
-            .extra
-            .quote_above
-            .is_some_and(|limit| query.qty > limit);
+        let above = entry.extra.quote_above.is_some_and(|limit| qty > limit);
         if list.quote_only || above {
-            return done(QuoteOutcome::QuoteRequired);
+            return Ok(QuoteOutcome::QuoteRequired);
         }
-        done(QuoteOutcome::Priced {
+        Ok(QuoteOutcome::Priced {
             amount: list.currency.round(exact),
             exact_amount: exact,
             currency: list.currency,
             assignment: a.id.clone(),
+        })
+    }
+}
+
+/// A lean price sheet: every SKU visible to the user for the account, in SKU order, with the
+/// verdict [`Snapshot::quote`] would give. The account- and user-level work is done once.
+///
+/// ```
+/// use tradeterms::{Dataset, Snapshot};
+/// let dataset: Dataset = serde_json::from_str(include_str!("../examples/data/demo.json")).unwrap();
+/// let snapshot = Snapshot::from_dataset(&dataset).unwrap();
+/// let sheet = snapshot.quote_sheet(&"abb-east".into(), &"john".into(), "2026-06-01T00:00:00Z".parse().unwrap(), 1).unwrap();
+/// let lines: Vec<_> = sheet.collect::<Result<_, _>>().unwrap();
+/// assert_eq!(lines.len(), 4); // the saw is hidden from Abb East
+/// ```
+pub struct QuoteSheet<'s> {
+    party: Option<Party<'s>>,
+    next: usize,
+    qty: u64,
+    at: jiff::Timestamp,
+}
+
+impl Iterator for QuoteSheet<'_> {
+    type Item = Result<(crate::id::Sku, QuoteOutcome), ResolveError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let party = self.party.as_ref()?;
+        while let Some(rec) = party.inner.catalog.recs.get(self.next) {
+            let sku = crate::validate::to_u32(self.next);
+            self.next = self.next.saturating_add(1);
+            match party.line(&rec.sku, sku, rec, self.qty, self.at) {
+                Ok(QuoteOutcome::NotVisible) => continue,
+                Ok(outcome) => return Some(Ok((rec.sku.clone(), outcome))),
+                Err(e) => return Some(Err(e)),
+            }
+        }
+        None
+    }
+}
+
+impl Snapshot {
+    /// The verdict and price of one line, exactly as [`Snapshot::resolve`] decides them, without
+    /// building an explanation. Allocates nothing.
+    pub fn quote(&self, query: &Query) -> Result<Quote, ResolveError> {
+        let inner = self.inner();
+        let (sku, rec) = self.line_sku(&query.sku, query.qty)?;
+        let (account, acc, user) = self.account_and_user(&query.account, &query.user)?;
+        let outcome = match Party::new(inner, account, acc, user) {
+            None => QuoteOutcome::Denied,
+            Some(party) => party.line(&query.sku, sku, rec, query.qty, query.at)?,
+        };
+        Ok(Quote {
+            version: inner.version,
+            outcome,
+        })
+    }
+
+    /// The lean counterpart of [`Snapshot::price_sheet`]: every visible SKU with its
+    /// [`QuoteOutcome`] at `qty`, in SKU order, without explanations. Empty for a user who may
+    /// not see the catalogue.
+    pub fn quote_sheet(
+        &self,
+        account: &crate::id::AccountId,
+        user: &crate::id::UserId,
+        at: jiff::Timestamp,
+        qty: u64,
+    ) -> Result<QuoteSheet<'_>, ResolveError> {
+        if qty == 0 {
+            return Err(ResolveError::ZeroQuantity(crate::id::Sku::new("*")));
+        }
+        let inner = self.inner();
+        let (idx, acc, user) = self.account_and_user(account, user)?;
+        Ok(QuoteSheet {
+            party: Party::new(inner, idx, acc, user),
+            next: 0,
+            qty,
+            at,
         })
     }
 }

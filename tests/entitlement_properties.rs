@@ -338,6 +338,19 @@ proptest! {
                     .map(|l| l.unwrap())
                     .collect();
                 let sheet_skus: Vec<_> = sheet.iter().map(|l| l.sku.clone()).collect();
+                // The lean sheet lists the same SKUs with the verdicts `quote` gives.
+                let lean: Vec<_> = snapshot
+                    .quote_sheet(&account.id, &user.id, at(), 1)
+                    .unwrap()
+                    .map(|l| l.unwrap())
+                    .collect();
+                prop_assert_eq!(lean.iter().map(|(s, _)| s.clone()).collect::<Vec<_>>(), sheet_skus.clone());
+                for (sku, outcome) in &lean {
+                    let q = snapshot
+                        .quote(&Query::new(account.id.clone(), user.id.clone(), sku.clone(), 1, at()))
+                        .unwrap();
+                    prop_assert_eq!(&q.outcome, outcome);
+                }
                 prop_assert_eq!(&sheet_skus, &visible_skus);
                 for line in &sheet {
                     let r = snapshot
