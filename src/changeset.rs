@@ -532,6 +532,7 @@ impl Snapshot {
             version: inner.version.saturating_add(1),
             model: built.model.clone(),
             lists: built.lists.clone(),
+            sku_lists: built.sku_lists.clone(),
             log,
         }))
     }
@@ -545,6 +546,7 @@ impl Snapshot {
     ) -> Result<Snapshot, ApplyError> {
         let inner = self.inner();
         let mut lists = inner.lists.clone();
+        let mut sku_lists = inner.sku_lists.clone();
         let mut problems: Vec<BuildProblem> = Vec::new();
         let mut new_skus: BTreeMap<(u32, u32), ()> = BTreeMap::new();
         let not_found = |what: EntityRef| ApplyError::NotFound {
@@ -577,6 +579,7 @@ impl Snapshot {
                     };
                     if table.get(row.sku).is_none() {
                         new_skus.insert((idx, row.sku), ());
+                        sku_lists = sku_lists.with_added(idx, row.sku);
                     }
                     table.with_entry(row)
                 }
@@ -628,6 +631,7 @@ impl Snapshot {
             version: inner.version.saturating_add(1),
             model: inner.model.clone(),
             lists,
+            sku_lists,
             log,
         }))
     }
@@ -688,6 +692,7 @@ impl Snapshot {
             version: inner.version.saturating_add(1),
             model: Arc::new(model),
             lists: inner.lists.clone(),
+            sku_lists: inner.sku_lists.clone(),
             log,
         })))
     }

@@ -170,6 +170,10 @@ impl<'s> Party<'s> {
             let Some(a) = inner.assignments.get(ai as usize) else {
                 continue;
             };
+            // Most candidate lists do not price a given SKU: skip them without a lookup.
+            if !inner.sku_lists.may_price(a.list, sku) {
+                continue;
+            }
             let Some(list) = inner.lists.get(a.list as usize) else {
                 continue;
             };

@@ -61,6 +61,8 @@ pub(crate) struct Inner {
     pub(crate) version: u64,
     pub(crate) model: Arc<Model>,
     pub(crate) lists: Lists,
+    /// Which lists price each SKU (kept in step with `lists`).
+    pub(crate) sku_lists: crate::pricing::SkuLists,
     pub(crate) log: imbl::Vector<Arc<LogEntry>>,
 }
 
@@ -171,11 +173,13 @@ impl Snapshot {
             .collect();
         let mut source = dataset.clone_without_entries();
         source.price_lists.sort_by(|a, b| a.id.cmp(&b.id));
+        let sku_lists = crate::pricing::SkuLists::build(&lists, catalog.recs.len());
         let lists: Lists = lists.into_iter().map(Arc::new).collect();
         Ok(Snapshot {
             inner: Arc::new(Inner {
                 version: 1,
                 lists,
+                sku_lists,
                 log: imbl::Vector::new(),
                 model: Arc::new(Model {
                     accounts,

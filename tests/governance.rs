@@ -465,14 +465,28 @@ fn view(s: &Snapshot, d: &Dataset, qty: u64) -> BTreeMap<(String, String), Strin
     let mut out = BTreeMap::new();
     for a in &d.accounts {
         for k in &d.catalog {
-            let r = s
-                .resolve(&Query::new(a.id.clone(), "probe", k.sku.clone(), qty, at()))
-                .unwrap();
+            let q = Query::new(a.id.clone(), "probe", k.sku.clone(), qty, at());
+            let r = s.resolve(&q).unwrap();
             let v = match r.outcome {
                 Outcome::Priced(p) => format!("{} {}", p.price.amount, p.source.assignment),
                 Outcome::QuoteRequired(_) => "quote".into(),
                 other => format!("{other:?}"),
             };
+            // The lean path (with its SKU-to-lists index, kept in step by every apply path)
+            // reaches the same verdict.
+            let lean = match s.quote(&q).unwrap().outcome {
+                tradeterms::QuoteOutcome::Priced {
+                    amount, assignment, ..
+                } => format!("{amount} {assignment}"),
+                tradeterms::QuoteOutcome::QuoteRequired => "quote".into(),
+                other => format!("{other:?}"),
+            };
+            if !v.starts_with("Denied")
+                && !v.starts_with("NotVisible")
+                && !v.starts_with("PriceHidden")
+            {
+                assert_eq!(lean, v, "quote and resolve disagree for {q:?}");
+            }
             out.insert((a.id.to_string(), k.sku.to_string()), v);
         }
     }

@@ -78,6 +78,99 @@ impl ListTable for Lists {
     }
 }
 
+/// Which absolute lists price each SKU, built with the snapshot: lets the lean path skip the
+/// lookup into a candidate list that cannot price the SKU (most contract lists price a few
+/// hundred SKUs of a large catalogue). Entries added later by a changeset are recorded in
+/// `added`; entries removed later stay listed, which only costs a lookup that misses.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct SkuLists {
+    /// `lists[offsets[s]..offsets[s + 1]]`: the absolute lists pricing SKU `s`, sorted.
+    offsets: std::sync::Arc<[u32]>,
+    lists: std::sync::Arc<[u32]>,
+    /// (SKU, list) pairs added by changesets since the build.
+    added: imbl::OrdSet<(u32, u32)>,
+    /// For every list, the absolute list its prices come from (itself if absolute).
+    roots: std::sync::Arc<[u32]>,
+}
+
+impl SkuLists {
+    pub(crate) fn build(lists: &[ListRec], skus: usize) -> SkuLists {
+        let mut per_sku: Vec<u32> = vec![0; skus.saturating_add(1)];
+        for l in lists {
+            if let ListBody::Absolute(t) = &l.body {
+                for (sku, _) in t.iter() {
+                    if let Some(c) = per_sku.get_mut(sku as usize) {
+                        *c = c.saturating_add(1);
+                    }
+                }
+            }
+        }
+        // Prefix sums: offsets[s] is where SKU s's lists start.
+        let mut offsets = Vec::with_capacity(per_sku.len().saturating_add(1));
+        let mut total = 0u32;
+        offsets.push(0);
+        for c in &per_sku {
+            total = total.saturating_add(*c);
+            offsets.push(total);
+        }
+        let mut fill: Vec<u32> = offsets.clone();
+        let mut out = vec![0u32; total as usize];
+        for (li, l) in lists.iter().enumerate() {
+            if let ListBody::Absolute(t) = &l.body {
+                for (sku, _) in t.iter() {
+                    if let Some(pos) = fill.get_mut(sku as usize) {
+                        if let Some(slot) = out.get_mut(*pos as usize) {
+                            *slot = u32::try_from(li).unwrap_or(u32::MAX);
+                        }
+                        *pos = pos.saturating_add(1);
+                    }
+                }
+            }
+        }
+        let roots = (0..lists.len())
+            .map(|i| {
+                let mut cur = u32::try_from(i).unwrap_or(u32::MAX);
+                for _ in 0..=MAX_RELATIVE_DEPTH {
+                    match lists.get(cur as usize).map(|l| &l.body) {
+                        Some(ListBody::Relative { base, .. }) => cur = *base,
+                        _ => break,
+                    }
+                }
+                cur
+            })
+            .collect();
+        SkuLists {
+            offsets: offsets.into(),
+            lists: out.into(),
+            added: imbl::OrdSet::new(),
+            roots,
+        }
+    }
+
+    /// Whether `list` (through its relative chain) may price `sku`: `false` means it surely
+    /// does not.
+    pub(crate) fn may_price(&self, list: u32, sku: u32) -> bool {
+        let root = self.roots.get(list as usize).copied().unwrap_or(list);
+        let s = sku as usize;
+        let (Some(&from), Some(&to)) = (self.offsets.get(s), self.offsets.get(s.saturating_add(1)))
+        else {
+            return true;
+        };
+        let listed = self
+            .lists
+            .get(from as usize..to as usize)
+            .is_some_and(|l| l.binary_search(&root).is_ok());
+        listed || (!self.added.is_empty() && self.added.contains(&(sku, root)))
+    }
+
+    /// A copy that also records `sku` as priced by absolute list `list`.
+    pub(crate) fn with_added(&self, list: u32, sku: u32) -> SkuLists {
+        let mut next = self.clone();
+        next.added.insert((sku, list));
+        next
+    }
+}
+
 /// Whether category path `cat` is `prefix` or lies under it (`tools/power` covers
 /// `tools/power/drills` but not `tools/powerful`).
 pub(crate) fn category_covers(prefix: &str, cat: &str) -> bool {
