@@ -235,7 +235,7 @@ impl<'s> Party<'s> {
 /// let snapshot = Snapshot::from_dataset(&dataset).unwrap();
 /// let sheet = snapshot.quote_sheet(&"abb-east".into(), &"john".into(), "2026-06-01T00:00:00Z".parse().unwrap(), 1).unwrap();
 /// let lines: Vec<_> = sheet.collect::<Result<_, _>>().unwrap();
-/// assert_eq!(lines.len(), 4); // the saw is hidden from Abb East
+/// assert_eq!(lines.len(), 5); // six SKUs, but the saw is hidden from Abb East
 /// ```
 pub struct QuoteSheet<'s> {
     party: Option<Party<'s>>,
