@@ -29,9 +29,10 @@
 //! ```
 
 use crate::dataset::{
-    AccountData, AdjustmentData, AssignmentData, AttrValue, Attributes, Dataset, EntryData,
-    Inheritance, MembershipData, PriceListData, PricePolicy, QuantityRule, Reach, RelativeData,
-    Scope, SegmentData, SkuData, TierData, TierMode, UserData,
+    AccountData, AdjustmentData, ApprovalPolicyData, Approvers, AssignmentData, AttrCmp, AttrValue,
+    Attributes, Dataset, Effect, EntryData, Inheritance, MembershipData, OrderCondition, Predicate,
+    PriceListData, PricePolicy, QuantityRule, Reach, RelativeData, Scope, SegmentData, SkuData,
+    Target, TierData, TierMode, UserData, VisibilityRuleData,
 };
 use crate::id::{AccountId, AssignmentId, PriceListId, RoleName, SegmentId, Sku, UserId};
 use crate::resolution::Query;
@@ -850,7 +851,7 @@ pub fn dataset(spec: &Spec, seed: u64) -> Dataset {
         price_lists.push(list);
     }
 
-    Dataset {
+    let mut dataset = Dataset {
         accounts: forest.data,
         users,
         segments,
@@ -858,6 +859,90 @@ pub fn dataset(spec: &Spec, seed: u64) -> Dataset {
         price_lists,
         assignments,
         ..Dataset::default()
+    };
+    add_rules(&mut dataset, seed);
+    dataset
+}
+
+/// The attribute marking discontinued SKUs, which a visibility rule hides everywhere.
+const STATUS: &str = "status";
+const DISCONTINUED: &str = "discontinued";
+
+/// Visibility rules, approval policies and an experiment, drawn from their own random stream
+/// so that the accounts, catalogue and prices drawn above stay the same: about 1 % of SKUs are
+/// discontinued and hidden from everyone; every holding's orders above 10,000 need an approver
+/// (escalating up the tree), and every order above 100,000 too; one experiment holds out 10 % of
+/// top-level accounts from every tenth segment-scoped list.
+fn add_rules(dataset: &mut Dataset, seed: u64) {
+    let mut rng = Rng::new(seed ^ 0x7275_6C65_7331);
+    for (i, sku) in dataset.catalog.iter_mut().enumerate() {
+        if i == 0 || rng.chance(1) {
+            sku.attributes
+                .insert(STATUS.into(), AttrValue::Text(DISCONTINUED.into()));
+        }
+    }
+    if !dataset.catalog.is_empty() {
+        dataset.visibility_rules.push(VisibilityRuleData {
+            id: "hide-discontinued".into(),
+            owner: OWNER.into(),
+            scope: Scope::Everyone,
+            target: Target::Attributes(Predicate::Eq(AttrCmp {
+                attr: STATUS.into(),
+                value: AttrValue::Text(DISCONTINUED.into()),
+            })),
+            effect: Effect::Exclude,
+            ..VisibilityRuleData::default()
+        });
+    }
+    let holdings: Vec<AccountId> = dataset
+        .accounts
+        .iter()
+        .filter(|a| a.parent.is_none())
+        .filter(|a| {
+            dataset
+                .accounts
+                .iter()
+                .any(|c| c.parent.as_ref() == Some(&a.id))
+        })
+        .map(|a| a.id.clone())
+        .collect();
+    for h in holdings {
+        dataset.approval_policies.push(ApprovalPolicyData {
+            id: format!("approve-{h}"),
+            owner: OWNER.into(),
+            scope: Scope::Subtree(h.clone()),
+            roles: Vec::new(),
+            slot: Some("large-orders".into()),
+            when: OrderCondition::TotalAbove(Decimal::from(10_000)),
+            steps: vec![Approvers::RoleEscalating(RoleName::new("approver"))],
+            experiment: None,
+        });
+    }
+    dataset.approval_policies.push(ApprovalPolicyData {
+        id: "approve-very-large".into(),
+        owner: OWNER.into(),
+        scope: Scope::Everyone,
+        roles: Vec::new(),
+        slot: None,
+        when: OrderCondition::TotalAbove(Decimal::from(100_000)),
+        steps: vec![Approvers::RoleEscalating(RoleName::new("approver"))],
+        experiment: None,
+    });
+    dataset.experiments.push(crate::experiment::ExperimentData {
+        id: "promo-2026".into(),
+        owner: OWNER.into(),
+        salt: "promo-2026".into(),
+        holdout_bp: 1000,
+    });
+    for (i, a) in dataset
+        .assignments
+        .iter_mut()
+        .filter(|a| matches!(a.scope, Scope::Segment(_)))
+        .enumerate()
+    {
+        if i % 10 == 0 {
+            a.experiment = Some("promo-2026".into());
+        }
     }
 }
 
@@ -1087,7 +1172,9 @@ pub fn probe_query(dataset: &Dataset) -> Option<Query> {
     let quote_only: HashSet<&str> = dataset
         .catalog
         .iter()
-        .filter(|s| s.quote_only)
+        .filter(|s| {
+            s.quote_only || s.attributes.get(STATUS) == Some(&AttrValue::Text(DISCONTINUED.into()))
+        })
         .map(|s| s.sku.as_str())
         .collect();
     let pairs = entitled_pairs(dataset);
