@@ -894,16 +894,15 @@ fn add_rules(dataset: &mut Dataset, seed: u64) {
             ..VisibilityRuleData::default()
         });
     }
+    let parents: HashSet<&AccountId> = dataset
+        .accounts
+        .iter()
+        .filter_map(|a| a.parent.as_ref())
+        .collect();
     let holdings: Vec<AccountId> = dataset
         .accounts
         .iter()
-        .filter(|a| a.parent.is_none())
-        .filter(|a| {
-            dataset
-                .accounts
-                .iter()
-                .any(|c| c.parent.as_ref() == Some(&a.id))
-        })
+        .filter(|a| a.parent.is_none() && parents.contains(&a.id))
         .map(|a| a.id.clone())
         .collect();
     for h in holdings {
