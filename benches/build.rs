@@ -7,19 +7,12 @@
 //! `TRADETERMS_BENCH_SIZE` is `small` (default), `medium` or `large`. The snapshot is dropped
 //! outside the measured time.
 
+mod common;
+use common::{SEED, size};
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 use tradeterms::Snapshot;
-use tradeterms::generate::{self, Size, Spec};
-
-const SEED: u64 = 20_260_101;
-
-fn size() -> Size {
-    std::env::var("TRADETERMS_BENCH_SIZE")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(Size::Small)
-}
+use tradeterms::generate::{self, Spec};
 
 fn bench(c: &mut Criterion) {
     let size = size();

@@ -30,6 +30,8 @@
 
 #![allow(unsafe_code)]
 
+mod common;
+use common::{SEED, size};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
@@ -41,7 +43,6 @@ use tradeterms::{
     Snapshot,
 };
 
-const SEED: u64 = 20_260_101;
 /// Versions applied for the retained-bytes figure.
 const VERSIONS: usize = 100;
 /// Entries changed in the contract list for the impact preview.
@@ -100,13 +101,6 @@ unsafe impl GlobalAlloc for Counting {
 
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
-
-fn size() -> Size {
-    std::env::var("TRADETERMS_BENCH_SIZE")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(Size::Small)
-}
 
 fn list<'d>(dataset: &'d Dataset, id: &str) -> &'d PriceListData {
     dataset

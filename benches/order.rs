@@ -18,23 +18,17 @@
 //! Benchmark `resolve_order/20_lines`: the whole answer (every line explained, subtotal,
 //! blockers, approval chain, payment), answer dropped inside the measured time.
 
+mod common;
+use common::{SEED, size};
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::collections::HashSet;
 use std::hint::black_box;
-use tradeterms::generate::{self, Size, Spec};
+use tradeterms::generate::{self, Spec};
 use tradeterms::{Order, OrderLine, Outcome, Scope, Sku, Snapshot, UserId};
 
-const SEED: u64 = 20_260_101;
 const LINES: usize = 20;
 /// SKUs taken from the account's own lists, at most.
 const CONTRACT_LINES: usize = 10;
-
-fn size() -> Size {
-    std::env::var("TRADETERMS_BENCH_SIZE")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(Size::Small)
-}
 
 fn bench(c: &mut Criterion) {
     let size = size();

@@ -18,22 +18,16 @@
 //!   the cost of the cheapest possible "pricing engine". `random_keys / floor` is the price of
 //!   computing and explaining the answer.
 
+mod common;
+use common::{SEED, size};
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::collections::HashMap;
 use std::hint::black_box;
-use tradeterms::generate::{self, Size, Spec};
+use tradeterms::generate::{self, Spec};
 use tradeterms::{AccountId, Decimal, Outcome, Sku, Snapshot};
 
-const SEED: u64 = 20_260_101;
 /// Number of distinct random keys cycled through (a power of two).
 const KEYS: usize = 1 << 14;
-
-fn size() -> Size {
-    std::env::var("TRADETERMS_BENCH_SIZE")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(Size::Small)
-}
 
 fn bench(c: &mut Criterion) {
     let size = size();

@@ -17,21 +17,15 @@
 //! collected lines are dropped outside the measured time. Throughput is reported in lines (one
 //! element per catalogue SKU), so criterion prints lines/s. Ten samples.
 
+mod common;
+use common::{SEED, size};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
-use tradeterms::generate::{self, Size, Spec};
+use tradeterms::generate::{self, Spec};
 use tradeterms::{AccountId, Outcome, SheetLine, Snapshot, UserId};
 
-const SEED: u64 = 20_260_101;
 /// Accounts tried, after the probe, if the probe does not see the whole catalogue.
 const FALLBACK_ACCOUNTS: usize = 20;
-
-fn size() -> Size {
-    std::env::var("TRADETERMS_BENCH_SIZE")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(Size::Small)
-}
 
 fn sheet(snapshot: &Snapshot, account: &AccountId, user: &UserId) -> Vec<SheetLine> {
     snapshot
