@@ -28,14 +28,14 @@
 //! assert!(snapshot.price_entry_count() > 1_000);
 //! ```
 
-use crate::dataset::{
+use crate::decide::resolution::Query;
+use crate::format::{
     AccountData, AdjustmentData, ApprovalPolicyData, Approvers, AssignmentData, AttrCmp, AttrValue,
     Attributes, Dataset, Effect, EntryData, Inheritance, MembershipData, OrderCondition, Predicate,
     PriceListData, PricePolicy, QuantityRule, Reach, RelativeData, Scope, SegmentData, SkuData,
     Target, TierData, TierMode, UserData, VisibilityRuleData,
 };
 use crate::id::{AccountId, AssignmentId, PriceListId, RoleName, SegmentId, Sku, UserId};
-use crate::resolution::Query;
 use crate::time::Window;
 use jiff::Timestamp;
 use rust_decimal::Decimal;
@@ -351,7 +351,7 @@ struct Forest {
 
 fn accounts(spec: &Spec, rng: &mut Rng) -> Forest {
     let n = spec.accounts;
-    let max_depth = spec.max_depth.clamp(1, crate::account::MAX_DEPTH);
+    let max_depth = spec.max_depth.clamp(1, crate::model::account::MAX_DEPTH);
     let mut forest = Forest {
         data: Vec::with_capacity(n),
         parent: Vec::with_capacity(n),
@@ -927,12 +927,14 @@ fn add_rules(dataset: &mut Dataset, seed: u64) {
         steps: vec![Approvers::RoleEscalating(RoleName::new("approver"))],
         experiment: None,
     });
-    dataset.experiments.push(crate::experiment::ExperimentData {
-        id: "promo-2026".into(),
-        owner: OWNER.into(),
-        salt: "promo-2026".into(),
-        holdout_bp: 1000,
-    });
+    dataset
+        .experiments
+        .push(crate::model::experiment::ExperimentData {
+            id: "promo-2026".into(),
+            owner: OWNER.into(),
+            salt: "promo-2026".into(),
+            holdout_bp: 1000,
+        });
     for (i, a) in dataset
         .assignments
         .iter_mut()
@@ -1156,7 +1158,7 @@ pub fn probe_query(dataset: &Dataset) -> Option<Query> {
         let mut cur = accounts.get(id);
         while let Some(a) = cur {
             d = d.saturating_add(1);
-            if d > crate::account::MAX_DEPTH {
+            if d > crate::model::account::MAX_DEPTH {
                 break;
             }
             cur = a.parent.as_ref().and_then(|p| accounts.get(p.as_str()));

@@ -15,65 +15,49 @@
     clippy::arithmetic_side_effects
 )]
 
-mod access;
-mod account;
-mod approval;
-mod catalog;
-mod changeset;
-pub mod dataset;
-mod engine;
+// The layers, each importing only from the ones listed after it (checked by `tests/layers.rs`):
+// govern -> decide -> model -> format -> the leaf modules (id, money, time, error).
+mod decide;
 pub mod error;
-mod experiment;
+mod format;
+#[cfg(feature = "generate")]
 pub mod generate;
+mod govern;
 pub mod id;
-mod impact;
-mod lint;
+mod model;
 pub mod money;
-mod order;
-mod payment;
-mod predicate;
-mod pricing;
-mod quote;
-pub mod resolution;
-mod resolve;
-mod scope;
-mod segment;
-mod sheet;
-mod snapshot;
 pub mod time;
-mod validate;
-mod visibility;
 
-pub use account::MAX_DEPTH;
-pub use changeset::{ApplyError, Changeset, Entity, EntityRef, LogEntry, Op};
-pub use dataset::{
+pub use decide::order::{
+    Approval, ApprovalStatus, ApprovalStep, Blocker, LeadTimeBreach, LineAnswer, Money, Order,
+    OrderAnswer, OrderLine, QuantitySource, QuantityViolation,
+};
+pub use decide::quote::{Quote, QuoteOutcome, QuoteSheet};
+pub use decide::resolution::{
+    Access, Adjustment, Candidate, CandidateStatus, Decided, Grant, Outcome, Payment,
+    PaymentOptions, Price, Priced, Query, QuoteReason, QuoteRequired, Refusal, Resolution, RuleRef,
+    Source, Specificity, TierSlice, Visibility, WindowOf,
+};
+pub use decide::sheet::{PriceSheet, SheetLine};
+pub use error::{BuildError, BuildProblem, EntityKind, ResolveError};
+pub use format::{
     AccountData, AdjustmentData, ApprovalPolicyData, Approvers, AssignmentData, AttrCmp, AttrIn,
     AttrValue, Attributes, CatalogMode, Dataset, Effect, EntryData, Inheritance, MembershipData,
     OrderCondition, PaymentRuleData, PaymentTerms, Permission, Predicate, PriceListData,
     PricePolicy, QuantityRule, Reach, RelativeData, RoleData, Scope, SegmentData, SkuData, Target,
     TierData, TierMode, UserData, VisibilityRuleData,
 };
-pub use engine::Engine;
-pub use error::{BuildError, BuildProblem, EntityKind, ResolveError};
-pub use experiment::{Arm, Cohorts, ExperimentArm, ExperimentData};
-pub use id::{AccountId, AssignmentId, PriceListId, RoleName, SegmentId, Sku, UserId};
-pub use impact::{
+pub use govern::changeset::{ApplyError, Changeset, Entity, EntityRef, LogEntry, Op};
+pub use govern::engine::Engine;
+pub use govern::impact::{
     AnswerSummary, ApprovalChange, Impact, ImpactChange, ImpactOptions, PreviewError, PriceMove,
 };
+pub use govern::lint::{Warning, WarningKind};
+pub use id::{AccountId, AssignmentId, PriceListId, RoleName, SegmentId, Sku, UserId};
 pub use jiff::Timestamp;
-pub use lint::{Warning, WarningKind};
+pub use model::account::MAX_DEPTH;
+pub use model::experiment::{Arm, Cohorts, ExperimentArm, ExperimentData};
+pub use model::snapshot::Snapshot;
 pub use money::{Currency, ROUNDING};
-pub use order::{
-    Approval, ApprovalStatus, ApprovalStep, Blocker, LeadTimeBreach, LineAnswer, Money, Order,
-    OrderAnswer, OrderLine, QuantitySource, QuantityViolation,
-};
-pub use quote::{Quote, QuoteOutcome, QuoteSheet};
-pub use resolution::{
-    Access, Adjustment, Candidate, CandidateStatus, Decided, Grant, Outcome, Payment,
-    PaymentOptions, Price, Priced, Query, QuoteReason, QuoteRequired, Refusal, Resolution, RuleRef,
-    Source, Specificity, TierSlice, Visibility, WindowOf,
-};
 pub use rust_decimal::Decimal;
-pub use sheet::{PriceSheet, SheetLine};
-pub use snapshot::Snapshot;
 pub use time::Window;

@@ -2,13 +2,13 @@
 //! involved and the owners to ask. None of them stops a build: the data is valid, but probably
 //! not what was meant.
 
-use crate::approval;
-use crate::dataset::{Approvers, Effect, PricePolicy};
-use crate::pricing::build::priced_skus;
-use crate::pricing::{ListBody, category_covers};
-use crate::scope::ScopeKey;
-use crate::snapshot::{Inner, Snapshot};
-use crate::visibility::CompiledTarget;
+use crate::format::{Approvers, Effect, PricePolicy};
+use crate::model::approval;
+use crate::model::pricing::build::priced_skus;
+use crate::model::pricing::{ListBody, category_covers};
+use crate::model::scope::ScopeKey;
+use crate::model::snapshot::{Inner, Snapshot};
+use crate::model::visibility::CompiledTarget;
 use jiff::Timestamp;
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -143,9 +143,9 @@ fn shadowed(inner: &Inner, out: &mut Vec<Warning>) {
                     .segments
                     .get(s as usize)
                     .is_some_and(|seg| all_precedence(&mut seg.members.iter().copied())),
-                ScopeKey::Everyone => {
-                    all_precedence(&mut (0..crate::validate::to_u32(inner.accounts.recs.len())))
-                }
+                ScopeKey::Everyone => all_precedence(
+                    &mut (0..crate::model::validate::to_u32(inner.accounts.recs.len())),
+                ),
             };
             if !precedence {
                 continue;
@@ -188,7 +188,7 @@ fn unassigned_and_tiers(inner: &Inner, at: Timestamp, out: &mut Vec<Warning>) {
         }
     }
     for (i, list) in inner.lists.iter().enumerate() {
-        if !used.contains(&crate::validate::to_u32(i)) {
+        if !used.contains(&crate::model::validate::to_u32(i)) {
             out.push(warning(
                 WarningKind::UnassignedList,
                 vec![list.id.to_string()],
@@ -295,13 +295,13 @@ fn self_approval(inner: &Inner, out: &mut Vec<Warning>) {
             continue;
         };
         let accounts: Vec<u32> = match scope {
-            crate::dataset::Scope::Everyone => {
-                (0..crate::validate::to_u32(inner.accounts.recs.len())).collect()
+            crate::format::Scope::Everyone => {
+                (0..crate::model::validate::to_u32(inner.accounts.recs.len())).collect()
             }
-            crate::dataset::Scope::Account(a) => {
+            crate::format::Scope::Account(a) => {
                 inner.accounts.lookup(a.as_str()).into_iter().collect()
             }
-            crate::dataset::Scope::Subtree(a) => {
+            crate::format::Scope::Subtree(a) => {
                 let mut out = Vec::new();
                 let mut stack: Vec<u32> = inner.accounts.lookup(a.as_str()).into_iter().collect();
                 while let Some(i) = stack.pop() {
@@ -312,7 +312,7 @@ fn self_approval(inner: &Inner, out: &mut Vec<Warning>) {
                 }
                 out
             }
-            crate::dataset::Scope::Segment(s) => inner
+            crate::format::Scope::Segment(s) => inner
                 .segments
                 .iter()
                 .find(|seg| &seg.id == s)

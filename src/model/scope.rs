@@ -7,8 +7,8 @@
 //! that rule kind), then segment rules, then rules for everyone. The cost is proportional to the
 //! rules that apply, never to the rules that exist.
 
-use crate::account::{AccountRec, Accounts};
 use crate::id::RoleName;
+use crate::model::account::{AccountRec, Accounts};
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
@@ -76,7 +76,7 @@ pub(crate) fn applicable_rules<'a, R: ScopedRule>(
     accounts: &Accounts,
     inherits: impl Fn(&AccountRec) -> bool,
     user_roles: Option<&[RoleName]>,
-    arms: &mut crate::experiment::Arms<'_>,
+    arms: &mut crate::model::experiment::Arms<'_>,
     tiebreak: impl Fn(&R, &R) -> Ordering,
 ) -> Vec<(Level, &'a R)> {
     applicable_indices(
@@ -106,7 +106,7 @@ pub(crate) fn applicable_indices<R: ScopedRule>(
     accounts: &Accounts,
     inherits: impl Fn(&AccountRec) -> bool,
     user_roles: Option<&[RoleName]>,
-    arms: &mut crate::experiment::Arms<'_>,
+    arms: &mut crate::model::experiment::Arms<'_>,
     tiebreak: impl Fn(&R, &R) -> Ordering,
 ) -> Vec<(Level, u32)> {
     let mut out: Vec<(Level, u32, &R)> = Vec::new();
@@ -140,7 +140,7 @@ pub(crate) struct AccountRules {
     pub(crate) prices: std::sync::Arc<[(Level, u32)]>,
     pub(crate) visibility: std::sync::Arc<[(Level, u32)]>,
     /// Experiments whose price or visibility rules reach the account, with its arm.
-    pub(crate) experiments: std::sync::Arc<[crate::experiment::ExperimentArm]>,
+    pub(crate) experiments: std::sync::Arc<[crate::model::experiment::ExperimentArm]>,
 }
 
 /// Rules of one kind filed by scope; `R` is the rule's index in its own table.
@@ -210,15 +210,15 @@ impl ScopeIndex {
 /// Resolves a scope from the data to indexes, reporting a reference to a missing account or
 /// segment against the rule `from`.
 pub(crate) fn resolve_scope(
-    scope: &crate::dataset::Scope,
+    scope: &crate::format::Scope,
     from_kind: crate::error::EntityKind,
     from: &str,
     accounts: &Accounts,
     segments: &std::collections::HashMap<&str, u32>,
     problems: &mut Vec<crate::error::BuildProblem>,
 ) -> Option<ScopeKey> {
-    use crate::dataset::Scope;
     use crate::error::{BuildProblem, EntityKind};
+    use crate::format::Scope;
     let dangling = |to_kind: EntityKind, to: &str| BuildProblem::DanglingReference {
         from_kind,
         from: from.to_string(),

@@ -11,17 +11,17 @@
 //! Answers are compared as the account sees them: through a user holding every permission and
 //! no role-limited rule, at the instant and quantity of the options.
 
-use crate::approval::{self, OrderFacts};
-use crate::changeset::{ApplyError, Changeset};
-use crate::dataset::{Dataset, Scope};
+use crate::decide::resolution::Outcome;
+use crate::decide::resolve::Context;
 use crate::error::ResolveError;
+use crate::format::{Dataset, Scope};
+use crate::govern::changeset::{ApplyError, Changeset};
 use crate::id::{AccountId, AssignmentId, PriceListId, Sku};
+use crate::model::approval::{self, OrderFacts};
+use crate::model::pricing::ListBody;
+use crate::model::scope::applicable_rules;
+use crate::model::snapshot::{Inner, Snapshot};
 use crate::money::Currency;
-use crate::pricing::ListBody;
-use crate::resolution::Outcome;
-use crate::resolve::Context;
-use crate::scope::applicable_rules;
-use crate::snapshot::{Inner, Snapshot};
 use jiff::Timestamp;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -358,14 +358,15 @@ fn changed_entries(before: &Inner, after: &Inner, list: &PriceListId) -> Skus {
     let (Some(a), Some(b)) = (table(before), table(after)) else {
         return Skus::All;
     };
-    let rows = |inner: &Inner, t: &crate::pricing::table::PriceTable| -> BTreeMap<Sku, String> {
-        t.iter()
-            .filter_map(|(sku, e)| {
-                let id = inner.catalog.get(sku)?.sku.clone();
-                Some((id, format!("{:?}{:?}", e.tiers, e.extra)))
-            })
-            .collect()
-    };
+    let rows =
+        |inner: &Inner, t: &crate::model::pricing::table::PriceTable| -> BTreeMap<Sku, String> {
+            t.iter()
+                .filter_map(|(sku, e)| {
+                    let id = inner.catalog.get(sku)?.sku.clone();
+                    Some((id, format!("{:?}{:?}", e.tiers, e.extra)))
+                })
+                .collect()
+        };
     if Arc::ptr_eq(&before.model, &after.model) {
         // Same catalogue: compare chunk by chunk, sharing skipped.
         let skus: BTreeSet<Sku> = a
@@ -591,7 +592,7 @@ fn reference_policies(
         &inner.accounts,
         |a| a.inherit.approvals,
         Some(&[]),
-        &mut crate::experiment::Arms::new(&inner.experiments, acc, &inner.accounts),
+        &mut crate::model::experiment::Arms::new(&inner.experiments, acc, &inner.accounts),
         approval::Policy::tiebreak,
     );
     let mut slots = BTreeSet::new();

@@ -2,12 +2,12 @@
 //! account attributes. Membership is computed once, at build time; a segment is then a scope
 //! like any other.
 
-use crate::account::Accounts;
-use crate::dataset::Dataset;
 use crate::error::{BuildProblem, EntityKind};
+use crate::format::Dataset;
 use crate::id::SegmentId;
-use crate::predicate::{self, AttrSchema};
-use crate::validate::{to_u32, unique_by_id};
+use crate::model::account::Accounts;
+use crate::model::predicate::{self, AttrSchema};
+use crate::model::validate::{to_u32, unique_by_id};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 

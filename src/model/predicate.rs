@@ -4,8 +4,8 @@
 //! type (text against a number, a numeric comparison on text), is a build error rather than a
 //! condition that silently never holds.
 
-use crate::dataset::{AttrValue, Attributes, Predicate};
 use crate::error::{BuildProblem, EntityKind};
+use crate::format::{AttrValue, Attributes, Predicate};
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};

@@ -74,16 +74,16 @@ pub(crate) fn check_owner(
 
 /// What rule builders need to resolve scopes, roles and targets.
 pub(crate) struct RuleContext<'a> {
-    pub(crate) accounts: &'a crate::account::Accounts,
+    pub(crate) accounts: &'a crate::model::account::Accounts,
     pub(crate) segments: &'a std::collections::HashMap<&'a str, u32>,
     pub(crate) roles: &'a std::collections::BTreeSet<crate::id::RoleName>,
-    pub(crate) catalog: &'a crate::catalog::Catalog,
+    pub(crate) catalog: &'a crate::model::catalog::Catalog,
     pub(crate) experiments: &'a std::collections::HashMap<String, u32>,
 }
 
 /// Reports a quantity rule that no quantity could satisfy or that makes no sense.
 pub(crate) fn check_quantity_rule(
-    rule: &crate::dataset::QuantityRule,
+    rule: &crate::format::QuantityRule,
     kind: EntityKind,
     id: &str,
     problems: &mut Vec<BuildProblem>,
@@ -107,7 +107,7 @@ pub(crate) fn check_quantity_rule(
         bad(format!("max {max} is below min {min}"));
     }
     if let Some(max) = rule.max
-        && crate::order::nearest_valid(rule, max).0.is_none()
+        && crate::decide::order::nearest_valid(rule, max).0.is_none()
         && rule.increment.is_some()
     {
         bad(format!(

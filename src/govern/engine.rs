@@ -6,10 +6,10 @@
 //! against a version that is no longer current is refused as a conflict rather than lost, and a
 //! changeset that fails validation leaves the current snapshot exactly as it was.
 
-use crate::changeset::{ApplyError, Changeset};
+use crate::decide::resolution::{Query, Resolution};
 use crate::error::ResolveError;
-use crate::resolution::{Query, Resolution};
-use crate::snapshot::Snapshot;
+use crate::govern::changeset::{ApplyError, Changeset};
+use crate::model::snapshot::Snapshot;
 use arc_swap::ArcSwap;
 use std::sync::{Arc, Mutex};
 
@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 ///
 /// ```
 /// use tradeterms::{Dataset, Engine, Snapshot};
-/// let dataset: Dataset = serde_json::from_str(include_str!("../examples/data/demo.json")).unwrap();
+/// let dataset: Dataset = serde_json::from_str(include_str!("../../examples/data/demo.json")).unwrap();
 /// let engine = Engine::new(Snapshot::from_dataset(&dataset).unwrap());
 /// let reader = engine.snapshot(); // an Arc<Snapshot>: consistent for as long as it is held
 /// assert_eq!(reader.version(), 1);

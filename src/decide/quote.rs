@@ -7,14 +7,14 @@
 //! split and no strings: it allocates nothing. Its answer always agrees with `resolve`'s, which a
 //! property test checks.
 
-use crate::access::UserRec;
-use crate::dataset::{Effect, Permission, PricePolicy, Reach};
+use crate::decide::resolution::Query;
 use crate::error::ResolveError;
+use crate::format::{Effect, Permission, PricePolicy, Reach};
 use crate::id::{AssignmentId, RoleName};
+use crate::model::access::UserRec;
+use crate::model::pricing;
+use crate::model::snapshot::{Inner, Snapshot};
 use crate::money::Currency;
-use crate::pricing;
-use crate::resolution::Query;
-use crate::snapshot::{Inner, Snapshot};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -22,7 +22,7 @@ use serde::Serialize;
 ///
 /// ```
 /// use tradeterms::{Dataset, Query, QuoteOutcome, Snapshot};
-/// let dataset: Dataset = serde_json::from_str(include_str!("../examples/data/demo.json")).unwrap();
+/// let dataset: Dataset = serde_json::from_str(include_str!("../../examples/data/demo.json")).unwrap();
 /// let snapshot = Snapshot::from_dataset(&dataset).unwrap();
 /// let q = snapshot.quote(&Query::new("abb-north", "john", "DRILL-18V", 2, "2026-06-01T00:00:00Z".parse().unwrap())).unwrap();
 /// match q.outcome {
@@ -97,9 +97,9 @@ fn reaching_roles<'a>(
 struct Party<'s> {
     inner: &'s Inner,
     account: u32,
-    acc: &'s crate::account::AccountRec,
+    acc: &'s crate::model::account::AccountRec,
     user: &'s UserRec,
-    rules: &'s crate::scope::AccountRules,
+    rules: &'s crate::model::scope::AccountRules,
     may_see_prices: bool,
 }
 
@@ -108,7 +108,7 @@ impl<'s> Party<'s> {
     fn new(
         inner: &'s Inner,
         account: u32,
-        acc: &'s crate::account::AccountRec,
+        acc: &'s crate::model::account::AccountRec,
         user: &'s UserRec,
     ) -> Option<Party<'s>> {
         if user.disabled || !grants(inner, user, account, Permission::ViewCatalog) {
@@ -126,7 +126,7 @@ impl<'s> Party<'s> {
 
     /// Whether the SKU is visible: the first applicable rule (for this user's roles) targeting
     /// it decides, else the catalogue mode.
-    fn visible(&self, sku: u32, rec: &crate::catalog::SkuRec) -> bool {
+    fn visible(&self, sku: u32, rec: &crate::model::catalog::SkuRec) -> bool {
         let inner = self.inner;
         for &(_, i) in self.rules.visibility.iter() {
             let Some(rule) = inner.visibility_rules.get(i as usize) else {
@@ -142,7 +142,7 @@ impl<'s> Party<'s> {
                 return rule.effect == Effect::Include;
             }
         }
-        self.acc.catalog_mode == crate::dataset::CatalogMode::Open
+        self.acc.catalog_mode == crate::format::CatalogMode::Open
     }
 
     /// The verdict for one visible or invisible SKU.
@@ -150,7 +150,7 @@ impl<'s> Party<'s> {
         &self,
         sku_id: &crate::id::Sku,
         sku: u32,
-        rec: &crate::catalog::SkuRec,
+        rec: &crate::model::catalog::SkuRec,
         qty: u64,
         at: jiff::Timestamp,
     ) -> Result<QuoteOutcome, ResolveError> {
@@ -231,7 +231,7 @@ impl<'s> Party<'s> {
 ///
 /// ```
 /// use tradeterms::{Dataset, Snapshot};
-/// let dataset: Dataset = serde_json::from_str(include_str!("../examples/data/demo.json")).unwrap();
+/// let dataset: Dataset = serde_json::from_str(include_str!("../../examples/data/demo.json")).unwrap();
 /// let snapshot = Snapshot::from_dataset(&dataset).unwrap();
 /// let sheet = snapshot.quote_sheet(&"abb-east".into(), &"john".into(), "2026-06-01T00:00:00Z".parse().unwrap(), 1).unwrap();
 /// let lines: Vec<_> = sheet.collect::<Result<_, _>>().unwrap();
@@ -250,7 +250,7 @@ impl Iterator for QuoteSheet<'_> {
     fn next(&mut self) -> Option<Self::Item> {
         let party = self.party.as_ref()?;
         while let Some(rec) = party.inner.catalog.recs.get(self.next) {
-            let sku = crate::validate::to_u32(self.next);
+            let sku = crate::model::validate::to_u32(self.next);
             self.next = self.next.saturating_add(1);
             match party.line(&rec.sku, sku, rec, self.qty, self.at) {
                 Ok(QuoteOutcome::NotVisible) => continue,

@@ -7,15 +7,15 @@
 //! prices could reach. Any other change is applied to the source data and rebuilt. Either way the
 //! snapshot keeps a log of every changeset, from which [`Snapshot::replay`] rebuilds any version.
 
-use crate::dataset::{
+use crate::error::{BuildError, BuildProblem};
+use crate::format::{
     AccountData, ApprovalPolicyData, AssignmentData, Dataset, EntryData, PaymentRuleData,
     PriceListData, RoleData, SegmentData, SkuData, UserData, VisibilityRuleData,
 };
-use crate::error::{BuildError, BuildProblem};
 use crate::id::{AccountId, AssignmentId, PriceListId, RoleName, SegmentId, Sku, UserId};
-use crate::pricing::build::{Ties, validate_entry};
-use crate::pricing::{ListBody, ListRec};
-use crate::snapshot::{Inner, Snapshot};
+use crate::model::pricing::build::{Ties, validate_entry};
+use crate::model::pricing::{ListBody, ListRec};
+use crate::model::snapshot::{Inner, Snapshot};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -451,7 +451,7 @@ impl Snapshot {
                             tiers: e
                                 .tiers
                                 .iter()
-                                .map(|t| crate::dataset::TierData {
+                                .map(|t| crate::format::TierData {
                                     min_qty: t.min_qty,
                                     unit_price: t.unit_price,
                                 })
@@ -671,7 +671,7 @@ impl Snapshot {
             let Some(acc) = accounts.get(idx) else {
                 continue;
             };
-            let rules = crate::snapshot::account_rules_of(
+            let rules = crate::model::snapshot::account_rules_of(
                 idx,
                 acc,
                 &accounts,

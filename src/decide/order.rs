@@ -2,16 +2,16 @@
 //! the subtotal, quantity rules, quotes, lead times against the contract, approval chains and
 //! payment options.
 
-use crate::approval::{self, OrderFacts};
-use crate::dataset::{Approvers, QuantityRule};
-use crate::error::ResolveError;
-use crate::id::{AccountId, PriceListId, Sku, UserId};
-use crate::money::Currency;
-use crate::resolution::{
+use crate::decide::resolution::{
     Access, Grant, Outcome, Payment, QuoteReason, Refusal, Resolution, RuleRef,
 };
-use crate::scope::applicable_rules;
-use crate::snapshot::Snapshot;
+use crate::error::ResolveError;
+use crate::format::{Approvers, QuantityRule};
+use crate::id::{AccountId, PriceListId, Sku, UserId};
+use crate::model::approval::{self, OrderFacts};
+use crate::model::scope::applicable_rules;
+use crate::model::snapshot::Snapshot;
+use crate::money::Currency;
 use jiff::Timestamp;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -376,7 +376,7 @@ pub struct OrderAnswer {
     /// Every experiment whose rules reached the order (prices, visibility, approvals, payment),
     /// with the account's arm in each.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub experiments: Vec<crate::experiment::ExperimentArm>,
+    pub experiments: Vec<crate::model::experiment::ExperimentArm>,
 }
 
 impl fmt::Display for OrderAnswer {
@@ -619,7 +619,8 @@ impl Snapshot {
             lines: facts_lines,
             spending_limit: entitlement.access.spending_limit,
         };
-        let mut arms = crate::experiment::Arms::new(&inner.experiments, acc, &inner.accounts);
+        let mut arms =
+            crate::model::experiment::Arms::new(&inner.experiments, acc, &inner.accounts);
         let policies = applicable_rules(
             &inner.approval_scopes,
             &inner.approval_policies,
@@ -638,7 +639,7 @@ impl Snapshot {
             let rule = RuleRef {
                 id: policy.id.clone(),
                 owner: policy.owner.clone(),
-                specificity: crate::resolve::specificity(inner, level),
+                specificity: crate::decide::resolve::specificity(inner, level),
                 roles: policy.roles.clone(),
             };
             if !slots.insert(policy.slot.as_str()) {

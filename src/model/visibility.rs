@@ -1,17 +1,17 @@
 //! Catalogue visibility: which SKUs an account's users may see.
 //!
-//! Rules are scoped like every other rule (see [`crate::scope`]) and target every SKU, one SKU,
+//! Rules are scoped like every other rule (see [`crate::model::scope`]) and target every SKU, one SKU,
 //! a category and its sub-categories, or SKUs matching an attribute predicate. The most specific
 //! scope with a rule targeting the SKU decides; at equal specificity an exclusion beats an
 //! inclusion. With no rule targeting the SKU, the account's catalogue mode decides: `open` shows
 //! it, `curated` hides it. A SKU that is not visible is never priced.
 
-use crate::catalog::SkuRec;
-use crate::dataset::{CatalogMode, Effect, Target};
+use crate::format::{CatalogMode, Effect, Target};
 use crate::id::RoleName;
-use crate::predicate;
-use crate::pricing::category_covers;
-use crate::scope::{Level, ScopedRule};
+use crate::model::catalog::SkuRec;
+use crate::model::predicate;
+use crate::model::pricing::category_covers;
+use crate::model::scope::{Level, ScopedRule};
 
 /// What a compiled rule targets.
 #[derive(Clone, Debug)]
@@ -19,7 +19,7 @@ pub(crate) enum CompiledTarget {
     All,
     Sku(u32),
     Category(String),
-    Attributes(crate::dataset::Predicate),
+    Attributes(crate::format::Predicate),
 }
 
 /// A validated visibility rule.
@@ -99,7 +99,7 @@ pub(crate) fn decide(
 /// Compiles a target against the catalogue.
 pub(crate) fn compile_target(
     target: &Target,
-    catalog: &crate::catalog::Catalog,
+    catalog: &crate::model::catalog::Catalog,
     rule_id: &str,
     schema: &predicate::AttrSchema,
     problems: &mut Vec<crate::error::BuildProblem>,
@@ -129,31 +129,31 @@ pub(crate) fn compile_target(
 
 /// Validates the dataset's visibility rules and files them by scope.
 pub(crate) fn build(
-    data: &[crate::dataset::VisibilityRuleData],
-    ctx: &crate::validate::RuleContext<'_>,
+    data: &[crate::format::VisibilityRuleData],
+    ctx: &crate::model::validate::RuleContext<'_>,
     problems: &mut Vec<crate::error::BuildProblem>,
-) -> (Vec<VisRule>, crate::scope::ScopeIndex) {
+) -> (Vec<VisRule>, crate::model::scope::ScopeIndex) {
     use crate::error::EntityKind;
     let schema =
         predicate::AttrSchema::from_attributes(ctx.catalog.recs.iter().map(|s| &s.attributes));
-    let unique = crate::validate::unique_by_id(
+    let unique = crate::model::validate::unique_by_id(
         data,
         EntityKind::VisibilityRule,
         |r| r.id.as_str(),
         problems,
     );
     let mut rules = Vec::with_capacity(unique.len());
-    let mut index = crate::scope::ScopeIndex::default();
+    let mut index = crate::model::scope::ScopeIndex::default();
     for r in unique {
-        crate::validate::check_owner(&r.owner, EntityKind::VisibilityRule, &r.id, problems);
-        let roles = crate::scope::check_rule_roles(
+        crate::model::validate::check_owner(&r.owner, EntityKind::VisibilityRule, &r.id, problems);
+        let roles = crate::model::scope::check_rule_roles(
             &r.roles,
             ctx.roles,
             EntityKind::VisibilityRule,
             &r.id,
             problems,
         );
-        let scope = crate::scope::resolve_scope(
+        let scope = crate::model::scope::resolve_scope(
             &r.scope,
             EntityKind::VisibilityRule,
             &r.id,
@@ -162,7 +162,7 @@ pub(crate) fn build(
             problems,
         );
         let target = compile_target(&r.target, ctx.catalog, &r.id, &schema, problems);
-        let experiment = crate::experiment::resolve_tag(
+        let experiment = crate::model::experiment::resolve_tag(
             r.experiment.as_ref(),
             ctx.experiments,
             EntityKind::VisibilityRule,
@@ -170,7 +170,7 @@ pub(crate) fn build(
             problems,
         );
         if let (Some(scope), Some(target)) = (scope, target) {
-            index.insert(scope, crate::validate::to_u32(rules.len()));
+            index.insert(scope, crate::model::validate::to_u32(rules.len()));
             rules.push(VisRule {
                 id: r.id.clone(),
                 owner: r.owner.clone(),

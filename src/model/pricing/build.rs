@@ -2,17 +2,17 @@
 
 use super::table::{EntryExtra, EntryRow, PriceTable, Tier};
 use super::{AdjustmentRec, ListBody, ListRec};
-use crate::account::Accounts;
-use crate::catalog::Catalog;
-use crate::dataset::{Dataset, PricePolicy};
 use crate::error::{BuildProblem, EntityKind};
+use crate::format::{Dataset, PricePolicy};
 use crate::id::{AssignmentId, Sku};
+use crate::model::account::Accounts;
+use crate::model::catalog::Catalog;
+use crate::model::pricing;
+use crate::model::scope::{ScopeKey, resolve_scope};
+use crate::model::segment::SegmentRec;
+use crate::model::validate::{check_owner, check_window, to_u32, unique_by_id};
 use crate::money::Currency;
-use crate::pricing;
-use crate::scope::{ScopeKey, resolve_scope};
-use crate::segment::SegmentRec;
 use crate::time::Window;
-use crate::validate::{check_owner, check_window, to_u32, unique_by_id};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -29,7 +29,7 @@ pub(crate) struct AssignmentRec {
     pub(crate) experiment: Option<u32>,
 }
 
-impl crate::scope::ScopedRule for AssignmentRec {
+impl crate::model::scope::ScopedRule for AssignmentRec {
     fn roles(&self) -> &[crate::id::RoleName] {
         &[]
     }
@@ -140,7 +140,7 @@ pub(crate) fn build_lists(
 }
 
 fn build_table(
-    l: &crate::dataset::PriceListData,
+    l: &crate::format::PriceListData,
     catalog: &Catalog,
     problems: &mut Vec<BuildProblem>,
 ) -> PriceTable {
@@ -172,7 +172,7 @@ fn build_table(
 /// Checks one price entry and resolves its SKU: the same checks for a build and for a change.
 pub(crate) fn validate_entry(
     list: &crate::id::PriceListId,
-    e: &crate::dataset::EntryData,
+    e: &crate::format::EntryData,
     catalog: &Catalog,
     problems: &mut Vec<BuildProblem>,
 ) -> Option<EntryRow> {
@@ -225,7 +225,7 @@ pub(crate) fn validate_entry(
         .valid
         .map(|w| check_window(Some(w), EntityKind::PriceEntry, &label(), problems));
     if let Some(q) = &e.quantity {
-        crate::validate::check_quantity_rule(q, EntityKind::PriceEntry, &label(), problems);
+        crate::model::validate::check_quantity_rule(q, EntityKind::PriceEntry, &label(), problems);
     }
     if e.quote_above == Some(0) {
         problems.push(BuildProblem::InvalidQuantityRule {
@@ -310,7 +310,7 @@ pub(crate) fn build_assignments(
     dataset: &Dataset,
     lists: &HashMap<&str, u32>,
     list_recs: &[ListRec],
-    ctx: &crate::validate::RuleContext<'_>,
+    ctx: &crate::model::validate::RuleContext<'_>,
     problems: &mut Vec<BuildProblem>,
 ) -> Vec<AssignmentRec> {
     let unique = unique_by_id(
@@ -343,7 +343,7 @@ pub(crate) fn build_assignments(
         if let Some(owner) = &a.owner {
             check_owner(owner, EntityKind::Assignment, a.id.as_str(), problems);
         }
-        let experiment = crate::experiment::resolve_tag(
+        let experiment = crate::model::experiment::resolve_tag(
             a.experiment.as_ref(),
             ctx.experiments,
             EntityKind::Assignment,

@@ -6,11 +6,11 @@
 //! account, or at an ancestor with `subtree` reach; their permissions there are the union of the
 //! roles of every such membership. Everything else is denied: deny is the default.
 
-use crate::account::Accounts;
-use crate::dataset::{Permission, Reach, RoleData, UserData};
+use crate::decide::resolution::{Access, Grant, Refusal};
 use crate::error::{BuildProblem, EntityKind};
+use crate::format::{Permission, Reach, RoleData, UserData};
 use crate::id::{AccountId, RoleName, UserId};
-use crate::resolution::{Access, Grant, Refusal};
+use crate::model::account::Accounts;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The preset roles and their permissions.

@@ -1,11 +1,11 @@
 //! Price sheets: an account's whole visible catalogue with prices, as an ERP export or a
 //! storefront listing needs it.
 
+use crate::decide::resolution::{Access, Outcome, Visibility};
+use crate::decide::resolve::Context;
 use crate::error::ResolveError;
 use crate::id::Sku;
-use crate::resolution::{Access, Outcome, Visibility};
-use crate::resolve::Context;
-use crate::snapshot::Inner;
+use crate::model::snapshot::Inner;
 use serde::Serialize;
 
 /// One line of a price sheet: a visible SKU and its outcome at the sheet's quantity.
@@ -29,7 +29,7 @@ pub struct SheetLine {
 ///
 /// ```
 /// use tradeterms::{Dataset, Snapshot};
-/// let dataset: Dataset = serde_json::from_str(include_str!("../examples/data/demo.json")).unwrap();
+/// let dataset: Dataset = serde_json::from_str(include_str!("../../examples/data/demo.json")).unwrap();
 /// let snapshot = Snapshot::from_dataset(&dataset).unwrap();
 /// let sheet = snapshot
 ///     .price_sheet(&"abb-north".into(), &"john".into(), "2026-06-01T00:00:00Z".parse().unwrap(), 1)
@@ -73,7 +73,7 @@ impl Iterator for PriceSheet<'_> {
             return None;
         }
         while let Some(rec) = self.inner.catalog.recs.get(self.next) {
-            let sku = crate::validate::to_u32(self.next);
+            let sku = crate::model::validate::to_u32(self.next);
             self.next = self.next.saturating_add(1);
             if !self.ctx.is_visible(sku, rec) {
                 continue;

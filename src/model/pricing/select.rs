@@ -2,16 +2,16 @@
 
 use super::build::AssignmentRec;
 use super::{EntryMiss, EntryView, ListRec};
-use crate::dataset::PricePolicy;
-use crate::error::ResolveError;
-use crate::id::Sku;
-use crate::money::Currency;
-use crate::pricing;
-use crate::resolution::{
+use crate::decide::resolution::{
     Candidate, CandidateStatus, Outcome, Price, Priced, QuoteReason, QuoteRequired, Source,
     Specificity, TierSlice, WindowOf,
 };
-use crate::scope::Level;
+use crate::error::ResolveError;
+use crate::format::PricePolicy;
+use crate::id::Sku;
+use crate::model::pricing;
+use crate::model::scope::Level;
+use crate::money::Currency;
 use crate::time::Window;
 use jiff::Timestamp;
 use rust_decimal::Decimal;
@@ -42,7 +42,7 @@ enum Eval<'a> {
 }
 
 /// Selects and computes the price of a line among `candidates`, which must be in precedence
-/// order (see [`crate::scope::applicable_rules`]).
+/// order (see [`crate::model::scope::applicable_rules`]).
 pub(crate) fn select<'a, L: super::ListTable + ?Sized>(
     lists: &'a L,
     candidates: &[(Level, &'a AssignmentRec, &'a ListRec)],

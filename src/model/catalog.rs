@@ -1,7 +1,7 @@
 //! The catalogue: SKUs, their category paths and attributes.
 
-use crate::dataset::{Attributes, SkuData};
 use crate::error::{BuildProblem, EntityKind};
+use crate::format::{Attributes, SkuData};
 use crate::id::Sku;
 use std::collections::HashMap;
 
@@ -14,7 +14,7 @@ pub(crate) struct SkuRec {
     pub(crate) attributes: Attributes,
     pub(crate) cost: Option<rust_decimal::Decimal>,
     pub(crate) lead_time_days: Option<u32>,
-    pub(crate) quantity: Option<Box<crate::dataset::QuantityRule>>,
+    pub(crate) quantity: Option<Box<crate::format::QuantityRule>>,
     pub(crate) quote_only: bool,
 }
 
@@ -82,7 +82,12 @@ impl Catalog {
             categories.sort();
             categories.dedup();
             if let Some(q) = &s.quantity {
-                crate::validate::check_quantity_rule(q, EntityKind::Sku, s.sku.as_str(), problems);
+                crate::model::validate::check_quantity_rule(
+                    q,
+                    EntityKind::Sku,
+                    s.sku.as_str(),
+                    problems,
+                );
             }
             if let Some(c) = s.cost
                 && c.is_sign_negative()

@@ -5,18 +5,18 @@
 //! single `resolve` and a whole price sheet share the same code and a price sheet does the
 //! account-level work only once.
 
-use crate::access::Entitlement;
-use crate::account::AccountRec;
-use crate::catalog::SkuRec;
+use crate::decide::resolution::{Grant, Outcome, RuleRef, Specificity, Visibility};
 use crate::error::ResolveError;
 use crate::id::{AccountId, SegmentId};
-use crate::pricing::ListRec;
-use crate::pricing::build::AssignmentRec;
-use crate::pricing::select::{self, Line};
-use crate::resolution::{Grant, Outcome, RuleRef, Specificity, Visibility};
-use crate::scope::Level;
-use crate::snapshot::Inner;
-use crate::visibility::{self, VisRule};
+use crate::model::access::Entitlement;
+use crate::model::account::AccountRec;
+use crate::model::catalog::SkuRec;
+use crate::model::pricing::ListRec;
+use crate::model::pricing::build::AssignmentRec;
+use crate::model::pricing::select::{self, Line};
+use crate::model::scope::Level;
+use crate::model::snapshot::Inner;
+use crate::model::visibility::{self, VisRule};
 use jiff::Timestamp;
 
 /// Everything about (account, user, at) that does not depend on the SKU.
@@ -28,7 +28,7 @@ pub(crate) struct Context<'s> {
     visibility: Vec<(Level, &'s VisRule)>,
     prices: Vec<(Level, &'s AssignmentRec, &'s ListRec)>,
     /// The experiments whose rules reached the account, with its arm in each.
-    pub(crate) experiments: Vec<crate::experiment::ExperimentArm>,
+    pub(crate) experiments: Vec<crate::model::experiment::ExperimentArm>,
 }
 
 impl<'s> Context<'s> {
@@ -96,7 +96,7 @@ impl<'s> Context<'s> {
             via: acc.id.clone(),
         };
         let entitlement = Entitlement {
-            access: crate::resolution::Access {
+            access: crate::decide::resolution::Access {
                 view_catalog: grant(),
                 view_prices: grant(),
                 buy: grant(),
@@ -130,8 +130,8 @@ impl<'s> Context<'s> {
         if rec.quote_only {
             return Ok((
                 Some(vis),
-                Outcome::QuoteRequired(crate::resolution::QuoteRequired {
-                    reason: crate::resolution::QuoteReason::SkuQuoteOnly,
+                Outcome::QuoteRequired(crate::decide::resolution::QuoteRequired {
+                    reason: crate::decide::resolution::QuoteReason::SkuQuoteOnly,
                     candidates: Vec::new(),
                 }),
             ));

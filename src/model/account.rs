@@ -5,8 +5,8 @@
 //! resolve path "is A an ancestor of B" and "which policy applies" are slice scans, never walks
 //! over the data.
 
-use crate::dataset::{AccountData, CatalogMode, Inheritance, PricePolicy};
 use crate::error::{BuildProblem, EntityKind};
+use crate::format::{AccountData, CatalogMode, Inheritance, PricePolicy};
 use crate::id::AccountId;
 use crate::money::Currency;
 use std::collections::{BTreeMap, HashMap};

@@ -1,12 +1,12 @@
 //! Payment terms and methods, scoped like every other rule.
 //!
 //! For the terms and for the methods separately, the most specific applicable rule that sets
-//! them wins (see [`crate::scope`] for the order): a restaurant chain on net 60 whose store
+//! them wins (see [`crate::model::scope`] for the order): a restaurant chain on net 60 whose store
 //! managers may also pay by card, and one store on net 30.
 
-use crate::dataset::PaymentTerms;
+use crate::format::PaymentTerms;
 use crate::id::RoleName;
-use crate::scope::ScopedRule;
+use crate::model::scope::ScopedRule;
 
 /// A validated payment rule.
 #[derive(Clone, Debug)]
@@ -41,33 +41,37 @@ impl PayRule {
 /// and the same roles that both set the terms (or both set the methods) are rejected: nothing
 /// could choose between them.
 pub(crate) fn build(
-    data: &[crate::dataset::PaymentRuleData],
-    ctx: &crate::validate::RuleContext<'_>,
+    data: &[crate::format::PaymentRuleData],
+    ctx: &crate::model::validate::RuleContext<'_>,
     problems: &mut Vec<crate::error::BuildProblem>,
-) -> (Vec<PayRule>, crate::scope::ScopeIndex) {
+) -> (Vec<PayRule>, crate::model::scope::ScopeIndex) {
     use crate::error::{BuildProblem, EntityKind};
-    let unique =
-        crate::validate::unique_by_id(data, EntityKind::PaymentRule, |r| r.id.as_str(), problems);
+    let unique = crate::model::validate::unique_by_id(
+        data,
+        EntityKind::PaymentRule,
+        |r| r.id.as_str(),
+        problems,
+    );
     let mut rules = Vec::with_capacity(unique.len());
-    let mut index = crate::scope::ScopeIndex::default();
+    let mut index = crate::model::scope::ScopeIndex::default();
     // (scope, roles, what is set, experiment) -> the first rule setting it.
     type Setter = (
-        crate::scope::ScopeKey,
+        crate::model::scope::ScopeKey,
         Vec<RoleName>,
         &'static str,
         Option<String>,
     );
     let mut setters: std::collections::BTreeMap<Setter, String> = std::collections::BTreeMap::new();
     for r in unique {
-        crate::validate::check_owner(&r.owner, EntityKind::PaymentRule, &r.id, problems);
-        let roles = crate::scope::check_rule_roles(
+        crate::model::validate::check_owner(&r.owner, EntityKind::PaymentRule, &r.id, problems);
+        let roles = crate::model::scope::check_rule_roles(
             &r.roles,
             ctx.roles,
             EntityKind::PaymentRule,
             &r.id,
             problems,
         );
-        let scope = crate::scope::resolve_scope(
+        let scope = crate::model::scope::resolve_scope(
             &r.scope,
             EntityKind::PaymentRule,
             &r.id,
@@ -75,7 +79,7 @@ pub(crate) fn build(
             ctx.segments,
             problems,
         );
-        let experiment = crate::experiment::resolve_tag(
+        let experiment = crate::model::experiment::resolve_tag(
             r.experiment.as_ref(),
             ctx.experiments,
             EntityKind::PaymentRule,
@@ -106,7 +110,7 @@ pub(crate) fn build(
                 }
             }
         }
-        index.insert(scope, crate::validate::to_u32(rules.len()));
+        index.insert(scope, crate::model::validate::to_u32(rules.len()));
         rules.push(PayRule {
             id: r.id.clone(),
             owner: r.owner.clone(),

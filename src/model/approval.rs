@@ -6,14 +6,14 @@
 //! who may approve it. The requester never counts as an approver of their own order: a step no
 //! one else can satisfy makes the order unapprovable.
 
-use crate::access::Users;
-use crate::account::{AccountRec, Accounts};
-use crate::dataset::{ApprovalPolicyData, Approvers, OrderCondition};
 use crate::error::{BuildProblem, EntityKind};
+use crate::format::{ApprovalPolicyData, Approvers, OrderCondition};
 use crate::id::{AccountId, RoleName, UserId};
-use crate::pricing::category_covers;
-use crate::scope::{ScopeIndex, ScopedRule};
-use crate::validate::{RuleContext, check_owner, to_u32, unique_by_id};
+use crate::model::access::Users;
+use crate::model::account::{AccountRec, Accounts};
+use crate::model::pricing::category_covers;
+use crate::model::scope::{ScopeIndex, ScopedRule};
+use crate::model::validate::{RuleContext, check_owner, to_u32, unique_by_id};
 use rust_decimal::Decimal;
 
 /// A validated approval policy.
@@ -61,7 +61,7 @@ pub(crate) fn build(
     let mut index = ScopeIndex::default();
     for p in unique {
         check_owner(&p.owner, EntityKind::ApprovalPolicy, &p.id, problems);
-        let roles = crate::scope::check_rule_roles(
+        let roles = crate::model::scope::check_rule_roles(
             &p.roles,
             ctx.roles,
             EntityKind::ApprovalPolicy,
@@ -76,7 +76,7 @@ pub(crate) fn build(
         for step in &p.steps {
             match step {
                 Approvers::Role(r) | Approvers::RoleEscalating(r) => {
-                    crate::scope::check_rule_roles(
+                    crate::model::scope::check_rule_roles(
                         std::slice::from_ref(r),
                         ctx.roles,
                         EntityKind::ApprovalPolicy,
@@ -96,7 +96,7 @@ pub(crate) fn build(
                 }
             }
         }
-        let scope = crate::scope::resolve_scope(
+        let scope = crate::model::scope::resolve_scope(
             &p.scope,
             EntityKind::ApprovalPolicy,
             &p.id,
@@ -104,7 +104,7 @@ pub(crate) fn build(
             ctx.segments,
             problems,
         );
-        let experiment = crate::experiment::resolve_tag(
+        let experiment = crate::model::experiment::resolve_tag(
             p.experiment.as_ref(),
             ctx.experiments,
             EntityKind::ApprovalPolicy,

@@ -7,7 +7,7 @@
 //! (no allocation) plus a binary search inside a chunk; a one-price change copies one chunk and
 //! shares every other chunk with the previous version, which keeps retained versions small.
 
-use crate::dataset::QuantityRule;
+use crate::format::QuantityRule;
 use crate::time::Window;
 use rust_decimal::Decimal;
 use std::sync::Arc;

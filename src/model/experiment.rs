@@ -15,9 +15,9 @@
 //! versions, and unchanged by any other data. (0xFF never occurs in UTF-8, so salt and id cannot
 //! run into each other.)
 
-use crate::account::{AccountRec, Accounts};
 use crate::error::{BuildProblem, EntityKind};
 use crate::id::AccountId;
+use crate::model::account::{AccountRec, Accounts};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
@@ -202,11 +202,15 @@ pub(crate) fn build(
     data: &[ExperimentData],
     problems: &mut Vec<BuildProblem>,
 ) -> (Vec<ExperimentRec>, HashMap<String, u32>) {
-    let unique =
-        crate::validate::unique_by_id(data, EntityKind::Experiment, |e| e.id.as_str(), problems);
+    let unique = crate::model::validate::unique_by_id(
+        data,
+        EntityKind::Experiment,
+        |e| e.id.as_str(),
+        problems,
+    );
     let mut recs = Vec::with_capacity(unique.len());
     for e in unique {
-        crate::validate::check_owner(&e.owner, EntityKind::Experiment, &e.id, problems);
+        crate::model::validate::check_owner(&e.owner, EntityKind::Experiment, &e.id, problems);
         if e.holdout_bp > 10_000 {
             problems.push(BuildProblem::InvalidHoldout {
                 experiment: e.id.clone(),
@@ -222,7 +226,7 @@ pub(crate) fn build(
     let index = recs
         .iter()
         .enumerate()
-        .map(|(i, e)| (e.id.clone(), crate::validate::to_u32(i)))
+        .map(|(i, e)| (e.id.clone(), crate::model::validate::to_u32(i)))
         .collect();
     (recs, index)
 }

@@ -8,10 +8,10 @@ pub(crate) mod build;
 pub(crate) mod select;
 pub(crate) mod table;
 
-use crate::dataset::TierMode;
+use crate::decide::resolution::{Adjustment, TierSlice};
+use crate::format::TierMode;
 use crate::id::{PriceListId, Sku};
 use crate::money::{self, Currency};
-use crate::resolution::{Adjustment, TierSlice};
 use crate::time::Window;
 use rust_decimal::Decimal;
 use table::{PriceTable, Tier};

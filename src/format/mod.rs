@@ -59,7 +59,7 @@ pub struct Dataset {
     pub approval_policies: Vec<ApprovalPolicyData>,
     /// Experiments with holdout cohorts; rules tagged with one apply to its treatment arm only.
     #[serde(default)]
-    pub experiments: Vec<crate::experiment::ExperimentData>,
+    pub experiments: Vec<crate::model::experiment::ExperimentData>,
 }
 
 impl Dataset {

@@ -1,24 +1,28 @@
 //! Build, then resolve: the validated, immutable [`Snapshot`] and its queries.
 
-use crate::access::Users;
-use crate::account::Accounts;
-use crate::catalog::Catalog;
-use crate::changeset::LogEntry;
-use crate::dataset::Dataset;
+use crate::decide::resolution::{
+    Decided, Grant, Payment, PaymentOptions, Query, Resolution, RuleRef,
+};
+use crate::decide::resolve::{Context, specificity};
+use crate::decide::sheet::PriceSheet;
 use crate::error::{BuildError, ResolveError};
+use crate::format::Dataset;
+use crate::govern::changeset::LogEntry;
 use crate::id::PriceListId;
 use crate::id::{AccountId, Sku, UserId};
+use crate::model::access::Users;
+use crate::model::account::Accounts;
+use crate::model::catalog::Catalog;
+use crate::model::payment::{self, PayRule};
+use crate::model::pricing::build::{
+    AssignmentRec, TieIndex, build_assignments, build_lists, check_ties,
+};
+use crate::model::pricing::{ListBody, Lists};
+use crate::model::scope::{ScopeIndex, applicable_rules};
+use crate::model::segment::{SegmentRec, build_segments};
+use crate::model::validate::{RuleContext, to_u32};
+use crate::model::visibility::{self, VisRule};
 use crate::money::Currency;
-use crate::payment::{self, PayRule};
-use crate::pricing::build::{AssignmentRec, TieIndex, build_assignments, build_lists, check_ties};
-use crate::pricing::{ListBody, Lists};
-use crate::resolution::{Decided, Grant, Payment, PaymentOptions, Query, Resolution, RuleRef};
-use crate::resolve::{Context, specificity};
-use crate::scope::{ScopeIndex, applicable_rules};
-use crate::segment::{SegmentRec, build_segments};
-use crate::sheet::PriceSheet;
-use crate::validate::{RuleContext, to_u32};
-use crate::visibility::{self, VisRule};
 use jiff::Timestamp;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -39,12 +43,12 @@ pub(crate) struct Model {
     /// Scopes of price assignments and visibility rules, to recompute an account's rules.
     pub(crate) price_scopes: Arc<ScopeIndex>,
     pub(crate) vis_scopes: Arc<ScopeIndex>,
-    pub(crate) approval_policies: Arc<Vec<crate::approval::Policy>>,
+    pub(crate) approval_policies: Arc<Vec<crate::model::approval::Policy>>,
     pub(crate) approval_scopes: Arc<ScopeIndex>,
     /// The price and visibility rules reaching each account, by account index.
-    pub(crate) account_rules: imbl::Vector<crate::scope::AccountRules>,
+    pub(crate) account_rules: imbl::Vector<crate::model::scope::AccountRules>,
     /// Experiments, for holdout arms.
-    pub(crate) experiments: Arc<Vec<crate::experiment::ExperimentRec>>,
+    pub(crate) experiments: Arc<Vec<crate::model::experiment::ExperimentRec>>,
     /// Price-list index by id.
     pub(crate) list_index: Arc<HashMap<PriceListId, u32>>,
     /// Which assignments could tie, by list, for checking changes to prices incrementally.
@@ -62,7 +66,7 @@ pub(crate) struct Inner {
     pub(crate) model: Arc<Model>,
     pub(crate) lists: Lists,
     /// Which lists price each SKU (kept in step with `lists`).
-    pub(crate) sku_lists: crate::pricing::SkuLists,
+    pub(crate) sku_lists: crate::model::pricing::SkuLists,
     pub(crate) log: imbl::Vector<Arc<LogEntry>>,
 }
 
@@ -125,7 +129,7 @@ impl Snapshot {
             .map(|(i, s)| (s.id.as_str(), to_u32(i)))
             .collect();
         let (experiments, experiment_index) =
-            crate::experiment::build(&dataset.experiments, &mut problems);
+            crate::model::experiment::build(&dataset.experiments, &mut problems);
         let rule_ctx = RuleContext {
             accounts: &accounts,
             segments: &segment_index,
@@ -138,8 +142,12 @@ impl Snapshot {
             visibility::build(&dataset.visibility_rules, &rule_ctx, &mut problems);
         let (payment_rules, pay_scopes) =
             payment::build(&dataset.payment_rules, &rule_ctx, &mut problems);
-        let (approval_policies, approval_scopes) =
-            crate::approval::build(&dataset.approval_policies, &rule_ctx, &users, &mut problems);
+        let (approval_policies, approval_scopes) = crate::model::approval::build(
+            &dataset.approval_policies,
+            &rule_ctx,
+            &users,
+            &mut problems,
+        );
         if problems.is_empty() {
             check_ties(
                 &assignments,
@@ -173,7 +181,7 @@ impl Snapshot {
             .collect();
         let mut source = dataset.clone_without_entries();
         source.price_lists.sort_by(|a, b| a.id.cmp(&b.id));
-        let sku_lists = crate::pricing::SkuLists::build(&lists, catalog.recs.len());
+        let sku_lists = crate::model::pricing::SkuLists::build(&lists, catalog.recs.len());
         let lists: Lists = lists.into_iter().map(Arc::new).collect();
         Ok(Snapshot {
             inner: Arc::new(Inner {
@@ -244,19 +252,19 @@ impl Snapshot {
     }
 
     /// The accounts in each arm of an experiment, or `None` if there is no such experiment.
-    pub fn cohorts(&self, experiment: &str) -> Option<crate::experiment::Cohorts> {
+    pub fn cohorts(&self, experiment: &str) -> Option<crate::model::experiment::Cohorts> {
         let inner = &*self.inner;
         let x = inner.experiments.iter().find(|e| e.id == experiment)?;
         let mut treatment = Vec::new();
         let mut holdout = Vec::new();
         for acc in &inner.accounts.recs {
-            let top = crate::experiment::top(acc, &inner.accounts);
+            let top = crate::model::experiment::top(acc, &inner.accounts);
             match x.arm(top.as_str()) {
-                crate::experiment::Arm::Treatment => treatment.push(acc.id.clone()),
-                crate::experiment::Arm::Holdout => holdout.push(acc.id.clone()),
+                crate::model::experiment::Arm::Treatment => treatment.push(acc.id.clone()),
+                crate::model::experiment::Arm::Holdout => holdout.push(acc.id.clone()),
             }
         }
-        Some(crate::experiment::Cohorts {
+        Some(crate::model::experiment::Cohorts {
             experiment: x.id.clone(),
             treatment,
             holdout,
@@ -313,7 +321,8 @@ impl Snapshot {
         if let Grant::Refused(r) = &entitlement.access.buy {
             return Ok(Payment::Denied(r.clone()));
         }
-        let mut arms = crate::experiment::Arms::new(&inner.experiments, acc, &inner.accounts);
+        let mut arms =
+            crate::model::experiment::Arms::new(&inner.experiments, acc, &inner.accounts);
         let rules = applicable_rules(
             &inner.pay_scopes,
             &inner.payment_rules,
@@ -325,16 +334,16 @@ impl Snapshot {
             &mut arms,
             PayRule::tiebreak,
         );
-        let rule_ref = |level: &crate::scope::Level, rule: &PayRule| RuleRef {
+        let rule_ref = |level: &crate::model::scope::Level, rule: &PayRule| RuleRef {
             id: rule.id.clone(),
             owner: rule.owner.clone(),
             specificity: specificity(inner, level),
             roles: rule.roles.clone(),
         };
         fn decide<T: Clone>(
-            rules: &[(crate::scope::Level, &PayRule)],
+            rules: &[(crate::model::scope::Level, &PayRule)],
             get: impl Fn(&PayRule) -> Option<T>,
-            rule_ref: impl Fn(&crate::scope::Level, &PayRule) -> RuleRef,
+            rule_ref: impl Fn(&crate::model::scope::Level, &PayRule) -> RuleRef,
         ) -> Option<Decided<T>> {
             let mut setting = rules.iter().filter_map(|(l, r)| get(r).map(|v| (l, r, v)));
             let (level, rule, value) = setting.next()?;
@@ -366,7 +375,7 @@ impl Snapshot {
         &self,
         sku: &Sku,
         qty: u64,
-    ) -> Result<(u32, &crate::catalog::SkuRec), ResolveError> {
+    ) -> Result<(u32, &crate::model::catalog::SkuRec), ResolveError> {
         let inner = &*self.inner;
         let idx = inner
             .catalog
@@ -387,7 +396,14 @@ impl Snapshot {
         &self,
         account: &AccountId,
         user: &UserId,
-    ) -> Result<(u32, &crate::account::AccountRec, &crate::access::UserRec), ResolveError> {
+    ) -> Result<
+        (
+            u32,
+            &crate::model::account::AccountRec,
+            &crate::model::access::UserRec,
+        ),
+        ResolveError,
+    > {
         let inner = &*self.inner;
         let idx = inner
             .accounts
@@ -409,7 +425,14 @@ impl Snapshot {
         &self,
         account: &AccountId,
         user: &UserId,
-    ) -> Result<(u32, &crate::account::AccountRec, crate::access::Entitlement), ResolveError> {
+    ) -> Result<
+        (
+            u32,
+            &crate::model::account::AccountRec,
+            crate::model::access::Entitlement,
+        ),
+        ResolveError,
+    > {
         let (idx, acc, user_rec) = self.account_and_user(account, user)?;
         let entitlement = self
             .inner
@@ -436,8 +459,8 @@ pub(crate) fn precompute_account_rules(
     assignments: &[AssignmentRec],
     vis_scopes: &ScopeIndex,
     visibility_rules: &[VisRule],
-    experiments: &[crate::experiment::ExperimentRec],
-) -> imbl::Vector<crate::scope::AccountRules> {
+    experiments: &[crate::model::experiment::ExperimentRec],
+) -> imbl::Vector<crate::model::scope::AccountRules> {
     accounts
         .recs
         .iter()
@@ -461,18 +484,18 @@ pub(crate) fn precompute_account_rules(
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn account_rules_of(
     idx: u32,
-    acc: &crate::account::AccountRec,
+    acc: &crate::model::account::AccountRec,
     accounts: &Accounts,
     price_scopes: &ScopeIndex,
     assignments: &[AssignmentRec],
     vis_scopes: &ScopeIndex,
     visibility_rules: &[VisRule],
-    experiments: &[crate::experiment::ExperimentRec],
-) -> crate::scope::AccountRules {
+    experiments: &[crate::model::experiment::ExperimentRec],
+) -> crate::model::scope::AccountRules {
     {
         {
-            let mut arms = crate::experiment::Arms::new(experiments, acc, accounts);
-            let prices = crate::scope::applicable_indices(
+            let mut arms = crate::model::experiment::Arms::new(experiments, acc, accounts);
+            let prices = crate::model::scope::applicable_indices(
                 price_scopes,
                 assignments,
                 idx,
@@ -483,7 +506,7 @@ pub(crate) fn account_rules_of(
                 &mut arms,
                 AssignmentRec::tiebreak,
             );
-            let visibility = crate::scope::applicable_indices(
+            let visibility = crate::model::scope::applicable_indices(
                 vis_scopes,
                 visibility_rules,
                 idx,
@@ -494,7 +517,7 @@ pub(crate) fn account_rules_of(
                 &mut arms,
                 VisRule::tiebreak,
             );
-            crate::scope::AccountRules {
+            crate::model::scope::AccountRules {
                 prices: prices.into(),
                 visibility: visibility.into(),
                 experiments: arms.report().into(),

@@ -4,7 +4,7 @@
 //! ([`Outcome`]), and, when a price was looked for, every candidate assignment with why it won or
 //! lost. It is structured for programs and renders for people with `Display`.
 
-use crate::dataset::{
+use crate::format::{
     CatalogMode, Effect, PaymentTerms, Permission, PricePolicy, QuantityRule, TierMode,
 };
 use crate::id::{AccountId, AssignmentId, PriceListId, RoleName, SegmentId, Sku, UserId};
@@ -682,7 +682,7 @@ pub struct PaymentOptions {
     pub methods: Option<Decided<Vec<String>>>,
     /// The experiments whose payment rules reached the account, with its arm in each.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub experiments: Vec<crate::experiment::ExperimentArm>,
+    pub experiments: Vec<crate::model::experiment::ExperimentArm>,
 }
 
 impl fmt::Display for Payment {
@@ -769,7 +769,7 @@ pub struct Resolution {
     /// The experiments whose rules reached the account, with the account's arm in each, so
     /// hosts can log outcomes per arm.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub experiments: Vec<crate::experiment::ExperimentArm>,
+    pub experiments: Vec<crate::model::experiment::ExperimentArm>,
     /// The decision.
     pub outcome: Outcome,
 }
