@@ -929,7 +929,7 @@ fn add_rules(dataset: &mut Dataset, seed: u64) {
     });
     dataset
         .experiments
-        .push(crate::model::experiment::ExperimentData {
+        .push(crate::format::experiment::ExperimentData {
             id: "promo-2026".into(),
             owner: OWNER.into(),
             salt: "promo-2026".into(),
@@ -1229,7 +1229,7 @@ pub fn probe_query(dataset: &Dataset) -> Option<Query> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Snapshot;
+    use crate::model::snapshot::Snapshot;
 
     #[test]
     fn same_seed_same_dataset_and_different_seed_different_dataset() {

@@ -40,6 +40,8 @@ pub use decide::resolution::{
 };
 pub use decide::sheet::{PriceSheet, SheetLine};
 pub use error::{BuildError, BuildProblem, EntityKind, ResolveError};
+pub use format::changeset::{Changeset, Entity, EntityRef, LogEntry, Op};
+pub use format::experiment::ExperimentData;
 pub use format::{
     AccountData, AdjustmentData, ApprovalPolicyData, Approvers, AssignmentData, AttrCmp, AttrIn,
     AttrValue, Attributes, CatalogMode, Dataset, Effect, EntryData, Inheritance, MembershipData,
@@ -47,7 +49,7 @@ pub use format::{
     PricePolicy, QuantityRule, Reach, RelativeData, RoleData, Scope, SegmentData, SkuData, Target,
     TierData, TierMode, UserData, VisibilityRuleData,
 };
-pub use govern::changeset::{ApplyError, Changeset, Entity, EntityRef, LogEntry, Op};
+pub use govern::changeset::ApplyError;
 pub use govern::engine::Engine;
 pub use govern::impact::{
     AnswerSummary, ApprovalChange, Impact, ImpactChange, ImpactOptions, PreviewError, PriceMove,
@@ -56,7 +58,7 @@ pub use govern::lint::{Warning, WarningKind};
 pub use id::{AccountId, AssignmentId, PriceListId, RoleName, SegmentId, Sku, UserId};
 pub use jiff::Timestamp;
 pub use model::account::MAX_DEPTH;
-pub use model::experiment::{Arm, Cohorts, ExperimentArm, ExperimentData};
+pub use model::experiment::{Arm, Cohorts, ExperimentArm};
 pub use model::snapshot::Snapshot;
 pub use money::{Currency, ROUNDING};
 pub use rust_decimal::Decimal;

@@ -2,6 +2,7 @@
 //! the subtotal, quantity rules, quotes, lead times against the contract, approval chains and
 //! payment options.
 
+use crate::decide::core::{Actor, Party};
 use crate::decide::resolution::{
     Access, Grant, Outcome, Payment, QuoteReason, Refusal, Resolution, RuleRef,
 };
@@ -455,39 +456,12 @@ impl fmt::Display for OrderAnswer {
     }
 }
 
-/// The valid quantities nearest to `qty` under `rule`, below and above (both `qty` if it is
-/// valid); `(None, None)` when no quantity is valid.
-pub(crate) fn nearest_valid(rule: &QuantityRule, qty: u64) -> (Option<u64>, Option<u64>) {
-    let inc = rule.increment.unwrap_or(1).max(1);
-    let min = rule.min.unwrap_or(1).max(1);
-    let max = rule.max.unwrap_or(u64::MAX);
-    let ceil_to = |x: u64| x.div_ceil(inc).checked_mul(inc);
-    let floor_to = |x: u64| x.checked_div(inc).and_then(|d| d.checked_mul(inc));
-    let (Some(lowest), Some(highest)) = (ceil_to(min), floor_to(max)) else {
-        return (None, None);
-    };
-    if lowest > highest {
-        return (None, None);
-    }
-    let below = if qty < lowest {
-        None
-    } else {
-        floor_to(qty).map(|b| b.min(highest))
-    };
-    let above = if qty > highest {
-        None
-    } else {
-        ceil_to(qty).map(|a| a.max(lowest))
-    };
-    (below, above)
-}
-
 fn check_quantity(
     rule: &QuantityRule,
     source: QuantitySource,
     qty: u64,
 ) -> Option<QuantityViolation> {
-    let (below, above) = nearest_valid(rule, qty);
+    let (below, above) = crate::model::catalog::nearest_valid(rule, qty);
     if below == Some(qty) {
         return None;
     }
@@ -504,18 +478,20 @@ impl Snapshot {
     /// subtotal, what blocks checkout, the approval chain and the payment options.
     pub fn resolve_order(&self, order: &Order) -> Result<OrderAnswer, ResolveError> {
         let inner = self.inner();
-        let (idx, acc, entitlement) = self.entitle(&order.account, &order.user)?;
+        let (idx, acc, entitled) = self.entitle(&order.account, &order.user)?;
         let requester = inner
             .users
             .lookup(order.user.as_str())
             .ok_or_else(|| ResolveError::UnknownUser(order.user.clone()))?;
-        let ctx = self.context(&order.account, &order.user, order.at)?;
+        let party = Party::new(inner, idx, acc, Actor::User(entitled), order.at);
+        let access = entitled.access();
+        let experiments_reached = party.experiments();
         let currency: Currency = acc.currency;
-        let may_request_quote = entitlement.access.request_quote.is_allowed();
+        let may_request_quote = access.request_quote.is_allowed();
 
         let mut lines = Vec::with_capacity(order.lines.len());
         let mut blockers = Vec::new();
-        if let Grant::Refused(refusal) = &entitlement.access.buy {
+        if let Grant::Refused(refusal) = &access.buy {
             blockers.push(Blocker::MayNotBuy {
                 refusal: refusal.clone(),
             });
@@ -524,7 +500,7 @@ impl Snapshot {
         let mut facts_lines = Vec::with_capacity(order.lines.len());
         for (i, line) in order.lines.iter().enumerate() {
             let (sku, rec) = self.line_sku(&line.sku, line.qty)?;
-            let (visibility, outcome) = ctx.answer(sku, rec, line.qty)?;
+            let (visibility, outcome) = party.explain(sku, rec, line.qty)?;
             let mut violations = Vec::new();
             if let Some(rule) = rec.quantity.as_deref() {
                 violations.extend(check_quantity(rule, QuantitySource::Sku, line.qty));
@@ -595,16 +571,16 @@ impl Snapshot {
             lines.push(LineAnswer {
                 resolution: Resolution {
                     version: inner.version,
-                    query: crate::Query::new(
+                    query: crate::decide::resolution::Query::new(
                         order.account.clone(),
                         order.user.clone(),
                         line.sku.clone(),
                         line.qty,
                         order.at,
                     ),
-                    access: entitlement.access.clone(),
+                    access: access.clone(),
                     visibility,
-                    experiments: ctx.experiments.clone(),
+                    experiments: experiments_reached.clone(),
                     outcome,
                 },
                 quantity_violations: violations,
@@ -617,7 +593,7 @@ impl Snapshot {
         let facts = OrderFacts {
             subtotal,
             lines: facts_lines,
-            spending_limit: entitlement.access.spending_limit,
+            spending_limit: access.spending_limit,
         };
         let mut arms =
             crate::model::experiment::Arms::new(&inner.experiments, acc, &inner.accounts);
@@ -628,7 +604,7 @@ impl Snapshot {
             acc,
             &inner.accounts,
             |a| a.inherit.approvals,
-            Some(&entitlement.roles),
+            Some(&entitled.roles()),
             &mut arms,
             approval::Policy::tiebreak,
         );
@@ -639,7 +615,7 @@ impl Snapshot {
             let rule = RuleRef {
                 id: policy.id.clone(),
                 owner: policy.owner.clone(),
-                specificity: crate::decide::resolve::specificity(inner, level),
+                specificity: crate::decide::explain::specificity(inner, level),
                 roles: policy.roles.clone(),
             };
             if !slots.insert(policy.slot.as_str()) {
@@ -685,7 +661,7 @@ impl Snapshot {
             ApprovalStatus::Required
         };
         let payment = self.payment(&order.account, &order.user)?;
-        let mut experiments = ctx.experiments.clone();
+        let mut experiments = experiments_reached;
         experiments.extend(arms.report());
         if let Payment::Options(o) = &payment {
             experiments.extend(o.experiments.iter().cloned());
@@ -697,7 +673,7 @@ impl Snapshot {
             account: order.account.clone(),
             user: order.user.clone(),
             at: order.at,
-            access: entitlement.access,
+            access,
             lines,
             subtotal: Money {
                 currency,
@@ -713,38 +689,5 @@ impl Snapshot {
             payment,
             experiments,
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn rule(min: Option<u64>, max: Option<u64>, increment: Option<u64>) -> QuantityRule {
-        QuantityRule {
-            min,
-            max,
-            increment,
-        }
-    }
-
-    #[test]
-    fn nearest_valid_quantities_for_a_case_pack() {
-        let r = rule(None, None, Some(12));
-        assert_eq!(nearest_valid(&r, 12), (Some(12), Some(12)));
-        assert_eq!(nearest_valid(&r, 13), (Some(12), Some(24)));
-        assert_eq!(nearest_valid(&r, 5), (None, Some(12)));
-        let r = rule(Some(24), Some(60), Some(12));
-        assert_eq!(nearest_valid(&r, 13), (None, Some(24)));
-        assert_eq!(nearest_valid(&r, 100), (Some(60), None));
-        assert_eq!(nearest_valid(&r, 50), (Some(48), Some(60)));
-        assert_eq!(
-            nearest_valid(&rule(Some(5), Some(7), Some(10)), 6),
-            (None, None)
-        );
-        assert_eq!(
-            nearest_valid(&rule(None, None, None), u64::MAX),
-            (Some(u64::MAX), Some(u64::MAX))
-        );
     }
 }

@@ -1,207 +1,140 @@
-//! The order of checks for one (account, user, instant): entitlement, visibility, price.
-//!
-//! A [`Context`] gathers once everything that depends on the account and the user (what they
-//! may do, which visibility rules and price assignments apply, in precedence order), so that a
-//! single `resolve` and a whole price sheet share the same code and a price sheet does the
-//! account-level work only once.
+//! The explained answer to one query, [`Snapshot::resolve`], and the lookups every query starts
+//! with (R1): the SKU and quantity, the account and the user, checked as each call checks them.
 
-use crate::decide::resolution::{Grant, Outcome, RuleRef, Specificity, Visibility};
+use crate::decide::core::{Actor, Party};
+use crate::decide::entitlement::Entitled;
+use crate::decide::explain::Explain;
+use crate::decide::resolution::{Query, Resolution};
+use crate::decide::sheet::PriceSheet;
 use crate::error::ResolveError;
-use crate::id::{AccountId, SegmentId};
-use crate::model::access::Entitlement;
+use crate::id::{AccountId, Sku, UserId};
+use crate::model::access::UserRec;
 use crate::model::account::AccountRec;
 use crate::model::catalog::SkuRec;
-use crate::model::pricing::ListRec;
-use crate::model::pricing::build::AssignmentRec;
-use crate::model::pricing::select::{self, Line};
-use crate::model::scope::Level;
-use crate::model::snapshot::Inner;
-use crate::model::visibility::{self, VisRule};
+use crate::model::snapshot::Snapshot;
 use jiff::Timestamp;
 
-/// Everything about (account, user, at) that does not depend on the SKU.
-pub(crate) struct Context<'s> {
-    inner: &'s Inner,
-    acc: &'s AccountRec,
-    pub(crate) entitlement: Entitlement,
-    at: Timestamp,
-    visibility: Vec<(Level, &'s VisRule)>,
-    prices: Vec<(Level, &'s AssignmentRec, &'s ListRec)>,
-    /// The experiments whose rules reached the account, with its arm in each.
-    pub(crate) experiments: Vec<crate::model::experiment::ExperimentArm>,
+impl Snapshot {
+    /// Answers one query: whether the user may act for the account, whether the SKU is visible
+    /// to them, and the explained price of the line. Errors only for the query's own inputs (an
+    /// unknown id, a zero quantity) or an amount too large for exact arithmetic.
+    pub fn resolve(&self, query: &Query) -> Result<Resolution, ResolveError> {
+        let (sku, rec) = self.line_sku(&query.sku, query.qty)?;
+        let (party, entitled) = self.party(&query.account, &query.user, query.at)?;
+        let (visibility, outcome) = party.explain(sku, rec, query.qty)?;
+        Ok(Resolution {
+            version: self.inner().version,
+            query: query.clone(),
+            access: entitled.access(),
+            visibility,
+            experiments: party.experiments(),
+            outcome,
+        })
+    }
+
+    /// Streams the account's price sheet for the user at `at`: every SKU visible to them, in SKU
+    /// order, with its outcome at quantity `qty` (use 1 for unit prices). Each line agrees with
+    /// [`Snapshot::resolve`] for the same SKU; the account-level work is done once.
+    pub fn price_sheet(
+        &self,
+        account: &AccountId,
+        user: &UserId,
+        at: Timestamp,
+        qty: u64,
+    ) -> Result<PriceSheet<'_>, ResolveError> {
+        if qty == 0 {
+            return Err(ResolveError::ZeroQuantity(Sku::new("*")));
+        }
+        let (party, entitled) = self.party(account, user, at)?;
+        Ok(PriceSheet::new(party, entitled.access(), qty))
+    }
+
+    /// The SKU of a line, checked as every query checks it: known, and a quantity of at least 1.
+    pub(crate) fn line_sku(&self, sku: &Sku, qty: u64) -> Result<(u32, &SkuRec), ResolveError> {
+        let catalog = &self.inner().catalog;
+        let (idx, rec) = catalog
+            .lookup(sku.as_str())
+            .and_then(|idx| Some((idx, catalog.get(idx)?)))
+            .ok_or_else(|| ResolveError::UnknownSku(sku.clone()))?;
+        if qty == 0 {
+            return Err(ResolveError::ZeroQuantity(sku.clone()));
+        }
+        Ok((idx, rec))
+    }
+
+    /// The account and the user of a query, both known.
+    pub(crate) fn account_and_user(
+        &self,
+        account: &AccountId,
+        user: &UserId,
+    ) -> Result<(u32, &AccountRec, &UserRec), ResolveError> {
+        let inner = self.inner();
+        let (idx, acc) = inner
+            .accounts
+            .lookup(account.as_str())
+            .and_then(|idx| Some((idx, inner.accounts.get(idx)?)))
+            .ok_or_else(|| ResolveError::UnknownAccount(account.clone()))?;
+        let user_rec = inner
+            .users
+            .lookup(user.as_str())
+            .and_then(|u| inner.users.get(u))
+            .ok_or_else(|| ResolveError::UnknownUser(user.clone()))?;
+        Ok((idx, acc, user_rec))
+    }
+
+    /// The user's entitlement at the account.
+    pub(crate) fn entitle(
+        &self,
+        account: &AccountId,
+        user: &UserId,
+    ) -> Result<(u32, &AccountRec, Entitled<'_>), ResolveError> {
+        let (idx, acc, user) = self.account_and_user(account, user)?;
+        Ok((idx, acc, Entitled::new(user, idx, &self.inner().accounts)))
+    }
+
+    /// The party of a query: the account, the user acting for it, and the instant.
+    pub(crate) fn party(
+        &self,
+        account: &AccountId,
+        user: &UserId,
+        at: Timestamp,
+    ) -> Result<(Party<'_>, Entitled<'_>), ResolveError> {
+        let (idx, acc, entitled) = self.entitle(account, user)?;
+        let party = Party::new(self.inner(), idx, acc, Actor::User(entitled), at);
+        Ok((party, entitled))
+    }
 }
 
-impl<'s> Context<'s> {
-    pub(crate) fn new(
-        inner: &'s Inner,
-        account: u32,
-        acc: &'s AccountRec,
-        entitlement: Entitlement,
-        at: Timestamp,
-    ) -> Context<'s> {
-        let entitled = entitlement.access.view_catalog.is_allowed();
-        let rules = inner.account_rules.get(account as usize);
-        let roles = &entitlement.roles;
-        let visibility = match rules {
-            Some(r) if entitled => r
-                .visibility
-                .iter()
-                .filter_map(|&(level, i)| {
-                    inner.visibility_rules.get(i as usize).map(|v| (level, v))
-                })
-                .filter(|(_, v)| {
-                    v.roles.is_empty() || v.roles.iter().any(|x| roles.binary_search(x).is_ok())
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
-        let prices = match rules {
-            Some(r) if entitled && entitlement.access.view_prices.is_allowed() => r
-                .prices
-                .iter()
-                .filter_map(|&(level, i)| {
-                    let rec = inner.assignments.get(i as usize)?;
-                    let list = inner.lists.get(rec.list as usize)?;
-                    Some((level, rec, &**list))
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
-        let experiments = match rules {
-            Some(r) if entitled => r.experiments.to_vec(),
-            _ => Vec::new(),
-        };
-        Context {
-            inner,
-            acc,
-            entitlement,
-            at,
-            visibility,
-            prices,
-            experiments,
-        }
-    }
-
-    /// The account's own view, for comparing snapshots: a user holding every permission and
-    /// no role-limited rule. `None` if the account does not exist.
-    pub(crate) fn for_account(
-        inner: &'s Inner,
-        account: &crate::id::AccountId,
-        at: Timestamp,
-    ) -> Option<Context<'s>> {
-        let idx = inner.accounts.lookup(account.as_str())?;
-        let acc = inner.accounts.get(idx)?;
-        let grant = || Grant::Allowed {
-            role: crate::id::RoleName::new("*"),
-            via: acc.id.clone(),
-        };
-        let entitlement = Entitlement {
-            access: crate::decide::resolution::Access {
-                view_catalog: grant(),
-                view_prices: grant(),
-                buy: grant(),
-                request_quote: grant(),
-                spending_limit: None,
-            },
-            roles: Vec::new(),
-        };
-        Some(Context::new(inner, idx, acc, entitlement, at))
-    }
-
-    /// Visibility and outcome for one SKU. Denied users get no visibility and no price;
-    /// invisible SKUs get no price.
-    pub(crate) fn answer(
+impl<'s> Party<'s> {
+    /// The explained decision for one line: the visibility (absent when the user may not see
+    /// the catalogue) and the outcome.
+    pub(crate) fn explain(
         &self,
         sku: u32,
-        rec: &SkuRec,
+        rec: &'s SkuRec,
         qty: u64,
-    ) -> Result<(Option<Visibility>, Outcome), ResolveError> {
-        let access = &self.entitlement.access;
-        if let Grant::Refused(r) = &access.view_catalog {
-            return Ok((None, Outcome::Denied(r.clone())));
-        }
-        let vis = self.visibility(sku, rec);
-        if !vis.visible {
-            return Ok((Some(vis), Outcome::NotVisible));
-        }
-        if let Grant::Refused(r) = &access.view_prices {
-            return Ok((Some(vis), Outcome::PriceHidden(r.clone())));
-        }
-        if rec.quote_only {
-            return Ok((
-                Some(vis),
-                Outcome::QuoteRequired(crate::decide::resolution::QuoteRequired {
-                    reason: crate::decide::resolution::QuoteReason::SkuQuoteOnly,
-                    candidates: Vec::new(),
-                }),
-            ));
-        }
-        let outcome = select::select(
-            &self.inner.lists,
-            &self.prices,
-            &select::Account {
-                currency: self.acc.currency,
-                policy: self.acc.policy,
-            },
-            &Line {
-                sku_id: &rec.sku,
-                sku,
-                categories: &rec.categories,
-                qty,
-                at: self.at,
-            },
-            |level| specificity(self.inner, level),
-        )?;
-        Ok((Some(vis), outcome))
-    }
-
-    /// Whether a SKU is visible, without building the explanation.
-    pub(crate) fn is_visible(&self, sku: u32, rec: &SkuRec) -> bool {
-        visibility::decide(&self.visibility, sku, rec, self.acc.catalog_mode).visible
-    }
-
-    fn visibility(&self, sku: u32, rec: &SkuRec) -> Visibility {
-        let d = visibility::decide(&self.visibility, sku, rec, self.acc.catalog_mode);
-        let rule_ref = |i: usize| {
-            self.visibility.get(i).map(|(level, rule)| RuleRef {
-                id: rule.id.clone(),
-                owner: rule.owner.clone(),
-                specificity: specificity(self.inner, level),
-                roles: rule.roles.clone(),
-            })
-        };
-        Visibility {
-            visible: d.visible,
-            mode: self.acc.catalog_mode,
-            decided_by: d.decided_by.and_then(rule_ref),
-            effect: d
-                .decided_by
-                .and_then(|i| self.visibility.get(i))
-                .map(|(_, r)| r.effect),
-            overridden: d.overridden.into_iter().filter_map(rule_ref).collect(),
-        }
-    }
-}
-
-/// The public form of a scope level.
-pub(crate) fn specificity(inner: &Inner, level: &Level) -> Specificity {
-    match level {
-        Level::Own => Specificity::Account,
-        Level::Ancestor { distance, account } => Specificity::Ancestor {
-            distance: *distance,
-            account: inner
-                .accounts
-                .get(*account)
-                .map(|a| a.id.clone())
-                .unwrap_or_else(|| AccountId::new("")),
-        },
-        Level::Segment(s) => Specificity::Segment(
-            inner
-                .segments
-                .get(*s as usize)
-                .map(|s| s.id.clone())
-                .unwrap_or_else(|| SegmentId::new("")),
+    ) -> Result<
+        (
+            Option<crate::decide::resolution::Visibility>,
+            crate::decide::resolution::Outcome,
         ),
-        Level::Everyone => Specificity::Everyone,
+        ResolveError,
+    > {
+        let mut recorder = Explain::default();
+        let verdict = self.decide(sku, rec, qty, &mut recorder)?;
+        let visibility = self.may_view_catalog().then(|| {
+            let visible = !matches!(verdict, crate::decide::core::Verdict::NotVisible);
+            recorder.visibility(self, visible)
+        });
+        Ok((visibility, recorder.outcome(self, verdict)))
+    }
+
+    /// The experiments whose rules reached the account, with its arm in each (X4); none for a
+    /// user who may not see the catalogue.
+    pub(crate) fn experiments(&self) -> Vec<crate::model::experiment::ExperimentArm> {
+        match self.rules {
+            Some(r) if self.may_view_catalog() => r.experiments.to_vec(),
+            _ => Vec::new(),
+        }
     }
 }

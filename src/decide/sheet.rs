@@ -1,11 +1,12 @@
 //! Price sheets: an account's whole visible catalogue with prices, as an ERP export or a
 //! storefront listing needs it.
 
+use crate::decide::core::{Lean, Party};
+use crate::decide::explain::Explain;
 use crate::decide::resolution::{Access, Outcome, Visibility};
-use crate::decide::resolve::Context;
+use crate::decide::visibility;
 use crate::error::ResolveError;
 use crate::id::Sku;
-use crate::model::snapshot::Inner;
 use serde::Serialize;
 
 /// One line of a price sheet: a visible SKU and its outcome at the sheet's quantity.
@@ -39,29 +40,26 @@ pub struct SheetLine {
 /// assert!(lines.windows(2).all(|w| w[0].sku < w[1].sku));
 /// ```
 pub struct PriceSheet<'s> {
-    inner: &'s Inner,
-    ctx: Context<'s>,
+    party: Party<'s>,
+    access: Access,
     next: usize,
     qty: u64,
-    denied: bool,
 }
 
 impl<'s> PriceSheet<'s> {
-    pub(crate) fn new(inner: &'s Inner, ctx: Context<'s>, qty: u64) -> PriceSheet<'s> {
-        let denied = !ctx.entitlement.access.view_catalog.is_allowed();
+    pub(crate) fn new(party: Party<'s>, access: Access, qty: u64) -> PriceSheet<'s> {
         PriceSheet {
-            inner,
-            ctx,
+            party,
+            access,
             next: 0,
             qty,
-            denied,
         }
     }
 
     /// What the user may do for the account. A user who may not see the catalogue gets an
     /// empty sheet.
     pub fn access(&self) -> &Access {
-        &self.ctx.entitlement.access
+        &self.access
     }
 }
 
@@ -69,31 +67,25 @@ impl Iterator for PriceSheet<'_> {
     type Item = Result<SheetLine, ResolveError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.denied {
+        let party = &self.party;
+        if !party.may_view_catalog() {
             return None;
         }
-        while let Some(rec) = self.inner.catalog.recs.get(self.next) {
+        while let Some(rec) = party.inner.catalog.recs.get(self.next) {
             let sku = crate::model::validate::to_u32(self.next);
             self.next = self.next.saturating_add(1);
-            if !self.ctx.is_visible(sku, rec) {
+            // The lean visibility pass first: hidden SKUs cost no explanation (V7).
+            if !visibility::decide(party, sku, rec, &mut Lean) {
                 continue;
             }
+            let mut recorder = Explain::default();
             return Some(
-                self.ctx
-                    .answer(sku, rec, self.qty)
-                    .map(|(visibility, outcome)| {
-                        SheetLine {
-                            sku: rec.sku.clone(),
-                            // Visible SKUs always carry their visibility explanation.
-                            visibility: visibility.unwrap_or(Visibility {
-                                visible: true,
-                                mode: crate::CatalogMode::Open,
-                                decided_by: None,
-                                effect: None,
-                                overridden: Vec::new(),
-                            }),
-                            outcome,
-                        }
+                party
+                    .decide(sku, rec, self.qty, &mut recorder)
+                    .map(|verdict| SheetLine {
+                        sku: rec.sku.clone(),
+                        visibility: recorder.visibility(party, true),
+                        outcome: recorder.outcome(party, verdict),
                     }),
             );
         }

@@ -5,6 +5,9 @@
 //! about their content is checked once, by [`Snapshot::from_dataset`](crate::Snapshot::from_dataset), which
 //! reports all problems together.
 
+pub(crate) mod changeset;
+pub(crate) mod experiment;
+
 use crate::id::{AccountId, AssignmentId, PriceListId, RoleName, SegmentId, Sku, UserId};
 use crate::time::Window;
 use rust_decimal::Decimal;
@@ -59,7 +62,7 @@ pub struct Dataset {
     pub approval_policies: Vec<ApprovalPolicyData>,
     /// Experiments with holdout cohorts; rules tagged with one apply to its treatment arm only.
     #[serde(default)]
-    pub experiments: Vec<crate::model::experiment::ExperimentData>,
+    pub experiments: Vec<experiment::ExperimentData>,
 }
 
 impl Dataset {

@@ -8,189 +8,14 @@
 //! snapshot keeps a log of every changeset, from which [`Snapshot::replay`] rebuilds any version.
 
 use crate::error::{BuildError, BuildProblem};
-use crate::format::{
-    AccountData, ApprovalPolicyData, AssignmentData, Dataset, EntryData, PaymentRuleData,
-    PriceListData, RoleData, SegmentData, SkuData, UserData, VisibilityRuleData,
-};
-use crate::id::{AccountId, AssignmentId, PriceListId, RoleName, SegmentId, Sku, UserId};
+use crate::format::changeset::{Changeset, Entity, EntityRef, LogEntry, Op};
+use crate::format::{AccountData, Dataset, EntryData};
+use crate::id::PriceListId;
 use crate::model::pricing::build::{Ties, validate_entry};
 use crate::model::pricing::{ListBody, ListRec};
 use crate::model::snapshot::{Inner, Snapshot};
-use jiff::Timestamp;
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::fmt;
 use std::sync::Arc;
-
-/// A whole entity of the dataset, for inserting or replacing.
-///
-/// ```
-/// let e: tradeterms::Entity = serde_json::from_str(
-///     r#"{ "sku": { "sku": "NEW-1", "name": "New item" } }"#).unwrap();
-/// assert_eq!(e.key().to_string(), "SKU `NEW-1`");
-/// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Entity {
-    /// An account.
-    Account(AccountData),
-    /// A role.
-    Role(RoleData),
-    /// A user.
-    User(UserData),
-    /// A segment.
-    Segment(SegmentData),
-    /// A catalogue item.
-    Sku(SkuData),
-    /// A price list, with all its entries.
-    PriceList(PriceListData),
-    /// A price-list assignment.
-    Assignment(AssignmentData),
-    /// A visibility rule.
-    VisibilityRule(VisibilityRuleData),
-    /// A payment rule.
-    PaymentRule(PaymentRuleData),
-    /// An approval policy.
-    ApprovalPolicy(ApprovalPolicyData),
-}
-
-/// Names one entity (or one price entry) of the dataset.
-///
-/// ```
-/// use tradeterms::EntityRef;
-/// let r: EntityRef = serde_json::from_str(r#"{ "assignment": "abb-holding" }"#).unwrap();
-/// assert_eq!(r.to_string(), "assignment `abb-holding`");
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EntityRef {
-    /// An account.
-    Account(AccountId),
-    /// A role.
-    Role(RoleName),
-    /// A user.
-    User(UserId),
-    /// A segment.
-    Segment(SegmentId),
-    /// A catalogue item.
-    Sku(Sku),
-    /// A price list.
-    PriceList(PriceListId),
-    /// One entry of a price list.
-    Entry {
-        /// The list.
-        list: PriceListId,
-        /// The SKU.
-        sku: Sku,
-    },
-    /// A price-list assignment.
-    Assignment(AssignmentId),
-    /// A visibility rule.
-    VisibilityRule(String),
-    /// A payment rule.
-    PaymentRule(String),
-    /// An approval policy.
-    ApprovalPolicy(String),
-}
-
-impl fmt::Display for EntityRef {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            EntityRef::Account(id) => write!(f, "account `{id}`"),
-            EntityRef::Role(id) => write!(f, "role `{id}`"),
-            EntityRef::User(id) => write!(f, "user `{id}`"),
-            EntityRef::Segment(id) => write!(f, "segment `{id}`"),
-            EntityRef::Sku(id) => write!(f, "SKU `{id}`"),
-            EntityRef::PriceList(id) => write!(f, "price list `{id}`"),
-            EntityRef::Entry { list, sku } => write!(f, "entry `{sku}` of price list `{list}`"),
-            EntityRef::Assignment(id) => write!(f, "assignment `{id}`"),
-            EntityRef::VisibilityRule(id) => write!(f, "visibility rule `{id}`"),
-            EntityRef::PaymentRule(id) => write!(f, "payment rule `{id}`"),
-            EntityRef::ApprovalPolicy(id) => write!(f, "approval policy `{id}`"),
-        }
-    }
-}
-
-impl Entity {
-    /// The reference naming this entity.
-    pub fn key(&self) -> EntityRef {
-        match self {
-            Entity::Account(a) => EntityRef::Account(a.id.clone()),
-            Entity::Role(r) => EntityRef::Role(r.name.clone()),
-            Entity::User(u) => EntityRef::User(u.id.clone()),
-            Entity::Segment(s) => EntityRef::Segment(s.id.clone()),
-            Entity::Sku(s) => EntityRef::Sku(s.sku.clone()),
-            Entity::PriceList(l) => EntityRef::PriceList(l.id.clone()),
-            Entity::Assignment(a) => EntityRef::Assignment(a.id.clone()),
-            Entity::VisibilityRule(r) => EntityRef::VisibilityRule(r.id.clone()),
-            Entity::PaymentRule(r) => EntityRef::PaymentRule(r.id.clone()),
-            Entity::ApprovalPolicy(p) => EntityRef::ApprovalPolicy(p.id.clone()),
-        }
-    }
-}
-
-/// One operation of a changeset.
-///
-/// ```
-/// let op: tradeterms::Op = serde_json::from_str(r#"{ "set_entry": { "list": "public-usd",
-///     "entry": { "sku": "DRILL-18V", "tiers": [{ "min_qty": 1, "unit_price": "135.00" }] } } }"#).unwrap();
-/// assert!(matches!(op, tradeterms::Op::SetEntry { .. }));
-/// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Op {
-    /// Inserts an entity, or replaces the one with the same id.
-    Upsert(Entity),
-    /// Removes an entity (or a price entry); it must exist.
-    Remove(EntityRef),
-    /// Inserts or replaces one entry of an absolute price list.
-    SetEntry {
-        /// The list.
-        list: PriceListId,
-        /// The entry.
-        entry: EntryData,
-    },
-}
-
-impl Op {
-    /// What the operation touches.
-    pub fn touches(&self) -> EntityRef {
-        match self {
-            Op::Upsert(e) => e.key(),
-            Op::Remove(r) => r.clone(),
-            Op::SetEntry { list, entry } => EntityRef::Entry {
-                list: list.clone(),
-                sku: entry.sku.clone(),
-            },
-        }
-    }
-}
-
-/// A change to the data: who made it, why, when, against which version, and what it does.
-///
-/// ```
-/// let cs: tradeterms::Changeset = serde_json::from_str(r#"{
-///   "id": "cs-1", "author": "maria@seller.example", "reason": "drill price increase",
-///   "at": "2026-06-01T09:00:00Z", "base_version": 1,
-///   "ops": [{ "remove": { "entry": { "list": "public-usd", "sku": "DRILL-18V" } } }] }"#).unwrap();
-/// assert_eq!(cs.ops.len(), 1);
-/// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Changeset {
-    /// Unique id of the changeset.
-    pub id: String,
-    /// Who made it.
-    pub author: String,
-    /// Why.
-    pub reason: String,
-    /// When it was made (supplied by the host; the engine reads no clock).
-    pub at: Timestamp,
-    /// The snapshot version it was prepared against; applying it to another version is refused.
-    pub base_version: u64,
-    /// The operations, applied in order.
-    pub ops: Vec<Op>,
-}
 
 impl Changeset {
     /// The changeset that undoes this one: applied to the snapshot this one produced (version
@@ -217,21 +42,6 @@ impl Changeset {
             ops,
         }
     }
-}
-
-/// One entry of a snapshot's change log.
-///
-/// ```
-/// # fn f(e: &tradeterms::LogEntry) { println!("v{} {} by {}", e.version, e.changeset.id, e.changeset.author); }
-/// ```
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct LogEntry {
-    /// The version the changeset produced.
-    pub version: u64,
-    /// The changeset itself (id, author, reason, time and operations).
-    pub changeset: Arc<Changeset>,
-    /// Every entity it touched.
-    pub touched: Vec<EntityRef>,
 }
 
 /// Why a changeset was not applied. Nothing is ever half applied: on error the snapshot is

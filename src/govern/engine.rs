@@ -8,7 +8,8 @@
 
 use crate::decide::resolution::{Query, Resolution};
 use crate::error::ResolveError;
-use crate::govern::changeset::{ApplyError, Changeset};
+use crate::format::changeset::Changeset;
+use crate::govern::changeset::ApplyError;
 use crate::model::snapshot::Snapshot;
 use arc_swap::ArcSwap;
 use std::sync::{Arc, Mutex};

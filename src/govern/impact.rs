@@ -11,11 +11,11 @@
 //! Answers are compared as the account sees them: through a user holding every permission and
 //! no role-limited rule, at the instant and quantity of the options.
 
-use crate::decide::resolution::Outcome;
-use crate::decide::resolve::Context;
+use crate::decide::core::{Actor, Lean, Party, Verdict};
 use crate::error::ResolveError;
+use crate::format::changeset::Changeset;
 use crate::format::{Dataset, Scope};
-use crate::govern::changeset::{ApplyError, Changeset};
+use crate::govern::changeset::ApplyError;
 use crate::id::{AccountId, AssignmentId, PriceListId, Sku};
 use crate::model::approval::{self, OrderFacts};
 use crate::model::pricing::ListBody;
@@ -521,14 +521,22 @@ fn reach_of(before: &Inner, after: &Inner) -> Reach {
     reach
 }
 
+/// The account's own view, for comparing snapshots: every permission and no role-limited
+/// rule. `None` if the account does not exist in this snapshot.
+fn account_view<'s>(inner: &'s Inner, account: &AccountId, at: Timestamp) -> Option<Party<'s>> {
+    let idx = inner.accounts.lookup(account.as_str())?;
+    let acc = inner.accounts.get(idx)?;
+    Some(Party::new(inner, idx, acc, Actor::AccountItself, at))
+}
+
 /// The account-level view of one SKU.
-fn summarize(
-    inner: &Inner,
-    ctx: Option<&Context<'_>>,
+fn summarize<'s>(
+    inner: &'s Inner,
+    party: Option<&Party<'s>>,
     sku: &Sku,
     qty: u64,
 ) -> Result<AnswerSummary, ResolveError> {
-    let Some(ctx) = ctx else {
+    let Some(party) = party else {
         return Ok(AnswerSummary::Absent);
     };
     let Some(idx) = inner.catalog.lookup(sku.as_str()) else {
@@ -537,16 +545,15 @@ fn summarize(
     let Some(rec) = inner.catalog.get(idx) else {
         return Ok(AnswerSummary::Absent);
     };
-    let (_, outcome) = ctx.answer(idx, rec, qty)?;
-    Ok(match outcome {
-        Outcome::Priced(p) => AnswerSummary::Priced {
-            amount: p.price.amount,
-            currency: p.price.currency,
-            assignment: p.source.assignment,
-            list: p.source.list,
+    Ok(match party.decide(idx, rec, qty, &mut Lean)? {
+        Verdict::Priced(w) => AnswerSummary::Priced {
+            amount: w.list.currency.round(w.exact),
+            currency: w.list.currency,
+            assignment: w.assignment.id.clone(),
+            list: w.list.id.clone(),
         },
-        Outcome::QuoteRequired(_) => AnswerSummary::QuoteRequired,
-        Outcome::NotVisible | Outcome::Denied(_) | Outcome::PriceHidden(_) => {
+        Verdict::QuoteRequired(_) => AnswerSummary::QuoteRequired,
+        Verdict::NotVisible | Verdict::Denied(_) | Verdict::PriceHidden(_) => {
             AnswerSummary::NotVisible
         }
     })
@@ -654,16 +661,16 @@ impl Snapshot {
         let mut changes = Vec::new();
         let mut examined = 0usize;
         for (account, skus) in &pairs {
-            let ctx_b = Context::for_account(b, account, options.at);
-            let ctx_a = Context::for_account(a, account, options.at);
+            let view_b = account_view(b, account, options.at);
+            let view_a = account_view(a, account, options.at);
             let list: Vec<&Sku> = match skus {
                 Skus::All => all_skus().iter().collect(),
                 Skus::Some(s) => s.iter().collect(),
             };
             for sku in list {
                 examined = examined.saturating_add(1);
-                let before = summarize(b, ctx_b.as_ref(), sku, options.qty)?;
-                let after = summarize(a, ctx_a.as_ref(), sku, options.qty)?;
+                let before = summarize(b, view_b.as_ref(), sku, options.qty)?;
+                let after = summarize(a, view_a.as_ref(), sku, options.qty)?;
                 if before != after {
                     changes.push(ImpactChange {
                         account: account.clone(),

@@ -2,6 +2,7 @@
 //! involved and the owners to ask. None of them stops a build: the data is valid, but probably
 //! not what was meant.
 
+use crate::decide::entitlement::Entitled;
 use crate::format::{Approvers, Effect, PricePolicy};
 use crate::model::approval;
 use crate::model::pricing::build::priced_skus;
@@ -337,12 +338,8 @@ fn self_approval(inner: &Inner, out: &mut Vec<Warning>) {
                 else {
                     continue;
                 };
-                let may_buy = inner
-                    .users
-                    .entitlement(user, account, &inner.accounts)
-                    .access
-                    .buy
-                    .is_allowed();
+                let may_buy = Entitled::new(user, account, &inner.accounts)
+                    .may(crate::format::Permission::Buy);
                 if may_buy && seen.insert((pi, n, only.clone())) {
                     let who = match step {
                         Approvers::Users(_) => "the only named approver".to_string(),

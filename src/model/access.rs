@@ -4,12 +4,12 @@
 //! `admin`) are always available and a dataset may replace any of them by defining a role of the
 //! same name. A user may act for an account when one of their enabled memberships is at that
 //! account, or at an ancestor with `subtree` reach; their permissions there are the union of the
-//! roles of every such membership. Everything else is denied: deny is the default.
+//! roles of every such membership. Everything else is denied: deny is the default. What a user
+//! may do at one account is decided in [`crate::decide::entitlement`].
 
-use crate::decide::resolution::{Access, Grant, Refusal};
 use crate::error::{BuildProblem, EntityKind};
 use crate::format::{Permission, Reach, RoleData, UserData};
-use crate::id::{AccountId, RoleName, UserId};
+use crate::id::{RoleName, UserId};
 use crate::model::account::Accounts;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -40,14 +40,6 @@ pub(crate) struct MembershipRec {
     pub(crate) reach: Reach,
     pub(crate) disabled: bool,
     pub(crate) spending_limit: Option<rust_decimal::Decimal>,
-}
-
-/// What a user may do at an account, and the roles they hold there.
-#[derive(Clone, Debug)]
-pub(crate) struct Entitlement {
-    pub(crate) access: Access,
-    /// Role names held through every enabled membership reaching the account, sorted, unique.
-    pub(crate) roles: Vec<RoleName>,
 }
 
 /// A validated user.
@@ -219,93 +211,5 @@ impl Users {
         out.sort();
         out.dedup();
         out
-    }
-
-    /// What `user` may do for `account`.
-    pub(crate) fn entitlement(
-        &self,
-        user: &UserRec,
-        account: u32,
-        accounts: &Accounts,
-    ) -> Entitlement {
-        let refuse_all = |r: Refusal| Entitlement {
-            access: Access {
-                view_catalog: Grant::Refused(r.clone()),
-                view_prices: Grant::Refused(r.clone()),
-                buy: Grant::Refused(r.clone()),
-                request_quote: Grant::Refused(r),
-                spending_limit: None,
-            },
-            roles: Vec::new(),
-        };
-        if user.disabled {
-            return refuse_all(Refusal::UserDisabled);
-        }
-        let Some(target) = accounts.get(account) else {
-            return refuse_all(Refusal::NotEntitled);
-        };
-        // Memberships that reach the account, in a fixed order (by account index then by
-        // position) so that the granting role reported is deterministic.
-        let mut reaching: Vec<&MembershipRec> = user
-            .memberships
-            .iter()
-            .filter(|m| !m.disabled)
-            .filter(|m| {
-                m.account == account
-                    || (m.reach == Reach::Subtree && target.ancestors.contains(&m.account))
-            })
-            .collect();
-        if reaching.is_empty() {
-            return refuse_all(Refusal::NotEntitled);
-        }
-        reaching.sort_by_key(|m| m.account);
-        let grant = |p: Permission| -> Grant {
-            let mut best: Option<(&RoleName, u32)> = None;
-            for m in &reaching {
-                for (name, perms) in &m.roles {
-                    if perms.contains(&p) && best.is_none_or(|(b, _)| name < b) {
-                        best = Some((name, m.account));
-                    }
-                }
-            }
-            match best {
-                Some((role, via)) => Grant::Allowed {
-                    role: role.clone(),
-                    via: accounts
-                        .get(via)
-                        .map(|a| a.id.clone())
-                        .unwrap_or_else(|| AccountId::new("")),
-                },
-                None => {
-                    let mut roles: Vec<RoleName> = reaching
-                        .iter()
-                        .flat_map(|m| m.roles.iter().map(|(n, _)| n.clone()))
-                        .collect();
-                    roles.sort();
-                    roles.dedup();
-                    Grant::Refused(Refusal::MissingPermission {
-                        permission: p,
-                        roles,
-                    })
-                }
-            }
-        };
-        let mut roles: Vec<RoleName> = reaching
-            .iter()
-            .flat_map(|m| m.roles.iter().map(|(n, _)| n.clone()))
-            .collect();
-        roles.sort();
-        roles.dedup();
-        let spending_limit = reaching.iter().filter_map(|m| m.spending_limit).min();
-        Entitlement {
-            access: Access {
-                view_catalog: grant(Permission::ViewCatalog),
-                view_prices: grant(Permission::ViewPrices),
-                buy: grant(Permission::Buy),
-                request_quote: grant(Permission::RequestQuote),
-                spending_limit,
-            },
-            roles,
-        }
     }
 }

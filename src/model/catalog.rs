@@ -117,3 +117,67 @@ impl Catalog {
         Catalog { recs, index }
     }
 }
+
+/// The valid quantities nearest to `qty` under `rule`, below and above (both `qty` if it is
+/// valid); `(None, None)` when no quantity is valid.
+pub(crate) fn nearest_valid(
+    rule: &crate::format::QuantityRule,
+    qty: u64,
+) -> (Option<u64>, Option<u64>) {
+    let inc = rule.increment.unwrap_or(1).max(1);
+    let min = rule.min.unwrap_or(1).max(1);
+    let max = rule.max.unwrap_or(u64::MAX);
+    let ceil_to = |x: u64| x.div_ceil(inc).checked_mul(inc);
+    let floor_to = |x: u64| x.checked_div(inc).and_then(|d| d.checked_mul(inc));
+    let (Some(lowest), Some(highest)) = (ceil_to(min), floor_to(max)) else {
+        return (None, None);
+    };
+    if lowest > highest {
+        return (None, None);
+    }
+    let below = if qty < lowest {
+        None
+    } else {
+        floor_to(qty).map(|b| b.min(highest))
+    };
+    let above = if qty > highest {
+        None
+    } else {
+        ceil_to(qty).map(|a| a.max(lowest))
+    };
+    (below, above)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::QuantityRule;
+
+    fn rule(min: Option<u64>, max: Option<u64>, increment: Option<u64>) -> QuantityRule {
+        QuantityRule {
+            min,
+            max,
+            increment,
+        }
+    }
+
+    #[test]
+    fn nearest_valid_quantities_for_a_case_pack() {
+        let r = rule(None, None, Some(12));
+        assert_eq!(nearest_valid(&r, 12), (Some(12), Some(12)));
+        assert_eq!(nearest_valid(&r, 13), (Some(12), Some(24)));
+        assert_eq!(nearest_valid(&r, 5), (None, Some(12)));
+        let r = rule(Some(24), Some(60), Some(12));
+        assert_eq!(nearest_valid(&r, 13), (None, Some(24)));
+        assert_eq!(nearest_valid(&r, 100), (Some(60), None));
+        assert_eq!(nearest_valid(&r, 50), (Some(48), Some(60)));
+        assert_eq!(
+            nearest_valid(&rule(Some(5), Some(7), Some(10)), 6),
+            (None, None)
+        );
+        assert_eq!(
+            nearest_valid(&rule(None, None, None), u64::MAX),
+            (Some(u64::MAX), Some(u64::MAX))
+        );
+    }
+}

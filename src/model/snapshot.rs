@@ -1,15 +1,11 @@
-//! Build, then resolve: the validated, immutable [`Snapshot`] and its queries.
+//! Build, then resolve: the validated, immutable [`Snapshot`]. Its queries live in
+//! [`crate::decide`], its changes in [`crate::govern`].
 
-use crate::decide::resolution::{
-    Decided, Grant, Payment, PaymentOptions, Query, Resolution, RuleRef,
-};
-use crate::decide::resolve::{Context, specificity};
-use crate::decide::sheet::PriceSheet;
-use crate::error::{BuildError, ResolveError};
+use crate::error::BuildError;
 use crate::format::Dataset;
-use crate::govern::changeset::LogEntry;
+use crate::format::changeset::LogEntry;
 use crate::id::PriceListId;
-use crate::id::{AccountId, Sku, UserId};
+use crate::id::{AccountId, Sku};
 use crate::model::access::Users;
 use crate::model::account::Accounts;
 use crate::model::catalog::Catalog;
@@ -18,12 +14,11 @@ use crate::model::pricing::build::{
     AssignmentRec, TieIndex, build_assignments, build_lists, check_ties,
 };
 use crate::model::pricing::{ListBody, Lists};
-use crate::model::scope::{ScopeIndex, applicable_rules};
+use crate::model::scope::ScopeIndex;
 use crate::model::segment::{SegmentRec, build_segments};
 use crate::model::validate::{RuleContext, to_u32};
 use crate::model::visibility::{self, VisRule};
 use crate::money::Currency;
-use jiff::Timestamp;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -277,89 +272,6 @@ impl Snapshot {
         self.inner.accounts.get(idx).map(|a| a.currency)
     }
 
-    /// Answers one query: whether the user may act for the account, whether the SKU is visible
-    /// to them, and the explained price of the line. Errors only for the query's own inputs (an
-    /// unknown id, a zero quantity) or an amount too large for exact arithmetic.
-    pub fn resolve(&self, query: &Query) -> Result<Resolution, ResolveError> {
-        let inner = &*self.inner;
-        let (sku, rec) = self.line_sku(&query.sku, query.qty)?;
-        let ctx = self.context(&query.account, &query.user, query.at)?;
-        let (visibility, outcome) = ctx.answer(sku, rec, query.qty)?;
-        Ok(Resolution {
-            version: inner.version,
-            query: query.clone(),
-            access: ctx.entitlement.access,
-            visibility,
-            experiments: ctx.experiments,
-            outcome,
-        })
-    }
-
-    /// Streams the account's price sheet for the user at `at`: every SKU visible to them, in SKU
-    /// order, with its outcome at quantity `qty` (use 1 for unit prices). Each line agrees with
-    /// [`Snapshot::resolve`] for the same SKU; the account-level work is done once.
-    pub fn price_sheet(
-        &self,
-        account: &AccountId,
-        user: &UserId,
-        at: Timestamp,
-        qty: u64,
-    ) -> Result<PriceSheet<'_>, ResolveError> {
-        if qty == 0 {
-            return Err(ResolveError::ZeroQuantity(Sku::new("*")));
-        }
-        let ctx = self.context(account, user, at)?;
-        Ok(PriceSheet::new(&self.inner, ctx, qty))
-    }
-
-    /// The payment terms and methods for a user ordering for an account: for each, the most
-    /// specific applicable payment rule that sets it. A user without the `buy` permission there
-    /// is denied.
-    pub fn payment(&self, account: &AccountId, user: &UserId) -> Result<Payment, ResolveError> {
-        let inner = &*self.inner;
-        let (idx, acc, entitlement) = self.entitle(account, user)?;
-        if let Grant::Refused(r) = &entitlement.access.buy {
-            return Ok(Payment::Denied(r.clone()));
-        }
-        let mut arms =
-            crate::model::experiment::Arms::new(&inner.experiments, acc, &inner.accounts);
-        let rules = applicable_rules(
-            &inner.pay_scopes,
-            &inner.payment_rules,
-            idx,
-            acc,
-            &inner.accounts,
-            |a| a.inherit.payment_terms,
-            Some(&entitlement.roles),
-            &mut arms,
-            PayRule::tiebreak,
-        );
-        let rule_ref = |level: &crate::model::scope::Level, rule: &PayRule| RuleRef {
-            id: rule.id.clone(),
-            owner: rule.owner.clone(),
-            specificity: specificity(inner, level),
-            roles: rule.roles.clone(),
-        };
-        fn decide<T: Clone>(
-            rules: &[(crate::model::scope::Level, &PayRule)],
-            get: impl Fn(&PayRule) -> Option<T>,
-            rule_ref: impl Fn(&crate::model::scope::Level, &PayRule) -> RuleRef,
-        ) -> Option<Decided<T>> {
-            let mut setting = rules.iter().filter_map(|(l, r)| get(r).map(|v| (l, r, v)));
-            let (level, rule, value) = setting.next()?;
-            Some(Decided {
-                value,
-                rule: rule_ref(level, rule),
-                overridden: setting.map(|(l, r, _)| rule_ref(l, r)).collect(),
-            })
-        }
-        Ok(Payment::Options(Box::new(PaymentOptions {
-            terms: decide(&rules, |r| r.terms, rule_ref),
-            methods: decide(&rules, |r| r.methods.clone(), rule_ref),
-            experiments: arms.report(),
-        })))
-    }
-
     pub(crate) fn inner(&self) -> &Inner {
         &self.inner
     }
@@ -368,87 +280,6 @@ impl Snapshot {
         Snapshot {
             inner: Arc::new(inner),
         }
-    }
-
-    /// The SKU of a line, checked as every query checks it: known, and a quantity of at least 1.
-    pub(crate) fn line_sku(
-        &self,
-        sku: &Sku,
-        qty: u64,
-    ) -> Result<(u32, &crate::model::catalog::SkuRec), ResolveError> {
-        let inner = &*self.inner;
-        let idx = inner
-            .catalog
-            .lookup(sku.as_str())
-            .ok_or_else(|| ResolveError::UnknownSku(sku.clone()))?;
-        let rec = inner
-            .catalog
-            .get(idx)
-            .ok_or_else(|| ResolveError::UnknownSku(sku.clone()))?;
-        if qty == 0 {
-            return Err(ResolveError::ZeroQuantity(sku.clone()));
-        }
-        Ok((idx, rec))
-    }
-
-    /// The account and the user of a query, both known.
-    pub(crate) fn account_and_user(
-        &self,
-        account: &AccountId,
-        user: &UserId,
-    ) -> Result<
-        (
-            u32,
-            &crate::model::account::AccountRec,
-            &crate::model::access::UserRec,
-        ),
-        ResolveError,
-    > {
-        let inner = &*self.inner;
-        let idx = inner
-            .accounts
-            .lookup(account.as_str())
-            .ok_or_else(|| ResolveError::UnknownAccount(account.clone()))?;
-        let acc = inner
-            .accounts
-            .get(idx)
-            .ok_or_else(|| ResolveError::UnknownAccount(account.clone()))?;
-        let user_rec = inner
-            .users
-            .lookup(user.as_str())
-            .and_then(|u| inner.users.get(u))
-            .ok_or_else(|| ResolveError::UnknownUser(user.clone()))?;
-        Ok((idx, acc, user_rec))
-    }
-
-    pub(crate) fn entitle(
-        &self,
-        account: &AccountId,
-        user: &UserId,
-    ) -> Result<
-        (
-            u32,
-            &crate::model::account::AccountRec,
-            crate::model::access::Entitlement,
-        ),
-        ResolveError,
-    > {
-        let (idx, acc, user_rec) = self.account_and_user(account, user)?;
-        let entitlement = self
-            .inner
-            .users
-            .entitlement(user_rec, idx, &self.inner.accounts);
-        Ok((idx, acc, entitlement))
-    }
-
-    pub(crate) fn context(
-        &self,
-        account: &AccountId,
-        user: &UserId,
-        at: Timestamp,
-    ) -> Result<Context<'_>, ResolveError> {
-        let (idx, acc, entitlement) = self.entitle(account, user)?;
-        Ok(Context::new(&self.inner, idx, acc, entitlement, at))
     }
 }
 

@@ -107,7 +107,7 @@ pub(crate) fn check_quantity_rule(
         bad(format!("max {max} is below min {min}"));
     }
     if let Some(max) = rule.max
-        && crate::decide::order::nearest_valid(rule, max).0.is_none()
+        && crate::model::catalog::nearest_valid(rule, max).0.is_none()
         && rule.increment.is_some()
     {
         bad(format!(

@@ -6,12 +6,12 @@
 //! inclusion. With no rule targeting the SKU, the account's catalogue mode decides: `open` shows
 //! it, `curated` hides it. A SKU that is not visible is never priced.
 
-use crate::format::{CatalogMode, Effect, Target};
+use crate::format::{Effect, Target};
 use crate::id::RoleName;
 use crate::model::catalog::SkuRec;
 use crate::model::predicate;
 use crate::model::pricing::category_covers;
-use crate::model::scope::{Level, ScopedRule};
+use crate::model::scope::ScopedRule;
 
 /// What a compiled rule targets.
 #[derive(Clone, Debug)]
@@ -56,43 +56,6 @@ impl VisRule {
     /// Order among rules of equal specificity: exclusions first, then by id.
     pub(crate) fn tiebreak(a: &VisRule, b: &VisRule) -> std::cmp::Ordering {
         a.effect.cmp(&b.effect).then_with(|| a.id.cmp(&b.id))
-    }
-}
-
-/// The decision for one SKU: indexes into the applicable rules.
-pub(crate) struct Decision {
-    pub(crate) visible: bool,
-    pub(crate) decided_by: Option<usize>,
-    pub(crate) overridden: Vec<usize>,
-}
-
-/// Decides visibility of a SKU given the rules applying to (account, user), already in
-/// precedence order (most specific first, exclusions first at equal specificity).
-pub(crate) fn decide(
-    rules: &[(Level, &VisRule)],
-    sku: u32,
-    rec: &SkuRec,
-    mode: CatalogMode,
-) -> Decision {
-    let mut decided_by: Option<usize> = None;
-    let mut overridden = Vec::new();
-    for (i, (_, rule)) in rules.iter().enumerate() {
-        if !rule.matches(sku, rec) {
-            continue;
-        }
-        match decided_by {
-            None => decided_by = Some(i),
-            Some(_) => overridden.push(i),
-        }
-    }
-    let visible = match decided_by.and_then(|i| rules.get(i)) {
-        Some((_, rule)) => rule.effect == Effect::Include,
-        None => mode == CatalogMode::Open,
-    };
-    Decision {
-        visible,
-        decided_by,
-        overridden,
     }
 }
 

@@ -258,7 +258,7 @@ fn check_relative_lists(lists: &[ListRec], problems: &mut Vec<BuildProblem>) {
         Some(ListBody::Relative { base, .. }) => Some(*base as usize),
         _ => None,
     };
-    let mut reported: BTreeSet<Vec<crate::PriceListId>> = BTreeSet::new();
+    let mut reported: BTreeSet<Vec<crate::id::PriceListId>> = BTreeSet::new();
     for (i, list) in lists.iter().enumerate() {
         let Some(b) = base_of(i) else { continue };
         if let Some(base) = lists.get(b)
@@ -276,7 +276,7 @@ fn check_relative_lists(lists: &[ListRec], problems: &mut Vec<BuildProblem>) {
         let mut cur = b;
         loop {
             if let Some(pos) = path.iter().position(|&p| p == cur) {
-                let mut ids: Vec<crate::PriceListId> = path
+                let mut ids: Vec<crate::id::PriceListId> = path
                     .get(pos..)
                     .unwrap_or_default()
                     .iter()

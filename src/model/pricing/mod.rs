@@ -5,10 +5,8 @@
 //! base's entry, so a change to the base reaches every list derived from it at once.
 
 pub(crate) mod build;
-pub(crate) mod select;
 pub(crate) mod table;
 
-use crate::decide::resolution::{Adjustment, TierSlice};
 use crate::format::TierMode;
 use crate::id::{PriceListId, Sku};
 use crate::money::{self, Currency};
@@ -213,13 +211,25 @@ pub(crate) struct EntryView<'a> {
     pub(crate) tiers: table::TierRun<'a>,
     pub(crate) extra: table::EntryExtra,
     /// The absolute list the tiers come from.
-    base: &'a ListRec,
+    pub(crate) base: &'a ListRec,
     /// Relative lists and their adjustment for this SKU, outermost first.
     chain: [Option<(&'a ListRec, &'a AdjustmentRec)>; MAX_RELATIVE_DEPTH],
 }
 
-impl EntryView<'_> {
-    fn links(&self) -> impl DoubleEndedIterator<Item = &(&ListRec, &AdjustmentRec)> {
+impl<'a> EntryView<'a> {
+    /// An entry of an absolute list, for tests of the arithmetic on it.
+    #[cfg(test)]
+    pub(crate) fn absolute(tiers: table::TierRun<'a>, base: &'a ListRec) -> EntryView<'a> {
+        EntryView {
+            tiers,
+            extra: table::EntryExtra::default(),
+            base,
+            chain: [None; MAX_RELATIVE_DEPTH],
+        }
+    }
+
+    /// The relative lists and their adjustments for this SKU, outermost first.
+    pub(crate) fn links(&self) -> impl DoubleEndedIterator<Item = &(&ListRec, &AdjustmentRec)> {
         self.chain.iter().filter_map(|c| c.as_ref())
     }
 
@@ -239,30 +249,16 @@ impl EntryView<'_> {
         }
         Ok(Some(t))
     }
-
-    /// The adjustments applied, outermost first, for an explanation.
-    pub(crate) fn adjustments(&self) -> Vec<Adjustment> {
-        let mut out = Vec::new();
-        let mut base_id = self.base.id.clone();
-        for (rel, adj) in self.links().rev() {
-            out.push(Adjustment {
-                list: rel.id.clone(),
-                base: base_id,
-                category: adj.category.clone(),
-                percent: adj.percent,
-            });
-            base_id = rel.id.clone();
-        }
-        out.reverse();
-        out
-    }
 }
 
 /// Why a list has no usable entry.
 #[derive(Clone, Debug)]
-pub(crate) enum EntryMiss {
+pub(crate) enum EntryMiss<'a> {
     NoEntry,
-    BaseNotValid { base: PriceListId, window: Window },
+    BaseNotValid {
+        base: &'a PriceListId,
+        window: Window,
+    },
 }
 
 /// Looks up the entry of `list` for `sku`, deriving through relative lists.
@@ -272,7 +268,7 @@ pub(crate) fn lookup_entry<'a, L: ListTable + ?Sized>(
     sku: u32,
     categories: &[String],
     at: jiff::Timestamp,
-) -> Result<EntryView<'a>, EntryMiss> {
+) -> Result<EntryView<'a>, EntryMiss<'a>> {
     let mut chain: [Option<(&ListRec, &AdjustmentRec)>; MAX_RELATIVE_DEPTH] =
         [None; MAX_RELATIVE_DEPTH];
     let mut depth = 0usize;
@@ -297,68 +293,12 @@ pub(crate) fn lookup_entry<'a, L: ListTable + ?Sized>(
                 let next = lists.list(*base).ok_or(EntryMiss::NoEntry)?;
                 if !next.valid.contains(at) {
                     return Err(EntryMiss::BaseNotValid {
-                        base: next.id.clone(),
+                        base: &next.id,
                         window: next.valid,
                     });
                 }
                 cur = next;
             }
-        }
-    }
-}
-
-/// Prices `qty` units of an entry: the exact amount, calling `on_slice` for each tier's share
-/// (one slice in volume mode, one per tier reached in graduated mode). `None` if `qty` is below
-/// the first tier; `Err` on overflow. Allocates nothing.
-pub(crate) fn price_line(
-    entry: &EntryView<'_>,
-    mode: TierMode,
-    qty: u64,
-    mut on_slice: impl FnMut(TierSlice),
-) -> Result<Option<Decimal>, ()> {
-    // INVARIANT: tiers strictly increase in min_qty from at least 1 (checked at build).
-    let reached = entry.tiers.iter().take_while(|t| t.min_qty <= qty).count();
-    let Some(top) = reached.checked_sub(1) else {
-        return Ok(None);
-    };
-    match mode {
-        TierMode::Volume => {
-            let t = entry.tier(top)?.ok_or(())?;
-            let amount = money::mul(t.unit_price, Decimal::from(qty)).ok_or(())?;
-            on_slice(TierSlice {
-                min_qty: t.min_qty,
-                units: qty,
-                unit_price: t.unit_price,
-                amount,
-            });
-            Ok(Some(amount))
-        }
-        TierMode::Graduated => {
-            let mut total = Decimal::ZERO;
-            for i in 0..reached {
-                let t = entry.tier(i)?.ok_or(())?;
-                // Units at positions [t.min_qty, next.min_qty - 1], capped at qty.
-                let last_pos = match entry.tiers.get(i.saturating_add(1)).filter(|_| i < top) {
-                    Some(next) => next.min_qty.checked_sub(1).ok_or(())?,
-                    None => qty,
-                };
-                // The first tier also covers the positions below its minimum: a line that
-                // qualifies for the list prices every unit, the first ones at the first tier.
-                let first_pos = if i == 0 { 1 } else { t.min_qty };
-                let units = last_pos
-                    .checked_sub(first_pos)
-                    .and_then(|d| d.checked_add(1))
-                    .ok_or(())?;
-                let amount = money::mul(t.unit_price, Decimal::from(units)).ok_or(())?;
-                total = money::add(total, amount).ok_or(())?;
-                on_slice(TierSlice {
-                    min_qty: t.min_qty,
-                    units,
-                    unit_price: t.unit_price,
-                    amount,
-                });
-            }
-            Ok(Some(total))
         }
     }
 }
@@ -371,66 +311,6 @@ pub(crate) fn entry_label(list: &PriceListId, sku: &Sku) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn view(spec: &[(u64, i64)]) -> (Vec<Tier>, ListRec) {
-        let tiers = spec
-            .iter()
-            .map(|&(m, p)| Tier {
-                min_qty: m,
-                unit_price: Decimal::from(p),
-            })
-            .collect();
-        let list = ListRec {
-            id: PriceListId::new("l"),
-            name: String::new(),
-            owner: String::new(),
-            currency: Currency::PLACEHOLDER,
-            tier_mode: TierMode::Volume,
-            valid: Window::ALWAYS,
-            quote_only: false,
-            body: ListBody::Absolute(table::PriceTable::default()),
-        };
-        (tiers, list)
-    }
-
-    fn price(
-        tiers: &[Tier],
-        list: &ListRec,
-        mode: TierMode,
-        qty: u64,
-    ) -> Option<(Vec<u64>, Decimal)> {
-        let table = table::PriceTable::from_sorted(&[table::EntryRow {
-            sku: 0,
-            tiers: tiers.to_vec(),
-            extra: table::EntryExtra::default(),
-        }]);
-        let entry = table.get(0).unwrap();
-        let v = EntryView {
-            tiers: entry.tiers,
-            extra: table::EntryExtra::default(),
-            base: list,
-            chain: [None; MAX_RELATIVE_DEPTH],
-        };
-        let mut units = Vec::new();
-        price_line(&v, mode, qty, |s| units.push(s.units))
-            .unwrap()
-            .map(|a| (units, a))
-    }
-
-    #[test]
-    fn graduated_splits_units_by_position() {
-        let (t, l) = view(&[(1, 10), (10, 8), (100, 5)]);
-        let (units, total) = price(&t, &l, TierMode::Graduated, 150).unwrap();
-        assert_eq!(units, vec![9, 90, 51]);
-        assert_eq!(total, Decimal::from(9 * 10 + 90 * 8 + 51 * 5));
-    }
-
-    #[test]
-    fn below_first_tier_is_none() {
-        let (t, l) = view(&[(5, 10)]);
-        assert!(price(&t, &l, TierMode::Volume, 4).is_none());
-        assert!(price(&t, &l, TierMode::Graduated, 4).is_none());
-    }
 
     #[test]
     fn category_prefix_respects_segments() {

@@ -1,0 +1,255 @@
+//! The one decision (SEMANTICS R1-R8): entitlement, visibility, price visibility, quote-only
+//! SKU, candidate selection and quote thresholds, in that order, written once.
+//!
+//! The decision is generic over a [`Recorder`]: what is kept along the way. [`Lean`] keeps
+//! nothing and is what `quote`, `quote_sheet` and the sheet's visibility pass use; monomorphised,
+//! its calls vanish and the loop allocates nothing. [`Explain`](crate::decide::explain::Explain)
+//! keeps every visibility rule met and every candidate with why it won or lost, and turns the
+//! [`Verdict`] into today's explained [`Outcome`](crate::decide::resolution::Outcome). Both
+//! outputs therefore come from the same code; the differential tests compare recorders, not
+//! two implementations.
+
+use crate::decide::entitlement::Entitled;
+use crate::decide::resolution::TierSlice;
+use crate::decide::{select, visibility};
+use crate::error::ResolveError;
+use crate::format::Permission;
+use crate::model::account::AccountRec;
+use crate::model::catalog::SkuRec;
+use crate::model::pricing::build::AssignmentRec;
+use crate::model::pricing::{EntryView, ListRec};
+use crate::model::scope::{AccountRules, Level};
+use crate::model::snapshot::Inner;
+use crate::model::visibility::VisRule;
+use crate::time::Window;
+use jiff::Timestamp;
+use rust_decimal::Decimal;
+
+/// Who acts for the account.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Actor<'s> {
+    /// A user, through their memberships.
+    User(Entitled<'s>),
+    /// The account's own view, for comparing two snapshots (impact): every permission, and no
+    /// role, so role-limited rules do not apply.
+    AccountItself,
+}
+
+/// One account, the one acting for it and the instant asked about: everything the decision
+/// needs that does not depend on the SKU, gathered once per query or per sheet.
+pub(crate) struct Party<'s> {
+    pub(crate) inner: &'s Inner,
+    pub(crate) account: &'s AccountRec,
+    pub(crate) actor: Actor<'s>,
+    /// The price assignments and visibility rules reaching the account, in precedence order
+    /// (precomputed at build).
+    pub(crate) rules: Option<&'s AccountRules>,
+    pub(crate) at: Timestamp,
+    /// Set when the actor may not see the catalogue (E5) or prices (E6): the user refused.
+    catalog_refused: Option<Entitled<'s>>,
+    prices_refused: Option<Entitled<'s>>,
+}
+
+impl<'s> Party<'s> {
+    pub(crate) fn new(
+        inner: &'s Inner,
+        idx: u32,
+        account: &'s AccountRec,
+        actor: Actor<'s>,
+        at: Timestamp,
+    ) -> Party<'s> {
+        let refused = |p| match actor {
+            Actor::User(e) if !e.may(p) => Some(e),
+            Actor::User(_) | Actor::AccountItself => None,
+        };
+        Party {
+            inner,
+            account,
+            rules: inner.account_rules.get(idx as usize),
+            at,
+            catalog_refused: refused(Permission::ViewCatalog),
+            prices_refused: refused(Permission::ViewPrices),
+            actor,
+        }
+    }
+
+    /// Whether the actor may see the account's catalogue at all (E5).
+    pub(crate) fn may_view_catalog(&self) -> bool {
+        self.catalog_refused.is_none()
+    }
+
+    /// Whether a rule limited to `roles` applies to the actor (S6).
+    pub(crate) fn applies_to(&self, roles: &[crate::id::RoleName]) -> bool {
+        roles.is_empty()
+            || match &self.actor {
+                Actor::User(e) => e.holds_any(roles),
+                Actor::AccountItself => false,
+            }
+    }
+
+    /// The visibility rules reaching the account, in precedence order, that apply to the actor.
+    pub(crate) fn visibility_rules(&self) -> impl Iterator<Item = (&'s Level, &'s VisRule)> + '_ {
+        let inner = self.inner;
+        self.rules
+            .map(|r| &*r.visibility)
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(move |(level, i)| Some((level, inner.visibility_rules.get(*i as usize)?)))
+            .filter(|(_, rule)| self.applies_to(&rule.roles))
+    }
+
+    /// The price assignments reaching the account, in precedence order, with their lists.
+    pub(crate) fn candidates(
+        &self,
+    ) -> impl Iterator<Item = (&'s Level, u32, &'s AssignmentRec, &'s ListRec)> + '_ {
+        let inner = self.inner;
+        self.rules
+            .map(|r| &*r.prices)
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(move |(level, i)| {
+                let a = inner.assignments.get(*i as usize)?;
+                let list = inner.lists.get(a.list as usize)?;
+                Some((level, a.list, a, &**list))
+            })
+    }
+
+    /// The decision for one line (R2-R8).
+    pub(crate) fn decide<R: Recorder<'s>>(
+        &self,
+        sku: u32,
+        rec: &'s SkuRec,
+        qty: u64,
+        recorder: &mut R,
+    ) -> Result<Verdict<'s>, ResolveError> {
+        if let Some(user) = self.catalog_refused {
+            return Ok(Verdict::Denied(user));
+        }
+        if !visibility::decide(self, sku, rec, recorder) {
+            return Ok(Verdict::NotVisible);
+        }
+        if let Some(user) = self.prices_refused {
+            return Ok(Verdict::PriceHidden(user));
+        }
+        if rec.quote_only {
+            return Ok(Verdict::QuoteRequired(QuoteWhy::SkuQuoteOnly));
+        }
+        select::select(self, sku, rec, qty, recorder)
+    }
+}
+
+/// The decision for one line, borrowing from the snapshot: what every recorder turns into its
+/// own answer.
+#[derive(Debug)]
+pub(crate) enum Verdict<'s> {
+    /// The user may not see the account's catalogue (E5).
+    Denied(Entitled<'s>),
+    /// The SKU is not in the actor's catalogue (V6).
+    NotVisible,
+    /// The user may not see prices (E6).
+    PriceHidden(Entitled<'s>),
+    /// A quote is needed (Q1-Q3, W6).
+    QuoteRequired(QuoteWhy<'s>),
+    /// A price (R8).
+    Priced(Winner<'s>),
+}
+
+/// Why a line needs a quote.
+#[derive(Debug)]
+pub(crate) enum QuoteWhy<'s> {
+    /// The SKU is sold on quote only (Q1).
+    SkuQuoteOnly,
+    /// No candidate can price the line (W6).
+    NoPrice,
+    /// The deciding list is quote-only (Q2).
+    ListQuoteOnly(Winner<'s>),
+    /// The quantity is above the deciding entry's `quote_above` (Q3).
+    AboveQuantity(Winner<'s>, u64),
+}
+
+/// The candidate that decided the price.
+#[derive(Debug)]
+pub(crate) struct Winner<'s> {
+    /// Its position among the candidates.
+    pub(crate) index: usize,
+    pub(crate) level: &'s Level,
+    pub(crate) assignment: &'s AssignmentRec,
+    pub(crate) list: &'s ListRec,
+    pub(crate) entry: EntryView<'s>,
+    /// The exact line amount.
+    pub(crate) exact: Decimal,
+}
+
+impl<'s> Winner<'s> {
+    pub(crate) fn best(&self) -> Best<'s> {
+        Best {
+            index: self.index,
+            assignment: &self.assignment.id,
+            exact: self.exact,
+        }
+    }
+}
+
+/// The best candidate so far, as a recorder sees it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Best<'s> {
+    pub(crate) index: usize,
+    pub(crate) assignment: &'s crate::id::AssignmentId,
+    pub(crate) exact: Decimal,
+}
+
+/// Why a candidate cannot price the line (P3-P4), borrowed.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Loss<'s> {
+    NotValid { of: WindowOf<'s>, window: Window },
+    OtherCurrency,
+    NoEntry,
+    BelowMinimumQuantity { min_qty: u64 },
+}
+
+/// Which window ruled a candidate out.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum WindowOf<'s> {
+    Assignment,
+    List,
+    BaseList(&'s crate::id::PriceListId),
+    Entry,
+}
+
+/// A candidate as the selection met it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Met<'s> {
+    pub(crate) index: usize,
+    pub(crate) level: &'s Level,
+    pub(crate) assignment: &'s AssignmentRec,
+    pub(crate) list: &'s ListRec,
+}
+
+/// What is kept along the decision. Every method has an empty default, so the lean recorder
+/// is an empty impl and costs nothing.
+pub(crate) trait Recorder<'s> {
+    /// Whether the caller wants every candidate and rule explained. When `false` the decision
+    /// may stop at the first visibility rule that decides and at the precedence winner, and
+    /// skip lists that cannot price the SKU without looking at them.
+    const EXPLAINS: bool;
+
+    /// A visibility rule targeting the SKU: the first one decides, the others are overridden.
+    fn visibility_rule(&mut self, _level: &'s Level, _rule: &'s VisRule) {}
+
+    /// A candidate ruled out by a hard filter.
+    fn lost(&mut self, _candidate: Met<'s>, _why: Loss<'s>) {}
+
+    /// One tier's share of the line amount of the candidate being priced.
+    fn slice(&mut self, _slice: TierSlice) {}
+
+    /// An eligible candidate: its exact amount when it was priced (not priced: a precedence
+    /// winner was already found), and the best candidate so far, this one included.
+    fn eligible(&mut self, _candidate: Met<'s>, _amount: Option<Decimal>, _best: Best<'s>) {}
+}
+
+/// Records nothing: the verdict alone.
+pub(crate) struct Lean;
+
+impl Recorder<'_> for Lean {
+    const EXPLAINS: bool = false;
+}

@@ -1,0 +1,246 @@
+//! The explaining recorder: keeps what the decision met and turns a [`Verdict`] into the
+//! explained answer (`Visibility`, `Outcome` with every candidate and why it won or lost, the
+//! tier split and the relative-list adjustments).
+
+use crate::decide::core::{Best, Loss, Met, Party, QuoteWhy, Recorder, Verdict, WindowOf, Winner};
+use crate::decide::resolution::WindowOf as PublicWindowOf;
+use crate::decide::resolution::{
+    Adjustment, Candidate, CandidateStatus, Outcome, Price, Priced, QuoteReason, QuoteRequired,
+    RuleRef, Source, Specificity, TierSlice, Visibility,
+};
+use crate::format::Permission;
+use crate::id::{AccountId, SegmentId};
+use crate::model::pricing::EntryView;
+use crate::model::scope::Level;
+use crate::model::snapshot::Inner;
+use crate::model::visibility::VisRule;
+use rust_decimal::Decimal;
+
+/// A candidate as met, before the winner is known.
+enum Seen<'s> {
+    Lost(Met<'s>, Loss<'s>),
+    Eligible {
+        met: Met<'s>,
+        amount: Option<Decimal>,
+        /// The best candidate when this one was met (itself included).
+        best: Best<'s>,
+    },
+}
+
+/// Records every visibility rule targeting the SKU and every candidate.
+#[derive(Default)]
+pub(crate) struct Explain<'s> {
+    rules: Vec<(&'s Level, &'s VisRule)>,
+    candidates: Vec<Seen<'s>>,
+    /// Slices of the candidate being priced, then of the best one.
+    pricing: Vec<TierSlice>,
+    best_slices: Vec<TierSlice>,
+    /// The best candidate so far: after the selection, the winner.
+    best: Option<Best<'s>>,
+}
+
+impl<'s> Recorder<'s> for Explain<'s> {
+    const EXPLAINS: bool = true;
+
+    fn visibility_rule(&mut self, level: &'s Level, rule: &'s VisRule) {
+        self.rules.push((level, rule));
+    }
+
+    fn lost(&mut self, candidate: Met<'s>, why: Loss<'s>) {
+        self.pricing.clear();
+        self.candidates.push(Seen::Lost(candidate, why));
+    }
+
+    fn slice(&mut self, slice: TierSlice) {
+        self.pricing.push(slice);
+    }
+
+    fn eligible(&mut self, met: Met<'s>, amount: Option<Decimal>, best: Best<'s>) {
+        if best.index == met.index && amount.is_some() {
+            self.best_slices = std::mem::take(&mut self.pricing);
+        }
+        self.pricing.clear();
+        self.best = Some(best);
+        self.candidates.push(Seen::Eligible { met, amount, best });
+    }
+}
+
+impl<'s> Explain<'s> {
+    /// Why the SKU is or is not visible, from the rules recorded (the first decided).
+    pub(crate) fn visibility(&self, party: &Party<'s>, visible: bool) -> Visibility {
+        let inner = party.inner;
+        let mut rules = self.rules.iter();
+        let decided = rules.next();
+        Visibility {
+            visible,
+            mode: party.account.catalog_mode,
+            decided_by: decided.map(|(level, rule)| rule_ref(inner, level, rule)),
+            effect: decided.map(|(_, rule)| rule.effect),
+            overridden: rules
+                .map(|(level, rule)| rule_ref(inner, level, rule))
+                .collect(),
+        }
+    }
+
+    /// The explained outcome of a verdict.
+    pub(crate) fn outcome(self, party: &Party<'s>, verdict: Verdict<'s>) -> Outcome {
+        match verdict {
+            Verdict::Denied(user) => Outcome::Denied(user.refusal(Permission::ViewCatalog)),
+            Verdict::NotVisible => Outcome::NotVisible,
+            Verdict::PriceHidden(user) => {
+                Outcome::PriceHidden(user.refusal(Permission::ViewPrices))
+            }
+            Verdict::QuoteRequired(why) => {
+                let reason = match &why {
+                    QuoteWhy::SkuQuoteOnly => QuoteReason::SkuQuoteOnly,
+                    QuoteWhy::NoPrice => QuoteReason::NoPrice,
+                    QuoteWhy::ListQuoteOnly(w) => QuoteReason::ListQuoteOnly {
+                        assignment: w.assignment.id.clone(),
+                        list: w.list.id.clone(),
+                    },
+                    QuoteWhy::AboveQuantity(w, limit) => QuoteReason::AboveQuantity {
+                        list: w.list.id.clone(),
+                        quote_above: *limit,
+                    },
+                };
+                // A quote-only SKU never looks at candidates (Q1): none were recorded.
+                let candidates = self.candidates(party);
+                Outcome::QuoteRequired(QuoteRequired { reason, candidates })
+            }
+            Verdict::Priced(w) => self.priced(party, w),
+        }
+    }
+
+    fn priced(mut self, party: &Party<'s>, w: Winner<'s>) -> Outcome {
+        let inner = party.inner;
+        let slices = std::mem::take(&mut self.best_slices);
+        let candidates = self.candidates(party);
+        let currency = w.list.currency;
+        Outcome::Priced(Box::new(Priced {
+            price: Price {
+                currency,
+                tier_mode: w.list.tier_mode,
+                slices,
+                exact_amount: w.exact,
+                amount: currency.round(w.exact),
+                adjustments: adjustments(&w.entry),
+            },
+            source: Source {
+                assignment: w.assignment.id.clone(),
+                list: w.list.id.clone(),
+                list_name: w.list.name.clone(),
+                owner: w.list.owner.clone(),
+                specificity: specificity(inner, w.level),
+                priority: w.assignment.priority,
+            },
+            policy: party.account.policy,
+            candidates,
+            quantity_rule: w.entry.extra.quantity,
+        }))
+    }
+
+    /// Every candidate with why it won or lost (W5).
+    fn candidates(self, party: &Party<'s>) -> Vec<Candidate> {
+        let inner = party.inner;
+        self.candidates
+            .iter()
+            .map(|c| {
+                let (met, status) = match c {
+                    Seen::Lost(met, why) => (met, lost_status(*why, met, party)),
+                    Seen::Eligible { met, amount, best } => {
+                        // The last best recorded is the winner; every eligible record has one.
+                        let winner = self.best.unwrap_or(*best);
+                        let status = match amount {
+                            _ if met.index == winner.index => CandidateStatus::Won,
+                            Some(mine) if *mine > winner.exact => CandidateStatus::HigherPrice {
+                                amount: *mine,
+                                winner: winner.assignment.clone(),
+                            },
+                            _ => CandidateStatus::LowerPrecedence {
+                                winner: winner.assignment.clone(),
+                            },
+                        };
+                        (met, status)
+                    }
+                };
+                Candidate {
+                    assignment: met.assignment.id.clone(),
+                    list: met.list.id.clone(),
+                    specificity: specificity(inner, met.level),
+                    priority: met.assignment.priority,
+                    status,
+                }
+            })
+            .collect()
+    }
+}
+
+fn lost_status(why: Loss<'_>, met: &Met<'_>, party: &Party<'_>) -> CandidateStatus {
+    match why {
+        Loss::NotValid { of, window } => CandidateStatus::NotValid {
+            of: match of {
+                WindowOf::Assignment => PublicWindowOf::Assignment,
+                WindowOf::List => PublicWindowOf::List,
+                WindowOf::BaseList(b) => PublicWindowOf::BaseList(b.clone()),
+                WindowOf::Entry => PublicWindowOf::Entry,
+            },
+            window,
+            not_yet: window.is_before(party.at),
+        },
+        Loss::OtherCurrency => CandidateStatus::OtherCurrency {
+            currency: met.list.currency,
+        },
+        Loss::NoEntry => CandidateStatus::NoEntry,
+        Loss::BelowMinimumQuantity { min_qty } => CandidateStatus::BelowMinimumQuantity { min_qty },
+    }
+}
+
+/// The relative-list adjustments applied to an entry, outermost first (P7).
+fn adjustments(entry: &EntryView<'_>) -> Vec<Adjustment> {
+    let mut out = Vec::new();
+    let mut base_id = entry.base.id.clone();
+    for (rel, adj) in entry.links().rev() {
+        out.push(Adjustment {
+            list: rel.id.clone(),
+            base: base_id,
+            category: adj.category.clone(),
+            percent: adj.percent,
+        });
+        base_id = rel.id.clone();
+    }
+    out.reverse();
+    out
+}
+
+/// A rule as an explanation names it.
+pub(crate) fn rule_ref(inner: &Inner, level: &Level, rule: &VisRule) -> RuleRef {
+    RuleRef {
+        id: rule.id.clone(),
+        owner: rule.owner.clone(),
+        specificity: specificity(inner, level),
+        roles: rule.roles.clone(),
+    }
+}
+
+/// The public form of a scope level.
+pub(crate) fn specificity(inner: &Inner, level: &Level) -> Specificity {
+    match level {
+        Level::Own => Specificity::Account,
+        Level::Ancestor { distance, account } => Specificity::Ancestor {
+            distance: *distance,
+            account: inner
+                .accounts
+                .get(*account)
+                .map(|a| a.id.clone())
+                .unwrap_or_else(|| AccountId::new("")),
+        },
+        Level::Segment(s) => Specificity::Segment(
+            inner
+                .segments
+                .get(*s as usize)
+                .map(|s| s.id.clone())
+                .unwrap_or_else(|| SegmentId::new("")),
+        ),
+        Level::Everyone => Specificity::Everyone,
+    }
+}

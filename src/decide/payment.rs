@@ -1,0 +1,62 @@
+//! Payment terms and methods (SEMANTICS Y1-Y3): for each, the most specific applicable payment
+//! rule that sets it; a user without the `buy` permission is denied.
+
+use crate::decide::explain::specificity;
+use crate::decide::resolution::{Decided, Payment, PaymentOptions, RuleRef};
+use crate::error::ResolveError;
+use crate::format::Permission;
+use crate::id::{AccountId, UserId};
+use crate::model::payment::PayRule;
+use crate::model::scope::{Level, applicable_rules};
+use crate::model::snapshot::Snapshot;
+
+impl Snapshot {
+    /// The payment terms and methods for a user ordering for an account: for each, the most
+    /// specific applicable payment rule that sets it. A user without the `buy` permission there
+    /// is denied.
+    pub fn payment(&self, account: &AccountId, user: &UserId) -> Result<Payment, ResolveError> {
+        let inner = self.inner();
+        let (idx, acc, entitled) = self.entitle(account, user)?;
+        if !entitled.may(Permission::Buy) {
+            return Ok(Payment::Denied(entitled.refusal(Permission::Buy)));
+        }
+        let roles = entitled.roles();
+        let mut arms =
+            crate::model::experiment::Arms::new(&inner.experiments, acc, &inner.accounts);
+        let rules = applicable_rules(
+            &inner.pay_scopes,
+            &inner.payment_rules,
+            idx,
+            acc,
+            &inner.accounts,
+            |a| a.inherit.payment_terms,
+            Some(&roles),
+            &mut arms,
+            PayRule::tiebreak,
+        );
+        let rule_ref = |level: &Level, rule: &PayRule| RuleRef {
+            id: rule.id.clone(),
+            owner: rule.owner.clone(),
+            specificity: specificity(inner, level),
+            roles: rule.roles.clone(),
+        };
+        fn decide<T: Clone>(
+            rules: &[(Level, &PayRule)],
+            get: impl Fn(&PayRule) -> Option<T>,
+            rule_ref: impl Fn(&Level, &PayRule) -> RuleRef,
+        ) -> Option<Decided<T>> {
+            let mut setting = rules.iter().filter_map(|(l, r)| get(r).map(|v| (l, r, v)));
+            let (level, rule, value) = setting.next()?;
+            Some(Decided {
+                value,
+                rule: rule_ref(level, rule),
+                overridden: setting.map(|(l, r, _)| rule_ref(l, r)).collect(),
+            })
+        }
+        Ok(Payment::Options(Box::new(PaymentOptions {
+            terms: decide(&rules, |r| r.terms, rule_ref),
+            methods: decide(&rules, |r| r.methods.clone(), rule_ref),
+            experiments: arms.report(),
+        })))
+    }
+}

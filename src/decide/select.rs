@@ -1,0 +1,160 @@
+//! Choosing one price among the assignments reaching an account (SEMANTICS P1-P8, W1-W8,
+//! Q2-Q3).
+//!
+//! Candidates arrive in precedence order (most specific scope first, then priority, then id;
+//! computed at build). Each goes through the hard filters in a fixed order (P3): assignment
+//! window, list window, currency, entry (through relative lists), entry window, minimum
+//! quantity. Among the eligible ones the account's policy decides (W1): under `precedence` the
+//! first wins (W2); under `lowest_price` the strictly cheapest exact amount wins, an equal
+//! amount keeping the earlier, more specific one (W3-W4). The winner's list or entry may then
+//! call for a quote instead of a price (Q2-Q3): no fall-through to a less specific list (W7).
+
+use crate::decide::core::{Loss, Met, Party, QuoteWhy, Recorder, Verdict, WindowOf, Winner};
+use crate::decide::tiers::price_line;
+use crate::error::ResolveError;
+use crate::format::PricePolicy;
+use crate::model::catalog::SkuRec;
+use crate::model::pricing::build::AssignmentRec;
+use crate::model::pricing::{self, EntryMiss, EntryView, ListRec};
+use crate::model::snapshot::Inner;
+use jiff::Timestamp;
+
+/// Selects the deciding candidate of a line and applies the quote thresholds to it.
+pub(crate) fn select<'s, R: Recorder<'s>>(
+    party: &Party<'s>,
+    sku: u32,
+    rec: &'s SkuRec,
+    qty: u64,
+    recorder: &mut R,
+) -> Result<Verdict<'s>, ResolveError> {
+    let inner = party.inner;
+    let policy = party.account.policy;
+    let mut best: Option<Winner<'s>> = None;
+    for (index, (level, list_ix, assignment, list)) in party.candidates().enumerate() {
+        let decided = policy == PricePolicy::Precedence && best.is_some();
+        if decided && !R::EXPLAINS {
+            break;
+        }
+        // Most lists do not price a given SKU: when no one asks why, skip them unread.
+        if !R::EXPLAINS && !inner.sku_lists.may_price(list_ix, sku) {
+            continue;
+        }
+        let met = Met {
+            index,
+            level,
+            assignment,
+            list,
+        };
+        let entry = match eligibility(inner, assignment, list, party, sku, rec, qty) {
+            Ok(entry) => entry,
+            Err(why) => {
+                recorder.lost(met, why);
+                continue;
+            }
+        };
+        // Under precedence an earlier candidate already won: this one is not priced (W2).
+        if let (true, Some(b)) = (decided, &best) {
+            recorder.eligible(met, None, b.best());
+            continue;
+        }
+        let amount =
+            price_line(&entry, list.tier_mode, qty, |s| recorder.slice(s)).map_err(|()| {
+                ResolveError::Overflow {
+                    sku: rec.sku.clone(),
+                    list: list.id.clone(),
+                    qty,
+                }
+            })?;
+        let Some(amount) = amount else {
+            // Eligibility checked the first tier; report it as the filter would have.
+            recorder.lost(
+                met,
+                Loss::BelowMinimumQuantity {
+                    min_qty: entry.first_min_qty(),
+                },
+            );
+            continue;
+        };
+        // Strictly cheaper replaces; an equal amount keeps the earlier, more specific one.
+        let best_now = match &mut best {
+            Some(b) if amount >= b.exact => b.best(),
+            slot => slot
+                .insert(Winner {
+                    index,
+                    level,
+                    assignment,
+                    list,
+                    entry,
+                    exact: amount,
+                })
+                .best(),
+        };
+        recorder.eligible(met, Some(amount), best_now);
+    }
+    let Some(winner) = best else {
+        return Ok(Verdict::QuoteRequired(QuoteWhy::NoPrice));
+    };
+    // The deciding price may itself be "on quote": the line then needs a quote (Q2-Q3).
+    if winner.list.quote_only {
+        return Ok(Verdict::QuoteRequired(QuoteWhy::ListQuoteOnly(winner)));
+    }
+    if let Some(limit) = winner.entry.extra.quote_above
+        && qty > limit
+    {
+        return Ok(Verdict::QuoteRequired(QuoteWhy::AboveQuantity(
+            winner, limit,
+        )));
+    }
+    Ok(Verdict::Priced(winner))
+}
+
+/// Whether one assignment can price the line: the hard filters in their fixed order (P3).
+fn eligibility<'s>(
+    inner: &'s Inner,
+    assignment: &AssignmentRec,
+    list: &'s ListRec,
+    party: &Party<'_>,
+    sku: u32,
+    rec: &SkuRec,
+    qty: u64,
+) -> Result<EntryView<'s>, Loss<'s>> {
+    let at: Timestamp = party.at;
+    if !assignment.valid.contains(at) {
+        return Err(Loss::NotValid {
+            of: WindowOf::Assignment,
+            window: assignment.valid,
+        });
+    }
+    if !list.valid.contains(at) {
+        return Err(Loss::NotValid {
+            of: WindowOf::List,
+            window: list.valid,
+        });
+    }
+    if list.currency != party.account.currency {
+        return Err(Loss::OtherCurrency);
+    }
+    let entry = match pricing::lookup_entry(&inner.lists, list, sku, &rec.categories, at) {
+        Ok(e) => e,
+        Err(EntryMiss::NoEntry) => return Err(Loss::NoEntry),
+        Err(EntryMiss::BaseNotValid { base, window }) => {
+            return Err(Loss::NotValid {
+                of: WindowOf::BaseList(base),
+                window,
+            });
+        }
+    };
+    if let Some(window) = entry.extra.valid
+        && !window.contains(at)
+    {
+        return Err(Loss::NotValid {
+            of: WindowOf::Entry,
+            window,
+        });
+    }
+    let min_qty = entry.first_min_qty();
+    if qty < min_qty {
+        return Err(Loss::BelowMinimumQuantity { min_qty });
+    }
+    Ok(entry)
+}

@@ -1,0 +1,130 @@
+//! Tier arithmetic (SEMANTICS T1-T6): the exact amount of a line from the tiers of the deciding
+//! entry, volume or graduated, with checked arithmetic. Rounding is not done here: it happens
+//! once, on the winner, with [`Currency::round`](crate::money::Currency::round).
+
+use crate::decide::resolution::TierSlice;
+use crate::format::TierMode;
+use crate::model::pricing::EntryView;
+use crate::money;
+use rust_decimal::Decimal;
+
+/// Prices `qty` units of an entry: the exact amount, calling `on_slice` for each tier's share
+/// (one slice in volume mode, one per tier reached in graduated mode). `None` if `qty` is below
+/// the first tier; `Err` on overflow. Allocates nothing.
+pub(crate) fn price_line(
+    entry: &EntryView<'_>,
+    mode: TierMode,
+    qty: u64,
+    mut on_slice: impl FnMut(TierSlice),
+) -> Result<Option<Decimal>, ()> {
+    // INVARIANT: tiers strictly increase in min_qty from at least 1 (checked at build).
+    let reached = entry.tiers.iter().take_while(|t| t.min_qty <= qty).count();
+    let Some(top) = reached.checked_sub(1) else {
+        return Ok(None);
+    };
+    match mode {
+        TierMode::Volume => {
+            let t = entry.tier(top)?.ok_or(())?;
+            let amount = money::mul(t.unit_price, Decimal::from(qty)).ok_or(())?;
+            on_slice(TierSlice {
+                min_qty: t.min_qty,
+                units: qty,
+                unit_price: t.unit_price,
+                amount,
+            });
+            Ok(Some(amount))
+        }
+        TierMode::Graduated => {
+            let mut total = Decimal::ZERO;
+            for i in 0..reached {
+                let t = entry.tier(i)?.ok_or(())?;
+                // Units at positions [t.min_qty, next.min_qty - 1], capped at qty.
+                let last_pos = match entry.tiers.get(i.saturating_add(1)).filter(|_| i < top) {
+                    Some(next) => next.min_qty.checked_sub(1).ok_or(())?,
+                    None => qty,
+                };
+                // The first tier also covers the positions below its minimum: a line that
+                // qualifies for the list prices every unit, the first ones at the first tier.
+                let first_pos = if i == 0 { 1 } else { t.min_qty };
+                let units = last_pos
+                    .checked_sub(first_pos)
+                    .and_then(|d| d.checked_add(1))
+                    .ok_or(())?;
+                let amount = money::mul(t.unit_price, Decimal::from(units)).ok_or(())?;
+                total = money::add(total, amount).ok_or(())?;
+                on_slice(TierSlice {
+                    min_qty: t.min_qty,
+                    units,
+                    unit_price: t.unit_price,
+                    amount,
+                });
+            }
+            Ok(Some(total))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::id::PriceListId;
+    use crate::model::pricing::table::{self, Tier};
+    use crate::model::pricing::{ListBody, ListRec};
+    use crate::money::Currency;
+    use crate::time::Window;
+
+    fn view(spec: &[(u64, i64)]) -> (Vec<Tier>, ListRec) {
+        let tiers = spec
+            .iter()
+            .map(|&(m, p)| Tier {
+                min_qty: m,
+                unit_price: Decimal::from(p),
+            })
+            .collect();
+        let list = ListRec {
+            id: PriceListId::new("l"),
+            name: String::new(),
+            owner: String::new(),
+            currency: Currency::PLACEHOLDER,
+            tier_mode: TierMode::Volume,
+            valid: Window::ALWAYS,
+            quote_only: false,
+            body: ListBody::Absolute(table::PriceTable::default()),
+        };
+        (tiers, list)
+    }
+
+    fn price(
+        tiers: &[Tier],
+        list: &ListRec,
+        mode: TierMode,
+        qty: u64,
+    ) -> Option<(Vec<u64>, Decimal)> {
+        let table = table::PriceTable::from_sorted(&[table::EntryRow {
+            sku: 0,
+            tiers: tiers.to_vec(),
+            extra: table::EntryExtra::default(),
+        }]);
+        let entry = table.get(0).unwrap();
+        let v = EntryView::absolute(entry.tiers, list);
+        let mut units = Vec::new();
+        price_line(&v, mode, qty, |s| units.push(s.units))
+            .unwrap()
+            .map(|a| (units, a))
+    }
+
+    #[test]
+    fn graduated_splits_units_by_position() {
+        let (t, l) = view(&[(1, 10), (10, 8), (100, 5)]);
+        let (units, total) = price(&t, &l, TierMode::Graduated, 150).unwrap();
+        assert_eq!(units, vec![9, 90, 51]);
+        assert_eq!(total, Decimal::from(9 * 10 + 90 * 8 + 51 * 5));
+    }
+
+    #[test]
+    fn below_first_tier_is_none() {
+        let (t, l) = view(&[(5, 10)]);
+        assert!(price(&t, &l, TierMode::Volume, 4).is_none());
+        assert!(price(&t, &l, TierMode::Graduated, 4).is_none());
+    }
+}
