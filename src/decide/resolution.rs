@@ -169,14 +169,22 @@ pub struct Access {
     pub spending_limit: Option<Decimal>,
 }
 
-/// How specific the scope of a rule is for the account asked about; earlier variants are more
-/// specific.
+/// How specific the scope of a rule is for the account asked about (SEMANTICS S5): the account
+/// itself, then its ancestors nearest first, then its segments, then everyone.
+///
+/// The order compares specificity only, as the rules do: every segment is as specific as any
+/// other, so two different segments are neither more nor less specific than each other
+/// (`partial_cmp` gives `None`, as it does for two different ancestors at the same distance,
+/// which one account never has). [`Specificity::rank`] gives the level alone.
 ///
 /// ```
 /// use tradeterms::Specificity;
 /// assert!(Specificity::Account < Specificity::Everyone);
+/// let (a, b) = (Specificity::Segment("a".into()), Specificity::Segment("b".into()));
+/// assert!(!(a < b) && !(b < a));
+/// assert_eq!(a.rank(), b.rank());
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Specificity {
     /// Assigned to the account itself (alone or with its descendants).
@@ -192,6 +200,30 @@ pub enum Specificity {
     Segment(SegmentId),
     /// Assigned to everyone.
     Everyone,
+}
+
+impl Specificity {
+    /// The level alone, lower is more specific: `(0, 0)` the account, `(1, distance)` an
+    /// ancestor, `(2, 0)` any segment, `(3, 0)` everyone.
+    pub fn rank(&self) -> (u8, u32) {
+        match self {
+            Specificity::Account => (0, 0),
+            Specificity::Ancestor { distance, .. } => (1, *distance),
+            Specificity::Segment(_) => (2, 0),
+            Specificity::Everyone => (3, 0),
+        }
+    }
+}
+
+impl PartialOrd for Specificity {
+    /// More specific is less. Equal ranks compare equal only for equal values: two different
+    /// segments are incomparable, not ordered by id.
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        match self.rank().cmp(&other.rank()) {
+            std::cmp::Ordering::Equal if self != other => None,
+            order => Some(order),
+        }
+    }
 }
 
 impl fmt::Display for Specificity {

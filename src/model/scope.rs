@@ -21,8 +21,9 @@ pub(crate) enum ScopeKey {
     Subtree(u32),
 }
 
-/// How a rule reached an account; the derived order is the precedence order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// How a rule reached an account. Precedence compares [`Level::class`] only: two segments are
+/// equally specific.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Level {
     Own,
     /// `distance` steps up, to `account`.
