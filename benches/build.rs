@@ -6,6 +6,16 @@
 //!
 //! `TRADETERMS_BENCH_SIZE` is `small` (default), `medium` or `large`. The snapshot is dropped
 //! outside the measured time.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects,
+    clippy::unreachable,
+    reason = "bench code: a panic aborts the bench, and its arithmetic runs on small generated values"
+)]
 
 mod common;
 use common::{SEED, size};

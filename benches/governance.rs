@@ -27,8 +27,20 @@
 //! bytes is divided by 100. It covers the copied chunk and index path of the list, the new list
 //! vector's path, the snapshot header and the change-log entry (with the changeset it keeps).
 //! Outside that window the allocator only pays one relaxed atomic load per call.
-
-#![allow(unsafe_code)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects,
+    clippy::unreachable,
+    reason = "bench code: a panic aborts the bench, and its arithmetic runs on small generated values"
+)]
+#![allow(
+    unsafe_code,
+    reason = "a counting global allocator measures the bytes a snapshot retains"
+)]
 
 mod common;
 use common::{SEED, size};

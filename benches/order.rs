@@ -17,6 +17,16 @@
 //!
 //! Benchmark `resolve_order/20_lines`: the whole answer (every line explained, subtotal,
 //! blockers, approval chain, payment), answer dropped inside the measured time.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects,
+    clippy::unreachable,
+    reason = "bench code: a panic aborts the bench, and its arithmetic runs on small generated values"
+)]
 
 mod common;
 use common::{SEED, size};

@@ -17,6 +17,16 @@
 //!   `HashMap<(AccountId, Sku), Decimal>` (the amount only) and looked up in the same sequence:
 //!   the cost of the cheapest possible "pricing engine". `random_keys / floor` is the price of
 //!   computing and explaining the answer.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects,
+    clippy::unreachable,
+    reason = "bench code: a panic aborts the bench, and its arithmetic runs on small generated values"
+)]
 
 mod common;
 use common::{SEED, size};

@@ -10,6 +10,16 @@
 //! them build quickly) are assigned to other accounts, to subtrees not containing the probe and
 //! to segments without it (`generate::with_extra_lists`). A flat line means the cost is
 //! proportional to the lists that apply, not to the lists that exist.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects,
+    clippy::unreachable,
+    reason = "bench code: a panic aborts the bench, and its arithmetic runs on small generated values"
+)]
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use std::hint::black_box;

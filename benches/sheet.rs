@@ -16,6 +16,16 @@
 //! once) and collect every line at quantity 1 and `generate::AT` into a `Vec<SheetLine>`. The
 //! collected lines are dropped outside the measured time. Throughput is reported in lines (one
 //! element per catalogue SKU), so criterion prints lines/s. Ten samples.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects,
+    clippy::unreachable,
+    reason = "bench code: a panic aborts the bench, and its arithmetic runs on small generated values"
+)]
 
 mod common;
 use common::{SEED, size};

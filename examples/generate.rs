@@ -7,6 +7,16 @@
 //! The same size and seed always print the same dataset (see `tradeterms::generate`). A summary
 //! (counts and timings) goes to stderr. `--extra-lists N` adds N small lists that do not apply to
 //! the probe account printed in the summary.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects,
+    clippy::unreachable,
+    reason = "example code: it shows the API plainly and exits on bad input with the error"
+)]
 
 use std::io::Write;
 use std::process::ExitCode;

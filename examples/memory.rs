@@ -22,8 +22,20 @@
 //!
 //! Finally 10,000 random queries (`generate::queries`) are resolved and the heap allocations
 //! (and bytes allocated) per `resolve` call are printed, answer included.
-
-#![allow(unsafe_code)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects,
+    clippy::unreachable,
+    reason = "example code: it shows the API plainly and exits on bad input with the error"
+)]
+#![allow(
+    unsafe_code,
+    reason = "a counting global allocator measures the bytes a snapshot retains"
+)]
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::process::ExitCode;

@@ -4,6 +4,16 @@
 //! own contract, a marketing user who may look but not see prices, and a stranger who is denied.
 //!
 //! Run with `cargo run --example quickstart`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects,
+    clippy::unreachable,
+    reason = "example code: it shows the API plainly and exits on bad input with the error"
+)]
 
 use tradeterms::{Dataset, Order, OrderLine, Query, Snapshot, Timestamp};
 

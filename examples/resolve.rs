@@ -16,6 +16,16 @@
 //!
 //! Without `--at` the query is asked for 2026-01-01T00:00:00Z: the engine never reads a clock,
 //! and neither does this tool, so the same command always gives the same answer.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects,
+    clippy::unreachable,
+    reason = "example code: it shows the API plainly and exits on bad input with the error"
+)]
 
 use std::process::ExitCode;
 use tradeterms::{Dataset, Order, Query, Snapshot, Timestamp};

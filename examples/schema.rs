@@ -5,6 +5,16 @@
 //! ```
 //!
 //! CI checks that the shipped `schema/dataset.schema.json` matches the types (`tests/schema.rs`).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects,
+    clippy::unreachable,
+    reason = "example code: it shows the API plainly and exits on bad input with the error"
+)]
 
 fn main() {
     let schema = schemars::schema_for!(tradeterms::Dataset);

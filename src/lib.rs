@@ -1,19 +1,8 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
-#![deny(missing_docs)]
-// No panics in the library: every bad input is a typed error (tests may unwrap; see clippy.toml).
-#![deny(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::string_slice,
-    clippy::unreachable,
-    clippy::todo,
-    clippy::unimplemented,
-    clippy::fallible_impl_from,
-    clippy::arithmetic_side_effects
-)]
+// The lint wall lives in Cargo.toml's [lints]; unsafe code is forbidden here outright (the
+// benches and the memory example use it for a counting allocator, so the manifest only denies
+// it). No panics in the library: every bad input is a typed error.
 
 // The layers, each importing only from the ones listed after it (checked by `tests/layers.rs`):
 // govern -> decide -> model -> format -> the leaf modules (id, money, time, error).

@@ -1,5 +1,15 @@
 //! One test per class of build error: the exact `BuildProblem` and a message naming the
 //! offending ids.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects,
+    clippy::unreachable,
+    reason = "test code: a panic is a failed test, and its arithmetic runs on small generated values"
+)]
 
 use serde_json::{Value, json};
 use tradeterms::{BuildProblem, Dataset, EntityKind, MAX_DEPTH, Snapshot};

@@ -15,6 +15,16 @@
 //!
 //! (~40 queries per dataset, so 100,000 cases is ~4 million comparisons.) Failures are shrunk
 //! and printed by proptest; they are not persisted to disk.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects,
+    clippy::unreachable,
+    reason = "test code: a panic is a failed test, and its arithmetic runs on small generated values"
+)]
 
 mod common;
 mod reference;

@@ -1,6 +1,16 @@
 //! Entitlement stories from the seeds: contractors buying for several companies, curated school
 //! catalogues, view-only marketing staff, restaurant managers paying by card, holding contracts
 //! reaching branches, accounts in several segments, and per-kind inheritance.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects,
+    clippy::unreachable,
+    reason = "test code: a panic is a failed test, and its arithmetic runs on small generated values"
+)]
 
 use tradeterms::{
     BuildProblem, CatalogMode, Dataset, Effect, Grant, Outcome, Payment, PaymentTerms, Query,

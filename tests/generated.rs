@@ -1,5 +1,15 @@
 //! The synthetic generator from the tests' side: its datasets build, are deterministic, and on
 //! them the lean `quote` agrees with the explained `resolve` for random queries.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects,
+    clippy::unreachable,
+    reason = "test code: a panic is a failed test, and its arithmetic runs on small generated values"
+)]
 
 use tradeterms::generate::{self, Size, Spec};
 use tradeterms::{Outcome, QuoteOutcome, Snapshot};

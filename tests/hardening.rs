@@ -1,4 +1,14 @@
 //! Extreme inputs return errors, never panics or wrong prices.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects,
+    clippy::unreachable,
+    reason = "test code: a panic is a failed test, and its arithmetic runs on small generated values"
+)]
 
 use tradeterms::{
     AccountData, BuildProblem, Dataset, EntryData, Order, OrderLine, PriceListData, Query,

@@ -4,6 +4,16 @@
 //! names a layer above the file's own, on the grouped form `crate::{...}` (which would hide the
 //! layer named), on a root re-export (`crate::Snapshot`) used instead of its module path, and on
 //! `super::super`, which would climb out of a folder without naming the layer.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects,
+    clippy::unreachable,
+    reason = "test code: a panic is a failed test, and its arithmetic runs on small generated values"
+)]
 
 use std::path::{Path, PathBuf};
 

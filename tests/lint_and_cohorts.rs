@@ -1,4 +1,14 @@
 //! Configuration lint (one dataset per warning kind, and a clean one) and holdout cohorts.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects,
+    clippy::unreachable,
+    reason = "test code: a panic is a failed test, and its arithmetic runs on small generated values"
+)]
 
 use tradeterms::{
     Arm, AssignmentData, Changeset, Dataset, Entity, EntryData, ExperimentData, Op, Outcome, Query,

@@ -1,4 +1,14 @@
 //! Properties of whole orders over generated accounts, users, catalogues and approval policies.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects,
+    clippy::unreachable,
+    reason = "test code: a panic is a failed test, and its arithmetic runs on small generated values"
+)]
 
 use proptest::prelude::*;
 use std::collections::BTreeSet;

@@ -1,5 +1,15 @@
 //! Whole-order scenarios: approval thresholds, separation of duties, escalation, case packs,
 //! quotes, margin floors and contract lead times.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects,
+    clippy::unreachable,
+    reason = "test code: a panic is a failed test, and its arithmetic runs on small generated values"
+)]
 
 use tradeterms::{
     ApprovalStatus, Approvers, Blocker, Dataset, Order, OrderLine, Outcome, QuantitySource,

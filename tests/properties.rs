@@ -3,6 +3,16 @@
 //!
 //! Each property runs proptest's default number of cases (256, or `PROPTEST_CASES`); failures
 //! are shrunk and printed, not persisted.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects,
+    clippy::unreachable,
+    reason = "test code: a panic is a failed test, and its arithmetic runs on small generated values"
+)]
 
 mod common;
 mod reference;

@@ -1,5 +1,15 @@
 //! The shipped JSON Schema matches the types. Run with `cargo test --features schema --test schema`;
 //! regenerate with `cargo run --features schema --example schema > schema/dataset.schema.json`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::arithmetic_side_effects,
+    clippy::unreachable,
+    reason = "test code: a panic is a failed test, and its arithmetic runs on small generated values"
+)]
 #![cfg(feature = "schema")]
 
 #[test]

@@ -68,7 +68,10 @@ pub(crate) trait ScopedRule {
 /// [`precedence_key`], then the rule kind's own `tiebreak`. `user_roles` are the roles the user
 /// holds at the account (sorted); rules limited to other roles are left out, and so are rules
 /// tagged with an experiment whose holdout arm the account is in (`arms` records them).
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the build passes each precomputed index on its own, not bundled in a struct used only here"
+)]
 pub(crate) fn applicable_rules<'a, R: ScopedRule>(
     index: &ScopeIndex,
     table: &'a [R],
@@ -98,7 +101,10 @@ pub(crate) fn applicable_rules<'a, R: ScopedRule>(
 
 /// As [`applicable_rules`], as indexes into `table`. With `user_roles` `None`, rules limited to
 /// roles are all kept (for precomputing an account's rules once, whoever acts for it).
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the build passes each precomputed index on its own, not bundled in a struct used only here"
+)]
 pub(crate) fn applicable_indices<R: ScopedRule>(
     index: &ScopeIndex,
     table: &[R],

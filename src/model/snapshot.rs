@@ -312,7 +312,10 @@ pub(crate) fn precompute_account_rules(
 }
 
 /// The price and visibility rules reaching one account.
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the build passes each precomputed index on its own, not bundled in a struct used only here"
+)]
 pub(crate) fn account_rules_of(
     idx: u32,
     acc: &crate::model::account::AccountRec,

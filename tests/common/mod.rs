@@ -7,7 +7,10 @@
 //! The generated datasets stay inside the semantics of `/tmp/semantics.md`: no visibility
 //! rules, payment rules, approval policies, experiments, quote-only flags, quantity rules or
 //! attribute-defined segments.
-#![allow(dead_code)]
+#![allow(
+    dead_code,
+    reason = "each test crate uses a part of the shared helpers"
+)]
 
 use proptest::prelude::*;
 use proptest::sample::Index;

@@ -5,7 +5,10 @@
 //! scan, the account tree is walked by searching the accounts vector for each parent, and every
 //! assignment is tested against the literal scope rules. The result is a plain, comparable
 //! [`Answer`]; [`from_engine`] converts the engine's `Resolution` into the same shape.
-#![allow(dead_code)]
+#![allow(
+    dead_code,
+    reason = "each test crate uses a part of the shared helpers"
+)]
 
 use rust_decimal::RoundingStrategy;
 use tradeterms::{
