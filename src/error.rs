@@ -179,6 +179,32 @@ pub enum BuildProblem {
         /// The SKU.
         sku: Sku,
     },
+    /// A price entry with more tiers than the engine stores.
+    #[error(
+        "price list `{list}` has {count} tiers for SKU `{sku}`: at most {max} are supported, merge tiers that share a price"
+    )]
+    TooManyTiers {
+        /// The list.
+        list: PriceListId,
+        /// The SKU.
+        sku: Sku,
+        /// Tiers given.
+        count: usize,
+        /// The most supported.
+        max: usize,
+    },
+    /// More entities of one kind than a snapshot can index.
+    #[error(
+        "the dataset has {count} {kind} entries: at most {max} are supported, split the dataset"
+    )]
+    TooLarge {
+        /// Kind of entity.
+        kind: EntityKind,
+        /// How many were given.
+        count: usize,
+        /// The most supported.
+        max: usize,
+    },
     /// A tier with a minimum quantity of zero.
     #[error("price list `{list}` has a tier with min_qty 0 for SKU `{sku}`: quantities start at 1")]
     ZeroQuantity {
@@ -434,6 +460,9 @@ pub enum ResolveError {
     /// A quantity of zero.
     #[error("quantity must be at least 1 for SKU `{0}`")]
     ZeroQuantity(Sku),
+    /// A price sheet asked for at a quantity of zero.
+    #[error("a price sheet's quantity must be at least 1 (use 1 for unit prices)")]
+    ZeroSheetQuantity,
     /// A priced line in another currency than the order's (never mixed silently).
     #[error(
         "SKU `{sku}` is priced in {found} but the order is in {expected}: currencies are never mixed"

@@ -28,7 +28,8 @@ pub const ROUNDING: RoundingStrategy = RoundingStrategy::MidpointAwayFromZero;
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Currency {
-    code: [u8; 3],
+    /// The ISO code as the ISO table spells it.
+    code: &'static str,
     minor_units: u8,
 }
 
@@ -36,7 +37,7 @@ impl Currency {
     /// Stands in for an invalid currency while a failing build goes on collecting problems; it
     /// never reaches a built snapshot.
     pub(crate) const PLACEHOLDER: Currency = Currency {
-        code: *b"XXX",
+        code: "XXX",
         minor_units: 0,
     };
 
@@ -45,17 +46,15 @@ impl Currency {
     pub fn from_code(code: &str) -> Option<Currency> {
         let iso = iso_currency::Currency::from_code(code)?;
         let minor_units = u8::try_from(iso.exponent()?).ok()?;
-        let bytes: [u8; 3] = code.as_bytes().try_into().ok()?;
         Some(Currency {
-            code: bytes,
+            code: iso.code(),
             minor_units,
         })
     }
 
     /// The three-letter code.
-    pub fn code(&self) -> &str {
-        // The bytes come from a validated ASCII code, so this never falls back.
-        std::str::from_utf8(&self.code).unwrap_or("???")
+    pub fn code(&self) -> &'static str {
+        self.code
     }
 
     /// Number of digits after the decimal point in this currency's minor unit.

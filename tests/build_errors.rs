@@ -936,3 +936,86 @@ fn unknown_json_fields_are_rejected_naming_the_field() {
     let e = serde_json::from_str::<Dataset>(&v.to_string()).unwrap_err();
     assert!(e.to_string().contains("priorty"), "{e}");
 }
+
+#[test]
+fn an_entry_with_more_tiers_than_stored_is_refused() {
+    let mut v = base();
+    let tiers: Vec<Value> = (1..=1_025)
+        .map(|q| json!({ "min_qty": q, "unit_price": "1.00" }))
+        .collect();
+    v["price_lists"][0]["entries"][0]["tiers"] = Value::Array(tiers);
+    let (p, text) = only_problem(&v);
+    assert_eq!(
+        p,
+        BuildProblem::TooManyTiers {
+            list: "public".into(),
+            sku: "BOLT".into(),
+            count: 1_025,
+            max: 1_024,
+        }
+    );
+    assert_mentions(&text, &["public", "BOLT"]);
+    // At the limit it builds.
+    let tiers: Vec<Value> = (1..=1_024)
+        .map(|q| json!({ "min_qty": q, "unit_price": "1.00" }))
+        .collect();
+    v["price_lists"][0]["entries"][0]["tiers"] = Value::Array(tiers);
+    assert_builds(&v);
+}
+
+#[test]
+fn a_relative_chain_deeper_than_the_limit_is_refused() {
+    let mut v = base();
+    // rel-1 derives from public, rel-n from rel-(n-1): 17 relative lists deep.
+    for n in 1..=17 {
+        let base_id = if n == 1 {
+            "public".to_string()
+        } else {
+            format!("rel-{}", n - 1)
+        };
+        push(
+            &mut v,
+            "price_lists",
+            relative(&format!("rel-{n}"), &base_id, "-1"),
+        );
+    }
+    let p = problems(&v);
+    assert!(
+        p.iter().any(
+            |p| matches!(p, BuildProblem::InvalidAdjustment { list, detail }
+            if list.as_str() == "rel-17" && detail.contains("more than 16 relative lists"))
+        ),
+        "{p:#?}"
+    );
+    // 16 deep builds.
+    v["price_lists"].as_array_mut().unwrap().pop();
+    assert_builds(&v);
+}
+
+#[test]
+fn quote_above_zero_is_refused() {
+    let mut v = base();
+    v["price_lists"][0]["entries"][0]["quote_above"] = json!(0);
+    let (p, text) = only_problem(&v);
+    assert!(
+        matches!(&p, BuildProblem::InvalidQuantityRule { kind: EntityKind::PriceEntry, id, detail }
+            if id == "public/BOLT" && detail.contains("quote_above")),
+        "{p:?}"
+    );
+    assert!(text.contains("public/BOLT"), "{text}");
+}
+
+#[test]
+fn an_approval_policy_without_steps_is_refused() {
+    let mut v = base();
+    v["approval_policies"] = json!([{ "id": "big-orders", "owner": "finance", "scope": "everyone",
+        "when": { "total_above": "1000.00" }, "steps": [] }]);
+    let (p, text) = only_problem(&v);
+    assert_eq!(
+        p,
+        BuildProblem::NoApprovalSteps {
+            policy: "big-orders".into()
+        }
+    );
+    assert_mentions(&text, &["big-orders"]);
+}

@@ -8,7 +8,7 @@
 
 use crate::decide::resolution::{Access, Grant, Refusal};
 use crate::format::{Permission, Reach};
-use crate::id::{AccountId, RoleName};
+use crate::id::RoleName;
 use crate::model::access::{MembershipRec, UserRec};
 use crate::model::account::Accounts;
 
@@ -104,7 +104,7 @@ impl<'s> Entitled<'s> {
             match self.granting(p) {
                 Some((role, via)) => Grant::Allowed {
                     role: role.clone(),
-                    via: self.account_id(via),
+                    via: self.accounts.id_of(via).clone(),
                 },
                 None => Grant::Refused(self.refusal(p)),
             }
@@ -116,13 +116,5 @@ impl<'s> Entitled<'s> {
             request_quote: grant(Permission::RequestQuote),
             spending_limit: self.reaching().filter_map(|m| m.spending_limit).min(),
         }
-    }
-
-    fn account_id(&self, idx: u32) -> AccountId {
-        // INVARIANT: memberships name accounts by the index the build gave them.
-        self.accounts
-            .get(idx)
-            .map(|a| a.id.clone())
-            .unwrap_or_else(|| AccountId::new(""))
     }
 }

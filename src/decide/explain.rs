@@ -9,7 +9,7 @@ use crate::decide::resolution::{
     RuleRef, Source, Specificity, TierSlice, Visibility,
 };
 use crate::format::Permission;
-use crate::id::{AccountId, SegmentId};
+use crate::id::SegmentId;
 use crate::model::pricing::EntryView;
 use crate::model::scope::Level;
 use crate::model::snapshot::Inner;
@@ -228,19 +228,18 @@ pub(crate) fn specificity(inner: &Inner, level: &Level) -> Specificity {
         Level::Own => Specificity::Account,
         Level::Ancestor { distance, account } => Specificity::Ancestor {
             distance: *distance,
-            account: inner
-                .accounts
-                .get(*account)
-                .map(|a| a.id.clone())
-                .unwrap_or_else(|| AccountId::new("")),
+            account: inner.accounts.id_of(*account).clone(),
         },
-        Level::Segment(s) => Specificity::Segment(
-            inner
-                .segments
-                .get(*s as usize)
-                .map(|s| s.id.clone())
-                .unwrap_or_else(|| SegmentId::new("")),
-        ),
+        Level::Segment(s) => Specificity::Segment(segment_id(inner, *s).clone()),
         Level::Everyone => Specificity::Everyone,
     }
+}
+
+#[expect(
+    clippy::indexing_slicing,
+    reason = "INVARIANT: a scope level's segment index was given by this snapshot's segment \
+              table, and any change to segments rebuilds the snapshot"
+)]
+fn segment_id(inner: &Inner, segment: u32) -> &SegmentId {
+    &inner.segments[segment as usize].id
 }

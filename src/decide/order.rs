@@ -2,6 +2,7 @@
 //! the subtotal, quantity rules, quotes, lead times against the contract, approval chains and
 //! payment options.
 
+use crate::decide::approval::{self, OrderFacts};
 use crate::decide::core::{Actor, Party};
 use crate::decide::resolution::{
     Access, Grant, Outcome, Payment, QuoteReason, Refusal, Resolution, RuleRef,
@@ -9,7 +10,6 @@ use crate::decide::resolution::{
 use crate::error::ResolveError;
 use crate::format::{Approvers, QuantityRule};
 use crate::id::{AccountId, PriceListId, Sku, UserId};
-use crate::model::approval::{self, OrderFacts};
 use crate::model::scope::applicable_rules;
 use crate::model::snapshot::Snapshot;
 use crate::money::Currency;
@@ -606,7 +606,7 @@ impl Snapshot {
             |a| a.inherit.approvals,
             Some(&entitled.roles()),
             &mut arms,
-            approval::Policy::tiebreak,
+            crate::model::approval::Policy::tiebreak,
         );
         let mut slots = BTreeSet::new();
         let mut steps = Vec::new();
@@ -635,7 +635,7 @@ impl Snapshot {
                     acc,
                     &inner.accounts,
                     &inner.users,
-                    requester,
+                    Some(requester),
                 );
                 if eligible.is_empty() {
                     blockers.push(Blocker::Unapprovable {

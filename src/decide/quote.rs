@@ -144,7 +144,7 @@ impl Snapshot {
         qty: u64,
     ) -> Result<QuoteSheet<'_>, ResolveError> {
         if qty == 0 {
-            return Err(ResolveError::ZeroQuantity(crate::id::Sku::new("*")));
+            return Err(ResolveError::ZeroSheetQuantity);
         }
         let (party, _) = self.party(account, user, at)?;
         Ok(QuoteSheet {

@@ -43,7 +43,7 @@ impl Snapshot {
         qty: u64,
     ) -> Result<PriceSheet<'_>, ResolveError> {
         if qty == 0 {
-            return Err(ResolveError::ZeroQuantity(Sku::new("*")));
+            return Err(ResolveError::ZeroSheetQuantity);
         }
         let (party, entitled) = self.party(account, user, at)?;
         Ok(PriceSheet::new(party, entitled.access(), qty))

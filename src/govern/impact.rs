@@ -11,13 +11,13 @@
 //! Answers are compared as the account sees them: through a user holding every permission and
 //! no role-limited rule, at the instant and quantity of the options.
 
+use crate::decide::approval::{self, OrderFacts};
 use crate::decide::core::{Actor, Lean, Party, Verdict};
 use crate::error::ResolveError;
 use crate::format::changeset::Changeset;
 use crate::format::{Dataset, Scope};
 use crate::govern::changeset::ApplyError;
 use crate::id::{AccountId, AssignmentId, PriceListId, Sku};
-use crate::model::approval::{self, OrderFacts};
 use crate::model::pricing::ListBody;
 use crate::model::scope::applicable_rules;
 use crate::model::snapshot::{Inner, Snapshot};
@@ -600,7 +600,7 @@ fn reference_policies(
         |a| a.inherit.approvals,
         Some(&[]),
         &mut crate::model::experiment::Arms::new(&inner.experiments, acc, &inner.accounts),
-        approval::Policy::tiebreak,
+        crate::model::approval::Policy::tiebreak,
     );
     let mut slots = BTreeSet::new();
     let mut out = Vec::new();

@@ -2,9 +2,9 @@
 //! involved and the owners to ask. None of them stops a build: the data is valid, but probably
 //! not what was meant.
 
+use crate::decide::approval;
 use crate::decide::entitlement::Entitled;
 use crate::format::{Approvers, Effect, PricePolicy};
-use crate::model::approval;
 use crate::model::pricing::build::priced_skus;
 use crate::model::pricing::{ListBody, category_covers};
 use crate::model::scope::ScopeKey;
@@ -327,7 +327,7 @@ fn self_approval(inner: &Inner, out: &mut Vec<Warning>) {
                 };
                 // Nobody excluded: who could approve at all.
                 let (eligible, _) =
-                    approval::eligible(step, account, acc, &inner.accounts, &inner.users, u32::MAX);
+                    approval::eligible(step, account, acc, &inner.accounts, &inner.users, None);
                 let [only] = eligible.as_slice() else {
                     continue;
                 };

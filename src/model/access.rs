@@ -151,7 +151,7 @@ impl Users {
                     spending_limit: m.spending_limit,
                 });
             }
-            index.insert(u.id.clone(), u32::try_from(recs.len()).unwrap_or(u32::MAX));
+            index.insert(u.id.clone(), crate::model::validate::to_u32(recs.len()));
             recs.push(UserRec {
                 id: u.id.clone(),
                 disabled: u.disabled,
@@ -166,7 +166,7 @@ impl Users {
             }
             for m in u.memberships.iter().filter(|m| !m.disabled) {
                 by_account.entry(m.account).or_default().push((
-                    u32::try_from(ui).unwrap_or(u32::MAX),
+                    crate::model::validate::to_u32(ui),
                     m.reach,
                     m.roles.iter().map(|(n, _)| n.clone()).collect(),
                 ));
@@ -180,14 +180,14 @@ impl Users {
         }
     }
 
-    /// Users other than `except` holding `role` through an enabled membership that reaches
+    /// Users other than `except` (if any) holding `role` through an enabled membership that reaches
     /// `account` (at it, or at an ancestor with subtree reach), sorted by id.
     pub(crate) fn holding_role_at(
         &self,
         role: &RoleName,
         account: u32,
         accounts: &Accounts,
-        except: u32,
+        except: Option<u32>,
     ) -> Vec<UserId> {
         let Some(acc) = accounts.get(account) else {
             return Vec::new();
@@ -198,7 +198,7 @@ impl Users {
             .enumerate()
         {
             for (user, reach, roles) in self.by_account.get(&at).map(Vec::as_slice).unwrap_or(&[]) {
-                if *user == except || (level > 0 && *reach != Reach::Subtree) {
+                if Some(*user) == except || (level > 0 && *reach != Reach::Subtree) {
                     continue;
                 }
                 if roles.contains(role)

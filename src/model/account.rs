@@ -47,6 +47,18 @@ impl Accounts {
         self.recs.get(idx as usize)
     }
 
+    /// The id of an account named by an index held inside this snapshot (a membership, an
+    /// ancestor chain, a scope level).
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "INVARIANT: every account index a snapshot holds was given by this table, and \
+                  a snapshot never removes or reorders accounts without rebuilding every index \
+                  (the account-tree path of a changeset only re-parents existing accounts)"
+    )]
+    pub(crate) fn id_of(&self, idx: u32) -> &AccountId {
+        &self.recs[idx as usize].id
+    }
+
     pub(crate) fn lookup(&self, id: &str) -> Option<u32> {
         self.index.get(id).copied()
     }
@@ -84,7 +96,7 @@ impl Accounts {
         let index: HashMap<AccountId, u32> = unique
             .iter()
             .enumerate()
-            .map(|(i, a)| (a.id.clone(), u32::try_from(i).unwrap_or(u32::MAX)))
+            .map(|(i, a)| (a.id.clone(), crate::model::validate::to_u32(i)))
             .collect();
 
         let mut parent: Vec<Option<u32>> = Vec::with_capacity(unique.len());
@@ -169,7 +181,7 @@ impl Accounts {
             if let (Some(p), false) = (p, on_cycle.get(i).copied().unwrap_or(false))
                 && let Some(ch) = children.get_mut(*p as usize)
             {
-                ch.push(u32::try_from(i).unwrap_or(u32::MAX));
+                ch.push(crate::model::validate::to_u32(i));
             }
         }
 

@@ -112,7 +112,7 @@ impl Catalog {
         let index = recs
             .iter()
             .enumerate()
-            .map(|(i, r)| (r.sku.clone(), u32::try_from(i).unwrap_or(u32::MAX)))
+            .map(|(i, r)| (r.sku.clone(), crate::model::validate::to_u32(i)))
             .collect();
         Catalog { recs, index }
     }

@@ -108,6 +108,10 @@ impl Snapshot {
     /// returned, each naming the ids involved.
     pub fn from_dataset(dataset: &Dataset) -> Result<Snapshot, BuildError> {
         let mut problems = Vec::new();
+        crate::model::validate::check_sizes(dataset, &mut problems);
+        if !problems.is_empty() {
+            return Err(BuildError::new(problems));
+        }
         let mut accounts = Accounts::build(&dataset.accounts, &mut problems);
         let segments = build_segments(dataset, &mut accounts, &mut problems);
         let users = Users::build(&dataset.roles, &dataset.users, &accounts, &mut problems);

@@ -3,8 +3,54 @@
 use crate::error::{BuildProblem, EntityKind};
 use crate::time::Window;
 
+/// The most rows one table of a snapshot (accounts, users, SKUs, lists, rules of one kind) may
+/// hold: they are indexed by `u32`. Checked by [`check_sizes`] before any index is taken.
+pub(crate) const MAX_ROWS: usize = u32::MAX as usize;
+
+/// The most tiers one price entry may have; with at most `CHUNK` entries a storage chunk, every
+/// position inside a chunk fits a `u32`. Checked for every entry, at build and by changesets.
+pub(crate) const MAX_TIERS: usize = 1_024;
+
+/// The index of a row: its position in a table that [`check_sizes`] (tables), [`MAX_TIERS`]
+/// (tiers) or the storage chunk size (positions in a chunk) bounds below `u32::MAX`.
+#[expect(
+    clippy::cast_possible_truncation,
+    reason = "INVARIANT: every table is refused at build when longer than MAX_ROWS, every entry \
+              when it has more than MAX_TIERS tiers, and changesets that add rows go through the \
+              same checks, so no position passed here exceeds u32::MAX"
+)]
 pub(crate) fn to_u32(i: usize) -> u32 {
-    u32::try_from(i).unwrap_or(u32::MAX)
+    i as u32
+}
+
+/// Refuses tables too long to index (at most one problem a kind).
+pub(crate) fn check_sizes(data: &crate::format::Dataset, problems: &mut Vec<BuildProblem>) {
+    check_sizes_against(data, MAX_ROWS, problems);
+}
+
+fn check_sizes_against(
+    data: &crate::format::Dataset,
+    max: usize,
+    problems: &mut Vec<BuildProblem>,
+) {
+    let tables = [
+        (EntityKind::Account, data.accounts.len()),
+        (EntityKind::User, data.users.len()),
+        (EntityKind::Role, data.roles.len()),
+        (EntityKind::Segment, data.segments.len()),
+        (EntityKind::Sku, data.catalog.len()),
+        (EntityKind::PriceList, data.price_lists.len()),
+        (EntityKind::Assignment, data.assignments.len()),
+        (EntityKind::VisibilityRule, data.visibility_rules.len()),
+        (EntityKind::PaymentRule, data.payment_rules.len()),
+        (EntityKind::ApprovalPolicy, data.approval_policies.len()),
+        (EntityKind::Experiment, data.experiments.len()),
+    ];
+    for (kind, count) in tables {
+        if count > max {
+            problems.push(BuildProblem::TooLarge { kind, count, max });
+        }
+    }
 }
 
 /// Sorts items by id, reporting empty and duplicate ids; returns the unique ones with their
@@ -113,5 +159,37 @@ pub(crate) fn check_quantity_rule(
         bad(format!(
             "no quantity up to max {max} is a multiple of the increment at or above min"
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::{Dataset, SkuData};
+
+    #[test]
+    fn a_table_longer_than_the_limit_is_one_problem_naming_its_kind() {
+        let sku = |s: &str| SkuData {
+            sku: s.into(),
+            name: s.into(),
+            ..SkuData::default()
+        };
+        let data = Dataset {
+            catalog: vec![sku("A"), sku("B"), sku("C")],
+            ..Dataset::default()
+        };
+        let mut problems = Vec::new();
+        check_sizes_against(&data, 2, &mut problems);
+        assert_eq!(
+            problems,
+            vec![BuildProblem::TooLarge {
+                kind: EntityKind::Sku,
+                count: 3,
+                max: 2
+            }]
+        );
+        problems.clear();
+        check_sizes_against(&data, 3, &mut problems);
+        assert!(problems.is_empty());
     }
 }

@@ -187,6 +187,15 @@ pub(crate) fn validate_entry(
         });
         return None;
     };
+    if e.tiers.len() > crate::model::validate::MAX_TIERS {
+        problems.push(BuildProblem::TooManyTiers {
+            list: list.clone(),
+            sku: e.sku.clone(),
+            count: e.tiers.len(),
+            max: crate::model::validate::MAX_TIERS,
+        });
+        return None;
+    }
     if e.tiers.is_empty() {
         problems.push(BuildProblem::EmptyTiers {
             list: list.clone(),

@@ -118,7 +118,7 @@ impl SkuLists {
                 for (sku, _) in t.iter() {
                     if let Some(pos) = fill.get_mut(sku as usize) {
                         if let Some(slot) = out.get_mut(*pos as usize) {
-                            *slot = u32::try_from(li).unwrap_or(u32::MAX);
+                            *slot = crate::model::validate::to_u32(li);
                         }
                         *pos = pos.saturating_add(1);
                     }
@@ -127,7 +127,7 @@ impl SkuLists {
         }
         let roots = (0..lists.len())
             .map(|i| {
-                let mut cur = u32::try_from(i).unwrap_or(u32::MAX);
+                let mut cur = crate::model::validate::to_u32(i);
                 for _ in 0..=MAX_RELATIVE_DEPTH {
                     match lists.get(cur as usize).map(|l| &l.body) {
                         Some(ListBody::Relative { base, .. }) => cur = *base,

@@ -156,7 +156,7 @@ impl Chunk {
                         chunk.scales.push(scale);
                     }
                     None => {
-                        let at = u32::try_from(chunk.scales.len()).unwrap_or(u32::MAX);
+                        let at = crate::model::validate::to_u32(chunk.scales.len());
                         chunk.wide.push((at, *t));
                         chunk.mins.push(0);
                         chunk.mantissas.push(0);
@@ -166,11 +166,11 @@ impl Chunk {
             }
             chunk
                 .tier_end
-                .push(u32::try_from(chunk.scales.len()).unwrap_or(u32::MAX));
+                .push(crate::model::validate::to_u32(chunk.scales.len()));
             if !row.extra.is_empty() {
                 chunk
                     .extras
-                    .push((u32::try_from(pos).unwrap_or(u32::MAX), row.extra));
+                    .push((crate::model::validate::to_u32(pos), row.extra));
             }
         }
         chunk
