@@ -413,9 +413,9 @@ pub struct RawAccountExtra {
 fn raw_account_extra() -> impl Strategy<Value = RawAccountExtra> {
     (
         prop_oneof![
-            6 => Just(None),
+            7 => Just(None),
             1 => Just(Some(false)),
-            2 => Just(Some(true)),
+            1 => Just(Some(true)),
         ],
         prop::bool::weighted(0.8),
         prop::bool::weighted(0.8),
