@@ -1,5 +1,6 @@
 //! Differential test: the engine against the naive reference model of `tests/reference`
-//! (written from the README's rules, not from `src/`), on generated datasets.
+//! (written from the numbered rules of `docs/SEMANTICS.md`, not from `src/`), on generated
+//! datasets.
 //!
 //! Three implementations answer through one trait (`reference::resolver::Resolver`): the
 //! engine's explained `resolve`, the engine's lean `quote`, and the reference. Every pair is
@@ -148,6 +149,54 @@ proptest! {
     ) {
         differential(&ds, &queries, &orders)?;
     }
+}
+
+/// T6 on data the generator never makes: under `precedence` only the winner is priced, so a
+/// losing candidate whose amount would overflow is no error; under `lowest_price` it is.
+#[test]
+fn overflow_in_a_losing_candidate_matches_reference() {
+    let ds: Dataset = serde_json::from_value(serde_json::json!({
+        "accounts": [
+            { "id": "p", "name": "P", "currency": "USD" },
+            { "id": "l", "name": "L", "currency": "USD", "price_policy": "lowest_price" }
+        ],
+        "users": [{ "id": "u", "name": "U", "memberships": [
+            { "account": "p", "roles": ["buyer"] }, { "account": "l", "roles": ["buyer"] } ] }],
+        "catalog": [{ "sku": "S", "name": "S" }],
+        "price_lists": [
+            { "id": "cheap", "name": "C", "owner": "o", "currency": "USD",
+              "entries": [{ "sku": "S", "tiers": [{ "min_qty": 1, "unit_price": "1.00" }] }] },
+            { "id": "huge", "name": "H", "owner": "o", "currency": "USD",
+              "entries": [{ "sku": "S", "tiers": [{ "min_qty": 1,
+                "unit_price": "79228162514264337593543950335" }] }] },
+            { "id": "huger", "name": "R", "owner": "o", "currency": "USD",
+              "relative": { "base": "huge", "adjustments": [{ "percent": "50" }] } }
+        ],
+        "assignments": [
+            { "id": "a-cheap", "price_list": "cheap", "scope": "everyone", "priority": 2 },
+            { "id": "b-huge", "price_list": "huge", "scope": "everyone", "priority": 1 },
+            { "id": "c-huger", "price_list": "huger", "scope": "everyone", "priority": 0 }
+        ]
+    }))
+    .unwrap();
+    let snapshot = common::build(&ds);
+    let (engine, lean, model) = (Resolve(&snapshot), Quote(&snapshot), Reference(&ds));
+    let at = common::ts(common::QUERY_INSTANTS[3]);
+    for (account, qty) in [("p", 1), ("p", 3), ("l", 1), ("l", 3)] {
+        let q = Query::new(account, "u", "S", qty, at);
+        for (a, b) in [
+            (&engine as &dyn Resolver, &model as &dyn Resolver),
+            (&lean, &engine),
+            (&lean, &model),
+        ] {
+            compare_answers(a, b, &q).unwrap();
+        }
+    }
+    assert!(engine.answer(&Query::new("p", "u", "S", 3, at)).is_ok());
+    assert_eq!(
+        engine.answer(&Query::new("l", "u", "S", 3, at)),
+        Err("Overflow".to_string())
+    );
 }
 
 /// Samples the reference's answers over a fixed sequence of generated datasets and queries.

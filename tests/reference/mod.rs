@@ -1,6 +1,5 @@
-//! A deliberately naive reference resolver, written from the text of the README ("Resolution
-//! rules", "Rule kinds", "Catalogue visibility", "Payment terms and methods", "Orders, quantity
-//! rules, quotes and approvals", "Holdout cohorts"), not from `src/`.
+//! A deliberately naive reference resolver, written from the numbered rules of
+//! `docs/SEMANTICS.md` (and the README's "Resolution rules" and "Rule kinds"), not from `src/`.
 //!
 //! It works directly on the `Dataset`: no indexes, no precomputation. Every lookup is a linear
 //! scan, the account tree is walked by searching the accounts vector for each parent, segment
@@ -9,7 +8,8 @@
 //! [`answer`]; [`resolver`] puts this model, the engine's `resolve` and the engine's `quote`
 //! behind one trait.
 //!
-//! Step numbers in comments ("point 5") are those of the README's "Resolution rules".
+//! Comments cite the rules they implement by their `docs/SEMANTICS.md` ids (E1, S3, V4, P3,
+//! W2, T5, Q2, Y3, O6, X1, R1...).
 #![allow(
     dead_code,
     reason = "each test crate uses a part of the reference"
@@ -93,21 +93,22 @@ fn nearest<T: Copy>(
     None
 }
 
-/// The effective policy: the nearest set on the account or an ancestor, else precedence.
+/// S8, W1: the effective policy: the nearest set on the account or an ancestor, else precedence.
 pub fn policy(ds: &Dataset, account: &AccountData) -> PricePolicy {
     nearest(ds, account, |a| a.price_policy).unwrap_or(PricePolicy::Precedence)
 }
 
-/// The effective catalogue mode: the nearest set, else open.
+/// S8: the effective catalogue mode: the nearest set, else open.
 pub fn catalog_mode(ds: &Dataset, account: &AccountData) -> CatalogMode {
     nearest(ds, account, |a| a.catalog_mode).unwrap_or(CatalogMode::Open)
 }
 
-/// The contract's longest lead time: the nearest set, else none.
+/// S8: the contract's longest lead time: the nearest set, else none.
 pub fn max_lead_time(ds: &Dataset, account: &AccountData) -> Option<u32> {
     nearest(ds, account, |a| a.max_lead_time_days)
 }
 
+/// P1: half-open windows.
 fn in_window(w: &Option<Window>, at: Timestamp) -> bool {
     match w {
         None => true,
@@ -125,6 +126,7 @@ fn not_valid(of: String, w: &Option<Window>, at: Timestamp) -> Status {
     }
 }
 
+/// E4: a dataset role replaces a preset of the same name.
 pub fn role_permissions(ds: &Dataset, role: &str) -> Vec<Permission> {
     use Permission::*;
     if let Some(r) = ds.roles.iter().find(|r| r.name.as_str() == role) {
@@ -139,7 +141,7 @@ pub fn role_permissions(ds: &Dataset, role: &str) -> Vec<Permission> {
     }
 }
 
-/// Whether `cat` is `prefix` or below it.
+/// V1, P6: whether `cat` is `prefix` or below it (outer `/` of the prefix ignored).
 pub fn covers(prefix: &str, cat: &str) -> bool {
     let prefix = prefix.trim_matches('/');
     cat == prefix || cat.starts_with(&format!("{prefix}/"))
@@ -150,7 +152,7 @@ fn depth(cat: &str) -> usize {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Predicates and segments ("Segments")
+// Predicates and segments (S4)
 // ---------------------------------------------------------------------------------------------
 
 fn same_value(a: &AttrValue, b: &AttrValue) -> bool {
@@ -160,8 +162,8 @@ fn same_value(a: &AttrValue, b: &AttrValue) -> bool {
     }
 }
 
-/// Whether the attributes satisfy the predicate. An entity without the attribute satisfies no
-/// comparison; `gt`/`gte`/`lt`/`lte` compare numbers only.
+/// S4: whether the attributes satisfy the predicate. An entity without the attribute satisfies
+/// no comparison; `gt`/`gte`/`lt`/`lte` compare numbers only; numbers compare by value.
 pub fn eval(p: &Predicate, attrs: &Attributes) -> bool {
     let number = |attr: &str| match attrs.get(attr) {
         Some(AttrValue::Number(n)) => Some(*n),
@@ -189,7 +191,7 @@ pub fn eval(p: &Predicate, attrs: &Attributes) -> bool {
     }
 }
 
-/// Whether the account is in the segment: listed, or satisfying its rule.
+/// S4: whether the account is in the segment: listed, or satisfying its rule.
 pub fn in_segment(ds: &Dataset, segment: &str, account: &AccountData) -> bool {
     ds.segments.iter().any(|s| {
         s.id.as_str() == segment
@@ -201,10 +203,10 @@ pub fn in_segment(ds: &Dataset, segment: &str, account: &AccountData) -> bool {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Holdout cohorts ("Governance: ... holdouts")
+// Experiments (X1-X4)
 // ---------------------------------------------------------------------------------------------
 
-/// The bucket of a top-level account, from the README and `src/experiment.rs`'s doc comment:
+/// X1: the bucket of a top-level account, from the README and `src/experiment.rs`'s doc comment:
 /// FNV-1a 64 over the salt's bytes, one 0xFF byte and the top account's id, finished with
 /// SplitMix64's mixer, modulo 10 000. (Re-implemented here from the published algorithms.)
 pub fn bucket(salt: &str, top: &str) -> u64 {
@@ -220,7 +222,7 @@ pub fn bucket(salt: &str, top: &str) -> u64 {
     z % 10_000
 }
 
-/// The top-level account of an account (itself if it has no parent).
+/// X2: the top-level account of an account (itself if it has no parent).
 pub fn top_account(ds: &Dataset, account: &AccountData) -> String {
     ancestors(ds, account.id.as_str())
         .last()
@@ -243,7 +245,7 @@ pub fn arm(ds: &Dataset, experiment: &str, account: &AccountData) -> tradeterms:
     }
 }
 
-/// Whether a rule tagged with `tag` applies to the account: untagged rules always do, tagged
+/// X3: whether a rule tagged with `tag` applies to the account: untagged rules always do, tagged
 /// ones only in the treatment arm.
 pub fn admits(ds: &Dataset, tag: &Option<String>, account: &AccountData) -> bool {
     match tag {
@@ -252,7 +254,7 @@ pub fn admits(ds: &Dataset, tag: &Option<String>, account: &AccountData) -> bool
     }
 }
 
-/// The experiments named by `tags`, with the account's arm in each, sorted, unique.
+/// X4: the experiments named by `tags`, with the account's arm in each, sorted, unique.
 pub fn report<'a>(
     ds: &Dataset,
     tags: impl Iterator<Item = &'a Option<String>>,
@@ -268,7 +270,7 @@ pub fn report<'a>(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Scopes ("Rule kinds")
+// Scopes and precedence (S1-S7)
 // ---------------------------------------------------------------------------------------------
 
 /// The rule kinds, for their inheritance flag.
@@ -289,8 +291,8 @@ fn inherits(a: &AccountData, kind: RuleKind) -> bool {
     }
 }
 
-/// How (and whether) a rule's scope reaches `account`: its own `account`/`subtree` rules; an
-/// ancestor's `subtree` rule while the account and every account between inherit this kind;
+/// S1-S3: how (and whether) a rule's scope reaches `account`: its own `account`/`subtree` rules;
+/// an ancestor's `subtree` rule while the account and every account between inherit this kind;
 /// a segment it is in; everyone.
 pub fn reach(ds: &Dataset, scope: &Scope, account: &AccountData, kind: RuleKind) -> Option<Level> {
     let me = account.id.as_str();
@@ -327,14 +329,14 @@ pub fn reach(ds: &Dataset, scope: &Scope, account: &AccountData, kind: RuleKind)
     }
 }
 
-/// The shared precedence key: scope class, then (at the same class) a rule limited to roles
-/// before a rule for every user.
+/// S5, S6: the shared precedence key: scope class, then (at the same class) a rule limited to
+/// roles before a rule for every user.
 fn precedence(level: &Level, roles: &[tradeterms::RoleName]) -> (u8, u32, bool) {
     let (class, distance) = level.class();
     (class, distance, roles.is_empty())
 }
 
-/// Whether a rule limited to `rule_roles` applies to a user holding `held`.
+/// S6: whether a rule limited to `rule_roles` applies to a user holding `held`.
 fn roles_ok(rule_roles: &[tradeterms::RoleName], held: &[String]) -> bool {
     rule_roles.is_empty()
         || rule_roles
@@ -350,11 +352,11 @@ fn sorted_roles(roles: &[tradeterms::RoleName]) -> Vec<String> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Entitlement (point 2)
+// Entitlement (E1-E7)
 // ---------------------------------------------------------------------------------------------
 
-/// Enabled memberships of `user` that reach `account` (the user itself must be enabled, checked
-/// by the caller): at the account with any reach, or at an ancestor with subtree reach.
+/// E1: enabled memberships of `user` that reach `account` (the user itself must be enabled,
+/// checked by the caller): at the account with any reach, or at an ancestor with subtree reach.
 pub fn reaching_memberships<'d>(
     ds: &'d Dataset,
     user: &'d UserData,
@@ -386,7 +388,7 @@ const PERMISSIONS: [Permission; 4] = [
     Permission::RequestQuote,
 ];
 
-/// Point 2: the permissions are the union of the roles of the reaching memberships; each one
+/// E2-E4, E7: the permissions are the union of the roles of the reaching memberships; each one
 /// reports the role granting it (the smallest name, at the first account by id holding it) or
 /// why not; the spending limit is the lowest among the reaching memberships.
 pub fn entitlement(ds: &Dataset, user: &UserData, account: &AccountData) -> Entitlement {
@@ -439,7 +441,7 @@ pub fn entitlement(ds: &Dataset, user: &UserData, account: &AccountData) -> Enti
 }
 
 // ---------------------------------------------------------------------------------------------
-// Catalogue visibility ("Catalogue visibility")
+// Visibility (V1-V6)
 // ---------------------------------------------------------------------------------------------
 
 fn targets(ds: &Dataset, target: &Target, sku: &SkuData) -> bool {
@@ -452,10 +454,11 @@ fn targets(ds: &Dataset, target: &Target, sku: &SkuData) -> bool {
     }
 }
 
-/// Among the rules that apply to (account, user) and target the SKU, the most specific scope
-/// decides (a role-limited rule before one for every user at the same scope); at equal
-/// specificity an exclusion beats an inclusion (then the smaller id); with no rule the mode
-/// decides. Every other targeting rule is reported as overridden, most specific first.
+/// V2-V6: among the rules that apply to (account, user) (S3 with `inherit.visibility`, S6, X3)
+/// and target the SKU (V1), the most specific scope decides (V3; a role-limited rule before one
+/// for every user at the same scope, S6); at equal specificity an exclusion beats an inclusion,
+/// then the smaller id (V4); with no rule the mode decides (V5, S8). Every other targeting rule
+/// is reported as overridden, most specific first (V6).
 pub fn visibility(ds: &Dataset, account: &AccountData, roles: &[String], sku: &SkuData) -> VisAns {
     let mut matching: Vec<(Level, &tradeterms::VisibilityRuleData)> = ds
         .visibility_rules
@@ -497,21 +500,21 @@ pub fn visibility(ds: &Dataset, account: &AccountData, roles: &[String], sku: &S
 }
 
 // ---------------------------------------------------------------------------------------------
-// Prices (points 5 and 7)
+// Entries and tiers (P5-P7, T1-T6)
 // ---------------------------------------------------------------------------------------------
 
 enum Miss {
     NoEntry,
     BaseNotValid(String, Option<Window>),
-    Overflow,
 }
 
-/// An entry seen through a list: tiers as (min_qty, unit price), the entry (of the absolute
-/// list the prices come from: its window, quantity rule and quote threshold) and the
-/// adjustments applied, outermost first.
+/// An entry seen through a list (P5-P7): the tiers of the absolute entry at the end of the chain
+/// as (min_qty, unit price) *before* any adjustment, that entry (its window, quantity rule and
+/// quote threshold), and the adjustments of the chain, outermost first. Prices are derived only
+/// when a line is priced ([`derive`]), as the engine computes only the amounts it needs (T6).
 type Entry<'d> = (Vec<(u64, Decimal)>, &'d EntryData, Vec<Adj>);
 
-/// The entry a list has for a SKU, derived through relative lists.
+/// The entry a list has for a SKU, derived through relative lists (P5, P6).
 fn entry_for<'d>(
     ds: &'d Dataset,
     list: &'d PriceListData,
@@ -537,8 +540,8 @@ fn entry_for<'d>(
             if depth_left == 0 {
                 return Err(Miss::NoEntry);
             }
-            // The adjustment with the deepest category covering one of the SKU's categories;
-            // no category covers everything at depth 0; equal depth -> first listed.
+            // P6: the adjustment with the deepest category covering one of the SKU's
+            // categories; no category covers everything at depth 0; equal depth -> first listed.
             let mut best: Option<(usize, &tradeterms::AdjustmentData)> = None;
             for adj in &rel.adjustments {
                 let d = match &adj.category {
@@ -557,17 +560,6 @@ fn entry_for<'d>(
                 return Err(Miss::BaseNotValid(base.id.to_string(), base.valid));
             }
             let (tiers, entry, inner) = entry_for(ds, base, sku, categories, at, depth_left - 1)?;
-            let factor = Decimal::ONE_HUNDRED
-                .checked_add(adj.percent)
-                .ok_or(Miss::Overflow)?;
-            let mut derived = Vec::with_capacity(tiers.len());
-            for (m, p) in tiers {
-                let q = p
-                    .checked_mul(factor)
-                    .and_then(|x| x.checked_div(Decimal::ONE_HUNDRED))
-                    .ok_or(Miss::Overflow)?;
-                derived.push((m, q));
-            }
             let mut adjustments = vec![(
                 list.id.to_string(),
                 base.id.to_string(),
@@ -575,12 +567,27 @@ fn entry_for<'d>(
                 adj.percent,
             )];
             adjustments.extend(inner);
-            Ok((derived, entry, adjustments))
+            Ok((tiers, entry, adjustments))
         }
     }
 }
 
-/// Point 7: the slices and the exact amount of `qty` units, `None` on overflow.
+/// P7: unit prices multiplied by `(100 + percent) / 100` for each link, innermost first,
+/// exactly; `None` on overflow.
+fn derive(tiers: &[(u64, Decimal)], adjustments: &[Adj]) -> Option<Vec<(u64, Decimal)>> {
+    let mut out = Vec::with_capacity(tiers.len());
+    for &(m, p) in tiers {
+        let mut p = p;
+        for (_, _, _, percent) in adjustments.iter().rev() {
+            let factor = Decimal::ONE_HUNDRED.checked_add(*percent)?;
+            p = p.checked_mul(factor)?.checked_div(Decimal::ONE_HUNDRED)?;
+        }
+        out.push((m, p));
+    }
+    Some(out)
+}
+
+/// T1-T4: the slices and the exact amount of `qty` units, `None` on overflow (T6).
 pub fn price_line(
     tiers: &[(u64, Decimal)],
     mode: TierMode,
@@ -627,26 +634,21 @@ pub fn minor_units(code: &str) -> u32 {
         .unwrap_or(2)
 }
 
-/// Point 8: rounded once, to the currency's minor units, half away from zero.
+/// T5: rounded once, to the currency's minor units, half away from zero.
 pub fn round(code: &str, exact: Decimal) -> Decimal {
     exact.round_dp_with_strategy(minor_units(code), RoundingStrategy::MidpointAwayFromZero)
 }
 
 // ---------------------------------------------------------------------------------------------
-// Candidates (points 3 and 4)
+// Candidates, filters and selection (P1-P4, W1-W8)
 // ---------------------------------------------------------------------------------------------
 
-enum Lost {
-    Status(Status),
-    Overflow,
-}
-
-/// One eligible candidate's line: slices, exact amount, currency, mode, adjustments, and the
-/// deciding entry's quantity rule and quote threshold.
+/// One eligible candidate (P3): its entry's tiers and adjustments, the list's currency and
+/// mode, and the deciding entry's quantity rule and quote threshold (P7). Its line is priced
+/// on demand ([`Eligible::line`]).
 #[derive(Clone)]
 struct Eligible {
-    slices: Vec<Slice>,
-    exact: Decimal,
+    tiers: Vec<(u64, Decimal)>,
     currency: String,
     mode: TierMode,
     adjustments: Vec<Adj>,
@@ -654,16 +656,25 @@ struct Eligible {
     quote_above: Option<u64>,
 }
 
-/// The candidates reaching the account, in order, each with its hard-filter result (point 5);
-/// eligible ones carry their priced line. `Err(name)` on overflow. Assignments tagged with an
-/// experiment whose holdout arm the account is in are no candidates at all.
+impl Eligible {
+    /// The slices and exact amount at `qty` (T1-T4); `Err("Overflow")` on overflow (T6).
+    fn line(&self, qty: u64) -> Result<(Vec<Slice>, Decimal), String> {
+        derive(&self.tiers, &self.adjustments)
+            .and_then(|tiers| price_line(&tiers, self.mode, qty))
+            .ok_or_else(|| "Overflow".to_string())
+    }
+}
+
+/// The candidates reaching the account (P2: S2, S3 with `inherit.price_lists`; assignments held
+/// out by X3 are no candidates at all), in the order of S5 and S7, each with its hard-filter
+/// result (P3); eligible ones carry their entry.
 fn evaluate(
     ds: &Dataset,
     account: &AccountData,
     sku: &SkuData,
     qty: u64,
     at: Timestamp,
-) -> Result<Vec<(Cand, Option<Eligible>)>, String> {
+) -> Vec<(Cand, Option<Eligible>)> {
     let mut reached: Vec<(Level, &tradeterms::AssignmentData)> = ds
         .assignments
         .iter()
@@ -686,37 +697,34 @@ fn evaluate(
             priority: a.priority,
             status: Status::NoEntry,
         };
-        // The hard filters of point 5, in order; the first failure is the status.
-        let status: Result<Eligible, Lost> = (|| {
+        // P3: the hard filters, in order; the first failure is the status (P4 for windows).
+        let status: Result<Eligible, Status> = (|| {
             if !in_window(&a.valid, at) {
-                return Err(Lost::Status(not_valid("assignment".into(), &a.valid, at)));
+                return Err(not_valid("assignment".into(), &a.valid, at));
             }
             if !in_window(&list.valid, at) {
-                return Err(Lost::Status(not_valid("list".into(), &list.valid, at)));
+                return Err(not_valid("list".into(), &list.valid, at));
             }
             if list.currency != account.currency {
-                return Err(Lost::Status(Status::OtherCurrency(list.currency.clone())));
+                return Err(Status::OtherCurrency(list.currency.clone()));
             }
             let (tiers, entry, adjustments) =
                 match entry_for(ds, list, sku.sku.as_str(), &sku.categories, at, 64) {
                     Ok(e) => e,
-                    Err(Miss::NoEntry) => return Err(Lost::Status(Status::NoEntry)),
+                    Err(Miss::NoEntry) => return Err(Status::NoEntry),
                     Err(Miss::BaseNotValid(base, w)) => {
-                        return Err(Lost::Status(not_valid(format!("base_list:{base}"), &w, at)));
+                        return Err(not_valid(format!("base_list:{base}"), &w, at));
                     }
-                    Err(Miss::Overflow) => return Err(Lost::Overflow),
                 };
             if !in_window(&entry.valid, at) {
-                return Err(Lost::Status(not_valid("entry".into(), &entry.valid, at)));
+                return Err(not_valid("entry".into(), &entry.valid, at));
             }
             let first = tiers.first().map(|t| t.0).unwrap_or(u64::MAX);
             if qty < first {
-                return Err(Lost::Status(Status::BelowMinimumQuantity(first)));
+                return Err(Status::BelowMinimumQuantity(first));
             }
-            let (slices, exact) = price_line(&tiers, list.tier_mode, qty).ok_or(Lost::Overflow)?;
             Ok(Eligible {
-                slices,
-                exact,
+                tiers,
                 currency: list.currency.clone(),
                 mode: list.tier_mode,
                 adjustments,
@@ -726,14 +734,13 @@ fn evaluate(
         })();
         match status {
             Ok(e) => out.push((cand, Some(e))),
-            Err(Lost::Overflow) => return Err("Overflow".into()),
-            Err(Lost::Status(s)) => {
+            Err(s) => {
                 cand.status = s;
                 out.push((cand, None));
             }
         }
     }
-    Ok(out)
+    out
 }
 
 /// Per candidate, in order: (assignment id, exact line amount if eligible). For properties.
@@ -741,14 +748,13 @@ pub fn candidate_amounts(ds: &Dataset, q: &Query) -> Vec<(String, Option<Decimal
     let account = find_account(ds, q.account.as_str()).unwrap();
     let sku = ds.catalog.iter().find(|s| s.sku == q.sku).unwrap();
     evaluate(ds, account, sku, q.qty, q.at)
-        .unwrap()
         .into_iter()
-        .map(|(c, e)| (c.assignment, e.map(|e| e.exact)))
+        .map(|(c, e)| (c.assignment, e.map(|e| e.line(q.qty).unwrap().1)))
         .collect()
 }
 
-/// The experiments whose price assignments or visibility rules reach the account (whatever the
-/// user's roles, in either arm), with the account's arm.
+/// X4: the experiments whose price assignments or visibility rules reach the account (whatever
+/// the user's roles, in either arm), with the account's arm.
 fn experiments_reaching(ds: &Dataset, account: &AccountData) -> Vec<(String, tradeterms::Arm)> {
     let prices = ds
         .assignments
@@ -769,8 +775,7 @@ fn experiments_reaching(ds: &Dataset, account: &AccountData) -> Vec<(String, tra
 
 /// Resolves one query by the literal rules; `Err` names the error variant.
 pub fn resolve(ds: &Dataset, q: &Query) -> Result<Answer, String> {
-    // Point 1. (Generated queries have at most one fault, so the order of these checks is
-    // not observable.)
+    // R1: unknown SKU, zero quantity, unknown account, unknown user, in that order.
     let Some(sku) = find_sku(ds, q.sku.as_str()) else {
         return Err("UnknownSku".into());
     };
@@ -787,7 +792,7 @@ pub fn resolve(ds: &Dataset, q: &Query) -> Result<Answer, String> {
     resolve_line(ds, account, &ent, sku, q.qty, q.at)
 }
 
-/// Points 2 to 9 for one line, given the requester's entitlement.
+/// R2-R8 for one line, given the requester's entitlement.
 pub fn resolve_line(
     ds: &Dataset,
     account: &AccountData,
@@ -797,7 +802,7 @@ pub fn resolve_line(
     at: Timestamp,
 ) -> Result<Answer, String> {
     let access = ent.access.clone();
-    // Point 2: without view_catalog, denied (no visibility, no experiments).
+    // R2, E5: without view_catalog, denied (no visibility, no experiments).
     if let GrantAns::Refused(r) = &access.grants[0] {
         return Ok(Answer {
             refusal: Some(r.clone()),
@@ -811,10 +816,11 @@ pub fn resolve_line(
         experiments: experiments_reaching(ds, account),
         ..Answer::bare(Kind::NotVisible)
     };
-    // A SKU that is not visible is never priced.
+    // R3, V6: a SKU that is not visible is never priced (even without view_prices).
     if !base.visibility.as_ref().unwrap().visible {
         return Ok(base);
     }
+    // R4, E6.
     if let GrantAns::Refused(r) = &access.grants[1] {
         return Ok(Answer {
             kind: Kind::PriceHidden,
@@ -822,7 +828,7 @@ pub fn resolve_line(
             ..base
         });
     }
-    // A quote-only SKU is never priced directly.
+    // R5, Q1: a quote-only SKU is never priced directly.
     if sku.quote_only {
         return Ok(Answer {
             kind: Kind::QuoteRequired,
@@ -831,20 +837,31 @@ pub fn resolve_line(
         });
     }
 
-    // Points 3-5.
-    let evaluated = evaluate(ds, account, sku, qty, at)?;
+    // R6: candidates and filters (P2-P7).
+    let evaluated = evaluate(ds, account, sku, qty, at);
 
-    // Point 6.
+    // W1-W4: the policy picks among the eligible candidates. Under precedence only the winner
+    // is priced; under lowest price every eligible candidate is, and any overflow is an error
+    // (T6).
     let policy = policy(ds, account);
+    let mut lines: Vec<Option<(Vec<Slice>, Decimal)>> = vec![None; evaluated.len()];
     let winner: Option<usize> = match policy {
-        PricePolicy::Precedence => evaluated.iter().position(|(_, e)| e.is_some()),
+        PricePolicy::Precedence => {
+            let first = evaluated.iter().position(|(_, e)| e.is_some());
+            if let Some(i) = first {
+                lines[i] = Some(evaluated[i].1.as_ref().unwrap().line(qty)?);
+            }
+            first
+        }
         PricePolicy::LowestPrice => {
             let mut best: Option<(usize, Decimal)> = None;
             for (i, (_, e)) in evaluated.iter().enumerate() {
-                if let Some(e) = e
-                    && best.is_none_or(|(_, b)| e.exact < b)
-                {
-                    best = Some((i, e.exact));
+                if let Some(e) = e {
+                    let line = e.line(qty)?;
+                    if best.is_none_or(|(_, b)| line.1 < b) {
+                        best = Some((i, line.1));
+                    }
+                    lines[i] = Some(line);
                 }
             }
             best.map(|(i, _)| i)
@@ -852,7 +869,7 @@ pub fn resolve_line(
     };
 
     let Some(w) = winner else {
-        // Point 9.
+        // W6.
         return Ok(Answer {
             kind: Kind::QuoteRequired,
             quote_reason: Some(QuoteWhy::NoPrice),
@@ -862,18 +879,21 @@ pub fn resolve_line(
     };
     let winner_id = evaluated[w].0.assignment.clone();
     let won = evaluated[w].1.clone().unwrap();
+    let (won_slices, won_exact) = lines[w].clone().unwrap();
     let w_cand = evaluated[w].0.clone();
     let w_list = find_list(ds, &w_cand.list).unwrap();
     let candidates: Vec<Cand> = evaluated
         .into_iter()
         .enumerate()
         .map(|(i, (mut c, e))| {
-            if let Some(e) = e {
+            // W2, W3, W5.
+            if e.is_some() {
+                let amount = lines[i].as_ref().map(|l| l.1);
                 c.status = if i == w {
                     Status::Won
-                } else if policy == PricePolicy::LowestPrice && e.exact > won.exact {
+                } else if let Some(amount) = amount.filter(|a| *a > won_exact) {
                     Status::HigherPrice {
-                        amount: e.exact,
+                        amount,
                         winner: winner_id.clone(),
                     }
                 } else {
@@ -885,8 +905,8 @@ pub fn resolve_line(
             c
         })
         .collect();
-    // "Quotes": a quote-only list, or a quantity above the deciding entry's threshold, turns
-    // the deciding price into a quote (it does not fall through to another list).
+    // R7, W7: a quote-only winning list (Q2), else a quantity above the deciding entry's
+    // threshold (Q3), turns the deciding price into a quote (no fall-through to another list).
     let quote = if w_list.quote_only {
         Some(QuoteWhy::ListQuoteOnly {
             assignment: winner_id.clone(),
@@ -919,11 +939,11 @@ pub fn resolve_line(
             w_cand.level,
             w_cand.priority,
         )),
-        amount: Some(round(&won.currency, won.exact)),
+        amount: Some(round(&won.currency, won_exact)),
         currency: Some(won.currency),
         tier_mode: Some(won.mode),
-        slices: won.slices,
-        exact_amount: Some(won.exact),
+        slices: won_slices,
+        exact_amount: Some(won_exact),
         adjustments: won.adjustments,
         candidates,
         quantity_rule: won.quantity,

@@ -1,5 +1,6 @@
-//! The naive model of payment terms and whole orders, from the README's "Payment terms and
-//! methods" and "Orders, quantity rules, quotes and approvals".
+//! The naive model of payment terms (`docs/SEMANTICS.md` Y1-Y3) and whole orders (O1-O10), also
+//! described in the README's "Payment terms and methods" and "Orders, quantity rules, quotes and
+//! approvals".
 
 use super::*;
 use tradeterms::{Approvers, Arm, Order, OrderCondition, PaymentRuleData};
@@ -8,9 +9,9 @@ use tradeterms::{Approvers, Arm, Order, OrderCondition, PaymentRuleData};
 // Payment
 // ---------------------------------------------------------------------------------------------
 
-/// `payment(account, user)`: a user without `buy` is denied; otherwise, for the terms and for
-/// the methods separately, the most specific applicable rule that sets it wins (scope class,
-/// then role-limited before every user, then id) and names every other rule setting it.
+/// `payment(account, user)`: a user without `buy` is denied (Y1); otherwise, for the terms and
+/// for the methods separately, the first applicable rule (Y2: S3 with `inherit.payment_terms`,
+/// S6, X3; in the order of S5-S7) that sets it wins and names every later rule setting it (Y3).
 pub fn payment(ds: &Dataset, account: &str, user: &str) -> Result<PayAnswer, String> {
     let Some(account) = find_account(ds, account) else {
         return Err("UnknownAccount".into());
@@ -32,7 +33,7 @@ pub fn payment_for(ds: &Dataset, account: &AccountData, ent: &Entitlement) -> Pa
         .filter(|r| roles_ok(&r.roles, &ent.roles))
         .filter_map(|r| reach(ds, &r.scope, account, RuleKind::Payment).map(|l| (l, r)))
         .collect();
-    // Experiments met: those of the rules that reach the account for this user, either arm.
+    // X4: experiments of the rules that reach the account for this user, either arm.
     let experiments = report(ds, rules.iter().map(|(_, r)| &r.experiment), account);
     rules.retain(|(_, r)| admits(ds, &r.experiment, account));
     rules.sort_by(|(la, a), (lb, b)| {
@@ -70,13 +71,14 @@ pub fn payment_for(ds: &Dataset, account: &AccountData, ent: &Entitlement) -> Pa
 // Quantity rules
 // ---------------------------------------------------------------------------------------------
 
+/// O4: min (default 1) <= q <= max, and q a multiple of the increment (counted from 0).
 fn valid_qty(rule: &QuantityRule, q: u64) -> bool {
     q >= rule.min.unwrap_or(1).max(1)
         && rule.max.is_none_or(|m| q <= m)
         && q % rule.increment.unwrap_or(1).max(1) == 0
 }
 
-/// The nearest valid quantities below and above `qty` (both `qty` if it is valid), by
+/// O4: the nearest valid quantities below and above `qty` (both `qty` if it is valid), by
 /// counting: the largest valid quantity not above `qty`, the smallest not below it.
 pub fn nearest_valid(rule: &QuantityRule, qty: u64) -> (Option<u64>, Option<u64>) {
     let below = (1..=qty).rev().find(|&q| valid_qty(rule, q));
@@ -109,6 +111,7 @@ struct LineFacts<'d> {
     cost: Option<Decimal>,
 }
 
+/// O7: whether a condition holds (every comparison strict).
 fn holds(
     c: &OrderCondition,
     subtotal: Decimal,
@@ -139,8 +142,8 @@ fn holds(
     }
 }
 
-/// Enabled users (other than the requester) with an enabled membership holding `role` at
-/// `account`, or at an ancestor of it with subtree reach. Sorted.
+/// O9: enabled users (other than the requester) with an enabled membership holding `role` at
+/// `account`, or at an ancestor of it with subtree reach (E1). Sorted.
 fn holding_role(ds: &Dataset, role: &str, account: &AccountData, requester: &str) -> Vec<String> {
     let mut out: Vec<String> = ds
         .users
@@ -158,9 +161,9 @@ fn holding_role(ds: &Dataset, role: &str, account: &AccountData, requester: &str
     out
 }
 
-/// Who may approve a step: a role at the ordering account; an escalating role there or, failing
-/// anyone but the requester, at the nearest ancestor where someone holds it; named users
-/// (enabled, never the requester).
+/// O9: who may approve a step: a role at the ordering account; an escalating role there or,
+/// failing anyone but the requester, at the nearest ancestor where someone holds it; named
+/// users (enabled, never the requester, members or not).
 fn eligible(
     ds: &Dataset,
     step: &Approvers,
@@ -199,11 +202,12 @@ fn eligible(
 // Orders
 // ---------------------------------------------------------------------------------------------
 
-/// `resolve_order`: every line as `resolve` answers it; quantity rules of the SKU and of the
-/// deciding entry; lead times against the contract; the subtotal of the priced lines' rounded
-/// amounts; blockers (may not buy, then line by line: no price, quantity; then unapprovable
-/// steps); approval policies, one per slot (the most specific applicable one), whose condition
-/// holds; payment.
+/// `resolve_order`: every line as `resolve` answers it (O1); quantity rules of the SKU and of
+/// the deciding entry (O4); lead times against the contract (O5); the subtotal of the priced
+/// lines' rounded amounts (O2); blockers (O3: may not buy, then line by line: no price,
+/// quantity; then unapprovable steps); approval policies, one per slot (O6), whose condition
+/// holds (O7), with their steps (O8, O9) and the status (O10); payment (Y1-Y3); experiments
+/// (X4).
 pub fn order(ds: &Dataset, o: &Order) -> Result<OrderAnswer, String> {
     let Some(account) = find_account(ds, o.account.as_str()) else {
         return Err("UnknownAccount".into());
@@ -279,7 +283,8 @@ pub fn order(ds: &Dataset, o: &Order) -> Result<OrderAnswer, String> {
     }
     let subtotal = round(&account.currency, subtotal);
 
-    // Approval policies that apply to (account, requester's roles), in precedence order.
+    // O6: approval policies that apply to (account, requester's roles), in precedence order;
+    // X4 reports the experiments of those reaching the account, either arm.
     let mut policies: Vec<(Level, &tradeterms::ApprovalPolicyData)> = ds
         .approval_policies
         .iter()
@@ -304,7 +309,7 @@ pub fn order(ds: &Dataset, o: &Order) -> Result<OrderAnswer, String> {
             level: level.clone(),
             roles: sorted_roles(&p.roles),
         };
-        // The most specific applicable policy of a slot is the slot's, whether or not its
+        // O6: the most specific applicable policy of a slot is the slot's, whether or not its
         // condition holds; the others of that slot are overridden.
         let slot = p.slot.clone().unwrap_or_else(|| p.id.clone());
         if slots.contains(&slot) {
