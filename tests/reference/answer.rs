@@ -236,6 +236,8 @@ pub struct DecidedAns<T> {
     pub overridden: Vec<RuleAns>,
 }
 
+// A short-lived comparison value; boxing it would only make the tests noisier.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PayAnswer {
     Denied(RefRefusal),

@@ -195,7 +195,7 @@ pub fn eval(p: &Predicate, attrs: &Attributes) -> bool {
 pub fn in_segment(ds: &Dataset, segment: &str, account: &AccountData) -> bool {
     ds.segments.iter().any(|s| {
         s.id.as_str() == segment
-            && (s.accounts.iter().any(|a| *a == account.id)
+            && (s.accounts.contains(&account.id)
                 || s.rule
                     .as_ref()
                     .is_some_and(|r| eval(r, &account.attributes)))

@@ -75,7 +75,7 @@ pub fn payment_for(ds: &Dataset, account: &AccountData, ent: &Entitlement) -> Pa
 fn valid_qty(rule: &QuantityRule, q: u64) -> bool {
     q >= rule.min.unwrap_or(1).max(1)
         && rule.max.is_none_or(|m| q <= m)
-        && q % rule.increment.unwrap_or(1).max(1) == 0
+        && q.is_multiple_of(rule.increment.unwrap_or(1).max(1))
 }
 
 /// O4: the nearest valid quantities below and above `qty` (both `qty` if it is valid), by
