@@ -236,8 +236,10 @@ pub struct DecidedAns<T> {
     pub overridden: Vec<RuleAns>,
 }
 
-// A short-lived comparison value; boxing it would only make the tests noisier.
-#[allow(clippy::large_enum_variant)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "a short-lived comparison value; boxing it would only make the tests noisier"
+)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PayAnswer {
     Denied(RefRefusal),
