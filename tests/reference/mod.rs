@@ -10,10 +10,7 @@
 //!
 //! Comments cite the rules they implement by their `docs/SEMANTICS.md` ids (E1, S3, V4, P3,
 //! W2, T5, Q2, Y3, O6, X1, R1...).
-#![allow(
-    dead_code,
-    reason = "each test crate uses a part of the reference"
-)]
+#![allow(dead_code, reason = "each test crate uses a part of the reference")]
 
 pub mod answer;
 pub mod orders;
