@@ -1,20 +1,34 @@
 //! Differential test: the engine against the naive reference model of `tests/reference`
-//! (written from the resolution semantics, not from `src/`), on generated datasets.
+//! (written from the numbered rules of `docs/SEMANTICS.md`, not from `src/`), on generated
+//! datasets.
 //!
-//! Each case generates one valid dataset (`tests/common`) and ~40 queries against it (plus a
-//! few with exactly one bad input: unknown account, user or SKU, or quantity 0), and requires
-//! the same outcome kind, refusal, access, winner, source, policy, slices, exact and rounded
-//! amounts, adjustments, and the same candidates in the same order with the same statuses.
+//! Three implementations answer through one trait (`reference::resolver::Resolver`): the
+//! engine's explained `resolve`, the engine's lean `quote`, and the reference. Every pair is
+//! compared on what both report: `resolve` and the reference on everything (outcome kind,
+//! refusal, every permission's granting role and account, spending limit, visibility with its
+//! deciding and overridden rules, experiments and arms, quote reason, winner, source, policy,
+//! slices, exact and rounded amounts, adjustments, quantity rule, and the same candidates in
+//! the same order with the same statuses); `quote` against both on its verdict. `resolve` and
+//! the reference are also compared on `payment` for every (account, user) asked about and on
+//! whole orders (lines, quantity violations, lead times, subtotal, blockers, approval steps
+//! with eligible approvers and escalation, overridden policies, payment, experiments).
 //!
-//! The number of datasets comes from `TRADETERMS_DIFF_CASES` (default 256, i.e. > 10,000 query
-//! comparisons, a few seconds in debug mode). To run millions of comparisons locally:
+//! Two generator configurations (`tests/common`): the pricing core alone, and every rule kind
+//! switched on (visibility, payment, approvals, experiments, quote-only, quantity rules,
+//! attribute segments, lead times). Each case generates one valid dataset, ~40 queries against
+//! it (plus a few with exactly one bad input: unknown account, user or SKU, or quantity 0) and
+//! a few orders.
+//!
+//! The number of datasets per configuration comes from `TRADETERMS_DIFF_CASES` (default 512,
+//! i.e. > 40,000 queries each answered by all three implementations, plus payment and 4,000
+//! orders, about 10 seconds in debug mode). To run millions of
+//! comparisons locally:
 //!
 //! ```text
 //! TRADETERMS_DIFF_CASES=100000 cargo test --release --test differential
 //! ```
 //!
-//! (~40 queries per dataset, so 100,000 cases is ~4 million comparisons.) Failures are shrunk
-//! and printed by proptest; they are not persisted to disk.
+//! Failures are shrunk and printed by proptest; they are not persisted to disk.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -29,15 +43,19 @@
 mod common;
 mod reference;
 
+use common::{RawOrder, RawQuery, Switches};
 use proptest::prelude::*;
 use proptest::test_runner::Config as ProptestConfig;
-use tradeterms::{Dataset, Query, Snapshot};
+use reference::resolver::{
+    Quote, Reference, Resolve, Resolver, compare_answers, compare_orders, compare_payment,
+};
+use tradeterms::{Dataset, Query};
 
 fn cases() -> u32 {
     std::env::var("TRADETERMS_DIFF_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(256)
+        .unwrap_or(512)
 }
 
 fn config() -> ProptestConfig {
@@ -79,102 +97,168 @@ fn apply(fault: &Fault, mut q: Query) -> Query {
     q
 }
 
-/// Compares engine and reference on one query; `Err` describes the first difference.
-fn compare(ds: &Dataset, snapshot: &Snapshot, q: &Query) -> Result<(), String> {
-    let engine = snapshot.resolve(q);
-    let got = reference::from_engine(&engine);
-    let want = reference::resolve(ds, q);
-    // The lean `quote` must reach the same verdict as the explained `resolve`.
-    let lean = snapshot.quote(q);
-    let agrees = match (&engine, &lean) {
-        (Ok(r), Ok(l)) => {
-            use tradeterms::{Outcome, QuoteOutcome};
-            l.version == r.version
-                && match (&r.outcome, &l.outcome) {
-                    (Outcome::Denied(_), QuoteOutcome::Denied)
-                    | (Outcome::NotVisible, QuoteOutcome::NotVisible)
-                    | (Outcome::PriceHidden(_), QuoteOutcome::PriceHidden)
-                    | (Outcome::QuoteRequired(_), QuoteOutcome::QuoteRequired) => true,
-                    (
-                        Outcome::Priced(p),
-                        QuoteOutcome::Priced {
-                            amount,
-                            exact_amount,
-                            currency,
-                            assignment,
-                        },
-                    ) => {
-                        p.price.amount == *amount
-                            && p.price.exact_amount == *exact_amount
-                            && p.price.currency == *currency
-                            && &p.source.assignment == assignment
-                    }
-                    _ => false,
-                }
-        }
-        (Err(a), Err(b)) => a == b,
-        _ => false,
+/// Runs every pair of implementations on the queries and orders; the first difference fails
+/// the case, with the dataset.
+fn differential(
+    ds: &Dataset,
+    queries: &[(RawQuery, Fault)],
+    orders: &[RawOrder],
+) -> Result<(), TestCaseError> {
+    let snapshot = common::build(ds);
+    let (engine, lean, model) = (Resolve(&snapshot), Quote(&snapshot), Reference(ds));
+    let pairs: [(&dyn Resolver, &dyn Resolver); 3] =
+        [(&engine, &model), (&lean, &engine), (&lean, &model)];
+    let fail = |msg: String| {
+        TestCaseError::fail(format!(
+            "{msg}\n--- dataset:\n{}",
+            serde_json::to_string(ds).unwrap()
+        ))
     };
-    if !agrees {
-        return Err(format!(
-            "quote disagrees with resolve on {q:?}: {lean:?} vs {engine:?}"
-        ));
-    }
-    if got == want {
-        return Ok(());
-    }
-    Err(format!(
-        "engine and reference disagree on {q:?}\n--- engine:\n{got:#?}\n--- reference:\n{want:#?}\n--- engine answer:\n{}",
-        match &engine {
-            Ok(r) => r.to_string(),
-            Err(e) => e.to_string(),
+    for (raw, f) in queries {
+        let q = apply(f, raw.query(ds));
+        for (a, b) in pairs {
+            compare_answers(a, b, &q).map_err(fail)?;
         }
-    ))
+        compare_payment(&engine, &model, q.account.as_str(), q.user.as_str()).map_err(fail)?;
+    }
+    for raw in orders {
+        compare_orders(&engine, &model, &raw.order(ds)).map_err(fail)?;
+    }
+    Ok(())
 }
 
 proptest! {
     #![proptest_config(config())]
 
+    /// The pricing core alone (no rule kind beyond price lists and assignments).
     #[test]
-    fn engine_matches_reference(
+    fn pricing_core_matches_reference(
         ds in common::dataset(),
         queries in prop::collection::vec((common::raw_query(), fault()), 40),
+        orders in prop::collection::vec(common::raw_order(), 2),
     ) {
-        let snapshot = common::build(&ds);
-        for (raw, f) in &queries {
-            let q = apply(f, raw.query(&ds));
-            if let Err(msg) = compare(&ds, &snapshot, &q) {
-                return Err(TestCaseError::fail(format!(
-                    "{msg}\n--- dataset:\n{}",
-                    serde_json::to_string(&ds).unwrap()
-                )));
-            }
+        differential(&ds, &queries, &orders)?;
+    }
+
+    /// Every rule kind switched on.
+    #[test]
+    fn every_rule_kind_matches_reference(
+        ds in common::dataset_with(Switches::all()),
+        queries in prop::collection::vec((common::raw_query(), fault()), 40),
+        orders in prop::collection::vec(common::raw_order(), 6),
+    ) {
+        differential(&ds, &queries, &orders)?;
+    }
+}
+
+/// T6 on data the generator never makes: under `precedence` only the winner is priced, so a
+/// losing candidate whose amount would overflow is no error; under `lowest_price` it is.
+#[test]
+fn overflow_in_a_losing_candidate_matches_reference() {
+    let ds: Dataset = serde_json::from_value(serde_json::json!({
+        "accounts": [
+            { "id": "p", "name": "P", "currency": "USD" },
+            { "id": "l", "name": "L", "currency": "USD", "price_policy": "lowest_price" }
+        ],
+        "users": [{ "id": "u", "name": "U", "memberships": [
+            { "account": "p", "roles": ["buyer"] }, { "account": "l", "roles": ["buyer"] } ] }],
+        "catalog": [{ "sku": "S", "name": "S" }],
+        "price_lists": [
+            { "id": "cheap", "name": "C", "owner": "o", "currency": "USD",
+              "entries": [{ "sku": "S", "tiers": [{ "min_qty": 1, "unit_price": "1.00" }] }] },
+            { "id": "huge", "name": "H", "owner": "o", "currency": "USD",
+              "entries": [{ "sku": "S", "tiers": [{ "min_qty": 1,
+                "unit_price": "79228162514264337593543950335" }] }] },
+            { "id": "huger", "name": "R", "owner": "o", "currency": "USD",
+              "relative": { "base": "huge", "adjustments": [{ "percent": "50" }] } }
+        ],
+        "assignments": [
+            { "id": "a-cheap", "price_list": "cheap", "scope": "everyone", "priority": 2 },
+            { "id": "b-huge", "price_list": "huge", "scope": "everyone", "priority": 1 },
+            { "id": "c-huger", "price_list": "huger", "scope": "everyone", "priority": 0 }
+        ]
+    }))
+    .unwrap();
+    let snapshot = common::build(&ds);
+    let (engine, lean, model) = (Resolve(&snapshot), Quote(&snapshot), Reference(&ds));
+    let at = common::ts(common::QUERY_INSTANTS[3]);
+    for (account, qty) in [("p", 1), ("p", 3), ("l", 1), ("l", 3)] {
+        let q = Query::new(account, "u", "S", qty, at);
+        for (a, b) in [
+            (&engine as &dyn Resolver, &model as &dyn Resolver),
+            (&lean, &engine),
+            (&lean, &model),
+        ] {
+            compare_answers(a, b, &q).unwrap();
+        }
+    }
+    assert!(engine.answer(&Query::new("p", "u", "S", 3, at)).is_ok());
+    assert_eq!(
+        engine.answer(&Query::new("l", "u", "S", 3, at)),
+        Err("Overflow".to_string())
+    );
+}
+
+/// Samples the reference's answers over a fixed sequence of generated datasets and queries.
+fn sample(
+    sw: Switches,
+    datasets: usize,
+    mut note: impl FnMut(&Dataset, &Query, &reference::Answer),
+    mut note_order: impl FnMut(&Dataset, &reference::OrderAnswer),
+) {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let mut runner = TestRunner::deterministic();
+    let strategy = (
+        common::dataset_with(sw),
+        prop::collection::vec(common::raw_query(), 40),
+        prop::collection::vec(common::raw_order(), 6),
+    );
+    for _ in 0..datasets {
+        let (ds, queries, orders) = strategy.new_tree(&mut runner).unwrap().current();
+        for raw in &queries {
+            let q = raw.query(&ds);
+            note(&ds, &q, &reference::resolve(&ds, &q).unwrap());
+        }
+        for raw in &orders {
+            note_order(
+                &ds,
+                &reference::orders::order(&ds, &raw.order(&ds)).unwrap(),
+            );
         }
     }
 }
 
-/// Guards the generator against degenerating: over a fixed sample of generated datasets and
-/// queries, every outcome kind, every candidate status, every candidate level, both policies,
-/// both tier modes, adjustments and multi-slice graduated lines all occur.
+fn require(seen: &std::collections::BTreeMap<String, usize>, required: &[&str]) {
+    let missing: Vec<&str> = required
+        .iter()
+        .copied()
+        .filter(|k| !seen.contains_key(*k))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "never generated: {missing:?}\nseen: {seen:#?}"
+    );
+    if std::env::var("TRADETERMS_COVERAGE").is_ok() {
+        eprintln!("{seen:#?}");
+    }
+}
+
+/// Guards the pricing-core generator against degenerating: over a fixed sample of generated
+/// datasets and queries, every outcome kind, every candidate status, every candidate level,
+/// both policies, both tier modes, adjustments and multi-slice graduated lines all occur.
 #[test]
-fn generator_covers_the_semantics() {
-    use proptest::strategy::ValueTree;
-    use proptest::test_runner::TestRunner;
+fn generator_covers_the_pricing_semantics() {
     use reference::{Kind, Level};
     use std::collections::BTreeMap;
     use tradeterms::{PricePolicy, TierMode};
 
-    let mut runner = TestRunner::deterministic();
-    let strategy = (
-        common::dataset(),
-        prop::collection::vec(common::raw_query(), 40),
-    );
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     let mut note = |k: String| *seen.entry(k).or_default() += 1;
-    for _ in 0..200 {
-        let (ds, queries) = strategy.new_tree(&mut runner).unwrap().current();
-        for raw in &queries {
-            let a = reference::resolve(&ds, &raw.query(&ds));
+    sample(
+        Switches::pricing(),
+        200,
+        |_, _, a| {
             note(format!("kind:{:?}", a.kind));
             if let Some(r) = &a.refusal {
                 note(format!("refusal:{r:?}").chars().take(40).collect());
@@ -228,54 +312,246 @@ fn generator_covers_the_semantics() {
                     note("order:id-tiebreak".into());
                 }
             }
-        }
-    }
-    let required = [
-        "kind:Denied",
-        "kind:PriceHidden",
-        "kind:Priced",
-        "kind:QuoteRequired",
-        "status:won",
-        "status:not_valid",
-        "status:other_currency",
-        "status:no_entry",
-        "status:below_minimum_quantity",
-        "status:lower_precedence",
-        "status:higher_price",
-        "level:own",
-        "level:parent",
-        "level:ancestor>1",
-        "level:segment",
-        "level:everyone",
-        "not_valid:assignment:true",
-        "not_valid:assignment:false",
-        "not_valid:list:true",
-        "not_valid:entry:false",
-        "not_valid:base_list:true",
-        "policy:Precedence",
-        "policy:LowestPrice",
-        "mode:Volume",
-        "mode:Graduated",
-        "adjustments:1",
-        "adjustments:2",
-        "graduated:multi-slice",
-        "rounding:changed",
-        "currency:EUR",
-        "currency:JPY",
-        "lowest:tie",
-        "lowest:not-first",
-        "order:id-tiebreak",
-    ];
-    let missing: Vec<&str> = required
-        .iter()
-        .copied()
-        .filter(|k| !seen.contains_key(*k))
-        .collect();
-    assert!(
-        missing.is_empty(),
-        "never generated: {missing:?}\nseen: {seen:#?}"
+        },
+        |_, _| {},
     );
-    if std::env::var("TRADETERMS_COVERAGE").is_ok() {
-        eprintln!("{seen:#?}");
-    }
+    require(
+        &seen,
+        &[
+            "kind:Denied",
+            "kind:PriceHidden",
+            "kind:Priced",
+            "kind:QuoteRequired",
+            "status:won",
+            "status:not_valid",
+            "status:other_currency",
+            "status:no_entry",
+            "status:below_minimum_quantity",
+            "status:lower_precedence",
+            "status:higher_price",
+            "level:own",
+            "level:parent",
+            "level:ancestor>1",
+            "level:segment",
+            "level:everyone",
+            "not_valid:assignment:true",
+            "not_valid:assignment:false",
+            "not_valid:list:true",
+            "not_valid:entry:false",
+            "not_valid:base_list:true",
+            "policy:Precedence",
+            "policy:LowestPrice",
+            "mode:Volume",
+            "mode:Graduated",
+            "adjustments:1",
+            "adjustments:2",
+            "graduated:multi-slice",
+            "rounding:changed",
+            "currency:EUR",
+            "currency:JPY",
+            "lowest:tie",
+            "lowest:not-first",
+            "order:id-tiebreak",
+        ],
+    );
+}
+
+/// Guards the all-switches generator: visibility decided by each kind of rule and by each
+/// mode, role-limited and overridden rules, every quote reason, both experiment arms, payment
+/// settings decided and overridden, every order blocker, every approval status and step kind.
+#[test]
+fn generator_covers_every_rule_kind() {
+    use reference::{ApprovalStatusAns, BlockerAns, Kind, PayAnswer, QuoteWhy};
+    use std::cell::RefCell;
+    use std::collections::BTreeMap;
+    use tradeterms::{Approvers, Effect, Target};
+
+    let seen: RefCell<BTreeMap<String, usize>> = RefCell::new(BTreeMap::new());
+    let note = |k: String| *seen.borrow_mut().entry(k).or_default() += 1;
+    sample(
+        Switches::all(),
+        200,
+        |ds, q, a| {
+            note(format!("kind:{:?}", a.kind));
+            if let Some(v) = &a.visibility {
+                note(format!("visible:{}:{:?}", v.visible, v.mode));
+                if let Some(d) = &v.decided_by {
+                    let rule = ds.visibility_rules.iter().find(|r| r.id == d.id).unwrap();
+                    note(format!("vis:decided:{:?}", v.effect.unwrap()));
+                    note(
+                        match &rule.target {
+                            Target::All => "vis:target:all",
+                            Target::Sku(_) => "vis:target:sku",
+                            Target::Category(_) => "vis:target:category",
+                            Target::Attributes(_) => "vis:target:attributes",
+                        }
+                        .into(),
+                    );
+                    if !d.roles.is_empty() {
+                        note("vis:role-limited".into());
+                    }
+                    if rule.experiment.is_some() {
+                        note("vis:experiment".into());
+                    }
+                    if let Some(o) = v.overridden.first() {
+                        note("vis:overridden".into());
+                        if o.level == d.level
+                            && v.effect == Some(Effect::Exclude)
+                            && ds
+                                .visibility_rules
+                                .iter()
+                                .any(|r| r.id == o.id && r.effect == Effect::Include)
+                        {
+                            note("vis:exclude-beats-include".into());
+                        }
+                    }
+                    if matches!(d.level, reference::Level::Segment(_)) {
+                        note("vis:segment".into());
+                    }
+                }
+            }
+            for (_, arm) in &a.experiments {
+                note(format!("arm:{arm:?}"));
+            }
+            if let Some(r) = &a.quote_reason {
+                note(format!(
+                    "quote:{}",
+                    format!("{r:?}").split([' ', '{']).next().unwrap()
+                ));
+            }
+            if a.kind == Kind::Priced {
+                if a.quantity_rule.is_some() {
+                    note("priced:entry-quantity-rule".into());
+                }
+                if let Some(w) = &a.winner
+                    && ds
+                        .assignments
+                        .iter()
+                        .any(|x| x.id.as_str() == w && x.experiment.is_some())
+                {
+                    note("priced:experiment".into());
+                }
+                if let Some(reference::Level::Segment(s)) = a.source.as_ref().map(|s| &s.3)
+                    && ds
+                        .segments
+                        .iter()
+                        .any(|x| x.id.as_str() == s && x.rule.is_some())
+                {
+                    note("priced:predicate-segment".into());
+                }
+            }
+            if let Ok(PayAnswer::Options { terms, methods, .. }) =
+                reference::orders::payment(ds, q.account.as_str(), q.user.as_str())
+            {
+                if let Some(t) = terms {
+                    note("pay:terms".into());
+                    if !t.overridden.is_empty() {
+                        note("pay:terms-overridden".into());
+                    }
+                    if !t.rule.roles.is_empty() {
+                        note("pay:role-limited".into());
+                    }
+                }
+                if methods.is_some() {
+                    note("pay:methods".into());
+                }
+            } else {
+                note("pay:denied".into());
+            }
+        },
+        |_, o| {
+            note(format!("approval:{:?}", o.approval));
+            note(format!("orderable:{}", o.orderable));
+            for b in &o.blockers {
+                note(format!(
+                    "blocker:{}",
+                    format!("{b:?}").split([' ', '(', '{']).next().unwrap()
+                ));
+                if let BlockerAns::Quantity { violation, .. } = b {
+                    note(format!("violation:entry:{}", violation.0.is_some()));
+                }
+            }
+            for s in &o.steps {
+                note(
+                    match (&s.approvers, &s.escalated_to) {
+                        (Approvers::Role(_), _) => "step:role",
+                        (Approvers::RoleEscalating(_), Some(_)) => "step:escalating",
+                        (Approvers::RoleEscalating(_), None) => "step:escalating-nobody",
+                        (Approvers::Users(_), _) => "step:users",
+                    }
+                    .into(),
+                );
+            }
+            if !o.overridden.is_empty() {
+                note("approval:overridden-slot".into());
+            }
+            if o.lines.iter().any(|l| l.lead_time_breach.is_some()) {
+                note("lead-time-breach".into());
+            }
+            if o.approval == ApprovalStatusAns::Required
+                && o.steps.iter().any(|s| s.escalated_to.is_some())
+            {
+                note("approval:escalated".into());
+            }
+        },
+    );
+    let _ = QuoteWhy::NoPrice;
+    require(
+        &seen.borrow(),
+        &[
+            "kind:Denied",
+            "kind:NotVisible",
+            "kind:PriceHidden",
+            "kind:Priced",
+            "kind:QuoteRequired",
+            "visible:true:Open",
+            "visible:false:Open",
+            "visible:true:Curated",
+            "visible:false:Curated",
+            "vis:decided:Include",
+            "vis:decided:Exclude",
+            "vis:target:all",
+            "vis:target:sku",
+            "vis:target:category",
+            "vis:target:attributes",
+            "vis:role-limited",
+            "vis:experiment",
+            "vis:overridden",
+            "vis:exclude-beats-include",
+            "vis:segment",
+            "arm:Treatment",
+            "arm:Holdout",
+            "quote:NoPrice",
+            "quote:SkuQuoteOnly",
+            "quote:ListQuoteOnly",
+            "quote:AboveQuantity",
+            "priced:entry-quantity-rule",
+            "priced:experiment",
+            "priced:predicate-segment",
+            "pay:terms",
+            "pay:terms-overridden",
+            "pay:role-limited",
+            "pay:methods",
+            "pay:denied",
+            "approval:AutoApproved",
+            "approval:Required",
+            "approval:Unapprovable",
+            "approval:overridden-slot",
+            "approval:escalated",
+            "orderable:true",
+            "orderable:false",
+            "blocker:MayNotBuy",
+            "blocker:Denied",
+            "blocker:NotVisible",
+            "blocker:QuoteRequired",
+            "blocker:Quantity",
+            "blocker:Unapprovable",
+            "violation:entry:true",
+            "violation:entry:false",
+            "step:role",
+            "step:escalating",
+            "step:users",
+            "lead-time-breach",
+        ],
+    );
 }

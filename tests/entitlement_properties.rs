@@ -10,237 +10,27 @@
     reason = "test code: a panic is a failed test, and its arithmetic runs on small generated values"
 )]
 
+mod common;
+
+use common::Switches;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
-use tradeterms::{
-    AccountData, AssignmentData, CatalogMode, Dataset, Effect, EntryData, Inheritance,
-    MembershipData, Outcome, PriceListData, Query, Reach, RoleData, RoleName, Scope, SegmentData,
-    SkuData, Snapshot, Target, TierData, TierMode, Timestamp, UserData, VisibilityRuleData,
-};
-
-const CATEGORIES: [&str; 4] = ["a", "a/b", "a/b/c", "d"];
+use tradeterms::{CatalogMode, Dataset, Effect, Outcome, Query, Reach, Snapshot, Timestamp};
 
 fn at() -> Timestamp {
     "2026-06-01T00:00:00Z".parse().unwrap()
 }
 
-#[derive(Debug, Clone)]
-struct Gen {
-    parents: Vec<Option<usize>>,
-    modes: Vec<Option<bool>>,
-    inherit_vis: Vec<bool>,
-    memberships: Vec<Vec<(usize, usize, bool)>>, // (account, role index, subtree)
-    skus: Vec<usize>,                            // category index per SKU
-    rules: Vec<(usize, usize, usize, bool, bool)>, // (scope kind, scope target, target kind/value, include, role-limited)
-    segment: Vec<bool>,
-    prices: Vec<Option<u32>>,
+/// Every rule kind: visibility rules of every scope and target, catalogue modes, role-limited
+/// rules, experiments, quote-only SKUs... (`tests/common`).
+fn generated() -> impl Strategy<Value = Dataset> {
+    common::dataset_with(Switches::all())
 }
 
-fn generated() -> impl Strategy<Value = Gen> {
-    (1usize..8, 1usize..6, 1usize..4).prop_flat_map(|(n, skus, users)| {
-        (
-            proptest::collection::vec(proptest::option::of(0usize..n), n),
-            proptest::collection::vec(proptest::option::of(any::<bool>()), n),
-            proptest::collection::vec(prop::bool::weighted(0.8), n),
-            proptest::collection::vec(
-                proptest::collection::vec((0usize..n, 0usize..3, any::<bool>()), 0..3),
-                users,
-            ),
-            proptest::collection::vec(0usize..CATEGORIES.len(), skus),
-            proptest::collection::vec(
-                (
-                    0usize..4,
-                    0usize..n,
-                    0usize..(skus + CATEGORIES.len() + 1),
-                    any::<bool>(),
-                    prop::bool::weighted(0.2),
-                ),
-                0..8,
-            ),
-            proptest::collection::vec(any::<bool>(), n),
-            proptest::collection::vec(proptest::option::of(0u32..10_000), skus),
-        )
-            .prop_map(
-                |(parents, modes, inherit_vis, memberships, skus, rules, segment, prices)| {
-                    // Parents only point to earlier accounts: a forest, never a cycle.
-                    let parents = parents
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, p)| p.filter(|&p| p < i))
-                        .collect();
-                    Gen {
-                        parents,
-                        modes,
-                        inherit_vis,
-                        memberships,
-                        skus,
-                        rules,
-                        segment,
-                        prices,
-                    }
-                },
-            )
-    })
-}
-
-fn dataset(g: &Gen) -> Dataset {
-    let acc = |i: usize| format!("acc{i}");
-    let accounts = g
-        .parents
-        .iter()
-        .enumerate()
-        .map(|(i, p)| AccountData {
-            id: acc(i).into(),
-            name: acc(i),
-            parent: p.map(|p| acc(p).into()),
-            currency: "USD".into(),
-            attributes: BTreeMap::new(),
-            price_policy: None,
-            catalog_mode: g.modes.get(i).copied().flatten().map(|c| {
-                if c {
-                    CatalogMode::Curated
-                } else {
-                    CatalogMode::Open
-                }
-            }),
-            inherit: Inheritance {
-                visibility: g.inherit_vis[i],
-                ..Inheritance::default()
-            },
-            ..AccountData::default()
-        })
-        .collect();
-    let roles = ["buyer", "viewer", "browser"];
-    let users = g
-        .memberships
-        .iter()
-        .enumerate()
-        .map(|(u, ms)| UserData {
-            id: format!("user{u}").into(),
-            name: format!("user{u}"),
-            disabled: false,
-            memberships: ms
-                .iter()
-                .map(|&(a, r, subtree)| MembershipData {
-                    account: acc(a).into(),
-                    roles: vec![roles[r].into()],
-                    reach: if subtree {
-                        Reach::Subtree
-                    } else {
-                        Reach::Account
-                    },
-                    disabled: false,
-                    spending_limit: None,
-                })
-                .collect(),
-        })
-        .collect();
-    let catalog = g
-        .skus
-        .iter()
-        .enumerate()
-        .map(|(i, &c)| SkuData {
-            sku: format!("sku{i}").into(),
-            name: format!("sku{i}"),
-            categories: vec![CATEGORIES[c].to_string()],
-            attributes: BTreeMap::new(),
-            ..SkuData::default()
-        })
-        .collect();
-    let entries = g
-        .prices
-        .iter()
-        .enumerate()
-        .filter_map(|(i, p)| {
-            p.map(|cents| EntryData {
-                sku: format!("sku{i}").into(),
-                tiers: vec![TierData {
-                    min_qty: 1,
-                    unit_price: rust_decimal::Decimal::new(i64::from(cents), 2),
-                }],
-                valid: None,
-                ..EntryData::default()
-            })
-        })
-        .collect();
-    let members: Vec<_> = g
-        .segment
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| **m)
-        .map(|(i, _)| acc(i).into())
-        .collect();
-    let visibility_rules = g
-        .rules
-        .iter()
-        .enumerate()
-        .map(
-            |(i, &(kind, target_acc, target, include, role_limited))| VisibilityRuleData {
-                id: format!("rule{i}"),
-                owner: "owner".into(),
-                scope: match kind {
-                    0 => Scope::Everyone,
-                    1 => Scope::Segment("seg".into()),
-                    2 => Scope::Account(acc(target_acc).into()),
-                    _ => Scope::Subtree(acc(target_acc).into()),
-                },
-                roles: if role_limited {
-                    vec![RoleName::new("buyer")]
-                } else {
-                    vec![]
-                },
-                target: if target < g.skus.len() {
-                    Target::Sku(format!("sku{target}").into())
-                } else if target < g.skus.len() + CATEGORIES.len() {
-                    Target::Category(CATEGORIES[target - g.skus.len()].to_string())
-                } else {
-                    Target::All
-                },
-                effect: if include {
-                    Effect::Include
-                } else {
-                    Effect::Exclude
-                },
-                ..VisibilityRuleData::default()
-            },
-        )
-        .collect();
-    Dataset {
-        accounts,
-        roles: vec![RoleData {
-            name: "browser".into(),
-            permissions: vec![tradeterms::Permission::ViewCatalog],
-        }],
-        users,
-        segments: vec![SegmentData {
-            id: "seg".into(),
-            name: "seg".into(),
-            accounts: members,
-            rule: None,
-        }],
-        catalog,
-        price_lists: vec![PriceListData {
-            id: "secret-list".into(),
-            name: "list".into(),
-            owner: "pricing".into(),
-            currency: "USD".into(),
-            tier_mode: TierMode::Volume,
-            valid: None,
-            entries,
-            relative: None,
-            ..PriceListData::default()
-        }],
-        assignments: vec![AssignmentData {
-            id: "secret-assignment".into(),
-            price_list: "secret-list".into(),
-            scope: Scope::Everyone,
-            priority: 0,
-            valid: None,
-            ..AssignmentData::default()
-        }],
-        visibility_rules,
-        ..Dataset::default()
-    }
+/// Whether a JSON answer names a price list or an assignment (every generated list and
+/// assignment id carries a marker).
+fn names_prices(json: &str) -> bool {
+    json.contains(common::LIST_MARKER) || json.contains(common::ASSIGNMENT_MARKER)
 }
 
 /// What `quote` must say, derived from an explained resolution.
@@ -295,8 +85,7 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
-    fn visibility_and_entitlement_invariants(g in generated()) {
-        let ds = dataset(&g);
+    fn visibility_and_entitlement_invariants(ds in generated()) {
         let snapshot = Snapshot::from_dataset(&ds).unwrap_or_else(|e| panic!("{e}"));
         let effects: BTreeMap<String, Effect> =
             ds.visibility_rules.iter().map(|r| (r.id.clone(), r.effect)).collect();
@@ -317,7 +106,7 @@ proptest! {
                         // No reaching membership: always a denial, and nothing else.
                         prop_assert!(matches!(r.outcome, Outcome::Denied(_)));
                         prop_assert!(r.visibility.is_none());
-                        prop_assert!(!json.contains("secret-") && !json.contains("rule"), "{json}");
+                        prop_assert!(!names_prices(&json) && !json.contains(common::RULE_MARKER), "{json}");
                         continue;
                     }
                     let vis = r.visibility.clone();
@@ -327,7 +116,7 @@ proptest! {
                         } else {
                             // A SKU that is not visible is never priced, and no price data leaks.
                             prop_assert!(matches!(r.outcome, Outcome::NotVisible));
-                            prop_assert!(!json.contains("secret-"), "{json}");
+                            prop_assert!(!names_prices(&json), "{json}");
                         }
                         // At equal specificity an exclusion always wins.
                         if let Some(d) = &v.decided_by
@@ -374,8 +163,8 @@ proptest! {
     }
 
     #[test]
-    fn a_curated_catalogue_without_includes_shows_nothing(g in generated()) {
-        let mut ds = dataset(&g);
+    fn a_curated_catalogue_without_includes_shows_nothing(ds in generated()) {
+        let mut ds = ds;
         for a in &mut ds.accounts {
             a.catalog_mode = Some(CatalogMode::Curated);
         }

@@ -1,178 +1,48 @@
-//! A deliberately naive reference resolver, written from the text of `/tmp/semantics.md`
-//! (points 1-8), not from `src/`.
+//! A deliberately naive reference resolver, written from the numbered rules of
+//! `docs/SEMANTICS.md` (and the README's "Resolution rules" and "Rule kinds"), not from `src/`.
 //!
 //! It works directly on the `Dataset`: no indexes, no precomputation. Every lookup is a linear
-//! scan, the account tree is walked by searching the accounts vector for each parent, and every
-//! assignment is tested against the literal scope rules. The result is a plain, comparable
-//! [`Answer`]; [`from_engine`] converts the engine's `Resolution` into the same shape.
-#![allow(
-    dead_code,
-    reason = "each test crate uses a part of the shared helpers"
-)]
+//! scan, the account tree is walked by searching the accounts vector for each parent, segment
+//! membership is re-evaluated from the segment's list and predicate each time, and every rule
+//! is tested against the literal scope rules. The results are the plain, comparable shapes of
+//! [`answer`]; [`resolver`] puts this model, the engine's `resolve` and the engine's `quote`
+//! behind one trait.
+//!
+//! Comments cite the rules they implement by their `docs/SEMANTICS.md` ids (E1, S3, V4, P3,
+//! W2, T5, Q2, Y3, O6, X1, R1...).
+#![allow(dead_code, reason = "each test crate uses a part of the reference")]
+
+pub mod answer;
+pub mod orders;
+pub mod resolver;
+
+pub use answer::*;
 
 use rust_decimal::RoundingStrategy;
 use tradeterms::{
-    AccountData, CandidateStatus, Dataset, Decimal, EntryData, Outcome, Permission, PriceListData,
-    PricePolicy, Query, Reach, Refusal, Resolution, ResolveError, Scope, Specificity, TierMode,
-    Timestamp, Window, WindowOf,
+    AccountData, AttrValue, Attributes, CatalogMode, Dataset, Decimal, Effect, EntryData,
+    MembershipData, Permission, Predicate, PriceListData, PricePolicy, QuantityRule, Query, Reach,
+    Scope, SkuData, Target, TierMode, Timestamp, UserData, Window,
 };
-
-// ---------------------------------------------------------------------------------------------
-// The comparable answer
-// ---------------------------------------------------------------------------------------------
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Kind {
-    Denied,
-    NotVisible,
-    PriceHidden,
-    Priced,
-    QuoteRequired,
-    Error,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum RefRefusal {
-    NotEntitled,
-    UserDisabled,
-    /// The permission lacking and the roles held (sorted, unique).
-    MissingPermission(Permission, Vec<String>),
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Level {
-    Own,
-    Ancestor { distance: u32, account: String },
-    Segment(String),
-    Everyone,
-}
-
-impl Level {
-    /// The precedence class of point 4: own < ancestor by distance < segment < everyone; all
-    /// segments are one class.
-    fn class(&self) -> (u8, u32) {
-        match self {
-            Level::Own => (0, 0),
-            Level::Ancestor { distance, .. } => (1, *distance),
-            Level::Segment(_) => (2, 0),
-            Level::Everyone => (3, 0),
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Status {
-    Won,
-    NotValid {
-        /// "assignment", "list", "entry" or "base_list:<id>".
-        of: String,
-        from: Option<Timestamp>,
-        until: Option<Timestamp>,
-        not_yet: bool,
-    },
-    OtherCurrency(String),
-    NoEntry,
-    BelowMinimumQuantity(u64),
-    LowerPrecedence {
-        winner: String,
-    },
-    HigherPrice {
-        amount: Decimal,
-        winner: String,
-    },
-}
-
-impl Status {
-    pub fn kind_name(&self) -> &'static str {
-        match self {
-            Status::Won => "won",
-            Status::NotValid { .. } => "not_valid",
-            Status::OtherCurrency(_) => "other_currency",
-            Status::NoEntry => "no_entry",
-            Status::BelowMinimumQuantity(_) => "below_minimum_quantity",
-            Status::LowerPrecedence { .. } => "lower_precedence",
-            Status::HigherPrice { .. } => "higher_price",
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Cand {
-    pub assignment: String,
-    pub list: String,
-    pub level: Level,
-    pub priority: i32,
-    pub status: Status,
-}
-
-/// (min_qty, units, unit_price, amount)
-pub type Slice = (u64, u64, Decimal, Decimal);
-
-/// (relative list, its base, category, percent), outermost first.
-pub type Adj = (String, String, Option<String>, Decimal);
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Answer {
-    pub kind: Kind,
-    /// The error variant's name, for `Kind::Error`.
-    pub error: Option<String>,
-    /// For Denied / PriceHidden.
-    pub refusal: Option<RefRefusal>,
-    /// [view_catalog, view_prices, buy, request_quote] allowed (`None` for an error).
-    pub access: Option<[bool; 4]>,
-    /// The policy in force (Priced only).
-    pub policy: Option<PricePolicy>,
-    /// The winning assignment (Priced only).
-    pub winner: Option<String>,
-    /// (list, list name, list owner, level, priority) of the winner.
-    pub source: Option<(String, String, String, Level, i32)>,
-    pub currency: Option<String>,
-    pub tier_mode: Option<TierMode>,
-    pub slices: Vec<Slice>,
-    pub exact_amount: Option<Decimal>,
-    pub amount: Option<Decimal>,
-    pub adjustments: Vec<Adj>,
-    pub candidates: Vec<Cand>,
-}
-
-impl Answer {
-    fn bare(kind: Kind) -> Answer {
-        Answer {
-            kind,
-            error: None,
-            refusal: None,
-            access: None,
-            policy: None,
-            winner: None,
-            source: None,
-            currency: None,
-            tier_mode: None,
-            slices: Vec::new(),
-            exact_amount: None,
-            amount: None,
-            adjustments: Vec::new(),
-            candidates: Vec::new(),
-        }
-    }
-
-    fn error(name: &str) -> Answer {
-        Answer {
-            error: Some(name.to_string()),
-            ..Answer::bare(Kind::Error)
-        }
-    }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Naive lookups
 // ---------------------------------------------------------------------------------------------
 
-fn find_account<'d>(ds: &'d Dataset, id: &str) -> Option<&'d AccountData> {
+pub fn find_account<'d>(ds: &'d Dataset, id: &str) -> Option<&'d AccountData> {
     ds.accounts.iter().find(|a| a.id.as_str() == id)
 }
 
 fn find_list<'d>(ds: &'d Dataset, id: &str) -> Option<&'d PriceListData> {
     ds.price_lists.iter().find(|l| l.id.as_str() == id)
+}
+
+pub fn find_user<'d>(ds: &'d Dataset, id: &str) -> Option<&'d UserData> {
+    ds.users.iter().find(|u| u.id.as_str() == id)
+}
+
+pub fn find_sku<'d>(ds: &'d Dataset, sku: &str) -> Option<&'d SkuData> {
+    ds.catalog.iter().find(|s| s.sku.as_str() == sku)
 }
 
 fn parent_of<'d>(ds: &'d Dataset, a: &AccountData) -> Option<&'d AccountData> {
@@ -198,6 +68,44 @@ pub fn ancestors(ds: &Dataset, account: &str) -> Vec<String> {
     out
 }
 
+/// The nearest value set on the account or an ancestor (account settings are inherited from
+/// the nearest ancestor that sets one).
+fn nearest<T: Copy>(
+    ds: &Dataset,
+    account: &AccountData,
+    get: impl Fn(&AccountData) -> Option<T>,
+) -> Option<T> {
+    let mut cur = Some(account);
+    let mut steps = 0;
+    while let Some(a) = cur {
+        if let Some(v) = get(a) {
+            return Some(v);
+        }
+        cur = parent_of(ds, a);
+        steps += 1;
+        if steps > ds.accounts.len() {
+            break;
+        }
+    }
+    None
+}
+
+/// S8, W1: the effective policy: the nearest set on the account or an ancestor, else precedence.
+pub fn policy(ds: &Dataset, account: &AccountData) -> PricePolicy {
+    nearest(ds, account, |a| a.price_policy).unwrap_or(PricePolicy::Precedence)
+}
+
+/// S8: the effective catalogue mode: the nearest set, else open.
+pub fn catalog_mode(ds: &Dataset, account: &AccountData) -> CatalogMode {
+    nearest(ds, account, |a| a.catalog_mode).unwrap_or(CatalogMode::Open)
+}
+
+/// S8: the contract's longest lead time: the nearest set, else none.
+pub fn max_lead_time(ds: &Dataset, account: &AccountData) -> Option<u32> {
+    nearest(ds, account, |a| a.max_lead_time_days)
+}
+
+/// P1: half-open windows.
 fn in_window(w: &Option<Window>, at: Timestamp) -> bool {
     match w {
         None => true,
@@ -215,7 +123,8 @@ fn not_valid(of: String, w: &Option<Window>, at: Timestamp) -> Status {
     }
 }
 
-fn role_permissions(ds: &Dataset, role: &str) -> Vec<Permission> {
+/// E4: a dataset role replaces a preset of the same name.
+pub fn role_permissions(ds: &Dataset, role: &str) -> Vec<Permission> {
     use Permission::*;
     if let Some(r) = ds.roles.iter().find(|r| r.name.as_str() == role) {
         return r.permissions.clone();
@@ -229,8 +138,9 @@ fn role_permissions(ds: &Dataset, role: &str) -> Vec<Permission> {
     }
 }
 
-/// Whether `cat` is `prefix` or below it.
-fn covers(prefix: &str, cat: &str) -> bool {
+/// V1, P6: whether `cat` is `prefix` or below it (outer `/` of the prefix ignored).
+pub fn covers(prefix: &str, cat: &str) -> bool {
+    let prefix = prefix.trim_matches('/');
     cat == prefix || cat.starts_with(&format!("{prefix}/"))
 }
 
@@ -239,16 +149,216 @@ fn depth(cat: &str) -> usize {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Entitlement (point 2)
+// Predicates and segments (S4)
 // ---------------------------------------------------------------------------------------------
 
-/// Enabled memberships of `user` that reach `account` (the user itself must be enabled, checked
-/// by the caller): at the account with any reach, or at an ancestor with subtree reach.
+fn same_value(a: &AttrValue, b: &AttrValue) -> bool {
+    match (a, b) {
+        (AttrValue::Number(x), AttrValue::Number(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+/// S4: whether the attributes satisfy the predicate. An entity without the attribute satisfies
+/// no comparison; `gt`/`gte`/`lt`/`lte` compare numbers only; numbers compare by value.
+pub fn eval(p: &Predicate, attrs: &Attributes) -> bool {
+    let number = |attr: &str| match attrs.get(attr) {
+        Some(AttrValue::Number(n)) => Some(*n),
+        _ => None,
+    };
+    let numeric = |c: &tradeterms::AttrCmp, ok: fn(Decimal, Decimal) -> bool| match (
+        number(&c.attr),
+        &c.value,
+    ) {
+        (Some(n), AttrValue::Number(v)) => ok(n, *v),
+        _ => false,
+    };
+    match p {
+        Predicate::Eq(c) => attrs.get(&c.attr).is_some_and(|v| same_value(v, &c.value)),
+        Predicate::In(c) => attrs
+            .get(&c.attr)
+            .is_some_and(|v| c.values.iter().any(|x| same_value(v, x))),
+        Predicate::Gt(c) => numeric(c, |n, v| n > v),
+        Predicate::Gte(c) => numeric(c, |n, v| n >= v),
+        Predicate::Lt(c) => numeric(c, |n, v| n < v),
+        Predicate::Lte(c) => numeric(c, |n, v| n <= v),
+        Predicate::All(ps) => ps.iter().all(|q| eval(q, attrs)),
+        Predicate::Any(ps) => ps.iter().any(|q| eval(q, attrs)),
+        Predicate::Not(q) => !eval(q, attrs),
+    }
+}
+
+/// S4: whether the account is in the segment: listed, or satisfying its rule.
+pub fn in_segment(ds: &Dataset, segment: &str, account: &AccountData) -> bool {
+    ds.segments.iter().any(|s| {
+        s.id.as_str() == segment
+            && (s.accounts.contains(&account.id)
+                || s.rule
+                    .as_ref()
+                    .is_some_and(|r| eval(r, &account.attributes)))
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Experiments (X1-X4)
+// ---------------------------------------------------------------------------------------------
+
+/// X1: the bucket of a top-level account, from the README and `src/experiment.rs`'s doc comment:
+/// FNV-1a 64 over the salt's bytes, one 0xFF byte and the top account's id, finished with
+/// SplitMix64's mixer, modulo 10 000. (Re-implemented here from the published algorithms.)
+pub fn bucket(salt: &str, top: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325; // FNV-1a 64 offset basis
+    for b in salt.bytes().chain([0xFF]).chain(top.bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3); // FNV-1a 64 prime
+    }
+    let mut z = h;
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^= z >> 31;
+    z % 10_000
+}
+
+/// X2: the top-level account of an account (itself if it has no parent).
+pub fn top_account(ds: &Dataset, account: &AccountData) -> String {
+    ancestors(ds, account.id.as_str())
+        .last()
+        .cloned()
+        .unwrap_or_else(|| account.id.to_string())
+}
+
+/// The account's arm in an experiment: held out when its top account's bucket is below the
+/// holdout share.
+pub fn arm(ds: &Dataset, experiment: &str, account: &AccountData) -> tradeterms::Arm {
+    let e = ds
+        .experiments
+        .iter()
+        .find(|e| e.id == experiment)
+        .expect("dangling experiment");
+    if bucket(&e.salt, &top_account(ds, account)) < u64::from(e.holdout_bp) {
+        tradeterms::Arm::Holdout
+    } else {
+        tradeterms::Arm::Treatment
+    }
+}
+
+/// X3: whether a rule tagged with `tag` applies to the account: untagged rules always do, tagged
+/// ones only in the treatment arm.
+pub fn admits(ds: &Dataset, tag: &Option<String>, account: &AccountData) -> bool {
+    match tag {
+        None => true,
+        Some(e) => arm(ds, e, account) == tradeterms::Arm::Treatment,
+    }
+}
+
+/// X4: the experiments named by `tags`, with the account's arm in each, sorted, unique.
+pub fn report<'a>(
+    ds: &Dataset,
+    tags: impl Iterator<Item = &'a Option<String>>,
+    account: &AccountData,
+) -> Vec<(String, tradeterms::Arm)> {
+    let mut out: Vec<(String, tradeterms::Arm)> = tags
+        .flatten()
+        .map(|e| (e.clone(), arm(ds, e, account)))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scopes and precedence (S1-S7)
+// ---------------------------------------------------------------------------------------------
+
+/// The rule kinds, for their inheritance flag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuleKind {
+    Prices,
+    Visibility,
+    Payment,
+    Approvals,
+}
+
+fn inherits(a: &AccountData, kind: RuleKind) -> bool {
+    match kind {
+        RuleKind::Prices => a.inherit.price_lists,
+        RuleKind::Visibility => a.inherit.visibility,
+        RuleKind::Payment => a.inherit.payment_terms,
+        RuleKind::Approvals => a.inherit.approvals,
+    }
+}
+
+/// S1-S3: how (and whether) a rule's scope reaches `account`: its own `account`/`subtree` rules;
+/// an ancestor's `subtree` rule while the account and every account between inherit this kind;
+/// a segment it is in; everyone.
+pub fn reach(ds: &Dataset, scope: &Scope, account: &AccountData, kind: RuleKind) -> Option<Level> {
+    let me = account.id.as_str();
+    match scope {
+        Scope::Account(a) => (a.as_str() == me).then_some(Level::Own),
+        Scope::Subtree(x) => {
+            if x.as_str() == me {
+                return Some(Level::Own);
+            }
+            let mut receiving = account;
+            let mut distance = 0u32;
+            loop {
+                if !inherits(receiving, kind) {
+                    return None;
+                }
+                let parent = parent_of(ds, receiving)?;
+                distance += 1;
+                if parent.id == *x {
+                    return Some(Level::Ancestor {
+                        distance,
+                        account: x.to_string(),
+                    });
+                }
+                receiving = parent;
+                if distance as usize > ds.accounts.len() {
+                    return None;
+                }
+            }
+        }
+        Scope::Segment(s) => {
+            in_segment(ds, s.as_str(), account).then(|| Level::Segment(s.to_string()))
+        }
+        Scope::Everyone => Some(Level::Everyone),
+    }
+}
+
+/// S5, S6: the shared precedence key: scope class, then (at the same class) a rule limited to
+/// roles before a rule for every user.
+fn precedence(level: &Level, roles: &[tradeterms::RoleName]) -> (u8, u32, bool) {
+    let (class, distance) = level.class();
+    (class, distance, roles.is_empty())
+}
+
+/// S6: whether a rule limited to `rule_roles` applies to a user holding `held`.
+fn roles_ok(rule_roles: &[tradeterms::RoleName], held: &[String]) -> bool {
+    rule_roles.is_empty()
+        || rule_roles
+            .iter()
+            .any(|r| held.iter().any(|h| h == r.as_str()))
+}
+
+fn sorted_roles(roles: &[tradeterms::RoleName]) -> Vec<String> {
+    let mut v: Vec<String> = roles.iter().map(|r| r.to_string()).collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entitlement (E1-E7)
+// ---------------------------------------------------------------------------------------------
+
+/// E1: enabled memberships of `user` that reach `account` (the user itself must be enabled,
+/// checked by the caller): at the account with any reach, or at an ancestor with subtree reach.
 pub fn reaching_memberships<'d>(
     ds: &'d Dataset,
-    user: &'d tradeterms::UserData,
+    user: &'d UserData,
     account: &str,
-) -> Vec<&'d tradeterms::MembershipData> {
+) -> Vec<&'d MembershipData> {
     let ancestors = ancestors(ds, account);
     user.memberships
         .iter()
@@ -260,29 +370,156 @@ pub fn reaching_memberships<'d>(
         .collect()
 }
 
+/// What a user may do for an account, and the roles held there (sorted, unique).
+pub struct Entitlement {
+    pub access: AccessAns,
+    pub roles: Vec<String>,
+    /// `false` for a disabled user or one without a reaching membership.
+    pub member: bool,
+}
+
+const PERMISSIONS: [Permission; 4] = [
+    Permission::ViewCatalog,
+    Permission::ViewPrices,
+    Permission::Buy,
+    Permission::RequestQuote,
+];
+
+/// E2-E4, E7: the permissions are the union of the roles of the reaching memberships; each one
+/// reports the role granting it (the smallest name, at the first account by id holding it) or
+/// why not; the spending limit is the lowest among the reaching memberships.
+pub fn entitlement(ds: &Dataset, user: &UserData, account: &AccountData) -> Entitlement {
+    let refused = |r: RefRefusal| Entitlement {
+        access: AccessAns {
+            grants: std::array::from_fn(|_| GrantAns::Refused(r.clone())),
+            spending_limit: None,
+        },
+        roles: Vec::new(),
+        member: false,
+    };
+    if user.disabled {
+        return refused(RefRefusal::UserDisabled);
+    }
+    let memberships = reaching_memberships(ds, user, account.id.as_str());
+    if memberships.is_empty() {
+        return refused(RefRefusal::NotEntitled);
+    }
+    let mut roles: Vec<String> = memberships
+        .iter()
+        .flat_map(|m| m.roles.iter().map(|r| r.to_string()))
+        .collect();
+    roles.sort();
+    roles.dedup();
+    let grants = PERMISSIONS.map(|p| {
+        let mut best: Option<(String, String)> = None;
+        for m in &memberships {
+            for r in &m.roles {
+                if role_permissions(ds, r.as_str()).contains(&p) {
+                    let candidate = (r.to_string(), m.account.to_string());
+                    if best.as_ref().is_none_or(|b| candidate < *b) {
+                        best = Some(candidate);
+                    }
+                }
+            }
+        }
+        match best {
+            Some((role, via)) => GrantAns::Allowed { role, via },
+            None => GrantAns::Refused(RefRefusal::MissingPermission(p, roles.clone())),
+        }
+    });
+    Entitlement {
+        access: AccessAns {
+            grants,
+            spending_limit: memberships.iter().filter_map(|m| m.spending_limit).min(),
+        },
+        roles,
+        member: true,
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
-// Prices (points 5 and 7)
+// Visibility (V1-V6)
+// ---------------------------------------------------------------------------------------------
+
+fn targets(ds: &Dataset, target: &Target, sku: &SkuData) -> bool {
+    let _ = ds;
+    match target {
+        Target::All => true,
+        Target::Sku(s) => *s == sku.sku,
+        Target::Category(c) => sku.categories.iter().any(|sc| covers(c, sc)),
+        Target::Attributes(p) => eval(p, &sku.attributes),
+    }
+}
+
+/// V2-V6: among the rules that apply to (account, user) (S3 with `inherit.visibility`, S6, X3)
+/// and target the SKU (V1), the most specific scope decides (V3; a role-limited rule before one
+/// for every user at the same scope, S6); at equal specificity an exclusion beats an inclusion,
+/// then the smaller id (V4); with no rule the mode decides (V5, S8). Every other targeting rule
+/// is reported as overridden, most specific first (V6).
+pub fn visibility(ds: &Dataset, account: &AccountData, roles: &[String], sku: &SkuData) -> VisAns {
+    let mut matching: Vec<(Level, &tradeterms::VisibilityRuleData)> = ds
+        .visibility_rules
+        .iter()
+        .filter(|r| roles_ok(&r.roles, roles))
+        .filter(|r| admits(ds, &r.experiment, account))
+        .filter(|r| targets(ds, &r.target, sku))
+        .filter_map(|r| reach(ds, &r.scope, account, RuleKind::Visibility).map(|l| (l, r)))
+        .collect();
+    matching.sort_by(|(la, a), (lb, b)| {
+        precedence(la, &a.roles)
+            .cmp(&precedence(lb, &b.roles))
+            .then((a.effect == Effect::Include).cmp(&(b.effect == Effect::Include)))
+            .then(a.id.cmp(&b.id))
+    });
+    let rule = |(level, r): &(Level, &tradeterms::VisibilityRuleData)| RuleAns {
+        id: r.id.clone(),
+        owner: r.owner.clone(),
+        level: level.clone(),
+        roles: sorted_roles(&r.roles),
+    };
+    let mode = catalog_mode(ds, account);
+    match matching.first() {
+        Some(first) => VisAns {
+            visible: first.1.effect == Effect::Include,
+            mode,
+            decided_by: Some(rule(first)),
+            effect: Some(first.1.effect),
+            overridden: matching[1..].iter().map(rule).collect(),
+        },
+        None => VisAns {
+            visible: mode == CatalogMode::Open,
+            mode,
+            decided_by: None,
+            effect: None,
+            overridden: Vec::new(),
+        },
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entries and tiers (P5-P7, T1-T6)
 // ---------------------------------------------------------------------------------------------
 
 enum Miss {
     NoEntry,
     BaseNotValid(String, Option<Window>),
-    Overflow,
 }
 
-/// An entry seen through a list: tiers as (min_qty, unit price), the entry's window, and the
-/// adjustments applied, outermost first.
-type Entry = (Vec<(u64, Decimal)>, Option<Window>, Vec<Adj>);
+/// An entry seen through a list (P5-P7): the tiers of the absolute entry at the end of the chain
+/// as (min_qty, unit price) *before* any adjustment, that entry (its window, quantity rule and
+/// quote threshold), and the adjustments of the chain, outermost first. Prices are derived only
+/// when a line is priced ([`derive`]), as the engine computes only the amounts it needs (T6).
+type Entry<'d> = (Vec<(u64, Decimal)>, &'d EntryData, Vec<Adj>);
 
-/// The entry a list has for a SKU, derived through relative lists.
-fn entry_for(
-    ds: &Dataset,
-    list: &PriceListData,
+/// The entry a list has for a SKU, derived through relative lists (P5, P6).
+fn entry_for<'d>(
+    ds: &'d Dataset,
+    list: &'d PriceListData,
     sku: &str,
     categories: &[String],
     at: Timestamp,
     depth_left: usize,
-) -> Result<Entry, Miss> {
+) -> Result<Entry<'d>, Miss> {
     match &list.relative {
         None => {
             let e: &EntryData = list
@@ -292,7 +529,7 @@ fn entry_for(
                 .ok_or(Miss::NoEntry)?;
             Ok((
                 e.tiers.iter().map(|t| (t.min_qty, t.unit_price)).collect(),
-                e.valid,
+                e,
                 Vec::new(),
             ))
         }
@@ -300,8 +537,8 @@ fn entry_for(
             if depth_left == 0 {
                 return Err(Miss::NoEntry);
             }
-            // The adjustment with the deepest category covering one of the SKU's categories;
-            // no category covers everything at depth 0; equal depth -> first listed.
+            // P6: the adjustment with the deepest category covering one of the SKU's
+            // categories; no category covers everything at depth 0; equal depth -> first listed.
             let mut best: Option<(usize, &tradeterms::AdjustmentData)> = None;
             for adj in &rel.adjustments {
                 let d = match &adj.category {
@@ -319,18 +556,7 @@ fn entry_for(
             if !in_window(&base.valid, at) {
                 return Err(Miss::BaseNotValid(base.id.to_string(), base.valid));
             }
-            let (tiers, window, inner) = entry_for(ds, base, sku, categories, at, depth_left - 1)?;
-            let factor = Decimal::ONE_HUNDRED
-                .checked_add(adj.percent)
-                .ok_or(Miss::Overflow)?;
-            let mut derived = Vec::with_capacity(tiers.len());
-            for (m, p) in tiers {
-                let q = p
-                    .checked_mul(factor)
-                    .and_then(|x| x.checked_div(Decimal::ONE_HUNDRED))
-                    .ok_or(Miss::Overflow)?;
-                derived.push((m, q));
-            }
+            let (tiers, entry, inner) = entry_for(ds, base, sku, categories, at, depth_left - 1)?;
             let mut adjustments = vec![(
                 list.id.to_string(),
                 base.id.to_string(),
@@ -338,12 +564,27 @@ fn entry_for(
                 adj.percent,
             )];
             adjustments.extend(inner);
-            Ok((derived, window, adjustments))
+            Ok((tiers, entry, adjustments))
         }
     }
 }
 
-/// Point 7: the slices and the exact amount of `qty` units, `None` on overflow.
+/// P7: unit prices multiplied by `(100 + percent) / 100` for each link, innermost first,
+/// exactly; `None` on overflow.
+fn derive(tiers: &[(u64, Decimal)], adjustments: &[Adj]) -> Option<Vec<(u64, Decimal)>> {
+    let mut out = Vec::with_capacity(tiers.len());
+    for &(m, p) in tiers {
+        let mut p = p;
+        for (_, _, _, percent) in adjustments.iter().rev() {
+            let factor = Decimal::ONE_HUNDRED.checked_add(*percent)?;
+            p = p.checked_mul(factor)?.checked_div(Decimal::ONE_HUNDRED)?;
+        }
+        out.push((m, p));
+    }
+    Some(out)
+}
+
+/// T1-T4: the slices and the exact amount of `qty` units, `None` on overflow (T6).
 pub fn price_line(
     tiers: &[(u64, Decimal)],
     mode: TierMode,
@@ -390,92 +631,52 @@ pub fn minor_units(code: &str) -> u32 {
         .unwrap_or(2)
 }
 
+/// T5: rounded once, to the currency's minor units, half away from zero.
 pub fn round(code: &str, exact: Decimal) -> Decimal {
     exact.round_dp_with_strategy(minor_units(code), RoundingStrategy::MidpointAwayFromZero)
 }
 
 // ---------------------------------------------------------------------------------------------
-// Candidates (points 3 and 4)
+// Candidates, filters and selection (P1-P4, W1-W8)
 // ---------------------------------------------------------------------------------------------
 
-/// How (and whether) an assignment's scope reaches `account`.
-fn reach(ds: &Dataset, scope: &Scope, account: &AccountData) -> Option<Level> {
-    let me = account.id.as_str();
-    match scope {
-        Scope::Account(a) => (a.as_str() == me).then_some(Level::Own),
-        Scope::Subtree(x) => {
-            if x.as_str() == me {
-                return Some(Level::Own);
-            }
-            // Walk up while the receiving account inherits price lists.
-            let mut receiving = account;
-            let mut distance = 0u32;
-            loop {
-                if !receiving.inherit.price_lists {
-                    return None;
-                }
-                let parent = parent_of(ds, receiving)?;
-                distance += 1;
-                if parent.id == *x {
-                    return Some(Level::Ancestor {
-                        distance,
-                        account: x.to_string(),
-                    });
-                }
-                receiving = parent;
-                if distance as usize > ds.accounts.len() {
-                    return None;
-                }
-            }
-        }
-        Scope::Segment(s) => ds
-            .segments
-            .iter()
-            .find(|seg| seg.id == *s)
-            .filter(|seg| seg.accounts.iter().any(|a| a.as_str() == me))
-            .map(|_| Level::Segment(s.to_string())),
-        Scope::Everyone => Some(Level::Everyone),
+/// One eligible candidate (P3): its entry's tiers and adjustments, the list's currency and
+/// mode, and the deciding entry's quantity rule and quote threshold (P7). Its line is priced
+/// on demand ([`Eligible::line`]).
+#[derive(Clone)]
+struct Eligible {
+    tiers: Vec<(u64, Decimal)>,
+    currency: String,
+    mode: TierMode,
+    adjustments: Vec<Adj>,
+    quantity: Option<QuantityRule>,
+    quote_above: Option<u64>,
+}
+
+impl Eligible {
+    /// The slices and exact amount at `qty` (T1-T4); `Err("Overflow")` on overflow (T6).
+    fn line(&self, qty: u64) -> Result<(Vec<Slice>, Decimal), String> {
+        derive(&self.tiers, &self.adjustments)
+            .and_then(|tiers| price_line(&tiers, self.mode, qty))
+            .ok_or_else(|| "Overflow".to_string())
     }
 }
 
-/// The effective policy: the nearest set on the account or an ancestor, else precedence.
-pub fn policy(ds: &Dataset, account: &AccountData) -> PricePolicy {
-    let mut cur = Some(account);
-    let mut steps = 0;
-    while let Some(a) = cur {
-        if let Some(p) = a.price_policy {
-            return p;
-        }
-        cur = parent_of(ds, a);
-        steps += 1;
-        if steps > ds.accounts.len() {
-            break;
-        }
-    }
-    PricePolicy::Precedence
-}
-
-enum Lost {
-    Status(Status),
-    Overflow,
-}
-
-/// One evaluated candidate: `Ok((slices, exact, currency, mode, adjustments))` when eligible.
-type Eligible = (Vec<Slice>, Decimal, String, TierMode, Vec<Adj>);
-
-/// The candidates reaching the account, in order, each with its hard-filter result (point 5);
-/// eligible ones carry their priced line. `Err(name)` on overflow.
+/// The candidates reaching the account (P2: S2, S3 with `inherit.price_lists`; assignments held
+/// out by X3 are no candidates at all), in the order of S5 and S7, each with its hard-filter
+/// result (P3); eligible ones carry their entry.
 fn evaluate(
     ds: &Dataset,
     account: &AccountData,
-    sku: &tradeterms::SkuData,
+    sku: &SkuData,
     qty: u64,
     at: Timestamp,
-) -> Result<Vec<(Cand, Option<Eligible>)>, String> {
+) -> Vec<(Cand, Option<Eligible>)> {
     let mut reached: Vec<(Level, &tradeterms::AssignmentData)> = ds
         .assignments
         .iter()
-        .filter_map(|a| reach(ds, &a.scope, account).map(|l| (l, a)))
+        .filter(|a| admits(ds, &a.experiment, account))
+        .filter_map(|a| reach(ds, &a.scope, account, RuleKind::Prices).map(|l| (l, a)))
         .collect();
     reached.sort_by(|(la, a), (lb, b)| {
         la.class()
@@ -493,52 +694,50 @@ fn evaluate(
             priority: a.priority,
             status: Status::NoEntry,
         };
-        // The hard filters of point 5, in order; the first failure is the status.
-        let status: Result<Eligible, Lost> = (|| {
+        // P3: the hard filters, in order; the first failure is the status (P4 for windows).
+        let status: Result<Eligible, Status> = (|| {
             if !in_window(&a.valid, at) {
-                return Err(Lost::Status(not_valid("assignment".into(), &a.valid, at)));
+                return Err(not_valid("assignment".into(), &a.valid, at));
             }
             if !in_window(&list.valid, at) {
-                return Err(Lost::Status(not_valid("list".into(), &list.valid, at)));
+                return Err(not_valid("list".into(), &list.valid, at));
             }
             if list.currency != account.currency {
-                return Err(Lost::Status(Status::OtherCurrency(list.currency.clone())));
+                return Err(Status::OtherCurrency(list.currency.clone()));
             }
-            let (tiers, entry_window, adjustments) =
+            let (tiers, entry, adjustments) =
                 match entry_for(ds, list, sku.sku.as_str(), &sku.categories, at, 64) {
                     Ok(e) => e,
-                    Err(Miss::NoEntry) => return Err(Lost::Status(Status::NoEntry)),
+                    Err(Miss::NoEntry) => return Err(Status::NoEntry),
                     Err(Miss::BaseNotValid(base, w)) => {
-                        return Err(Lost::Status(not_valid(format!("base_list:{base}"), &w, at)));
+                        return Err(not_valid(format!("base_list:{base}"), &w, at));
                     }
-                    Err(Miss::Overflow) => return Err(Lost::Overflow),
                 };
-            if !in_window(&entry_window, at) {
-                return Err(Lost::Status(not_valid("entry".into(), &entry_window, at)));
+            if !in_window(&entry.valid, at) {
+                return Err(not_valid("entry".into(), &entry.valid, at));
             }
             let first = tiers.first().map(|t| t.0).unwrap_or(u64::MAX);
             if qty < first {
-                return Err(Lost::Status(Status::BelowMinimumQuantity(first)));
+                return Err(Status::BelowMinimumQuantity(first));
             }
-            let (slices, exact) = price_line(&tiers, list.tier_mode, qty).ok_or(Lost::Overflow)?;
-            Ok((
-                slices,
-                exact,
-                list.currency.clone(),
-                list.tier_mode,
+            Ok(Eligible {
+                tiers,
+                currency: list.currency.clone(),
+                mode: list.tier_mode,
                 adjustments,
-            ))
+                quantity: entry.quantity,
+                quote_above: entry.quote_above,
+            })
         })();
         match status {
             Ok(e) => out.push((cand, Some(e))),
-            Err(Lost::Overflow) => return Err("Overflow".into()),
-            Err(Lost::Status(s)) => {
+            Err(s) => {
                 cand.status = s;
                 out.push((cand, None));
             }
         }
     }
-    Ok(out)
+    out
 }
 
 /// Per candidate, in order: (assignment id, exact line amount if eligible). For properties.
@@ -546,92 +745,120 @@ pub fn candidate_amounts(ds: &Dataset, q: &Query) -> Vec<(String, Option<Decimal
     let account = find_account(ds, q.account.as_str()).unwrap();
     let sku = ds.catalog.iter().find(|s| s.sku == q.sku).unwrap();
     evaluate(ds, account, sku, q.qty, q.at)
-        .unwrap()
         .into_iter()
-        .map(|(c, e)| (c.assignment, e.map(|e| e.1)))
+        .map(|(c, e)| (c.assignment, e.map(|e| e.line(q.qty).unwrap().1)))
         .collect()
+}
+
+/// X4: the experiments whose price assignments or visibility rules reach the account (whatever
+/// the user's roles, in either arm), with the account's arm.
+fn experiments_reaching(ds: &Dataset, account: &AccountData) -> Vec<(String, tradeterms::Arm)> {
+    let prices = ds
+        .assignments
+        .iter()
+        .filter(|a| reach(ds, &a.scope, account, RuleKind::Prices).is_some())
+        .map(|a| &a.experiment);
+    let visibility = ds
+        .visibility_rules
+        .iter()
+        .filter(|r| reach(ds, &r.scope, account, RuleKind::Visibility).is_some())
+        .map(|r| &r.experiment);
+    report(ds, prices.chain(visibility), account)
 }
 
 // ---------------------------------------------------------------------------------------------
 // The resolver
 // ---------------------------------------------------------------------------------------------
 
-/// Resolves one query by the literal rules.
-pub fn resolve(ds: &Dataset, q: &Query) -> Answer {
-    // Point 1. (Generated queries have at most one fault, so the order of these checks is
-    // not observable.)
-    let Some(sku) = ds.catalog.iter().find(|s| s.sku == q.sku) else {
-        return Answer::error("UnknownSku");
+/// Resolves one query by the literal rules; `Err` names the error variant.
+pub fn resolve(ds: &Dataset, q: &Query) -> Result<Answer, String> {
+    // R1: unknown SKU, zero quantity, unknown account, unknown user, in that order.
+    let Some(sku) = find_sku(ds, q.sku.as_str()) else {
+        return Err("UnknownSku".into());
     };
     if q.qty == 0 {
-        return Answer::error("ZeroQuantity");
+        return Err("ZeroQuantity".into());
     }
     let Some(account) = find_account(ds, q.account.as_str()) else {
-        return Answer::error("UnknownAccount");
+        return Err("UnknownAccount".into());
     };
-    let Some(user) = ds.users.iter().find(|u| u.id == q.user) else {
-        return Answer::error("UnknownUser");
+    let Some(user) = find_user(ds, q.user.as_str()) else {
+        return Err("UnknownUser".into());
     };
+    let ent = entitlement(ds, user, account);
+    resolve_line(ds, account, &ent, sku, q.qty, q.at)
+}
 
-    // Point 2.
-    let refused = |kind: Kind, r: RefRefusal, access: [bool; 4]| Answer {
-        refusal: Some(r),
-        access: Some(access),
-        ..Answer::bare(kind)
+/// R2-R8 for one line, given the requester's entitlement.
+pub fn resolve_line(
+    ds: &Dataset,
+    account: &AccountData,
+    ent: &Entitlement,
+    sku: &SkuData,
+    qty: u64,
+    at: Timestamp,
+) -> Result<Answer, String> {
+    let access = ent.access.clone();
+    // R2, E5: without view_catalog, denied (no visibility, no experiments).
+    if let GrantAns::Refused(r) = &access.grants[0] {
+        return Ok(Answer {
+            refusal: Some(r.clone()),
+            access: Some(access),
+            ..Answer::bare(Kind::Denied)
+        });
+    }
+    let base = Answer {
+        access: Some(access.clone()),
+        visibility: Some(visibility(ds, account, &ent.roles, sku)),
+        experiments: experiments_reaching(ds, account),
+        ..Answer::bare(Kind::NotVisible)
     };
-    if user.disabled {
-        return refused(Kind::Denied, RefRefusal::UserDisabled, [false; 4]);
+    // R3, V6: a SKU that is not visible is never priced (even without view_prices).
+    if !base.visibility.as_ref().unwrap().visible {
+        return Ok(base);
     }
-    let memberships = reaching_memberships(ds, user, account.id.as_str());
-    if memberships.is_empty() {
-        return refused(Kind::Denied, RefRefusal::NotEntitled, [false; 4]);
+    // R4, E6.
+    if let GrantAns::Refused(r) = &access.grants[1] {
+        return Ok(Answer {
+            kind: Kind::PriceHidden,
+            refusal: Some(r.clone()),
+            ..base
+        });
     }
-    let mut roles: Vec<String> = memberships
-        .iter()
-        .flat_map(|m| m.roles.iter().map(|r| r.to_string()))
-        .collect();
-    roles.sort();
-    roles.dedup();
-    let perms: Vec<Permission> = roles.iter().flat_map(|r| role_permissions(ds, r)).collect();
-    let has = |p: Permission| perms.contains(&p);
-    let access = [
-        has(Permission::ViewCatalog),
-        has(Permission::ViewPrices),
-        has(Permission::Buy),
-        has(Permission::RequestQuote),
-    ];
-    if !has(Permission::ViewCatalog) {
-        return refused(
-            Kind::Denied,
-            RefRefusal::MissingPermission(Permission::ViewCatalog, roles),
-            access,
-        );
-    }
-    if !has(Permission::ViewPrices) {
-        return refused(
-            Kind::PriceHidden,
-            RefRefusal::MissingPermission(Permission::ViewPrices, roles),
-            access,
-        );
+    // R5, Q1: a quote-only SKU is never priced directly.
+    if sku.quote_only {
+        return Ok(Answer {
+            kind: Kind::QuoteRequired,
+            quote_reason: Some(QuoteWhy::SkuQuoteOnly),
+            ..base
+        });
     }
 
-    // Points 3-5.
-    let evaluated = match evaluate(ds, account, sku, q.qty, q.at) {
-        Ok(e) => e,
-        Err(name) => return Answer::error(&name),
-    };
+    // R6: candidates and filters (P2-P7).
+    let evaluated = evaluate(ds, account, sku, qty, at);
 
-    // Point 6.
+    // W1-W4: the policy picks among the eligible candidates. Under precedence only the winner
+    // is priced; under lowest price every eligible candidate is, and any overflow is an error
+    // (T6).
     let policy = policy(ds, account);
+    let mut lines: Vec<Option<(Vec<Slice>, Decimal)>> = vec![None; evaluated.len()];
     let winner: Option<usize> = match policy {
-        PricePolicy::Precedence => evaluated.iter().position(|(_, e)| e.is_some()),
+        PricePolicy::Precedence => {
+            let first = evaluated.iter().position(|(_, e)| e.is_some());
+            if let Some(i) = first {
+                lines[i] = Some(evaluated[i].1.as_ref().unwrap().line(qty)?);
+            }
+            first
+        }
         PricePolicy::LowestPrice => {
             let mut best: Option<(usize, Decimal)> = None;
             for (i, (_, e)) in evaluated.iter().enumerate() {
-                if let Some(e) = e
-                    && best.is_none_or(|(_, b)| e.1 < b)
-                {
-                    best = Some((i, e.1));
+                if let Some(e) = e {
+                    let line = e.line(qty)?;
+                    if best.is_none_or(|(_, b)| line.1 < b) {
+                        best = Some((i, line.1));
+                    }
+                    lines[i] = Some(line);
                 }
             }
             best.map(|(i, _)| i)
@@ -639,27 +866,31 @@ pub fn resolve(ds: &Dataset, q: &Query) -> Answer {
     };
 
     let Some(w) = winner else {
-        // Point 8.
-        return Answer {
-            access: Some(access),
+        // W6.
+        return Ok(Answer {
+            kind: Kind::QuoteRequired,
+            quote_reason: Some(QuoteWhy::NoPrice),
             candidates: evaluated.into_iter().map(|(c, _)| c).collect(),
-            ..Answer::bare(Kind::QuoteRequired)
-        };
+            ..base
+        });
     };
     let winner_id = evaluated[w].0.assignment.clone();
-    let (w_slices, w_exact, w_currency, w_mode, w_adjustments) = evaluated[w].1.clone().unwrap();
+    let won = evaluated[w].1.clone().unwrap();
+    let (won_slices, won_exact) = lines[w].clone().unwrap();
     let w_cand = evaluated[w].0.clone();
     let w_list = find_list(ds, &w_cand.list).unwrap();
-    let candidates = evaluated
+    let candidates: Vec<Cand> = evaluated
         .into_iter()
         .enumerate()
         .map(|(i, (mut c, e))| {
-            if let Some(e) = e {
+            // W2, W3, W5.
+            if e.is_some() {
+                let amount = lines[i].as_ref().map(|l| l.1);
                 c.status = if i == w {
                     Status::Won
-                } else if policy == PricePolicy::LowestPrice && e.1 > w_exact {
+                } else if let Some(amount) = amount.filter(|a| *a > won_exact) {
                     Status::HigherPrice {
-                        amount: e.1,
+                        amount,
                         winner: winner_id.clone(),
                     }
                 } else {
@@ -671,8 +902,31 @@ pub fn resolve(ds: &Dataset, q: &Query) -> Answer {
             c
         })
         .collect();
-    Answer {
-        access: Some(access),
+    // R7, W7: a quote-only winning list (Q2), else a quantity above the deciding entry's
+    // threshold (Q3), turns the deciding price into a quote (no fall-through to another list).
+    let quote = if w_list.quote_only {
+        Some(QuoteWhy::ListQuoteOnly {
+            assignment: winner_id.clone(),
+            list: w_list.id.to_string(),
+        })
+    } else {
+        won.quote_above
+            .filter(|&limit| qty > limit)
+            .map(|quote_above| QuoteWhy::AboveQuantity {
+                list: w_list.id.to_string(),
+                quote_above,
+            })
+    };
+    if let Some(reason) = quote {
+        return Ok(Answer {
+            kind: Kind::QuoteRequired,
+            quote_reason: Some(reason),
+            candidates,
+            ..base
+        });
+    }
+    Ok(Answer {
+        kind: Kind::Priced,
         policy: Some(policy),
         winner: Some(winner_id),
         source: Some((
@@ -682,178 +936,14 @@ pub fn resolve(ds: &Dataset, q: &Query) -> Answer {
             w_cand.level,
             w_cand.priority,
         )),
-        amount: Some(round(&w_currency, w_exact)),
-        currency: Some(w_currency),
-        tier_mode: Some(w_mode),
-        slices: w_slices,
-        exact_amount: Some(w_exact),
-        adjustments: w_adjustments,
+        amount: Some(round(&won.currency, won_exact)),
+        currency: Some(won.currency),
+        tier_mode: Some(won.mode),
+        slices: won_slices,
+        exact_amount: Some(won_exact),
+        adjustments: won.adjustments,
         candidates,
-        ..Answer::bare(Kind::Priced)
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Engine -> Answer
-// ---------------------------------------------------------------------------------------------
-
-fn level_of(s: &Specificity) -> Level {
-    match s {
-        Specificity::Account => Level::Own,
-        Specificity::Ancestor { distance, account } => Level::Ancestor {
-            distance: *distance,
-            account: account.to_string(),
-        },
-        Specificity::Segment(s) => Level::Segment(s.to_string()),
-        Specificity::Everyone => Level::Everyone,
-    }
-}
-
-fn refusal_of(r: &Refusal) -> RefRefusal {
-    match r {
-        Refusal::NotEntitled => RefRefusal::NotEntitled,
-        Refusal::UserDisabled => RefRefusal::UserDisabled,
-        Refusal::MissingPermission { permission, roles } => {
-            let mut roles: Vec<String> = roles.iter().map(|r| r.to_string()).collect();
-            roles.sort();
-            roles.dedup();
-            RefRefusal::MissingPermission(*permission, roles)
-        }
-        other => panic!("unexpected refusal {other:?}"),
-    }
-}
-
-fn status_of(s: &CandidateStatus) -> Status {
-    match s {
-        CandidateStatus::Won => Status::Won,
-        CandidateStatus::NotValid {
-            of,
-            window,
-            not_yet,
-        } => Status::NotValid {
-            of: match of {
-                WindowOf::Assignment => "assignment".into(),
-                WindowOf::List => "list".into(),
-                WindowOf::Entry => "entry".into(),
-                WindowOf::BaseList(b) => format!("base_list:{b}"),
-            },
-            from: window.from,
-            until: window.until,
-            not_yet: *not_yet,
-        },
-        CandidateStatus::OtherCurrency { currency } => Status::OtherCurrency(currency.to_string()),
-        CandidateStatus::NoEntry => Status::NoEntry,
-        CandidateStatus::BelowMinimumQuantity { min_qty } => Status::BelowMinimumQuantity(*min_qty),
-        CandidateStatus::LowerPrecedence { winner } => Status::LowerPrecedence {
-            winner: winner.to_string(),
-        },
-        CandidateStatus::HigherPrice { amount, winner } => Status::HigherPrice {
-            amount: *amount,
-            winner: winner.to_string(),
-        },
-        other => panic!("unexpected status {other:?}"),
-    }
-}
-
-fn cands_of(cs: &[tradeterms::Candidate]) -> Vec<Cand> {
-    cs.iter()
-        .map(|c| Cand {
-            assignment: c.assignment.to_string(),
-            list: c.list.to_string(),
-            level: level_of(&c.specificity),
-            priority: c.priority,
-            status: status_of(&c.status),
-        })
-        .collect()
-}
-
-fn error_name(e: &ResolveError) -> String {
-    match e {
-        ResolveError::UnknownAccount(_) => "UnknownAccount".into(),
-        ResolveError::UnknownUser(_) => "UnknownUser".into(),
-        ResolveError::UnknownSku(_) => "UnknownSku".into(),
-        ResolveError::ZeroQuantity(_) => "ZeroQuantity".into(),
-        ResolveError::Overflow { .. } => "Overflow".into(),
-        other => format!("{other:?}"),
-    }
-}
-
-/// The engine's answer in the reference's shape.
-pub fn from_engine(r: &Result<Resolution, ResolveError>) -> Answer {
-    let r = match r {
-        Ok(r) => r,
-        Err(e) => return Answer::error(&error_name(e)),
-    };
-    let a = &r.access;
-    let access = Some([
-        a.view_catalog.is_allowed(),
-        a.view_prices.is_allowed(),
-        a.buy.is_allowed(),
-        a.request_quote.is_allowed(),
-    ]);
-    match &r.outcome {
-        Outcome::Denied(refusal) => Answer {
-            refusal: Some(refusal_of(refusal)),
-            access,
-            ..Answer::bare(Kind::Denied)
-        },
-        Outcome::PriceHidden(refusal) => Answer {
-            refusal: Some(refusal_of(refusal)),
-            access,
-            ..Answer::bare(Kind::PriceHidden)
-        },
-        Outcome::NotVisible => Answer {
-            access,
-            ..Answer::bare(Kind::NotVisible)
-        },
-        Outcome::QuoteRequired(qr) => {
-            assert!(
-                matches!(qr.reason, tradeterms::QuoteReason::NoPrice),
-                "generated data has no quote-only lists or SKUs, got {:?}",
-                qr.reason
-            );
-            Answer {
-                access,
-                candidates: cands_of(&qr.candidates),
-                ..Answer::bare(Kind::QuoteRequired)
-            }
-        }
-        Outcome::Priced(p) => Answer {
-            access,
-            policy: Some(p.policy),
-            winner: Some(p.source.assignment.to_string()),
-            source: Some((
-                p.source.list.to_string(),
-                p.source.list_name.clone(),
-                p.source.owner.clone(),
-                level_of(&p.source.specificity),
-                p.source.priority,
-            )),
-            currency: Some(p.price.currency.code().to_string()),
-            tier_mode: Some(p.price.tier_mode),
-            slices: p
-                .price
-                .slices
-                .iter()
-                .map(|s| (s.min_qty, s.units, s.unit_price, s.amount))
-                .collect(),
-            exact_amount: Some(p.price.exact_amount),
-            amount: Some(p.price.amount),
-            adjustments: p
-                .price
-                .adjustments
-                .iter()
-                .map(|a| {
-                    (
-                        a.list.to_string(),
-                        a.base.to_string(),
-                        a.category.clone(),
-                        a.percent,
-                    )
-                })
-                .collect(),
-            candidates: cands_of(&p.candidates),
-            ..Answer::bare(Kind::Priced)
-        },
-    }
+        quantity_rule: won.quantity,
+        ..base
+    })
 }

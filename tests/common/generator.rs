@@ -1,0 +1,1474 @@
+//! The one dataset generator of the integration tests, with a switch per rule kind.
+//!
+//! Everything is generated as "raw" random numbers (`prop::sample::Index` for references into
+//! collections whose size is only known later) and turned into a `Dataset` in one `prop_map`,
+//! so shrinking works on every part independently and references are always valid. A part
+//! whose switch is off is generated as `Just(empty)`: it draws no randomness and adds nothing
+//! to the dataset, so `Switches::pricing()` gives exactly the pricing-core datasets (accounts,
+//! users, explicit segments, catalogue, absolute and relative lists, assignments).
+//!
+//! Every generated dataset builds: references are drawn from what exists, predicates only name
+//! attributes with one type each (account `acct-0` and SKU `SKU-0` carry all of them), quantity
+//! rules are repaired into valid ones, payment rules that would set the same thing at the same
+//! scope and roles lose that setting, and [`ensure_builds`] falls back to distinct assignment
+//! priorities when the build rejects an ambiguous tie.
+
+use super::{BOUNDARIES, CATEGORIES, MIN_QTYS, boundary};
+use proptest::prelude::*;
+use proptest::sample::Index;
+use tradeterms::{
+    AccountData, AdjustmentData, ApprovalPolicyData, Approvers, AssignmentData, AttrCmp, AttrIn,
+    AttrValue, Attributes, CatalogMode, Dataset, Decimal, Effect, EntryData, ExperimentData,
+    Inheritance, MembershipData, OrderCondition, PaymentRuleData, PaymentTerms, Permission,
+    Predicate, PriceListData, PricePolicy, QuantityRule, Reach, RelativeData, RoleData, RoleName,
+    Scope, SegmentData, SkuData, Snapshot, Target, TierData, TierMode, UserData,
+    VisibilityRuleData, Window,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Switches
+// ---------------------------------------------------------------------------------------------
+
+/// Which rule kinds a generated dataset contains. Off, a kind is absent (and draws no
+/// randomness); on, it is generated with references into the rest of the dataset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Switches {
+    /// Visibility rules (every scope, role-limited, targets all/SKU/category/attributes, both
+    /// effects), catalogue modes and `inherit.visibility`.
+    pub visibility: bool,
+    /// Payment rules (terms, methods, role-limited) and `inherit.payment_terms`.
+    pub payment: bool,
+    /// Approval policies (every condition and step kind, slots), spending limits, SKU costs,
+    /// an extra approving role and `inherit.approvals`.
+    pub approvals: bool,
+    /// Experiments (holdout 0 %, 50 %, 100 % or any share) and experiment tags on assignments,
+    /// visibility rules, payment rules and approval policies (of the kinds switched on).
+    pub experiments: bool,
+    /// Quote-only SKUs and lists, and `quote_above` on entries.
+    pub quote_only: bool,
+    /// Quantity rules on SKUs and on entries.
+    pub quantity_rules: bool,
+    /// Account and SKU attributes, segments defined by a predicate over account attributes, and
+    /// (with `visibility`) visibility rules targeting SKU attributes.
+    pub attribute_segments: bool,
+    /// SKU lead times and accounts' `max_lead_time_days`.
+    pub lead_times: bool,
+    /// Every entry has one tier from quantity 1 and no `quote_above`, so a line's amount never
+    /// falls as its quantity grows (for monotonicity properties).
+    pub monotone_amounts: bool,
+}
+
+impl Switches {
+    /// The pricing core only: no rule kind beyond price lists and assignments.
+    pub const fn pricing() -> Switches {
+        Switches {
+            visibility: false,
+            payment: false,
+            approvals: false,
+            experiments: false,
+            quote_only: false,
+            quantity_rules: false,
+            attribute_segments: false,
+            lead_times: false,
+            monotone_amounts: false,
+        }
+    }
+
+    /// Every rule kind.
+    pub const fn all() -> Switches {
+        Switches {
+            visibility: true,
+            payment: true,
+            approvals: true,
+            experiments: true,
+            quote_only: true,
+            quantity_rules: true,
+            attribute_segments: true,
+            lead_times: true,
+            monotone_amounts: false,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pools
+// ---------------------------------------------------------------------------------------------
+
+/// Custom role granting `view_catalog` only.
+pub const BROWSE_ROLE: &str = "browse";
+/// Roles memberships draw from (presets and the custom one).
+pub const ROLE_POOL: [&str; 5] = ["viewer", "buyer", "approver", "admin", BROWSE_ROLE];
+/// Custom approving role, in the pool when approvals are switched on.
+pub const FINANCE_ROLE: &str = "finance";
+
+/// The roles memberships and role-limited rules draw from.
+pub fn role_pool(sw: Switches) -> Vec<&'static str> {
+    let mut pool = ROLE_POOL.to_vec();
+    if sw.approvals {
+        pool.push(FINANCE_ROLE);
+    }
+    pool
+}
+
+/// Maximum numbers of generated entities (raw per-entity extras are drawn this many times).
+const MAX_ACCOUNTS: usize = 12;
+const MAX_USERS: usize = 4;
+const MAX_MEMBERSHIPS: usize = 3;
+const MAX_SEGMENTS: usize = 3;
+const MAX_SKUS: usize = 8;
+const MAX_ABS_LISTS: usize = 4;
+const MAX_LISTS: usize = 7;
+const MAX_ASSIGNMENTS: usize = 12;
+
+/// Account attributes: (name, values) with one type per name.
+pub const ACCOUNT_TYPES: [&str; 3] = ["school", "retail", "wholesale"];
+pub const REGIONS: [&str; 3] = ["north", "south", "west"];
+/// SKU attributes.
+pub const COLORS: [&str; 3] = ["red", "blue", "green"];
+/// Payment methods.
+pub const METHODS: [&str; 3] = ["invoice", "card", "purchase_order"];
+
+// ---------------------------------------------------------------------------------------------
+// Raw pieces
+// ---------------------------------------------------------------------------------------------
+
+/// A window as (from, until) boundary indexes; made well formed when materialised.
+#[derive(Clone, Debug)]
+pub struct RawWindow {
+    from: Option<usize>,
+    until: Option<usize>,
+}
+
+fn raw_window() -> impl Strategy<Value = RawWindow> {
+    (
+        prop::option::of(0usize..BOUNDARIES.len()),
+        prop::option::of(0usize..BOUNDARIES.len()),
+    )
+        .prop_map(|(from, until)| RawWindow { from, until })
+}
+
+fn window(raw: &RawWindow) -> Window {
+    let (from, until) = match (raw.from, raw.until) {
+        (Some(f), Some(u)) if f == u => {
+            // Never reversed: widen to the next boundary (or start one earlier).
+            if u + 1 < BOUNDARIES.len() {
+                (Some(f), Some(u + 1))
+            } else {
+                (Some(f - 1), Some(u))
+            }
+        }
+        (Some(f), Some(u)) if f > u => (Some(u), Some(f)),
+        other => other,
+    };
+    Window {
+        from: from.map(boundary),
+        until: until.map(boundary),
+    }
+}
+
+fn opt_window(p: f64) -> impl Strategy<Value = Option<RawWindow>> {
+    prop::option::weighted(p, raw_window())
+}
+
+fn currency() -> impl Strategy<Value = &'static str> {
+    prop_oneof![12 => Just("USD"), 4 => Just("EUR"), 2 => Just("JPY")]
+}
+
+#[derive(Clone, Debug)]
+pub struct RawAccount {
+    parent: Option<Index>,
+    currency: &'static str,
+    inherit_prices: bool,
+    policy: Option<PricePolicy>,
+}
+
+fn raw_account() -> impl Strategy<Value = RawAccount> {
+    (
+        prop::option::weighted(0.75, any::<Index>()),
+        currency(),
+        prop::bool::weighted(0.8),
+        prop_oneof![
+            3 => Just(None),
+            1 => Just(Some(PricePolicy::Precedence)),
+            1 => Just(Some(PricePolicy::LowestPrice)),
+        ],
+    )
+        .prop_map(|(parent, currency, inherit_prices, policy)| RawAccount {
+            parent,
+            currency,
+            inherit_prices,
+            policy,
+        })
+}
+
+#[derive(Clone, Debug)]
+pub struct RawMembership {
+    account: Index,
+    roles: Vec<usize>,
+    subtree: bool,
+    disabled: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct RawUser {
+    disabled: bool,
+    memberships: Vec<RawMembership>,
+}
+
+fn raw_user(roles: usize) -> impl Strategy<Value = RawUser> {
+    let membership = (
+        any::<Index>(),
+        prop_oneof![
+            1 => Just(Vec::new()),
+            9 => prop::collection::vec(0usize..roles, 1..=2),
+        ],
+        any::<bool>(),
+        prop::bool::weighted(0.15),
+    )
+        .prop_map(|(account, roles, subtree, disabled)| RawMembership {
+            account,
+            roles,
+            subtree,
+            disabled,
+        });
+    (
+        prop::bool::weighted(0.07),
+        (
+            prop::bool::weighted(0.1),
+            prop::collection::vec(membership, 1..=MAX_MEMBERSHIPS),
+        )
+            .prop_map(|(none, m)| if none { Vec::new() } else { m }),
+    )
+        .prop_map(|(disabled, memberships)| RawUser {
+            disabled,
+            memberships,
+        })
+}
+
+fn raw_segment() -> impl Strategy<Value = Vec<Index>> {
+    prop::collection::vec(any::<Index>(), 0..=4)
+}
+
+fn raw_sku() -> impl Strategy<Value = Vec<usize>> {
+    prop::collection::vec(0usize..CATEGORIES.len(), 0..=2)
+}
+
+#[derive(Clone, Debug)]
+pub struct RawEntry {
+    min_qtys: Vec<u64>,
+    cents: Vec<i64>,
+    valid: Option<RawWindow>,
+}
+
+fn raw_entry() -> impl Strategy<Value = RawEntry> {
+    (
+        prop::sample::subsequence(MIN_QTYS.to_vec(), 1..=3),
+        prop::collection::vec(cents(), 3),
+        opt_window(0.2),
+    )
+        .prop_map(|(min_qtys, cents, valid)| RawEntry {
+            min_qtys,
+            cents,
+            valid,
+        })
+}
+
+/// A unit price in cents: mostly anywhere in 0..100000, sometimes one of a few shared values
+/// (so that different lists tie on amount, and adjustments hit rounding midpoints).
+fn cents() -> impl Strategy<Value = i64> {
+    prop_oneof![
+        7 => 0i64..100_000,
+        3 => prop::sample::select(vec![0i64, 1, 5, 100, 250, 999, 1000, 1005]),
+    ]
+}
+
+#[derive(Clone, Debug)]
+pub struct RawAbsList {
+    currency: &'static str,
+    graduated: bool,
+    valid: Option<RawWindow>,
+    /// One optional entry per possible SKU (only the first `catalog.len()` are used).
+    entries: Vec<Option<RawEntry>>,
+}
+
+fn raw_abs_list() -> impl Strategy<Value = RawAbsList> {
+    (
+        currency(),
+        any::<bool>(),
+        opt_window(0.3),
+        prop::collection::vec(prop::option::weighted(0.7, raw_entry()), MAX_SKUS),
+    )
+        .prop_map(|(currency, graduated, valid, entries)| RawAbsList {
+            currency,
+            graduated,
+            valid,
+            entries,
+        })
+}
+
+#[derive(Clone, Debug)]
+pub struct RawRelList {
+    base: Index,
+    graduated: bool,
+    valid: Option<RawWindow>,
+    /// (category, percent in tenths)
+    adjustments: Vec<(Option<usize>, i64)>,
+}
+
+fn raw_rel_list() -> impl Strategy<Value = RawRelList> {
+    let percent = prop_oneof![
+        4 => (-50i64..=50).prop_map(|p| p * 10),
+        1 => -500i64..=500,
+    ];
+    (
+        any::<Index>(),
+        any::<bool>(),
+        opt_window(0.3),
+        prop::collection::vec(
+            (
+                prop::option::weighted(0.5, 0usize..CATEGORIES.len()),
+                percent,
+            ),
+            1..=3,
+        ),
+    )
+        .prop_map(|(base, graduated, valid, adjustments)| RawRelList {
+            base,
+            graduated,
+            valid,
+            adjustments,
+        })
+}
+
+#[derive(Clone, Debug)]
+pub struct RawAssignment {
+    list: Index,
+    /// 0 everyone, 1 segment, 2 account, 3 subtree
+    scope: usize,
+    target: Index,
+    priority_key: u8,
+    valid: Option<RawWindow>,
+}
+
+fn raw_assignment() -> impl Strategy<Value = RawAssignment> {
+    (
+        any::<Index>(),
+        prop_oneof![1 => Just(0usize), 1 => Just(1), 2 => Just(2), 3 => Just(3)],
+        any::<Index>(),
+        any::<u8>(),
+        opt_window(0.25),
+    )
+        .prop_map(|(list, scope, target, priority_key, valid)| RawAssignment {
+            list,
+            scope,
+            target,
+            priority_key,
+            valid,
+        })
+}
+
+// ---- the rule kinds behind switches ----
+
+/// A scope: 0 everyone, 1 segment, 2 account, 3 subtree, with its target.
+#[derive(Clone, Debug)]
+pub struct RawScope {
+    kind: usize,
+    target: Index,
+}
+
+fn raw_scope() -> impl Strategy<Value = RawScope> {
+    (
+        prop_oneof![1 => Just(0usize), 1 => Just(1), 2 => Just(2), 3 => Just(3)],
+        any::<Index>(),
+    )
+        .prop_map(|(kind, target)| RawScope { kind, target })
+}
+
+/// Roles a rule is limited to (indexes into the role pool); usually none.
+fn raw_rule_roles(pool: usize) -> impl Strategy<Value = Vec<usize>> {
+    prop_oneof![
+        3 => Just(Vec::new()),
+        1 => prop::collection::vec(0usize..pool, 1..=2),
+    ]
+}
+
+fn raw_tag() -> impl Strategy<Value = Option<Index>> {
+    prop::option::weighted(0.3, any::<Index>())
+}
+
+#[derive(Clone, Debug)]
+pub struct RawAccountExtra {
+    /// None inherits; Some(true) curated.
+    curated: Option<bool>,
+    inherit_visibility: bool,
+    inherit_payment: bool,
+    inherit_approvals: bool,
+    kind: Option<usize>,
+    region: Option<usize>,
+    pupils: Option<i64>,
+    vip: Option<bool>,
+    max_lead: Option<u32>,
+}
+
+fn raw_account_extra() -> impl Strategy<Value = RawAccountExtra> {
+    (
+        prop_oneof![
+            7 => Just(None),
+            1 => Just(Some(false)),
+            1 => Just(Some(true)),
+        ],
+        prop::bool::weighted(0.8),
+        prop::bool::weighted(0.8),
+        prop::bool::weighted(0.8),
+        prop::option::weighted(0.7, 0usize..ACCOUNT_TYPES.len()),
+        prop::option::weighted(0.6, 0usize..REGIONS.len()),
+        prop::option::weighted(0.6, (0i64..=10).prop_map(|x| x * 100)),
+        prop::option::weighted(0.5, any::<bool>()),
+        prop::option::weighted(0.3, 0u32..=20),
+    )
+        .prop_map(
+            |(
+                curated,
+                inherit_visibility,
+                inherit_payment,
+                inherit_approvals,
+                kind,
+                region,
+                pupils,
+                vip,
+                max_lead,
+            )| RawAccountExtra {
+                curated,
+                inherit_visibility,
+                inherit_payment,
+                inherit_approvals,
+                kind,
+                region,
+                pupils,
+                vip,
+                max_lead,
+            },
+        )
+}
+
+/// (min, max, increment), repaired into a valid rule when materialised.
+type RawQtyRule = (Option<u64>, Option<u64>, Option<u64>);
+
+fn raw_qty_rule() -> impl Strategy<Value = RawQtyRule> {
+    (
+        prop::option::weighted(0.5, 1u64..=6),
+        prop::option::weighted(0.4, 4u64..=40),
+        prop::option::weighted(0.6, prop::sample::select(vec![2u64, 3, 5, 12])),
+    )
+}
+
+fn qty_rule(raw: &RawQtyRule) -> QuantityRule {
+    let (min, max, increment) = *raw;
+    let mut rule = QuantityRule {
+        min,
+        max,
+        increment,
+    };
+    if let (Some(lo), Some(hi)) = (min, max)
+        && hi < lo
+    {
+        rule.max = None;
+    }
+    if let (Some(hi), Some(inc)) = (rule.max, increment) {
+        // Some multiple of the increment must lie in [min, max].
+        let lo = min.unwrap_or(1);
+        if lo.div_ceil(inc) * inc > hi {
+            rule.max = None;
+        }
+    }
+    rule
+}
+
+#[derive(Clone, Debug)]
+pub struct RawSkuExtra {
+    quote_only: bool,
+    quantity: Option<RawQtyRule>,
+    color: Option<usize>,
+    weight: Option<i64>,
+    hazmat: Option<bool>,
+    lead_time: Option<u32>,
+    cost: Option<i64>,
+}
+
+fn raw_sku_extra() -> impl Strategy<Value = RawSkuExtra> {
+    (
+        prop::bool::weighted(0.1),
+        prop::option::weighted(0.3, raw_qty_rule()),
+        prop::option::weighted(0.7, 0usize..COLORS.len()),
+        prop::option::weighted(0.6, 1i64..=5),
+        prop::option::weighted(0.5, any::<bool>()),
+        prop::option::weighted(0.5, 0u32..=30),
+        prop::option::weighted(0.6, 0i64..60_000),
+    )
+        .prop_map(
+            |(quote_only, quantity, color, weight, hazmat, lead_time, cost)| RawSkuExtra {
+                quote_only,
+                quantity,
+                color,
+                weight,
+                hazmat,
+                lead_time,
+                cost,
+            },
+        )
+}
+
+#[derive(Clone, Debug)]
+pub struct RawEntryExtra {
+    quantity: Option<RawQtyRule>,
+    quote_above: Option<u64>,
+}
+
+fn raw_entry_extra() -> impl Strategy<Value = RawEntryExtra> {
+    (
+        prop::option::weighted(0.15, raw_qty_rule()),
+        prop::option::weighted(0.15, 1u64..=30),
+    )
+        .prop_map(|(quantity, quote_above)| RawEntryExtra {
+            quantity,
+            quote_above,
+        })
+}
+
+#[derive(Clone, Debug)]
+pub struct RawVisRule {
+    scope: RawScope,
+    roles: Vec<usize>,
+    /// 0 all, 1 SKU, 2 category, 3 attributes (category if attributes are off)
+    target: usize,
+    target_index: Index,
+    predicate: Predicate,
+    include: bool,
+    experiment: Option<Index>,
+}
+
+fn raw_vis_rule(pool: usize) -> impl Strategy<Value = RawVisRule> {
+    (
+        raw_scope(),
+        raw_rule_roles(pool),
+        prop_oneof![1 => Just(0usize), 3 => Just(1), 3 => Just(2), 2 => Just(3)],
+        any::<Index>(),
+        sku_predicate(),
+        any::<bool>(),
+        raw_tag(),
+    )
+        .prop_map(
+            |(scope, roles, target, target_index, predicate, include, experiment)| RawVisRule {
+                scope,
+                roles,
+                target,
+                target_index,
+                predicate,
+                include,
+                experiment,
+            },
+        )
+}
+
+#[derive(Clone, Debug)]
+pub struct RawPayRule {
+    scope: RawScope,
+    roles: Vec<usize>,
+    terms: Option<PaymentTerms>,
+    methods: Option<Vec<usize>>,
+    experiment: Option<Index>,
+}
+
+fn raw_pay_rule(pool: usize) -> impl Strategy<Value = RawPayRule> {
+    (
+        raw_scope(),
+        raw_rule_roles(pool),
+        prop::option::weighted(
+            0.7,
+            prop_oneof![
+                3 => prop::sample::select(vec![15u32, 30, 60]).prop_map(PaymentTerms::NetDays),
+                1 => Just(PaymentTerms::DueOnReceipt),
+            ],
+        ),
+        prop::option::weighted(0.6, prop::collection::vec(0usize..METHODS.len(), 0..=2)),
+        raw_tag(),
+    )
+        .prop_map(|(scope, roles, terms, methods, experiment)| RawPayRule {
+            scope,
+            roles,
+            terms,
+            methods,
+            experiment,
+        })
+}
+
+/// An approval step: 0 role, 1 escalating role (with a role index), 2 named users.
+#[derive(Clone, Debug)]
+pub struct RawStep {
+    kind: usize,
+    role: usize,
+    users: Vec<Index>,
+}
+
+#[derive(Clone, Debug)]
+pub struct RawPolicy {
+    scope: RawScope,
+    roles: Vec<usize>,
+    slot: Option<usize>,
+    when: OrderCondition,
+    steps: Vec<RawStep>,
+    experiment: Option<Index>,
+}
+
+/// Roles approval steps name.
+pub const STEP_ROLES: [&str; 4] = ["approver", "admin", FINANCE_ROLE, "buyer"];
+
+fn raw_policy(pool: usize) -> impl Strategy<Value = RawPolicy> {
+    let step = (
+        0usize..3,
+        0usize..STEP_ROLES.len(),
+        prop::collection::vec(any::<Index>(), 0..=2),
+    )
+        .prop_map(|(kind, role, users)| RawStep { kind, role, users });
+    (
+        raw_scope(),
+        raw_rule_roles(pool),
+        prop::option::weighted(0.4, 0usize..2),
+        order_condition(),
+        prop::collection::vec(step, 1..=2),
+        raw_tag(),
+    )
+        .prop_map(|(scope, roles, slot, when, steps, experiment)| RawPolicy {
+            scope,
+            roles,
+            slot,
+            when,
+            steps,
+            experiment,
+        })
+}
+
+fn order_condition() -> impl Strategy<Value = OrderCondition> {
+    let leaf = prop_oneof![
+        3 => (0i64..300_000).prop_map(|c| OrderCondition::TotalAbove(Decimal::new(c, 2))),
+        2 => (0u64..30).prop_map(OrderCondition::LineQtyAbove),
+        1 => (0u64..4).prop_map(OrderCondition::LinesAbove),
+        1 => (0usize..CATEGORIES.len()).prop_map(|c| OrderCondition::Category(CATEGORIES[c].to_string())),
+        2 => Just(OrderCondition::SpendingLimitExceeded),
+        2 => (0i64..=80).prop_map(|p| OrderCondition::MarginBelowPercent(Decimal::from(p))),
+    ];
+    leaf.prop_recursive(1, 4, 3, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..=3).prop_map(OrderCondition::All),
+            prop::collection::vec(inner, 0..=3).prop_map(OrderCondition::Any),
+        ]
+    })
+}
+
+fn text(s: &str) -> AttrValue {
+    AttrValue::Text(s.to_string())
+}
+
+fn cmp(op: usize, attr: &str, n: i64) -> Predicate {
+    let c = AttrCmp {
+        attr: attr.to_string(),
+        value: AttrValue::Number(Decimal::from(n)),
+    };
+    match op {
+        0 => Predicate::Gt(c),
+        1 => Predicate::Gte(c),
+        2 => Predicate::Lt(c),
+        _ => Predicate::Lte(c),
+    }
+}
+
+fn eq(attr: &str, value: AttrValue) -> Predicate {
+    Predicate::Eq(AttrCmp {
+        attr: attr.to_string(),
+        value,
+    })
+}
+
+fn compound(leaf: BoxedStrategy<Predicate>) -> impl Strategy<Value = Predicate> {
+    leaf.prop_recursive(2, 6, 3, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..=3).prop_map(Predicate::All),
+            prop::collection::vec(inner.clone(), 0..=3).prop_map(Predicate::Any),
+            inner.prop_map(|p| Predicate::Not(Box::new(p))),
+        ]
+    })
+}
+
+/// A predicate over account attributes (`type`, `region`, `pupils`, `vip`).
+fn account_predicate() -> impl Strategy<Value = Predicate> {
+    let leaf = prop_oneof![
+        (0usize..ACCOUNT_TYPES.len()).prop_map(|t| eq("type", text(ACCOUNT_TYPES[t]))),
+        prop::collection::vec(0usize..REGIONS.len(), 0..=2).prop_map(|vs| Predicate::In(AttrIn {
+            attr: "region".into(),
+            values: vs.into_iter().map(|v| text(REGIONS[v])).collect(),
+        })),
+        (0usize..4, (0i64..=10).prop_map(|x| x * 100)).prop_map(|(op, n)| cmp(op, "pupils", n)),
+        (0i64..=10).prop_map(|x| eq("pupils", AttrValue::Number(Decimal::new(x * 1000, 1)))),
+        any::<bool>().prop_map(|b| eq("vip", AttrValue::Flag(b))),
+    ];
+    compound(leaf.boxed())
+}
+
+/// A predicate over SKU attributes (`color`, `weight`, `hazmat`).
+fn sku_predicate() -> impl Strategy<Value = Predicate> {
+    let leaf = prop_oneof![
+        (0usize..COLORS.len()).prop_map(|c| eq("color", text(COLORS[c]))),
+        prop::collection::vec(0usize..COLORS.len(), 0..=2).prop_map(|vs| Predicate::In(AttrIn {
+            attr: "color".into(),
+            values: vs.into_iter().map(|v| text(COLORS[v])).collect(),
+        })),
+        (0usize..4, 1i64..=5).prop_map(|(op, n)| cmp(op, "weight", n)),
+        any::<bool>().prop_map(|b| eq("hazmat", AttrValue::Flag(b))),
+    ];
+    compound(leaf.boxed())
+}
+
+#[derive(Clone, Debug)]
+pub struct RawExperiment {
+    salt: usize,
+    holdout_bp: u32,
+}
+
+fn raw_experiment() -> impl Strategy<Value = RawExperiment> {
+    (
+        0usize..6,
+        prop_oneof![
+            1 => Just(0u32),
+            1 => Just(10_000u32),
+            2 => Just(5_000u32),
+            2 => 0u32..=10_000,
+        ],
+    )
+        .prop_map(|(salt, holdout_bp)| RawExperiment { salt, holdout_bp })
+}
+
+/// Everything behind a switch; each part is empty when its switch is off.
+#[derive(Clone, Debug, Default)]
+pub struct RawExtras {
+    accounts: Vec<RawAccountExtra>,
+    skus: Vec<RawSkuExtra>,
+    list_quote_only: Vec<bool>,
+    entries: Vec<Vec<RawEntryExtra>>,
+    spending_limits: Vec<Vec<Option<i64>>>,
+    segment_rules: Vec<Option<Predicate>>,
+    visibility: Vec<RawVisRule>,
+    payment: Vec<RawPayRule>,
+    approvals: Vec<RawPolicy>,
+    experiments: Vec<RawExperiment>,
+    assignment_tags: Vec<Option<Index>>,
+}
+
+fn when<T: Clone + std::fmt::Debug + Default + 'static>(
+    on: bool,
+    s: impl Strategy<Value = T> + 'static,
+) -> BoxedStrategy<T> {
+    if on {
+        s.boxed()
+    } else {
+        Just(T::default()).boxed()
+    }
+}
+
+fn raw_extras(sw: Switches) -> impl Strategy<Value = RawExtras> {
+    let pool = role_pool(sw).len();
+    let per_account =
+        sw.visibility || sw.payment || sw.approvals || sw.attribute_segments || sw.lead_times;
+    let per_sku = sw.quote_only
+        || sw.quantity_rules
+        || sw.attribute_segments
+        || sw.lead_times
+        || sw.approvals;
+    let per_entry = sw.quote_only || sw.quantity_rules;
+    (
+        (
+            when(
+                per_account,
+                prop::collection::vec(raw_account_extra(), MAX_ACCOUNTS),
+            ),
+            when(per_sku, prop::collection::vec(raw_sku_extra(), MAX_SKUS)),
+            when(
+                sw.quote_only,
+                prop::collection::vec(prop::bool::weighted(0.1), MAX_LISTS),
+            ),
+            when(
+                per_entry,
+                prop::collection::vec(
+                    prop::collection::vec(raw_entry_extra(), MAX_SKUS),
+                    MAX_ABS_LISTS,
+                ),
+            ),
+            when(
+                sw.approvals,
+                prop::collection::vec(
+                    prop::collection::vec(
+                        prop::option::weighted(0.5, 0i64..400_000),
+                        MAX_MEMBERSHIPS,
+                    ),
+                    MAX_USERS,
+                ),
+            ),
+            when(
+                sw.attribute_segments,
+                prop::collection::vec(
+                    prop::option::weighted(0.6, account_predicate()),
+                    MAX_SEGMENTS,
+                ),
+            ),
+        ),
+        (
+            when(
+                sw.visibility,
+                prop::collection::vec(raw_vis_rule(pool), 0..=8),
+            ),
+            when(sw.payment, prop::collection::vec(raw_pay_rule(pool), 0..=5)),
+            when(sw.approvals, prop::collection::vec(raw_policy(pool), 0..=4)),
+            when(
+                sw.experiments,
+                prop::collection::vec(raw_experiment(), 0..=2),
+            ),
+            when(
+                sw.experiments,
+                prop::collection::vec(raw_tag(), MAX_ASSIGNMENTS),
+            ),
+        ),
+    )
+        .prop_map(
+            |(
+                (accounts, skus, list_quote_only, entries, spending_limits, segment_rules),
+                (visibility, payment, approvals, experiments, assignment_tags),
+            )| RawExtras {
+                accounts,
+                skus,
+                list_quote_only,
+                entries,
+                spending_limits,
+                segment_rules,
+                visibility,
+                payment,
+                approvals,
+                experiments,
+                assignment_tags,
+            },
+        )
+}
+
+#[derive(Clone, Debug)]
+pub struct RawDataset {
+    accounts: Vec<RawAccount>,
+    users: Vec<RawUser>,
+    segments: Vec<Vec<Index>>,
+    skus: Vec<Vec<usize>>,
+    abs_lists: Vec<RawAbsList>,
+    rel_lists: Vec<RawRelList>,
+    assignments: Vec<RawAssignment>,
+    /// Replace the `viewer` preset with a dataset role granting only `view_catalog`.
+    override_viewer: bool,
+    /// Draw priorities from a tiny range (ties between assignments possible); the dataset falls
+    /// back to distinct priorities if the build rejects an ambiguous tie.
+    tie_prone: bool,
+    priority_offset: i32,
+    extras: RawExtras,
+}
+
+fn raw_dataset(sw: Switches) -> impl Strategy<Value = RawDataset> {
+    (
+        prop::collection::vec(raw_account(), 1..=MAX_ACCOUNTS),
+        prop::collection::vec(raw_user(role_pool(sw).len()), 1..=MAX_USERS),
+        prop::collection::vec(raw_segment(), 0..=MAX_SEGMENTS),
+        prop::collection::vec(raw_sku(), 1..=MAX_SKUS),
+        prop::collection::vec(raw_abs_list(), 1..=MAX_ABS_LISTS),
+        prop::collection::vec(raw_rel_list(), 0..=MAX_LISTS - MAX_ABS_LISTS),
+        prop::collection::vec(raw_assignment(), 0..=MAX_ASSIGNMENTS),
+        prop::bool::weighted(0.2),
+        prop::bool::weighted(0.3),
+        -5i32..=5,
+        raw_extras(sw),
+    )
+        .prop_map(
+            |(
+                accounts,
+                users,
+                segments,
+                skus,
+                abs_lists,
+                rel_lists,
+                assignments,
+                override_viewer,
+                tie_prone,
+                priority_offset,
+                extras,
+            )| RawDataset {
+                accounts,
+                users,
+                segments,
+                skus,
+                abs_lists,
+                rel_lists,
+                assignments,
+                override_viewer,
+                tie_prone,
+                priority_offset,
+                extras,
+            },
+        )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Materialisation
+// ---------------------------------------------------------------------------------------------
+
+pub fn account_id(i: usize) -> String {
+    format!("acct-{i}")
+}
+pub fn user_id(i: usize) -> String {
+    format!("user-{i}")
+}
+pub fn segment_id(i: usize) -> String {
+    format!("seg-{i}")
+}
+pub fn sku_id(i: usize) -> String {
+    format!("SKU-{i}")
+}
+/// List ids share the marker `plist` that no other string in an answer contains.
+pub fn list_id(i: usize) -> String {
+    format!("plist{i}")
+}
+/// Assignment ids share the marker `asg`; the letter makes id order differ from creation order.
+pub fn assignment_id(i: usize, key: u8) -> String {
+    let letter = [b'q', b'c', b'x', b'f'][usize::from(key) % 4] as char;
+    format!("asg{letter}{i}")
+}
+/// Visibility rule ids share the marker `rule` (no other generated id or owner contains it);
+/// the letter makes id order differ from creation order.
+pub fn visibility_rule_id(i: usize) -> String {
+    let letter = [b'm', b'b', b'y', b'e'][i % 4] as char;
+    format!("vis-rule-{letter}{i}")
+}
+pub fn payment_rule_id(i: usize) -> String {
+    let letter = [b'k', b'd', b'w'][i % 3] as char;
+    format!("pay-{letter}{i}")
+}
+pub fn policy_id(i: usize) -> String {
+    let letter = [b'n', b'g', b'z'][i % 3] as char;
+    format!("pol-{letter}{i}")
+}
+pub fn experiment_id(i: usize) -> String {
+    format!("exp{i}")
+}
+
+/// Markers every price list id, every assignment id and every visibility rule id contains: a
+/// JSON answer without them names no list, assignment or visibility rule.
+pub const LIST_MARKER: &str = "plist";
+pub const ASSIGNMENT_MARKER: &str = "asg";
+pub const RULE_MARKER: &str = "rule";
+
+fn scope_of(raw: &RawScope, accounts: usize, segments: usize) -> Scope {
+    match raw.kind {
+        1 if segments > 0 => Scope::Segment(segment_id(raw.target.index(segments)).into()),
+        2 => Scope::Account(account_id(raw.target.index(accounts)).into()),
+        3 => Scope::Subtree(account_id(raw.target.index(accounts)).into()),
+        _ => Scope::Everyone,
+    }
+}
+
+fn roles_of(raw: &[usize], pool: &[&'static str]) -> Vec<RoleName> {
+    raw.iter().map(|&r| RoleName::new(pool[r])).collect()
+}
+
+fn tag_of(raw: &Option<Index>, experiments: usize) -> Option<String> {
+    match raw {
+        Some(i) if experiments > 0 => Some(experiment_id(i.index(experiments))),
+        _ => None,
+    }
+}
+
+fn account_attributes(e: &RawAccountExtra, all: bool) -> Attributes {
+    let mut a = Attributes::new();
+    if let Some(k) = e.kind.or(all.then_some(0)) {
+        a.insert("type".into(), text(ACCOUNT_TYPES[k]));
+    }
+    if let Some(r) = e.region.or(all.then_some(0)) {
+        a.insert("region".into(), text(REGIONS[r]));
+    }
+    if let Some(p) = e.pupils.or(all.then_some(500)) {
+        a.insert("pupils".into(), AttrValue::Number(Decimal::from(p)));
+    }
+    if let Some(v) = e.vip.or(all.then_some(true)) {
+        a.insert("vip".into(), AttrValue::Flag(v));
+    }
+    a
+}
+
+fn sku_attributes(e: &RawSkuExtra, all: bool) -> Attributes {
+    let mut a = Attributes::new();
+    if let Some(c) = e.color.or(all.then_some(0)) {
+        a.insert("color".into(), text(COLORS[c]));
+    }
+    if let Some(w) = e.weight.or(all.then_some(3)) {
+        a.insert("weight".into(), AttrValue::Number(Decimal::from(w)));
+    }
+    if let Some(h) = e.hazmat.or(all.then_some(false)) {
+        a.insert("hazmat".into(), AttrValue::Flag(h));
+    }
+    a
+}
+
+fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
+    let x = &raw.extras;
+    let pool = role_pool(sw);
+    // Accounts: parents among earlier accounts, depth at most 4.
+    let n = raw.accounts.len();
+    let mut depth = vec![1usize; n];
+    let mut accounts = Vec::with_capacity(n);
+    for (i, a) in raw.accounts.iter().enumerate() {
+        let parent = match a.parent {
+            Some(p) if i > 0 => {
+                let p = p.index(i);
+                if depth[p] < 4 {
+                    depth[i] = depth[p] + 1;
+                    Some(p)
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        };
+        let mut account = AccountData {
+            id: account_id(i).into(),
+            name: format!("Account {i}"),
+            parent: parent.map(|p| account_id(p).into()),
+            currency: a.currency.to_string(),
+            price_policy: a.policy,
+            inherit: Inheritance {
+                price_lists: a.inherit_prices,
+                ..Inheritance::default()
+            },
+            ..AccountData::default()
+        };
+        if let Some(e) = x.accounts.get(i) {
+            if sw.visibility {
+                account.catalog_mode = e.curated.map(|c| {
+                    if c {
+                        CatalogMode::Curated
+                    } else {
+                        CatalogMode::Open
+                    }
+                });
+                account.inherit.visibility = e.inherit_visibility;
+            }
+            if sw.payment {
+                account.inherit.payment_terms = e.inherit_payment;
+            }
+            if sw.approvals {
+                account.inherit.approvals = e.inherit_approvals;
+            }
+            if sw.attribute_segments {
+                account.attributes = account_attributes(e, i == 0);
+            }
+            if sw.lead_times {
+                account.max_lead_time_days = e.max_lead;
+            }
+        }
+        accounts.push(account);
+    }
+
+    let mut roles = vec![RoleData {
+        name: RoleName::new(BROWSE_ROLE),
+        permissions: vec![Permission::ViewCatalog],
+    }];
+    if raw.override_viewer {
+        roles.push(RoleData {
+            name: RoleName::new("viewer"),
+            permissions: vec![Permission::ViewCatalog],
+        });
+    }
+    if sw.approvals {
+        roles.push(RoleData {
+            name: RoleName::new(FINANCE_ROLE),
+            permissions: vec![
+                Permission::ViewCatalog,
+                Permission::ViewPrices,
+                Permission::Approve,
+            ],
+        });
+    }
+
+    let users: Vec<UserData> = raw
+        .users
+        .iter()
+        .enumerate()
+        .map(|(i, u)| UserData {
+            id: user_id(i).into(),
+            name: format!("User {i}"),
+            disabled: u.disabled,
+            memberships: u
+                .memberships
+                .iter()
+                .enumerate()
+                .map(|(k, m)| MembershipData {
+                    account: account_id(m.account.index(n)).into(),
+                    roles: m.roles.iter().map(|&r| RoleName::new(pool[r])).collect(),
+                    reach: if m.subtree {
+                        Reach::Subtree
+                    } else {
+                        Reach::Account
+                    },
+                    disabled: m.disabled,
+                    spending_limit: x
+                        .spending_limits
+                        .get(i)
+                        .and_then(|l| l.get(k))
+                        .copied()
+                        .flatten()
+                        .map(|c| Decimal::new(c, 2)),
+                })
+                .collect(),
+        })
+        .collect();
+
+    let segments = raw
+        .segments
+        .iter()
+        .enumerate()
+        .map(|(i, members)| SegmentData {
+            id: segment_id(i).into(),
+            name: format!("Segment {i}"),
+            accounts: members
+                .iter()
+                .map(|m| account_id(m.index(n)).into())
+                .collect(),
+            rule: x.segment_rules.get(i).cloned().flatten(),
+        })
+        .collect::<Vec<_>>();
+
+    let catalog: Vec<SkuData> = raw
+        .skus
+        .iter()
+        .enumerate()
+        .map(|(i, cats)| {
+            let mut sku = SkuData {
+                sku: sku_id(i).into(),
+                name: format!("Item {i}"),
+                categories: cats.iter().map(|&c| CATEGORIES[c].to_string()).collect(),
+                ..SkuData::default()
+            };
+            if let Some(e) = x.skus.get(i) {
+                if sw.quote_only {
+                    sku.quote_only = e.quote_only;
+                }
+                if sw.quantity_rules {
+                    sku.quantity = e.quantity.as_ref().map(qty_rule);
+                }
+                if sw.attribute_segments {
+                    sku.attributes = sku_attributes(e, i == 0);
+                }
+                if sw.lead_times {
+                    sku.lead_time_days = e.lead_time;
+                }
+                if sw.approvals {
+                    sku.cost = e.cost.map(|c| Decimal::new(c, 2));
+                }
+            }
+            sku
+        })
+        .collect();
+
+    // Lists: absolute first, then relative ones, each over an earlier list (no cycles).
+    let mut price_lists: Vec<PriceListData> = Vec::new();
+    for (li, l) in raw.abs_lists.iter().enumerate() {
+        let i = price_lists.len();
+        let entries = l
+            .entries
+            .iter()
+            .take(catalog.len())
+            .enumerate()
+            .filter_map(|(s, e)| e.as_ref().map(|e| (s, e)))
+            .map(|(s, e)| {
+                let extra = x.entries.get(li).and_then(|es| es.get(s));
+                let mut tiers: Vec<TierData> = e
+                    .min_qtys
+                    .iter()
+                    .zip(e.cents.iter())
+                    .map(|(&min_qty, &cents)| TierData {
+                        min_qty,
+                        unit_price: Decimal::new(cents, 2),
+                    })
+                    .collect();
+                if sw.monotone_amounts {
+                    tiers.truncate(1);
+                    tiers[0].min_qty = 1;
+                }
+                EntryData {
+                    sku: sku_id(s).into(),
+                    tiers,
+                    valid: e.valid.as_ref().map(window),
+                    quantity: extra
+                        .filter(|_| sw.quantity_rules)
+                        .and_then(|x| x.quantity.as_ref())
+                        .map(qty_rule),
+                    quote_above: extra
+                        .filter(|_| sw.quote_only && !sw.monotone_amounts)
+                        .and_then(|x| x.quote_above),
+                }
+            })
+            .collect();
+        price_lists.push(PriceListData {
+            id: list_id(i).into(),
+            name: format!("List {i}"),
+            owner: format!("owner{i}@seller.example"),
+            currency: l.currency.to_string(),
+            tier_mode: if l.graduated {
+                TierMode::Graduated
+            } else {
+                TierMode::Volume
+            },
+            valid: l.valid.as_ref().map(window),
+            entries,
+            relative: None,
+            quote_only: x.list_quote_only.get(i).copied().unwrap_or(false),
+        });
+    }
+    for l in &raw.rel_lists {
+        let i = price_lists.len();
+        let base = l.base.index(i);
+        let currency = price_lists[base].currency.clone();
+        price_lists.push(PriceListData {
+            id: list_id(i).into(),
+            name: format!("List {i}"),
+            owner: format!("owner{i}@seller.example"),
+            currency,
+            tier_mode: if l.graduated {
+                TierMode::Graduated
+            } else {
+                TierMode::Volume
+            },
+            valid: l.valid.as_ref().map(window),
+            entries: Vec::new(),
+            relative: Some(RelativeData {
+                base: list_id(base).into(),
+                adjustments: l
+                    .adjustments
+                    .iter()
+                    .map(|&(cat, tenths)| AdjustmentData {
+                        category: cat.map(|c| CATEGORIES[c].to_string()),
+                        percent: Decimal::new(tenths, 1),
+                    })
+                    .collect(),
+            }),
+            quote_only: x.list_quote_only.get(i).copied().unwrap_or(false),
+        });
+    }
+
+    let experiments: Vec<ExperimentData> = x
+        .experiments
+        .iter()
+        .enumerate()
+        .map(|(i, e)| ExperimentData {
+            id: experiment_id(i),
+            owner: format!("growth{i}@seller.example"),
+            salt: format!("salt-{}", e.salt),
+            holdout_bp: e.holdout_bp,
+        })
+        .collect();
+    let n_exp = experiments.len();
+    let n_seg = segments.len();
+
+    let assignments: Vec<AssignmentData> = raw
+        .assignments
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let scope = match a.scope {
+                1 if !segments.is_empty() => {
+                    Scope::Segment(segment_id(a.target.index(segments.len())).into())
+                }
+                2 => Scope::Account(account_id(a.target.index(n)).into()),
+                3 => Scope::Subtree(account_id(a.target.index(n)).into()),
+                _ => Scope::Everyone,
+            };
+            AssignmentData {
+                id: assignment_id(i, a.priority_key).into(),
+                price_list: list_id(a.list.index(price_lists.len())).into(),
+                scope,
+                priority: if raw.tie_prone {
+                    i32::from(a.priority_key % 3)
+                } else {
+                    0
+                },
+                valid: a.valid.as_ref().map(window),
+                owner: None,
+                experiment: x.assignment_tags.get(i).and_then(|t| tag_of(t, n_exp)),
+            }
+        })
+        .collect();
+
+    let visibility_rules = x
+        .visibility
+        .iter()
+        .enumerate()
+        .map(|(i, r)| VisibilityRuleData {
+            id: visibility_rule_id(i),
+            owner: format!("assortment{i}@seller.example"),
+            scope: scope_of(&r.scope, n, n_seg),
+            roles: roles_of(&r.roles, &pool),
+            target: match r.target {
+                0 => Target::All,
+                1 => Target::Sku(sku_id(r.target_index.index(catalog.len())).into()),
+                3 if sw.attribute_segments => Target::Attributes(r.predicate.clone()),
+                _ => Target::Category(CATEGORIES[r.target_index.index(CATEGORIES.len())].into()),
+            },
+            effect: if r.include {
+                Effect::Include
+            } else {
+                Effect::Exclude
+            },
+            experiment: tag_of(&r.experiment, n_exp),
+        })
+        .collect();
+
+    // Payment rules: a rule that would set what an earlier rule of the same scope, roles and
+    // experiment sets loses that setting (the build rejects two such rules).
+    let mut payment_rules: Vec<PaymentRuleData> = Vec::new();
+    for (i, r) in x.payment.iter().enumerate() {
+        let mut rule = PaymentRuleData {
+            id: payment_rule_id(i),
+            owner: format!("credit{i}@seller.example"),
+            scope: scope_of(&r.scope, n, n_seg),
+            roles: roles_of(&r.roles, &pool),
+            terms: r.terms,
+            methods: r
+                .methods
+                .as_ref()
+                .map(|m| m.iter().map(|&k| METHODS[k].to_string()).collect()),
+            experiment: tag_of(&r.experiment, n_exp),
+        };
+        let key = |p: &PaymentRuleData| {
+            let mut roles = p.roles.clone();
+            roles.sort();
+            roles.dedup();
+            (p.scope.clone(), roles, p.experiment.clone())
+        };
+        for earlier in &payment_rules {
+            if key(earlier) == key(&rule) {
+                if earlier.terms.is_some() {
+                    rule.terms = None;
+                }
+                if earlier.methods.is_some() {
+                    rule.methods = None;
+                }
+            }
+        }
+        payment_rules.push(rule);
+    }
+
+    let approval_policies = x
+        .approvals
+        .iter()
+        .enumerate()
+        .map(|(i, p)| ApprovalPolicyData {
+            id: policy_id(i),
+            owner: format!("finance{i}@buyer.example"),
+            scope: scope_of(&p.scope, n, n_seg),
+            roles: roles_of(&p.roles, &pool),
+            slot: p.slot.map(|s| format!("slot-{s}")),
+            when: p.when.clone(),
+            steps: p
+                .steps
+                .iter()
+                .map(|s| match s.kind {
+                    0 => Approvers::Role(RoleName::new(STEP_ROLES[s.role])),
+                    1 => Approvers::RoleEscalating(RoleName::new(STEP_ROLES[s.role])),
+                    _ => Approvers::Users(
+                        s.users
+                            .iter()
+                            .map(|u| user_id(u.index(users.len())).into())
+                            .collect(),
+                    ),
+                })
+                .collect(),
+            experiment: tag_of(&p.experiment, n_exp),
+        })
+        .collect();
+
+    let mut ds = Dataset {
+        accounts,
+        roles,
+        users,
+        segments,
+        catalog,
+        price_lists,
+        assignments,
+        visibility_rules,
+        payment_rules,
+        approval_policies,
+        experiments,
+    };
+    if !raw.tie_prone {
+        let keys: Vec<u8> = raw.assignments.iter().map(|a| a.priority_key).collect();
+        distinct_priorities(&mut ds, &keys, raw.priority_offset);
+    }
+    ensure_builds(ds, raw.priority_offset)
+}
+
+/// Gives every assignment a distinct priority: a permutation of a range, in the order of
+/// `keys` (ties broken by position), shifted by `offset`.
+pub fn distinct_priorities(ds: &mut Dataset, keys: &[u8], offset: i32) {
+    let mut order: Vec<usize> = (0..ds.assignments.len()).collect();
+    order.sort_by_key(|&i| (keys.get(i).copied().unwrap_or(0), i));
+    for (rank, &i) in order.iter().enumerate() {
+        ds.assignments[i].priority = i32::try_from(rank).unwrap() + offset;
+    }
+}
+
+/// Returns the dataset if it builds; if the build rejects it (only ambiguous ties can make a
+/// generated dataset fail), falls back to distinct priorities, which always build.
+pub fn ensure_builds(mut ds: Dataset, offset: i32) -> Dataset {
+    if Snapshot::from_dataset(&ds).is_err() {
+        let keys: Vec<u8> = ds
+            .assignments
+            .iter()
+            .map(|a| u8::try_from(a.priority.rem_euclid(256)).unwrap())
+            .collect();
+        distinct_priorities(&mut ds, &keys, offset);
+    }
+    build(&ds);
+    ds
+}
+
+/// Builds the snapshot, panicking with every build problem if the dataset is rejected.
+pub fn build(ds: &Dataset) -> Snapshot {
+    match Snapshot::from_dataset(ds) {
+        Ok(s) => s,
+        Err(e) => panic!(
+            "generated dataset does not build: {e}\nproblems: {:#?}\ndataset: {}",
+            e.problems(),
+            serde_json::to_string_pretty(ds).unwrap()
+        ),
+    }
+}
+
+/// A small, valid dataset with the rule kinds `sw` switches on.
+pub fn dataset_with(sw: Switches) -> impl Strategy<Value = Dataset> {
+    raw_dataset(sw).prop_map(move |raw| materialise(&raw, sw))
+}
+
+/// A small, valid dataset of the pricing core (see [`Switches::pricing`]).
+pub fn dataset() -> impl Strategy<Value = Dataset> {
+    dataset_with(Switches::pricing())
+}
+
+/// The same, with every account's policy forced to `policy` (set on every account).
+pub fn dataset_with_policy(policy: PricePolicy) -> impl Strategy<Value = Dataset> {
+    dataset().prop_map(move |mut ds| {
+        for a in &mut ds.accounts {
+            a.price_policy = Some(policy);
+        }
+        // Forcing precedence can create ties in a tie-prone dataset.
+        ensure_builds(ds, 0)
+    })
+}

@@ -1,0 +1,373 @@
+//! The naive model of payment terms (`docs/SEMANTICS.md` Y1-Y3) and whole orders (O1-O10), also
+//! described in the README's "Payment terms and methods" and "Orders, quantity rules, quotes and
+//! approvals".
+
+use super::*;
+use tradeterms::{Approvers, Arm, Order, OrderCondition, PaymentRuleData};
+
+// ---------------------------------------------------------------------------------------------
+// Payment
+// ---------------------------------------------------------------------------------------------
+
+/// `payment(account, user)`: a user without `buy` is denied (Y1); otherwise, for the terms and
+/// for the methods separately, the first applicable rule (Y2: S3 with `inherit.payment_terms`,
+/// S6, X3; in the order of S5-S7) that sets it wins and names every later rule setting it (Y3).
+pub fn payment(ds: &Dataset, account: &str, user: &str) -> Result<PayAnswer, String> {
+    let Some(account) = find_account(ds, account) else {
+        return Err("UnknownAccount".into());
+    };
+    let Some(user) = find_user(ds, user) else {
+        return Err("UnknownUser".into());
+    };
+    let ent = entitlement(ds, user, account);
+    Ok(payment_for(ds, account, &ent))
+}
+
+pub fn payment_for(ds: &Dataset, account: &AccountData, ent: &Entitlement) -> PayAnswer {
+    if let GrantAns::Refused(r) = &ent.access.grants[2] {
+        return PayAnswer::Denied(r.clone());
+    }
+    let mut rules: Vec<(Level, &PaymentRuleData)> = ds
+        .payment_rules
+        .iter()
+        .filter(|r| roles_ok(&r.roles, &ent.roles))
+        .filter_map(|r| reach(ds, &r.scope, account, RuleKind::Payment).map(|l| (l, r)))
+        .collect();
+    // X4: experiments of the rules that reach the account for this user, either arm.
+    let experiments = report(ds, rules.iter().map(|(_, r)| &r.experiment), account);
+    rules.retain(|(_, r)| admits(ds, &r.experiment, account));
+    rules.sort_by(|(la, a), (lb, b)| {
+        precedence(la, &a.roles)
+            .cmp(&precedence(lb, &b.roles))
+            .then(a.id.cmp(&b.id))
+    });
+    let rule = |(level, r): &(Level, &PaymentRuleData)| RuleAns {
+        id: r.id.clone(),
+        owner: r.owner.clone(),
+        level: level.clone(),
+        roles: sorted_roles(&r.roles),
+    };
+    fn decide<T>(
+        rules: &[(Level, &PaymentRuleData)],
+        get: impl Fn(&PaymentRuleData) -> Option<T>,
+        rule: impl Fn(&(Level, &PaymentRuleData)) -> RuleAns,
+    ) -> Option<DecidedAns<T>> {
+        let setting: Vec<_> = rules.iter().filter(|(_, r)| get(r).is_some()).collect();
+        let (first, rest) = setting.split_first()?;
+        Some(DecidedAns {
+            value: get(first.1).unwrap(),
+            rule: rule(first),
+            overridden: rest.iter().map(|r| rule(r)).collect(),
+        })
+    }
+    PayAnswer::Options {
+        terms: decide(&rules, |r| r.terms, rule),
+        methods: decide(&rules, |r| r.methods.clone(), rule),
+        experiments,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Quantity rules
+// ---------------------------------------------------------------------------------------------
+
+/// O4: min (default 1) <= q <= max, and q a multiple of the increment (counted from 0).
+fn valid_qty(rule: &QuantityRule, q: u64) -> bool {
+    q >= rule.min.unwrap_or(1).max(1)
+        && rule.max.is_none_or(|m| q <= m)
+        && q.is_multiple_of(rule.increment.unwrap_or(1).max(1))
+}
+
+/// O4: the nearest valid quantities below and above `qty` (both `qty` if it is valid), by
+/// counting: the largest valid quantity not above `qty`, the smallest not below it.
+pub fn nearest_valid(rule: &QuantityRule, qty: u64) -> (Option<u64>, Option<u64>) {
+    let below = (1..=qty).rev().find(|&q| valid_qty(rule, q));
+    // With no maximum, a multiple of the increment at or above the minimum is within one
+    // increment of max(qty, min).
+    let ceiling = rule
+        .max
+        .unwrap_or_else(|| qty.max(rule.min.unwrap_or(1)) + rule.increment.unwrap_or(1).max(1));
+    let above = (qty..=ceiling).find(|&q| valid_qty(rule, q));
+    (below, above)
+}
+
+fn violation(rule: &QuantityRule, source: Option<String>, qty: u64) -> Option<Violation> {
+    if valid_qty(rule, qty) {
+        return None;
+    }
+    let (below, above) = nearest_valid(rule, qty);
+    Some((source, *rule, below, above))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Approvals
+// ---------------------------------------------------------------------------------------------
+
+/// What a condition sees of one line: categories, quantity, exact amount if priced, unit cost.
+struct LineFacts<'d> {
+    categories: &'d [String],
+    qty: u64,
+    amount: Option<Decimal>,
+    cost: Option<Decimal>,
+}
+
+/// O7: whether a condition holds (every comparison strict).
+fn holds(
+    c: &OrderCondition,
+    subtotal: Decimal,
+    limit: Option<Decimal>,
+    lines: &[LineFacts<'_>],
+) -> bool {
+    match c {
+        OrderCondition::TotalAbove(x) => subtotal > *x,
+        OrderCondition::LineQtyAbove(n) => lines.iter().any(|l| l.qty > *n),
+        OrderCondition::LinesAbove(n) => lines.len() as u64 > *n,
+        OrderCondition::Category(cat) => lines
+            .iter()
+            .any(|l| l.categories.iter().any(|c| covers(cat, c))),
+        OrderCondition::SpendingLimitExceeded => limit.is_some_and(|l| subtotal > l),
+        // margin = (amount - cost * qty) / amount, below floor %; a line with no price or no
+        // cost has no margin. Compared without dividing: amount * (100 - floor) < cost*qty*100.
+        OrderCondition::MarginBelowPercent(floor) => {
+            lines.iter().any(|l| match (l.amount, l.cost) {
+                (Some(amount), Some(cost)) => {
+                    amount * (Decimal::ONE_HUNDRED - *floor)
+                        < cost * Decimal::from(l.qty) * Decimal::ONE_HUNDRED
+                }
+                _ => false,
+            })
+        }
+        OrderCondition::All(cs) => cs.iter().all(|c| holds(c, subtotal, limit, lines)),
+        OrderCondition::Any(cs) => cs.iter().any(|c| holds(c, subtotal, limit, lines)),
+    }
+}
+
+/// O9: enabled users (other than the requester) with an enabled membership holding `role` at
+/// `account`, or at an ancestor of it with subtree reach (E1). Sorted.
+fn holding_role(ds: &Dataset, role: &str, account: &AccountData, requester: &str) -> Vec<String> {
+    let mut out: Vec<String> = ds
+        .users
+        .iter()
+        .filter(|u| !u.disabled && u.id.as_str() != requester)
+        .filter(|u| {
+            reaching_memberships(ds, u, account.id.as_str())
+                .iter()
+                .any(|m| m.roles.iter().any(|r| r.as_str() == role))
+        })
+        .map(|u| u.id.to_string())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// O9: who may approve a step: a role at the ordering account; an escalating role there or,
+/// failing anyone but the requester, at the nearest ancestor where someone holds it; named
+/// users (enabled, never the requester, members or not).
+fn eligible(
+    ds: &Dataset,
+    step: &Approvers,
+    account: &AccountData,
+    requester: &str,
+) -> (Vec<String>, Option<String>) {
+    match step {
+        Approvers::Role(role) => (holding_role(ds, role.as_str(), account, requester), None),
+        Approvers::RoleEscalating(role) => {
+            let mut chain = vec![account.id.to_string()];
+            chain.extend(ancestors(ds, account.id.as_str()));
+            for level in chain {
+                let at = find_account(ds, &level).unwrap();
+                let found = holding_role(ds, role.as_str(), at, requester);
+                if !found.is_empty() {
+                    return (found, Some(level));
+                }
+            }
+            (Vec::new(), None)
+        }
+        Approvers::Users(list) => {
+            let mut out: Vec<String> = list
+                .iter()
+                .filter(|u| u.as_str() != requester)
+                .filter(|u| find_user(ds, u.as_str()).is_some_and(|x| !x.disabled))
+                .map(|u| u.to_string())
+                .collect();
+            out.sort();
+            out.dedup();
+            (out, None)
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Orders
+// ---------------------------------------------------------------------------------------------
+
+/// `resolve_order`: every line as `resolve` answers it (O1); quantity rules of the SKU and of
+/// the deciding entry (O4); lead times against the contract (O5); the subtotal of the priced
+/// lines' rounded amounts (O2); blockers (O3: may not buy, then line by line: no price,
+/// quantity; then unapprovable steps); approval policies, one per slot (O6), whose condition
+/// holds (O7), with their steps (O8, O9) and the status (O10); payment (Y1-Y3); experiments
+/// (X4).
+pub fn order(ds: &Dataset, o: &Order) -> Result<OrderAnswer, String> {
+    let Some(account) = find_account(ds, o.account.as_str()) else {
+        return Err("UnknownAccount".into());
+    };
+    let Some(user) = find_user(ds, o.user.as_str()) else {
+        return Err("UnknownUser".into());
+    };
+    let ent = entitlement(ds, user, account);
+    let may_request_quote = ent.access.grants[3].allowed();
+    let mut blockers = Vec::new();
+    if let GrantAns::Refused(r) = &ent.access.grants[2] {
+        blockers.push(BlockerAns::MayNotBuy(r.clone()));
+    }
+    let mut lines = Vec::new();
+    let mut facts = Vec::new();
+    let mut subtotal = Decimal::ZERO;
+    for (i, line) in o.lines.iter().enumerate() {
+        let Some(sku) = find_sku(ds, line.sku.as_str()) else {
+            return Err("UnknownSku".into());
+        };
+        if line.qty == 0 {
+            return Err("ZeroQuantity".into());
+        }
+        let answer = resolve_line(ds, account, &ent, sku, line.qty, o.at)?;
+        let mut violations = Vec::new();
+        if let Some(rule) = &sku.quantity {
+            violations.extend(violation(rule, None, line.qty));
+        }
+        match answer.kind {
+            Kind::Priced => {
+                if answer.currency.as_deref() != Some(account.currency.as_str()) {
+                    return Err("MixedCurrency".into());
+                }
+                if let Some(rule) = &answer.quantity_rule {
+                    let list = answer.source.as_ref().unwrap().0.clone();
+                    violations.extend(violation(rule, Some(list), line.qty));
+                }
+                subtotal += answer.amount.unwrap();
+            }
+            Kind::QuoteRequired => blockers.push(BlockerAns::QuoteRequired {
+                line: i,
+                reason: answer.quote_reason.clone().unwrap(),
+                may_request_quote,
+            }),
+            Kind::NotVisible => blockers.push(BlockerAns::NotVisible { line: i }),
+            Kind::Denied | Kind::PriceHidden => blockers.push(BlockerAns::Denied {
+                line: i,
+                refusal: answer.refusal.clone().unwrap(),
+            }),
+        }
+        for v in &violations {
+            blockers.push(BlockerAns::Quantity {
+                line: i,
+                violation: v.clone(),
+            });
+        }
+        let lead = line.lead_time_days.or(sku.lead_time_days);
+        let lead_time_breach = match (lead, max_lead_time(ds, account)) {
+            (Some(lead), Some(max)) if lead > max => Some((lead, max)),
+            _ => None,
+        };
+        facts.push(LineFacts {
+            categories: &sku.categories,
+            qty: line.qty,
+            amount: (answer.kind == Kind::Priced).then(|| answer.exact_amount.unwrap()),
+            cost: sku.cost,
+        });
+        lines.push(LineAns {
+            answer,
+            violations,
+            lead_time_breach,
+        });
+    }
+    let subtotal = round(&account.currency, subtotal);
+
+    // O6: approval policies that apply to (account, requester's roles), in precedence order;
+    // X4 reports the experiments of those reaching the account, either arm.
+    let mut policies: Vec<(Level, &tradeterms::ApprovalPolicyData)> = ds
+        .approval_policies
+        .iter()
+        .filter(|p| roles_ok(&p.roles, &ent.roles))
+        .filter_map(|p| reach(ds, &p.scope, account, RuleKind::Approvals).map(|l| (l, p)))
+        .collect();
+    let mut experiments: Vec<(String, Arm)> =
+        report(ds, policies.iter().map(|(_, p)| &p.experiment), account);
+    policies.retain(|(_, p)| admits(ds, &p.experiment, account));
+    policies.sort_by(|(la, a), (lb, b)| {
+        precedence(la, &a.roles)
+            .cmp(&precedence(lb, &b.roles))
+            .then(a.id.cmp(&b.id))
+    });
+    let mut slots: Vec<String> = Vec::new();
+    let mut steps = Vec::new();
+    let mut overridden = Vec::new();
+    for (level, p) in &policies {
+        let rule = RuleAns {
+            id: p.id.clone(),
+            owner: p.owner.clone(),
+            level: level.clone(),
+            roles: sorted_roles(&p.roles),
+        };
+        // O6: the most specific applicable policy of a slot is the slot's, whether or not its
+        // condition holds; the others of that slot are overridden.
+        let slot = p.slot.clone().unwrap_or_else(|| p.id.clone());
+        if slots.contains(&slot) {
+            overridden.push(rule);
+            continue;
+        }
+        slots.push(slot);
+        if !holds(&p.when, subtotal, ent.access.spending_limit, &facts) {
+            continue;
+        }
+        for (n, approvers) in p.steps.iter().enumerate() {
+            let (eligible, escalated_to) = eligible(ds, approvers, account, o.user.as_str());
+            if eligible.is_empty() {
+                blockers.push(BlockerAns::Unapprovable {
+                    policy: p.id.clone(),
+                    step: n + 1,
+                });
+            }
+            steps.push(StepAns {
+                policy: rule.clone(),
+                step: n + 1,
+                approvers: approvers.clone(),
+                escalated_to,
+                eligible,
+            });
+        }
+    }
+    let approval = if steps.is_empty() {
+        ApprovalStatusAns::AutoApproved
+    } else if steps.iter().any(|s| s.eligible.is_empty()) {
+        ApprovalStatusAns::Unapprovable
+    } else {
+        ApprovalStatusAns::Required
+    };
+    let payment = payment_for(ds, account, &ent);
+    if let Some(first) = lines.first() {
+        experiments.extend(first.answer.experiments.iter().cloned());
+    } else if ent.access.grants[0].allowed() {
+        experiments.extend(experiments_reaching(ds, account));
+    }
+    if let PayAnswer::Options {
+        experiments: pay, ..
+    } = &payment
+    {
+        experiments.extend(pay.iter().cloned());
+    }
+    experiments.sort();
+    experiments.dedup();
+    Ok(OrderAnswer {
+        access: ent.access.clone(),
+        lines,
+        subtotal: (account.currency.clone(), subtotal),
+        orderable: blockers.is_empty(),
+        blockers,
+        approval,
+        steps,
+        overridden,
+        payment,
+        experiments,
+    })
+}
