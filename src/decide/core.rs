@@ -98,20 +98,15 @@ impl<'s> Party<'s> {
             .filter(|(_, rule)| self.applies_to(&rule.roles))
     }
 
-    /// The price assignments reaching the account, in precedence order, with their lists.
-    pub(crate) fn candidates(
-        &self,
-    ) -> impl Iterator<Item = (&'s Level, u32, &'s AssignmentRec, &'s ListRec)> + '_ {
+    /// The price assignments reaching the account, in precedence order. Their lists are read
+    /// only for candidates that get past the cheap checks (see [`select`]).
+    pub(crate) fn candidates(&self) -> impl Iterator<Item = (&'s Level, &'s AssignmentRec)> + '_ {
         let inner = self.inner;
         self.rules
             .map(|r| &*r.prices)
             .unwrap_or(&[])
             .iter()
-            .filter_map(move |(level, i)| {
-                let a = inner.assignments.get(*i as usize)?;
-                let list = inner.lists.get(a.list as usize)?;
-                Some((level, a.list, a, &**list))
-            })
+            .filter_map(move |(level, i)| Some((level, inner.assignments.get(*i as usize)?)))
     }
 
     /// The decision for one line (R2-R8).

@@ -30,15 +30,20 @@ pub(crate) fn select<'s, R: Recorder<'s>>(
     let inner = party.inner;
     let policy = party.account.policy;
     let mut best: Option<Winner<'s>> = None;
-    for (index, (level, list_ix, assignment, list)) in party.candidates().enumerate() {
+    for (index, (level, assignment)) in party.candidates().enumerate() {
         let decided = policy == PricePolicy::Precedence && best.is_some();
         if decided && !R::EXPLAINS {
             break;
         }
         // Most lists do not price a given SKU: when no one asks why, skip them unread.
-        if !R::EXPLAINS && !inner.sku_lists.may_price(list_ix, sku) {
+        if !R::EXPLAINS && !inner.sku_lists.may_price(assignment.list, sku) {
             continue;
         }
+        // INVARIANT: an assignment's list index was given by this snapshot's list table.
+        let Some(list) = inner.lists.get(assignment.list as usize) else {
+            continue;
+        };
+        let list: &'s ListRec = list;
         let met = Met {
             index,
             level,
