@@ -18,8 +18,8 @@ use crate::model::account::AccountRec;
 use crate::model::catalog::SkuRec;
 use crate::model::pricing::build::AssignmentRec;
 use crate::model::pricing::{EntryView, ListRec};
-use crate::model::scope::{AccountRules, Level};
-use crate::model::snapshot::Inner;
+use crate::model::scope::{AccountRules, ScopeLevel};
+use crate::model::snapshot::Built;
 use crate::model::visibility::VisRule;
 use crate::time::Window;
 use jiff::Timestamp;
@@ -38,7 +38,7 @@ pub(crate) enum Actor<'s> {
 /// One account, the one acting for it and the instant asked about: everything the decision
 /// needs that does not depend on the SKU, gathered once per query or per sheet.
 pub(crate) struct Party<'s> {
-    pub(crate) inner: &'s Inner,
+    pub(crate) inner: &'s Built,
     pub(crate) account: &'s AccountRec,
     pub(crate) actor: Actor<'s>,
     /// The price assignments and visibility rules reaching the account, in precedence order
@@ -52,7 +52,7 @@ pub(crate) struct Party<'s> {
 
 impl<'s> Party<'s> {
     pub(crate) fn new(
-        inner: &'s Inner,
+        inner: &'s Built,
         idx: u32,
         account: &'s AccountRec,
         actor: Actor<'s>,
@@ -88,7 +88,9 @@ impl<'s> Party<'s> {
     }
 
     /// The visibility rules reaching the account, in precedence order, that apply to the actor.
-    pub(crate) fn visibility_rules(&self) -> impl Iterator<Item = (&'s Level, &'s VisRule)> + '_ {
+    pub(crate) fn visibility_rules(
+        &self,
+    ) -> impl Iterator<Item = (&'s ScopeLevel, &'s VisRule)> + '_ {
         let inner = self.inner;
         self.rules
             .map(|r| &*r.visibility)
@@ -100,7 +102,9 @@ impl<'s> Party<'s> {
 
     /// The price assignments reaching the account, in precedence order. Their lists are read
     /// only for candidates that get past the cheap checks (see [`select`]).
-    pub(crate) fn candidates(&self) -> impl Iterator<Item = (&'s Level, &'s AssignmentRec)> + '_ {
+    pub(crate) fn candidates(
+        &self,
+    ) -> impl Iterator<Item = (&'s ScopeLevel, &'s AssignmentRec)> + '_ {
         let inner = self.inner;
         self.rules
             .map(|r| &*r.prices)
@@ -167,7 +171,7 @@ pub(crate) enum QuoteWhy<'s> {
 pub(crate) struct Winner<'s> {
     /// Its position among the candidates.
     pub(crate) index: usize,
-    pub(crate) level: &'s Level,
+    pub(crate) level: &'s ScopeLevel,
     pub(crate) assignment: &'s AssignmentRec,
     pub(crate) list: &'s ListRec,
     pub(crate) entry: EntryView<'s>,
@@ -215,7 +219,7 @@ pub(crate) enum WindowOf<'s> {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Met<'s> {
     pub(crate) index: usize,
-    pub(crate) level: &'s Level,
+    pub(crate) level: &'s ScopeLevel,
     pub(crate) assignment: &'s AssignmentRec,
     pub(crate) list: &'s ListRec,
 }
@@ -229,7 +233,7 @@ pub(crate) trait Recorder<'s> {
     const EXPLAINS: bool;
 
     /// A visibility rule targeting the SKU: the first one decides, the others are overridden.
-    fn visibility_rule(&mut self, _level: &'s Level, _rule: &'s VisRule) {}
+    fn visibility_rule(&mut self, _level: &'s ScopeLevel, _rule: &'s VisRule) {}
 
     /// A candidate ruled out by a hard filter.
     fn lost(&mut self, _candidate: Met<'s>, _why: Loss<'s>) {}

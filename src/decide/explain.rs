@@ -11,8 +11,8 @@ use crate::decide::resolution::{
 use crate::format::Permission;
 use crate::id::SegmentId;
 use crate::model::pricing::EntryView;
-use crate::model::scope::Level;
-use crate::model::snapshot::Inner;
+use crate::model::scope::ScopeLevel;
+use crate::model::snapshot::Built;
 use crate::model::visibility::VisRule;
 use rust_decimal::Decimal;
 
@@ -30,7 +30,7 @@ enum Seen<'s> {
 /// Records every visibility rule targeting the SKU and every candidate.
 #[derive(Default)]
 pub(crate) struct Explain<'s> {
-    rules: Vec<(&'s Level, &'s VisRule)>,
+    rules: Vec<(&'s ScopeLevel, &'s VisRule)>,
     candidates: Vec<Seen<'s>>,
     /// Slices of the candidate being priced, then of the best one.
     pricing: Vec<TierSlice>,
@@ -42,7 +42,7 @@ pub(crate) struct Explain<'s> {
 impl<'s> Recorder<'s> for Explain<'s> {
     const EXPLAINS: bool = true;
 
-    fn visibility_rule(&mut self, level: &'s Level, rule: &'s VisRule) {
+    fn visibility_rule(&mut self, level: &'s ScopeLevel, rule: &'s VisRule) {
         self.rules.push((level, rule));
     }
 
@@ -213,7 +213,7 @@ fn adjustments(entry: &EntryView<'_>) -> Vec<Adjustment> {
 }
 
 /// A rule as an explanation names it.
-pub(crate) fn rule_ref(inner: &Inner, level: &Level, rule: &VisRule) -> RuleRef {
+pub(crate) fn rule_ref(inner: &Built, level: &ScopeLevel, rule: &VisRule) -> RuleRef {
     RuleRef {
         id: rule.id.clone(),
         owner: rule.owner.clone(),
@@ -223,15 +223,15 @@ pub(crate) fn rule_ref(inner: &Inner, level: &Level, rule: &VisRule) -> RuleRef 
 }
 
 /// The public form of a scope level.
-pub(crate) fn specificity(inner: &Inner, level: &Level) -> Specificity {
+pub(crate) fn specificity(inner: &Built, level: &ScopeLevel) -> Specificity {
     match level {
-        Level::Own => Specificity::Account,
-        Level::Ancestor { distance, account } => Specificity::Ancestor {
+        ScopeLevel::Own => Specificity::Account,
+        ScopeLevel::Ancestor { distance, account } => Specificity::Ancestor {
             distance: *distance,
             account: inner.accounts.id_of(*account).clone(),
         },
-        Level::Segment(s) => Specificity::Segment(segment_id(inner, *s).clone()),
-        Level::Everyone => Specificity::Everyone,
+        ScopeLevel::Segment(s) => Specificity::Segment(segment_id(inner, *s).clone()),
+        ScopeLevel::Everyone => Specificity::Everyone,
     }
 }
 
@@ -240,6 +240,6 @@ pub(crate) fn specificity(inner: &Inner, level: &Level) -> Specificity {
     reason = "INVARIANT: a scope level's segment index was given by this snapshot's segment \
               table, and any change to segments rebuilds the snapshot"
 )]
-fn segment_id(inner: &Inner, segment: u32) -> &SegmentId {
+fn segment_id(inner: &Built, segment: u32) -> &SegmentId {
     &inner.segments[segment as usize].id
 }

@@ -7,7 +7,7 @@ use crate::error::ResolveError;
 use crate::format::Permission;
 use crate::id::{AccountId, UserId};
 use crate::model::payment::PayRule;
-use crate::model::scope::{Level, applicable_rules};
+use crate::model::scope::{ScopeLevel, applicable_rules};
 use crate::model::snapshot::Snapshot;
 
 impl Snapshot {
@@ -34,16 +34,16 @@ impl Snapshot {
             &mut arms,
             PayRule::tiebreak,
         );
-        let rule_ref = |level: &Level, rule: &PayRule| RuleRef {
+        let rule_ref = |level: &ScopeLevel, rule: &PayRule| RuleRef {
             id: rule.id.clone(),
             owner: rule.owner.clone(),
             specificity: specificity(inner, level),
             roles: rule.roles.clone(),
         };
         fn decide<T: Clone>(
-            rules: &[(Level, &PayRule)],
+            rules: &[(ScopeLevel, &PayRule)],
             get: impl Fn(&PayRule) -> Option<T>,
-            rule_ref: impl Fn(&Level, &PayRule) -> RuleRef,
+            rule_ref: impl Fn(&ScopeLevel, &PayRule) -> RuleRef,
         ) -> Option<Decided<T>> {
             let mut setting = rules.iter().filter_map(|(l, r)| get(r).map(|v| (l, r, v)));
             let (level, rule, value) = setting.next()?;

@@ -16,7 +16,7 @@ use crate::format::PricePolicy;
 use crate::model::catalog::SkuRec;
 use crate::model::pricing::build::AssignmentRec;
 use crate::model::pricing::{self, EntryMiss, EntryView, ListRec};
-use crate::model::snapshot::Inner;
+use crate::model::snapshot::Built;
 use jiff::Timestamp;
 
 /// Selects the deciding candidate of a line and applies the quote thresholds to it.
@@ -115,7 +115,7 @@ pub(crate) fn select<'s, R: Recorder<'s>>(
 
 /// Whether one assignment can price the line: the hard filters in their fixed order (P3).
 fn eligibility<'s>(
-    inner: &'s Inner,
+    inner: &'s Built,
     assignment: &AssignmentRec,
     list: &'s ListRec,
     party: &Party<'_>,

@@ -13,7 +13,7 @@ use crate::format::{AccountData, Dataset, EntryData};
 use crate::id::PriceListId;
 use crate::model::pricing::build::{Ties, validate_entry};
 use crate::model::pricing::{ListBody, ListRec};
-use crate::model::snapshot::{Inner, Snapshot};
+use crate::model::snapshot::{Built, Snapshot};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -338,7 +338,7 @@ impl Snapshot {
         let mut log = inner.log.clone();
         log.push_back(entry);
         let built = rebuilt.inner();
-        Ok(Snapshot::from_inner(Inner {
+        Ok(Snapshot::from_inner(Built {
             version: inner.version.saturating_add(1),
             model: built.model.clone(),
             lists: built.lists.clone(),
@@ -437,7 +437,7 @@ impl Snapshot {
         }
         let mut log = inner.log.clone();
         log.push_back(entry);
-        Ok(Snapshot::from_inner(Inner {
+        Ok(Snapshot::from_inner(Built {
             version: inner.version.saturating_add(1),
             model: inner.model.clone(),
             lists,
@@ -498,7 +498,7 @@ impl Snapshot {
         model.accounts = accounts;
         let mut log = inner.log.clone();
         log.push_back(entry);
-        Some(Ok(Snapshot::from_inner(Inner {
+        Some(Ok(Snapshot::from_inner(Built {
             version: inner.version.saturating_add(1),
             model: Arc::new(model),
             lists: inner.lists.clone(),

@@ -20,7 +20,7 @@ use crate::govern::changeset::ApplyError;
 use crate::id::{AccountId, AssignmentId, PriceListId, Sku};
 use crate::model::pricing::ListBody;
 use crate::model::scope::applicable_rules;
-use crate::model::snapshot::{Inner, Snapshot};
+use crate::model::snapshot::{Built, Snapshot};
 use crate::money::Currency;
 use jiff::Timestamp;
 use rust_decimal::Decimal;
@@ -273,7 +273,7 @@ fn merge(slot: &mut Skus, skus: Skus) {
 
 /// Accounts a scope reaches in a snapshot (descendants included for a subtree, whatever their
 /// inheritance: an over-approximation is safe, a miss is not).
-fn scope_accounts(inner: &Inner, scope: &Scope) -> Option<Vec<AccountId>> {
+fn scope_accounts(inner: &Built, scope: &Scope) -> Option<Vec<AccountId>> {
     let subtree = |root: &AccountId| {
         let mut out = Vec::new();
         let mut stack: Vec<u32> = inner.accounts.lookup(root.as_str()).into_iter().collect();
@@ -305,7 +305,7 @@ fn scope_accounts(inner: &Inner, scope: &Scope) -> Option<Vec<AccountId>> {
     }
 }
 
-fn reach_scope(reach: &mut Reach, inner: &Inner, scope: &Scope, skus: Skus) {
+fn reach_scope(reach: &mut Reach, inner: &Built, scope: &Scope, skus: Skus) {
     match scope_accounts(inner, scope) {
         None => reach.add_all_accounts(skus),
         Some(accounts) => {
@@ -335,7 +335,7 @@ fn with_derived(data: &Dataset, list: &PriceListId) -> BTreeSet<PriceListId> {
 }
 
 /// Adds the accounts reached by the assignments of these lists, for these SKUs.
-fn reach_lists(reach: &mut Reach, inner: &Inner, lists: &BTreeSet<PriceListId>, skus: &Skus) {
+fn reach_lists(reach: &mut Reach, inner: &Built, lists: &BTreeSet<PriceListId>, skus: &Skus) {
     for a in &inner.source.assignments {
         if lists.contains(&a.price_list) {
             reach_scope(reach, inner, &a.scope, skus.clone());
@@ -344,8 +344,8 @@ fn reach_lists(reach: &mut Reach, inner: &Inner, lists: &BTreeSet<PriceListId>, 
 }
 
 /// SKUs whose entries differ between two versions of one list.
-fn changed_entries(before: &Inner, after: &Inner, list: &PriceListId) -> Skus {
-    let table = |inner: &Inner| {
+fn changed_entries(before: &Built, after: &Built, list: &PriceListId) -> Skus {
+    let table = |inner: &Built| {
         inner
             .list_index
             .get(list)
@@ -359,7 +359,7 @@ fn changed_entries(before: &Inner, after: &Inner, list: &PriceListId) -> Skus {
         return Skus::All;
     };
     let rows =
-        |inner: &Inner, t: &crate::model::pricing::table::PriceTable| -> BTreeMap<Sku, String> {
+        |inner: &Built, t: &crate::model::pricing::table::PriceTable| -> BTreeMap<Sku, String> {
             t.iter()
                 .filter_map(|(sku, e)| {
                     let id = inner.catalog.get(sku)?.sku.clone();
@@ -408,7 +408,7 @@ fn differing<'a, T: PartialEq, K: Ord + Clone>(
         .collect()
 }
 
-fn reach_of(before: &Inner, after: &Inner) -> Reach {
+fn reach_of(before: &Built, after: &Built) -> Reach {
     let mut reach = Reach::default();
     let (sa, sb) = (&before.source, &after.source);
     // Price lists: entries and settings.
@@ -523,7 +523,7 @@ fn reach_of(before: &Inner, after: &Inner) -> Reach {
 
 /// The account's own view, for comparing snapshots: every permission and no role-limited
 /// rule. `None` if the account does not exist in this snapshot.
-fn account_view<'s>(inner: &'s Inner, account: &AccountId, at: Timestamp) -> Option<Party<'s>> {
+fn account_view<'s>(inner: &'s Built, account: &AccountId, at: Timestamp) -> Option<Party<'s>> {
     let idx = inner.accounts.lookup(account.as_str())?;
     let acc = inner.accounts.get(idx)?;
     Some(Party::new(inner, idx, acc, Actor::AccountItself, at))
@@ -531,7 +531,7 @@ fn account_view<'s>(inner: &'s Inner, account: &AccountId, at: Timestamp) -> Opt
 
 /// The account-level view of one SKU.
 fn summarize<'s>(
-    inner: &'s Inner,
+    inner: &'s Built,
     party: Option<&Party<'s>>,
     sku: &Sku,
     qty: u64,
@@ -576,7 +576,7 @@ fn percent(before: &AnswerSummary, after: &AnswerSummary) -> Option<Decimal> {
 /// Approval policies an order of `total` at `account` triggers (conditions on lines do not
 /// hold for an order without lines).
 fn reference_policies(
-    inner: &Inner,
+    inner: &Built,
     account: &AccountId,
     total: Decimal,
 ) -> Result<Vec<String>, ResolveError> {

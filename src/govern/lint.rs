@@ -8,7 +8,7 @@ use crate::format::{Approvers, Effect, PricePolicy};
 use crate::model::pricing::build::priced_skus;
 use crate::model::pricing::{ListBody, category_covers};
 use crate::model::scope::ScopeKey;
-use crate::model::snapshot::{Inner, Snapshot};
+use crate::model::snapshot::{Built, Snapshot};
 use crate::model::visibility::CompiledTarget;
 use jiff::Timestamp;
 use serde::Serialize;
@@ -109,7 +109,7 @@ fn contains(outer: &crate::time::Window, inner: &crate::time::Window) -> bool {
     starts && ends
 }
 
-fn shadowed(inner: &Inner, out: &mut Vec<Warning>) {
+fn shadowed(inner: &Built, out: &mut Vec<Warning>) {
     let lists = &inner.lists;
     let all_precedence = |members: &mut dyn Iterator<Item = u32>| {
         let mut all = true;
@@ -177,7 +177,7 @@ fn shadowed(inner: &Inner, out: &mut Vec<Warning>) {
     }
 }
 
-fn unassigned_and_tiers(inner: &Inner, at: Timestamp, out: &mut Vec<Warning>) {
+fn unassigned_and_tiers(inner: &Built, at: Timestamp, out: &mut Vec<Warning>) {
     // Lists in use: assigned, or bases (transitively) of assigned relative lists.
     let mut used: BTreeSet<u32> = inner.assignments.iter().map(|a| a.list).collect();
     let mut frontier: Vec<u32> = used.iter().copied().collect();
@@ -240,7 +240,7 @@ fn unassigned_and_tiers(inner: &Inner, at: Timestamp, out: &mut Vec<Warning>) {
     }
 }
 
-fn target_covers(outer: &CompiledTarget, inner_t: &CompiledTarget, inner: &Inner) -> bool {
+fn target_covers(outer: &CompiledTarget, inner_t: &CompiledTarget, inner: &Built) -> bool {
     match (outer, inner_t) {
         (CompiledTarget::All, _) => true,
         (CompiledTarget::Sku(a), CompiledTarget::Sku(b)) => a == b,
@@ -253,7 +253,7 @@ fn target_covers(outer: &CompiledTarget, inner_t: &CompiledTarget, inner: &Inner
     }
 }
 
-fn moot_includes(inner: &Inner, out: &mut Vec<Warning>) {
+fn moot_includes(inner: &Built, out: &mut Vec<Warning>) {
     // Rules are compared by scope, roles and experiment, which the index does not keep per
     // rule: rebuild the scope keys from the source data.
     let source = &inner.source.visibility_rules;
@@ -283,7 +283,7 @@ fn moot_includes(inner: &Inner, out: &mut Vec<Warning>) {
     }
 }
 
-fn self_approval(inner: &Inner, out: &mut Vec<Warning>) {
+fn self_approval(inner: &Built, out: &mut Vec<Warning>) {
     let mut seen = BTreeSet::new();
     for (pi, policy) in inner.approval_policies.iter().enumerate() {
         let Some(scope) = inner

@@ -21,10 +21,10 @@ pub(crate) enum ScopeKey {
     Subtree(u32),
 }
 
-/// How a rule reached an account. Precedence compares [`Level::class`] only: two segments are
+/// How a rule reached an account. Precedence compares [`ScopeLevel::class`] only: two segments are
 /// equally specific.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub(crate) enum Level {
+pub(crate) enum ScopeLevel {
     Own,
     /// `distance` steps up, to `account`.
     Ancestor {
@@ -35,22 +35,22 @@ pub(crate) enum Level {
     Everyone,
 }
 
-impl Level {
+impl ScopeLevel {
     /// The precedence class, ignoring which segment: rules at the same class compete on
     /// priority. Two segments are equally specific.
     pub(crate) fn class(&self) -> (u8, u32) {
         match self {
-            Level::Own => (0, 0),
-            Level::Ancestor { distance, .. } => (1, *distance),
-            Level::Segment(_) => (2, 0),
-            Level::Everyone => (3, 0),
+            ScopeLevel::Own => (0, 0),
+            ScopeLevel::Ancestor { distance, .. } => (1, *distance),
+            ScopeLevel::Segment(_) => (2, 0),
+            ScopeLevel::Everyone => (3, 0),
         }
     }
 }
 
 /// The shared precedence key: scope class first, then a rule limited to roles the user holds
 /// before a rule for every user at the same scope.
-pub(crate) fn precedence_key(level: &Level, role_limited: bool) -> (u8, u32, bool) {
+pub(crate) fn precedence_key(level: &ScopeLevel, role_limited: bool) -> (u8, u32, bool) {
     let (class, distance) = level.class();
     (class, distance, !role_limited)
 }
@@ -82,7 +82,7 @@ pub(crate) fn applicable_rules<'a, R: ScopedRule>(
     user_roles: Option<&[RoleName]>,
     arms: &mut crate::model::experiment::Arms<'_>,
     tiebreak: impl Fn(&R, &R) -> Ordering,
-) -> Vec<(Level, &'a R)> {
+) -> Vec<(ScopeLevel, &'a R)> {
     applicable_indices(
         index,
         table,
@@ -115,8 +115,8 @@ pub(crate) fn applicable_indices<R: ScopedRule>(
     user_roles: Option<&[RoleName]>,
     arms: &mut crate::model::experiment::Arms<'_>,
     tiebreak: impl Fn(&R, &R) -> Ordering,
-) -> Vec<(Level, u32)> {
-    let mut out: Vec<(Level, u32, &R)> = Vec::new();
+) -> Vec<(ScopeLevel, u32)> {
+    let mut out: Vec<(ScopeLevel, u32, &R)> = Vec::new();
     index.applicable(account_idx, account, accounts, inherits, |level, i| {
         if let Some(rule) = table.get(i as usize) {
             let roles = rule.roles();
@@ -144,8 +144,8 @@ pub(crate) fn applicable_indices<R: ScopedRule>(
 /// that a query walks no tree and sorts nothing.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct AccountRules {
-    pub(crate) prices: std::sync::Arc<[(Level, u32)]>,
-    pub(crate) visibility: std::sync::Arc<[(Level, u32)]>,
+    pub(crate) prices: std::sync::Arc<[(ScopeLevel, u32)]>,
+    pub(crate) visibility: std::sync::Arc<[(ScopeLevel, u32)]>,
     /// Experiments whose price or visibility rules reach the account, with its arm.
     pub(crate) experiments: std::sync::Arc<[crate::model::experiment::ExperimentArm]>,
 }
@@ -183,10 +183,10 @@ impl ScopeIndex {
         account: &AccountRec,
         accounts: &Accounts,
         inherits: impl Fn(&AccountRec) -> bool,
-        mut f: impl FnMut(Level, u32),
+        mut f: impl FnMut(ScopeLevel, u32),
     ) {
         if let Some(rules) = self.own.get(&account_idx) {
-            rules.iter().for_each(|&r| f(Level::Own, r));
+            rules.iter().for_each(|&r| f(ScopeLevel::Own, r));
         }
         let mut receiving = account;
         for (distance, &ancestor) in (1u32..).zip(account.ancestors.iter()) {
@@ -194,7 +194,7 @@ impl ScopeIndex {
                 break;
             }
             if let Some(rules) = self.subtree.get(&ancestor) {
-                let level = Level::Ancestor {
+                let level = ScopeLevel::Ancestor {
                     distance,
                     account: ancestor,
                 };
@@ -207,10 +207,14 @@ impl ScopeIndex {
         }
         for &segment in account.segments.iter() {
             if let Some(rules) = self.segment.get(&segment) {
-                rules.iter().for_each(|&r| f(Level::Segment(segment), r));
+                rules
+                    .iter()
+                    .for_each(|&r| f(ScopeLevel::Segment(segment), r));
             }
         }
-        self.everyone.iter().for_each(|&r| f(Level::Everyone, r));
+        self.everyone
+            .iter()
+            .for_each(|&r| f(ScopeLevel::Everyone, r));
     }
 }
 

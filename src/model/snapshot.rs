@@ -54,9 +54,10 @@ pub(crate) struct Model {
     pub(crate) source: Arc<Dataset>,
 }
 
-/// One version of the engine's data.
+/// One built version of the engine's data: the shared model, the price lists, the index of
+/// lists by SKU and the change log. What a [`Snapshot`] holds behind its `Arc`.
 #[derive(Clone, Debug)]
-pub(crate) struct Inner {
+pub(crate) struct Built {
     pub(crate) version: u64,
     pub(crate) model: Arc<Model>,
     pub(crate) lists: Lists,
@@ -65,7 +66,7 @@ pub(crate) struct Inner {
     pub(crate) log: imbl::Vector<Arc<LogEntry>>,
 }
 
-impl std::ops::Deref for Inner {
+impl std::ops::Deref for Built {
     type Target = Model;
 
     fn deref(&self) -> &Model {
@@ -95,7 +96,7 @@ impl std::ops::Deref for Inner {
 /// ```
 #[derive(Clone, Debug)]
 pub struct Snapshot {
-    inner: Arc<Inner>,
+    inner: Arc<Built>,
 }
 
 const _: () = {
@@ -183,7 +184,7 @@ impl Snapshot {
         let sku_lists = crate::model::pricing::SkuLists::build(&lists, catalog.recs.len());
         let lists: Lists = lists.into_iter().map(Arc::new).collect();
         Ok(Snapshot {
-            inner: Arc::new(Inner {
+            inner: Arc::new(Built {
                 version: 1,
                 lists,
                 sku_lists,
@@ -276,11 +277,11 @@ impl Snapshot {
         self.inner.accounts.get(idx).map(|a| a.currency)
     }
 
-    pub(crate) fn inner(&self) -> &Inner {
+    pub(crate) fn inner(&self) -> &Built {
         &self.inner
     }
 
-    pub(crate) fn from_inner(inner: Inner) -> Snapshot {
+    pub(crate) fn from_inner(inner: Built) -> Snapshot {
         Snapshot {
             inner: Arc::new(inner),
         }
