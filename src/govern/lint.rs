@@ -5,7 +5,7 @@
 use crate::decide::approval;
 use crate::decide::entitlement::Entitled;
 use crate::format::{Approvers, Effect, PricePolicy};
-use crate::model::pricing::build::priced_skus;
+use crate::model::pricing::ties::priced_skus;
 use crate::model::pricing::{ListBody, category_covers};
 use crate::model::scope::ScopeKey;
 use crate::model::snapshot::{Built, Snapshot};

@@ -46,6 +46,16 @@ impl Catalog {
         self.recs.get(idx as usize)
     }
 
+    /// The SKU named by an index held inside this snapshot (a price entry, a tie found).
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "INVARIANT: every SKU index a snapshot holds was given by this catalogue, and \
+                  any change to the catalogue rebuilds the snapshot"
+    )]
+    pub(crate) fn sku_of(&self, idx: u32) -> &Sku {
+        &self.recs[idx as usize].sku
+    }
+
     pub(crate) fn lookup(&self, sku: &str) -> Option<u32> {
         self.index.get(sku).copied()
     }

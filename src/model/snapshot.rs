@@ -10,9 +10,8 @@ use crate::model::access::Users;
 use crate::model::account::Accounts;
 use crate::model::catalog::Catalog;
 use crate::model::payment::{self, PayRule};
-use crate::model::pricing::build::{
-    AssignmentRec, TieIndex, build_assignments, build_lists, check_ties,
-};
+use crate::model::pricing::build::{AssignmentRec, build_assignments, build_lists};
+use crate::model::pricing::ties::{TieIndex, check_ties};
 use crate::model::pricing::{ListBody, Lists};
 use crate::model::scope::ScopeIndex;
 use crate::model::segment::{SegmentRec, build_segments};

@@ -6,6 +6,7 @@
 
 pub(crate) mod build;
 pub(crate) mod table;
+pub(crate) mod ties;
 
 use crate::format::TierMode;
 use crate::id::{PriceListId, Sku};
