@@ -4,7 +4,7 @@ use super::table::{EntryExtra, EntryRow, PriceTable, Tier};
 use super::{AdjustmentRec, ListBody, ListRec};
 use crate::error::{BuildProblem, EntityKind};
 use crate::format::Dataset;
-use crate::id::{AssignmentId, Sku};
+use crate::id::AssignmentId;
 use crate::model::catalog::Catalog;
 use crate::model::pricing;
 use crate::model::scope::{ScopeKey, resolve_scope};
@@ -152,10 +152,7 @@ fn build_table(
     let mut deduped: Vec<EntryRow> = Vec::with_capacity(rows.len());
     for r in rows {
         if deduped.last().is_some_and(|p| p.sku == r.sku) {
-            let sku = catalog
-                .get(r.sku)
-                .map(|s| s.sku.clone())
-                .unwrap_or_else(|| Sku::new(""));
+            let sku = catalog.sku_of(r.sku).clone();
             problems.push(BuildProblem::DuplicateId {
                 kind: EntityKind::PriceEntry,
                 id: pricing::entry_label(&l.id, &sku),

@@ -234,7 +234,8 @@ impl<'a> EntryView<'a> {
         self.chain.iter().filter_map(|c| c.as_ref())
     }
 
-    /// The first tier's minimum quantity.
+    /// The first tier's minimum quantity. Every entry has a tier (the build refuses empty
+    /// tiers); were one missing, no quantity would reach it.
     pub(crate) fn first_min_qty(&self) -> u64 {
         self.tiers.get(0).map(|t| t.min_qty).unwrap_or(u64::MAX)
     }
