@@ -12,6 +12,7 @@ use crate::model::pricing;
 use crate::model::scope::ScopeKey;
 use crate::model::segment::SegmentRec;
 use crate::model::validate::to_u32;
+use crate::money::Currency;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The class an assignment competes in for ties: an account's own rules, segment rules (all
@@ -73,17 +74,20 @@ pub(crate) struct Ties<'a, L: ?Sized> {
 }
 
 impl<L: super::ListTable + ?Sized> Ties<'_, L> {
-    fn precedence(&self, i: u32) -> bool {
+    /// Whether a list in `currency` could decide a price for account `i` with nothing but
+    /// priority to choose: the account selects by precedence and is priced in that currency
+    /// (a list in another currency never prices for it, P8).
+    fn decides(&self, i: u32, currency: Currency) -> bool {
         self.accounts
             .get(i)
-            .is_some_and(|a| a.policy == PricePolicy::Precedence)
+            .is_some_and(|a| a.policy == PricePolicy::Precedence && a.currency == currency)
     }
 
     /// The root and every descendant reached through accounts that inherit price lists.
-    fn any_precedence_in_subtree(&self, root: u32) -> bool {
+    fn any_deciding_in_subtree(&self, root: u32, currency: Currency) -> bool {
         let mut stack = vec![root];
         while let Some(i) = stack.pop() {
-            if self.precedence(i) {
+            if self.decides(i, currency) {
                 return true;
             }
             if let Some(a) = self.accounts.get(i) {
@@ -97,8 +101,8 @@ impl<L: super::ListTable + ?Sized> Ties<'_, L> {
         false
     }
 
-    /// Whether two assignments of one group and priority could both decide a price with
-    /// nothing to choose between them, SKUs aside.
+    /// Whether two assignments of one group and priority could both decide a price for the
+    /// same account with nothing to choose between them, SKUs aside.
     fn could_tie(&self, group: TieGroup, a: &AssignmentRec, b: &AssignmentRec) -> bool {
         let (Some(la), Some(lb)) = (self.lists.list(a.list), self.lists.list(b.list)) else {
             return false;
@@ -109,11 +113,12 @@ impl<L: super::ListTable + ?Sized> Ties<'_, L> {
         {
             return false;
         }
+        let currency = la.currency;
         match (group, a.scope, b.scope) {
             (TieGroup::Own(x), ScopeKey::Subtree(_), ScopeKey::Subtree(_)) => {
-                self.any_precedence_in_subtree(x)
+                self.any_deciding_in_subtree(x, currency)
             }
-            (TieGroup::Own(x), _, _) => self.precedence(x),
+            (TieGroup::Own(x), _, _) => self.decides(x, currency),
             (TieGroup::Segment, ScopeKey::Segment(sa), ScopeKey::Segment(sb)) => {
                 match (
                     self.segments.get(sa as usize),
@@ -122,12 +127,12 @@ impl<L: super::ListTable + ?Sized> Ties<'_, L> {
                     (Some(ma), Some(mb)) => ma
                         .members
                         .iter()
-                        .any(|m| mb.members.binary_search(m).is_ok() && self.precedence(*m)),
+                        .any(|m| mb.members.binary_search(m).is_ok() && self.decides(*m, currency)),
                     _ => false,
                 }
             }
             (TieGroup::Everyone, _, _) => {
-                (0..to_u32(self.accounts.recs.len())).any(|i| self.precedence(i))
+                (0..to_u32(self.accounts.recs.len())).any(|i| self.decides(i, currency))
             }
             _ => false,
         }
@@ -196,14 +201,18 @@ impl<L: super::ListTable + ?Sized> Ties<'_, L> {
         sku: u32,
         problems: &mut Vec<BuildProblem>,
     ) {
+        // Every list derived from it, however many: each list is visited once, so the walk is
+        // bounded by the number of lists (the build refuses relative cycles).
         let mut affected = vec![list];
+        let mut visited: BTreeSet<u32> = BTreeSet::from([list]);
         let mut k = 0;
         while let Some(&l) = affected.get(k) {
             k = k.saturating_add(1);
-            if affected.len() > pricing::MAX_RELATIVE_DEPTH.saturating_mul(64) {
-                break;
+            for &d in index.derived.get(&l).into_iter().flatten() {
+                if visited.insert(d) {
+                    affected.push(d);
+                }
             }
-            affected.extend(index.derived.get(&l).into_iter().flatten().copied());
         }
         let mut seen = BTreeSet::new();
         for l in affected {
@@ -234,7 +243,8 @@ impl<L: super::ListTable + ?Sized> Ties<'_, L> {
 
 /// Rejects two assignments that could decide the same price under the precedence policy with
 /// nothing to choose between them: same specificity class for some account whose policy is
-/// precedence, same priority, same currency, overlapping windows, and a SKU both lists price.
+/// precedence and whose currency is the lists' currency, same priority, overlapping windows,
+/// and a SKU both lists price.
 pub(crate) fn check_ties(
     assignments: &[AssignmentRec],
     lists: &[ListRec],
