@@ -206,3 +206,52 @@ proptest! {
         }
     }
 }
+
+/// Bug 3: a 0 % relative list over a graduated list priced 100 units at the volume price. It
+/// prices with its base's tier mode (SEMANTICS T7), whatever its own `tier_mode` says.
+#[test]
+fn a_relative_list_prices_with_its_bases_tier_mode() {
+    let tiers = json!([
+        { "min_qty": 1, "unit_price": "0.30" },
+        { "min_qty": 10, "unit_price": "0.25" },
+        { "min_qty": 100, "unit_price": "0.20" }
+    ]);
+    let v = json!({
+        "accounts": [
+            { "id": "direct", "name": "Direct", "currency": "USD" },
+            { "id": "derived", "name": "Derived", "currency": "USD" }
+        ],
+        "users": [{ "id": "buyer", "name": "B", "memberships": [
+            { "account": "direct", "roles": ["buyer"] }, { "account": "derived", "roles": ["buyer"] }] }],
+        "catalog": [{ "sku": "SCREW", "name": "Screw" }],
+        "price_lists": [
+            { "id": "base", "name": "Base", "owner": "pricing", "currency": "USD",
+              "tier_mode": "graduated", "entries": [{ "sku": "SCREW", "tiers": tiers }] },
+            { "id": "same", "name": "Same", "owner": "pricing", "currency": "USD",
+              "tier_mode": "volume",
+              "relative": { "base": "base", "adjustments": [{ "percent": "0" }] } }
+        ],
+        "assignments": [
+            { "id": "a-direct", "price_list": "base", "scope": { "account": "direct" } },
+            { "id": "a-derived", "price_list": "same", "scope": { "account": "derived" } }
+        ]
+    });
+    let s = build(&v).unwrap();
+    let line = |account: &str| {
+        let r = s
+            .resolve(&Query::new(account, "buyer", "SCREW", 100, at()))
+            .unwrap();
+        let p = r.outcome.price().unwrap().clone();
+        (p.amount.to_string(), p.tier_mode, p.slices.len())
+    };
+    // 9 x 0.30 + 90 x 0.25 + 1 x 0.20 = 25.40 (volume would give 20.00).
+    assert_eq!(line("direct").0, "25.40");
+    assert_eq!(line("derived"), line("direct"));
+    assert_eq!(line("derived").1, tradeterms::TierMode::Graduated);
+    let q = s
+        .quote(&Query::new("derived", "buyer", "SCREW", 100, at()))
+        .unwrap();
+    assert!(
+        matches!(q.outcome, tradeterms::QuoteOutcome::Priced { amount, .. } if amount.to_string() == "25.40")
+    );
+}

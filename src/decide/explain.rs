@@ -119,7 +119,7 @@ impl<'s> Explain<'s> {
         Outcome::Priced(Box::new(Priced {
             price: Price {
                 currency,
-                tier_mode: w.list.tier_mode,
+                tier_mode: w.entry.tier_mode(),
                 slices,
                 exact_amount: w.exact,
                 amount: currency.round(w.exact),

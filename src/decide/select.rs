@@ -63,7 +63,7 @@ pub(crate) fn select<'s, R: Recorder<'s>>(
             continue;
         }
         let amount =
-            price_line(&entry, list.tier_mode, qty, |s| recorder.slice(s)).map_err(|()| {
+            price_line(&entry, entry.tier_mode(), qty, |s| recorder.slice(s)).map_err(|()| {
                 ResolveError::Overflow {
                     sku: rec.sku.clone(),
                     list: list.id.clone(),

@@ -512,6 +512,22 @@ enum Miss {
 type Entry<'d> = (Vec<(u64, Decimal)>, &'d EntryData, Vec<Adj>);
 
 /// The entry a list has for a SKU, derived through relative lists (P5, P6).
+/// The absolute list a list derives from (itself when absolute).
+fn absolute_root<'d>(ds: &'d Dataset, list: &'d PriceListData) -> &'d PriceListData {
+    let mut cur = list;
+    for _ in 0..64 {
+        match cur
+            .relative
+            .as_ref()
+            .and_then(|r| find_list(ds, r.base.as_str()))
+        {
+            Some(base) => cur = base,
+            None => break,
+        }
+    }
+    cur
+}
+
 fn entry_for<'d>(
     ds: &'d Dataset,
     list: &'d PriceListData,
@@ -723,7 +739,9 @@ fn evaluate(
             Ok(Eligible {
                 tiers,
                 currency: list.currency.clone(),
-                mode: list.tier_mode,
+                // T7: a relative list prices with the tier mode of the absolute list it derives
+                // from; its own `tier_mode` is not used.
+                mode: absolute_root(ds, list).tier_mode,
                 adjustments,
                 quantity: entry.quantity,
                 quote_above: entry.quote_above,

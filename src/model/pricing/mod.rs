@@ -234,6 +234,12 @@ impl<'a> EntryView<'a> {
         self.chain.iter().filter_map(|c| c.as_ref())
     }
 
+    /// How the tiers price a line: the tier mode of the absolute list the tiers come from, for
+    /// a relative list too (SEMANTICS T7): the tiers are the base's, and so is how they apply.
+    pub(crate) fn tier_mode(&self) -> TierMode {
+        self.base.tier_mode
+    }
+
     /// The first tier's minimum quantity. Every entry has a tier (the build refuses empty
     /// tiers); were one missing, no quantity would reach it.
     pub(crate) fn first_min_qty(&self) -> u64 {
