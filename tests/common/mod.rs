@@ -3,7 +3,8 @@
 //!
 //! `dataset()` is the pricing core ([`Switches::pricing`]); `dataset_with(Switches::all())`
 //! adds visibility rules, payment rules, approval policies, experiments, quote-only flags,
-//! quantity rules, attribute-defined segments and lead times (see `generator.rs`).
+//! quantity rules, attribute-defined segments and lead times (see `generator.rs`); the `probe`
+//! switch adds a user who may act for every account.
 #![allow(
     dead_code,
     reason = "each test crate uses a part of the shared helpers"
