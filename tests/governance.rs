@@ -387,6 +387,87 @@ fn to_dataset_round_trips() {
     );
 }
 
+/// Operations are checked on the result of the whole changeset, not one by one: an account
+/// given a missing parent, or put under its own subtree, and set right again by a later
+/// operation of the same changeset is applied (once proptest's regression seed for the
+/// account-tree property).
+#[test]
+fn a_changeset_is_validated_as_a_whole_not_operation_by_operation() {
+    let v1 = Snapshot::from_dataset(&demo()).unwrap();
+    let account = |id: &str, parent: Option<&str>| {
+        let mut a = v1
+            .to_dataset()
+            .accounts
+            .into_iter()
+            .find(|a| a.id.as_str() == id)
+            .unwrap();
+        a.parent = parent.map(Into::into);
+        Op::Upsert(Entity::Account(a))
+    };
+    let dangling_then_fixed = cs(
+        "cs-1",
+        1,
+        vec![
+            account("abb-west", Some("no-such-account")),
+            account("abb-west", Some("abb-corp")),
+        ],
+    );
+    let v2 = v1.apply(&dangling_then_fixed).unwrap();
+    let cycle_then_fixed = cs(
+        "cs-2",
+        2,
+        vec![
+            account("abb-corp", Some("abb-west-depot")),
+            account("abb-corp", None),
+        ],
+    );
+    let v3 = v2.apply(&cycle_then_fixed).unwrap();
+    for v in [&v2, &v3] {
+        assert_eq!(price(v, "abb-west-depot", "john", "HAMMER-16", 1), "24.50");
+        assert!(
+            v1.impact(v, &ImpactOptions::at(at()))
+                .unwrap()
+                .changes
+                .is_empty()
+        );
+    }
+    // Left dangling, it is refused.
+    let dangling = cs(
+        "cs-3",
+        3,
+        vec![account("abb-west", Some("no-such-account"))],
+    );
+    assert!(matches!(
+        v3.apply(&dangling).unwrap_err(),
+        ApplyError::Invalid { .. }
+    ));
+}
+
+/// An entry set for a SKU its list did not price reaches the lean path's SKU index: `quote`
+/// prices it as `resolve` does (once proptest's regression seed for the changeset property).
+#[test]
+fn a_new_entry_is_quoted_as_it_is_resolved() {
+    let v1 = Snapshot::from_dataset(&demo()).unwrap();
+    let v2 = v1
+        .apply(&cs(
+            "cs-1",
+            1,
+            vec![set_price("austin-2026", "DRILL-18V", "0.00")],
+        ))
+        .unwrap();
+    let q = Query::new("austin-hardware", "bob", "DRILL-18V", 1, at());
+    assert_eq!(price(&v2, "austin-hardware", "bob", "DRILL-18V", 1), "0.00");
+    match v2.quote(&q).unwrap().outcome {
+        tradeterms::QuoteOutcome::Priced {
+            amount, assignment, ..
+        } => assert_eq!(
+            (amount.to_string(), assignment.as_str()),
+            ("0.00".to_string(), "austin-own")
+        ),
+        other => panic!("{other:?}"),
+    }
+}
+
 // ---- properties over generated data ----
 
 /// A generated dataset: a small forest, a public list, a few contract lists with entries,
