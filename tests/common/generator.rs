@@ -56,6 +56,11 @@ pub struct Switches {
     /// Every entry has one tier from quantity 1 and no `quote_above`, so a line's amount never
     /// falls as its quantity grows (for monotonicity properties).
     pub monotone_amounts: bool,
+    /// A probe user ([`PROBE_USER`]) holding [`PROBE_ROLE`] (every permission, and a role no
+    /// rule is limited to) with subtree reach at every account; it draws no randomness. It may
+    /// act for every account whatever the account tree becomes, and its answers are the
+    /// account's own, as the impact preview compares them (for governance properties).
+    pub probe: bool,
 }
 
 impl Switches {
@@ -71,6 +76,7 @@ impl Switches {
             attribute_segments: false,
             lead_times: false,
             monotone_amounts: false,
+            probe: false,
         }
     }
 
@@ -86,6 +92,7 @@ impl Switches {
             attribute_segments: true,
             lead_times: true,
             monotone_amounts: false,
+            probe: false,
         }
     }
 }
@@ -100,6 +107,11 @@ pub const BROWSE_ROLE: &str = "browse";
 pub const ROLE_POOL: [&str; 5] = ["viewer", "buyer", "approver", "admin", BROWSE_ROLE];
 /// Custom approving role, in the pool when approvals are switched on.
 pub const FINANCE_ROLE: &str = "finance";
+/// The user [`Switches::probe`] adds (no generated user id has this form).
+pub const PROBE_USER: &str = "probe";
+/// The probe's role: every permission, and outside the role pool, so no role-limited rule
+/// applies to the probe.
+pub const PROBE_ROLE: &str = "probe-all";
 
 /// The roles memberships and role-limited rules draw from.
 pub fn role_pool(sw: Switches) -> Vec<&'static str> {
@@ -1087,6 +1099,12 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
             permissions: vec![Permission::ViewCatalog],
         });
     }
+    if sw.probe {
+        roles.push(RoleData {
+            name: RoleName::new(PROBE_ROLE),
+            permissions: Permission::ALL.to_vec(),
+        });
+    }
     if sw.approvals {
         roles.push(RoleData {
             name: RoleName::new(FINANCE_ROLE),
@@ -1098,7 +1116,7 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
         });
     }
 
-    let users: Vec<UserData> = raw
+    let mut users: Vec<UserData> = raw
         .users
         .iter()
         .enumerate()
@@ -1395,6 +1413,11 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
         })
         .collect();
 
+    // After everything that draws users by index (approval steps), so no other part moves.
+    if sw.probe {
+        users.push(probe_user(&accounts));
+    }
+
     let mut ds = Dataset {
         accounts,
         roles,
@@ -1413,6 +1436,25 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
         distinct_priorities(&mut ds, &keys, raw.priority_offset);
     }
     ensure_builds(ds, raw.priority_offset)
+}
+
+/// The probe user: [`PROBE_ROLE`] with subtree reach at every account (not only the roots, so
+/// that it still reaches an account a changeset makes a root).
+pub fn probe_user(accounts: &[AccountData]) -> UserData {
+    UserData {
+        id: PROBE_USER.into(),
+        name: "Probe".into(),
+        disabled: false,
+        memberships: accounts
+            .iter()
+            .map(|a| MembershipData {
+                account: a.id.clone(),
+                roles: vec![RoleName::new(PROBE_ROLE)],
+                reach: Reach::Subtree,
+                ..MembershipData::default()
+            })
+            .collect(),
+    }
 }
 
 /// Gives every assignment a distinct priority: a permutation of a range, in the order of

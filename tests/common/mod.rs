@@ -1,16 +1,24 @@
 //! Shared test support: the one dataset generator ([`generator`], a switch per rule kind),
-//! queries and orders against generated datasets, and shuffling.
+//! queries and orders against generated datasets, changeset operations over them ([`changes`]),
+//! and shuffling.
 //!
 //! `dataset()` is the pricing core ([`Switches::pricing`]); `dataset_with(Switches::all())`
 //! adds visibility rules, payment rules, approval policies, experiments, quote-only flags,
-//! quantity rules, attribute-defined segments and lead times (see `generator.rs`).
+//! quantity rules, attribute-defined segments and lead times (see `generator.rs`); the `probe`
+//! switch adds a user who may act for every account.
 #![allow(
     dead_code,
     reason = "each test crate uses a part of the shared helpers"
 )]
 
+mod changes;
 mod generator;
 
+#[allow(
+    unused_imports,
+    reason = "only the governance test crate changes datasets"
+)]
+pub use changes::*;
 pub use generator::*;
 use proptest::prelude::*;
 use proptest::sample::Index;
