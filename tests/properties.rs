@@ -45,12 +45,18 @@ fn find_list<'d>(ds: &'d Dataset, id: &str) -> &'d PriceListData {
 /// The tiers' minimum quantities of the entry `list` prices `sku` with (relative lists derive
 /// their tiers from their absolute base).
 fn tier_min_qtys(ds: &Dataset, list: &str, sku: &str) -> Vec<u64> {
+    let l = absolute_base(ds, list);
+    let entry = l.entries.iter().find(|e| e.sku.as_str() == sku).unwrap();
+    entry.tiers.iter().map(|t| t.min_qty).collect()
+}
+
+/// The absolute list a list derives its tiers from (itself when absolute).
+fn absolute_base<'d>(ds: &'d Dataset, list: &str) -> &'d PriceListData {
     let mut l = find_list(ds, list);
     while let Some(rel) = &l.relative {
         l = find_list(ds, rel.base.as_str());
     }
-    let entry = l.entries.iter().find(|e| e.sku.as_str() == sku).unwrap();
-    entry.tiers.iter().map(|t| t.min_qty).collect()
+    l
 }
 
 fn priced(outcome: &Outcome) -> Option<&Priced> {
@@ -92,8 +98,9 @@ proptest! {
             let q = raw.query(&ds);
             let r = snapshot.resolve(&q).unwrap();
             let Some(p) = priced(&r.outcome) else { continue };
-            let list = find_list(&ds, p.source.list.as_str());
-            prop_assert_eq!(p.price.tier_mode, list.tier_mode);
+            // The tiers, and so their mode, are the absolute base's (SEMANTICS T7).
+            let base = absolute_base(&ds, p.source.list.as_str());
+            prop_assert_eq!(p.price.tier_mode, base.tier_mode);
             let mins = tier_min_qtys(&ds, p.source.list.as_str(), q.sku.as_str());
             let reached: Vec<u64> = mins.iter().copied().filter(|&m| m <= q.qty).collect();
             prop_assert!(!reached.is_empty(), "priced below the first tier: {:?}", q);
