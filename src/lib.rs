@@ -17,7 +17,7 @@ mod model;
 pub mod money;
 pub mod time;
 
-pub use decide::order::{
+pub use decide::order::answer::{
     Approval, ApprovalStatus, ApprovalStep, Blocker, LeadTimeBreach, LineAnswer, Money, Order,
     OrderAnswer, OrderLine, QuantitySource, QuantityViolation,
 };
