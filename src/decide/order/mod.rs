@@ -6,13 +6,15 @@ pub(crate) mod answer;
 
 use crate::decide::approval::{self, OrderFacts};
 use crate::decide::core::{Actor, Party};
+use crate::decide::entitlement::Entitled;
 use crate::decide::order::answer::{
     Approval, ApprovalStatus, ApprovalStep, Blocker, LeadTimeBreach, LineAnswer, Money, Order,
     OrderAnswer, QuantitySource, QuantityViolation,
 };
-use crate::decide::resolution::{Grant, Outcome, Payment, Resolution, RuleRef};
+use crate::decide::resolution::{Access, Grant, Outcome, Payment, Resolution, RuleRef};
 use crate::error::ResolveError;
 use crate::format::QuantityRule;
+use crate::model::experiment::ExperimentArm;
 use crate::model::scope::applicable_rules;
 use crate::model::snapshot::Snapshot;
 use crate::money::Currency;
@@ -36,6 +38,16 @@ fn check_quantity(
     })
 }
 
+/// The lines of an order, answered, and what the approval conditions read of them.
+struct PricedLines<'s> {
+    /// Each line's answer, in order.
+    lines: Vec<LineAnswer>,
+    /// The sum of the priced lines, rounded to the account's currency.
+    subtotal: Decimal,
+    /// What the approval conditions read of each line.
+    facts: Vec<approval::LineFacts<'s>>,
+}
+
 impl Snapshot {
     /// Resolves a whole order: each line exactly as [`Snapshot::resolve`] answers it, the
     /// subtotal, what blocks checkout, the approval chain and the payment options.
@@ -50,15 +62,66 @@ impl Snapshot {
         let access = entitled.access();
         let experiments_reached = party.experiments();
         let currency: Currency = acc.currency;
-        let may_request_quote = access.request_quote.is_allowed();
 
-        let mut lines = Vec::with_capacity(order.lines.len());
         let mut blockers = Vec::new();
         if let Grant::Refused(refusal) = &access.buy {
             blockers.push(Blocker::MayNotBuy {
                 refusal: refusal.clone(),
             });
         }
+        let priced =
+            self.order_lines(&party, order, &access, &experiments_reached, &mut blockers)?;
+        let facts = OrderFacts {
+            subtotal: priced.subtotal,
+            lines: priced.facts,
+            spending_limit: access.spending_limit,
+        };
+        let (approval, approval_experiments) =
+            self.approval_chain(&party, idx, entitled, requester, &facts, &mut blockers)?;
+        let payment = self.payment(&order.account, &order.user)?;
+        let mut experiments = experiments_reached;
+        experiments.extend(approval_experiments);
+        if let Payment::Options(o) = &payment {
+            experiments.extend(o.experiments.iter().cloned());
+        }
+        experiments.sort();
+        experiments.dedup();
+        Ok(OrderAnswer {
+            version: inner.version,
+            account: order.account.clone(),
+            user: order.user.clone(),
+            at: order.at,
+            access,
+            lines: priced.lines,
+            subtotal: Money {
+                currency,
+                amount: priced.subtotal,
+            },
+            orderable: blockers.is_empty(),
+            blockers,
+            approval,
+            payment,
+            experiments,
+        })
+    }
+
+    /// Every line of the order as `resolve` answers it, checked against the quantity rules and
+    /// the account's lead-time limit, and the subtotal of the priced lines. What a line blocks
+    /// (a quote, an invisible or refused SKU, a quantity) is appended to `blockers`.
+    fn order_lines<'s>(
+        &'s self,
+        party: &Party<'s>,
+        order: &Order,
+        access: &Access,
+        experiments_reached: &[ExperimentArm],
+        blockers: &mut Vec<Blocker>,
+    ) -> Result<PricedLines<'s>, ResolveError> {
+        let inner = party.inner;
+        let acc = party.account;
+        let currency: Currency = acc.currency;
+        let may_request_quote = access.request_quote.is_allowed();
+
+        let mut lines = Vec::with_capacity(order.lines.len());
         let mut subtotal = Decimal::ZERO;
         let mut facts_lines = Vec::with_capacity(order.lines.len());
         for (i, line) in order.lines.iter().enumerate() {
@@ -143,21 +206,34 @@ impl Snapshot {
                     ),
                     access: access.clone(),
                     visibility,
-                    experiments: experiments_reached.clone(),
+                    experiments: experiments_reached.to_vec(),
                     outcome,
                 },
                 quantity_violations: violations,
                 lead_time_breach,
             });
         }
-        let subtotal = currency.round(subtotal);
+        Ok(PricedLines {
+            lines,
+            subtotal: currency.round(subtotal),
+            facts: facts_lines,
+        })
+    }
 
-        // Approval: the applicable policies in precedence order, one per slot.
-        let facts = OrderFacts {
-            subtotal,
-            lines: facts_lines,
-            spending_limit: access.spending_limit,
-        };
+    /// The approval chain of an order: the applicable policies in precedence order, one per
+    /// slot, each whose condition holds adding its steps. A step no one but the requester could
+    /// approve is appended to `blockers`. Also returns the experiments the policies met.
+    fn approval_chain(
+        &self,
+        party: &Party<'_>,
+        idx: u32,
+        entitled: Entitled<'_>,
+        requester: u32,
+        facts: &OrderFacts<'_>,
+        blockers: &mut Vec<Blocker>,
+    ) -> Result<(Approval, Vec<ExperimentArm>), ResolveError> {
+        let inner = self.inner();
+        let acc = party.account;
         let mut arms =
             crate::model::experiment::Arms::new(&inner.experiments, acc, &inner.accounts);
         let policies = applicable_rules(
@@ -185,7 +261,7 @@ impl Snapshot {
                 overridden.push(rule);
                 continue;
             }
-            let why = approval::holds(&policy.when, &facts).map_err(|()| {
+            let why = approval::holds(&policy.when, facts).map_err(|()| {
                 ResolveError::ConditionOverflow {
                     policy: policy.id.clone(),
                 }
@@ -223,34 +299,13 @@ impl Snapshot {
         } else {
             ApprovalStatus::Required
         };
-        let payment = self.payment(&order.account, &order.user)?;
-        let mut experiments = experiments_reached;
-        experiments.extend(arms.report());
-        if let Payment::Options(o) = &payment {
-            experiments.extend(o.experiments.iter().cloned());
-        }
-        experiments.sort();
-        experiments.dedup();
-        Ok(OrderAnswer {
-            version: inner.version,
-            account: order.account.clone(),
-            user: order.user.clone(),
-            at: order.at,
-            access,
-            lines,
-            subtotal: Money {
-                currency,
-                amount: subtotal,
-            },
-            orderable: blockers.is_empty(),
-            blockers,
-            approval: Approval {
+        Ok((
+            Approval {
                 status,
                 steps,
                 overridden,
             },
-            payment,
-            experiments,
-        })
+            arms.report(),
+        ))
     }
 }
