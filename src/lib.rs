@@ -46,7 +46,7 @@ pub use format::segment::SegmentData;
 pub use format::visibility::{Effect, Target, VisibilityRuleData};
 pub use govern::changeset::ApplyError;
 pub use govern::engine::Engine;
-pub use govern::impact::{
+pub use govern::impact::answer::{
     AnswerSummary, ApprovalChange, Impact, ImpactChange, ImpactOptions, PreviewError, PriceMove,
 };
 pub use govern::lint::{Warning, WarningKind};
