@@ -29,11 +29,14 @@
 //! ```
 
 use crate::decide::resolution::Query;
+use crate::format::access::MembershipData;
+use crate::format::predicate::AttrCmp;
+use crate::format::pricing::{AdjustmentData, RelativeData};
 use crate::format::{
-    AccountData, AdjustmentData, ApprovalPolicyData, Approvers, AssignmentData, AttrCmp, AttrValue,
-    Attributes, Dataset, Effect, EntryData, Inheritance, MembershipData, OrderCondition, Predicate,
-    PriceListData, PricePolicy, QuantityRule, Reach, RelativeData, Scope, SegmentData, SkuData,
-    Target, TierData, TierMode, UserData, VisibilityRuleData,
+    AccountData, ApprovalPolicyData, Approvers, AssignmentData, AttrValue, Attributes, Dataset,
+    Effect, EntryData, Inheritance, OrderCondition, Predicate, PriceListData, PricePolicy,
+    QuantityRule, Reach, Scope, SegmentData, SkuData, Target, TierData, TierMode, UserData,
+    VisibilityRuleData,
 };
 use crate::id::{AccountId, AssignmentId, PriceListId, RoleName, SegmentId, Sku, UserId};
 use crate::time::Window;

@@ -17,7 +17,7 @@ mod model;
 pub mod money;
 pub mod time;
 
-pub use decide::order::{
+pub use decide::order::answer::{
     Approval, ApprovalStatus, ApprovalStep, Blocker, LeadTimeBreach, LineAnswer, Money, Order,
     OrderAnswer, OrderLine, QuantitySource, QuantityViolation,
 };
@@ -29,18 +29,24 @@ pub use decide::resolution::{
 };
 pub use decide::sheet::{PriceSheet, SheetLine};
 pub use error::{BuildError, BuildProblem, EntityKind, ResolveError};
+pub use format::Dataset;
+pub use format::access::{MembershipData, Permission, Reach, RoleData, UserData};
+pub use format::account::{AccountData, CatalogMode, Inheritance, PricePolicy};
+pub use format::approval::{ApprovalPolicyData, Approvers, OrderCondition};
+pub use format::catalog::{QuantityRule, SkuData};
 pub use format::changeset::{Changeset, Entity, EntityRef, LogEntry, Op};
 pub use format::experiment::ExperimentData;
-pub use format::{
-    AccountData, AdjustmentData, ApprovalPolicyData, Approvers, AssignmentData, AttrCmp, AttrIn,
-    AttrValue, Attributes, CatalogMode, Dataset, Effect, EntryData, Inheritance, MembershipData,
-    OrderCondition, PaymentRuleData, PaymentTerms, Permission, Predicate, PriceListData,
-    PricePolicy, QuantityRule, Reach, RelativeData, RoleData, Scope, SegmentData, SkuData, Target,
-    TierData, TierMode, UserData, VisibilityRuleData,
+pub use format::payment::{PaymentRuleData, PaymentTerms};
+pub use format::predicate::{AttrCmp, AttrIn, AttrValue, Attributes, Predicate};
+pub use format::pricing::{
+    AdjustmentData, AssignmentData, EntryData, PriceListData, RelativeData, TierData, TierMode,
 };
+pub use format::scope::Scope;
+pub use format::segment::SegmentData;
+pub use format::visibility::{Effect, Target, VisibilityRuleData};
 pub use govern::changeset::ApplyError;
 pub use govern::engine::Engine;
-pub use govern::impact::{
+pub use govern::impact::answer::{
     AnswerSummary, ApprovalChange, Impact, ImpactChange, ImpactOptions, PreviewError, PriceMove,
 };
 pub use govern::lint::{Warning, WarningKind};

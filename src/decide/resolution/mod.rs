@@ -2,7 +2,10 @@
 //!
 //! A [`Resolution`] says what the acting user may do ([`Access`]), what the outcome is
 //! ([`Outcome`]), and, when a price was looked for, every candidate assignment with why it won or
-//! lost. It is structured for programs and renders for people with `Display`.
+//! lost. It is structured for programs and renders for people with `Display`
+//! (rendered in `display`, apart from the types).
+
+mod display;
 
 use crate::format::{
     CatalogMode, Effect, PaymentTerms, Permission, PricePolicy, QuantityRule, TierMode,
@@ -13,7 +16,6 @@ use crate::time::Window;
 use jiff::Timestamp;
 use rust_decimal::Decimal;
 use serde::Serialize;
-use std::fmt;
 
 /// One question: may `user`, acting for `account`, buy `qty` of `sku` at instant `at`, and at
 /// what price?
@@ -79,34 +81,6 @@ pub enum Refusal {
     },
 }
 
-impl fmt::Display for Refusal {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Refusal::NotEntitled => {
-                f.write_str("the user has no active membership that reaches this account")
-            }
-            Refusal::UserDisabled => f.write_str("the user is disabled"),
-            Refusal::MissingPermission { permission, roles } => {
-                write!(
-                    f,
-                    "no role held here grants `{}` (roles: ",
-                    permission.name()
-                )?;
-                if roles.is_empty() {
-                    f.write_str("none")?;
-                }
-                for (i, r) in roles.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(", ")?;
-                    }
-                    write!(f, "`{r}`")?;
-                }
-                f.write_str(")")
-            }
-        }
-    }
-}
-
 /// Whether one permission is granted, and by what.
 ///
 /// ```
@@ -132,15 +106,6 @@ impl Grant {
     /// Whether the permission is granted.
     pub fn is_allowed(&self) -> bool {
         matches!(self, Grant::Allowed { .. })
-    }
-}
-
-impl fmt::Display for Grant {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Grant::Allowed { role, via } => write!(f, "yes (role `{role}` at `{via}`)"),
-            Grant::Refused(r) => write!(f, "no: {r}"),
-        }
     }
 }
 
@@ -226,19 +191,6 @@ impl PartialOrd for Specificity {
     }
 }
 
-impl fmt::Display for Specificity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Specificity::Account => f.write_str("own account"),
-            Specificity::Ancestor { distance, account } => {
-                write!(f, "ancestor `{account}` ({distance} up)")
-            }
-            Specificity::Segment(s) => write!(f, "segment `{s}`"),
-            Specificity::Everyone => f.write_str("everyone"),
-        }
-    }
-}
-
 /// Which validity window ruled a candidate out.
 ///
 /// ```
@@ -255,17 +207,6 @@ pub enum WindowOf {
     BaseList(PriceListId),
     /// The price entry's window.
     Entry,
-}
-
-impl fmt::Display for WindowOf {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            WindowOf::Assignment => f.write_str("assignment"),
-            WindowOf::List => f.write_str("price list"),
-            WindowOf::BaseList(b) => write!(f, "base list `{b}`"),
-            WindowOf::Entry => f.write_str("price entry"),
-        }
-    }
 }
 
 /// Why a candidate won or lost.
@@ -316,35 +257,6 @@ pub enum CandidateStatus {
     },
 }
 
-impl fmt::Display for CandidateStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            CandidateStatus::Won => f.write_str("won"),
-            CandidateStatus::NotValid {
-                of,
-                window,
-                not_yet,
-            } => {
-                let when = if *not_yet { "not valid yet" } else { "expired" };
-                write!(f, "lost: {of} {when} (valid {window})")
-            }
-            CandidateStatus::OtherCurrency { currency } => {
-                write!(f, "lost: list is in {currency}, not the account's currency")
-            }
-            CandidateStatus::NoEntry => f.write_str("lost: the list has no entry for this SKU"),
-            CandidateStatus::BelowMinimumQuantity { min_qty } => {
-                write!(f, "lost: quantity below the first tier (min_qty {min_qty})")
-            }
-            CandidateStatus::LowerPrecedence { winner } => {
-                write!(f, "lost: lower precedence than `{winner}`")
-            }
-            CandidateStatus::HigherPrice { amount, winner } => {
-                write!(f, "lost: higher amount {amount} than `{winner}`")
-            }
-        }
-    }
-}
-
 /// One assignment that could have priced the line.
 ///
 /// ```
@@ -365,16 +277,6 @@ pub struct Candidate {
     pub priority: i32,
     /// Why it won or lost.
     pub status: CandidateStatus,
-}
-
-impl fmt::Display for Candidate {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "`{}` (list `{}`, {}, priority {}): {}",
-            self.assignment, self.list, self.specificity, self.priority, self.status
-        )
-    }
 }
 
 /// The units of a line priced at one tier.
@@ -413,16 +315,6 @@ pub struct Adjustment {
     pub category: Option<String>,
     /// The change in percent.
     pub percent: Decimal,
-}
-
-impl fmt::Display for Adjustment {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "`{}`: {} % on `{}`", self.list, self.percent, self.base)?;
-        if let Some(c) = &self.category {
-            write!(f, " for category `{c}`")?;
-        }
-        Ok(())
-    }
 }
 
 /// A priced line.
@@ -552,23 +444,6 @@ pub enum QuoteReason {
     },
 }
 
-impl fmt::Display for QuoteReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            QuoteReason::NoPrice => f.write_str("no price list prices this line"),
-            QuoteReason::SkuQuoteOnly => f.write_str("the SKU is sold on quote only"),
-            QuoteReason::ListQuoteOnly { assignment, list } => write!(
-                f,
-                "the deciding list `{list}` (assignment `{assignment}`) is quote-only"
-            ),
-            QuoteReason::AboveQuantity { list, quote_above } => write!(
-                f,
-                "list `{list}` prices at most {quote_above} units without a quote"
-            ),
-        }
-    }
-}
-
 /// The line needs a quote: no candidate could price it, or the price that decided is on quote.
 ///
 /// ```
@@ -603,17 +478,6 @@ pub struct RuleRef {
     pub roles: Vec<RoleName>,
 }
 
-impl fmt::Display for RuleRef {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "`{}` ({}", self.id, self.specificity)?;
-        if !self.roles.is_empty() {
-            let names: Vec<&str> = self.roles.iter().map(|r| r.as_str()).collect();
-            write!(f, ", roles {}", names.join("/"))?;
-        }
-        write!(f, ", owner {})", self.owner)
-    }
-}
-
 /// Why a SKU is or is not visible to the acting user.
 ///
 /// ```
@@ -633,37 +497,6 @@ pub struct Visibility {
     pub effect: Option<Effect>,
     /// Other rules targeting the SKU that the deciding rule overrode, most specific first.
     pub overridden: Vec<RuleRef>,
-}
-
-impl fmt::Display for Visibility {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(if self.visible {
-            "visible"
-        } else {
-            "not visible"
-        })?;
-        match (&self.decided_by, self.effect) {
-            (Some(rule), Some(effect)) => {
-                let verb = match effect {
-                    Effect::Include => "included",
-                    Effect::Exclude => "excluded",
-                };
-                write!(f, ": {verb} by rule {rule}")?;
-            }
-            _ => match self.mode {
-                CatalogMode::Open => {
-                    f.write_str(": open catalogue and no rule excludes this SKU")?
-                }
-                CatalogMode::Curated => {
-                    f.write_str(": curated catalogue and no rule includes this SKU")?
-                }
-            },
-        }
-        for o in &self.overridden {
-            write!(f, "; overrides {o}")?;
-        }
-        Ok(())
-    }
 }
 
 /// A payment setting and the rule that decided it.
@@ -715,29 +548,6 @@ pub struct PaymentOptions {
     /// The experiments whose payment rules reached the account, with its arm in each.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub experiments: Vec<crate::model::experiment::ExperimentArm>,
-}
-
-impl fmt::Display for Payment {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Payment::Denied(r) => write!(f, "payment: denied: {r}"),
-            Payment::Options(o) => {
-                match &o.terms {
-                    Some(t) => write!(f, "payment terms: {} (rule {})", t.value, t.rule)?,
-                    None => f.write_str("payment terms: none set")?,
-                }
-                match &o.methods {
-                    Some(m) => write!(
-                        f,
-                        "\npayment methods: {} (rule {})",
-                        m.value.join(", "),
-                        m.rule
-                    ),
-                    None => f.write_str("\npayment methods: none set"),
-                }
-            }
-        }
-    }
 }
 
 /// What the engine decided.
@@ -804,79 +614,4 @@ pub struct Resolution {
     pub experiments: Vec<crate::model::experiment::ExperimentArm>,
     /// The decision.
     pub outcome: Outcome,
-}
-
-impl fmt::Display for Resolution {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let q = &self.query;
-        writeln!(
-            f,
-            "{} x `{}` for account `{}` by user `{}` at {} (snapshot v{})",
-            q.qty, q.sku, q.account, q.user, q.at, self.version
-        )?;
-        match &self.outcome {
-            Outcome::Denied(r) => writeln!(f, "  DENIED: {r}")?,
-            Outcome::NotVisible => writeln!(f, "  NOT VISIBLE")?,
-            Outcome::PriceHidden(r) => writeln!(f, "  PRICE HIDDEN: {r}")?,
-            Outcome::QuoteRequired(qr) => {
-                writeln!(f, "  QUOTE REQUIRED: {}", qr.reason)?;
-                write_candidates(f, &qr.candidates)?;
-            }
-            Outcome::Priced(p) => {
-                let price = &p.price;
-                write!(f, "  PRICE: {} {}", price.amount, price.currency)?;
-                if let Some(unit) = price.unit_price() {
-                    write!(f, " ({} x {unit})", q.qty)?;
-                }
-                writeln!(f)?;
-                if price.tier_mode == TierMode::Graduated {
-                    for s in &price.slices {
-                        writeln!(
-                            f,
-                            "    {} units at tier {}+: {} x {} = {}",
-                            s.units, s.min_qty, s.units, s.unit_price, s.amount
-                        )?;
-                    }
-                } else if let Some(t) = price.tier_min_qty() {
-                    writeln!(f, "    tier: {t}+ (volume)")?;
-                }
-                for a in &price.adjustments {
-                    writeln!(f, "    adjusted by {a}")?;
-                }
-                writeln!(
-                    f,
-                    "  from list `{}` ({}, owner {}) via assignment `{}` ({}, priority {}), policy {:?}",
-                    p.source.list,
-                    p.source.list_name,
-                    p.source.owner,
-                    p.source.assignment,
-                    p.source.specificity,
-                    p.source.priority,
-                    p.policy
-                )?;
-                write_candidates(f, &p.candidates)?;
-            }
-        }
-        if let Some(v) = &self.visibility {
-            writeln!(f, "  {v}")?;
-        }
-        for e in &self.experiments {
-            writeln!(f, "  {e}")?;
-        }
-        writeln!(f, "  may see catalogue: {}", self.access.view_catalog)?;
-        writeln!(f, "  may see prices: {}", self.access.view_prices)?;
-        writeln!(f, "  may buy: {}", self.access.buy)?;
-        write!(f, "  may request a quote: {}", self.access.request_quote)
-    }
-}
-
-fn write_candidates(f: &mut fmt::Formatter<'_>, candidates: &[Candidate]) -> fmt::Result {
-    if candidates.is_empty() {
-        return writeln!(f, "  candidates: none (no assignment reaches this account)");
-    }
-    writeln!(f, "  candidates:")?;
-    for c in candidates {
-        writeln!(f, "    - {c}")?;
-    }
-    Ok(())
 }

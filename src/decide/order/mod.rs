@@ -1,0 +1,311 @@
+//! Whole orders: every line as `resolve` answers it, plus what only makes sense for an order:
+//! the subtotal, quantity rules, quotes, lead times against the contract, approval chains and
+//! payment options. The evaluation lives here; the answer types it returns, in `answer`.
+
+pub(crate) mod answer;
+
+use crate::decide::approval::{self, OrderFacts};
+use crate::decide::core::{Actor, Party};
+use crate::decide::entitlement::Entitled;
+use crate::decide::order::answer::{
+    Approval, ApprovalStatus, ApprovalStep, Blocker, LeadTimeBreach, LineAnswer, Money, Order,
+    OrderAnswer, QuantitySource, QuantityViolation,
+};
+use crate::decide::resolution::{Access, Grant, Outcome, Payment, Resolution, RuleRef};
+use crate::error::ResolveError;
+use crate::format::QuantityRule;
+use crate::model::experiment::ExperimentArm;
+use crate::model::scope::applicable_rules;
+use crate::model::snapshot::Snapshot;
+use crate::money::Currency;
+use rust_decimal::Decimal;
+use std::collections::BTreeSet;
+
+fn check_quantity(
+    rule: &QuantityRule,
+    source: QuantitySource,
+    qty: u64,
+) -> Option<QuantityViolation> {
+    let (below, above) = crate::model::catalog::nearest_valid(rule, qty);
+    if below == Some(qty) {
+        return None;
+    }
+    Some(QuantityViolation {
+        source,
+        rule: *rule,
+        below,
+        above,
+    })
+}
+
+/// The lines of an order, answered, and what the approval conditions read of them.
+struct PricedLines<'s> {
+    /// Each line's answer, in order.
+    lines: Vec<LineAnswer>,
+    /// The sum of the priced lines, rounded to the account's currency.
+    subtotal: Decimal,
+    /// What the approval conditions read of each line.
+    facts: Vec<approval::LineFacts<'s>>,
+}
+
+impl Snapshot {
+    /// Resolves a whole order: each line exactly as [`Snapshot::resolve`] answers it, the
+    /// subtotal, what blocks checkout, the approval chain and the payment options.
+    pub fn resolve_order(&self, order: &Order) -> Result<OrderAnswer, ResolveError> {
+        let inner = self.inner();
+        let (idx, acc, entitled) = self.entitle(&order.account, &order.user)?;
+        let requester = inner
+            .users
+            .lookup(order.user.as_str())
+            .ok_or_else(|| ResolveError::UnknownUser(order.user.clone()))?;
+        let party = Party::new(inner, idx, acc, Actor::User(entitled), order.at);
+        let access = entitled.access();
+        let experiments_reached = party.experiments();
+        let currency: Currency = acc.currency;
+
+        let mut blockers = Vec::new();
+        if let Grant::Refused(refusal) = &access.buy {
+            blockers.push(Blocker::MayNotBuy {
+                refusal: refusal.clone(),
+            });
+        }
+        let priced =
+            self.order_lines(&party, order, &access, &experiments_reached, &mut blockers)?;
+        let facts = OrderFacts {
+            subtotal: priced.subtotal,
+            lines: priced.facts,
+            spending_limit: access.spending_limit,
+        };
+        let (approval, approval_experiments) =
+            self.approval_chain(&party, idx, entitled, requester, &facts, &mut blockers)?;
+        let payment = self.payment(&order.account, &order.user)?;
+        let mut experiments = experiments_reached;
+        experiments.extend(approval_experiments);
+        if let Payment::Options(o) = &payment {
+            experiments.extend(o.experiments.iter().cloned());
+        }
+        experiments.sort();
+        experiments.dedup();
+        Ok(OrderAnswer {
+            version: inner.version,
+            account: order.account.clone(),
+            user: order.user.clone(),
+            at: order.at,
+            access,
+            lines: priced.lines,
+            subtotal: Money {
+                currency,
+                amount: priced.subtotal,
+            },
+            orderable: blockers.is_empty(),
+            blockers,
+            approval,
+            payment,
+            experiments,
+        })
+    }
+
+    /// Every line of the order as `resolve` answers it, checked against the quantity rules and
+    /// the account's lead-time limit, and the subtotal of the priced lines. What a line blocks
+    /// (a quote, an invisible or refused SKU, a quantity) is appended to `blockers`.
+    fn order_lines<'s>(
+        &'s self,
+        party: &Party<'s>,
+        order: &Order,
+        access: &Access,
+        experiments_reached: &[ExperimentArm],
+        blockers: &mut Vec<Blocker>,
+    ) -> Result<PricedLines<'s>, ResolveError> {
+        let inner = party.inner;
+        let acc = party.account;
+        let currency: Currency = acc.currency;
+        let may_request_quote = access.request_quote.is_allowed();
+
+        let mut lines = Vec::with_capacity(order.lines.len());
+        let mut subtotal = Decimal::ZERO;
+        let mut facts_lines = Vec::with_capacity(order.lines.len());
+        for (i, line) in order.lines.iter().enumerate() {
+            let (sku, rec) = self.line_sku(&line.sku, line.qty)?;
+            let (visibility, outcome) = party.explain(sku, rec, line.qty)?;
+            let mut violations = Vec::new();
+            if let Some(rule) = rec.quantity.as_deref() {
+                violations.extend(check_quantity(rule, QuantitySource::Sku, line.qty));
+            }
+            let mut exact = None;
+            match &outcome {
+                Outcome::Priced(p) => {
+                    if p.price.currency != currency {
+                        return Err(ResolveError::MixedCurrency {
+                            sku: line.sku.clone(),
+                            expected: currency,
+                            found: p.price.currency,
+                        });
+                    }
+                    if let Some(rule) = &p.quantity_rule {
+                        violations.extend(check_quantity(
+                            rule,
+                            QuantitySource::Entry(p.source.list.clone()),
+                            line.qty,
+                        ));
+                    }
+                    subtotal = subtotal.checked_add(p.price.amount).ok_or_else(|| {
+                        ResolveError::Overflow {
+                            sku: line.sku.clone(),
+                            list: p.source.list.clone(),
+                            qty: line.qty,
+                        }
+                    })?;
+                    exact = Some(p.price.exact_amount);
+                }
+                Outcome::QuoteRequired(q) => blockers.push(Blocker::QuoteRequired {
+                    line: i,
+                    sku: line.sku.clone(),
+                    reason: q.reason.clone(),
+                    may_request_quote,
+                }),
+                Outcome::NotVisible => blockers.push(Blocker::NotVisible {
+                    line: i,
+                    sku: line.sku.clone(),
+                }),
+                Outcome::Denied(r) | Outcome::PriceHidden(r) => blockers.push(Blocker::Denied {
+                    line: i,
+                    sku: line.sku.clone(),
+                    refusal: r.clone(),
+                }),
+            }
+            for v in &violations {
+                blockers.push(Blocker::Quantity {
+                    line: i,
+                    sku: line.sku.clone(),
+                    violation: v.clone(),
+                });
+            }
+            let lead = line.lead_time_days.or(rec.lead_time_days);
+            let lead_time_breach = match (lead, acc.max_lead_time_days) {
+                (Some(lead), Some(max)) if lead > max => Some(LeadTimeBreach {
+                    lead_time_days: lead,
+                    max_lead_time_days: max,
+                }),
+                _ => None,
+            };
+            facts_lines.push(approval::LineFacts {
+                categories: &rec.categories,
+                qty: line.qty,
+                amount: exact,
+                cost: rec.cost,
+            });
+            lines.push(LineAnswer {
+                resolution: Resolution {
+                    version: inner.version,
+                    query: crate::decide::resolution::Query::new(
+                        order.account.clone(),
+                        order.user.clone(),
+                        line.sku.clone(),
+                        line.qty,
+                        order.at,
+                    ),
+                    access: access.clone(),
+                    visibility,
+                    experiments: experiments_reached.to_vec(),
+                    outcome,
+                },
+                quantity_violations: violations,
+                lead_time_breach,
+            });
+        }
+        Ok(PricedLines {
+            lines,
+            subtotal: currency.round(subtotal),
+            facts: facts_lines,
+        })
+    }
+
+    /// The approval chain of an order: the applicable policies in precedence order, one per
+    /// slot, each whose condition holds adding its steps. A step no one but the requester could
+    /// approve is appended to `blockers`. Also returns the experiments the policies met.
+    fn approval_chain(
+        &self,
+        party: &Party<'_>,
+        idx: u32,
+        entitled: Entitled<'_>,
+        requester: u32,
+        facts: &OrderFacts<'_>,
+        blockers: &mut Vec<Blocker>,
+    ) -> Result<(Approval, Vec<ExperimentArm>), ResolveError> {
+        let inner = self.inner();
+        let acc = party.account;
+        let mut arms =
+            crate::model::experiment::Arms::new(&inner.experiments, acc, &inner.accounts);
+        let policies = applicable_rules(
+            &inner.approval_scopes,
+            &inner.approval_policies,
+            idx,
+            acc,
+            &inner.accounts,
+            |a| a.inherit.approvals,
+            Some(&entitled.roles()),
+            &mut arms,
+            crate::model::approval::Policy::tiebreak,
+        );
+        let mut slots = BTreeSet::new();
+        let mut steps = Vec::new();
+        let mut overridden = Vec::new();
+        for (level, policy) in &policies {
+            let rule = RuleRef {
+                id: policy.id.clone(),
+                owner: policy.owner.clone(),
+                specificity: crate::decide::explain::specificity(inner, level),
+                roles: policy.roles.clone(),
+            };
+            if !slots.insert(policy.slot.as_str()) {
+                overridden.push(rule);
+                continue;
+            }
+            let why = approval::holds(&policy.when, facts).map_err(|()| {
+                ResolveError::ConditionOverflow {
+                    policy: policy.id.clone(),
+                }
+            })?;
+            let Some(why) = why else { continue };
+            for (n, approvers) in policy.steps.iter().enumerate() {
+                let (eligible, escalated_to) = approval::eligible(
+                    approvers,
+                    idx,
+                    acc,
+                    &inner.accounts,
+                    &inner.users,
+                    Some(requester),
+                );
+                if eligible.is_empty() {
+                    blockers.push(Blocker::Unapprovable {
+                        policy: policy.id.clone(),
+                        step: n.saturating_add(1),
+                    });
+                }
+                steps.push(ApprovalStep {
+                    policy: rule.clone(),
+                    condition: why.clone(),
+                    step: n.saturating_add(1),
+                    approvers: approvers.clone(),
+                    escalated_to,
+                    eligible,
+                });
+            }
+        }
+        let status = if steps.is_empty() {
+            ApprovalStatus::AutoApproved
+        } else if steps.iter().any(|s| s.eligible.is_empty()) {
+            ApprovalStatus::Unapprovable
+        } else {
+            ApprovalStatus::Required
+        };
+        Ok((
+            Approval {
+                status,
+                steps,
+                overridden,
+            },
+            arms.report(),
+        ))
+    }
+}

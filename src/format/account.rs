@@ -1,0 +1,118 @@
+//! Accounts as a host declares them: the forest of holdings, subsidiaries and branches, each
+//! with its currency, attributes and the settings it may inherit from its ancestors (price
+//! policy, catalogue mode, lead-time limit, which rule kinds reach it from above).
+
+use crate::format::predicate::Attributes;
+use crate::id::AccountId;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// How an account picks one price among several applicable lists.
+///
+/// ```
+/// use tradeterms::PricePolicy;
+/// let p: PricePolicy = serde_json::from_str("\"lowest_price\"").unwrap();
+/// assert_eq!(p, PricePolicy::LowestPrice);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PricePolicy {
+    /// The most specific scope wins (own account, nearest ancestor, segment, everyone), then the
+    /// highest priority.
+    #[default]
+    Precedence,
+    /// The lowest price at the asked quantity among all candidates wins.
+    LowestPrice,
+}
+
+/// Which rule kinds an account receives from its ancestors. Each kind is set separately: a
+/// subsidiary may inherit its holding's assortment but not its payment terms.
+///
+/// ```
+/// let i: tradeterms::Inheritance = serde_json::from_str(r#"{ "price_lists": false }"#).unwrap();
+/// assert!(!i.price_lists);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields, default)]
+pub struct Inheritance {
+    /// Whether price-list assignments made to an ancestor "and its descendants" reach this
+    /// account. `false` is "own lists only" (OroCommerce's fallback setting).
+    pub price_lists: bool,
+    /// Whether an ancestor's "and descendants" visibility rules reach this account.
+    pub visibility: bool,
+    /// Whether an ancestor's "and descendants" payment rules reach this account.
+    pub payment_terms: bool,
+    /// Whether an ancestor's "and descendants" approval policies reach this account.
+    pub approvals: bool,
+}
+
+impl Default for Inheritance {
+    fn default() -> Self {
+        Inheritance {
+            price_lists: true,
+            visibility: true,
+            payment_terms: true,
+            approvals: true,
+        }
+    }
+}
+
+/// Whether an account's catalogue shows everything unless excluded, or nothing unless included.
+///
+/// ```
+/// let m: tradeterms::CatalogMode = serde_json::from_str("\"curated\"").unwrap();
+/// assert_eq!(m, tradeterms::CatalogMode::Curated);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CatalogMode {
+    /// Every SKU is visible unless a rule excludes it.
+    #[default]
+    Open,
+    /// No SKU is visible unless a rule includes it (a school sees only its uniforms).
+    Curated,
+}
+
+/// One customer account.
+///
+/// ```
+/// let a: tradeterms::AccountData = serde_json::from_str(
+///     r#"{ "id": "abb-north", "name": "Abb Corp North", "parent": "abb-corp", "currency": "USD",
+///          "attributes": { "region": "north" }, "price_policy": "lowest_price" }"#,
+/// ).unwrap();
+/// assert_eq!(a.parent.unwrap().as_str(), "abb-corp");
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AccountData {
+    /// Unique id.
+    pub id: AccountId,
+    /// Display name.
+    pub name: String,
+    /// The parent account; `None` for a top-level account (a holding or an independent
+    /// customer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<AccountId>,
+    /// Default currency (ISO 4217): the account is priced in this currency only.
+    pub currency: String,
+    /// Free attributes (type, region, tier...).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: Attributes,
+    /// Selection policy; `None` inherits the parent's (the root default is `precedence`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_policy: Option<PricePolicy>,
+    /// The longest lead time, in days, the account's contract accepts; `None` inherits the
+    /// parent's (no limit at the root).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_lead_time_days: Option<u32>,
+    /// Catalogue mode; `None` inherits the parent's (the root default is `open`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catalog_mode: Option<CatalogMode>,
+    /// What this account receives from its ancestors.
+    #[serde(default)]
+    pub inherit: Inheritance,
+}

@@ -1,0 +1,102 @@
+//! Approval policies as a host declares them: the condition on an order that makes a policy
+//! apply, and the chain of approvers it then requires.
+
+use crate::format::scope::Scope;
+use crate::id::{RoleName, UserId};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// A condition on a whole order that makes an approval policy apply.
+///
+/// ```
+/// use tradeterms::OrderCondition;
+/// let c: OrderCondition = serde_json::from_str(r#"{ "any": [
+///     { "total_above": "5000" }, { "line_qty_above": 100 }, "spending_limit_exceeded" ] }"#).unwrap();
+/// assert!(matches!(c, OrderCondition::Any(ref v) if v.len() == 3));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum OrderCondition {
+    /// The order subtotal is above this amount (in the account's currency).
+    TotalAbove(
+        #[serde(with = "rust_decimal::serde::str")]
+        #[cfg_attr(feature = "schema", schemars(with = "String"))]
+        Decimal,
+    ),
+    /// Some line's quantity is above this.
+    LineQtyAbove(u64),
+    /// The order has more lines than this.
+    LinesAbove(u64),
+    /// Some line's SKU is in this category (or below it).
+    Category(String),
+    /// The subtotal exceeds the requester's per-order spending limit.
+    SpendingLimitExceeded,
+    /// Some line's margin, against the SKU's cost, is below this percentage of its price.
+    MarginBelowPercent(
+        #[serde(with = "rust_decimal::serde::str")]
+        #[cfg_attr(feature = "schema", schemars(with = "String"))]
+        Decimal,
+    ),
+    /// Every sub-condition holds.
+    All(Vec<OrderCondition>),
+    /// At least one sub-condition holds.
+    Any(Vec<OrderCondition>),
+}
+
+/// Who can satisfy one approval step.
+///
+/// ```
+/// use tradeterms::Approvers;
+/// let a: Approvers = serde_json::from_str(r#"{ "role_escalating": "approver" }"#).unwrap();
+/// assert!(matches!(a, Approvers::RoleEscalating(_)));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Approvers {
+    /// Users holding this role at the ordering account (directly or through a subtree
+    /// membership).
+    Role(RoleName),
+    /// Users holding this role at the ordering account or, if nobody other than the requester
+    /// does, at the nearest ancestor where someone does (escalation up the hierarchy).
+    RoleEscalating(RoleName),
+    /// These named users.
+    Users(Vec<UserId>),
+}
+
+/// An approval policy: when its condition holds for an order, its steps must be approved in
+/// order.
+///
+/// ```
+/// let p: tradeterms::ApprovalPolicyData = serde_json::from_str(r#"{
+///   "id": "big-orders", "owner": "finance@buyer.example", "scope": { "subtree": "abb-corp" },
+///   "when": { "total_above": "10000" },
+///   "steps": [{ "role": "approver" }, { "users": ["cfo"] }] }"#).unwrap();
+/// assert_eq!(p.steps.len(), 2);
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ApprovalPolicyData {
+    /// Unique id.
+    pub id: String,
+    /// The person or team answerable for the policy.
+    pub owner: String,
+    /// Which accounts' orders it applies to.
+    pub scope: Scope,
+    /// If not empty, it applies only to orders placed by users holding one of these roles.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<RoleName>,
+    /// Policies sharing a slot override each other: only the most specific applicable one is
+    /// used, so a branch can replace its holding's threshold. Defaults to the policy's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slot: Option<String>,
+    /// When the policy applies.
+    pub when: OrderCondition,
+    /// The approval chain, in order.
+    pub steps: Vec<Approvers>,
+    /// If set, the rule applies only to accounts in this experiment's treatment arm.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub experiment: Option<String>,
+}

@@ -1,0 +1,232 @@
+//! What an impact preview returns: the options it compares at, each (account, SKU) whose
+//! answer moves with its before and after, the approval policies a reference order would now
+//! trigger, the largest price moves, and why a preview failed; with how each renders.
+
+use crate::error::ResolveError;
+use crate::govern::changeset::ApplyError;
+use crate::id::{AccountId, AssignmentId, PriceListId, Sku};
+use crate::money::Currency;
+use jiff::Timestamp;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::fmt;
+
+/// What to compare.
+///
+/// ```
+/// let o = tradeterms::ImpactOptions::at("2026-06-01T00:00:00Z".parse().unwrap());
+/// assert_eq!(o.qty, 1);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImpactOptions {
+    /// The instant answers are compared at.
+    pub at: Timestamp,
+    /// The quantity prices are compared at.
+    pub qty: u64,
+    /// If set, also compare which approval policies an order of this subtotal would trigger,
+    /// per account.
+    pub reference_order_total: Option<Decimal>,
+}
+
+impl ImpactOptions {
+    /// Compare unit prices at `at`, without approvals.
+    pub fn at(at: Timestamp) -> ImpactOptions {
+        ImpactOptions {
+            at,
+            qty: 1,
+            reference_order_total: None,
+        }
+    }
+}
+
+/// An account's answer for a SKU, as compared by the impact preview.
+///
+/// ```
+/// use tradeterms::AnswerSummary;
+/// assert_eq!(AnswerSummary::NotVisible.to_string(), "not visible");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerSummary {
+    /// The account or the SKU does not exist in this snapshot.
+    Absent,
+    /// The SKU is not in the account's catalogue.
+    NotVisible,
+    /// The line needs a quote.
+    QuoteRequired,
+    /// A price.
+    Priced {
+        /// The line amount.
+        amount: Decimal,
+        /// Its currency.
+        currency: Currency,
+        /// The deciding assignment.
+        assignment: AssignmentId,
+        /// Its list.
+        list: PriceListId,
+    },
+}
+
+impl fmt::Display for AnswerSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AnswerSummary::Absent => f.write_str("absent"),
+            AnswerSummary::NotVisible => f.write_str("not visible"),
+            AnswerSummary::QuoteRequired => f.write_str("quote required"),
+            AnswerSummary::Priced {
+                amount,
+                currency,
+                list,
+                ..
+            } => write!(f, "{amount} {currency} from `{list}`"),
+        }
+    }
+}
+
+/// One (account, SKU) whose answer changes.
+///
+/// ```
+/// # fn f(c: &tradeterms::ImpactChange) { println!("{c}"); }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ImpactChange {
+    /// The account.
+    pub account: AccountId,
+    /// The SKU.
+    pub sku: Sku,
+    /// The answer before.
+    pub before: AnswerSummary,
+    /// The answer after.
+    pub after: AnswerSummary,
+    /// For a price change, the change in percent (two decimals; `None` from a zero price).
+    pub percent: Option<Decimal>,
+}
+
+impl fmt::Display for ImpactChange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "`{}` / `{}`: {} -> {}",
+            self.account, self.sku, self.before, self.after
+        )?;
+        if let Some(p) = self.percent {
+            let sign = if p.is_sign_positive() { "+" } else { "" };
+            write!(f, " ({sign}{p} %)")?;
+        }
+        Ok(())
+    }
+}
+
+/// An account whose reference order would trigger other approval policies.
+///
+/// ```
+/// # fn f(c: &tradeterms::ApprovalChange) { let _ = &c.after; }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ApprovalChange {
+    /// The account.
+    pub account: AccountId,
+    /// Policies triggered before.
+    pub before: Vec<String>,
+    /// Policies triggered after.
+    pub after: Vec<String>,
+}
+
+/// The largest price move in one direction.
+///
+/// ```
+/// # fn f(m: &tradeterms::PriceMove) { let _ = m.percent; }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PriceMove {
+    /// The account.
+    pub account: AccountId,
+    /// The SKU.
+    pub sku: Sku,
+    /// The change in percent.
+    pub percent: Decimal,
+}
+
+/// Everything a change moves.
+///
+/// ```
+/// # fn f(i: &tradeterms::Impact) { println!("{i}"); }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Impact {
+    /// The version compared from.
+    pub before_version: u64,
+    /// The version compared to.
+    pub after_version: u64,
+    /// Every (account, SKU) whose answer changes, by account then SKU.
+    pub changes: Vec<ImpactChange>,
+    /// Accounts whose reference order would trigger other approval policies.
+    pub approval_changes: Vec<ApprovalChange>,
+    /// Number of accounts with at least one change.
+    pub accounts_affected: usize,
+    /// Number of SKUs with at least one change.
+    pub skus_affected: usize,
+    /// The largest price increase.
+    pub largest_increase: Option<PriceMove>,
+    /// The largest price decrease.
+    pub largest_decrease: Option<PriceMove>,
+    /// How many (account, SKU) pairs the preview re-resolved: the pairs the change could reach.
+    pub pairs_examined: usize,
+}
+
+impl fmt::Display for Impact {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "impact of v{} -> v{}: {} change(s), {} account(s), {} SKU(s) affected ({} pairs examined)",
+            self.before_version,
+            self.after_version,
+            self.changes.len(),
+            self.accounts_affected,
+            self.skus_affected,
+            self.pairs_examined
+        )?;
+        if let Some(m) = &self.largest_increase {
+            writeln!(
+                f,
+                "  largest increase: +{} % for `{}` / `{}`",
+                m.percent, m.account, m.sku
+            )?;
+        }
+        if let Some(m) = &self.largest_decrease {
+            writeln!(
+                f,
+                "  largest decrease: {} % for `{}` / `{}`",
+                m.percent, m.account, m.sku
+            )?;
+        }
+        for c in &self.changes {
+            writeln!(f, "  - {c}")?;
+        }
+        for a in &self.approval_changes {
+            writeln!(
+                f,
+                "  - approvals for `{}`: [{}] -> [{}]",
+                a.account,
+                a.before.join(", "),
+                a.after.join(", ")
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Why a preview failed.
+///
+/// ```
+/// # fn f(e: tradeterms::PreviewError) { println!("{e}"); }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PreviewError {
+    /// The changeset could not be applied.
+    #[error(transparent)]
+    Apply(ApplyError),
+    /// An answer could not be computed.
+    #[error(transparent)]
+    Resolve(ResolveError),
+}
