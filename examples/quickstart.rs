@@ -20,7 +20,7 @@ use tradeterms::{Dataset, Order, OrderLine, Query, Snapshot, Timestamp};
 const DEMO: &str = include_str!("data/demo.json");
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let dataset: Dataset = serde_json::from_str(DEMO)?;
+    let dataset = Dataset::from_json(DEMO)?;
     let snapshot = Snapshot::from_dataset(&dataset)?;
     let at: Timestamp = "2026-06-01T12:00:00Z".parse()?;
     let queries = [

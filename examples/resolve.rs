@@ -159,7 +159,7 @@ fn run() -> Result<(), String> {
     let args = parse_args()?;
     let text = std::fs::read_to_string(&args.data)
         .map_err(|e| format!("cannot read `{}`: {e}", args.data))?;
-    let dataset: Dataset = serde_json::from_str(&text)
+    let dataset = Dataset::from_json(&text)
         .map_err(|e| format!("`{}` is not a valid dataset: {e}", args.data))?;
     let snapshot = Snapshot::from_dataset(&dataset).map_err(|e| {
         let mut msg = format!("`{}` has {} problem(s):", args.data, e.problems().len());
@@ -194,7 +194,7 @@ fn run() -> Result<(), String> {
         } => {
             let text =
                 std::fs::read_to_string(&file).map_err(|e| format!("cannot read `{file}`: {e}"))?;
-            let changeset: tradeterms::Changeset = serde_json::from_str(&text)
+            let changeset = tradeterms::Changeset::from_json(&text)
                 .map_err(|e| format!("`{file}` is not a valid changeset: {e}"))?;
             let options = tradeterms::ImpactOptions {
                 at: args.at,

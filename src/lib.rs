@@ -36,6 +36,7 @@ pub use format::approval::{ApprovalPolicyData, Approvers, OrderCondition};
 pub use format::catalog::{QuantityRule, SkuData};
 pub use format::changeset::{Changeset, Entity, EntityRef, LogEntry, Op};
 pub use format::experiment::ExperimentData;
+pub use format::json::FormatError;
 pub use format::payment::{PaymentRuleData, PaymentTerms};
 pub use format::predicate::{AttrCmp, AttrIn, AttrValue, Attributes, Predicate};
 pub use format::pricing::{

@@ -196,3 +196,49 @@ fn a_price_sheet_at_quantity_zero_is_an_error_that_names_no_made_up_sku() {
     assert_eq!(lean, ResolveError::ZeroSheetQuantity);
     assert!(!explained.to_string().contains('*'), "{explained}");
 }
+
+/// Issue 11, bug 5: money written as a JSON number named no field. `Dataset::from_json` names
+/// it by its path and says that money is a decimal string.
+#[test]
+fn json_errors_name_the_field_by_its_path() {
+    let text = r#"{
+      "catalog": [{ "sku": "X", "name": "X" }],
+      "price_lists": [
+        { "id": "a", "name": "A", "owner": "o", "currency": "USD", "entries": [] },
+        { "id": "l", "name": "L", "owner": "o", "currency": "USD", "entries": [
+          { "sku": "X", "tiers": [{ "min_qty": 1, "unit_price": "1.00" }, { "min_qty": 5, "unit_price": 100.5 }] }
+        ] }
+      ]
+    }"#;
+    let err = Dataset::from_json(text).unwrap_err();
+    assert_eq!(err.path(), "price_lists[1].entries[0].tiers[1].unit_price");
+    assert_eq!(err.line(), 6);
+    assert!(
+        err.message()
+            .starts_with("money is written as a decimal string"),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .contains("price_lists[1].entries[0].tiers[1].unit_price")
+    );
+
+    // An unknown field is named by its path too; a changeset reads the same way.
+    let err =
+        Dataset::from_json(r#"{ "catalog": [{ "sku": "X", "name": "X", "colour": "red" }] }"#)
+            .unwrap_err();
+    assert_eq!(err.path(), "catalog[0].colour");
+    assert!(err.message().contains("unknown field `colour`"), "{err}");
+    let err = tradeterms::Changeset::from_json(
+        r#"{ "id": "c", "author": "a", "reason": "r",
+        "at": "2026-01-01T00:00:00Z", "base_version": "one", "ops": [] }"#,
+    )
+    .unwrap_err();
+    assert_eq!(err.path(), "base_version");
+    // Characters after the document are refused.
+    assert!(Dataset::from_json("{} {}").is_err());
+    // Every case serde refuses, from_json refuses.
+    for text in ["", "{", r#"{ "accounts": 3 }"#] {
+        assert!(Dataset::from_json(text).is_err(), "{text}");
+    }
+}

@@ -19,6 +19,7 @@ pub(crate) mod approval;
 pub(crate) mod catalog;
 pub(crate) mod changeset;
 pub(crate) mod experiment;
+pub(crate) mod json;
 pub(crate) mod payment;
 pub(crate) mod predicate;
 pub(crate) mod pricing;

@@ -1,0 +1,113 @@
+//! Reading the host's JSON: a [`Dataset`] or a [`Changeset`], with an error that names the field
+//! at fault by its path (`price_lists[3].entries[0].tiers[1].unit_price`) and says what to write
+//! instead. Hosts may deserialise with serde themselves; these calls give better messages.
+
+use crate::format::Dataset;
+use crate::format::changeset::Changeset;
+use serde::de::DeserializeOwned;
+
+/// A JSON document that is not a valid dataset or changeset: where and why.
+///
+/// ```
+/// use tradeterms::Dataset;
+/// let err = Dataset::from_json(r#"{ "accounts": [{ "id": "a", "name": "A", "currency": 3 }] }"#)
+///     .unwrap_err();
+/// assert_eq!(err.path(), "accounts[0].currency");
+/// assert!(err.to_string().starts_with("`accounts[0].currency`"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("`{path}` (line {line}, column {column}): {message}")]
+pub struct FormatError {
+    path: String,
+    line: usize,
+    column: usize,
+    message: String,
+}
+
+impl FormatError {
+    /// The path of the field at fault, `.` for the document itself.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The line of the document where reading stopped, from 1.
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// The column of that line, from 1.
+    pub fn column(&self) -> usize {
+        self.column
+    }
+
+    /// What is wrong and what to write instead.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+fn read<T: DeserializeOwned>(text: &str) -> Result<T, FormatError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value: T = serde_path_to_error::deserialize(&mut de)
+        .map_err(|e| error(e.path().to_string(), e.into_inner()))?;
+    // Characters after the document are an error too.
+    de.end().map_err(|e| error(".".to_string(), e))?;
+    Ok(value)
+}
+
+fn error(path: String, inner: serde_json::Error) -> FormatError {
+    let (line, column) = (inner.line(), inner.column());
+    let mut message = inner.to_string();
+    // serde_json appends the position; it is reported apart.
+    if let Some(cut) = message.rfind(" at line ") {
+        message.truncate(cut);
+    }
+    if is_number_for_money(&message) {
+        message = format!(
+            "money is written as a decimal string such as \"100.50\", not a JSON number ({message})"
+        );
+    }
+    FormatError {
+        path,
+        line,
+        column,
+        message,
+    }
+}
+
+/// A JSON number where an amount is expected: amounts are decimal strings, so that no binary
+/// floating point ever touches a price.
+fn is_number_for_money(message: &str) -> bool {
+    (message.starts_with("invalid type: floating point")
+        || message.starts_with("invalid type: integer"))
+        && message.contains("Decimal")
+}
+
+impl Dataset {
+    /// Reads a dataset from JSON. Unknown fields are refused; money is a decimal string.
+    ///
+    /// # Errors
+    /// A [`FormatError`] naming the field at fault by its path, with what to write instead.
+    ///
+    /// ```
+    /// use tradeterms::Dataset;
+    /// let err = Dataset::from_json(r#"{ "price_lists": [{ "id": "l", "name": "L", "owner": "o",
+    ///   "currency": "USD", "entries": [{ "sku": "X", "tiers": [{ "min_qty": 1, "unit_price": 100.5 }] }] }] }"#)
+    ///   .unwrap_err();
+    /// assert_eq!(err.path(), "price_lists[0].entries[0].tiers[0].unit_price");
+    /// assert!(err.message().starts_with("money is written as a decimal string"));
+    /// ```
+    pub fn from_json(text: &str) -> Result<Dataset, FormatError> {
+        read(text)
+    }
+}
+
+impl Changeset {
+    /// Reads a changeset from JSON, with the same errors as [`Dataset::from_json`].
+    ///
+    /// # Errors
+    /// A [`FormatError`] naming the field at fault by its path.
+    pub fn from_json(text: &str) -> Result<Changeset, FormatError> {
+        read(text)
+    }
+}
