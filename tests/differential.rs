@@ -303,6 +303,27 @@ fn generator_covers_the_pricing_semantics() {
                 {
                     note("lowest:not-first".into());
                 }
+                if a.policy == Some(PricePolicy::BestInLevel) {
+                    let won = a
+                        .candidates
+                        .iter()
+                        .position(|c| c.status == reference::Status::Won);
+                    let won_class = won.map(|w| a.candidates[w].level.class());
+                    // A candidate of the winner's own level lost on price, and one of a later
+                    // level lost without being compared.
+                    if a.candidates.iter().any(|c| {
+                        Some(c.level.class()) == won_class
+                            && matches!(c.status, reference::Status::HigherPrice { .. })
+                    }) {
+                        note("best_in_level:cheapest-in-level".into());
+                    }
+                    if a.candidates.iter().any(|c| {
+                        won_class.is_some_and(|w| c.level.class() > w)
+                            && matches!(c.status, reference::Status::LowerPrecedence { .. })
+                    }) {
+                        note("best_in_level:later-level-ignored".into());
+                    }
+                }
                 let same_class_same_priority = a.candidates.windows(2).any(|w| {
                     w[0].priority == w[1].priority
                         && std::mem::discriminant(&w[0].level)
@@ -341,6 +362,9 @@ fn generator_covers_the_pricing_semantics() {
             "not_valid:base_list:true",
             "policy:Precedence",
             "policy:LowestPrice",
+            "policy:BestInLevel",
+            "best_in_level:cheapest-in-level",
+            "best_in_level:later-level-ignored",
             "mode:Volume",
             "mode:Graduated",
             "adjustments:1",

@@ -255,3 +255,140 @@ fn a_relative_list_prices_with_its_bases_tier_mode() {
         matches!(q.outcome, tradeterms::QuoteOutcome::Priced { amount, .. } if amount.to_string() == "25.40")
     );
 }
+
+/// `best_in_level` (SEMANTICS W9): the first level with a candidate decides, the cheapest within
+/// it wins. An account in two buying groups gets the better group price, never `everyone`'s.
+fn best_in_level_data() -> Value {
+    json!({
+        "accounts": [
+            { "id": "hq", "name": "HQ", "currency": "USD", "price_policy": "best_in_level" },
+            { "id": "region", "name": "Region", "parent": "hq", "currency": "USD" },
+            { "id": "store", "name": "Store", "parent": "region", "currency": "USD" },
+            { "id": "kiosk", "name": "Kiosk", "parent": "hq", "currency": "USD" }
+        ],
+        "users": [{ "id": "buyer", "name": "B", "memberships": [
+            { "account": "hq", "roles": ["buyer"], "reach": "subtree" }] }],
+        "segments": [
+            { "id": "group-a", "name": "A", "accounts": ["kiosk"] },
+            { "id": "group-b", "name": "B", "accounts": ["kiosk"] }
+        ],
+        "catalog": [{ "sku": "BOLT", "name": "Bolt" }],
+        "price_lists": [
+            list("group-a", "USD", &[("BOLT", "1.10")]),
+            list("group-b", "USD", &[("BOLT", "0.95")]),
+            list("public", "USD", &[("BOLT", "0.50")]),
+            list("region-std", "USD", &[("BOLT", "1.20")]),
+            list("region-promo", "USD", &[("BOLT", "1.30")]),
+            { "id": "region-expired", "name": "E", "owner": "pricing", "currency": "USD",
+              "valid": { "from": "2025-01-01T00:00:00Z", "until": "2026-01-01T00:00:00Z" },
+              "entries": [{ "sku": "BOLT", "tiers": [{ "min_qty": 1, "unit_price": "0.10" }] }] },
+            list("hq-contract", "USD", &[("BOLT", "0.80")])
+        ],
+        "assignments": [
+            { "id": "a-group-a", "price_list": "group-a", "scope": { "segment": "group-a" } },
+            { "id": "a-group-b", "price_list": "group-b", "scope": { "segment": "group-b" } },
+            { "id": "a-public", "price_list": "public", "scope": "everyone" },
+            { "id": "a-region-std", "price_list": "region-std", "scope": { "subtree": "region" } },
+            { "id": "a-region-promo", "price_list": "region-promo", "scope": { "subtree": "region" }, "priority": 5 },
+            { "id": "a-region-expired", "price_list": "region-expired", "scope": { "subtree": "region" } },
+            { "id": "a-hq", "price_list": "hq-contract", "scope": { "subtree": "hq" } }
+        ]
+    })
+}
+
+fn statuses(r: &tradeterms::Resolution) -> Vec<(String, String)> {
+    r.outcome
+        .candidates()
+        .iter()
+        .map(|c| (c.assignment.to_string(), c.status.to_string()))
+        .collect()
+}
+
+#[test]
+fn best_in_level_takes_the_cheaper_of_two_segments_and_ignores_everyone() {
+    let s = build(&best_in_level_data()).unwrap();
+    // The kiosk is in both groups (equal priority: no tie to refuse under this policy); its own
+    // tree level is hq-contract at distance 1, which decides before the segments.
+    assert_eq!(unit_price(&s, "kiosk", "BOLT"), "0.80");
+    let mut d = best_in_level_data();
+    d["assignments"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|a| a["id"] != "a-hq");
+    let s = build(&d).unwrap();
+    let r = s
+        .resolve(&Query::new("kiosk", "buyer", "BOLT", 1, at()))
+        .unwrap();
+    assert_eq!(r.outcome.price().unwrap().amount.to_string(), "0.95");
+    let st = statuses(&r);
+    assert!(st.contains(&("a-group-b".into(), "won".into())), "{st:?}");
+    assert!(
+        st.iter()
+            .any(|(a, s)| a == "a-group-a" && s.starts_with("lost: higher amount 1.10")),
+        "{st:?}"
+    );
+    assert!(
+        st.iter()
+            .any(|(a, s)| a == "a-public" && s.starts_with("lost: lower precedence")),
+        "{st:?}"
+    );
+    // quote agrees.
+    let q = s
+        .quote(&Query::new("kiosk", "buyer", "BOLT", 1, at()))
+        .unwrap();
+    assert!(
+        matches!(q.outcome, tradeterms::QuoteOutcome::Priced { ref assignment, .. } if assignment.as_str() == "a-group-b")
+    );
+}
+
+#[test]
+fn best_in_level_stops_at_the_nearest_ancestor_with_a_valid_candidate() {
+    let s = build(&best_in_level_data()).unwrap();
+    let r = s
+        .resolve(&Query::new("store", "buyer", "BOLT", 1, at()))
+        .unwrap();
+    // The region level (distance 1) decides: the cheaper of its two valid lists, 1.20, although
+    // hq's contract (distance 2) and everyone are cheaper; the expired region list never counts.
+    assert_eq!(r.outcome.price().unwrap().amount.to_string(), "1.20");
+    let st = statuses(&r);
+    assert!(
+        st.contains(&("a-region-std".into(), "won".into())),
+        "{st:?}"
+    );
+    assert!(
+        st.iter()
+            .any(|(a, s)| a == "a-region-promo" && s.starts_with("lost: higher amount")),
+        "{st:?}"
+    );
+    assert!(
+        st.iter()
+            .any(|(a, s)| a == "a-region-expired" && s.starts_with("lost: price list expired")),
+        "{st:?}"
+    );
+    assert!(
+        st.iter()
+            .any(|(a, s)| a == "a-hq" && s.starts_with("lost: lower precedence")),
+        "{st:?}"
+    );
+    // With the region's valid lists gone, the next level (hq, distance 2) decides.
+    let mut d = best_in_level_data();
+    d["assignments"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|a| a["id"] != "a-region-std" && a["id"] != "a-region-promo");
+    let s = build(&d).unwrap();
+    assert_eq!(unit_price(&s, "store", "BOLT"), "0.80");
+}
+
+#[test]
+fn best_in_level_breaks_equal_prices_by_priority_then_id() {
+    let mut d = best_in_level_data();
+    d["price_lists"][4]["entries"][0]["tiers"][0]["unit_price"] = json!("1.20");
+    let s = build(&d).unwrap();
+    let r = s
+        .resolve(&Query::new("store", "buyer", "BOLT", 1, at()))
+        .unwrap();
+    // region-promo (priority 5) now costs the same as region-std (priority 0): priority decides.
+    assert_eq!(r.outcome.price().unwrap().amount.to_string(), "1.20");
+    assert!(statuses(&r).contains(&("a-region-promo".into(), "won".into())));
+}

@@ -6,7 +6,9 @@
 //! window, list window, currency, entry (through relative lists), entry window, minimum
 //! quantity. Among the eligible ones the account's policy decides (W1): under `precedence` the
 //! first wins (W2); under `lowest_price` the strictly cheapest exact amount wins, an equal
-//! amount keeping the earlier, more specific one (W3-W4). The winner's list or entry may then
+//! amount keeping the earlier, more specific one (W3-W4); under `best_in_level` the first level
+//! with an eligible candidate decides and the cheapest within it wins, an equal amount keeping
+//! the earlier (higher priority, then id) (W9). The winner's list or entry may then
 //! call for a quote instead of a price (Q2-Q3): no fall-through to a less specific list (W7).
 
 use crate::decide::core::{Loss, Met, Party, QuoteWhy, Recorder, Verdict, WindowOf, Winner};
@@ -31,7 +33,12 @@ pub(crate) fn select<'s, R: Recorder<'s>>(
     let policy = party.account.policy;
     let mut best: Option<Winner<'s>> = None;
     for (index, (level, assignment)) in party.candidates().enumerate() {
-        let decided = policy == PricePolicy::Precedence && best.is_some();
+        // Whether an earlier candidate already won whatever this one's price (W2, W9).
+        let decided = match (policy, &best) {
+            (PricePolicy::Precedence, Some(_)) => true,
+            (PricePolicy::BestInLevel, Some(b)) => b.level.class() != level.class(),
+            _ => false,
+        };
         if decided && !R::EXPLAINS {
             break;
         }
@@ -57,7 +64,7 @@ pub(crate) fn select<'s, R: Recorder<'s>>(
                 continue;
             }
         };
-        // Under precedence an earlier candidate already won: this one is not priced (W2).
+        // An earlier candidate already won: this one is not priced (W2, W9).
         if let (true, Some(b)) = (decided, &best) {
             recorder.eligible(met, None, b.best());
             continue;

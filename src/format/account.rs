@@ -24,6 +24,11 @@ pub enum PricePolicy {
     Precedence,
     /// The lowest price at the asked quantity among all candidates wins.
     LowestPrice,
+    /// The first level with a candidate that can price the line decides (own account, nearest
+    /// ancestor, ..., segments, everyone), and within it the lowest price wins; equal prices
+    /// then go by priority, then id. What a buyer in two buying groups expects: the better of
+    /// the two group prices, never a less specific list.
+    BestInLevel,
 }
 
 /// Which rule kinds an account receives from its ancestors. Each kind is set separately: a

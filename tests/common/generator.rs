@@ -203,6 +203,7 @@ fn raw_account() -> impl Strategy<Value = RawAccount> {
             3 => Just(None),
             1 => Just(Some(PricePolicy::Precedence)),
             1 => Just(Some(PricePolicy::LowestPrice)),
+            1 => Just(Some(PricePolicy::BestInLevel)),
         ],
     )
         .prop_map(|(parent, currency, inherit_prices, policy)| RawAccount {

@@ -868,6 +868,27 @@ pub fn resolve_line(
             }
             first
         }
+        PricePolicy::BestInLevel => {
+            // W9: the first level (precedence class) with an eligible candidate; within it the
+            // lowest exact amount, equal amounts keeping the earlier (priority, then id).
+            let level = evaluated
+                .iter()
+                .find(|(_, e)| e.is_some())
+                .map(|(c, _)| c.level.class());
+            let mut best: Option<(usize, Decimal)> = None;
+            for (i, (c, e)) in evaluated.iter().enumerate() {
+                if let Some(e) = e
+                    && Some(c.level.class()) == level
+                {
+                    let line = e.line(qty)?;
+                    if best.is_none_or(|(_, b)| line.1 < b) {
+                        best = Some((i, line.1));
+                    }
+                    lines[i] = Some(line);
+                }
+            }
+            best.map(|(i, _)| i)
+        }
         PricePolicy::LowestPrice => {
             let mut best: Option<(usize, Decimal)> = None;
             for (i, (_, e)) in evaluated.iter().enumerate() {
