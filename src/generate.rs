@@ -917,6 +917,7 @@ fn add_rules(dataset: &mut Dataset, seed: u64) {
             slot: Some("large-orders".into()),
             when: OrderCondition::TotalAbove(Decimal::from(10_000)),
             steps: vec![Approvers::RoleEscalating(RoleName::new("approver"))],
+            stage: 0,
             experiment: None,
         });
     }
@@ -928,6 +929,7 @@ fn add_rules(dataset: &mut Dataset, seed: u64) {
         slot: None,
         when: OrderCondition::TotalAbove(Decimal::from(100_000)),
         steps: vec![Approvers::RoleEscalating(RoleName::new("approver"))],
+        stage: 0,
         experiment: None,
     });
     dataset

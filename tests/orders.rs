@@ -360,3 +360,44 @@ fn policies_naming_unknown_roles_or_users_are_rejected() {
     assert!(text.contains("`ghost`") && text.contains("`cfo`"), "{text}");
     assert_eq!(err.problems().len(), 2);
 }
+
+/// Issue 11, point 8: two threshold policies produced their steps in policy-id order, so
+/// renaming one reordered the chain. With stages, "approver then finance" holds whatever the ids.
+#[test]
+fn approval_stages_order_the_chain_whatever_the_policy_ids() {
+    let chain = |finance_id: &str, stages: Option<(u32, u32)>| {
+        let mut d: Dataset = serde_json::from_str(DATA).unwrap();
+        for p in &mut d.approval_policies {
+            if p.id == "over-5000" {
+                p.id = finance_id.to_string();
+            }
+            if let Some((approver, finance)) = stages {
+                if p.id == "over-1000" {
+                    p.stage = approver;
+                } else if p.id == finance_id {
+                    p.stage = finance;
+                }
+            }
+        }
+        let s = Snapshot::from_dataset(&d).unwrap();
+        // 80 pumps = 6,400.00: over both thresholds.
+        let a = s
+            .resolve_order(&order("holding", "bea", &[("PUMP", 80)]))
+            .unwrap();
+        a.approval
+            .steps
+            .iter()
+            .map(|s| s.policy.id.clone())
+            // The margin floor (everyone, stage 0) also applies; the two thresholds are compared.
+            .filter(|id| id != "margin-floor")
+            .collect::<Vec<_>>()
+    };
+    // Without stages, the id order decides: renaming finance's policy moves it first.
+    assert_eq!(chain("over-5000", None), ["over-1000", "over-5000"]);
+    assert_eq!(chain("a-finance", None), ["a-finance", "over-1000"]);
+    // With stages the chain is approver (stage 1) then finance (stage 2), whatever the ids.
+    assert_eq!(chain("a-finance", Some((1, 2))), ["over-1000", "a-finance"]);
+    assert_eq!(chain("z-finance", Some((1, 2))), ["over-1000", "z-finance"]);
+    // And stages can put finance first on purpose.
+    assert_eq!(chain("z-finance", Some((2, 1))), ["z-finance", "over-1000"]);
+}

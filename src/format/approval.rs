@@ -96,7 +96,16 @@ pub struct ApprovalPolicyData {
     pub when: OrderCondition,
     /// The approval chain, in order.
     pub steps: Vec<Approvers>,
+    /// Where the policy's steps come in the order's approval chain: lower stages first (a team
+    /// lead at stage 1 before finance at stage 2), policies of one stage in precedence order.
+    /// Defaults to 0, so renaming a policy never reorders a chain whose stages are set.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub stage: u32,
     /// If set, the rule applies only to accounts in this experiment's treatment arm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub experiment: Option<String>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }

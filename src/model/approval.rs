@@ -23,6 +23,8 @@ pub(crate) struct Policy {
     pub(crate) slot: String,
     pub(crate) when: OrderCondition,
     pub(crate) steps: Vec<Approvers>,
+    /// Lower stages' steps come first in an order's chain (O11).
+    pub(crate) stage: u32,
     pub(crate) experiment: Option<u32>,
 }
 
@@ -118,6 +120,7 @@ pub(crate) fn build(
                 slot: p.slot.clone().unwrap_or_else(|| p.id.clone()),
                 when: p.when.clone(),
                 steps: p.steps.clone(),
+                stage: p.stage,
                 experiment,
             });
         }

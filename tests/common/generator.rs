@@ -1410,6 +1410,9 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
                     ),
                 })
                 .collect(),
+            // Stages against the policies' id order, so a chain's order is the stages', not
+            // the ids' (O11); drawn from the index, so no other part of the data moves.
+            stage: u32::try_from((x.approvals.len() - i) % 3).unwrap(),
             experiment: tag_of(&p.experiment, n_exp),
         })
         .collect();

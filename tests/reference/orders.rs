@@ -322,18 +322,26 @@ pub fn order(ds: &Dataset, o: &Order) -> Result<OrderAnswer, String> {
         }
         for (n, approvers) in p.steps.iter().enumerate() {
             let (eligible, escalated_to) = eligible(ds, approvers, account, o.user.as_str());
-            if eligible.is_empty() {
-                blockers.push(BlockerAns::Unapprovable {
-                    policy: p.id.clone(),
+            steps.push((
+                p.stage,
+                StepAns {
+                    policy: rule.clone(),
                     step: n + 1,
-                });
-            }
-            steps.push(StepAns {
-                policy: rule.clone(),
-                step: n + 1,
-                approvers: approvers.clone(),
-                escalated_to,
-                eligible,
+                    approvers: approvers.clone(),
+                    escalated_to,
+                    eligible,
+                },
+            ));
+        }
+    }
+    // O11: steps of lower stages first; within a stage, in the policies' precedence order.
+    steps.sort_by_key(|(stage, _)| *stage);
+    let steps: Vec<StepAns> = steps.into_iter().map(|(_, s)| s).collect();
+    for s in &steps {
+        if s.eligible.is_empty() {
+            blockers.push(BlockerAns::Unapprovable {
+                policy: s.policy.id.clone(),
+                step: s.step,
             });
         }
     }

@@ -276,21 +276,27 @@ impl Snapshot {
                     &inner.users,
                     Some(requester),
                 );
-                if eligible.is_empty() {
-                    blockers.push(Blocker::Unapprovable {
-                        policy: policy.id.clone(),
+                steps.push((
+                    policy.stage,
+                    ApprovalStep {
+                        policy: rule.clone(),
+                        condition: why.clone(),
                         step: n.saturating_add(1),
-                    });
-                }
-                steps.push(ApprovalStep {
-                    policy: rule.clone(),
-                    condition: why.clone(),
-                    step: n.saturating_add(1),
-                    approvers: approvers.clone(),
-                    escalated_to,
-                    eligible,
-                });
+                        approvers: approvers.clone(),
+                        escalated_to,
+                        eligible,
+                    },
+                ));
             }
+        }
+        // O11: lower stages first; within a stage, the precedence order above (a stable sort).
+        steps.sort_by_key(|(stage, _)| *stage);
+        let steps: Vec<ApprovalStep> = steps.into_iter().map(|(_, step)| step).collect();
+        for s in steps.iter().filter(|s| s.eligible.is_empty()) {
+            blockers.push(Blocker::Unapprovable {
+                policy: s.policy.id.clone(),
+                step: s.step,
+            });
         }
         let status = if steps.is_empty() {
             ApprovalStatus::AutoApproved
