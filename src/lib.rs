@@ -31,7 +31,7 @@ pub use decide::sheet::{PriceSheet, SheetLine};
 pub use error::{BuildError, BuildProblem, EntityKind, ResolveError};
 pub use format::Dataset;
 pub use format::access::{MembershipData, Permission, Reach, RoleData, UserData};
-pub use format::account::{AccountData, CatalogMode, Inheritance, PricePolicy};
+pub use format::account::{AccountData, CatalogMode, Inheritance, PriceFallback, PricePolicy};
 pub use format::approval::{ApprovalPolicyData, Approvers, OrderCondition};
 pub use format::catalog::{QuantityRule, SkuData};
 pub use format::changeset::{Changeset, Entity, EntityRef, LogEntry, Op};

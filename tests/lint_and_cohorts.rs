@@ -71,10 +71,28 @@ fn a_clean_dataset_has_no_warnings() {
 }
 
 #[test]
-fn the_demo_dataset_is_clean() {
+fn the_demo_dataset_is_clean_but_for_its_deprecated_inheritance_flag() {
     let d: Dataset = serde_json::from_str(include_str!("../examples/data/demo.json")).unwrap();
     let s = Snapshot::from_dataset(&d).unwrap();
-    assert_eq!(s.lint(at()), []);
+    // The demo's depot keeps `inherit.price_lists: false` on purpose: datasets in the old
+    // format load and answer as before, and lint says what the flag really does.
+    let w = s.lint(at());
+    assert_eq!(
+        w.iter()
+            .map(|w| (w.kind, w.rules.clone()))
+            .collect::<Vec<_>>(),
+        [(
+            WarningKind::DeprecatedPriceListInheritance,
+            vec!["abb-west-depot".to_string()]
+        )]
+    );
+    assert!(
+        w[0].detail.contains("keeps segment and `everyone` lists"),
+        "{}",
+        w[0]
+    );
+    assert!(w[0].detail.contains("price_fallback"), "{}", w[0]);
+    assert!(!w[0].to_string().contains("(ask"), "{}", w[0]);
 }
 
 #[test]

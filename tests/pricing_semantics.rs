@@ -392,3 +392,144 @@ fn best_in_level_breaks_equal_prices_by_priority_then_id() {
     assert_eq!(r.outcome.price().unwrap().amount.to_string(), "1.20");
     assert!(statuses(&r).contains(&("a-region-promo".into(), "won".into())));
 }
+
+/// Fallback levels (SEMANTICS S10): how far an account's price search goes, nested levels,
+/// inherited by accounts that set none.
+fn fallback_data() -> Value {
+    json!({
+        "accounts": [
+            { "id": "hq", "name": "HQ", "currency": "USD" },
+            { "id": "branch", "name": "Branch", "parent": "hq", "currency": "USD" },
+            { "id": "shop", "name": "Shop", "parent": "branch", "currency": "USD" }
+        ],
+        "users": [{ "id": "buyer", "name": "B", "memberships": [
+            { "account": "hq", "roles": ["buyer"], "reach": "subtree" }] }],
+        "segments": [{ "id": "trade", "name": "Trade", "accounts": ["hq", "branch", "shop"] }],
+        "catalog": [
+            { "sku": "OWN", "name": "Priced for the branch itself" },
+            { "sku": "TREE", "name": "Priced by HQ's contract" },
+            { "sku": "SEG", "name": "Priced for the trade segment" },
+            { "sku": "ALL", "name": "Priced for everyone" }
+        ],
+        "price_lists": [
+            list("branch-own", "USD", &[("OWN", "1.00")]),
+            list("hq-contract", "USD", &[("OWN", "9.00"), ("TREE", "2.00")]),
+            list("trade", "USD", &[("OWN", "9.00"), ("TREE", "9.00"), ("SEG", "3.00")]),
+            list("public", "USD", &[("OWN", "9.00"), ("TREE", "9.00"), ("SEG", "9.00"), ("ALL", "4.00")])
+        ],
+        "assignments": [
+            { "id": "a-branch", "price_list": "branch-own", "scope": { "subtree": "branch" } },
+            { "id": "a-hq", "price_list": "hq-contract", "scope": { "subtree": "hq" } },
+            { "id": "a-trade", "price_list": "trade", "scope": { "segment": "trade" } },
+            { "id": "a-public", "price_list": "public", "scope": "everyone" }
+        ]
+    })
+}
+
+fn with_fallback(settings: &[(&str, &str)]) -> Snapshot {
+    let mut v = fallback_data();
+    for (account, level) in settings {
+        let a = v["accounts"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find(|a| a["id"] == *account)
+            .unwrap();
+        a["price_fallback"] = json!(level);
+    }
+    build(&v).unwrap()
+}
+
+/// What each of the four SKUs answers for `account`: a price or `quote`.
+fn sheet(s: &Snapshot, account: &str) -> Vec<String> {
+    ["OWN", "TREE", "SEG", "ALL"]
+        .iter()
+        .map(|sku| {
+            let r = s
+                .resolve(&Query::new(account, "buyer", *sku, 1, at()))
+                .unwrap();
+            match &r.outcome {
+                Outcome::Priced(p) => p.price.amount.to_string(),
+                Outcome::QuoteRequired(_) => "quote".to_string(),
+                other => panic!("{other:?}"),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn each_fallback_level_adds_one_scope_of_assignments() {
+    let branch = |level: Option<&str>| {
+        let s = match level {
+            Some(l) => with_fallback(&[("branch", l)]),
+            None => with_fallback(&[]),
+        };
+        sheet(&s, "branch")
+    };
+    // Today's answers without a setting: the whole search.
+    assert_eq!(branch(None), ["1.00", "2.00", "3.00", "4.00"]);
+    assert_eq!(branch(Some("everyone")), ["1.00", "2.00", "3.00", "4.00"]);
+    assert_eq!(branch(Some("segments")), ["1.00", "2.00", "3.00", "quote"]);
+    assert_eq!(branch(Some("tree")), ["1.00", "2.00", "quote", "quote"]);
+    // `own`: assignments to the branch itself only; no candidate means a quote, as the other
+    // B2B platform's "current customer only" does.
+    assert_eq!(branch(Some("own")), ["1.00", "quote", "quote", "quote"]);
+    let s = with_fallback(&[("branch", "own")]);
+    let r = s
+        .resolve(&Query::new("branch", "buyer", "ALL", 1, at()))
+        .unwrap();
+    // The only candidate is the branch's own list, which does not price it.
+    assert_eq!(
+        statuses(&r),
+        [(
+            "a-branch".to_string(),
+            "lost: the list has no entry for this SKU".to_string()
+        )]
+    );
+}
+
+#[test]
+fn a_fallback_level_is_inherited_and_a_child_may_set_its_own() {
+    // Set on HQ, inherited by branch and shop.
+    let s = with_fallback(&[("hq", "tree")]);
+    assert_eq!(sheet(&s, "shop"), ["1.00", "2.00", "quote", "quote"]);
+    // HQ's `own` does not cut short a descendant that sets its own level: it says how far HQ's
+    // own search goes.
+    let s = with_fallback(&[("hq", "own"), ("shop", "everyone")]);
+    assert_eq!(sheet(&s, "hq"), ["9.00", "2.00", "quote", "quote"]);
+    assert_eq!(sheet(&s, "branch"), ["1.00", "quote", "quote", "quote"]);
+    assert_eq!(sheet(&s, "shop"), ["1.00", "2.00", "3.00", "4.00"]);
+}
+
+#[test]
+fn the_deprecated_inheritance_flag_keeps_its_meaning() {
+    // `inherit.price_lists: false` drops the ancestors' lists and keeps segment and everyone
+    // lists, exactly as before fallback levels existed.
+    let mut v = fallback_data();
+    v["accounts"][2]["inherit"] = json!({ "price_lists": false });
+    let s = build(&v).unwrap();
+    assert_eq!(sheet(&s, "shop"), ["9.00", "9.00", "3.00", "4.00"]);
+    let w = s.lint(at());
+    assert!(
+        w.iter().any(
+            |w| w.kind == tradeterms::WarningKind::DeprecatedPriceListInheritance
+                && w.rules == ["shop"]
+        ),
+        "{w:?}"
+    );
+}
+
+#[test]
+fn fallback_levels_decide_which_assignments_can_tie() {
+    // Two equal-priority lists for everyone tie for an account that searches that far...
+    let mut v = fallback_data();
+    v["assignments"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({ "id": "a-public-2", "price_list": "public", "scope": "everyone" }));
+    assert!(build(&v).is_err());
+    // ...and do not when no account's search reaches everyone.
+    v["accounts"][0]["price_fallback"] = json!("segments");
+    let s = build(&v).unwrap();
+    assert_eq!(sheet(&s, "shop")[3], "quote");
+}

@@ -23,8 +23,8 @@ use proptest::sample::Index;
 use proptest::test_runner::Config as ProptestConfig;
 use tradeterms::{
     AccountData, AccountId, Dataset, Decimal, Grant, Inheritance, MembershipData, Outcome,
-    PriceListData, PricePolicy, Priced, Query, Reach, Refusal, RoleName, Scope, Specificity,
-    TierMode, UserData,
+    PriceFallback, PriceListData, PricePolicy, Priced, Query, Reach, Refusal, RoleName, Scope,
+    Specificity, TierMode, UserData,
 };
 
 fn config() -> ProptestConfig {
@@ -48,6 +48,22 @@ fn tier_min_qtys(ds: &Dataset, list: &str, sku: &str) -> Vec<u64> {
     let l = absolute_base(ds, list);
     let entry = l.entries.iter().find(|e| e.sku.as_str() == sku).unwrap();
     entry.tiers.iter().map(|t| t.min_qty).collect()
+}
+
+/// The price fallback in force for an account: the nearest set on it or an ancestor.
+fn effective_fallback(ds: &Dataset, account: &AccountId) -> PriceFallback {
+    let mut cur = ds.accounts.iter().find(|a| a.id == *account);
+    for _ in 0..=ds.accounts.len() {
+        let Some(a) = cur else { break };
+        if let Some(f) = a.price_fallback {
+            return f;
+        }
+        cur = a
+            .parent
+            .as_ref()
+            .and_then(|p| ds.accounts.iter().find(|x| x.id == *p));
+    }
+    PriceFallback::Everyone
 }
 
 /// The absolute list a list derives its tiers from (itself when absolute).
@@ -175,8 +191,10 @@ proptest! {
 
     /// A fresh child of P with nothing of its own (no account/subtree scope names it, in no
     /// segment, P's currency, inheriting price lists, no policy) gets exactly P's answer when
-    /// P's own-level assignments are all subtree-scoped and P is in no segment: same price,
-    /// same winner, same candidates with the same statuses, one level further away.
+    /// P's own-level assignments are all subtree-scoped, P is in no segment and P's price search
+    /// goes at least as far as its tree (the child inherits it, and `own` would stop the child
+    /// at its own, empty, level: SEMANTICS S10): same price, same winner, same candidates with
+    /// the same statuses, one level further away.
     #[test]
     fn childless_descendant_inherits_parent_price(
         ds in common::dataset(),
@@ -192,6 +210,10 @@ proptest! {
             if a.scope == Scope::Account(p.clone()) {
                 a.scope = Scope::Subtree(p.clone());
             }
+        }
+        if effective_fallback(&ds, &p) == PriceFallback::Own {
+            ds.accounts.iter_mut().find(|a| a.id == p).unwrap().price_fallback =
+                Some(PriceFallback::Tree);
         }
         let child = AccountId::new("fresh-child");
         let currency = ds.accounts.iter().find(|a| a.id == p).unwrap().currency.clone();

@@ -30,6 +30,7 @@ impl Snapshot {
             acc,
             &inner.accounts,
             |a| a.inherit.payment_terms,
+            |_| true,
             Some(&roles),
             &mut arms,
             PayRule::tiebreak,

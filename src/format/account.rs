@@ -81,6 +81,32 @@ pub enum CatalogMode {
     Curated,
 }
 
+/// How far an account's price-list search may go from the account (SEMANTICS S10): nested
+/// levels, each adding the next scope of assignments. Set on an account, it is inherited by the
+/// accounts below that set none; it always says how far *that* account's own search goes.
+///
+/// ```
+/// let f: tradeterms::PriceFallback = serde_json::from_str("\"tree\"").unwrap();
+/// assert_eq!(f, tradeterms::PriceFallback::Tree);
+/// assert!(tradeterms::PriceFallback::Own < tradeterms::PriceFallback::Everyone);
+/// ```
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PriceFallback {
+    /// Only assignments made to the account itself (alone or with its descendants).
+    Own,
+    /// Plus its ancestors' subtree assignments (as `inherit.price_lists` allows).
+    Tree,
+    /// Plus the assignments to segments it belongs to.
+    Segments,
+    /// Plus assignments to everyone: the whole search, and the default.
+    #[default]
+    Everyone,
+}
+
 /// One customer account.
 ///
 /// ```
@@ -110,6 +136,10 @@ pub struct AccountData {
     /// Selection policy; `None` inherits the parent's (the root default is `precedence`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_policy: Option<PricePolicy>,
+    /// How far the price-list search goes; `None` inherits the parent's (the root default is
+    /// `everyone`: the whole search).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_fallback: Option<PriceFallback>,
     /// The longest lead time, in days, the account's contract accepts; `None` inherits the
     /// parent's (no limit at the root).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -28,7 +28,7 @@ pub(crate) mod segment;
 pub(crate) mod visibility;
 
 pub(crate) use access::{Permission, Reach, RoleData, UserData};
-pub(crate) use account::{AccountData, CatalogMode, Inheritance, PricePolicy};
+pub(crate) use account::{AccountData, CatalogMode, Inheritance, PriceFallback, PricePolicy};
 pub(crate) use approval::{ApprovalPolicyData, Approvers, OrderCondition};
 pub(crate) use catalog::{QuantityRule, SkuData};
 pub(crate) use payment::{PaymentRuleData, PaymentTerms};

@@ -39,6 +39,10 @@ pub enum WarningKind {
     /// A visibility inclusion that an exclusion at the same scope, on a broader target, makes
     /// moot (at equal specificity the exclusion wins).
     MootInclude,
+    /// An account setting `inherit.price_lists: false`, deprecated: it drops the ancestors'
+    /// lists but keeps segment and `everyone` lists, which is not "own lists only".
+    /// `price_fallback` says how far the price search goes.
+    DeprecatedPriceListInheritance,
 }
 
 impl fmt::Display for WarningKind {
@@ -50,6 +54,7 @@ impl fmt::Display for WarningKind {
             WarningKind::ExpiredAssignment => "assignment window has passed",
             WarningKind::SelfApprovalOnly => "approval step only the buyer can approve",
             WarningKind::MootInclude => "visibility include made moot",
+            WarningKind::DeprecatedPriceListInheritance => "deprecated price-list inheritance flag",
         })
     }
 }
@@ -73,13 +78,11 @@ pub struct Warning {
 
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}: {} (ask {})",
-            self.kind,
-            self.detail,
-            self.owners.join(", ")
-        )
+        write!(f, "{}: {}", self.kind, self.detail)?;
+        if !self.owners.is_empty() {
+            write!(f, " (ask {})", self.owners.join(", "))?;
+        }
+        Ok(())
     }
 }
 
@@ -283,6 +286,26 @@ fn moot_includes(inner: &Built, out: &mut Vec<Warning>) {
     }
 }
 
+/// Accounts still limiting their price search with the deprecated flag (S10).
+fn deprecated_inheritance(inner: &Built, out: &mut Vec<Warning>) {
+    for a in inner
+        .accounts
+        .recs
+        .iter()
+        .filter(|a| !a.inherit.price_lists)
+    {
+        out.push(warning(
+            WarningKind::DeprecatedPriceListInheritance,
+            vec![a.id.to_string()],
+            Vec::new(),
+            format!(
+                "account `{}` sets `inherit.price_lists: false`, which drops its ancestors' price lists but keeps segment and `everyone` lists; set `price_fallback` (`own`, `tree`, `segments` or `everyone`) to limit how far its price search goes",
+                a.id
+            ),
+        ));
+    }
+}
+
 fn self_approval(inner: &Built, out: &mut Vec<Warning>) {
     let mut seen = BTreeSet::new();
     for (pi, policy) in inner.approval_policies.iter().enumerate() {
@@ -368,7 +391,8 @@ impl Snapshot {
     /// Warnings an operator should see before publishing, sorted by kind then rule: rules that
     /// can never decide anything, lists assigned nowhere, tiers that rise with quantity,
     /// assignments whose window has passed by `at`, approval steps only a buyer could approve,
-    /// and inclusions a broader exclusion makes moot. Each names the rule ids and their owners.
+    /// inclusions a broader exclusion makes moot, and accounts using the deprecated
+    /// `inherit.price_lists: false`. Each names the rule ids and their owners.
     pub fn lint(&self, at: Timestamp) -> Vec<Warning> {
         let inner = self.inner();
         let mut out = Vec::new();
@@ -376,6 +400,7 @@ impl Snapshot {
         unassigned_and_tiers(inner, at, &mut out);
         moot_includes(inner, &mut out);
         self_approval(inner, &mut out);
+        deprecated_inheritance(inner, &mut out);
         out.sort();
         out
     }

@@ -6,7 +6,7 @@
 //! over the data.
 
 use crate::error::{BuildProblem, EntityKind};
-use crate::format::{AccountData, CatalogMode, Inheritance, PricePolicy};
+use crate::format::{AccountData, CatalogMode, Inheritance, PriceFallback, PricePolicy};
 use crate::id::AccountId;
 use crate::money::Currency;
 use std::collections::{BTreeMap, HashMap};
@@ -26,6 +26,8 @@ pub(crate) struct AccountRec {
     pub(crate) children: Arc<[u32]>,
     pub(crate) currency: Currency,
     pub(crate) policy: PricePolicy,
+    /// How far the account's own price-list search goes (effective: nearest set, S10).
+    pub(crate) fallback: PriceFallback,
     pub(crate) catalog_mode: CatalogMode,
     pub(crate) max_lead_time_days: Option<u32>,
     pub(crate) inherit: Inheritance,
@@ -214,6 +216,7 @@ impl Accounts {
                 children: Arc::from(children.get(i).cloned().unwrap_or_default()),
                 currency,
                 policy: PricePolicy::Precedence,
+                fallback: PriceFallback::Everyone,
                 catalog_mode: CatalogMode::Open,
                 max_lead_time_days: None,
                 inherit: a.inherit,
@@ -224,9 +227,12 @@ impl Accounts {
         // precedence.
         let policies: Vec<Option<PricePolicy>> = unique.iter().map(|a| a.price_policy).collect();
         let modes: Vec<Option<CatalogMode>> = unique.iter().map(|a| a.catalog_mode).collect();
+        let fallbacks: Vec<Option<PriceFallback>> =
+            unique.iter().map(|a| a.price_fallback).collect();
         let lead_times: Vec<Option<u32>> = unique.iter().map(|a| a.max_lead_time_days).collect();
         for (i, rec) in recs.iter_mut().enumerate() {
             rec.policy = nearest_set(&policies, i, &rec.ancestors).unwrap_or_default();
+            rec.fallback = nearest_set(&fallbacks, i, &rec.ancestors).unwrap_or_default();
             rec.catalog_mode = nearest_set(&modes, i, &rec.ancestors).unwrap_or_default();
             rec.max_lead_time_days = nearest_set(&lead_times, i, &rec.ancestors);
         }
@@ -371,7 +377,7 @@ impl Accounts {
         for root in order {
             let mut stack = vec![(root, parent_of(root))];
             while let Some((node, parent)) = stack.pop() {
-                let (chain, policy, mode, lead) = match parent
+                let (chain, (policy, fallback), mode, lead) = match parent
                     .and_then(|p| next.get(p).map(|r| (p, r)))
                 {
                     Some((p, prec)) => {
@@ -380,12 +386,12 @@ impl Accounts {
                         chain.extend_from_slice(&prec.ancestors);
                         (
                             chain,
-                            Some(prec.policy),
+                            (Some(prec.policy), Some(prec.fallback)),
                             Some(prec.catalog_mode),
                             prec.max_lead_time_days,
                         )
                     }
-                    None => (Vec::new(), None, None, None),
+                    None => (Vec::new(), (None, None), None, None),
                 };
                 let own = next.data.get(node as usize)?;
                 let (own_policy, own_mode, own_lead) =
@@ -400,6 +406,7 @@ impl Accounts {
                 let rec = next.recs.get_mut(node as usize)?;
                 rec.ancestors = Arc::from(chain);
                 rec.policy = own_policy.or(policy).unwrap_or_default();
+                rec.fallback = own.price_fallback.or(fallback).unwrap_or_default();
                 rec.catalog_mode = own_mode.or(mode).unwrap_or_default();
                 rec.max_lead_time_days = own_lead.or(lead);
                 affected.insert(node);

@@ -7,6 +7,7 @@
 //! that rule kind), then segment rules, then rules for everyone. The cost is proportional to the
 //! rules that apply, never to the rules that exist.
 
+use crate::format::PriceFallback;
 use crate::id::RoleName;
 use crate::model::account::{AccountRec, Accounts};
 use std::cmp::Ordering;
@@ -36,6 +37,17 @@ pub(crate) enum ScopeLevel {
 }
 
 impl ScopeLevel {
+    /// Whether an account whose search goes as far as `fallback` reaches this level (S10).
+    pub(crate) fn within(&self, fallback: PriceFallback) -> bool {
+        let needed = match self {
+            ScopeLevel::Own => PriceFallback::Own,
+            ScopeLevel::Ancestor { .. } => PriceFallback::Tree,
+            ScopeLevel::Segment(_) => PriceFallback::Segments,
+            ScopeLevel::Everyone => PriceFallback::Everyone,
+        };
+        needed <= fallback
+    }
+
     /// The precedence class, ignoring which segment: rules at the same class compete on
     /// priority. Two segments are equally specific.
     pub(crate) fn class(&self) -> (u8, u32) {
@@ -67,7 +79,8 @@ pub(crate) trait ScopedRule {
 /// The rules of one kind that apply to (account, user), in precedence order: the shared key of
 /// [`precedence_key`], then the rule kind's own `tiebreak`. `user_roles` are the roles the user
 /// holds at the account (sorted); rules limited to other roles are left out, and so are rules
-/// tagged with an experiment whose holdout arm the account is in (`arms` records them).
+/// tagged with an experiment whose holdout arm the account is in (`arms` records them), and
+/// rules at a level `within` refuses (how far the account's search goes, S10).
 #[expect(
     clippy::too_many_arguments,
     reason = "the build passes each precomputed index on its own, not bundled in a struct used only here"
@@ -79,6 +92,7 @@ pub(crate) fn applicable_rules<'a, R: ScopedRule>(
     account: &AccountRec,
     accounts: &Accounts,
     inherits: impl Fn(&AccountRec) -> bool,
+    within: impl Fn(&ScopeLevel) -> bool,
     user_roles: Option<&[RoleName]>,
     arms: &mut crate::model::experiment::Arms<'_>,
     tiebreak: impl Fn(&R, &R) -> Ordering,
@@ -90,6 +104,7 @@ pub(crate) fn applicable_rules<'a, R: ScopedRule>(
         account,
         accounts,
         inherits,
+        within,
         user_roles,
         arms,
         tiebreak,
@@ -112,12 +127,16 @@ pub(crate) fn applicable_indices<R: ScopedRule>(
     account: &AccountRec,
     accounts: &Accounts,
     inherits: impl Fn(&AccountRec) -> bool,
+    within: impl Fn(&ScopeLevel) -> bool,
     user_roles: Option<&[RoleName]>,
     arms: &mut crate::model::experiment::Arms<'_>,
     tiebreak: impl Fn(&R, &R) -> Ordering,
 ) -> Vec<(ScopeLevel, u32)> {
     let mut out: Vec<(ScopeLevel, u32, &R)> = Vec::new();
     index.applicable(account_idx, account, accounts, inherits, |level, i| {
+        if !within(&level) {
+            return;
+        }
         if let Some(rule) = table.get(i as usize) {
             let roles = rule.roles();
             let role_ok = match user_roles {

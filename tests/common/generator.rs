@@ -20,9 +20,9 @@ use tradeterms::{
     AccountData, AdjustmentData, ApprovalPolicyData, Approvers, AssignmentData, AttrCmp, AttrIn,
     AttrValue, Attributes, CatalogMode, Dataset, Decimal, Effect, EntryData, ExperimentData,
     Inheritance, MembershipData, OrderCondition, PaymentRuleData, PaymentTerms, Permission,
-    Predicate, PriceListData, PricePolicy, QuantityRule, Reach, RelativeData, RoleData, RoleName,
-    Scope, SegmentData, SkuData, Snapshot, Target, TierData, TierMode, UserData,
-    VisibilityRuleData, Window,
+    Predicate, PriceFallback, PriceListData, PricePolicy, QuantityRule, Reach, RelativeData,
+    RoleData, RoleName, Scope, SegmentData, SkuData, Snapshot, Target, TierData, TierMode,
+    UserData, VisibilityRuleData, Window,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -192,6 +192,7 @@ pub struct RawAccount {
     currency: &'static str,
     inherit_prices: bool,
     policy: Option<PricePolicy>,
+    fallback: Option<PriceFallback>,
 }
 
 fn raw_account() -> impl Strategy<Value = RawAccount> {
@@ -205,13 +206,23 @@ fn raw_account() -> impl Strategy<Value = RawAccount> {
             1 => Just(Some(PricePolicy::LowestPrice)),
             1 => Just(Some(PricePolicy::BestInLevel)),
         ],
+        prop_oneof![
+            8 => Just(None),
+            1 => Just(Some(PriceFallback::Own)),
+            1 => Just(Some(PriceFallback::Tree)),
+            1 => Just(Some(PriceFallback::Segments)),
+            1 => Just(Some(PriceFallback::Everyone)),
+        ],
     )
-        .prop_map(|(parent, currency, inherit_prices, policy)| RawAccount {
-            parent,
-            currency,
-            inherit_prices,
-            policy,
-        })
+        .prop_map(
+            |(parent, currency, inherit_prices, policy, fallback)| RawAccount {
+                parent,
+                currency,
+                inherit_prices,
+                policy,
+                fallback,
+            },
+        )
 }
 
 #[derive(Clone, Debug)]
@@ -1057,6 +1068,7 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
             parent: parent.map(|p| account_id(p).into()),
             currency: a.currency.to_string(),
             price_policy: a.policy,
+            price_fallback: a.fallback,
             inherit: Inheritance {
                 price_lists: a.inherit_prices,
                 ..Inheritance::default()

@@ -21,8 +21,8 @@ pub use answer::*;
 use rust_decimal::RoundingStrategy;
 use tradeterms::{
     AccountData, AttrValue, Attributes, CatalogMode, Dataset, Decimal, Effect, EntryData,
-    MembershipData, Permission, Predicate, PriceListData, PricePolicy, QuantityRule, Query, Reach,
-    Scope, SkuData, Target, TierMode, Timestamp, UserData, Window,
+    MembershipData, Permission, Predicate, PriceFallback, PriceListData, PricePolicy, QuantityRule,
+    Query, Reach, Scope, SkuData, Target, TierMode, Timestamp, UserData, Window,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -290,8 +290,27 @@ fn inherits(a: &AccountData, kind: RuleKind) -> bool {
 
 /// S1-S3: how (and whether) a rule's scope reaches `account`: its own `account`/`subtree` rules;
 /// an ancestor's `subtree` rule while the account and every account between inherit this kind;
-/// a segment it is in; everyone.
+/// a segment it is in; everyone. S10: a price assignment reaches only as far as the account's
+/// own price search goes (`price_fallback`, the nearest set, default everyone).
 pub fn reach(ds: &Dataset, scope: &Scope, account: &AccountData, kind: RuleKind) -> Option<Level> {
+    let level = reach_any(ds, scope, account, kind)?;
+    if kind == RuleKind::Prices {
+        let fallback =
+            nearest(ds, account, |a| a.price_fallback).unwrap_or(PriceFallback::Everyone);
+        let needed = match level {
+            Level::Own => PriceFallback::Own,
+            Level::Ancestor { .. } => PriceFallback::Tree,
+            Level::Segment(_) => PriceFallback::Segments,
+            Level::Everyone => PriceFallback::Everyone,
+        };
+        if needed > fallback {
+            return None;
+        }
+    }
+    Some(level)
+}
+
+fn reach_any(ds: &Dataset, scope: &Scope, account: &AccountData, kind: RuleKind) -> Option<Level> {
     let me = account.id.as_str();
     match scope {
         Scope::Account(a) => (a.as_str() == me).then_some(Level::Own),

@@ -243,6 +243,7 @@ impl Snapshot {
             acc,
             &inner.accounts,
             |a| a.inherit.approvals,
+            |_| true,
             Some(&entitled.roles()),
             &mut arms,
             crate::model::approval::Policy::tiebreak,

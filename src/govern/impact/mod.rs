@@ -109,6 +109,7 @@ fn reference_policies(
         acc,
         &inner.accounts,
         |a| a.inherit.approvals,
+        |_| true,
         Some(&[]),
         &mut crate::model::experiment::Arms::new(&inner.experiments, acc, &inner.accounts),
         crate::model::approval::Policy::tiebreak,

@@ -5,7 +5,7 @@
 use super::build::AssignmentRec;
 use super::{AdjustmentRec, ListBody, ListRec};
 use crate::error::BuildProblem;
-use crate::format::PricePolicy;
+use crate::format::{PriceFallback, PricePolicy};
 use crate::model::account::Accounts;
 use crate::model::catalog::Catalog;
 use crate::model::pricing;
@@ -74,20 +74,27 @@ pub(crate) struct Ties<'a, L: ?Sized> {
 }
 
 impl<L: super::ListTable + ?Sized> Ties<'_, L> {
-    /// Whether a list in `currency` could decide a price for account `i` with nothing but
-    /// priority to choose: the account selects by precedence and is priced in that currency
-    /// (a list in another currency never prices for it, P8).
-    fn decides(&self, i: u32, currency: Currency) -> bool {
-        self.accounts
-            .get(i)
-            .is_some_and(|a| a.policy == PricePolicy::Precedence && a.currency == currency)
+    /// Whether a list in `currency`, reaching account `i` at a level its search needs `reach`
+    /// for, could decide a price for it with nothing but priority to choose: the account
+    /// selects by precedence, is priced in that currency (a list in another currency never
+    /// prices for it, P8) and searches that far (S10).
+    fn decides(&self, i: u32, currency: Currency, reach: PriceFallback) -> bool {
+        self.accounts.get(i).is_some_and(|a| {
+            a.policy == PricePolicy::Precedence && a.currency == currency && a.fallback >= reach
+        })
     }
 
     /// The root and every descendant reached through accounts that inherit price lists.
     fn any_deciding_in_subtree(&self, root: u32, currency: Currency) -> bool {
         let mut stack = vec![root];
         while let Some(i) = stack.pop() {
-            if self.decides(i, currency) {
+            // The root is reached as its own; its descendants through the tree.
+            let reach = if i == root {
+                PriceFallback::Own
+            } else {
+                PriceFallback::Tree
+            };
+            if self.decides(i, currency, reach) {
                 return true;
             }
             if let Some(a) = self.accounts.get(i) {
@@ -118,22 +125,21 @@ impl<L: super::ListTable + ?Sized> Ties<'_, L> {
             (TieGroup::Own(x), ScopeKey::Subtree(_), ScopeKey::Subtree(_)) => {
                 self.any_deciding_in_subtree(x, currency)
             }
-            (TieGroup::Own(x), _, _) => self.decides(x, currency),
+            (TieGroup::Own(x), _, _) => self.decides(x, currency, PriceFallback::Own),
             (TieGroup::Segment, ScopeKey::Segment(sa), ScopeKey::Segment(sb)) => {
                 match (
                     self.segments.get(sa as usize),
                     self.segments.get(sb as usize),
                 ) {
-                    (Some(ma), Some(mb)) => ma
-                        .members
-                        .iter()
-                        .any(|m| mb.members.binary_search(m).is_ok() && self.decides(*m, currency)),
+                    (Some(ma), Some(mb)) => ma.members.iter().any(|m| {
+                        mb.members.binary_search(m).is_ok()
+                            && self.decides(*m, currency, PriceFallback::Segments)
+                    }),
                     _ => false,
                 }
             }
-            (TieGroup::Everyone, _, _) => {
-                (0..to_u32(self.accounts.recs.len())).any(|i| self.decides(i, currency))
-            }
+            (TieGroup::Everyone, _, _) => (0..to_u32(self.accounts.recs.len()))
+                .any(|i| self.decides(i, currency, PriceFallback::Everyone)),
             _ => false,
         }
     }
