@@ -11,7 +11,10 @@
 //! rule kinds (`visibility`, `payment`, `approval`, `experiment`) and changesets (`changeset`).
 //! The types the rest of the crate names are re-exported here (`crate::format::X`); the few only
 //! the generator builds (memberships, relative lists, attribute comparisons) keep their module
-//! path.
+//! path. `json` reads a dataset or a changeset with errors that name the field.
+//!
+//! May import only the leaf modules (`id`, `money`, `time`, `error`): the raw format knows
+//! nothing of the model built from it.
 
 pub(crate) mod access;
 pub(crate) mod account;
