@@ -38,6 +38,8 @@ pub enum EntityKind {
     ApprovalPolicy,
     /// An experiment.
     Experiment,
+    /// A reference list setting.
+    ReferenceList,
 }
 
 impl fmt::Display for EntityKind {
@@ -55,6 +57,7 @@ impl fmt::Display for EntityKind {
             EntityKind::PaymentRule => "payment rule",
             EntityKind::ApprovalPolicy => "approval policy",
             EntityKind::Experiment => "experiment",
+            EntityKind::ReferenceList => "reference list",
         })
     }
 }

@@ -23,9 +23,9 @@ pub use decide::order::answer::{
 };
 pub use decide::quote::{Quote, QuoteOutcome, QuoteSheet};
 pub use decide::resolution::{
-    Access, Adjustment, Candidate, CandidateStatus, Decided, Grant, Outcome, Payment,
-    PaymentOptions, Price, Priced, Query, QuoteReason, QuoteRequired, Refusal, Resolution, RuleRef,
-    Source, Specificity, TierSlice, Visibility, WindowOf,
+    Access, Adjustment, Candidate, CandidateStatus, Decided, Grant, NoReference, Outcome, Payment,
+    PaymentOptions, Price, Priced, Query, QuoteReason, QuoteRequired, Reference, ReferencePrice,
+    Refusal, Resolution, RuleRef, Source, Specificity, TierSlice, Visibility, WindowOf,
 };
 pub use decide::sheet::{PriceSheet, SheetLine};
 pub use error::{BuildError, BuildProblem, EntityKind, ResolveError};
@@ -42,6 +42,7 @@ pub use format::predicate::{AttrCmp, AttrIn, AttrValue, Attributes, Predicate};
 pub use format::pricing::{
     AdjustmentData, AssignmentData, EntryData, PriceListData, RelativeData, TierData, TierMode,
 };
+pub use format::reference::ReferenceListData;
 pub use format::scope::Scope;
 pub use format::segment::SegmentData;
 pub use format::visibility::{Effect, Target, VisibilityRuleData};

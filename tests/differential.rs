@@ -447,6 +447,26 @@ fn generator_covers_every_rule_kind() {
                 if a.quantity_rule.is_some() {
                     note("priced:entry-quantity-rule".into());
                 }
+                match &a.reference {
+                    Some(tradeterms::Reference::Compared(r)) => {
+                        note("reference:compared".into());
+                        note(
+                            match r.saving.cmp(&tradeterms::Decimal::ZERO) {
+                                std::cmp::Ordering::Less => "reference:negative-saving",
+                                std::cmp::Ordering::Equal => "reference:no-saving",
+                                std::cmp::Ordering::Greater => "reference:saving",
+                            }
+                            .into(),
+                        );
+                        if r.unit_price.is_none() {
+                            note("reference:graduated-split".into());
+                        }
+                    }
+                    Some(tradeterms::Reference::None { reason }) => {
+                        note(format!("reference:none:{reason:?}"));
+                    }
+                    Some(_) | None => {}
+                }
                 if let Some(w) = &a.winner
                     && ds
                         .assignments
@@ -550,6 +570,11 @@ fn generator_covers_every_rule_kind() {
             "quote:ListQuoteOnly",
             "quote:AboveQuantity",
             "priced:entry-quantity-rule",
+            "reference:compared",
+            "reference:negative-saving",
+            "reference:saving",
+            "reference:none:NoReferenceList",
+            "reference:none:NoEntry",
             "priced:experiment",
             "priced:predicate-segment",
             "pay:terms",

@@ -48,6 +48,7 @@ fn common_quote(r: &tradeterms::Resolution) -> tradeterms::Quote {
                 exact_amount: p.price.exact_amount,
                 currency: p.price.currency,
                 assignment: p.source.assignment.clone(),
+                reference: p.reference.clone(),
             },
         },
     }

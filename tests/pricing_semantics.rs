@@ -533,3 +533,211 @@ fn fallback_levels_decide_which_assignments_can_tie() {
     let s = build(&v).unwrap();
     assert_eq!(sheet(&s, "shop")[3], "quote");
 }
+
+/// Reference prices (SEMANTICS P9): "your price 90.00, list 120.00, you save 25 %".
+fn reference_data() -> Value {
+    json!({
+        "accounts": [
+            { "id": "hq", "name": "HQ", "currency": "USD" },
+            { "id": "shop", "name": "Shop", "parent": "hq", "currency": "USD" },
+            { "id": "paris", "name": "Paris", "currency": "EUR" }
+        ],
+        "users": [{ "id": "buyer", "name": "B", "memberships": [
+            { "account": "hq", "roles": ["buyer"], "reach": "subtree" },
+            { "account": "paris", "roles": ["buyer"] }] }],
+        "catalog": [
+            { "sku": "DRILL", "name": "Drill" },
+            { "sku": "SCREW", "name": "Screw" },
+            { "sku": "SPECIAL", "name": "Special" }
+        ],
+        "price_lists": [
+            { "id": "list-usd", "name": "List prices", "owner": "pricing", "currency": "USD",
+              "entries": [
+                { "sku": "DRILL", "tiers": [{ "min_qty": 1, "unit_price": "120.00" }, { "min_qty": 10, "unit_price": "100.00" }] },
+                { "sku": "SCREW", "tiers": [{ "min_qty": 1, "unit_price": "0.30" }] }
+              ] },
+            { "id": "list-grad", "name": "Graduated list", "owner": "pricing", "currency": "USD",
+              "tier_mode": "graduated",
+              "entries": [{ "sku": "DRILL", "tiers": [{ "min_qty": 1, "unit_price": "130.00" }, { "min_qty": 5, "unit_price": "110.00" }] }] },
+            { "id": "contract", "name": "Contract", "owner": "sales", "currency": "USD",
+              "entries": [
+                { "sku": "DRILL", "tiers": [{ "min_qty": 1, "unit_price": "90.00" }] },
+                { "sku": "SCREW", "tiers": [{ "min_qty": 1, "unit_price": "0.35" }] },
+                { "sku": "SPECIAL", "tiers": [{ "min_qty": 1, "unit_price": "5.00" }] }
+              ] },
+            { "id": "contract-minus", "name": "Contract -10 %", "owner": "sales", "currency": "USD",
+              "relative": { "base": "list-usd", "adjustments": [{ "percent": "-10" }] } },
+            list("eur", "EUR", &[("DRILL", "80.00")])
+        ],
+        "assignments": [
+            { "id": "a-contract", "price_list": "contract", "scope": { "subtree": "hq" } },
+            { "id": "a-eur", "price_list": "eur", "scope": { "account": "paris" } }
+        ],
+        "reference_lists": [
+            { "list": "list-usd" },
+            { "list": "list-grad", "account": "shop" }
+        ]
+    })
+}
+
+fn reference_of(s: &Snapshot, account: &str, sku: &str, qty: u64) -> tradeterms::Reference {
+    let r = s
+        .resolve(&Query::new(account, "buyer", sku, qty, at()))
+        .unwrap();
+    let Outcome::Priced(p) = &r.outcome else {
+        panic!("{:?}", r.outcome)
+    };
+    // quote and the price sheet carry the same reference.
+    let q = s
+        .quote(&Query::new(account, "buyer", sku, qty, at()))
+        .unwrap();
+    let tradeterms::QuoteOutcome::Priced { reference, .. } = &q.outcome else {
+        panic!()
+    };
+    assert_eq!(reference, &p.reference);
+    p.reference.clone()
+}
+
+fn compared(r: &tradeterms::Reference) -> (String, String, String, Option<String>) {
+    match r {
+        tradeterms::Reference::Compared(c) => (
+            c.list.to_string(),
+            c.amount.to_string(),
+            c.saving.to_string(),
+            c.saving_percent.map(|p| p.to_string()),
+        ),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_priced_line_carries_its_reference_price_and_saving() {
+    let s = build(&reference_data()).unwrap();
+    // Volume: 2 drills at 90.00 against the list's 120.00: save 60.00, 25 %.
+    assert_eq!(
+        compared(&reference_of(&s, "hq", "DRILL", 2)),
+        (
+            "list-usd".into(),
+            "240.00".into(),
+            "60.00".into(),
+            Some("25.00".into())
+        )
+    );
+    // At 10 the list's volume tier 100.00 applies: 1,000.00 vs 900.00, save 10 %.
+    assert_eq!(
+        compared(&reference_of(&s, "hq", "DRILL", 10)),
+        (
+            "list-usd".into(),
+            "1000.00".into(),
+            "100.00".into(),
+            Some("10.00".into())
+        )
+    );
+    // The shop's own reference (its subtree setting) is graduated: 4 x 130 + 2 x 110 = 740.00
+    // for 6 drills against 540.00; no single reference unit price.
+    let r = reference_of(&s, "shop", "DRILL", 6);
+    assert_eq!(
+        compared(&r),
+        (
+            "list-grad".into(),
+            "740.00".into(),
+            "200.00".into(),
+            Some("27.03".into())
+        )
+    );
+    assert!(matches!(&r, tradeterms::Reference::Compared(c) if c.unit_price.is_none()));
+    // A contract above the reference is a negative saving, shown, not hidden.
+    assert_eq!(
+        compared(&reference_of(&s, "hq", "SCREW", 3)),
+        (
+            "list-usd".into(),
+            "0.90".into(),
+            "-0.15".into(),
+            Some("-16.67".into())
+        )
+    );
+}
+
+#[test]
+fn no_reference_price_says_why_and_never_changes_the_decision() {
+    let s = build(&reference_data()).unwrap();
+    use tradeterms::{NoReference, Reference};
+    // The reference list has no entry for the SKU.
+    assert_eq!(
+        reference_of(&s, "hq", "SPECIAL", 1),
+        Reference::None {
+            reason: NoReference::NoEntry
+        }
+    );
+    // No reference list in EUR.
+    assert_eq!(
+        reference_of(&s, "paris", "DRILL", 1),
+        Reference::None {
+            reason: NoReference::NoReferenceList
+        }
+    );
+    // Naming a cheaper or dearer reference changes no price and no winner.
+    let mut v = reference_data();
+    v["reference_lists"] = json!([]);
+    let without = build(&v).unwrap();
+    for (account, sku, qty) in [("hq", "DRILL", 2), ("shop", "DRILL", 6), ("hq", "SCREW", 3)] {
+        let a = s
+            .resolve(&Query::new(account, "buyer", sku, qty, at()))
+            .unwrap();
+        let b = without
+            .resolve(&Query::new(account, "buyer", sku, qty, at()))
+            .unwrap();
+        let (Outcome::Priced(pa), Outcome::Priced(pb)) = (&a.outcome, &b.outcome) else {
+            panic!()
+        };
+        assert_eq!(
+            (&pa.price, &pa.source, &pa.candidates),
+            (&pb.price, &pb.source, &pb.candidates)
+        );
+    }
+    // A relative reference prices through its base: -10 % of the list.
+    v["reference_lists"] = json!([{ "list": "contract-minus" }]);
+    let s = build(&v).unwrap();
+    assert_eq!(
+        compared(&reference_of(&s, "hq", "DRILL", 2)),
+        (
+            "contract-minus".into(),
+            "216.00".into(),
+            "36.00".into(),
+            Some("16.67".into())
+        )
+    );
+    // Two references for one currency and scope are refused.
+    v["reference_lists"] = json!([{ "list": "list-usd" }, { "list": "contract-minus" }]);
+    let err = build(&v).unwrap_err();
+    assert!(
+        err.to_string().contains("USD reference of every account"),
+        "{err}"
+    );
+}
+
+#[test]
+fn lint_flags_a_price_above_the_reference_at_its_tier_boundaries_and_counts_references_used() {
+    let s = build(&reference_data()).unwrap();
+    let w = s.lint(at());
+    let above: Vec<&tradeterms::Warning> = w
+        .iter()
+        .filter(|w| w.kind == tradeterms::WarningKind::AboveReference)
+        .collect();
+    // The contract's screws (0.35) are above the list's (0.30) at quantity 1; its drills are
+    // above the graduated shop reference nowhere (90 < 130, 110).
+    assert_eq!(above.len(), 1, "{w:?}");
+    assert_eq!(above[0].rules, ["contract", "list-usd"]);
+    assert!(
+        above[0].detail.contains("SKU `SCREW`") && above[0].detail.contains("0.35 > 0.30 at 1"),
+        "{}",
+        above[0]
+    );
+    // Reference lists are in use: not reported as assigned nowhere.
+    assert!(
+        !w.iter()
+            .any(|w| w.kind == tradeterms::WarningKind::UnassignedList
+                && (w.rules == ["list-usd"] || w.rules == ["list-grad"])),
+        "{w:?}"
+    );
+}

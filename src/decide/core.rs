@@ -10,8 +10,9 @@
 //! two implementations.
 
 use crate::decide::entitlement::Entitled;
+use crate::decide::resolution::Reference;
 use crate::decide::resolution::TierSlice;
-use crate::decide::{select, visibility};
+use crate::decide::{reference, select, visibility};
 use crate::error::ResolveError;
 use crate::format::Permission;
 use crate::model::account::AccountRec;
@@ -39,6 +40,8 @@ pub(crate) enum Actor<'s> {
 /// needs that does not depend on the SKU, gathered once per query or per sheet.
 pub(crate) struct Party<'s> {
     pub(crate) inner: &'s Built,
+    /// The account's index in the snapshot.
+    pub(crate) index: u32,
     pub(crate) account: &'s AccountRec,
     pub(crate) actor: Actor<'s>,
     /// The price assignments and visibility rules reaching the account, in precedence order
@@ -64,6 +67,7 @@ impl<'s> Party<'s> {
         };
         Party {
             inner,
+            index: idx,
             account,
             rules: inner.account_rules.get(idx as usize),
             at,
@@ -133,7 +137,14 @@ impl<'s> Party<'s> {
         if rec.quote_only {
             return Ok(Verdict::QuoteRequired(QuoteWhy::SkuQuoteOnly));
         }
-        select::select(self, sku, rec, qty, recorder)
+        match select::select(self, sku, rec, qty, recorder)? {
+            // The reference is compared after the decision and never changes it (P9).
+            Verdict::Priced(w, _) => {
+                let reference = reference::compare(self, sku, rec, qty, &w)?;
+                Ok(Verdict::Priced(w, reference))
+            }
+            other => Ok(other),
+        }
     }
 }
 
@@ -149,8 +160,8 @@ pub(crate) enum Verdict<'s> {
     PriceHidden(Entitled<'s>),
     /// A quote is needed (Q1-Q3, W6).
     QuoteRequired(QuoteWhy<'s>),
-    /// A price (R8).
-    Priced(Winner<'s>),
+    /// A price (R8) and its reference price (P9).
+    Priced(Winner<'s>, Reference),
 }
 
 /// Why a line needs a quote.

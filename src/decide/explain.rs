@@ -6,7 +6,7 @@ use crate::decide::core::{Best, Loss, Met, Party, QuoteWhy, Recorder, Verdict, W
 use crate::decide::resolution::WindowOf as PublicWindowOf;
 use crate::decide::resolution::{
     Adjustment, Candidate, CandidateStatus, Outcome, Price, Priced, QuoteReason, QuoteRequired,
-    RuleRef, Source, Specificity, TierSlice, Visibility,
+    Reference, RuleRef, Source, Specificity, TierSlice, Visibility,
 };
 use crate::format::Permission;
 use crate::id::SegmentId;
@@ -107,11 +107,11 @@ impl<'s> Explain<'s> {
                 let candidates = self.candidates(party);
                 Outcome::QuoteRequired(QuoteRequired { reason, candidates })
             }
-            Verdict::Priced(w) => self.priced(party, w),
+            Verdict::Priced(w, reference) => self.priced(party, w, reference),
         }
     }
 
-    fn priced(mut self, party: &Party<'s>, w: Winner<'s>) -> Outcome {
+    fn priced(mut self, party: &Party<'s>, w: Winner<'s>, reference: Reference) -> Outcome {
         let inner = party.inner;
         let slices = std::mem::take(&mut self.best_slices);
         let candidates = self.candidates(party);
@@ -136,6 +136,7 @@ impl<'s> Explain<'s> {
             policy: party.account.policy,
             candidates,
             quantity_rule: w.entry.extra.quantity,
+            reference,
         }))
     }
 

@@ -17,6 +17,7 @@ pub(crate) mod explain;
 pub(crate) mod order;
 pub(crate) mod payment;
 pub(crate) mod quote;
+pub(crate) mod reference;
 pub(crate) mod resolution;
 pub(crate) mod resolve;
 pub(crate) mod select;

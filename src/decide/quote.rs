@@ -7,7 +7,7 @@
 //! `resolve`'s by construction, which the differential tests check.
 
 use crate::decide::core::{Lean, Party, Verdict};
-use crate::decide::resolution::Query;
+use crate::decide::resolution::{Query, Reference};
 use crate::error::ResolveError;
 use crate::id::AssignmentId;
 use crate::model::snapshot::Snapshot;
@@ -48,6 +48,8 @@ pub enum QuoteOutcome {
         currency: Currency,
         /// The deciding assignment.
         assignment: AssignmentId,
+        /// The reference ("list") price and the saving against it.
+        reference: Reference,
     },
 }
 
@@ -72,11 +74,12 @@ impl QuoteOutcome {
             Verdict::NotVisible => QuoteOutcome::NotVisible,
             Verdict::PriceHidden(_) => QuoteOutcome::PriceHidden,
             Verdict::QuoteRequired(_) => QuoteOutcome::QuoteRequired,
-            Verdict::Priced(w) => QuoteOutcome::Priced {
+            Verdict::Priced(w, reference) => QuoteOutcome::Priced {
                 amount: w.list.currency.round(w.exact),
                 exact_amount: w.exact,
                 currency: w.list.currency,
                 assignment: w.assignment.id.clone(),
+                reference,
             },
         }
     }

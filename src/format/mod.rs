@@ -26,6 +26,7 @@ pub(crate) mod json;
 pub(crate) mod payment;
 pub(crate) mod predicate;
 pub(crate) mod pricing;
+pub(crate) mod reference;
 pub(crate) mod scope;
 pub(crate) mod segment;
 pub(crate) mod visibility;
@@ -91,6 +92,10 @@ pub struct Dataset {
     /// Experiments with holdout cohorts; rules tagged with one apply to its treatment arm only.
     #[serde(default)]
     pub experiments: Vec<experiment::ExperimentData>,
+    /// Reference lists ("list prices") priced answers are compared with, per currency and
+    /// optionally per account subtree.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reference_lists: Vec<reference::ReferenceListData>,
 }
 
 impl Dataset {
@@ -118,6 +123,7 @@ impl Dataset {
             payment_rules: self.payment_rules.clone(),
             approval_policies: self.approval_policies.clone(),
             experiments: self.experiments.clone(),
+            reference_lists: self.reference_lists.clone(),
         }
     }
 }

@@ -4,6 +4,7 @@
 
 use crate::decide::approval;
 use crate::decide::entitlement::Entitled;
+use crate::decide::tiers::price_line;
 use crate::format::{Approvers, Effect, PricePolicy};
 use crate::model::pricing::ties::priced_skus;
 use crate::model::pricing::{ListBody, category_covers};
@@ -43,6 +44,9 @@ pub enum WarningKind {
     /// lists but keeps segment and `everyone` lists, which is not "own lists only".
     /// `price_fallback` says how far the price search goes.
     DeprecatedPriceListInheritance,
+    /// A contract price above the reference ("list") price of its currency at some tier
+    /// boundary: the buyer would be shown a negative saving.
+    AboveReference,
 }
 
 impl fmt::Display for WarningKind {
@@ -55,6 +59,7 @@ impl fmt::Display for WarningKind {
             WarningKind::SelfApprovalOnly => "approval step only the buyer can approve",
             WarningKind::MootInclude => "visibility include made moot",
             WarningKind::DeprecatedPriceListInheritance => "deprecated price-list inheritance flag",
+            WarningKind::AboveReference => "price above the reference price",
         })
     }
 }
@@ -181,8 +186,9 @@ fn shadowed(inner: &Built, out: &mut Vec<Warning>) {
 }
 
 fn unassigned_and_tiers(inner: &Built, at: Timestamp, out: &mut Vec<Warning>) {
-    // Lists in use: assigned, or bases (transitively) of assigned relative lists.
+    // Lists in use: assigned, named as a reference, or bases (transitively) of those.
     let mut used: BTreeSet<u32> = inner.assignments.iter().map(|a| a.list).collect();
+    used.extend(inner.references.lists());
     let mut frontier: Vec<u32> = used.iter().copied().collect();
     while let Some(l) = frontier.pop() {
         if let Some(ListBody::Relative { base, .. }) = inner.lists.get(l as usize).map(|l| &l.body)
@@ -281,6 +287,77 @@ fn moot_includes(inner: &Built, out: &mut Vec<Warning>) {
                     ),
                 ));
                 break;
+            }
+        }
+    }
+}
+
+/// Assigned lists pricing a SKU above a reference list of their currency at one of the tier
+/// boundaries of either entry (P9): one warning per (list, reference list, SKU), naming the
+/// quantities. Each assigned list is compared with each reference list once, entry by entry.
+fn above_reference(inner: &Built, at: Timestamp, out: &mut Vec<Warning>) {
+    let references = inner.references.lists();
+    if references.is_empty() {
+        return;
+    }
+    let assigned: BTreeSet<u32> = inner.assignments.iter().map(|a| a.list).collect();
+    fn priced<'a>(
+        inner: &'a Built,
+        list: &'a crate::model::pricing::ListRec,
+        sku: u32,
+        qty: u64,
+        at: Timestamp,
+    ) -> Option<(rust_decimal::Decimal, crate::model::pricing::EntryView<'a>)> {
+        let rec = inner.catalog.get(sku)?;
+        let entry =
+            crate::model::pricing::lookup_entry(&inner.lists, list, sku, &rec.categories, at)
+                .ok()?;
+        let exact = price_line(&entry, entry.tier_mode(), qty, |_| {}).ok()??;
+        Some((list.currency.round(exact), entry))
+    }
+    let line = |list, sku, qty| priced(inner, list, sku, qty, at);
+    for &li in &assigned {
+        let Some(list) = inner.lists.get(li as usize) else {
+            continue;
+        };
+        for &ri in references.iter().filter(|&&r| r != li) {
+            let Some(reference) = inner.lists.get(ri as usize) else {
+                continue;
+            };
+            if reference.currency != list.currency {
+                continue;
+            }
+            for sku in crate::model::pricing::ties::priced_skus(&inner.lists, li, &inner.catalog) {
+                let (Some((_, mine)), Some((_, theirs))) =
+                    (line(list, sku, 1), line(reference, sku, 1))
+                else {
+                    continue;
+                };
+                let mut boundaries: BTreeSet<u64> = BTreeSet::new();
+                boundaries.extend(mine.tiers.iter().map(|t| t.min_qty));
+                boundaries.extend(theirs.tiers.iter().map(|t| t.min_qty));
+                let above: Vec<String> = boundaries
+                    .into_iter()
+                    .filter_map(|q| {
+                        let (a, _) = line(list, sku, q)?;
+                        let (r, _) = line(reference, sku, q)?;
+                        (a > r).then(|| format!("{a} > {r} at {q}"))
+                    })
+                    .collect();
+                if !above.is_empty() {
+                    out.push(warning(
+                        WarningKind::AboveReference,
+                        vec![list.id.to_string(), reference.id.to_string()],
+                        vec![list.owner.clone(), reference.owner.clone()],
+                        format!(
+                            "list `{}` prices SKU `{}` above the reference list `{}`: {}",
+                            list.id,
+                            inner.catalog.sku_of(sku),
+                            reference.id,
+                            above.join(", ")
+                        ),
+                    ));
+                }
             }
         }
     }
@@ -401,6 +478,7 @@ impl Snapshot {
         moot_includes(inner, &mut out);
         self_approval(inner, &mut out);
         deprecated_inheritance(inner, &mut out);
+        above_reference(inner, at, &mut out);
         out.sort();
         out
     }

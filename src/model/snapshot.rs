@@ -47,6 +47,8 @@ pub(crate) struct Model {
     pub(crate) list_index: Arc<HashMap<PriceListId, u32>>,
     /// Which assignments could tie, by list, for checking changes to prices incrementally.
     pub(crate) ties: Arc<TieIndex>,
+    /// Reference lists ("list prices") by account and currency.
+    pub(crate) references: Arc<crate::model::pricing::reference::ReferenceIndex>,
     /// The dataset as given, except that price lists carry no entries (those live, compactly,
     /// in `lists`) and accounts and the catalogue live in `accounts` and `catalog`: what
     /// [`Snapshot::to_dataset`] and changesets start from.
@@ -147,6 +149,13 @@ impl Snapshot {
             &users,
             &mut problems,
         );
+        let references = crate::model::pricing::reference::ReferenceIndex::build(
+            &dataset.reference_lists,
+            &list_index,
+            &lists,
+            &accounts,
+            &mut problems,
+        );
         if problems.is_empty() {
             check_ties(
                 &assignments,
@@ -203,6 +212,7 @@ impl Snapshot {
                     approval_scopes: Arc::new(approval_scopes),
                     list_index: Arc::new(list_index),
                     ties: Arc::new(ties),
+                    references: Arc::new(references),
                     source: Arc::new(source),
                     experiments: Arc::new(experiments),
                     account_rules,

@@ -20,9 +20,9 @@ use tradeterms::{
     AccountData, AdjustmentData, ApprovalPolicyData, Approvers, AssignmentData, AttrCmp, AttrIn,
     AttrValue, Attributes, CatalogMode, Dataset, Decimal, Effect, EntryData, ExperimentData,
     Inheritance, MembershipData, OrderCondition, PaymentRuleData, PaymentTerms, Permission,
-    Predicate, PriceFallback, PriceListData, PricePolicy, QuantityRule, Reach, RelativeData,
-    RoleData, RoleName, Scope, SegmentData, SkuData, Snapshot, Target, TierData, TierMode,
-    UserData, VisibilityRuleData, Window,
+    Predicate, PriceFallback, PriceListData, PricePolicy, QuantityRule, Reach, ReferenceListData,
+    RelativeData, RoleData, RoleName, Scope, SegmentData, SkuData, Snapshot, Target, TierData,
+    TierMode, UserData, VisibilityRuleData, Window,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -61,6 +61,9 @@ pub struct Switches {
     /// act for every account whatever the account tree becomes, and its answers are the
     /// account's own, as the impact preview compares them (for governance properties).
     pub probe: bool,
+    /// Reference lists (P9), named deterministically from the generated lists (no randomness):
+    /// a list for every account in two currencies of three, and one for a root's subtree.
+    pub references: bool,
 }
 
 impl Switches {
@@ -77,6 +80,7 @@ impl Switches {
             lead_times: false,
             monotone_amounts: false,
             probe: false,
+            references: false,
         }
     }
 
@@ -93,6 +97,7 @@ impl Switches {
             lead_times: true,
             monotone_amounts: false,
             probe: false,
+            references: true,
         }
     }
 }
@@ -1434,6 +1439,11 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
         users.push(probe_user(&accounts));
     }
 
+    let reference_lists = if sw.references {
+        reference_lists(&price_lists, &accounts)
+    } else {
+        Vec::new()
+    };
     let mut ds = Dataset {
         accounts,
         roles,
@@ -1446,12 +1456,44 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
         payment_rules,
         approval_policies,
         experiments,
+        reference_lists,
     };
     if !raw.tie_prone {
         let keys: Vec<u8> = raw.assignments.iter().map(|a| a.priority_key).collect();
         distinct_priorities(&mut ds, &keys, raw.priority_offset);
     }
     ensure_builds(ds, raw.priority_offset)
+}
+
+/// Reference lists named from the data alone: for two currencies of every three (in code
+/// order) the first list of that currency is every account's reference; the first root with
+/// children gets the second list of its currency, if any, for its subtree.
+fn reference_lists(lists: &[PriceListData], accounts: &[AccountData]) -> Vec<ReferenceListData> {
+    let mut currencies: Vec<&str> = lists.iter().map(|l| l.currency.as_str()).collect();
+    currencies.sort_unstable();
+    currencies.dedup();
+    let mut out: Vec<ReferenceListData> = currencies
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| k % 3 != 2)
+        .filter_map(|(_, c)| lists.iter().find(|l| l.currency == *c))
+        .map(|l| ReferenceListData {
+            list: l.id.clone(),
+            account: None,
+        })
+        .collect();
+    let root = accounts
+        .iter()
+        .find(|a| a.parent.is_none() && accounts.iter().any(|c| c.parent.as_ref() == Some(&a.id)));
+    if let Some(root) = root
+        && let Some(second) = lists.iter().filter(|l| l.currency == root.currency).nth(1)
+    {
+        out.push(ReferenceListData {
+            list: second.id.clone(),
+            account: Some(root.id.clone()),
+        });
+    }
+    out
 }
 
 /// The probe user: [`PROBE_ROLE`] with subtree reach at every account (not only the roots, so

@@ -182,6 +182,8 @@ pub struct Answer {
     pub candidates: Vec<Cand>,
     /// The deciding entry's quantity rule (Priced only).
     pub quantity_rule: Option<QuantityRule>,
+    /// The reference price and saving (Priced only, P9).
+    pub reference: Option<tradeterms::Reference>,
 }
 
 impl Answer {
@@ -204,6 +206,7 @@ impl Answer {
             adjustments: Vec::new(),
             candidates: Vec::new(),
             quantity_rule: None,
+            reference: None,
         }
     }
 
@@ -215,6 +218,7 @@ impl Answer {
             lean.currency = self.currency.clone();
             lean.exact_amount = self.exact_amount;
             lean.amount = self.amount;
+            lean.reference = self.reference.clone();
         }
         lean
     }
@@ -526,6 +530,7 @@ pub fn from_resolution(r: &Resolution) -> Answer {
                 .collect(),
             candidates: cands_of(&p.candidates),
             quantity_rule: p.quantity_rule,
+            reference: Some(p.reference.clone()),
             ..base
         },
     }
@@ -548,7 +553,9 @@ pub fn from_quote(q: &QuoteOutcome) -> Answer {
             exact_amount,
             currency,
             assignment,
+            reference,
         } => Answer {
+            reference: Some(reference.clone()),
             winner: Some(assignment.to_string()),
             currency: Some(currency.code().to_string()),
             exact_amount: Some(*exact_amount),

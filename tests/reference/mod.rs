@@ -531,6 +531,88 @@ enum Miss {
 type Entry<'d> = (Vec<(u64, Decimal)>, &'d EntryData, Vec<Adj>);
 
 /// The entry a list has for a SKU, derived through relative lists (P5, P6).
+/// P9: the reference price of a priced line: the reference list named for the account or its
+/// nearest ancestor in the line's currency, else the one for every account; priced at the same
+/// quantity in its own tier mode; the saving is its rounded amount minus the line's, and its
+/// percent of the reference amount, rounded once to two decimals half away from zero.
+fn reference_price(
+    ds: &Dataset,
+    account: &AccountData,
+    sku: &SkuData,
+    qty: u64,
+    at: Timestamp,
+    currency: &str,
+    amount: Decimal,
+) -> Result<tradeterms::Reference, String> {
+    use tradeterms::{NoReference, Reference};
+    let none = |reason| Ok(Reference::None { reason });
+    let in_currency = |r: &&tradeterms::ReferenceListData| {
+        find_list(ds, r.list.as_str()).is_some_and(|l| l.currency == currency)
+    };
+    let mut chain = vec![account];
+    while let Some(p) = parent_of(ds, chain[chain.len() - 1]) {
+        if chain.len() > ds.accounts.len() {
+            break;
+        }
+        chain.push(p);
+    }
+    let named = chain
+        .iter()
+        .find_map(|a| {
+            ds.reference_lists
+                .iter()
+                .filter(in_currency)
+                .find(|r| r.account.as_ref() == Some(&a.id))
+        })
+        .or_else(|| {
+            ds.reference_lists
+                .iter()
+                .filter(in_currency)
+                .find(|r| r.account.is_none())
+        });
+    let Some(named) = named else {
+        return none(NoReference::NoReferenceList);
+    };
+    let list = find_list(ds, named.list.as_str()).unwrap();
+    if !in_window(&list.valid, at) {
+        return none(NoReference::NotValid);
+    }
+    let (tiers, entry, adjustments) =
+        match entry_for(ds, list, sku.sku.as_str(), &sku.categories, at, 64) {
+            Ok(e) => e,
+            Err(Miss::NoEntry) => return none(NoReference::NoEntry),
+            Err(Miss::BaseNotValid(..)) => return none(NoReference::NotValid),
+        };
+    if !in_window(&entry.valid, at) {
+        return none(NoReference::NotValid);
+    }
+    if tiers.first().is_none_or(|t| qty < t.0) {
+        return none(NoReference::NoEntry);
+    }
+    let priced = Eligible {
+        tiers,
+        currency: currency.to_string(),
+        mode: absolute_root(ds, list).tier_mode,
+        adjustments,
+        quantity: None,
+        quote_above: None,
+    };
+    let (slices, exact) = priced.line(qty)?;
+    let reference = round(currency, exact);
+    let saving = reference - amount;
+    let saving_percent = (!reference.is_zero()).then(|| {
+        (saving * Decimal::ONE_HUNDRED / reference)
+            .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+    });
+    Ok(Reference::Compared(tradeterms::ReferencePrice {
+        list: list.id.clone(),
+        unit_price: (slices.len() == 1).then(|| slices[0].2),
+        amount: reference,
+        saving,
+        saving_percent,
+    }))
+}
+
 /// The absolute list a list derives from (itself when absolute).
 fn absolute_root<'d>(ds: &'d Dataset, list: &'d PriceListData) -> &'d PriceListData {
     let mut cur = list;
@@ -983,8 +1065,11 @@ pub fn resolve_line(
             ..base
         });
     }
+    let amount = round(&won.currency, won_exact);
+    let reference = reference_price(ds, account, sku, qty, at, &won.currency, amount)?;
     Ok(Answer {
         kind: Kind::Priced,
+        reference: Some(reference),
         policy: Some(policy),
         winner: Some(winner_id),
         source: Some((
@@ -994,7 +1079,7 @@ pub fn resolve_line(
             w_cand.level,
             w_cand.priority,
         )),
-        amount: Some(round(&won.currency, won_exact)),
+        amount: Some(amount),
         currency: Some(won.currency),
         tier_mode: Some(won.mode),
         slices: won_slices,

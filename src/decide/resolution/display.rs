@@ -3,8 +3,8 @@
 //! whole [`Resolution`], candidates listed with why they won or lost.
 
 use crate::decide::resolution::{
-    Adjustment, Candidate, CandidateStatus, Grant, Outcome, Payment, QuoteReason, Refusal,
-    Resolution, RuleRef, Specificity, Visibility, WindowOf,
+    Adjustment, Candidate, CandidateStatus, Grant, NoReference, Outcome, Payment, QuoteReason,
+    Reference, Refusal, Resolution, RuleRef, Specificity, Visibility, WindowOf,
 };
 use crate::format::{CatalogMode, Effect, TierMode};
 use std::fmt;
@@ -238,6 +238,7 @@ impl fmt::Display for Resolution {
                 for a in &price.adjustments {
                     writeln!(f, "    adjusted by {a}")?;
                 }
+                writeln!(f, "    {}", p.reference)?;
                 writeln!(
                     f,
                     "  from list `{}` ({}, owner {}) via assignment `{}` ({}, priority {}), policy {:?}",
@@ -274,4 +275,29 @@ fn write_candidates(f: &mut fmt::Formatter<'_>, candidates: &[Candidate]) -> fmt
         writeln!(f, "    - {c}")?;
     }
     Ok(())
+}
+
+impl fmt::Display for Reference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Reference::Compared(r) => {
+                write!(f, "reference price {} from list `{}`, ", r.amount, r.list)?;
+                match r.saving_percent {
+                    Some(p) => write!(f, "saving {} ({p} %)", r.saving),
+                    None => write!(f, "saving {}", r.saving),
+                }
+            }
+            Reference::None { reason } => write!(f, "no reference price: {reason}"),
+        }
+    }
+}
+
+impl fmt::Display for NoReference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            NoReference::NoReferenceList => "no reference list in this currency",
+            NoReference::NoEntry => "the reference list has no entry for this SKU",
+            NoReference::NotValid => "the reference list is not valid at this instant",
+        })
+    }
 }

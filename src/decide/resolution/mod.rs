@@ -412,6 +412,82 @@ pub struct Priced {
     /// The quantity rule of the deciding price entry, if it has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity_rule: Option<QuantityRule>,
+    /// The reference ("list") price of the line and the saving against it.
+    pub reference: Reference,
+}
+
+/// A priced line against its reference ("list") price (SEMANTICS P9): "your price 90.00, list
+/// 120.00, you save 25 %". The reference never changes which list decides the price.
+///
+/// ```
+/// use tradeterms::{NoReference, Reference};
+/// let r = Reference::None { reason: NoReference::NoReferenceList };
+/// assert_eq!(r.saving(), None);
+/// assert_eq!(r.to_string(), "no reference price: no reference list in this currency");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "status")]
+#[non_exhaustive]
+pub enum Reference {
+    /// The reference list prices the line.
+    Compared(ReferencePrice),
+    /// No reference price, and why.
+    None {
+        /// Why.
+        reason: NoReference,
+    },
+}
+
+impl Reference {
+    /// The saving against the reference (negative when the price is above it).
+    pub fn saving(&self) -> Option<Decimal> {
+        match self {
+            Reference::Compared(r) => Some(r.saving),
+            Reference::None { .. } => None,
+        }
+    }
+}
+
+/// The reference price of a line, priced from the reference list in the answer's currency at
+/// the same quantity, with that list's own tier mode.
+///
+/// ```
+/// # fn f(r: &tradeterms::ReferencePrice) { let _ = (&r.amount, &r.saving_percent); }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReferencePrice {
+    /// The reference list.
+    pub list: PriceListId,
+    /// The reference unit price, when every unit has the same one (volume mode, or a graduated
+    /// line within its first tier).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit_price: Option<Decimal>,
+    /// The reference line amount, rounded to the currency's minor units.
+    pub amount: Decimal,
+    /// The reference line amount minus the line amount (both rounded): negative when the
+    /// price is above the reference.
+    pub saving: Decimal,
+    /// The saving as a percent of the reference line amount, rounded once to two decimals half
+    /// away from zero; absent when the reference amount is zero.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub saving_percent: Option<Decimal>,
+}
+
+/// Why a priced line has no reference price.
+///
+/// ```
+/// assert_eq!(tradeterms::NoReference::NoEntry.to_string(), "the reference list has no entry for this SKU");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum NoReference {
+    /// No reference list is named for the account in the line's currency.
+    NoReferenceList,
+    /// The reference list does not price the SKU (or not at this quantity).
+    NoEntry,
+    /// The reference list, its base or its entry is not valid at the instant asked about.
+    NotValid,
 }
 
 /// Why a line needs a quote.

@@ -57,7 +57,7 @@ fn summarize<'s>(
         return Ok(AnswerSummary::Absent);
     };
     Ok(match party.decide(idx, rec, qty, &mut Lean)? {
-        Verdict::Priced(w) => AnswerSummary::Priced {
+        Verdict::Priced(w, _) => AnswerSummary::Priced {
             amount: w.list.currency.round(w.exact),
             currency: w.list.currency,
             assignment: w.assignment.id.clone(),

@@ -5,6 +5,7 @@
 //! base's entry, so a change to the base reaches every list derived from it at once.
 
 pub(crate) mod build;
+pub(crate) mod reference;
 pub(crate) mod table;
 pub(crate) mod ties;
 
