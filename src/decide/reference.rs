@@ -85,11 +85,11 @@ pub(crate) fn compare(
         (1, [Some(only), _]) => Some(only.unit_price),
         _ => None,
     };
-    Ok(Reference::Compared(ReferencePrice {
+    Ok(Reference::Compared(Box::new(ReferencePrice {
         list: list.id.clone(),
         unit_price,
         amount,
         saving,
         saving_percent,
-    }))
+    })))
 }

@@ -604,13 +604,13 @@ fn reference_price(
         (saving * Decimal::ONE_HUNDRED / reference)
             .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
     });
-    Ok(Reference::Compared(tradeterms::ReferencePrice {
+    Ok(Reference::Compared(Box::new(tradeterms::ReferencePrice {
         list: list.id.clone(),
         unit_price: (slices.len() == 1).then(|| slices[0].2),
         amount: reference,
         saving,
         saving_percent,
-    }))
+    })))
 }
 
 /// The absolute list a list derives from (itself when absolute).

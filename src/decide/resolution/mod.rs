@@ -429,8 +429,9 @@ pub struct Priced {
 #[serde(rename_all = "snake_case", tag = "status")]
 #[non_exhaustive]
 pub enum Reference {
-    /// The reference list prices the line.
-    Compared(ReferencePrice),
+    /// The reference list prices the line (boxed: most answers carry no reference, and the
+    /// lean path should not move one around).
+    Compared(Box<ReferencePrice>),
     /// No reference price, and why.
     None {
         /// Why.
