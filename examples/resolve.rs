@@ -155,6 +155,25 @@ fn parse_args() -> Result<Args, String> {
     })
 }
 
+/// Writes to standard output; a closed pipe (`resolve ... | head`) ends the program quietly
+/// instead of panicking as `println!` does.
+fn emit(text: std::fmt::Arguments<'_>) -> Result<(), String> {
+    use std::io::Write;
+    match std::io::stdout().lock().write_fmt(text) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => Err(format!("cannot write the answer: {e}")),
+    }
+}
+
+macro_rules! out {
+    ($($arg:tt)*) => { emit(format_args!($($arg)*))? };
+}
+
+macro_rules! outln {
+    ($($arg:tt)*) => {{ emit(format_args!($($arg)*))?; emit(format_args!("\n"))?; }};
+}
+
 fn run() -> Result<(), String> {
     let args = parse_args()?;
     let text = std::fs::read_to_string(&args.data)
@@ -174,15 +193,15 @@ fn run() -> Result<(), String> {
         Ask::Lint => {
             let warnings = snapshot.lint(args.at);
             if args.json {
-                println!(
+                outln!(
                     "{}",
                     serde_json::to_string_pretty(&warnings).map_err(|e| e.to_string())?
                 );
             } else if warnings.is_empty() {
-                println!("no warnings");
+                outln!("no warnings");
             } else {
                 for w in &warnings {
-                    println!("- {w}");
+                    outln!("- {w}");
                 }
             }
             return Ok(());
@@ -205,12 +224,12 @@ fn run() -> Result<(), String> {
                 .preview(&changeset, &options)
                 .map_err(|e| e.to_string())?;
             if args.json {
-                println!(
+                outln!(
                     "{}",
                     serde_json::to_string_pretty(&impact).map_err(|e| e.to_string())?
                 );
             } else {
-                print!("{impact}");
+                out!("{impact}");
             }
             return Ok(());
         }
@@ -228,9 +247,9 @@ fn run() -> Result<(), String> {
             let answer = snapshot.resolve_order(&order).map_err(|e| e.to_string())?;
             if args.json {
                 let out = serde_json::to_string_pretty(&answer).map_err(|e| e.to_string())?;
-                println!("{out}");
+                outln!("{out}");
             } else {
-                println!("{answer}");
+                outln!("{answer}");
             }
             return Ok(());
         }
@@ -249,9 +268,9 @@ fn run() -> Result<(), String> {
     if args.json {
         let out = serde_json::json!({ "resolution": answer, "payment": payment });
         let out = serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?;
-        println!("{out}");
+        outln!("{out}");
     } else {
-        println!("{answer}\n{payment}");
+        outln!("{answer}\n{payment}");
     }
     Ok(())
 }
