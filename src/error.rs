@@ -280,6 +280,18 @@ pub enum BuildProblem {
         /// The attribute.
         attr: String,
     },
+    /// A predicate or order condition nested deeper than the engine evaluates.
+    #[error(
+        "{kind} `{id}` nests its conditions more than {max} deep: flatten them (an `all` of `all`s is one `all`)"
+    )]
+    ConditionTooDeep {
+        /// Kind of the rule holding it.
+        kind: EntityKind,
+        /// The rule.
+        id: String,
+        /// The deepest nesting accepted.
+        max: usize,
+    },
     /// A predicate compares an attribute with a value of another type.
     #[error(
         "{kind} `{id}` compares attribute `{attr}` ({expected}) with a {found}: compare with a value of the attribute's type"

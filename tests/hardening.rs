@@ -242,3 +242,85 @@ fn json_errors_name_the_field_by_its_path() {
         assert!(Dataset::from_json(text).is_err(), "{text}");
     }
 }
+
+/// Issue 13, point 9: a predicate or order condition nested 10,000 deep, built in Rust (JSON
+/// parsing stops at 128 levels), aborted the process with a stack overflow. The build now
+/// measures depth without recursion and refuses more than 64 levels, naming the rule.
+#[test]
+fn conditions_nested_deeper_than_the_limit_are_refused_not_a_stack_overflow() {
+    use tradeterms::{
+        ApprovalPolicyData, Approvers, AttrCmp, AttrValue, OrderCondition, Predicate, RoleName,
+        Scope, SegmentData, Target, VisibilityRuleData,
+    };
+    let deep_predicate = |levels: usize| {
+        let mut p = Predicate::Eq(AttrCmp {
+            attr: "region".into(),
+            value: AttrValue::Text("west".into()),
+        });
+        for i in 0..levels {
+            p = if i % 2 == 0 {
+                Predicate::Not(Box::new(p))
+            } else {
+                Predicate::All(vec![p])
+            };
+        }
+        p
+    };
+    let deep_condition = |levels: usize| {
+        let mut c = OrderCondition::LinesAbove(0);
+        for _ in 0..levels {
+            c = OrderCondition::Any(vec![c]);
+        }
+        c
+    };
+    let mut d = one_price("1.00", TierMode::Volume);
+    d.accounts[0]
+        .attributes
+        .insert("region".into(), AttrValue::Text("west".into()));
+    d.segments.push(SegmentData {
+        id: "deep-segment".into(),
+        name: "Deep".into(),
+        accounts: Vec::new(),
+        rule: Some(deep_predicate(10_000)),
+    });
+    d.visibility_rules.push(VisibilityRuleData {
+        id: "deep-rule".into(),
+        owner: "o".into(),
+        scope: Scope::Everyone,
+        target: Target::Attributes(deep_predicate(10_000)),
+        ..Default::default()
+    });
+    d.approval_policies.push(ApprovalPolicyData {
+        id: "deep-policy".into(),
+        owner: "o".into(),
+        scope: Scope::Everyone,
+        roles: Vec::new(),
+        slot: None,
+        when: deep_condition(10_000),
+        steps: vec![Approvers::Role(RoleName::new("approver"))],
+        stage: 0,
+        experiment: None,
+    });
+    let err = Snapshot::from_dataset(&d).unwrap_err();
+    let mut deep: Vec<String> = err
+        .problems()
+        .iter()
+        .filter_map(|p| match p {
+            BuildProblem::ConditionTooDeep { id, max: 64, .. } => Some(id.clone()),
+            _ => None,
+        })
+        .collect();
+    deep.sort();
+    assert_eq!(deep, ["deep-policy", "deep-rule", "deep-segment"], "{err}");
+    // 64 levels are accepted and evaluated.
+    d.segments[0].rule = Some(deep_predicate(63));
+    d.visibility_rules[0].target = Target::Attributes(deep_predicate(63));
+    d.approval_policies[0].when = deep_condition(63);
+    let err = Snapshot::from_dataset(&d).err();
+    assert!(
+        err.iter()
+            .flat_map(|e| e.problems())
+            .all(|p| !matches!(p, BuildProblem::ConditionTooDeep { .. })),
+        "{err:?}"
+    );
+}

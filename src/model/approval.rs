@@ -60,6 +60,16 @@ pub(crate) fn build(
     let mut policies = Vec::with_capacity(unique.len());
     let mut index = ScopeIndex::default();
     for p in unique {
+        // A condition is evaluated recursively for every order: bound its depth first, and keep
+        // no copy of one that is too deep.
+        if !crate::model::predicate::within_depth(&p.when, sub_conditions) {
+            problems.push(BuildProblem::ConditionTooDeep {
+                kind: EntityKind::ApprovalPolicy,
+                id: p.id.clone(),
+                max: crate::model::predicate::MAX_CONDITION_DEPTH,
+            });
+            continue;
+        }
         check_owner(&p.owner, EntityKind::ApprovalPolicy, &p.id, problems);
         let roles = crate::model::scope::check_rule_roles(
             &p.roles,
@@ -126,4 +136,12 @@ pub(crate) fn build(
         }
     }
     (policies, index)
+}
+
+/// The sub-conditions of an order condition.
+fn sub_conditions(c: &OrderCondition) -> &[OrderCondition] {
+    match c {
+        OrderCondition::All(cs) | OrderCondition::Any(cs) => cs,
+        _ => &[],
+    }
 }

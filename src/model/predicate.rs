@@ -36,8 +36,55 @@ impl AttrSchema {
     }
 }
 
-/// Checks a predicate against the schema; `kind`/`id` name the rule holding it.
+/// The deepest nesting of `all`/`any`/`not` a predicate (or an order condition) may have: deep
+/// enough for any real rule, shallow enough that checking and evaluating it, which recurse,
+/// never exhaust the stack.
+pub(crate) const MAX_CONDITION_DEPTH: usize = 64;
+
+/// Whether a tree is at most [`MAX_CONDITION_DEPTH`] deep, walked without recursion so that a
+/// tree of any depth is measured safely. `children` lists a node's sub-conditions.
+pub(crate) fn within_depth<T>(root: &T, children: impl Fn(&T) -> &[T]) -> bool {
+    let mut stack: Vec<(&T, usize)> = vec![(root, 1)];
+    while let Some((node, depth)) = stack.pop() {
+        if depth > MAX_CONDITION_DEPTH {
+            return false;
+        }
+        stack.extend(children(node).iter().map(|c| (c, depth.saturating_add(1))));
+    }
+    true
+}
+
+/// The sub-predicates of a predicate.
+pub(crate) fn sub_predicates(p: &Predicate) -> &[Predicate] {
+    match p {
+        Predicate::All(ps) | Predicate::Any(ps) => ps,
+        Predicate::Not(q) => std::slice::from_ref(&**q),
+        _ => &[],
+    }
+}
+
+/// Checks a predicate against the schema; `kind`/`id` name the rule holding it. A predicate
+/// nested deeper than [`MAX_CONDITION_DEPTH`] is one problem, checked first and without
+/// recursion; the rest of the check then recurses at most that deep.
 pub(crate) fn check(
+    p: &Predicate,
+    schema: &AttrSchema,
+    kind: EntityKind,
+    id: &str,
+    problems: &mut Vec<BuildProblem>,
+) {
+    if !within_depth(p, sub_predicates) {
+        problems.push(BuildProblem::ConditionTooDeep {
+            kind,
+            id: id.to_string(),
+            max: MAX_CONDITION_DEPTH,
+        });
+        return;
+    }
+    check_within(p, schema, kind, id, problems);
+}
+
+fn check_within(
     p: &Predicate,
     schema: &AttrSchema,
     kind: EntityKind,
@@ -93,10 +140,10 @@ pub(crate) fn check(
         }
         Predicate::All(ps) | Predicate::Any(ps) => {
             for q in ps {
-                check(q, schema, kind, id, problems);
+                check_within(q, schema, kind, id, problems);
             }
         }
-        Predicate::Not(q) => check(q, schema, kind, id, problems),
+        Predicate::Not(q) => check_within(q, schema, kind, id, problems),
     }
 }
 

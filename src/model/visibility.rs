@@ -84,8 +84,10 @@ pub(crate) fn compile_target(
         },
         Target::Category(c) => Some(CompiledTarget::Category(c.trim_matches('/').to_string())),
         Target::Attributes(p) => {
+            let before = problems.len();
             predicate::check(p, schema, EntityKind::VisibilityRule, rule_id, problems);
-            Some(CompiledTarget::Attributes(p.clone()))
+            // Only a checked (so bounded) predicate is copied into the model.
+            (problems.len() == before).then(|| CompiledTarget::Attributes(p.clone()))
         }
     }
 }
