@@ -258,8 +258,25 @@ fn generator_covers_the_pricing_semantics() {
     sample(
         Switches::pricing(),
         200,
-        |_, _, a| {
+        |ds, q, a| {
             note(format!("kind:{:?}", a.kind));
+            // S10: accounts whose price search stops short of everyone, priced or not.
+            let mut cur = ds.accounts.iter().find(|x| x.id == q.account);
+            let mut fallback = None;
+            for _ in 0..=ds.accounts.len() {
+                let Some(acc) = cur else { break };
+                if acc.price_fallback.is_some() {
+                    fallback = acc.price_fallback;
+                    break;
+                }
+                cur = acc
+                    .parent
+                    .as_ref()
+                    .and_then(|p| ds.accounts.iter().find(|x| x.id == *p));
+            }
+            if let Some(f) = fallback.filter(|f| *f != tradeterms::PriceFallback::Everyone) {
+                note(format!("fallback:{f:?}:{:?}", a.kind));
+            }
             if let Some(r) = &a.refusal {
                 note(format!("refusal:{r:?}").chars().take(40).collect());
             }
@@ -363,6 +380,10 @@ fn generator_covers_the_pricing_semantics() {
             "policy:Precedence",
             "policy:LowestPrice",
             "policy:BestInLevel",
+            "fallback:Own:Priced",
+            "fallback:Own:QuoteRequired",
+            "fallback:Tree:Priced",
+            "fallback:Segments:Priced",
             "best_in_level:cheapest-in-level",
             "best_in_level:later-level-ignored",
             "mode:Volume",

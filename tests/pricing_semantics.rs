@@ -741,3 +741,43 @@ fn lint_flags_a_price_above_the_reference_at_its_tier_boundaries_and_counts_refe
         "{w:?}"
     );
 }
+
+#[test]
+fn a_reference_out_of_window_or_on_quote_gives_no_reference_price() {
+    use tradeterms::{NoReference, Reference};
+    // Expired reference list: not valid at this instant.
+    let mut v = reference_data();
+    v["price_lists"][0]["valid"] =
+        json!({ "from": "2025-01-01T00:00:00Z", "until": "2026-01-01T00:00:00Z" });
+    let s = build(&v).unwrap();
+    assert_eq!(
+        reference_of(&s, "hq", "DRILL", 2),
+        Reference::None {
+            reason: NoReference::NotValid
+        }
+    );
+    // A quote-only reference list, or a quantity above the reference entry's quote_above:
+    // a price given on request is never shown as a list price.
+    let mut v = reference_data();
+    v["price_lists"][0]["quote_only"] = json!(true);
+    let s = build(&v).unwrap();
+    assert_eq!(
+        reference_of(&s, "hq", "DRILL", 2),
+        Reference::None {
+            reason: NoReference::OnQuote
+        }
+    );
+    let mut v = reference_data();
+    v["price_lists"][0]["entries"][0]["quote_above"] = json!(5);
+    let s = build(&v).unwrap();
+    assert!(matches!(
+        reference_of(&s, "hq", "DRILL", 5),
+        Reference::Compared(_)
+    ));
+    assert_eq!(
+        reference_of(&s, "hq", "DRILL", 6),
+        Reference::None {
+            reason: NoReference::OnQuote
+        }
+    );
+}

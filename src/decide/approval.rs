@@ -6,8 +6,23 @@ use crate::format::{Approvers, OrderCondition};
 use crate::id::{AccountId, UserId};
 use crate::model::access::Users;
 use crate::model::account::{AccountRec, Accounts};
+use crate::model::approval::Policy;
 use crate::model::pricing::category_covers;
+use crate::model::scope::ScopeLevel;
 use rust_decimal::Decimal;
+use std::collections::BTreeSet;
+
+/// The applicable policies in precedence order, each with whether it occupies its slot (O6):
+/// the first policy of a slot takes it, whether or not its condition holds; the others of that
+/// slot are overridden.
+pub(crate) fn by_slot<'a>(
+    policies: &'a [(ScopeLevel, &'a Policy)],
+) -> impl Iterator<Item = (&'a ScopeLevel, &'a Policy, bool)> + 'a {
+    let mut taken: BTreeSet<&str> = BTreeSet::new();
+    policies
+        .iter()
+        .map(move |(level, policy)| (level, *policy, taken.insert(policy.slot.as_str())))
+}
 
 /// What a condition sees of one line.
 pub(crate) struct LineFacts<'a> {

@@ -3,7 +3,8 @@
 //! A storefront rendering a listing or a cart asks thousands of questions and needs only the
 //! verdict and the price. [`Snapshot::quote`] runs the one decision
 //! ([`crate::decide::core`]) with the recorder that keeps nothing, so it builds no candidate
-//! list, no tier split and no strings: it allocates nothing. Its answer agrees with
+//! list, no tier split and no strings: it allocates nothing but the ids the answer names (and a
+//! compared reference price). Its answer agrees with
 //! `resolve`'s by construction, which the differential tests check.
 
 use crate::decide::core::{Lean, Party, Verdict};
@@ -125,7 +126,8 @@ impl Iterator for QuoteSheet<'_> {
 
 impl Snapshot {
     /// The verdict and price of one line, exactly as [`Snapshot::resolve`] decides them, without
-    /// building an explanation. Allocates nothing.
+    /// building an explanation. Allocates nothing beyond the answer's ids (and a compared
+    /// reference price, when the dataset names reference lists).
     pub fn quote(&self, query: &Query) -> Result<Quote, ResolveError> {
         let (sku, rec) = self.line_sku(&query.sku, query.qty)?;
         let (party, _) = self.party(&query.account, &query.user, query.at)?;

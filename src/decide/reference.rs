@@ -39,6 +39,9 @@ pub(crate) fn compare(
     if !list.valid.contains(at) {
         return none(NoReference::NotValid);
     }
+    if list.quote_only {
+        return none(NoReference::OnQuote);
+    }
     let entry = match pricing::lookup_entry(&inner.lists, list, sku, &rec.categories, at) {
         Ok(e) => e,
         Err(EntryMiss::NoEntry) => return none(NoReference::NoEntry),
@@ -46,6 +49,9 @@ pub(crate) fn compare(
     };
     if entry.extra.valid.is_some_and(|w| !w.contains(at)) {
         return none(NoReference::NotValid);
+    }
+    if entry.extra.quote_above.is_some_and(|limit| qty > limit) {
+        return none(NoReference::OnQuote);
     }
     let overflow = || ResolveError::Overflow {
         sku: rec.sku.clone(),

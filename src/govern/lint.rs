@@ -214,11 +214,7 @@ fn unassigned_and_tiers(inner: &Built, at: Timestamp, out: &mut Vec<Warning>) {
                     .zip(e.tiers.iter().skip(1))
                     .find(|(x, y)| y.unit_price > x.unit_price);
                 if let Some((x, y)) = rises {
-                    let sku = inner
-                        .catalog
-                        .get(sku)
-                        .map(|s| s.sku.to_string())
-                        .unwrap_or_default();
+                    let sku = inner.catalog.sku_of(sku);
                     out.push(warning(
                         WarningKind::RisingTier,
                         vec![list.id.to_string()],

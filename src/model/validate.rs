@@ -45,6 +45,12 @@ fn check_sizes_against(
         (EntityKind::PaymentRule, data.payment_rules.len()),
         (EntityKind::ApprovalPolicy, data.approval_policies.len()),
         (EntityKind::Experiment, data.experiments.len()),
+        (
+            EntityKind::PriceEntry,
+            data.price_lists
+                .iter()
+                .fold(0usize, |n, l| n.saturating_add(l.entries.len())),
+        ),
     ];
     for (kind, count) in tables {
         if count > max {

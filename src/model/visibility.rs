@@ -55,7 +55,15 @@ impl VisRule {
 
     /// Order among rules of equal specificity: exclusions first, then by id.
     pub(crate) fn tiebreak(a: &VisRule, b: &VisRule) -> std::cmp::Ordering {
-        a.effect.cmp(&b.effect).then_with(|| a.id.cmp(&b.id))
+        // SEMANTICS V4: an exclusion beats an inclusion at equal specificity, stated here
+        // rather than left to the declaration order of `Effect`.
+        let rank = |e: Effect| match e {
+            Effect::Exclude => 0u8,
+            Effect::Include => 1,
+        };
+        rank(a.effect)
+            .cmp(&rank(b.effect))
+            .then_with(|| a.id.cmp(&b.id))
     }
 }
 

@@ -577,6 +577,10 @@ fn reference_price(
     if !in_window(&list.valid, at) {
         return none(NoReference::NotValid);
     }
+    // A price given on quote only is never shown as a reference.
+    if list.quote_only {
+        return none(NoReference::OnQuote);
+    }
     let (tiers, entry, adjustments) =
         match entry_for(ds, list, sku.sku.as_str(), &sku.categories, at, 64) {
             Ok(e) => e,
@@ -585,6 +589,9 @@ fn reference_price(
         };
     if !in_window(&entry.valid, at) {
         return none(NoReference::NotValid);
+    }
+    if entry.quote_above.is_some_and(|limit| qty > limit) {
+        return none(NoReference::OnQuote);
     }
     if tiers.first().is_none_or(|t| qty < t.0) {
         return none(NoReference::NoEntry);

@@ -19,7 +19,6 @@ use crate::model::scope::applicable_rules;
 use crate::model::snapshot::Snapshot;
 use crate::money::Currency;
 use rust_decimal::Decimal;
-use std::collections::BTreeSet;
 
 fn check_quantity(
     rule: &QuantityRule,
@@ -248,17 +247,16 @@ impl Snapshot {
             &mut arms,
             crate::model::approval::Policy::tiebreak,
         );
-        let mut slots = BTreeSet::new();
         let mut steps = Vec::new();
         let mut overridden = Vec::new();
-        for (level, policy) in &policies {
+        for (level, policy, occupies) in approval::by_slot(&policies) {
             let rule = RuleRef {
                 id: policy.id.clone(),
                 owner: policy.owner.clone(),
                 specificity: crate::decide::explain::specificity(inner, level),
                 roles: policy.roles.clone(),
             };
-            if !slots.insert(policy.slot.as_str()) {
+            if !occupies {
                 overridden.push(rule);
                 continue;
             }

@@ -298,6 +298,7 @@ impl fmt::Display for NoReference {
             NoReference::NoReferenceList => "no reference list in this currency",
             NoReference::NoEntry => "the reference list has no entry for this SKU",
             NoReference::NotValid => "the reference list is not valid at this instant",
+            NoReference::OnQuote => "the reference price is given on quote only",
         })
     }
 }

@@ -450,7 +450,7 @@ impl Reference {
 }
 
 /// The reference price of a line, priced from the reference list in the answer's currency at
-/// the same quantity, with that list's own tier mode.
+/// the same quantity, in that list's tier mode (its base's, for a relative list).
 ///
 /// ```
 /// # fn f(r: &tradeterms::ReferencePrice) { let _ = (&r.amount, &r.saving_percent); }
@@ -489,6 +489,9 @@ pub enum NoReference {
     NoEntry,
     /// The reference list, its base or its entry is not valid at the instant asked about.
     NotValid,
+    /// The reference list is quote-only, or its entry goes on quote above this quantity: a
+    /// price the seller gives only on request is never shown as a list price.
+    OnQuote,
 }
 
 /// Why a line needs a quote.

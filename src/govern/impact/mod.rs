@@ -114,10 +114,9 @@ fn reference_policies(
         &mut crate::model::experiment::Arms::new(&inner.experiments, acc, &inner.accounts),
         crate::model::approval::Policy::tiebreak,
     );
-    let mut slots = BTreeSet::new();
     let mut out = Vec::new();
-    for (_, p) in policies {
-        if !slots.insert(p.slot.as_str()) {
+    for (_, p, occupies) in approval::by_slot(&policies) {
+        if !occupies {
             continue;
         }
         let holds =

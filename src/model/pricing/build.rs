@@ -355,12 +355,13 @@ pub(crate) fn build_assignments(
             problems,
         );
         if let (Some(list), Some(scope)) = (list, scope) {
-            let owner = a.owner.clone().unwrap_or_else(|| {
-                list_recs
-                    .get(list as usize)
-                    .map(|l| l.owner.clone())
-                    .unwrap_or_default()
-            });
+            // An assignment without its own owner is answered for by its list's owner (the list
+            // index was just resolved from this table).
+            let owner = match (&a.owner, list_recs.get(list as usize)) {
+                (Some(o), _) => o.clone(),
+                (None, Some(l)) => l.owner.clone(),
+                (None, None) => continue,
+            };
             out.push(AssignmentRec {
                 id: a.id.clone(),
                 list,

@@ -95,7 +95,9 @@ pub(crate) struct SkuLists {
 
 impl SkuLists {
     pub(crate) fn build(lists: &[ListRec], skus: usize) -> SkuLists {
-        let mut per_sku: Vec<u32> = vec![0; skus.saturating_add(1)];
+        // Counted in usize; every count is at most the number of price entries, which the build
+        // bounds by MAX_ROWS (check_sizes), so converting to u32 loses nothing.
+        let mut per_sku: Vec<usize> = vec![0; skus.saturating_add(1)];
         for l in lists {
             if let ListBody::Absolute(t) = &l.body {
                 for (sku, _) in t.iter() {
@@ -107,14 +109,14 @@ impl SkuLists {
         }
         // Prefix sums: offsets[s] is where SKU s's lists start.
         let mut offsets = Vec::with_capacity(per_sku.len().saturating_add(1));
-        let mut total = 0u32;
+        let mut total = 0usize;
         offsets.push(0);
         for c in &per_sku {
             total = total.saturating_add(*c);
-            offsets.push(total);
+            offsets.push(crate::model::validate::to_u32(total));
         }
         let mut fill: Vec<u32> = offsets.clone();
-        let mut out = vec![0u32; total as usize];
+        let mut out = vec![0u32; total];
         for (li, l) in lists.iter().enumerate() {
             if let ListBody::Absolute(t) = &l.body {
                 for (sku, _) in t.iter() {
