@@ -401,3 +401,59 @@ fn approval_stages_order_the_chain_whatever_the_policy_ids() {
     // And stages can put finance first on purpose.
     assert_eq!(chain("z-finance", Some((2, 1))), ["z-finance", "over-1000"]);
 }
+
+/// Issue 13, point 2: an order showed a requester who may not act for the account its
+/// approval policies, owners and approvers, and showed anyone ordering a hidden SKU its case
+/// pack, lead time and the account's contracted maximum (SEMANTICS O12).
+#[test]
+fn an_order_shows_nothing_of_the_account_to_a_non_member_and_nothing_of_a_hidden_sku() {
+    let s = snapshot();
+    // Sam is a member of Solo only; ordering for the holding, valves (lead time 21 > 14) and
+    // gloves (a case pack of 12) in a quantity that breaks the case pack.
+    let a = s
+        .resolve_order(&order("holding", "sam", &[("VALVE", 500), ("GLOVES", 5)]))
+        .unwrap();
+    assert_eq!(a.approval.status, ApprovalStatus::NotEvaluated);
+    assert!(a.approval.steps.is_empty() && a.approval.overridden.is_empty());
+    let json = serde_json::to_string(&a).unwrap();
+    for secret in [
+        "over-1000",
+        "over-5000",
+        "procurement@holding",
+        "finance@holding",
+        "\"al\"",
+        "\"fin\"",
+        "max_lead_time_days",
+        "increment",
+    ] {
+        assert!(!json.contains(secret), "`{secret}` leaked: {json}");
+    }
+    assert!(
+        a.lines
+            .iter()
+            .all(|l| l.quantity_violations.is_empty() && l.lead_time_breach.is_none())
+    );
+
+    // A member ordering a SKU hidden from them learns nothing of it either.
+    let mut d: Dataset = serde_json::from_str(DATA).unwrap();
+    d.visibility_rules.push(
+        serde_json::from_value(serde_json::json!({
+            "id": "no-gloves", "owner": "assortment", "scope": { "subtree": "holding" },
+            "target": { "sku": "GLOVES" }, "effect": "exclude" }))
+        .unwrap(),
+    );
+    let s = Snapshot::from_dataset(&d).unwrap();
+    let a = s
+        .resolve_order(&order("holding", "bea", &[("GLOVES", 5)]))
+        .unwrap();
+    let line = &a.lines[0];
+    assert_eq!(line.resolution.outcome, Outcome::NotVisible);
+    assert!(line.quantity_violations.is_empty() && line.lead_time_breach.is_none());
+    assert!(
+        a.blockers
+            .iter()
+            .all(|b| matches!(b, Blocker::NotVisible { .. })),
+        "{:?}",
+        a.blockers
+    );
+}

@@ -295,6 +295,7 @@ pub enum ApprovalStatusAns {
     AutoApproved,
     Required,
     Unapprovable,
+    NotEvaluated,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -651,6 +652,7 @@ pub fn from_order(a: &tradeterms::OrderAnswer) -> OrderAnswer {
             ApprovalStatus::AutoApproved => ApprovalStatusAns::AutoApproved,
             ApprovalStatus::Required => ApprovalStatusAns::Required,
             ApprovalStatus::Unapprovable => ApprovalStatusAns::Unapprovable,
+            ApprovalStatus::NotEvaluated => ApprovalStatusAns::NotEvaluated,
         },
         steps: a
             .approval

@@ -232,8 +232,10 @@ pub fn order(ds: &Dataset, o: &Order) -> Result<OrderAnswer, String> {
             return Err("ZeroQuantity".into());
         }
         let answer = resolve_line(ds, account, &ent, sku, line.qty, o.at)?;
+        // O12: a SKU's own facts only for a line whose SKU the requester may see.
+        let sees = !matches!(answer.kind, Kind::Denied | Kind::NotVisible);
         let mut violations = Vec::new();
-        if let Some(rule) = &sku.quantity {
+        if let Some(rule) = sku.quantity.as_ref().filter(|_| sees) {
             violations.extend(violation(rule, None, line.qty));
         }
         match answer.kind {
@@ -264,16 +266,16 @@ pub fn order(ds: &Dataset, o: &Order) -> Result<OrderAnswer, String> {
                 violation: v.clone(),
             });
         }
-        let lead = line.lead_time_days.or(sku.lead_time_days);
+        let lead = line.lead_time_days.or(sku.lead_time_days).filter(|_| sees);
         let lead_time_breach = match (lead, max_lead_time(ds, account)) {
             (Some(lead), Some(max)) if lead > max => Some((lead, max)),
             _ => None,
         };
         facts.push(LineFacts {
-            categories: &sku.categories,
+            categories: if sees { &sku.categories } else { &[] },
             qty: line.qty,
             amount: (answer.kind == Kind::Priced).then(|| answer.exact_amount.unwrap()),
-            cost: sku.cost,
+            cost: sku.cost.filter(|_| sees),
         });
         lines.push(LineAns {
             answer,
@@ -285,9 +287,12 @@ pub fn order(ds: &Dataset, o: &Order) -> Result<OrderAnswer, String> {
 
     // O6: approval policies that apply to (account, requester's roles), in precedence order;
     // X4 reports the experiments of those reaching the account, either arm.
+    // O12: none at all for a requester who may not act for the account.
+    let sees_account = ent.access.grants[0].allowed();
     let mut policies: Vec<(Level, &tradeterms::ApprovalPolicyData)> = ds
         .approval_policies
         .iter()
+        .filter(|_| sees_account)
         .filter(|p| roles_ok(&p.roles, &ent.roles))
         .filter_map(|p| reach(ds, &p.scope, account, RuleKind::Approvals).map(|l| (l, p)))
         .collect();
@@ -345,7 +350,9 @@ pub fn order(ds: &Dataset, o: &Order) -> Result<OrderAnswer, String> {
             });
         }
     }
-    let approval = if steps.is_empty() {
+    let approval = if !sees_account {
+        ApprovalStatusAns::NotEvaluated
+    } else if steps.is_empty() {
         ApprovalStatusAns::AutoApproved
     } else if steps.iter().any(|s| s.eligible.is_empty()) {
         ApprovalStatusAns::Unapprovable

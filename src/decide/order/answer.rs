@@ -287,6 +287,9 @@ pub enum ApprovalStatus {
     Required,
     /// Some step has no eligible approver other than the requester.
     Unapprovable,
+    /// Not evaluated: the requester may not act for the account, so the account's approval
+    /// policies and approvers are not shown to them (SEMANTICS O12).
+    NotEvaluated,
 }
 
 impl fmt::Display for ApprovalStatus {
@@ -294,6 +297,9 @@ impl fmt::Display for ApprovalStatus {
         f.write_str(match self {
             ApprovalStatus::AutoApproved => "auto-approved: no approval policy applies",
             ApprovalStatus::Required => "approval required",
+            ApprovalStatus::NotEvaluated => {
+                "not evaluated: the requester may not act for this account"
+            }
             ApprovalStatus::Unapprovable => {
                 "unapprovable: a step has no eligible approver other than the requester"
             }

@@ -75,8 +75,20 @@ impl Snapshot {
             lines: priced.facts,
             spending_limit: access.spending_limit,
         };
-        let (approval, approval_experiments) =
-            self.approval_chain(&party, idx, entitled, requester, &facts, &mut blockers)?;
+        // O12: a requester who may not act for the account learns nothing of its approval
+        // policies or approvers.
+        let (approval, approval_experiments) = if party.may_view_catalog() {
+            self.approval_chain(&party, idx, entitled, requester, &facts, &mut blockers)?
+        } else {
+            (
+                Approval {
+                    status: ApprovalStatus::NotEvaluated,
+                    steps: Vec::new(),
+                    overridden: Vec::new(),
+                },
+                Vec::new(),
+            )
+        };
         let payment = self.payment(&order.account, &order.user)?;
         let mut experiments = experiments_reached;
         experiments.extend(approval_experiments);
@@ -126,8 +138,11 @@ impl Snapshot {
         for (i, line) in order.lines.iter().enumerate() {
             let (sku, rec) = self.line_sku(&line.sku, line.qty)?;
             let (visibility, outcome) = party.explain(sku, rec, line.qty)?;
+            // O12: the SKU's own facts (case pack, lead time, categories, cost) only for a line
+            // whose SKU the requester may see.
+            let sees = !matches!(outcome, Outcome::Denied(_) | Outcome::NotVisible);
             let mut violations = Vec::new();
-            if let Some(rule) = rec.quantity.as_deref() {
+            if let Some(rule) = rec.quantity.as_deref().filter(|_| sees) {
                 violations.extend(check_quantity(rule, QuantitySource::Sku, line.qty));
             }
             let mut exact = None;
@@ -179,7 +194,7 @@ impl Snapshot {
                     violation: v.clone(),
                 });
             }
-            let lead = line.lead_time_days.or(rec.lead_time_days);
+            let lead = line.lead_time_days.or(rec.lead_time_days).filter(|_| sees);
             let lead_time_breach = match (lead, acc.max_lead_time_days) {
                 (Some(lead), Some(max)) if lead > max => Some(LeadTimeBreach {
                     lead_time_days: lead,
@@ -188,10 +203,10 @@ impl Snapshot {
                 _ => None,
             };
             facts_lines.push(approval::LineFacts {
-                categories: &rec.categories,
+                categories: if sees { &rec.categories } else { &[] },
                 qty: line.qty,
                 amount: exact,
-                cost: rec.cost,
+                cost: rec.cost.filter(|_| sees),
             });
             lines.push(LineAnswer {
                 resolution: Resolution {
