@@ -163,3 +163,130 @@ mod tests {
         assert!(adjust_by_percent(Decimal::MAX, Decimal::from(50)).is_none());
     }
 }
+
+/// Money (and percents) in the data format: a JSON string of the form `-?digits(.digits)?`.
+/// `rust_decimal`'s own string parser also accepts `1_000`, `+1` and (through other paths)
+/// exponents; an amount a person types into a contract must mean exactly what it shows, so
+/// those are refused with a message that says what to write.
+pub(crate) mod decimal_str {
+    use rust_decimal::Decimal;
+    use serde::{Deserializer, Serializer, de::Error};
+
+    /// Whether `s` is `-?digits(.digits)?`.
+    pub(crate) fn is_plain(s: &str) -> bool {
+        let body = s.strip_prefix('-').unwrap_or(s);
+        let (int, frac) = match body.split_once('.') {
+            Some((i, f)) => (i, Some(f)),
+            None => (body, None),
+        };
+        let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+        digits(int) && frac.is_none_or(digits)
+    }
+
+    fn parse<E: Error>(s: &str) -> Result<Decimal, E> {
+        if !is_plain(s) {
+            return Err(E::custom(format!(
+                "`{}` is not a plain decimal: write digits with an optional `-` and one `.`, such as \"1000.50\"",
+                s.chars().take(32).collect::<String>()
+            )));
+        }
+        s.parse::<Decimal>()
+            .map_err(|e| E::custom(format!("`{s}` is not a decimal amount: {e}")))
+    }
+
+    pub(crate) fn serialize<S: Serializer>(value: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(value)
+    }
+
+    /// What a number where an amount is expected is told.
+    pub(crate) const NUMBER_FOR_AMOUNT: &str = "amounts (money and percents) are written as decimal strings such as \"100.50\", not as JSON numbers";
+
+    struct Amount;
+
+    impl serde::de::Visitor<'_> for Amount {
+        type Value = Decimal;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a decimal string such as \"100.50\"")
+        }
+
+        fn visit_str<E: Error>(self, v: &str) -> Result<Decimal, E> {
+            parse(v)
+        }
+
+        fn visit_f64<E: Error>(self, v: f64) -> Result<Decimal, E> {
+            Err(E::custom(format!("{NUMBER_FOR_AMOUNT} (got {v})")))
+        }
+
+        fn visit_u64<E: Error>(self, v: u64) -> Result<Decimal, E> {
+            Err(E::custom(format!("{NUMBER_FOR_AMOUNT} (got {v})")))
+        }
+
+        fn visit_i64<E: Error>(self, v: i64) -> Result<Decimal, E> {
+            Err(E::custom(format!("{NUMBER_FOR_AMOUNT} (got {v})")))
+        }
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        d.deserialize_any(Amount)
+    }
+
+    /// The same for an optional amount.
+    pub(crate) mod option {
+        use rust_decimal::Decimal;
+        use serde::{Deserializer, Serializer};
+
+        pub(crate) fn serialize<S: Serializer>(
+            value: &Option<Decimal>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            match value {
+                Some(v) => s.collect_str(v),
+                None => s.serialize_none(),
+            }
+        }
+
+        struct MaybeAmount;
+
+        impl<'de> serde::de::Visitor<'de> for MaybeAmount {
+            type Value = Option<Decimal>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a decimal string such as \"100.50\", or null")
+            }
+
+            fn visit_none<E: serde::de::Error>(self) -> Result<Option<Decimal>, E> {
+                Ok(None)
+            }
+
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Option<Decimal>, E> {
+                Ok(None)
+            }
+
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<Decimal>, D::Error> {
+                super::deserialize(d).map(Some)
+            }
+        }
+
+        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<Decimal>, D::Error> {
+            d.deserialize_option(MaybeAmount)
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn only_plain_decimals_are_money() {
+            for ok in ["0", "12", "-3", "1000.50", "0.001"] {
+                assert!(super::is_plain(ok), "{ok}");
+            }
+            for bad in [
+                "", "-", ".5", "5.", "1_000", "+1", "1e3", "1.2.3", " 1", "1 ", "١٢",
+            ] {
+                assert!(!super::is_plain(bad), "{bad}");
+            }
+        }
+    }
+}

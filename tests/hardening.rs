@@ -215,7 +215,7 @@ fn json_errors_name_the_field_by_its_path() {
     assert_eq!(err.line(), 6);
     assert!(
         err.message()
-            .starts_with("money is written as a decimal string"),
+            .starts_with("amounts (money and percents) are written as decimal strings"),
         "{err}"
     );
     assert!(
@@ -323,4 +323,39 @@ fn conditions_nested_deeper_than_the_limit_are_refused_not_a_stack_overflow() {
             .all(|p| !matches!(p, BuildProblem::ConditionTooDeep { .. })),
         "{err:?}"
     );
+}
+
+/// Issue 13, point 10: `"1_000"`, `"+1"` and `"1e3"` were accepted as money. An amount a person
+/// types into a contract must mean what it shows: only `-?digits(.digits)?` is read.
+#[test]
+fn money_strings_other_than_plain_decimals_are_refused() {
+    let with_price = |p: &str| {
+        format!(
+            r#"{{ "price_lists": [{{ "id": "l", "name": "L", "owner": "o", "currency": "USD",
+              "entries": [{{ "sku": "X", "tiers": [{{ "min_qty": 1, "unit_price": "{p}" }}] }}] }}] }}"#
+        )
+    };
+    for bad in ["1_000", "+1", "1e3", ".5", "5.", " 1", "1,5"] {
+        let err = Dataset::from_json(&with_price(bad)).unwrap_err();
+        assert_eq!(
+            err.path(),
+            "price_lists[0].entries[0].tiers[0].unit_price",
+            "{bad}"
+        );
+        assert!(
+            err.message().contains("not a plain decimal"),
+            "{bad}: {err}"
+        );
+        assert!(
+            serde_json::from_str::<Dataset>(&with_price(bad)).is_err(),
+            "{bad}"
+        );
+    }
+    for good in ["1000", "1000.50", "-0.5", "0"] {
+        assert!(Dataset::from_json(&with_price(good)).is_ok(), "{good}");
+    }
+    // Optional amounts too (a membership's spending limit, a SKU's cost).
+    let err = Dataset::from_json(r#"{ "catalog": [{ "sku": "X", "name": "X", "cost": "1e2" }] }"#)
+        .unwrap_err();
+    assert_eq!(err.path(), "catalog[0].cost");
 }

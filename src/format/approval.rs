@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 pub enum OrderCondition {
     /// The order subtotal is above this amount (in the account's currency).
     TotalAbove(
-        #[serde(with = "rust_decimal::serde::str")]
+        #[serde(with = "crate::money::decimal_str")]
         #[cfg_attr(feature = "schema", schemars(with = "String"))]
         Decimal,
     ),
@@ -34,7 +34,7 @@ pub enum OrderCondition {
     SpendingLimitExceeded,
     /// Some line's margin, against the SKU's cost, is below this percentage of its price.
     MarginBelowPercent(
-        #[serde(with = "rust_decimal::serde::str")]
+        #[serde(with = "crate::money::decimal_str")]
         #[cfg_attr(feature = "schema", schemars(with = "String"))]
         Decimal,
     ),

@@ -33,7 +33,7 @@ pub struct SkuData {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "rust_decimal::serde::str_option"
+        with = "crate::money::decimal_str::option"
     )]
     #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub cost: Option<Decimal>,

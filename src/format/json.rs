@@ -58,14 +58,11 @@ fn read<T: DeserializeOwned>(text: &str) -> Result<T, FormatError> {
 fn error(path: String, inner: serde_json::Error) -> FormatError {
     let (line, column) = (inner.line(), inner.column());
     let mut message = inner.to_string();
+    // Amounts given as JSON numbers are told so by the amount reader itself
+    // (`money::decimal_str`), whose message says what to write.
     // serde_json appends the position; it is reported apart.
     if let Some(cut) = message.rfind(" at line ") {
         message.truncate(cut);
-    }
-    if is_number_for_money(&message) {
-        message = format!(
-            "money is written as a decimal string such as \"100.50\", not a JSON number ({message})"
-        );
     }
     FormatError {
         path,
@@ -73,14 +70,6 @@ fn error(path: String, inner: serde_json::Error) -> FormatError {
         column,
         message,
     }
-}
-
-/// A JSON number where an amount is expected: amounts are decimal strings, so that no binary
-/// floating point ever touches a price.
-fn is_number_for_money(message: &str) -> bool {
-    (message.starts_with("invalid type: floating point")
-        || message.starts_with("invalid type: integer"))
-        && message.contains("Decimal")
 }
 
 impl Dataset {
@@ -95,7 +84,7 @@ impl Dataset {
     ///   "currency": "USD", "entries": [{ "sku": "X", "tiers": [{ "min_qty": 1, "unit_price": 100.5 }] }] }] }"#)
     ///   .unwrap_err();
     /// assert_eq!(err.path(), "price_lists[0].entries[0].tiers[0].unit_price");
-    /// assert!(err.message().starts_with("money is written as a decimal string"));
+    /// assert!(err.message().starts_with("amounts (money and percents) are written as decimal strings"));
     /// ```
     pub fn from_json(text: &str) -> Result<Dataset, FormatError> {
         read(text)

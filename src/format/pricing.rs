@@ -38,7 +38,7 @@ pub struct TierData {
     /// Smallest quantity this tier applies to (at least 1).
     pub min_qty: u64,
     /// Price of one unit in this tier, as a decimal string.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::decimal_str")]
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub unit_price: Decimal,
 }
@@ -85,7 +85,7 @@ pub struct AdjustmentData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// The change in percent, `-20` for 20 % off; at least `-100`.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::decimal_str")]
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub percent: Decimal,
 }
