@@ -244,6 +244,18 @@ pub enum BuildProblem {
         /// The price given.
         price: String,
     },
+    /// A membership's spending limit below zero.
+    #[error(
+        "user `{user}` has a spending limit of {limit} at account `{account}`: a limit is zero or more (omit it for no limit)"
+    )]
+    NegativeSpendingLimit {
+        /// The user.
+        user: UserId,
+        /// The account of the membership.
+        account: AccountId,
+        /// The limit given.
+        limit: String,
+    },
     /// A validity window that ends before it starts.
     #[error(
         "{kind} `{id}` has a validity window ending at or before its start ({window}): swap or fix the bounds"
@@ -475,6 +487,9 @@ pub enum ResolveError {
     /// A quantity of zero.
     #[error("quantity must be at least 1 for SKU `{0}`")]
     ZeroQuantity(Sku),
+    /// An order without lines.
+    #[error("the order has no lines: add at least one line")]
+    EmptyOrder,
     /// A price sheet asked for at a quantity of zero.
     #[error("a price sheet's quantity must be at least 1 (use 1 for unit prices)")]
     ZeroSheetQuantity,

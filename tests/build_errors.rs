@@ -1019,3 +1019,22 @@ fn an_approval_policy_without_steps_is_refused() {
     );
     assert_mentions(&text, &["big-orders"]);
 }
+
+/// Issue 13, point 10: a negative spending limit was accepted (and then every order was over it).
+#[test]
+fn a_negative_spending_limit_is_refused() {
+    let mut v = base();
+    v["users"][0]["memberships"][0]["spending_limit"] = json!("-5.00");
+    let (p, text) = only_problem(&v);
+    assert_eq!(
+        p,
+        BuildProblem::NegativeSpendingLimit {
+            user: "ann".into(),
+            account: "hq".into(),
+            limit: "-5.00".into(),
+        }
+    );
+    assert_mentions(&text, &["ann", "hq"]);
+    v["users"][0]["memberships"][0]["spending_limit"] = json!("0");
+    assert_builds(&v);
+}

@@ -457,3 +457,13 @@ fn an_order_shows_nothing_of_the_account_to_a_non_member_and_nothing_of_a_hidden
         a.blockers
     );
 }
+
+/// Issue 13, point 10: an order without lines was answered as an empty, orderable order.
+#[test]
+fn an_order_without_lines_is_an_input_error() {
+    let s = snapshot();
+    assert_eq!(
+        s.resolve_order(&order("holding", "bea", &[])).unwrap_err(),
+        tradeterms::ResolveError::EmptyOrder
+    );
+}

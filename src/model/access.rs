@@ -141,6 +141,16 @@ impl Users {
                         }),
                     }
                 }
+                if let Some(limit) = m
+                    .spending_limit
+                    .filter(|l| *l < rust_decimal::Decimal::ZERO)
+                {
+                    problems.push(BuildProblem::NegativeSpendingLimit {
+                        user: u.id.clone(),
+                        account: m.account.clone(),
+                        limit: limit.to_string(),
+                    });
+                }
                 held.sort_by(|a, b| a.0.cmp(&b.0));
                 held.dedup_by(|a, b| a.0 == b.0);
                 memberships.push(MembershipRec {

@@ -209,6 +209,10 @@ fn eligible(
 /// holds (O7), with their steps (O8, O9) and the status (O10); payment (Y1-Y3); experiments
 /// (X4).
 pub fn order(ds: &Dataset, o: &Order) -> Result<OrderAnswer, String> {
+    // R1: an order without lines is an input error.
+    if o.lines.is_empty() {
+        return Err("EmptyOrder".into());
+    }
     let Some(account) = find_account(ds, o.account.as_str()) else {
         return Err("UnknownAccount".into());
     };

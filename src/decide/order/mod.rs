@@ -51,6 +51,9 @@ impl Snapshot {
     /// Resolves a whole order: each line exactly as [`Snapshot::resolve`] answers it, the
     /// subtotal, what blocks checkout, the approval chain and the payment options.
     pub fn resolve_order(&self, order: &Order) -> Result<OrderAnswer, ResolveError> {
+        if order.lines.is_empty() {
+            return Err(ResolveError::EmptyOrder);
+        }
         let inner = self.inner();
         let (idx, acc, entitled) = self.entitle(&order.account, &order.user)?;
         let requester = inner
