@@ -158,13 +158,23 @@ pub enum BuildProblem {
         /// The lists on the cycle, starting from the smallest id.
         lists: Vec<PriceListId>,
     },
-    /// A relative list that also has entries of its own.
+    /// A relative list given entries of its own.
     #[error(
-        "price list `{list}` is relative and also has entries: a relative list takes all its prices from its base"
+        "price list `{list}` is relative and cannot have entries of its own: a relative list takes all its prices from its base"
     )]
     RelativeWithEntries {
         /// The list.
         list: PriceListId,
+    },
+    /// A relative list deriving through more relative lists than the engine follows.
+    #[error(
+        "price list `{list}` derives through more than {limit} relative lists: derive it from an absolute list more directly"
+    )]
+    RelativeTooDeep {
+        /// The list.
+        list: PriceListId,
+        /// The most relative lists a chain may pass through.
+        limit: usize,
     },
     /// A relative list without adjustments, or with an adjustment below -100 %.
     #[error("price list `{list}` has an invalid adjustment: {detail}")]

@@ -980,12 +980,13 @@ fn a_relative_chain_deeper_than_the_limit_is_refused() {
         );
     }
     let p = problems(&v);
-    assert!(
-        p.iter().any(
-            |p| matches!(p, BuildProblem::InvalidAdjustment { list, detail }
-            if list.as_str() == "rel-17" && detail.contains("more than 16 relative lists"))
-        ),
-        "{p:#?}"
+    // A depth error, not an adjustment error (issue 13, point 12).
+    assert_eq!(
+        p,
+        [BuildProblem::RelativeTooDeep {
+            list: "rel-17".into(),
+            limit: 16
+        }]
     );
     // 16 deep builds.
     v["price_lists"].as_array_mut().unwrap().pop();

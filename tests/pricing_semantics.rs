@@ -781,3 +781,22 @@ fn a_reference_out_of_window_or_on_quote_gives_no_reference_price() {
         }
     );
 }
+
+/// Issue 13, point 12: removing an entry from a relative list said the list "also has
+/// entries"; it has none, so the entry is not found.
+#[test]
+fn removing_an_entry_from_a_relative_list_is_not_found() {
+    let s = build(&derivation_tree(2, 1, 0)).unwrap();
+    let mut cs = add_b_to_base();
+    cs.ops = vec![Op::Remove(tradeterms::EntityRef::Entry {
+        list: "leaf".into(),
+        sku: "A".into(),
+    })];
+    let err = s.apply(&cs).unwrap_err();
+    assert!(
+        matches!(&err, tradeterms::ApplyError::NotFound { what, .. }
+            if what == &tradeterms::EntityRef::Entry { list: "leaf".into(), sku: "A".into() }),
+        "{err}"
+    );
+    assert!(!err.to_string().contains("also has entries"), "{err}");
+}

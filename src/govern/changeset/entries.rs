@@ -42,6 +42,11 @@ impl Snapshot {
                 return Err(not_found(EntityRef::PriceList(list_id.clone())));
             };
             let ListBody::Absolute(table) = &current.body else {
+                // A relative list has no entries: removing one removes what does not exist,
+                // setting one would give it entries of its own.
+                if let Op::Remove(key) = op {
+                    return Err(not_found(key.clone()));
+                }
                 problems.push(BuildProblem::RelativeWithEntries {
                     list: list_id.clone(),
                 });

@@ -299,12 +299,9 @@ fn check_relative_lists(lists: &[ListRec], problems: &mut Vec<BuildProblem>) {
             }
         }
         if path.len() > pricing::MAX_RELATIVE_DEPTH + 1 && reported.insert(vec![list.id.clone()]) {
-            problems.push(BuildProblem::InvalidAdjustment {
+            problems.push(BuildProblem::RelativeTooDeep {
                 list: list.id.clone(),
-                detail: format!(
-                    "it derives through more than {} relative lists: derive from an absolute list more directly",
-                    pricing::MAX_RELATIVE_DEPTH
-                ),
+                limit: pricing::MAX_RELATIVE_DEPTH,
             });
         }
     }
