@@ -108,16 +108,46 @@ pub(crate) fn add(a: Decimal, b: Decimal) -> Option<Decimal> {
     a.checked_add(b)
 }
 
-/// Applies a percentage adjustment: `price * (100 + percent) / 100`, checked.
+/// Applies a percentage adjustment: `price * (100 + percent) / 100`, checked. When the product
+/// overflows before the division, the same value is computed as `price * ((100 + percent) /
+/// 100)` if that factor is exact, so a price near `Decimal::MAX` reduced by 40 % is priced, not
+/// reported as an overflow; only a result that does not fit is `None`.
 pub(crate) fn adjust_by_percent(price: Decimal, percent: Decimal) -> Option<Decimal> {
     let factor = Decimal::ONE_HUNDRED.checked_add(percent)?;
-    price.checked_mul(factor)?.checked_div(Decimal::ONE_HUNDRED)
+    match price.checked_mul(factor) {
+        Some(scaled) => scaled.checked_div(Decimal::ONE_HUNDRED),
+        None => {
+            let ratio = factor.checked_div(Decimal::ONE_HUNDRED)?;
+            // Only an exact ratio gives the same value as the first form.
+            (ratio.checked_mul(Decimal::ONE_HUNDRED)? == factor)
+                .then(|| price.checked_mul(ratio))
+                .flatten()
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::str::FromStr;
+
+    #[test]
+    fn a_large_price_reduced_by_a_percent_is_priced_not_an_overflow() {
+        // Issue 13, point 12: MAX x 60 overflows, MAX x 0.6 fits.
+        let reduced = adjust_by_percent(Decimal::MAX, Decimal::from(-40)).unwrap();
+        assert_eq!(
+            reduced,
+            Decimal::MAX
+                .checked_mul(Decimal::from_str("0.6").unwrap())
+                .unwrap()
+        );
+        assert_eq!(
+            adjust_by_percent(Decimal::from(10), Decimal::from(-40)),
+            Some(Decimal::from(6))
+        );
+        // A result that does not fit is still an overflow.
+        assert_eq!(adjust_by_percent(Decimal::MAX, Decimal::from(40)), None);
+    }
 
     #[test]
     fn rounds_half_away_from_zero_to_minor_units() {

@@ -359,3 +359,27 @@ fn money_strings_other_than_plain_decimals_are_refused() {
         .unwrap_err();
     assert_eq!(err.path(), "catalog[0].cost");
 }
+
+/// Issue 13, point 12: `Decimal::MAX` with a -40 % adjustment was reported as an overflow "at
+/// quantity 1" although 0.6 x MAX fits.
+#[test]
+fn a_relative_list_reducing_a_huge_price_prices_it() {
+    let mut d = one_price(&tradeterms::Decimal::MAX.to_string(), TierMode::Volume);
+    d.price_lists.push(
+        serde_json::from_str(
+            r#"{ "id": "minus-40", "name": "-40 %", "owner": "o", "currency": "USD",
+                 "relative": { "base": "l", "adjustments": [{ "percent": "-40" }] } }"#,
+        )
+        .unwrap(),
+    );
+    d.assignments[0].price_list = "minus-40".into();
+    let s = Snapshot::from_dataset(&d).unwrap();
+    let r = s.resolve(&Query::new("a", "u", "X", 1, at())).unwrap();
+    let expected = tradeterms::Decimal::MAX * "0.6".parse::<tradeterms::Decimal>().unwrap();
+    assert_eq!(r.outcome.price().unwrap().exact_amount, expected);
+    // Two units of it do not fit: that is an overflow, naming the quantity.
+    assert!(matches!(
+        s.resolve(&Query::new("a", "u", "X", 2, at())),
+        Err(ResolveError::Overflow { qty: 2, .. })
+    ));
+}

@@ -700,8 +700,19 @@ fn derive(tiers: &[(u64, Decimal)], adjustments: &[Adj]) -> Option<Vec<(u64, Dec
     for &(m, p) in tiers {
         let mut p = p;
         for (_, _, _, percent) in adjustments.iter().rev() {
+            // P7, T6: price x (100 + percent) / 100; where the product overflows, the same
+            // value as price x ((100 + percent) / 100) when that ratio is exact.
             let factor = Decimal::ONE_HUNDRED.checked_add(*percent)?;
-            p = p.checked_mul(factor)?.checked_div(Decimal::ONE_HUNDRED)?;
+            p = match p.checked_mul(factor) {
+                Some(scaled) => scaled.checked_div(Decimal::ONE_HUNDRED)?,
+                None => {
+                    let ratio = factor / Decimal::ONE_HUNDRED;
+                    if ratio * Decimal::ONE_HUNDRED != factor {
+                        return None;
+                    }
+                    p.checked_mul(ratio)?
+                }
+            };
         }
         out.push((m, p));
     }
