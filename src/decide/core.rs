@@ -12,7 +12,7 @@
 use crate::decide::entitlement::Entitled;
 use crate::decide::resolution::Reference;
 use crate::decide::resolution::TierSlice;
-use crate::decide::{reference, select, visibility};
+use crate::decide::{select, visibility};
 use crate::error::ResolveError;
 use crate::format::Permission;
 use crate::model::account::AccountRec;
@@ -137,14 +137,7 @@ impl<'s> Party<'s> {
         if rec.quote_only {
             return Ok(Verdict::QuoteRequired(QuoteWhy::SkuQuoteOnly));
         }
-        match select::select(self, sku, rec, qty, recorder)? {
-            // The reference is compared after the decision and never changes it (P9).
-            Verdict::Priced(w, _) => {
-                let reference = reference::compare(self, sku, rec, qty, &w)?;
-                Ok(Verdict::Priced(w, reference))
-            }
-            other => Ok(other),
-        }
+        select::select(self, sku, rec, qty, recorder)
     }
 }
 

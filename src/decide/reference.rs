@@ -1,4 +1,5 @@
-//! The reference ("list") price of a priced line and the saving against it (SEMANTICS P9).
+//! The reference ("list") price of a priced line and the saving against it (SEMANTICS P9),
+//! compared by `select` once the price is decided.
 //! Computed after the decision and never feeding back into it.
 
 use crate::decide::core::{Party, Winner};

@@ -12,7 +12,7 @@
 //! call for a quote instead of a price (Q2-Q3): no fall-through to a less specific list (W7).
 
 use crate::decide::core::{Loss, Met, Party, QuoteWhy, Recorder, Verdict, WindowOf, Winner};
-use crate::decide::resolution::{NoReference, Reference};
+use crate::decide::reference;
 use crate::decide::tiers::price_line;
 use crate::error::ResolveError;
 use crate::format::PricePolicy;
@@ -118,13 +118,9 @@ pub(crate) fn select<'s, R: Recorder<'s>>(
             winner, limit,
         )));
     }
-    // The reference price is compared by the caller, after the decision (P9).
-    Ok(Verdict::Priced(
-        winner,
-        Reference::None {
-            reason: NoReference::NoReferenceList,
-        },
-    ))
+    // The reference price is compared once the price is decided, and never changes it (P9).
+    let reference = reference::compare(party, sku, rec, qty, &winner)?;
+    Ok(Verdict::Priced(winner, reference))
 }
 
 /// Whether one assignment can price the line: the hard filters in their fixed order (P3).
