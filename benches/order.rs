@@ -117,7 +117,9 @@ fn bench(c: &mut Criterion) {
     eprintln!(
         "size {size}: order of {} lines for account {account} by buyer {user}: {priced} priced ({contract} not from a public list), subtotal {}, {} blocker(s), {}",
         order.lines.len(),
-        answer.subtotal,
+        answer
+            .subtotal
+            .map_or("none".to_string(), |m| m.to_string()),
         answer.blockers.len(),
         answer.approval.status,
     );

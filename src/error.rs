@@ -477,23 +477,23 @@ impl std::error::Error for BuildError {}
 
 /// An error in a query's own inputs.
 ///
+/// An account or SKU the snapshot does not have is not an error: it is answered as one the user
+/// may not act for (`Denied`) or may not see (`NotVisible`), so that no one learns which ids
+/// exist by probing (SEMANTICS R1-R3). [`Snapshot::sku_exists`](crate::Snapshot::sku_exists) and
+/// [`Snapshot::account_exists`](crate::Snapshot::account_exists) answer operators.
+///
 /// ```
 /// use tradeterms::ResolveError;
-/// let e = ResolveError::UnknownSku("NOPE".into());
-/// assert_eq!(e.to_string(), "unknown SKU `NOPE`: it is not in the catalogue");
+/// let e = ResolveError::UnknownUser("nobody".into());
+/// assert_eq!(e.to_string(), "unknown user `nobody`: it is not in the dataset");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ResolveError {
-    /// The account is not in the snapshot.
-    #[error("unknown account `{0}`: it is not in the dataset")]
-    UnknownAccount(AccountId),
-    /// The user is not in the snapshot.
+    /// The user is not in the snapshot: the host signs users in, so this is the host's error,
+    /// checked before anything else.
     #[error("unknown user `{0}`: it is not in the dataset")]
     UnknownUser(UserId),
-    /// The SKU is not in the catalogue.
-    #[error("unknown SKU `{0}`: it is not in the catalogue")]
-    UnknownSku(Sku),
     /// A quantity of zero.
     #[error("quantity must be at least 1 for SKU `{0}`")]
     ZeroQuantity(Sku),

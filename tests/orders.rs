@@ -99,7 +99,7 @@ fn buyer_approver_and_finance_officer_with_two_thresholds() {
     let small = s
         .resolve_order(&order("holding", "bea", &[("VALVE", 5)]))
         .unwrap();
-    assert_eq!(small.subtotal.amount.to_string(), "250.00");
+    assert_eq!(small.subtotal.unwrap().amount.to_string(), "250.00");
     assert_eq!(small.approval.status, ApprovalStatus::AutoApproved);
     assert!(small.approval.steps.is_empty());
     assert!(small.orderable, "{small}");
@@ -260,7 +260,7 @@ fn quote_only_skus_in_a_mixed_order() {
         ]
     );
     // The priced line still counts; the quoted ones do not.
-    assert_eq!(a.subtotal.amount.to_string(), "100.00");
+    assert_eq!(a.subtotal.unwrap().amount.to_string(), "100.00");
     assert!(!a.orderable);
     // The single-line answer agrees: a quote-only list decides, it does not fall through.
     let crane = s

@@ -16,7 +16,10 @@ use crate::model::account::Accounts;
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Entitled<'s> {
     user: &'s UserRec,
-    account: u32,
+    /// `None` for an account the snapshot does not have: no membership reaches it, so the user
+    /// is refused exactly as at an account they may not act for (R2), and learns nothing of
+    /// whether it exists.
+    account: Option<u32>,
     ancestors: &'s [u32],
     accounts: &'s Accounts,
 }
@@ -26,8 +29,19 @@ impl<'s> Entitled<'s> {
         let ancestors = accounts.get(account).map(|a| &*a.ancestors).unwrap_or(&[]);
         Entitled {
             user,
-            account,
+            account: Some(account),
             ancestors,
+            accounts,
+        }
+    }
+
+    /// The user at an account the snapshot does not have: refused everything, for the same
+    /// reason as at an existing account none of their memberships reaches (R2).
+    pub(crate) fn nowhere(user: &'s UserRec, accounts: &'s Accounts) -> Entitled<'s> {
+        Entitled {
+            user,
+            account: None,
+            ancestors: &[],
             accounts,
         }
     }
@@ -38,8 +52,10 @@ impl<'s> Entitled<'s> {
         self.user.memberships.iter().filter(move |m| {
             !self.user.disabled
                 && !m.disabled
-                && (m.account == account
-                    || (m.reach == Reach::Subtree && ancestors.contains(&m.account)))
+                && account.is_some_and(|account| {
+                    m.account == account
+                        || (m.reach == Reach::Subtree && ancestors.contains(&m.account))
+                })
         })
     }
 
@@ -55,6 +71,11 @@ impl<'s> Entitled<'s> {
             }
         }
         best
+    }
+
+    /// Whether an enabled membership of the user reaches the account (E1, E2).
+    pub(crate) fn is_member(&self) -> bool {
+        self.reaching().next().is_some()
     }
 
     /// Whether the user may do `p` for the account (E3).

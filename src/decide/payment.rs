@@ -3,6 +3,7 @@
 
 use crate::decide::explain::specificity;
 use crate::decide::resolution::{Decided, Payment, PaymentOptions, RuleRef};
+use crate::decide::resolve::Asker;
 use crate::error::ResolveError;
 use crate::format::Permission;
 use crate::id::{AccountId, UserId};
@@ -16,10 +17,12 @@ impl Snapshot {
     /// is denied.
     pub fn payment(&self, account: &AccountId, user: &UserId) -> Result<Payment, ResolveError> {
         let inner = self.inner();
-        let (idx, acc, entitled) = self.entitle(account, user)?;
-        if !entitled.may(Permission::Buy) {
-            return Ok(Payment::Denied(entitled.refusal(Permission::Buy)));
-        }
+        let (idx, acc, entitled) = match self.entitle(account, user)? {
+            Asker::At(idx, acc, entitled) if entitled.may(Permission::Buy) => (idx, acc, entitled),
+            Asker::At(_, _, entitled) | Asker::Nowhere(entitled) => {
+                return Ok(Payment::Denied(entitled.refusal(Permission::Buy)));
+            }
+        };
         let roles = entitled.roles();
         let mut arms =
             crate::model::experiment::Arms::new(&inner.experiments, acc, &inner.accounts);

@@ -98,7 +98,8 @@ impl QuoteOutcome {
 /// assert_eq!(lines.len(), 5); // six SKUs, but the saw is hidden from Abb East
 /// ```
 pub struct QuoteSheet<'s> {
-    party: Party<'s>,
+    /// `None` when the user may not see the catalogue (or the account does not exist).
+    party: Option<Party<'s>>,
     next: usize,
     qty: u64,
 }
@@ -107,10 +108,7 @@ impl Iterator for QuoteSheet<'_> {
     type Item = Result<(crate::id::Sku, QuoteOutcome), ResolveError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let party = &self.party;
-        if !party.may_view_catalog() {
-            return None;
-        }
+        let party = self.party.as_ref()?;
         while let Some(rec) = party.inner.catalog.recs.get(self.next) {
             let sku = crate::model::validate::to_u32(self.next);
             self.next = self.next.saturating_add(1);
@@ -129,12 +127,19 @@ impl Snapshot {
     /// building an explanation. Allocates nothing beyond the answer's ids (and a compared
     /// reference price, when the dataset names reference lists).
     pub fn quote(&self, query: &Query) -> Result<Quote, ResolveError> {
-        let (sku, rec) = self.line_sku(&query.sku, query.qty)?;
-        let (party, _) = self.party(&query.account, &query.user, query.at)?;
-        let verdict = party.decide(sku, rec, query.qty, &mut Lean)?;
+        if query.qty == 0 {
+            return Err(ResolveError::ZeroQuantity(query.sku.clone()));
+        }
+        let outcome = match self.party(&query.account, &query.user, query.at)? {
+            Err(_) => QuoteOutcome::Denied,
+            Ok((party, _)) => match self.line_sku(&query.sku) {
+                Some((sku, rec)) => QuoteOutcome::of(party.decide(sku, rec, query.qty, &mut Lean)?),
+                None => QuoteOutcome::NotVisible,
+            },
+        };
         Ok(Quote {
             version: self.inner().version,
-            outcome: QuoteOutcome::of(verdict),
+            outcome,
         })
     }
 
@@ -151,9 +156,8 @@ impl Snapshot {
         if qty == 0 {
             return Err(ResolveError::ZeroSheetQuantity);
         }
-        let (party, _) = self.party(account, user, at)?;
         Ok(QuoteSheet {
-            party,
+            party: self.party(account, user, at)?.ok().map(|(party, _)| party),
             next: 0,
             qty,
         })

@@ -4,11 +4,11 @@
 use crate::decide::core::{Actor, Party};
 use crate::decide::entitlement::Entitled;
 use crate::decide::explain::Explain;
-use crate::decide::resolution::{Query, Resolution};
+use crate::decide::resolution::{Outcome, Query, Resolution, Visibility};
 use crate::decide::sheet::PriceSheet;
 use crate::error::ResolveError;
+use crate::format::Permission;
 use crate::id::{AccountId, Sku, UserId};
-use crate::model::access::UserRec;
 use crate::model::account::AccountRec;
 use crate::model::catalog::SkuRec;
 use crate::model::snapshot::Snapshot;
@@ -19,11 +19,20 @@ impl Snapshot {
     /// to them, and the explained price of the line. Errors only for the query's own inputs (an
     /// unknown id, a zero quantity) or an amount too large for exact arithmetic.
     pub fn resolve(&self, query: &Query) -> Result<Resolution, ResolveError> {
-        let (sku, rec) = self.line_sku(&query.sku, query.qty)?;
-        let (party, entitled) = self.party(&query.account, &query.user, query.at)?;
-        let (visibility, outcome) = party.explain(sku, rec, query.qty)?;
+        if query.qty == 0 {
+            return Err(ResolveError::ZeroQuantity(query.sku.clone()));
+        }
+        let version = self.inner().version;
+        let (party, entitled) = match self.party(&query.account, &query.user, query.at)? {
+            Ok(asked) => asked,
+            Err(refused) => return Ok(Resolution::denied(version, query.clone(), &refused)),
+        };
+        let (visibility, outcome) = match self.line_sku(&query.sku) {
+            Some((sku, rec)) => party.explain(sku, rec, query.qty)?,
+            None => (Some(party.unknown_sku()), Outcome::NotVisible),
+        };
         Ok(Resolution {
-            version: self.inner().version,
+            version,
             query: query.clone(),
             access: entitled.access(),
             visibility,
@@ -45,67 +54,121 @@ impl Snapshot {
         if qty == 0 {
             return Err(ResolveError::ZeroSheetQuantity);
         }
-        let (party, entitled) = self.party(account, user, at)?;
-        Ok(PriceSheet::new(party, entitled.access(), qty))
+        Ok(match self.party(account, user, at)? {
+            Ok((party, entitled)) => PriceSheet::new(Some(party), entitled.access(), qty),
+            Err(refused) => PriceSheet::new(None, refused.access(), qty),
+        })
     }
 
-    /// The SKU of a line, checked as every query checks it: known, and a quantity of at least 1.
-    pub(crate) fn line_sku(&self, sku: &Sku, qty: u64) -> Result<(u32, &SkuRec), ResolveError> {
+    /// The SKU of a line, for a user already allowed to see the account's catalogue (R3): `None`
+    /// for a SKU the catalogue does not have, which every call answers exactly as a hidden one,
+    /// so that no one can list the catalogue by probing ids. [`Snapshot::sku_exists`] tells the
+    /// two apart for operators.
+    pub(crate) fn line_sku(&self, sku: &Sku) -> Option<(u32, &SkuRec)> {
         let catalog = &self.inner().catalog;
-        let (idx, rec) = catalog
-            .lookup(sku.as_str())
-            .and_then(|idx| Some((idx, catalog.get(idx)?)))
-            .ok_or_else(|| ResolveError::UnknownSku(sku.clone()))?;
-        if qty == 0 {
-            return Err(ResolveError::ZeroQuantity(sku.clone()));
-        }
-        Ok((idx, rec))
+        let idx = catalog.lookup(sku.as_str())?;
+        Some((idx, catalog.get(idx)?))
     }
 
-    /// The account and the user of a query, both known.
-    pub(crate) fn account_and_user(
+    /// Whether the catalogue has this SKU, visible to anyone or not. An operator's call (a typo
+    /// in an import, say): buyer-facing answers never tell a missing SKU from a hidden one.
+    ///
+    /// ```
+    /// use tradeterms::{Dataset, Snapshot};
+    /// let dataset: Dataset = serde_json::from_str(include_str!("../../examples/data/demo.json")).unwrap();
+    /// let snapshot = Snapshot::from_dataset(&dataset).unwrap();
+    /// assert!(snapshot.sku_exists(&"DRILL-18V".into()));
+    /// assert!(!snapshot.sku_exists(&"NO-SUCH-SKU".into()));
+    /// ```
+    pub fn sku_exists(&self, sku: &Sku) -> bool {
+        self.line_sku(sku).is_some()
+    }
+
+    /// Whether the snapshot has this account. An operator's call: answers to users never tell
+    /// an account that does not exist from one they may not act for.
+    pub fn account_exists(&self, account: &AccountId) -> bool {
+        self.inner().accounts.lookup(account.as_str()).is_some()
+    }
+
+    /// Who asks, checked before anything an answer could reveal (R1, R2): the user must be
+    /// known (the host signed them in; an unknown user is the host's error, `UnknownUser`). An
+    /// account the snapshot does not have is answered as one the user may not act for.
+    pub(crate) fn entitle(
         &self,
         account: &AccountId,
         user: &UserId,
-    ) -> Result<(u32, &AccountRec, &UserRec), ResolveError> {
+    ) -> Result<Asker<'_>, ResolveError> {
         let inner = self.inner();
-        let (idx, acc) = inner
-            .accounts
-            .lookup(account.as_str())
-            .and_then(|idx| Some((idx, inner.accounts.get(idx)?)))
-            .ok_or_else(|| ResolveError::UnknownAccount(account.clone()))?;
         let user_rec = inner
             .users
             .lookup(user.as_str())
             .and_then(|u| inner.users.get(u))
             .ok_or_else(|| ResolveError::UnknownUser(user.clone()))?;
-        Ok((idx, acc, user_rec))
+        let found = inner
+            .accounts
+            .lookup(account.as_str())
+            .and_then(|idx| Some((idx, inner.accounts.get(idx)?)));
+        Ok(match found {
+            Some((idx, acc)) => Asker::At(idx, acc, Entitled::new(user_rec, idx, &inner.accounts)),
+            None => Asker::Nowhere(Entitled::nowhere(user_rec, &inner.accounts)),
+        })
     }
 
-    /// The user's entitlement at the account.
-    pub(crate) fn entitle(
-        &self,
-        account: &AccountId,
-        user: &UserId,
-    ) -> Result<(u32, &AccountRec, Entitled<'_>), ResolveError> {
-        let (idx, acc, user) = self.account_and_user(account, user)?;
-        Ok((idx, acc, Entitled::new(user, idx, &self.inner().accounts)))
-    }
-
-    /// The party of a query: the account, the user acting for it, and the instant.
+    /// The party of a query: the account, the user acting for it, and the instant; or, when the
+    /// user may not see the account's catalogue (or the account does not exist), their
+    /// entitlement alone, which is all a denial may show (R2).
     pub(crate) fn party(
         &self,
         account: &AccountId,
         user: &UserId,
         at: Timestamp,
-    ) -> Result<(Party<'_>, Entitled<'_>), ResolveError> {
-        let (idx, acc, entitled) = self.entitle(account, user)?;
-        let party = Party::new(self.inner(), idx, acc, Actor::User(entitled), at);
-        Ok((party, entitled))
+    ) -> Result<Result<(Party<'_>, Entitled<'_>), Entitled<'_>>, ResolveError> {
+        Ok(match self.entitle(account, user)? {
+            Asker::At(idx, acc, entitled) if entitled.may(Permission::ViewCatalog) => {
+                let party = Party::new(self.inner(), idx, acc, Actor::User(entitled), at);
+                Ok((party, entitled))
+            }
+            Asker::At(_, _, entitled) | Asker::Nowhere(entitled) => Err(entitled),
+        })
+    }
+}
+
+/// The user asking, and the account they ask for if it exists.
+pub(crate) enum Asker<'s> {
+    /// The account exists: its index, its record and what the user may do there.
+    At(u32, &'s AccountRec, Entitled<'s>),
+    /// The account does not exist: the user may do nothing there.
+    Nowhere(Entitled<'s>),
+}
+
+impl Resolution {
+    /// The answer to a user who may not see the account's catalogue, or asks for an account
+    /// that does not exist: their refusal and nothing else (R2).
+    pub(crate) fn denied(version: u64, query: Query, refused: &Entitled<'_>) -> Resolution {
+        Resolution {
+            version,
+            query,
+            access: refused.access(),
+            visibility: None,
+            experiments: Vec::new(),
+            outcome: Outcome::Denied(refused.refusal(Permission::ViewCatalog)),
+        }
     }
 }
 
 impl<'s> Party<'s> {
+    /// The visibility of a SKU the catalogue does not have: not visible, decided by no rule,
+    /// as a hidden SKU no rule names would be (R3).
+    pub(crate) fn unknown_sku(&self) -> Visibility {
+        Visibility {
+            visible: false,
+            mode: self.account.catalog_mode,
+            decided_by: None,
+            effect: None,
+            overridden: Vec::new(),
+        }
+    }
+
     /// The explained decision for one line: the visibility (absent when the user may not see
     /// the catalogue) and the outcome.
     pub(crate) fn explain(

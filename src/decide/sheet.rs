@@ -40,14 +40,14 @@ pub struct SheetLine {
 /// assert!(lines.windows(2).all(|w| w[0].sku < w[1].sku));
 /// ```
 pub struct PriceSheet<'s> {
-    party: Party<'s>,
+    party: Option<Party<'s>>,
     access: Access,
     next: usize,
     qty: u64,
 }
 
 impl<'s> PriceSheet<'s> {
-    pub(crate) fn new(party: Party<'s>, access: Access, qty: u64) -> PriceSheet<'s> {
+    pub(crate) fn new(party: Option<Party<'s>>, access: Access, qty: u64) -> PriceSheet<'s> {
         PriceSheet {
             party,
             access,
@@ -67,10 +67,8 @@ impl Iterator for PriceSheet<'_> {
     type Item = Result<SheetLine, ResolveError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let party = &self.party;
-        if !party.may_view_catalog() {
-            return None;
-        }
+        // No party: the user may not see the catalogue (or the account does not exist).
+        let party = self.party.as_ref()?;
         while let Some(rec) = party.inner.catalog.recs.get(self.next) {
             let sku = crate::model::validate::to_u32(self.next);
             self.next = self.next.saturating_add(1);

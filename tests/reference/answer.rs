@@ -311,8 +311,8 @@ pub struct StepAns {
 pub struct OrderAnswer {
     pub access: AccessAns,
     pub lines: Vec<LineAns>,
-    /// (currency, amount)
-    pub subtotal: (String, Decimal),
+    /// (currency, amount); absent for a requester no membership reaches.
+    pub subtotal: Option<(String, Decimal)>,
     pub orderable: bool,
     pub blockers: Vec<BlockerAns>,
     pub approval: ApprovalStatusAns,
@@ -452,9 +452,7 @@ pub fn arms_of(e: &[tradeterms::ExperimentArm]) -> Vec<(String, Arm)> {
 
 pub fn error_name(e: &ResolveError) -> String {
     match e {
-        ResolveError::UnknownAccount(_) => "UnknownAccount".into(),
         ResolveError::UnknownUser(_) => "UnknownUser".into(),
-        ResolveError::UnknownSku(_) => "UnknownSku".into(),
         ResolveError::ZeroQuantity(_) => "ZeroQuantity".into(),
         ResolveError::Overflow { .. } => "Overflow".into(),
         other => format!("{other:?}"),
@@ -613,7 +611,9 @@ pub fn from_order(a: &tradeterms::OrderAnswer) -> OrderAnswer {
                     .map(|b| (b.lead_time_days, b.max_lead_time_days)),
             })
             .collect(),
-        subtotal: (a.subtotal.currency.code().to_string(), a.subtotal.amount),
+        subtotal: a
+            .subtotal
+            .map(|s| (s.currency.code().to_string(), s.amount)),
         orderable: a.orderable,
         blockers: a
             .blockers

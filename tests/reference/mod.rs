@@ -909,21 +909,49 @@ fn experiments_reaching(ds: &Dataset, account: &AccountData) -> Vec<(String, tra
 
 /// Resolves one query by the literal rules; `Err` names the error variant.
 pub fn resolve(ds: &Dataset, q: &Query) -> Result<Answer, String> {
-    // R1: unknown SKU, zero quantity, unknown account, unknown user, in that order.
-    let Some(sku) = find_sku(ds, q.sku.as_str()) else {
-        return Err("UnknownSku".into());
-    };
+    // R1: zero quantity, then an unknown user, are input errors.
     if q.qty == 0 {
         return Err("ZeroQuantity".into());
     }
-    let Some(account) = find_account(ds, q.account.as_str()) else {
-        return Err("UnknownAccount".into());
-    };
     let Some(user) = find_user(ds, q.user.as_str()) else {
         return Err("UnknownUser".into());
     };
+    // R2: an account that does not exist is one no membership reaches.
+    let Some(account) = find_account(ds, q.account.as_str()) else {
+        return Ok(denied(&nowhere(user)));
+    };
     let ent = entitlement(ds, user, account);
-    resolve_line(ds, account, &ent, sku, q.qty, q.at)
+    resolve_line(ds, account, &ent, find_sku(ds, q.sku.as_str()), q.qty, q.at)
+}
+
+/// The entitlement of a user at an account that does not exist: refused, as where no
+/// membership reaches (E2).
+pub fn nowhere(user: &UserData) -> Entitlement {
+    let r = if user.disabled {
+        RefRefusal::UserDisabled
+    } else {
+        RefRefusal::NotEntitled
+    };
+    Entitlement {
+        access: AccessAns {
+            grants: std::array::from_fn(|_| GrantAns::Refused(r.clone())),
+            spending_limit: None,
+        },
+        roles: Vec::new(),
+        member: false,
+    }
+}
+
+/// R2: the answer to a user without `view_catalog`: the refusal, nothing else.
+pub fn denied(ent: &Entitlement) -> Answer {
+    match &ent.access.grants[0] {
+        GrantAns::Refused(r) => Answer {
+            refusal: Some(r.clone()),
+            access: Some(ent.access.clone()),
+            ..Answer::bare(Kind::Denied)
+        },
+        GrantAns::Allowed { .. } => unreachable!("denied() for a user who may see the catalogue"),
+    }
 }
 
 /// R2-R8 for one line, given the requester's entitlement.
@@ -931,19 +959,30 @@ pub fn resolve_line(
     ds: &Dataset,
     account: &AccountData,
     ent: &Entitlement,
-    sku: &SkuData,
+    sku: Option<&SkuData>,
     qty: u64,
     at: Timestamp,
 ) -> Result<Answer, String> {
     let access = ent.access.clone();
     // R2, E5: without view_catalog, denied (no visibility, no experiments).
-    if let GrantAns::Refused(r) = &access.grants[0] {
-        return Ok(Answer {
-            refusal: Some(r.clone()),
-            access: Some(access),
-            ..Answer::bare(Kind::Denied)
-        });
+    if let GrantAns::Refused(_) = &access.grants[0] {
+        return Ok(denied(ent));
     }
+    // R3: a SKU the catalogue does not have is not visible, decided by no rule.
+    let Some(sku) = sku else {
+        return Ok(Answer {
+            access: Some(access),
+            visibility: Some(VisAns {
+                visible: false,
+                mode: catalog_mode(ds, account),
+                decided_by: None,
+                effect: None,
+                overridden: Vec::new(),
+            }),
+            experiments: experiments_reaching(ds, account),
+            ..Answer::bare(Kind::NotVisible)
+        });
+    };
     let base = Answer {
         access: Some(access.clone()),
         visibility: Some(visibility(ds, account, &ent.roles, sku)),

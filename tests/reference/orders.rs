@@ -13,11 +13,14 @@ use tradeterms::{Approvers, Arm, Order, OrderCondition, PaymentRuleData};
 /// for the methods separately, the first applicable rule (Y2: S3 with `inherit.payment_terms`,
 /// S6, X3; in the order of S5-S7) that sets it wins and names every later rule setting it (Y3).
 pub fn payment(ds: &Dataset, account: &str, user: &str) -> Result<PayAnswer, String> {
-    let Some(account) = find_account(ds, account) else {
-        return Err("UnknownAccount".into());
-    };
     let Some(user) = find_user(ds, user) else {
         return Err("UnknownUser".into());
+    };
+    let Some(account) = find_account(ds, account) else {
+        let GrantAns::Refused(r) = &nowhere(user).access.grants[2] else {
+            unreachable!()
+        };
+        return Ok(PayAnswer::Denied(r.clone()));
     };
     let ent = entitlement(ds, user, account);
     Ok(payment_for(ds, account, &ent))
@@ -213,13 +216,54 @@ pub fn order(ds: &Dataset, o: &Order) -> Result<OrderAnswer, String> {
     if o.lines.is_empty() {
         return Err("EmptyOrder".into());
     }
-    let Some(account) = find_account(ds, o.account.as_str()) else {
-        return Err("UnknownAccount".into());
-    };
+    // R1: a zero quantity on any line, then an unknown user.
+    if o.lines.iter().any(|l| l.qty == 0) {
+        return Err("ZeroQuantity".into());
+    }
     let Some(user) = find_user(ds, o.user.as_str()) else {
         return Err("UnknownUser".into());
     };
-    let ent = entitlement(ds, user, account);
+    // R2: a requester no membership reaches (or an account that does not exist) learns nothing
+    // of the account: every line denied, no subtotal, no approvals, payment denied.
+    let ent = find_account(ds, o.account.as_str()).map(|a| entitlement(ds, user, a));
+    let (account, ent) = match (find_account(ds, o.account.as_str()), ent) {
+        (Some(account), Some(ent)) if ent.member => (account, ent),
+        (_, ent) => {
+            let ent = ent.unwrap_or_else(|| nowhere(user));
+            let GrantAns::Refused(r) = ent.access.grants[2].clone() else {
+                unreachable!()
+            };
+            let mut blockers = vec![BlockerAns::MayNotBuy(r.clone())];
+            let lines = o
+                .lines
+                .iter()
+                .enumerate()
+                .map(|(i, _)| {
+                    blockers.push(BlockerAns::Denied {
+                        line: i,
+                        refusal: r.clone(),
+                    });
+                    LineAns {
+                        answer: denied(&ent),
+                        violations: Vec::new(),
+                        lead_time_breach: None,
+                    }
+                })
+                .collect();
+            return Ok(OrderAnswer {
+                access: ent.access.clone(),
+                lines,
+                subtotal: None,
+                orderable: false,
+                blockers,
+                approval: ApprovalStatusAns::NotEvaluated,
+                steps: Vec::new(),
+                overridden: Vec::new(),
+                payment: PayAnswer::Denied(r),
+                experiments: Vec::new(),
+            });
+        }
+    };
     let may_request_quote = ent.access.grants[3].allowed();
     let mut blockers = Vec::new();
     if let GrantAns::Refused(r) = &ent.access.grants[2] {
@@ -229,17 +273,14 @@ pub fn order(ds: &Dataset, o: &Order) -> Result<OrderAnswer, String> {
     let mut facts = Vec::new();
     let mut subtotal = Decimal::ZERO;
     for (i, line) in o.lines.iter().enumerate() {
-        let Some(sku) = find_sku(ds, line.sku.as_str()) else {
-            return Err("UnknownSku".into());
-        };
-        if line.qty == 0 {
-            return Err("ZeroQuantity".into());
-        }
+        let sku = find_sku(ds, line.sku.as_str());
         let answer = resolve_line(ds, account, &ent, sku, line.qty, o.at)?;
+        // R3: a SKU the catalogue does not have has no facts, like a hidden one.
+        let sku = sku.filter(|_| !matches!(answer.kind, Kind::Denied | Kind::NotVisible));
         // O12: a SKU's own facts only for a line whose SKU the requester may see.
         let sees = !matches!(answer.kind, Kind::Denied | Kind::NotVisible);
         let mut violations = Vec::new();
-        if let Some(rule) = sku.quantity.as_ref().filter(|_| sees) {
+        if let Some(rule) = sku.and_then(|s| s.quantity.as_ref()) {
             violations.extend(violation(rule, None, line.qty));
         }
         match answer.kind {
@@ -270,16 +311,19 @@ pub fn order(ds: &Dataset, o: &Order) -> Result<OrderAnswer, String> {
                 violation: v.clone(),
             });
         }
-        let lead = line.lead_time_days.or(sku.lead_time_days).filter(|_| sees);
+        let lead = line
+            .lead_time_days
+            .or(sku.and_then(|s| s.lead_time_days))
+            .filter(|_| sees);
         let lead_time_breach = match (lead, max_lead_time(ds, account)) {
             (Some(lead), Some(max)) if lead > max => Some((lead, max)),
             _ => None,
         };
         facts.push(LineFacts {
-            categories: if sees { &sku.categories } else { &[] },
+            categories: sku.map_or(&[], |s| &s.categories),
             qty: line.qty,
             amount: (answer.kind == Kind::Priced).then(|| answer.exact_amount.unwrap()),
-            cost: sku.cost.filter(|_| sees),
+            cost: sku.and_then(|s| s.cost),
         });
         lines.push(LineAns {
             answer,
@@ -380,7 +424,7 @@ pub fn order(ds: &Dataset, o: &Order) -> Result<OrderAnswer, String> {
     Ok(OrderAnswer {
         access: ent.access.clone(),
         lines,
-        subtotal: (account.currency.clone(), subtotal),
+        subtotal: Some((account.currency.clone(), subtotal)),
         orderable: blockers.is_empty(),
         blockers,
         approval,

@@ -363,8 +363,9 @@ pub struct OrderAnswer {
     pub access: Access,
     /// Each line, in order.
     pub lines: Vec<LineAnswer>,
-    /// Sum of the priced lines' rounded amounts, in the account's currency.
-    pub subtotal: Money,
+    /// Sum of the priced lines' rounded amounts, in the account's currency; absent when the
+    /// requester may not see the account's catalogue (the currency is the account's, too).
+    pub subtotal: Option<Money>,
     /// Whether the order can be placed as it stands (no blockers).
     pub orderable: bool,
     /// Everything that stops the order, line by line.
@@ -415,7 +416,9 @@ impl fmt::Display for OrderAnswer {
                 writeln!(f, "     does not meet the contract: {b}")?;
             }
         }
-        writeln!(f, "  subtotal: {}", self.subtotal)?;
+        if let Some(subtotal) = &self.subtotal {
+            writeln!(f, "  subtotal: {subtotal}")?;
+        }
         if self.orderable {
             writeln!(f, "  orderable as it stands")?;
         } else {

@@ -12,7 +12,9 @@ use crate::decide::order::answer::{
     OrderAnswer, QuantitySource, QuantityViolation,
 };
 use crate::decide::resolution::{Access, Grant, Outcome, Payment, Resolution, RuleRef};
+use crate::decide::resolve::Asker;
 use crate::error::ResolveError;
+use crate::format::Permission;
 use crate::format::QuantityRule;
 use crate::model::experiment::ExperimentArm;
 use crate::model::scope::applicable_rules;
@@ -54,8 +56,18 @@ impl Snapshot {
         if order.lines.is_empty() {
             return Err(ResolveError::EmptyOrder);
         }
+        if let Some(line) = order.lines.iter().find(|l| l.qty == 0) {
+            return Err(ResolveError::ZeroQuantity(line.sku.clone()));
+        }
         let inner = self.inner();
-        let (idx, acc, entitled) = self.entitle(&order.account, &order.user)?;
+        // R2 before anything else: a requester no membership reaches (or who asks for an
+        // account that does not exist) learns nothing of its SKUs, prices, currency, approvals
+        // or payment rules. A member without `view_catalog` is answered below: every line
+        // denied and no approvals evaluated (O12), but their own account's currency shown.
+        let (idx, acc, entitled) = match self.entitle(&order.account, &order.user)? {
+            Asker::At(idx, acc, e) if e.is_member() => (idx, acc, e),
+            Asker::At(_, _, e) | Asker::Nowhere(e) => return Ok(self.denied_order(order, &e)),
+        };
         let requester = inner
             .users
             .lookup(order.user.as_str())
@@ -107,16 +119,68 @@ impl Snapshot {
             at: order.at,
             access,
             lines: priced.lines,
-            subtotal: Money {
+            subtotal: Some(Money {
                 currency,
                 amount: priced.subtotal,
-            },
+            }),
             orderable: blockers.is_empty(),
             blockers,
             approval,
             payment,
             experiments,
         })
+    }
+
+    /// The answer to a requester no membership reaches: every line denied, and nothing of the
+    /// account (no subtotal, since even its currency is the account's).
+    fn denied_order(&self, order: &Order, refused: &Entitled<'_>) -> OrderAnswer {
+        let version = self.inner().version;
+        let refusal = refused.refusal(Permission::ViewCatalog);
+        let mut blockers = vec![Blocker::MayNotBuy {
+            refusal: refused.refusal(Permission::Buy),
+        }];
+        let lines = order
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(i, line)| {
+                blockers.push(Blocker::Denied {
+                    line: i,
+                    sku: line.sku.clone(),
+                    refusal: refusal.clone(),
+                });
+                let query = crate::decide::resolution::Query::new(
+                    order.account.clone(),
+                    order.user.clone(),
+                    line.sku.clone(),
+                    line.qty,
+                    order.at,
+                );
+                LineAnswer {
+                    resolution: Resolution::denied(version, query, refused),
+                    quantity_violations: Vec::new(),
+                    lead_time_breach: None,
+                }
+            })
+            .collect();
+        OrderAnswer {
+            version,
+            account: order.account.clone(),
+            user: order.user.clone(),
+            at: order.at,
+            access: refused.access(),
+            lines,
+            subtotal: None,
+            orderable: false,
+            blockers,
+            approval: Approval {
+                status: ApprovalStatus::NotEvaluated,
+                steps: Vec::new(),
+                overridden: Vec::new(),
+            },
+            payment: Payment::Denied(refused.refusal(Permission::Buy)),
+            experiments: Vec::new(),
+        }
     }
 
     /// Every line of the order as `resolve` answers it, checked against the quantity rules and
@@ -139,13 +203,18 @@ impl Snapshot {
         let mut subtotal = Decimal::ZERO;
         let mut facts_lines = Vec::with_capacity(order.lines.len());
         for (i, line) in order.lines.iter().enumerate() {
-            let (sku, rec) = self.line_sku(&line.sku, line.qty)?;
-            let (visibility, outcome) = party.explain(sku, rec, line.qty)?;
+            // R3: a SKU the catalogue does not have is answered as a hidden one.
+            let found = self.line_sku(&line.sku);
+            let (visibility, outcome) = match found {
+                Some((sku, rec)) => party.explain(sku, rec, line.qty)?,
+                None => (Some(party.unknown_sku()), Outcome::NotVisible),
+            };
             // O12: the SKU's own facts (case pack, lead time, categories, cost) only for a line
             // whose SKU the requester may see.
             let sees = !matches!(outcome, Outcome::Denied(_) | Outcome::NotVisible);
+            let rec = found.map(|(_, rec)| rec).filter(|_| sees);
             let mut violations = Vec::new();
-            if let Some(rule) = rec.quantity.as_deref().filter(|_| sees) {
+            if let Some(rule) = rec.and_then(|r| r.quantity.as_deref()) {
                 violations.extend(check_quantity(rule, QuantitySource::Sku, line.qty));
             }
             let mut exact = None;
@@ -197,7 +266,10 @@ impl Snapshot {
                     violation: v.clone(),
                 });
             }
-            let lead = line.lead_time_days.or(rec.lead_time_days).filter(|_| sees);
+            let lead = line
+                .lead_time_days
+                .or(rec.and_then(|r| r.lead_time_days))
+                .filter(|_| sees);
             let lead_time_breach = match (lead, acc.max_lead_time_days) {
                 (Some(lead), Some(max)) if lead > max => Some(LeadTimeBreach {
                     lead_time_days: lead,
@@ -206,10 +278,10 @@ impl Snapshot {
                 _ => None,
             };
             facts_lines.push(approval::LineFacts {
-                categories: if sees { &rec.categories } else { &[] },
+                categories: rec.map_or(&[], |r| &r.categories),
                 qty: line.qty,
                 amount: exact,
-                cost: rec.cost.filter(|_| sees),
+                cost: rec.and_then(|r| r.cost),
             });
             lines.push(LineAnswer {
                 resolution: Resolution {
