@@ -84,6 +84,7 @@ fn bench(c: &mut Criterion) {
     );
     assert_eq!(skus.len(), LINES);
     let order = Order {
+        audience: tradeterms::Audience::Operator,
         account: account.clone(),
         user: user.clone(),
         at: generate::AT,
@@ -111,7 +112,7 @@ fn bench(c: &mut Criterion) {
         .iter()
         .filter(|l| {
             matches!(&l.resolution.outcome, Outcome::Priced(p)
-                if !p.source.list.as_str().starts_with("public-"))
+                if !p.source.as_ref().unwrap().list.as_str().starts_with("public-"))
         })
         .count();
     eprintln!(

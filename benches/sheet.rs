@@ -98,7 +98,7 @@ fn bench(c: &mut Criterion) {
         .iter()
         .filter(|l| {
             matches!(&l.outcome, Outcome::Priced(p)
-                if p.source.list.as_str().starts_with("public-"))
+                if p.source.as_ref().unwrap().list.as_str().starts_with("public-"))
         })
         .count();
     drop(lines);

@@ -134,6 +134,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "\n## An order for Abb Corp North: case packs, a quote-only SKU, a lead time beyond the contract, approvals"
     );
     let order = Order {
+        audience: tradeterms::Audience::Operator,
         account: "abb-north".into(),
         user: "john".into(),
         at,

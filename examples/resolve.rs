@@ -2,9 +2,9 @@
 //!
 //! ```text
 //! cargo run --example resolve -- --data FILE --account A --user U --sku S --qty N \
-//!     [--at RFC3339] [--json]
+//!     [--at RFC3339] [--audience operator|buyer] [--json]
 //! cargo run --example resolve -- --data FILE --account A --user U --order ORDER.json \
-//!     [--at RFC3339] [--json]
+//!     [--at RFC3339] [--audience operator|buyer] [--json]
 //! cargo run --example resolve -- --data FILE --preview CHANGESET.json \
 //!     [--qty N] [--reference-total AMOUNT] [--at RFC3339] [--json]
 //! cargo run --example resolve -- --data FILE --lint [--at RFC3339]
@@ -13,6 +13,10 @@
 //! `ORDER.json` holds the lines: `{ "lines": [{ "sku": "DRILL-18V", "qty": 10 }, ...] }`.
 //! `CHANGESET.json` is a changeset against version 1 (see the README); the preview lists every
 //! (account, SKU) whose answer it would change, without publishing anything.
+//!
+//! `--audience buyer` answers as the buyer's own screen would show it: the decision, the price,
+//! the tier and the deciding list's name, and no other rule, owner or contract (the default,
+//! `operator`, explains everything).
 //!
 //! Without `--at` the query is asked for 2026-01-01T00:00:00Z: the engine never reads a clock,
 //! and neither does this tool, so the same command always gives the same answer.
@@ -28,9 +32,9 @@
 )]
 
 use std::process::ExitCode;
-use tradeterms::{Dataset, Order, Query, Snapshot, Timestamp};
+use tradeterms::{Audience, Dataset, Order, Query, Snapshot, Timestamp};
 
-const USAGE: &str = "usage: resolve --data FILE (--account A --user U (--sku S --qty N | --order ORDER.json) | --preview CHANGESET.json [--qty N] [--reference-total AMOUNT] | --lint) [--at RFC3339] [--json]";
+const USAGE: &str = "usage: resolve --data FILE (--account A --user U (--sku S --qty N | --order ORDER.json) [--audience operator|buyer] | --preview CHANGESET.json [--qty N] [--reference-total AMOUNT] | --lint) [--at RFC3339] [--json]";
 
 /// The lines of an order, as read from `--order`.
 #[derive(serde::Deserialize)]
@@ -60,6 +64,7 @@ struct Args {
     user: String,
     ask: Ask,
     at: Timestamp,
+    audience: Audience,
     json: bool,
 }
 
@@ -75,6 +80,7 @@ fn parse_args() -> Result<Args, String> {
     let mut reference_total = None;
     let mut at: Timestamp = "2026-01-01T00:00:00Z".parse().map_err(|e| format!("{e}"))?;
     let mut json = false;
+    let mut audience = Audience::Operator;
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let mut value = || {
@@ -109,6 +115,17 @@ fn parse_args() -> Result<Args, String> {
                 })?);
             }
             "--json" => json = true,
+            "--audience" => {
+                audience = match value()?.as_str() {
+                    "operator" => Audience::Operator,
+                    "buyer" => Audience::Buyer,
+                    other => {
+                        return Err(format!(
+                            "--audience must be `operator` or `buyer`, got `{other}`"
+                        ));
+                    }
+                }
+            }
             "-h" | "--help" => return Err(USAGE.to_string()),
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
@@ -126,6 +143,7 @@ fn parse_args() -> Result<Args, String> {
                 reference_total,
             },
             at,
+            audience,
             json,
         });
     }
@@ -136,6 +154,7 @@ fn parse_args() -> Result<Args, String> {
             user: String::new(),
             ask: Ask::Lint,
             at,
+            audience,
             json,
         });
     }
@@ -151,6 +170,7 @@ fn parse_args() -> Result<Args, String> {
             },
         },
         at,
+        audience,
         json,
     })
 }
@@ -239,6 +259,7 @@ fn run() -> Result<(), String> {
             let lines: OrderFile = serde_json::from_str(&text)
                 .map_err(|e| format!("`{file}` is not a valid order: {e}"))?;
             let order = Order {
+                audience: args.audience,
                 account: args.account.as_str().into(),
                 user: args.user.as_str().into(),
                 at: args.at,
@@ -260,11 +281,13 @@ fn run() -> Result<(), String> {
         sku.as_str(),
         qty,
         args.at,
-    );
+    )
+    .with_audience(args.audience);
     let answer = snapshot.resolve(&query).map_err(|e| e.to_string())?;
     let payment = snapshot
         .payment(&query.account, &query.user)
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| e.to_string())?
+        .for_audience(args.audience);
     if args.json {
         let out = serde_json::json!({ "resolution": answer, "payment": payment });
         let out = serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?;

@@ -515,6 +515,14 @@ pub enum ResolveError {
         /// The line's currency.
         found: crate::money::Currency,
     },
+    /// An order's subtotal too large for exact decimal arithmetic.
+    #[error(
+        "the order's subtotal overflows exact decimal arithmetic at the line for SKU `{sku}`: split the order"
+    )]
+    SubtotalOverflow {
+        /// The SKU of the line whose amount no longer fits.
+        sku: Sku,
+    },
     /// An approval condition overflowed exact decimal arithmetic.
     #[error(
         "evaluating approval policy `{policy}` overflows exact decimal arithmetic: check its amounts and the order's"

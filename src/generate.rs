@@ -1129,13 +1129,13 @@ pub fn queries(dataset: &Dataset, n: usize, seed: u64) -> Vec<Query> {
             let (account, user) = rng.pick(&pairs)?;
             let sku = rng.pick(&dataset.catalog)?;
             let qty = rng.pick(&QTY).copied().unwrap_or(1);
-            Some(Query {
-                account: (*account).clone(),
-                user: (*user).clone(),
-                sku: sku.sku.clone(),
+            Some(Query::new(
+                (*account).clone(),
+                (*user).clone(),
+                sku.sku.clone(),
                 qty,
-                at: AT,
-            })
+                AT,
+            ))
         })
         .collect()
 }
@@ -1218,13 +1218,7 @@ pub fn probe_query(dataset: &Dataset) -> Option<Query> {
         if best.as_ref().is_none_or(|(bd, _)| d > *bd) {
             best = Some((
                 d,
-                Query {
-                    account: id.clone(),
-                    user: (*user).clone(),
-                    sku: entry.sku.clone(),
-                    qty: 1,
-                    at: AT,
-                },
+                Query::new(id.clone(), (*user).clone(), entry.sku.clone(), 1, AT),
             ));
         }
     }

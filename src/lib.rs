@@ -17,6 +17,7 @@ mod model;
 pub mod money;
 pub mod time;
 
+pub use decide::audience::Audience;
 pub use decide::order::answer::{
     Approval, ApprovalStatus, ApprovalStep, Blocker, LeadTimeBreach, LineAnswer, Money, Order,
     OrderAnswer, OrderLine, QuantitySource, QuantityViolation,

@@ -47,7 +47,7 @@ fn common_quote(r: &tradeterms::Resolution) -> tradeterms::Quote {
                 amount: p.price.amount,
                 exact_amount: p.price.exact_amount,
                 currency: p.price.currency,
-                assignment: p.source.assignment.clone(),
+                assignment: Some(p.source.as_ref().unwrap().assignment.clone()),
                 reference: p.reference.clone(),
             },
         },
@@ -157,7 +157,7 @@ proptest! {
                         .resolve(&Query::new(account.id.clone(), user.id.clone(), line.sku.clone(), 1, at()))
                         .unwrap();
                     prop_assert_eq!(&r.outcome, &line.outcome);
-                    prop_assert_eq!(r.visibility.as_ref(), Some(&line.visibility));
+                    prop_assert_eq!(&r.visibility, &line.visibility);
                 }
             }
         }

@@ -36,8 +36,8 @@ fn a_small_generated_dataset_builds_deterministically_and_quote_agrees_with_reso
             ) => {
                 priced += 1;
                 assert_eq!(
-                    (&p.price.amount, &p.source.assignment),
-                    (amount, assignment),
+                    (&p.price.amount, &p.source.as_ref().unwrap().assignment),
+                    (amount, assignment.as_ref().unwrap()),
                     "{q:?}"
                 );
             }

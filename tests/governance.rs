@@ -464,7 +464,7 @@ fn a_new_entry_is_quoted_as_it_is_resolved() {
         tradeterms::QuoteOutcome::Priced {
             amount, assignment, ..
         } => assert_eq!(
-            (amount.to_string(), assignment.as_str()),
+            (amount.to_string(), assignment.as_ref().unwrap().as_str()),
             ("0.00".to_string(), "austin-own")
         ),
         other => panic!("{other:?}"),
@@ -492,7 +492,11 @@ fn view(s: &Snapshot, d: &Dataset, qty: u64) -> BTreeMap<(String, String), Strin
             let q = Query::new(a.id.clone(), PROBE_USER, k.sku.clone(), qty, at());
             let r = s.resolve(&q).unwrap();
             let v = match r.outcome {
-                Outcome::Priced(p) => format!("{} {}", p.price.amount, p.source.assignment),
+                Outcome::Priced(p) => format!(
+                    "{} {}",
+                    p.price.amount,
+                    p.source.as_ref().unwrap().assignment
+                ),
                 Outcome::QuoteRequired(_) => "quote".into(),
                 other => format!("{other:?}"),
             };
@@ -501,7 +505,7 @@ fn view(s: &Snapshot, d: &Dataset, qty: u64) -> BTreeMap<(String, String), Strin
             let lean = match s.quote(&q).unwrap().outcome {
                 tradeterms::QuoteOutcome::Priced {
                     amount, assignment, ..
-                } => format!("{amount} {assignment}"),
+                } => format!("{amount} {}", assignment.as_ref().unwrap()),
                 tradeterms::QuoteOutcome::QuoteRequired => "quote".into(),
                 other => format!("{other:?}"),
             };

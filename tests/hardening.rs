@@ -78,6 +78,7 @@ fn an_order_whose_subtotal_overflows_is_an_error() {
     ))
     .unwrap();
     let order = Order {
+        audience: tradeterms::Audience::Operator,
         account: "a".into(),
         user: "u".into(),
         at: at(),
@@ -96,7 +97,7 @@ fn an_order_whose_subtotal_overflows_is_an_error() {
     };
     assert!(matches!(
         s.resolve_order(&order).unwrap_err(),
-        ResolveError::Overflow { .. }
+        ResolveError::SubtotalOverflow { .. }
     ));
 }
 

@@ -39,6 +39,7 @@ fn lines() -> impl Strategy<Value = Vec<(usize, u64)>> {
 
 fn order(ds: &Dataset, account: usize, user: usize, lines: &[(usize, u64)]) -> Order {
     Order {
+        audience: tradeterms::Audience::Operator,
         account: ds.accounts[account % ds.accounts.len()].id.clone(),
         user: ds.users[user % ds.users.len()].id.clone(),
         at: at(),
@@ -57,7 +58,7 @@ fn steps(a: &tradeterms::OrderAnswer) -> BTreeSet<(String, usize)> {
     a.approval
         .steps
         .iter()
-        .map(|s| (s.policy.id.clone(), s.step))
+        .map(|s| (s.policy.as_ref().unwrap().id.clone(), s.step))
         .collect()
 }
 

@@ -78,6 +78,7 @@ fn snapshot() -> Snapshot {
 
 fn order(account: &str, user: &str, lines: &[(&str, u64)]) -> Order {
     Order {
+        audience: tradeterms::Audience::Operator,
         account: account.into(),
         user: user.into(),
         at: at(),
@@ -111,7 +112,10 @@ fn buyer_approver_and_finance_officer_with_two_thresholds() {
         .unwrap();
     assert_eq!(mid.approval.status, ApprovalStatus::Required);
     assert_eq!(mid.approval.steps.len(), 1);
-    assert_eq!(mid.approval.steps[0].policy.id, "over-1000");
+    assert_eq!(
+        mid.approval.steps[0].policy.as_ref().unwrap().id,
+        "over-1000"
+    );
     assert_eq!(mid.approval.steps[0].eligible, ["al".into()]);
     assert!(mid.approval.steps[0].condition.contains("1500.00"));
 
@@ -123,7 +127,7 @@ fn buyer_approver_and_finance_officer_with_two_thresholds() {
         .approval
         .steps
         .iter()
-        .map(|s| (s.policy.id.as_str(), s.eligible.clone()))
+        .map(|s| (s.policy.as_ref().unwrap().id.as_str(), s.eligible.clone()))
         .collect();
     assert_eq!(
         ids,
@@ -149,7 +153,7 @@ fn a_requester_who_is_the_only_approver_makes_the_order_unapprovable() {
     assert!(!a.orderable);
     assert!(
         a.blockers.iter().any(
-            |b| matches!(b, Blocker::Unapprovable { policy, step: 1 } if policy == "solo-any")
+            |b| matches!(b, Blocker::Unapprovable { policy, step: 1 } if policy.as_deref() == Some("solo-any"))
         )
     );
     let text = a.to_string();
@@ -169,7 +173,7 @@ fn escalation_from_a_branch_to_its_holdings_approver() {
     assert_eq!(step.eligible, ["al".into()]);
     assert_eq!(step.escalated_to.as_ref().unwrap().as_str(), "holding");
     assert!(matches!(
-        step.policy.specificity,
+        step.policy.as_ref().unwrap().specificity,
         tradeterms::Specificity::Ancestor { distance: 1, .. }
     ));
 }
@@ -246,7 +250,7 @@ fn quote_only_skus_in_a_mixed_order() {
             (
                 2,
                 QuoteReason::ListQuoteOnly {
-                    assignment: "cranes".into(),
+                    assignment: Some("cranes".into()),
                     list: "cranes-on-request".into()
                 }
             ),
@@ -280,7 +284,7 @@ fn a_line_under_the_margin_floor_needs_the_finance_officer() {
         ok.approval
             .steps
             .iter()
-            .all(|s| s.policy.id != "margin-floor")
+            .all(|s| s.policy.as_ref().unwrap().id != "margin-floor")
     );
     // 10 pumps reach the 80.00 tier: 12.5 % margin, below the floor.
     let low = s
@@ -290,7 +294,7 @@ fn a_line_under_the_margin_floor_needs_the_finance_officer() {
         .approval
         .steps
         .iter()
-        .find(|s| s.policy.id == "margin-floor")
+        .find(|s| s.policy.as_ref().unwrap().id == "margin-floor")
         .unwrap();
     assert_eq!(step.eligible, ["fin".into()]);
     assert!(step.condition.contains("margin"));
@@ -387,7 +391,7 @@ fn approval_stages_order_the_chain_whatever_the_policy_ids() {
         a.approval
             .steps
             .iter()
-            .map(|s| s.policy.id.clone())
+            .map(|s| s.policy.as_ref().unwrap().id.clone())
             // The margin floor (everyone, stage 0) also applies; the two thresholds are compared.
             .filter(|id| id != "margin-floor")
             .collect::<Vec<_>>()

@@ -337,7 +337,7 @@ fn best_in_level_takes_the_cheaper_of_two_segments_and_ignores_everyone() {
         .quote(&Query::new("kiosk", "buyer", "BOLT", 1, at()))
         .unwrap();
     assert!(
-        matches!(q.outcome, tradeterms::QuoteOutcome::Priced { ref assignment, .. } if assignment.as_str() == "a-group-b")
+        matches!(q.outcome, tradeterms::QuoteOutcome::Priced { ref assignment, .. } if assignment.as_ref().unwrap().as_str() == "a-group-b")
     );
 }
 
@@ -601,7 +601,7 @@ fn reference_of(s: &Snapshot, account: &str, sku: &str, qty: u64) -> tradeterms:
 fn compared(r: &tradeterms::Reference) -> (String, String, String, Option<String>) {
     match r {
         tradeterms::Reference::Compared(c) => (
-            c.list.to_string(),
+            c.list.as_ref().unwrap().to_string(),
             c.amount.to_string(),
             c.saving.to_string(),
             c.saving_percent.map(|p| p.to_string()),

@@ -26,6 +26,7 @@ fn at() -> Timestamp {
 
 fn order(account: &str, user: &str, skus: &[&str]) -> Order {
     Order {
+        audience: tradeterms::Audience::Operator,
         account: account.into(),
         user: user.into(),
         at: at(),

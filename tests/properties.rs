@@ -115,9 +115,9 @@ proptest! {
             let r = snapshot.resolve(&q).unwrap();
             let Some(p) = priced(&r.outcome) else { continue };
             // The tiers, and so their mode, are the absolute base's (SEMANTICS T7).
-            let base = absolute_base(&ds, p.source.list.as_str());
+            let base = absolute_base(&ds, p.source.as_ref().unwrap().list.as_str());
             prop_assert_eq!(p.price.tier_mode, base.tier_mode);
-            let mins = tier_min_qtys(&ds, p.source.list.as_str(), q.sku.as_str());
+            let mins = tier_min_qtys(&ds, p.source.as_ref().unwrap().list.as_str(), q.sku.as_str());
             let reached: Vec<u64> = mins.iter().copied().filter(|&m| m <= q.qty).collect();
             prop_assert!(!reached.is_empty(), "priced below the first tier: {:?}", q);
             for s in &p.price.slices {
@@ -165,23 +165,23 @@ proptest! {
                 prop_assert_eq!(c.assignment.as_str(), id.as_str());
                 if let Some(amount) = amount {
                     prop_assert!(*amount >= best, "{} is cheaper than the winner: {:?}", id, q);
-                    if before_winner && c.assignment != p.source.assignment {
+                    if before_winner && c.assignment != p.source.as_ref().unwrap().assignment {
                         prop_assert!(*amount > best, "{} ties and precedes the winner", id);
                     }
                 }
                 match &c.status {
                     tradeterms::CandidateStatus::Won => {
-                        prop_assert_eq!(&c.assignment, &p.source.assignment);
+                        prop_assert_eq!(&c.assignment, &p.source.as_ref().unwrap().assignment);
                         before_winner = false;
                     }
                     tradeterms::CandidateStatus::HigherPrice { amount: a, winner } => {
                         prop_assert!(*a > best);
                         prop_assert_eq!(Some(*a), *amount);
-                        prop_assert_eq!(winner, &p.source.assignment);
+                        prop_assert_eq!(winner, &p.source.as_ref().unwrap().assignment);
                     }
                     tradeterms::CandidateStatus::LowerPrecedence { winner } => {
                         prop_assert_eq!(Some(best), *amount);
-                        prop_assert_eq!(winner, &p.source.assignment);
+                        prop_assert_eq!(winner, &p.source.as_ref().unwrap().assignment);
                     }
                     _ => prop_assert!(amount.is_none()),
                 }
@@ -252,8 +252,8 @@ proptest! {
             );
             if let (Some(pp), Some(pc)) = (priced(&rp.outcome), priced(&rc.outcome)) {
                 prop_assert_eq!(&pp.price, &pc.price);
-                prop_assert_eq!(&pp.source.assignment, &pc.source.assignment);
-                prop_assert_eq!(&pp.source.list, &pc.source.list);
+                prop_assert_eq!(&pp.source.as_ref().unwrap().assignment, &pc.source.as_ref().unwrap().assignment);
+                prop_assert_eq!(&pp.source.as_ref().unwrap().list, &pc.source.as_ref().unwrap().list);
                 prop_assert_eq!(pp.policy, pc.policy);
             }
             let (cp, cc) = (rp.outcome.candidates(), rc.outcome.candidates());

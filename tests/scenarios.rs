@@ -105,7 +105,11 @@ fn slice(min_qty: u64, units: u64, unit_price: &str, amount: &str) -> TierSlice 
 
 fn won_by<'a>(r: &'a Resolution, assignment: &str) -> &'a Priced {
     let p = priced(r);
-    assert_eq!(p.source.assignment.as_str(), assignment, "\n{r}");
+    assert_eq!(
+        p.source.as_ref().unwrap().assignment.as_str(),
+        assignment,
+        "\n{r}"
+    );
     assert_eq!(status(&p.candidates, assignment), &CandidateStatus::Won);
     p
 }
@@ -419,9 +423,12 @@ fn john_buys_for_abb_north_at_its_regional_list() {
     let p = won_by(&r, "abb-north-own");
     // abb-north-2026: 5 x 109.00 = 545.00
     assert_eq!(p.price.amount.to_string(), "545.00");
-    assert_eq!(p.source.list.as_str(), "abb-north-2026");
-    assert_eq!(p.source.owner, "north-sales@seller.example");
-    assert_eq!(p.source.specificity, Specificity::Account);
+    assert_eq!(p.source.as_ref().unwrap().list.as_str(), "abb-north-2026");
+    assert_eq!(
+        p.source.as_ref().unwrap().owner,
+        "north-sales@seller.example"
+    );
+    assert_eq!(p.source.as_ref().unwrap().specificity, Specificity::Account);
     assert_eq!(
         ids(&p.candidates),
         ["abb-north-own", "abb-holding", "everyone-public"]
@@ -452,7 +459,11 @@ fn john_buys_for_abb_north_at_its_regional_list() {
     assert_eq!(p.price.unit_price(), Some(d("22.05")));
     assert_eq!(p.price.amount.to_string(), "22.05");
     assert_eq!(
-        p.source.from_account().map(|a| a.as_str()),
+        p.source
+            .as_ref()
+            .unwrap()
+            .from_account()
+            .map(|a| a.as_str()),
         Some("abb-corp")
     );
     assert_eq!(
@@ -672,7 +683,7 @@ fn a_holding_list_reaches_a_branch_two_levels_down_unless_a_subsidiary_overrides
     let p = won_by(&r, "holding-tree");
     assert_eq!(p.price.amount.to_string(), "9.00");
     assert_eq!(
-        p.source.specificity,
+        p.source.as_ref().unwrap().specificity,
         Specificity::Ancestor {
             distance: 2,
             account: "holding".into()
@@ -684,7 +695,7 @@ fn a_holding_list_reaches_a_branch_two_levels_down_unless_a_subsidiary_overrides
     let p = won_by(&r, "sub-a-tree");
     assert_eq!(p.price.amount.to_string(), "8.00");
     assert_eq!(
-        p.source.specificity,
+        p.source.as_ref().unwrap().specificity,
         Specificity::Ancestor {
             distance: 1,
             account: "sub-a".into()
@@ -702,11 +713,15 @@ fn a_holding_list_reaches_a_branch_two_levels_down_unless_a_subsidiary_overrides
     // The subsidiary itself gets its own subtree assignment at own level.
     let r = ask(&s, "sub-a", "PART", 1);
     let p = won_by(&r, "sub-a-tree");
-    assert_eq!(p.source.specificity, Specificity::Account);
+    assert_eq!(p.source.as_ref().unwrap().specificity, Specificity::Account);
     // The holding's own subtree assignment is own level for the holding.
     let r = ask(&s, "holding", "PART", 1);
     assert_eq!(
-        won_by(&r, "holding-tree").source.specificity,
+        won_by(&r, "holding-tree")
+            .source
+            .as_ref()
+            .unwrap()
+            .specificity,
         Specificity::Account
     );
 }

@@ -35,7 +35,7 @@ fuzz_target!(|data: &[u8]| {
         }
         lines.push(OrderLine { sku, qty, lead_time_days: None });
         if lines.len() == 3 {
-            let order = Order { account, user, at, lines: std::mem::take(&mut lines) };
+            let order = Order::new(account, user, at, std::mem::take(&mut lines));
             if let Ok(a) = snapshot.resolve_order(&order) {
                 let _ = a.to_string();
             }

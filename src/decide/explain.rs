@@ -95,7 +95,7 @@ impl<'s> Explain<'s> {
                     QuoteWhy::SkuQuoteOnly => QuoteReason::SkuQuoteOnly,
                     QuoteWhy::NoPrice => QuoteReason::NoPrice,
                     QuoteWhy::ListQuoteOnly(w) => QuoteReason::ListQuoteOnly {
-                        assignment: w.assignment.id.clone(),
+                        assignment: Some(w.assignment.id.clone()),
                         list: w.list.id.clone(),
                     },
                     QuoteWhy::AboveQuantity(w, limit) => QuoteReason::AboveQuantity {
@@ -125,14 +125,14 @@ impl<'s> Explain<'s> {
                 amount: currency.round(w.exact),
                 adjustments: adjustments(&w.entry),
             },
-            source: Source {
+            list_name: w.list.name.clone(),
+            source: Some(Source {
                 assignment: w.assignment.id.clone(),
                 list: w.list.id.clone(),
-                list_name: w.list.name.clone(),
                 owner: w.list.owner.clone(),
                 specificity: specificity(inner, w.level),
                 priority: w.assignment.priority,
-            },
+            }),
             policy: party.account.policy,
             candidates,
             quantity_rule: w.entry.extra.quantity,

@@ -11,6 +11,7 @@
 //! May import `model`, `format` and the leaf modules; never `govern`.
 
 pub(crate) mod approval;
+pub(crate) mod audience;
 pub(crate) mod core;
 pub(crate) mod entitlement;
 pub(crate) mod explain;

@@ -14,7 +14,9 @@ use crate::model::snapshot::Snapshot;
 impl Snapshot {
     /// The payment terms and methods for a user ordering for an account: for each, the most
     /// specific applicable payment rule that sets it. A user without the `buy` permission there
-    /// is denied.
+    /// is denied. The answer explains which rule set each (the operator's view); a buyer-facing
+    /// host passes it through [`Payment::for_audience`] with
+    /// [`Audience::Buyer`](crate::Audience::Buyer), as `resolve_order` does for a buyer's order.
     pub fn payment(&self, account: &AccountId, user: &UserId) -> Result<Payment, ResolveError> {
         let inner = self.inner();
         let (idx, acc, entitled) = match self.entitle(account, user)? {
@@ -53,7 +55,7 @@ impl Snapshot {
             let (level, rule, value) = setting.next()?;
             Some(Decided {
                 value,
-                rule: rule_ref(level, rule),
+                rule: Some(rule_ref(level, rule)),
                 overridden: setting.map(|(l, r, _)| rule_ref(l, r)).collect(),
             })
         }

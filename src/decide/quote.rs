@@ -7,6 +7,7 @@
 //! compared reference price). Its answer agrees with
 //! `resolve`'s by construction, which the differential tests check.
 
+use crate::decide::audience::Audience;
 use crate::decide::core::{Lean, Party, Verdict};
 use crate::decide::resolution::{Query, Reference};
 use crate::error::ResolveError;
@@ -47,8 +48,9 @@ pub enum QuoteOutcome {
         exact_amount: Decimal,
         /// The currency.
         currency: Currency,
-        /// The deciding assignment.
-        assignment: AssignmentId,
+        /// The deciding assignment; absent in a `Buyer` answer (A2).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        assignment: Option<AssignmentId>,
         /// The reference ("list") price and the saving against it.
         reference: Reference,
     },
@@ -79,7 +81,7 @@ impl QuoteOutcome {
                 amount: w.list.currency.round(w.exact),
                 exact_amount: w.exact,
                 currency: w.list.currency,
-                assignment: w.assignment.id.clone(),
+                assignment: Some(w.assignment.id.clone()),
                 reference,
             },
         }
@@ -100,8 +102,17 @@ impl QuoteOutcome {
 pub struct QuoteSheet<'s> {
     /// `None` when the user may not see the catalogue (or the account does not exist).
     party: Option<Party<'s>>,
+    audience: Audience,
     next: usize,
     qty: u64,
+}
+
+impl QuoteSheet<'_> {
+    /// The same sheet, each line answered for `audience` (SEMANTICS A1-A3).
+    #[must_use]
+    pub fn audience(self, audience: Audience) -> Self {
+        QuoteSheet { audience, ..self }
+    }
 }
 
 impl Iterator for QuoteSheet<'_> {
@@ -114,7 +125,10 @@ impl Iterator for QuoteSheet<'_> {
             self.next = self.next.saturating_add(1);
             match party.decide(sku, rec, self.qty, &mut Lean) {
                 Ok(Verdict::NotVisible) => continue,
-                Ok(verdict) => return Some(Ok((rec.sku.clone(), QuoteOutcome::of(verdict)))),
+                Ok(verdict) => {
+                    let outcome = QuoteOutcome::of(verdict).for_audience(self.audience);
+                    return Some(Ok((rec.sku.clone(), outcome)));
+                }
                 Err(e) => return Some(Err(e)),
             }
         }
@@ -133,7 +147,8 @@ impl Snapshot {
         let outcome = match self.party(&query.account, &query.user, query.at)? {
             Err(_) => QuoteOutcome::Denied,
             Ok((party, _)) => match self.line_sku(&query.sku) {
-                Some((sku, rec)) => QuoteOutcome::of(party.decide(sku, rec, query.qty, &mut Lean)?),
+                Some((sku, rec)) => QuoteOutcome::of(party.decide(sku, rec, query.qty, &mut Lean)?)
+                    .for_audience(query.audience),
                 None => QuoteOutcome::NotVisible,
             },
         };
@@ -158,6 +173,7 @@ impl Snapshot {
         }
         Ok(QuoteSheet {
             party: self.party(account, user, at)?.ok().map(|(party, _)| party),
+            audience: Audience::Operator,
             next: 0,
             qty,
         })

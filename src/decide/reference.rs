@@ -93,7 +93,7 @@ pub(crate) fn compare(
         _ => None,
     };
     Ok(Reference::Compared(Box::new(ReferencePrice {
-        list: list.id.clone(),
+        list: Some(list.id.clone()),
         unit_price,
         amount,
         saving,

@@ -38,7 +38,8 @@ impl Snapshot {
             visibility,
             experiments: party.experiments(),
             outcome,
-        })
+        }
+        .for_audience(query.audience))
     }
 
     /// Streams the account's price sheet for the user at `at`: every SKU visible to them, in SKU

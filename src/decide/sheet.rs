@@ -1,6 +1,7 @@
 //! Price sheets: an account's whole visible catalogue with prices, as an ERP export or a
 //! storefront listing needs it.
 
+use crate::decide::audience::Audience;
 use crate::decide::core::{Lean, Party};
 use crate::decide::explain::Explain;
 use crate::decide::resolution::{Access, Outcome, Visibility};
@@ -18,8 +19,9 @@ use serde::Serialize;
 pub struct SheetLine {
     /// The SKU.
     pub sku: Sku,
-    /// Why it is visible.
-    pub visibility: Visibility,
+    /// Why it is visible; absent in a `Buyer` answer (A2).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visibility: Option<Visibility>,
     /// Its price, hidden price, or quote requirement (as [`Snapshot::resolve`](crate::Snapshot::resolve) would say).
     pub outcome: Outcome,
 }
@@ -44,6 +46,7 @@ pub struct PriceSheet<'s> {
     access: Access,
     next: usize,
     qty: u64,
+    audience: Audience,
 }
 
 impl<'s> PriceSheet<'s> {
@@ -53,7 +56,14 @@ impl<'s> PriceSheet<'s> {
             access,
             next: 0,
             qty,
+            audience: Audience::Operator,
         }
+    }
+
+    /// The same sheet, each line answered for `audience` (SEMANTICS A1-A3).
+    #[must_use]
+    pub fn audience(self, audience: Audience) -> Self {
+        PriceSheet { audience, ..self }
     }
 
     /// What the user may do for the account. A user who may not see the catalogue gets an
@@ -80,10 +90,13 @@ impl Iterator for PriceSheet<'_> {
             return Some(
                 party
                     .decide(sku, rec, self.qty, &mut recorder)
-                    .map(|verdict| SheetLine {
-                        sku: rec.sku.clone(),
-                        visibility: recorder.visibility(party, true),
-                        outcome: recorder.outcome(party, verdict),
+                    .map(|verdict| {
+                        SheetLine {
+                            sku: rec.sku.clone(),
+                            visibility: Some(recorder.visibility(party, true)),
+                            outcome: recorder.outcome(party, verdict),
+                        }
+                        .for_audience(self.audience)
                     }),
             );
         }

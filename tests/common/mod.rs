@@ -147,6 +147,7 @@ impl RawOrder {
     pub fn order(&self, ds: &Dataset) -> Order {
         let q = self.query.query(ds);
         Order {
+            audience: tradeterms::Audience::Operator,
             account: q.account,
             user: q.user,
             at: q.at,

@@ -435,7 +435,7 @@ pub fn quote_why(r: &QuoteReason) -> QuoteWhy {
         QuoteReason::NoPrice => QuoteWhy::NoPrice,
         QuoteReason::SkuQuoteOnly => QuoteWhy::SkuQuoteOnly,
         QuoteReason::ListQuoteOnly { assignment, list } => QuoteWhy::ListQuoteOnly {
-            assignment: assignment.to_string(),
+            assignment: assignment.as_ref().unwrap().to_string(),
             list: list.to_string(),
         },
         QuoteReason::AboveQuantity { list, quote_above } => QuoteWhy::AboveQuantity {
@@ -496,13 +496,13 @@ pub fn from_resolution(r: &Resolution) -> Answer {
         Outcome::Priced(p) => Answer {
             kind: Kind::Priced,
             policy: Some(p.policy),
-            winner: Some(p.source.assignment.to_string()),
+            winner: Some(p.source.as_ref().unwrap().assignment.to_string()),
             source: Some((
-                p.source.list.to_string(),
-                p.source.list_name.clone(),
-                p.source.owner.clone(),
-                level_of(&p.source.specificity),
-                p.source.priority,
+                p.source.as_ref().unwrap().list.to_string(),
+                p.list_name.clone(),
+                p.source.as_ref().unwrap().owner.clone(),
+                level_of(&p.source.as_ref().unwrap().specificity),
+                p.source.as_ref().unwrap().priority,
             )),
             currency: Some(p.price.currency.code().to_string()),
             tier_mode: Some(p.price.tier_mode),
@@ -555,7 +555,7 @@ pub fn from_quote(q: &QuoteOutcome) -> Answer {
             reference,
         } => Answer {
             reference: Some(reference.clone()),
-            winner: Some(assignment.to_string()),
+            winner: assignment.as_ref().map(|a| a.to_string()),
             currency: Some(currency.code().to_string()),
             exact_amount: Some(*exact_amount),
             amount: Some(*amount),
@@ -570,12 +570,12 @@ pub fn from_payment(p: &Payment) -> PayAnswer {
         Payment::Options(o) => PayAnswer::Options {
             terms: o.terms.as_ref().map(|d| DecidedAns {
                 value: d.value,
-                rule: rule_of(&d.rule),
+                rule: rule_of(d.rule.as_ref().unwrap()),
                 overridden: d.overridden.iter().map(rule_of).collect(),
             }),
             methods: o.methods.as_ref().map(|d| DecidedAns {
                 value: d.value.clone(),
-                rule: rule_of(&d.rule),
+                rule: rule_of(d.rule.as_ref().unwrap()),
                 overridden: d.overridden.iter().map(rule_of).collect(),
             }),
             experiments: arms_of(&o.experiments),
@@ -642,7 +642,7 @@ pub fn from_order(a: &tradeterms::OrderAnswer) -> OrderAnswer {
                     violation: violation_of(violation),
                 },
                 Blocker::Unapprovable { policy, step } => BlockerAns::Unapprovable {
-                    policy: policy.clone(),
+                    policy: policy.clone().unwrap(),
                     step: *step,
                 },
                 other => panic!("unexpected blocker {other:?}"),
@@ -659,7 +659,7 @@ pub fn from_order(a: &tradeterms::OrderAnswer) -> OrderAnswer {
             .steps
             .iter()
             .map(|s| StepAns {
-                policy: rule_of(&s.policy),
+                policy: rule_of(s.policy.as_ref().unwrap()),
                 step: s.step,
                 approvers: s.approvers.clone(),
                 escalated_to: s.escalated_to.as_ref().map(|a| a.to_string()),

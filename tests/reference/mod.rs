@@ -612,7 +612,7 @@ fn reference_price(
             .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
     });
     Ok(Reference::Compared(Box::new(tradeterms::ReferencePrice {
-        list: list.id.clone(),
+        list: Some(list.id.clone()),
         unit_price: (slices.len() == 1).then(|| slices[0].2),
         amount: reference,
         saving,

@@ -1,6 +1,7 @@
 //! What `resolve_order` returns: the order asked about, each line's answer, what blocks
 //! checkout, the approval chain and the subtotal, with how each renders for people.
 
+use crate::decide::audience::Audience;
 use crate::decide::resolution::{
     Access, Outcome, Payment, QuoteReason, Refusal, Resolution, RuleRef,
 };
@@ -31,6 +32,40 @@ pub struct Order {
     pub at: Timestamp,
     /// The lines.
     pub lines: Vec<OrderLine>,
+    /// Who will read the answer: `Operator` (the default) or `Buyer` (SEMANTICS A1-A3).
+    #[serde(default, skip_serializing_if = "Audience::is_operator")]
+    pub audience: Audience,
+}
+
+impl Order {
+    /// An order for the operator audience.
+    ///
+    /// ```
+    /// use tradeterms::{Order, OrderLine};
+    /// let o = Order::new("abb-north", "john", "2026-06-01T00:00:00Z".parse().unwrap(),
+    ///     vec![OrderLine { sku: "DRILL-18V".into(), qty: 2, lead_time_days: None }]);
+    /// assert_eq!(o.lines.len(), 1);
+    /// ```
+    pub fn new(
+        account: impl Into<AccountId>,
+        user: impl Into<UserId>,
+        at: Timestamp,
+        lines: Vec<OrderLine>,
+    ) -> Order {
+        Order {
+            account: account.into(),
+            user: user.into(),
+            at,
+            lines,
+            audience: Audience::Operator,
+        }
+    }
+
+    /// The same order, answered for `audience`.
+    #[must_use]
+    pub fn with_audience(self, audience: Audience) -> Order {
+        Order { audience, ..self }
+    }
 }
 
 /// One line of an order.
@@ -211,8 +246,9 @@ pub enum Blocker {
     },
     /// An approval step no one but the requester could approve.
     Unapprovable {
-        /// The step's policy.
-        policy: String,
+        /// The step's policy; absent in a `Buyer` answer (A2).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        policy: Option<String>,
         /// The step's position in its policy's chain (from 1).
         step: usize,
     },
@@ -243,9 +279,16 @@ impl fmt::Display for Blocker {
                 sku,
                 violation,
             } => write!(f, "{}: {violation}", at(line, sku)),
-            Blocker::Unapprovable { policy, step } => write!(
+            Blocker::Unapprovable {
+                policy: Some(policy),
+                step,
+            } => write!(
                 f,
                 "step {step} of approval policy `{policy}` has no eligible approver other than the requester"
+            ),
+            Blocker::Unapprovable { policy: None, step } => write!(
+                f,
+                "approval step {step} has no eligible approver other than the requester"
             ),
         }
     }
@@ -258,8 +301,9 @@ impl fmt::Display for Blocker {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ApprovalStep {
-    /// The policy that requires it.
-    pub policy: RuleRef,
+    /// The policy that requires it; absent in a `Buyer` answer (A2).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy: Option<RuleRef>,
     /// Why the policy applies to this order.
     pub condition: String,
     /// Position in the policy's chain, from 1.
@@ -403,11 +447,10 @@ impl fmt::Display for OrderAnswer {
                 q.sku
             )?;
             if let Outcome::Priced(p) = &l.resolution.outcome {
-                writeln!(
-                    f,
-                    "     from list `{}` via `{}`",
-                    p.source.list, p.source.assignment
-                )?;
+                match &p.source {
+                    Some(s) => writeln!(f, "     from list `{}` via `{}`", s.list, s.assignment)?,
+                    None => writeln!(f, "     from {}", p.list_name)?,
+                }
             }
             for v in &l.quantity_violations {
                 writeln!(f, "     {v}")?;
@@ -438,7 +481,10 @@ impl fmt::Display for OrderAnswer {
                     .collect::<Vec<_>>()
                     .join(", ")
             };
-            write!(f, "    step {} of {}: {who}", s.step, s.policy)?;
+            match &s.policy {
+                Some(policy) => write!(f, "    step {} of {policy}: {who}", s.step)?,
+                None => write!(f, "    step {}: {who}", s.step)?,
+            }
             if let Some(a) = &s.escalated_to {
                 write!(f, " (escalated to `{a}`)")?;
             }

@@ -66,7 +66,9 @@ impl Snapshot {
         // denied and no approvals evaluated (O12), but their own account's currency shown.
         let (idx, acc, entitled) = match self.entitle(&order.account, &order.user)? {
             Asker::At(idx, acc, e) if e.is_member() => (idx, acc, e),
-            Asker::At(_, _, e) | Asker::Nowhere(e) => return Ok(self.denied_order(order, &e)),
+            Asker::At(_, _, e) | Asker::Nowhere(e) => {
+                return Ok(self.denied_order(order, &e).for_audience(order.audience));
+            }
         };
         let requester = inner
             .users
@@ -128,7 +130,8 @@ impl Snapshot {
             approval,
             payment,
             experiments,
-        })
+        }
+        .for_audience(order.audience))
     }
 
     /// The answer to a requester no membership reaches: every line denied, and nothing of the
@@ -227,18 +230,19 @@ impl Snapshot {
                             found: p.price.currency,
                         });
                     }
-                    if let Some(rule) = &p.quantity_rule {
+                    // The explained answer always names its source; the audience is applied
+                    // to the finished order answer, after these checks.
+                    let list = p.source.as_ref().map(|s| &s.list);
+                    if let (Some(rule), Some(list)) = (&p.quantity_rule, list) {
                         violations.extend(check_quantity(
                             rule,
-                            QuantitySource::Entry(p.source.list.clone()),
+                            QuantitySource::Entry(list.clone()),
                             line.qty,
                         ));
                     }
                     subtotal = subtotal.checked_add(p.price.amount).ok_or_else(|| {
-                        ResolveError::Overflow {
+                        ResolveError::SubtotalOverflow {
                             sku: line.sku.clone(),
-                            list: p.source.list.clone(),
-                            qty: line.qty,
                         }
                     })?;
                     exact = Some(p.price.exact_amount);
@@ -368,7 +372,7 @@ impl Snapshot {
                 steps.push((
                     policy.stage,
                     ApprovalStep {
-                        policy: rule.clone(),
+                        policy: Some(rule.clone()),
                         condition: why.clone(),
                         step: n.saturating_add(1),
                         approvers: approvers.clone(),
@@ -383,7 +387,7 @@ impl Snapshot {
         let steps: Vec<ApprovalStep> = steps.into_iter().map(|(_, step)| step).collect();
         for s in steps.iter().filter(|s| s.eligible.is_empty()) {
             blockers.push(Blocker::Unapprovable {
-                policy: s.policy.id.clone(),
+                policy: s.policy.as_ref().map(|p| p.id.clone()),
                 step: s.step,
             });
         }

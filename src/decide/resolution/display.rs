@@ -124,10 +124,17 @@ impl fmt::Display for QuoteReason {
         match self {
             QuoteReason::NoPrice => f.write_str("no price list prices this line"),
             QuoteReason::SkuQuoteOnly => f.write_str("the SKU is sold on quote only"),
-            QuoteReason::ListQuoteOnly { assignment, list } => write!(
+            QuoteReason::ListQuoteOnly {
+                assignment: Some(assignment),
+                list,
+            } => write!(
                 f,
                 "the deciding list `{list}` (assignment `{assignment}`) is quote-only"
             ),
+            QuoteReason::ListQuoteOnly {
+                assignment: None,
+                list,
+            } => write!(f, "the deciding list `{list}` is quote-only"),
             QuoteReason::AboveQuantity { list, quote_above } => write!(
                 f,
                 "list `{list}` prices at most {quote_above} units without a quote"
@@ -183,16 +190,20 @@ impl fmt::Display for Payment {
         match self {
             Payment::Denied(r) => write!(f, "payment: denied: {r}"),
             Payment::Options(o) => {
+                let rule = |r: &Option<RuleRef>| match r {
+                    Some(r) => format!(" (rule {r})"),
+                    None => String::new(),
+                };
                 match &o.terms {
-                    Some(t) => write!(f, "payment terms: {} (rule {})", t.value, t.rule)?,
+                    Some(t) => write!(f, "payment terms: {}{}", t.value, rule(&t.rule))?,
                     None => f.write_str("payment terms: none set")?,
                 }
                 match &o.methods {
                     Some(m) => write!(
                         f,
-                        "\npayment methods: {} (rule {})",
+                        "\npayment methods: {}{}",
                         m.value.join(", "),
-                        m.rule
+                        rule(&m.rule)
                     ),
                     None => f.write_str("\npayment methods: none set"),
                 }
@@ -239,18 +250,24 @@ impl fmt::Display for Resolution {
                     writeln!(f, "    adjusted by {a}")?;
                 }
                 writeln!(f, "    {}", p.reference)?;
-                writeln!(
-                    f,
-                    "  from list `{}` ({}, owner {}) via assignment `{}` ({}, priority {}), policy {:?}",
-                    p.source.list,
-                    p.source.list_name,
-                    p.source.owner,
-                    p.source.assignment,
-                    p.source.specificity,
-                    p.source.priority,
-                    p.policy
-                )?;
-                write_candidates(f, &p.candidates)?;
+                match &p.source {
+                    Some(s) => {
+                        writeln!(
+                            f,
+                            "  from list `{}` ({}, owner {}) via assignment `{}` ({}, priority {}), policy {:?}",
+                            s.list,
+                            p.list_name,
+                            s.owner,
+                            s.assignment,
+                            s.specificity,
+                            s.priority,
+                            p.policy
+                        )?;
+                        write_candidates(f, &p.candidates)?;
+                    }
+                    // A buyer's answer: the list's name and nothing about the other candidates.
+                    None => writeln!(f, "  from {}", p.list_name)?,
+                }
             }
         }
         if let Some(v) = &self.visibility {
@@ -281,7 +298,10 @@ impl fmt::Display for Reference {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Reference::Compared(r) => {
-                write!(f, "reference price {} from list `{}`, ", r.amount, r.list)?;
+                match &r.list {
+                    Some(list) => write!(f, "reference price {} from list `{list}`, ", r.amount)?,
+                    None => write!(f, "reference price {}, ", r.amount)?,
+                }
                 match r.saving_percent {
                     Some(p) => write!(f, "saving {} ({p} %)", r.saving),
                     None => write!(f, "saving {}", r.saving),

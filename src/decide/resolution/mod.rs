@@ -7,6 +7,7 @@
 
 mod display;
 
+use crate::decide::audience::Audience;
 use crate::format::{
     CatalogMode, Effect, PaymentTerms, Permission, PricePolicy, QuantityRule, TierMode,
 };
@@ -37,6 +38,9 @@ pub struct Query {
     pub qty: u64,
     /// The instant the question is asked for; the engine never reads a clock.
     pub at: Timestamp,
+    /// Who will read the answer: `Operator` (the default) or `Buyer` (SEMANTICS A1-A3).
+    #[serde(default, skip_serializing_if = "Audience::is_operator")]
+    pub audience: Audience,
 }
 
 impl Query {
@@ -54,7 +58,14 @@ impl Query {
             sku: sku.into(),
             qty,
             at,
+            audience: Audience::Operator,
         }
+    }
+
+    /// The same query, answered for `audience`.
+    #[must_use]
+    pub fn with_audience(self, audience: Audience) -> Query {
+        Query { audience, ..self }
     }
 }
 
@@ -363,7 +374,7 @@ impl Price {
 ///
 /// ```
 /// use tradeterms::{Source, Specificity};
-/// let s = Source { assignment: "a".into(), list: "l".into(), list_name: "L".into(), owner: "o".into(),
+/// let s = Source { assignment: "a".into(), list: "l".into(), owner: "o".into(),
 ///                  specificity: Specificity::Everyone, priority: 0 };
 /// assert_eq!(s.from_account(), None);
 /// ```
@@ -373,8 +384,6 @@ pub struct Source {
     pub assignment: AssignmentId,
     /// Its list.
     pub list: PriceListId,
-    /// The list's name.
-    pub list_name: String,
     /// The list's owner, to ask about the price.
     pub owner: String,
     /// How the assignment reached the account.
@@ -397,14 +406,18 @@ impl Source {
 /// The price found and how.
 ///
 /// ```
-/// # fn f(p: &tradeterms::Priced) { let _ = &p.price.amount; }
+/// # fn f(p: &tradeterms::Priced) { let _ = (&p.price.amount, &p.list_name); }
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Priced {
     /// The price.
     pub price: Price,
-    /// What decided it.
-    pub source: Source,
+    /// The deciding list's name, the one thing about it every audience sees.
+    pub list_name: String,
+    /// What decided it: the assignment, the list, its owner and how it reached the account.
+    /// Absent in a `Buyer` answer (A2).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
     /// The selection policy in force for the account.
     pub policy: PricePolicy,
     /// Every candidate, most specific first, with why it won or lost.
@@ -457,8 +470,9 @@ impl Reference {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ReferencePrice {
-    /// The reference list.
-    pub list: PriceListId,
+    /// The reference list; absent in a `Buyer` answer (A2).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list: Option<PriceListId>,
     /// The reference unit price, when every unit has the same one (volume mode, or a graduated
     /// line within its first tier).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -510,8 +524,9 @@ pub enum QuoteReason {
     SkuQuoteOnly,
     /// The deciding price list is quote-only.
     ListQuoteOnly {
-        /// The deciding assignment.
-        assignment: AssignmentId,
+        /// The deciding assignment; absent in a `Buyer` answer (A2).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        assignment: Option<AssignmentId>,
         /// Its list.
         list: PriceListId,
     },
@@ -583,16 +598,17 @@ pub struct Visibility {
 ///
 /// ```
 /// use tradeterms::{Decided, PaymentTerms, RuleRef, Specificity};
-/// let d = Decided { value: PaymentTerms::NetDays(30), rule: RuleRef { id: "store-net30".into(),
-///     owner: "credit".into(), specificity: Specificity::Account, roles: vec![] }, overridden: vec![] };
+/// let d = Decided { value: PaymentTerms::NetDays(30), rule: Some(RuleRef { id: "store-net30".into(),
+///     owner: "credit".into(), specificity: Specificity::Account, roles: vec![] }), overridden: vec![] };
 /// assert_eq!(d.value, PaymentTerms::NetDays(30));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Decided<T> {
     /// The value in force.
     pub value: T,
-    /// The rule that set it.
-    pub rule: RuleRef,
+    /// The rule that set it; absent in a `Buyer` answer (A2).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<RuleRef>,
     /// Less specific rules that also set it and lost.
     pub overridden: Vec<RuleRef>,
 }
@@ -686,7 +702,8 @@ pub struct Resolution {
     pub query: Query,
     /// What the user may do for the account.
     pub access: Access,
-    /// Whether the SKU is visible, and which rule decided (absent when the user is denied).
+    /// Whether the SKU is visible, and which rule decided; absent when the user is denied, and
+    /// in a `Buyer` answer, where the outcome says all the buyer may know (A2).
     pub visibility: Option<Visibility>,
     /// The experiments whose rules reached the account, with the account's arm in each, so
     /// hosts can log outcomes per arm.
