@@ -201,10 +201,13 @@ fn run() -> Result<(), String> {
     let dataset = Dataset::from_json(&text)
         .map_err(|e| format!("`{}` is not a valid dataset: {e}", args.data))?;
     let snapshot = Snapshot::from_dataset(&dataset).map_err(|e| {
-        let mut msg = format!("`{}` has {} problem(s):", args.data, e.problems().len());
+        let mut msg = format!("`{}` has {} problem(s):", args.data, e.total());
         for p in e.problems() {
             msg.push_str("\n  - ");
             msg.push_str(&p.to_string());
+        }
+        if e.omitted() > 0 {
+            msg.push_str(&format!("\n  - and {} more not listed", e.omitted()));
         }
         msg
     })?;

@@ -408,22 +408,67 @@ pub enum BuildProblem {
         /// Its id.
         id: String,
     },
-    /// Two assignments that could both decide the same price with nothing to choose between them.
-    #[error(
-        "assignments `{first}` and `{second}` tie for {scope} at priority {priority} (same currency, overlapping windows, both price SKU `{sku}`): give one of them a higher priority"
-    )]
+    /// Assignments that could decide the same price with nothing to choose between them: one
+    /// problem for each tie group (assignments joined by ties at one level and priority),
+    /// naming its first [`BuildProblem::TIE_NAMED`] assignments and counting the others.
+    #[error("{}", ambiguous(assignments, *more, scope, *priority, sku))]
     AmbiguousAssignments {
-        /// One assignment.
-        first: String,
-        /// The other.
-        second: String,
+        /// The group's assignments by id: all of them, or the first
+        /// [`BuildProblem::TIE_NAMED`] when there are more.
+        assignments: Vec<String>,
+        /// How many more assignments the group has than those named.
+        more: usize,
         /// The scope they share, in words.
         scope: String,
         /// Their common priority.
         priority: i32,
-        /// A SKU both lists price.
+        /// A SKU two of them price (the first in catalogue order on which two tie).
         sku: Sku,
     },
+}
+
+/// How many assignments of a tie group a problem names; the others are counted.
+pub(crate) const TIE_NAMED: usize = 5;
+
+impl BuildProblem {
+    /// How many assignments of a tie group an [`BuildProblem::AmbiguousAssignments`] names;
+    /// the others are counted in its `more`.
+    pub const TIE_NAMED: usize = TIE_NAMED;
+}
+
+/// The most characters of one id a message quotes: ids are echoed, never unbounded text.
+const QUOTED: usize = 64;
+
+/// `id` in backticks, cut to [`QUOTED`] characters.
+pub(crate) fn quoted(id: &str) -> String {
+    match id.char_indices().nth(QUOTED) {
+        Some((cut, _)) => format!("`{}...`", id.get(..cut).unwrap_or_default()),
+        None => format!("`{id}`"),
+    }
+}
+
+fn ambiguous(assignments: &[String], more: usize, scope: &str, priority: i32, sku: &Sku) -> String {
+    let mut names: Vec<String> = assignments.iter().map(|a| quoted(a)).collect();
+    let named = match (names.pop(), more) {
+        (Some(last), 0) if !names.is_empty() => format!("{} and {last}", names.join(", ")),
+        (Some(last), 0) => last,
+        (Some(last), _) => {
+            names.push(last);
+            format!("{} and {more} more", names.join(", "))
+        }
+        (None, _) => format!("{more}"),
+    };
+    let sku = quoted(sku.as_str());
+    if assignments.len() <= 2 && more == 0 {
+        format!(
+            "assignments {named} tie for {scope} at priority {priority} (same currency, overlapping windows, both price SKU {sku}): give one of them a higher priority"
+        )
+    } else {
+        let all = assignments.len().saturating_add(more);
+        format!(
+            "assignments {named} ({all} in all) tie for {scope} at priority {priority} (same currency, overlapping windows, each pricing a SKU another of them prices, such as {sku}): give them different priorities"
+        )
+    }
 }
 
 fn join<T: fmt::Display>(items: &[T]) -> String {
@@ -434,7 +479,8 @@ fn join<T: fmt::Display>(items: &[T]) -> String {
         .join(", ")
 }
 
-/// Every problem found in a dataset, in a deterministic order.
+/// Every problem found in a dataset, in a deterministic order: the first
+/// [`BuildError::MAX_PROBLEMS`], and how many more were found.
 ///
 /// ```
 /// use tradeterms::{Dataset, Snapshot};
@@ -446,28 +492,56 @@ fn join<T: fmt::Display>(items: &[T]) -> String {
 /// }"#).unwrap();
 /// let err = Snapshot::from_dataset(&dataset).unwrap_err();
 /// assert_eq!(err.problems().len(), 2);
+/// assert_eq!((err.omitted(), err.total()), (0, 2));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BuildError {
     problems: Vec<BuildProblem>,
+    omitted: usize,
 }
 
 impl BuildError {
-    pub(crate) fn new(problems: Vec<BuildProblem>) -> BuildError {
-        BuildError { problems }
+    /// The most problems an error keeps; the others are only counted ([`BuildError::omitted`]),
+    /// so that a dataset with millions of mistakes gives an error of bounded size.
+    pub const MAX_PROBLEMS: usize = 100;
+
+    /// Keeps the first [`BuildError::MAX_PROBLEMS`] of `problems` (in the order found, which is
+    /// deterministic) and counts the rest.
+    pub(crate) fn new(mut problems: Vec<BuildProblem>) -> BuildError {
+        let omitted = problems.len().saturating_sub(BuildError::MAX_PROBLEMS);
+        problems.truncate(BuildError::MAX_PROBLEMS);
+        BuildError { problems, omitted }
     }
 
-    /// The problems, each naming the ids involved.
+    /// The problems, each naming the ids involved: the first [`BuildError::MAX_PROBLEMS`]
+    /// found.
     pub fn problems(&self) -> &[BuildProblem] {
         &self.problems
+    }
+
+    /// How many more problems were found than [`BuildError::problems`] holds.
+    pub fn omitted(&self) -> usize {
+        self.omitted
+    }
+
+    /// How many problems were found in all.
+    pub fn total(&self) -> usize {
+        self.problems.len().saturating_add(self.omitted)
     }
 }
 
 impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "the dataset has {} problem(s)", self.problems.len())?;
+        write!(f, "the dataset has {} problem(s)", self.total())?;
         for p in &self.problems {
             write!(f, "; {p}")?;
+        }
+        if self.omitted > 0 {
+            write!(
+                f,
+                "; and {} more not listed: fix these and build again",
+                self.omitted
+            )?;
         }
         Ok(())
     }

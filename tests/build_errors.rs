@@ -12,7 +12,7 @@
 )]
 
 use serde_json::{Value, json};
-use tradeterms::{BuildProblem, Dataset, EntityKind, MAX_DEPTH, Snapshot};
+use tradeterms::{BuildError, BuildProblem, Dataset, EntityKind, MAX_DEPTH, Snapshot};
 
 /// A valid dataset each test breaks in one way.
 fn base() -> Value {
@@ -779,8 +779,8 @@ fn two_own_assignments_at_the_same_priority_pricing_one_sku_are_ambiguous() {
     assert_eq!(
         p,
         BuildProblem::AmbiguousAssignments {
-            first: "own-1".into(),
-            second: "own-2".into(),
+            assignments: vec!["own-1".into(), "own-2".into()],
+            more: 0,
             scope: "account `store`".into(),
             priority: 0,
             sku: "BOLT".into()
@@ -847,14 +847,145 @@ fn two_segments_sharing_a_member_at_the_same_priority_are_ambiguous() {
     );
     let (p, text) = only_problem(&v);
     assert!(
-        matches!(&p, BuildProblem::AmbiguousAssignments { first, second, priority: 0, sku, .. }
-            if first == "seg-a" && second == "seg-b" && sku.as_str() == "NUT"),
+        matches!(&p, BuildProblem::AmbiguousAssignments { assignments, more: 0, priority: 0, sku, .. }
+            if assignments == &["seg-a", "seg-b"] && sku.as_str() == "NUT"),
         "{p:?}"
     );
     assert_mentions(&text, &["seg-a", "seg-b", "NUT"]);
     // with disjoint members there is no tie
     v["segments"][1]["accounts"] = json!(["hq"]);
     assert_builds(&v);
+}
+
+#[test]
+fn a_tie_group_is_reported_once_naming_its_first_members_and_counting_the_rest() {
+    // Seven equal-priority lists for everyone, all pricing BOLT: one group, not 21 pairs.
+    let mut v = base();
+    for i in 0..7 {
+        push(
+            &mut v,
+            "price_lists",
+            usd_list(&format!("tie-{i}"), "BOLT", "0.70"),
+        );
+        push(
+            &mut v,
+            "assignments",
+            json!({ "id": format!("tie-{i}"), "price_list": format!("tie-{i}"), "scope": "everyone", "priority": 5 }),
+        );
+    }
+    let (p, text) = only_problem(&v);
+    assert_eq!(
+        p,
+        BuildProblem::AmbiguousAssignments {
+            assignments: (0..5).map(|i| format!("tie-{i}")).collect(),
+            more: 2,
+            scope: "everyone".into(),
+            priority: 5,
+            sku: "BOLT".into()
+        }
+    );
+    assert_mentions(&text, &["tie-0", "tie-4", "BOLT"]);
+    assert!(text.contains("and 2 more (7 in all)"), "{text}");
+    assert!(!text.contains("tie-5"), "{text}");
+}
+
+#[test]
+fn ties_through_different_skus_join_one_group_and_other_levels_stay_apart() {
+    // own-a and own-b tie on BOLT, own-b and own-c on NUT: one group of three, named with the
+    // first SKU on which two of them tie. Two equal-priority segment lists are a second group.
+    let mut v = base();
+    push(&mut v, "price_lists", usd_list("l-a", "BOLT", "0.80"));
+    let mut both = usd_list("l-b", "BOLT", "0.70");
+    both["entries"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({ "sku": "NUT", "tiers": [{ "min_qty": 1, "unit_price": "0.40" }] }));
+    push(&mut v, "price_lists", both);
+    push(&mut v, "price_lists", usd_list("l-c", "NUT", "0.30"));
+    for (id, list) in [("own-a", "l-a"), ("own-b", "l-b"), ("own-c", "l-c")] {
+        push(
+            &mut v,
+            "assignments",
+            json!({ "id": id, "price_list": list, "scope": { "account": "store" } }),
+        );
+    }
+    for id in ["seg-x", "seg-y"] {
+        push(
+            &mut v,
+            "assignments",
+            json!({ "id": id, "price_list": "l-c", "scope": { "segment": "seg" } }),
+        );
+    }
+    let p = problems(&v);
+    assert_eq!(p.len(), 2, "{p:#?}");
+    assert!(
+        matches!(&p[0], BuildProblem::AmbiguousAssignments { assignments, more: 0, sku, scope, .. }
+            if assignments == &["own-a", "own-b", "own-c"] && sku.as_str() == "BOLT"
+                && scope == "account `store`"),
+        "{p:#?}"
+    );
+    assert!(
+        matches!(&p[1], BuildProblem::AmbiguousAssignments { assignments, more: 0, sku, .. }
+            if assignments == &["seg-x", "seg-y"] && sku.as_str() == "NUT"),
+        "{p:#?}"
+    );
+}
+
+#[test]
+fn a_build_error_keeps_the_first_hundred_problems_and_counts_the_rest() {
+    // 250 lists naming a SKU that does not exist: 250 problems, in list-id order.
+    let mut v = base();
+    for i in 0..250 {
+        push(
+            &mut v,
+            "price_lists",
+            usd_list(&format!("ghost-{i:03}"), "GHOST", "1"),
+        );
+    }
+    let err = Snapshot::from_dataset(&dataset(&v)).unwrap_err();
+    assert_eq!(err.problems().len(), BuildError::MAX_PROBLEMS);
+    assert_eq!(err.omitted(), 150);
+    assert_eq!(err.total(), 250);
+    assert!(
+        matches!(&err.problems()[0], BuildProblem::DanglingReference { from, .. } if from == "ghost-000")
+    );
+    assert!(
+        matches!(&err.problems()[99], BuildProblem::DanglingReference { from, .. } if from == "ghost-099")
+    );
+    let text = err.to_string();
+    assert!(
+        text.starts_with("the dataset has 250 problem(s); "),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("; and 150 more not listed: fix these and build again"),
+        "{text}"
+    );
+    assert!(!text.contains("ghost-100"), "{text}");
+    // The same dataset gives the same error.
+    assert_eq!(Snapshot::from_dataset(&dataset(&v)).unwrap_err(), err);
+}
+
+#[test]
+fn a_tie_message_quotes_a_long_id_only_in_part() {
+    let long = "x".repeat(200);
+    let mut v = base();
+    push(&mut v, "price_lists", usd_list("l-1", "BOLT", "0.80"));
+    push(&mut v, "price_lists", usd_list("l-2", "BOLT", "0.70"));
+    for (id, list) in [(long.as_str(), "l-1"), ("y", "l-2")] {
+        push(
+            &mut v,
+            "assignments",
+            json!({ "id": id, "price_list": list, "scope": "everyone" }),
+        );
+    }
+    let (p, text) = only_problem(&v);
+    assert!(
+        matches!(p, BuildProblem::AmbiguousAssignments { .. }),
+        "{p:?}"
+    );
+    assert!(text.len() < 400, "{} bytes", text.len());
+    assert!(text.contains(&format!("`{}...`", "x".repeat(64))), "{text}");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -59,10 +59,6 @@ pub fn run(cases: &[Case]) -> usize {
 }
 
 /// Times one call of `f`.
-#[allow(
-    dead_code,
-    reason = "used by the case modules; unused until one is added"
-)]
 pub fn time<T>(f: impl FnOnce() -> T) -> Duration {
     let start = Instant::now();
     let out = f();

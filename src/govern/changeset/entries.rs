@@ -96,9 +96,12 @@ impl Snapshot {
                 segments: &inner.segments,
                 catalog: &inner.catalog,
             };
-            for &(list, sku) in new_skus.keys() {
-                ties.check_new_entry(&inner.ties, list, sku, &mut problems);
-            }
+            ties.check_new_entries(
+                &inner.ties,
+                &sku_lists,
+                new_skus.keys().copied(),
+                &mut problems,
+            );
         }
         if !problems.is_empty() {
             return Err(ApplyError::Invalid {

@@ -165,6 +165,27 @@ impl SkuLists {
         listed || (!self.added.is_empty() && self.added.contains(&(sku, root)))
     }
 
+    /// The absolute lists that may price `sku` (some may since have lost the entry), sorted.
+    pub(crate) fn absolute_lists(&self, sku: u32) -> Vec<u32> {
+        let s = sku as usize;
+        let mut out: Vec<u32> = match (self.offsets.get(s), self.offsets.get(s.saturating_add(1))) {
+            (Some(&from), Some(&to)) => self
+                .lists
+                .get(from as usize..to as usize)
+                .unwrap_or_default()
+                .to_vec(),
+            _ => Vec::new(),
+        };
+        out.extend(
+            self.added
+                .range((sku, 0)..=(sku, u32::MAX))
+                .map(|&(_, l)| l),
+        );
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// A copy that also records `sku` as priced by absolute list `list`.
     pub(crate) fn with_added(&self, list: u32, sku: u32) -> SkuLists {
         let mut next = self.clone();

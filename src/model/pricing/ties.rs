@@ -1,11 +1,18 @@
 //! The tie rule (SEMANTICS B7): two assignments that could decide the same price for the same
 //! account with nothing to choose between them are refused at build, and a change to one list's
 //! prices is checked against the few assignments it could newly tie with.
+//!
+//! Ties are found without comparing every pair of a level. The assignments of one class (tie
+//! level and priority) are bucketed by the SKUs their lists price; whether the accounts let an
+//! assignment decide anything (precedence, currency, reach) is worked out once per class, scope
+//! and currency, never per pair; inside a bucket, windows are joined by sorting. Assignments
+//! joined by ties form a tie group, and each group is reported once.
 
 use super::build::AssignmentRec;
-use super::{AdjustmentRec, ListBody, ListRec};
-use crate::error::BuildProblem;
+use super::{AdjustmentRec, ListBody, ListRec, SkuLists};
+use crate::error::{BuildProblem, quoted};
 use crate::format::{PriceFallback, PricePolicy};
+use crate::id::AssignmentId;
 use crate::model::account::Accounts;
 use crate::model::catalog::Catalog;
 use crate::model::pricing;
@@ -13,7 +20,12 @@ use crate::model::scope::ScopeKey;
 use crate::model::segment::SegmentRec;
 use crate::model::validate::to_u32;
 use crate::money::Currency;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use crate::time::Window;
+use jiff::Timestamp;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::rc::Rc;
+
+use crate::error::TIE_NAMED as NAMED;
 
 /// The class an assignment competes in for ties: an account's own rules, segment rules (all
 /// segments are equally specific), or everyone.
@@ -62,6 +74,134 @@ impl TieIndex {
         }
         index
     }
+
+    /// `lists` and every list derived from them, however many: each list is visited once, so
+    /// the walk is bounded by the number of lists (the build refuses relative cycles).
+    fn with_derived(&self, lists: impl IntoIterator<Item = u32>) -> Vec<u32> {
+        let mut out: Vec<u32> = Vec::new();
+        let mut visited: BTreeSet<u32> = BTreeSet::new();
+        for l in lists {
+            if visited.insert(l) {
+                out.push(l);
+            }
+        }
+        let mut k = 0;
+        while let Some(&l) = out.get(k) {
+            k = k.saturating_add(1);
+            for &d in self.derived.get(&l).into_iter().flatten() {
+                if visited.insert(d) {
+                    out.push(d);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Which accounts an assignment could decide a price for with nothing but priority to choose,
+/// as far as the tie rule needs it: two assignments of one class tie only when their reaches
+/// meet (and their windows overlap and their lists share a SKU).
+#[derive(Clone, Debug)]
+enum Reach {
+    /// Meets every other `All` of its class: an `everyone` assignment when some account is
+    /// decided at that level, an own-account one when the account (or, for two subtrees, an
+    /// inheriting descendant) is.
+    All,
+    /// The deciding members of the assignment's segment, sorted: two meet when they share one.
+    Members(Rc<[u32]>),
+}
+
+impl Reach {
+    fn meets(&self, other: &Reach) -> bool {
+        match (self, other) {
+            (Reach::All, Reach::All) => true,
+            (Reach::Members(a), Reach::Members(b)) => first_common(a, b).is_some(),
+            _ => false,
+        }
+    }
+}
+
+/// What the accounts decide, worked out once per scope and currency during one check.
+#[derive(Default)]
+struct Deciders {
+    everyone: HashMap<Currency, bool>,
+    own: HashMap<(u32, Currency), bool>,
+    subtree: HashMap<(u32, Currency), bool>,
+    segment: HashMap<(u32, Currency), Rc<[u32]>>,
+}
+
+/// One assignment as a tie candidate.
+#[derive(Clone, Debug)]
+struct Item {
+    idx: u32,
+    currency: Currency,
+    valid: Window,
+    list_valid: Window,
+    reach: Reach,
+}
+
+/// Tie groups under construction (union-find over assignment indexes); each root keeps the
+/// first SKU, in catalogue order, on which two of its group tie. Only assignments that tie are
+/// in it, so it costs nothing for the others.
+#[derive(Default)]
+struct Forest {
+    parent: HashMap<u32, u32>,
+    sku: HashMap<u32, u32>,
+}
+
+impl Forest {
+    fn find(&mut self, x: u32) -> u32 {
+        let mut root = x;
+        while let Some(&p) = self.parent.get(&root) {
+            if p == root {
+                break;
+            }
+            root = p;
+        }
+        let mut cur = x;
+        while cur != root {
+            let next = self.parent.insert(cur, root).unwrap_or(root);
+            cur = next;
+        }
+        root
+    }
+
+    fn same(&mut self, a: u32, b: u32) -> bool {
+        self.find(a) == self.find(b)
+    }
+
+    /// Records that `a` and `b` tie on `sku`.
+    fn join(&mut self, a: u32, b: u32, sku: u32) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        let (root, child) = (ra.min(rb), ra.max(rb));
+        let mut first = sku;
+        for r in [ra, rb] {
+            if let Some(&s) = self.sku.get(&r) {
+                first = first.min(s);
+            }
+        }
+        self.parent.entry(root).or_insert(root);
+        if root != child {
+            self.parent.insert(child, root);
+            self.sku.remove(&child);
+        }
+        self.sku.insert(root, first);
+    }
+
+    /// The groups, each with its members (two or more) and its first SKU.
+    fn groups(mut self) -> Vec<(Vec<u32>, u32)> {
+        let mut nodes: Vec<u32> = self.parent.keys().copied().collect();
+        nodes.sort_unstable();
+        let mut by_root: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+        for n in nodes {
+            let r = self.find(n);
+            by_root.entry(r).or_default().push(n);
+        }
+        by_root
+            .into_iter()
+            .filter_map(|(r, members)| self.sku.get(&r).map(|&s| (members, s)))
+            .collect()
+    }
 }
 
 /// What the tie rule needs to know.
@@ -108,140 +248,360 @@ impl<L: super::ListTable + ?Sized> Ties<'_, L> {
         false
     }
 
-    /// Whether two assignments of one group and priority could both decide a price for the
-    /// same account with nothing to choose between them, SKUs aside.
-    fn could_tie(&self, group: TieGroup, a: &AssignmentRec, b: &AssignmentRec) -> bool {
-        let (Some(la), Some(lb)) = (self.lists.list(a.list), self.lists.list(b.list)) else {
-            return false;
-        };
-        if la.currency != lb.currency
-            || !a.valid.overlaps(&b.valid)
-            || !la.valid.overlaps(&lb.valid)
-        {
-            return false;
-        }
-        let currency = la.currency;
-        match (group, a.scope, b.scope) {
-            (TieGroup::Own(x), ScopeKey::Subtree(_), ScopeKey::Subtree(_)) => {
-                self.any_deciding_in_subtree(x, currency)
+    /// Whom assignment `a` of class `group`, on a list in `currency`, could decide a price for
+    /// with nothing but priority to choose; `None` when nobody. Two assignments of a class
+    /// could tie, SKUs and windows aside, exactly when their reaches meet: both scoped to
+    /// account `x` with `x` deciding (or both subtrees of `x` with `x` or an inheriting
+    /// descendant deciding), both segments with a deciding member in common, both everyone
+    /// with any account deciding.
+    fn reach(
+        &self,
+        deciders: &mut Deciders,
+        group: TieGroup,
+        a: &AssignmentRec,
+        currency: Currency,
+    ) -> Option<Reach> {
+        let all = match (group, a.scope) {
+            (TieGroup::Everyone, _) => *deciders.everyone.entry(currency).or_insert_with(|| {
+                (0..to_u32(self.accounts.recs.len()))
+                    .any(|i| self.decides(i, currency, PriceFallback::Everyone))
+            }),
+            (TieGroup::Own(x), scope) => {
+                let own = *deciders
+                    .own
+                    .entry((x, currency))
+                    .or_insert_with(|| self.decides(x, currency, PriceFallback::Own));
+                own || (matches!(scope, ScopeKey::Subtree(_))
+                    && *deciders
+                        .subtree
+                        .entry((x, currency))
+                        .or_insert_with(|| self.any_deciding_in_subtree(x, currency)))
             }
-            (TieGroup::Own(x), _, _) => self.decides(x, currency, PriceFallback::Own),
-            (TieGroup::Segment, ScopeKey::Segment(sa), ScopeKey::Segment(sb)) => {
-                match (
-                    self.segments.get(sa as usize),
-                    self.segments.get(sb as usize),
-                ) {
-                    (Some(ma), Some(mb)) => ma.members.iter().any(|m| {
-                        mb.members.binary_search(m).is_ok()
-                            && self.decides(*m, currency, PriceFallback::Segments)
-                    }),
-                    _ => false,
-                }
+            (TieGroup::Segment, ScopeKey::Segment(s)) => {
+                let members = deciders
+                    .segment
+                    .entry((s, currency))
+                    .or_insert_with(|| {
+                        self.segments
+                            .get(s as usize)
+                            .map(|seg| {
+                                seg.members
+                                    .iter()
+                                    .copied()
+                                    .filter(|&m| self.decides(m, currency, PriceFallback::Segments))
+                                    .collect()
+                            })
+                            .unwrap_or_default()
+                    })
+                    .clone();
+                return (!members.is_empty()).then_some(Reach::Members(members));
             }
-            (TieGroup::Everyone, _, _) => (0..to_u32(self.accounts.recs.len()))
-                .any(|i| self.decides(i, currency, PriceFallback::Everyone)),
             _ => false,
-        }
+        };
+        all.then_some(Reach::All)
+    }
+
+    /// Assignment `ai` as a tie candidate of its class, with its list; `None` when it could
+    /// decide a price for nobody.
+    fn item(&self, deciders: &mut Deciders, ai: u32) -> Option<(u32, Item)> {
+        let a = self.assignments.get(ai as usize)?;
+        let list = self.lists.list(a.list)?;
+        let reach = self.reach(deciders, TieGroup::of(a.scope), a, list.currency)?;
+        Some((
+            a.list,
+            Item {
+                idx: ai,
+                currency: list.currency,
+                valid: a.valid,
+                list_valid: list.valid,
+                reach,
+            },
+        ))
     }
 
     fn problem(
         &self,
         group: TieGroup,
-        a: &AssignmentRec,
-        b: &AssignmentRec,
+        priority: i32,
+        ids: &[&AssignmentId],
         sku: u32,
     ) -> BuildProblem {
         let scope = match group {
-            TieGroup::Own(x) => format!("account `{}`", self.accounts.id_of(x)),
+            TieGroup::Own(x) => format!("account {}", quoted(self.accounts.id_of(x).as_str())),
             TieGroup::Segment => "segment members".to_string(),
             TieGroup::Everyone => "everyone".to_string(),
         };
-        let (first, second) = if a.id <= b.id { (a, b) } else { (b, a) };
         BuildProblem::AmbiguousAssignments {
-            first: first.id.to_string(),
-            second: second.id.to_string(),
+            assignments: ids.iter().take(NAMED).map(|id| id.to_string()).collect(),
+            more: ids.len().saturating_sub(NAMED),
             scope,
-            priority: a.priority,
+            priority,
             sku: self.catalog.sku_of(sku).clone(),
         }
     }
 
-    /// Checks every pair of assignments.
-    pub(crate) fn check_all(&self, index: &TieIndex, problems: &mut Vec<BuildProblem>) {
-        let mut sku_sets: HashMap<u32, Vec<u32>> = HashMap::new();
-        for ((group, _), members) in &index.groups {
-            for (i, &ai) in members.iter().enumerate() {
-                for &bi in members.iter().skip(i.saturating_add(1)) {
-                    let (Some(a), Some(b)) = (
-                        self.assignments.get(ai as usize),
-                        self.assignments.get(bi as usize),
-                    ) else {
-                        continue;
-                    };
-                    if !self.could_tie(*group, a, b) {
-                        continue;
-                    }
-                    for l in [a.list, b.list] {
-                        sku_sets
-                            .entry(l)
-                            .or_insert_with(|| priced_skus(self.lists, l, self.catalog));
-                    }
-                    let (Some(sa), Some(sb)) = (sku_sets.get(&a.list), sku_sets.get(&b.list))
-                    else {
-                        continue;
-                    };
-                    if let Some(common) = first_common(sa, sb) {
-                        problems.push(self.problem(*group, a, b, common));
-                    }
-                }
+    /// One problem a tie group, in the order of their classes, then of their first ids.
+    fn report(
+        &self,
+        forest: Forest,
+        keep: impl Fn(&[u32]) -> bool,
+        problems: &mut Vec<BuildProblem>,
+    ) {
+        let mut groups: Vec<((TieGroup, i32), Vec<&AssignmentId>, u32)> = Vec::new();
+        for (members, sku) in forest.groups() {
+            if !keep(&members) {
+                continue;
             }
+            let recs: Vec<&AssignmentRec> = members
+                .iter()
+                .filter_map(|&m| self.assignments.get(m as usize))
+                .collect();
+            let Some(first) = recs.first() else { continue };
+            let class = (TieGroup::of(first.scope), first.priority);
+            let mut ids: Vec<&AssignmentId> = recs.iter().map(|a| &a.id).collect();
+            ids.sort();
+            groups.push((class, ids, sku));
+        }
+        groups.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+        for ((group, priority), ids, sku) in groups {
+            problems.push(self.problem(group, priority, &ids, sku));
         }
     }
 
-    /// Checks only the pairs a list newly pricing `sku` could create: assignments of the list
-    /// and of every list derived from it, against their group.
-    pub(crate) fn check_new_entry(
+    /// Checks every assignment: each tie group is reported once.
+    pub(crate) fn check_all(&self, index: &TieIndex, problems: &mut Vec<BuildProblem>) {
+        let mut deciders = Deciders::default();
+        let mut sku_sets: HashMap<u32, Vec<u32>> = HashMap::new();
+        let mut forest = Forest::default();
+        for members in index.groups.values() {
+            if members.len() < 2 {
+                continue;
+            }
+            // The class's candidates, by list: assignments on one list price the same SKUs.
+            let mut by_list: BTreeMap<u32, Vec<Item>> = BTreeMap::new();
+            for &ai in members {
+                if let Some((list, item)) = self.item(&mut deciders, ai) {
+                    by_list.entry(list).or_default().push(item);
+                }
+            }
+            if by_list
+                .values()
+                .fold(0usize, |n, v| n.saturating_add(v.len()))
+                < 2
+            {
+                continue;
+            }
+            let mut pairs: Vec<(u32, u32)> = Vec::new();
+            for &l in by_list.keys() {
+                let skus = sku_sets
+                    .entry(l)
+                    .or_insert_with(|| priced_skus(self.lists, l, self.catalog));
+                pairs.extend(skus.iter().map(|&s| (s, l)));
+            }
+            pairs.sort_unstable();
+            // The lists pricing each SKU, in SKU order. SKUs priced by the same lists tie the
+            // same assignments: each such set of lists is linked once, at its first SKU.
+            let mut seen: HashSet<Vec<u32>> = HashSet::new();
+            for run in pairs.chunk_by(|x, y| x.0 == y.0) {
+                let Some(&(sku, _)) = run.first() else {
+                    continue;
+                };
+                let lists: Vec<u32> = run.iter().map(|&(_, l)| l).collect();
+                let count = lists.iter().fold(0usize, |n, l| {
+                    n.saturating_add(by_list.get(l).map_or(0, Vec::len))
+                });
+                if count < 2 || seen.contains(&lists) {
+                    continue;
+                }
+                let mut items: Vec<Item> = lists
+                    .iter()
+                    .flat_map(|l| by_list.get(l).into_iter().flatten().cloned())
+                    .collect();
+                seen.insert(lists);
+                link_by_currency(&mut items, sku, &mut forest);
+            }
+        }
+        self.report(forest, |_| true, problems);
+    }
+
+    /// Checks only the ties that lists newly pricing SKUs could create (each `(list, sku)`
+    /// a SKU the list did not price before): the assignments of those lists and of every list
+    /// derived from them, against the assignments of their class that price the SKU, found
+    /// through `sku_lists` rather than by scanning the class.
+    pub(crate) fn check_new_entries(
         &self,
         index: &TieIndex,
-        list: u32,
-        sku: u32,
+        sku_lists: &SkuLists,
+        new: impl IntoIterator<Item = (u32, u32)>,
         problems: &mut Vec<BuildProblem>,
     ) {
-        // Every list derived from it, however many: each list is visited once, so the walk is
-        // bounded by the number of lists (the build refuses relative cycles).
-        let mut affected = vec![list];
-        let mut visited: BTreeSet<u32> = BTreeSet::from([list]);
-        let mut k = 0;
-        while let Some(&l) = affected.get(k) {
-            k = k.saturating_add(1);
-            for &d in index.derived.get(&l).into_iter().flatten() {
-                if visited.insert(d) {
-                    affected.push(d);
+        let mut by_sku: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+        for (list, sku) in new {
+            by_sku.entry(sku).or_default().push(list);
+        }
+        let mut deciders = Deciders::default();
+        let mut forest = Forest::default();
+        let mut affected: BTreeSet<u32> = BTreeSet::new();
+        let class_of = |ai: u32| {
+            self.assignments
+                .get(ai as usize)
+                .map(|a| (TieGroup::of(a.scope), a.priority))
+        };
+        for (sku, changed) in by_sku {
+            let mut classes: BTreeSet<(TieGroup, i32)> = BTreeSet::new();
+            for l in index.with_derived(changed) {
+                if !prices(self.lists, l, sku, self.catalog) {
+                    continue;
+                }
+                for &ai in index.by_list.get(&l).into_iter().flatten() {
+                    affected.insert(ai);
+                    classes.extend(class_of(ai));
+                }
+            }
+            if classes.is_empty() {
+                continue;
+            }
+            let mut buckets: BTreeMap<(TieGroup, i32), Vec<Item>> = BTreeMap::new();
+            for l in index.with_derived(sku_lists.absolute_lists(sku)) {
+                if !prices(self.lists, l, sku, self.catalog) {
+                    continue;
+                }
+                for &ai in index.by_list.get(&l).into_iter().flatten() {
+                    let Some(class) = class_of(ai).filter(|c| classes.contains(c)) else {
+                        continue;
+                    };
+                    if let Some((_, item)) = self.item(&mut deciders, ai) {
+                        buckets.entry(class).or_default().push(item);
+                    }
+                }
+            }
+            for items in buckets.values_mut() {
+                link_by_currency(items, sku, &mut forest);
+            }
+        }
+        // A valid snapshot has no ties: every group found holds a new one.
+        self.report(
+            forest,
+            |members| members.iter().any(|m| affected.contains(m)),
+            problems,
+        );
+    }
+}
+
+/// Links the candidates of one bucket (one class and SKU), currency by currency.
+fn link_by_currency(items: &mut [Item], sku: u32, forest: &mut Forest) {
+    items.sort_by(|a, b| a.currency.cmp(&b.currency).then(a.idx.cmp(&b.idx)));
+    for same in items.chunk_by_mut(|a, b| a.currency == b.currency) {
+        link(same, sku, forest);
+    }
+}
+
+/// Joins the candidates of one bucket (one class, SKU and currency) that tie: assignment
+/// windows that overlap, list windows that overlap, and reaches that meet. The usual shapes take
+/// a sort or less: windows that all share an instant, or share one in one of the two, need no
+/// pair compared; other windows are compared pairwise in start order, stopping at the first
+/// that starts after the window ends.
+fn link(items: &mut [Item], sku: u32, forest: &mut Forest) {
+    if items.len() < 2 {
+        return;
+    }
+    let well_formed = items
+        .iter()
+        .all(|i| i.valid.is_well_formed() && i.list_valid.is_well_formed());
+    let all_meet = items.iter().all(|i| matches!(i.reach, Reach::All));
+    let common_valid = well_formed && common_instant(items.iter().map(|i| &i.valid));
+    let common_list = well_formed && common_instant(items.iter().map(|i| &i.list_valid));
+    match (all_meet, common_valid, common_list) {
+        (true, true, true) => {
+            let mut it = items.iter();
+            if let Some(first) = it.next() {
+                for other in it {
+                    forest.join(first.idx, other.idx, sku);
                 }
             }
         }
-        let mut seen = BTreeSet::new();
-        for l in affected {
-            if !prices(self.lists, l, sku, self.catalog) {
-                continue;
-            }
-            for &ai in index.by_list.get(&l).into_iter().flatten() {
-                let Some(a) = self.assignments.get(ai as usize) else {
-                    continue;
-                };
-                let group = TieGroup::of(a.scope);
-                for &bi in index.groups.get(&(group, a.priority)).into_iter().flatten() {
-                    let Some(b) = self.assignments.get(bi as usize) else {
-                        continue;
-                    };
-                    if bi == ai || !seen.insert((ai.min(bi), ai.max(bi))) {
-                        continue;
-                    }
-                    if self.could_tie(group, a, b) && prices(self.lists, b.list, sku, self.catalog)
-                    {
-                        problems.push(self.problem(group, a, b, sku));
+        (true, false, true) => sweep(items, |i| i.valid, sku, forest),
+        (true, true, false) => sweep(items, |i| i.list_valid, sku, forest),
+        (false, true, true) => {
+            // Segment reaches: two meet when they share a deciding member.
+            let mut first_with: HashMap<u32, u32> = HashMap::new();
+            for item in items.iter() {
+                if let Reach::Members(members) = &item.reach {
+                    for &m in members.iter() {
+                        match first_with.get(&m) {
+                            Some(&other) => forest.join(other, item.idx, sku),
+                            None => {
+                                first_with.insert(m, item.idx);
+                            }
+                        }
                     }
                 }
+            }
+        }
+        _ => pairwise(items, sku, forest),
+    }
+}
+
+/// Whether `from` is before `end` (`None`: since always, forever).
+fn starts_before(from: Option<Timestamp>, end: Option<Timestamp>) -> bool {
+    match (from, end) {
+        (Some(f), Some(e)) => f < e,
+        _ => true,
+    }
+}
+
+/// Whether well-formed windows all share an instant (for intervals, the same as every two
+/// overlapping).
+fn common_instant<'w>(windows: impl Iterator<Item = &'w Window>) -> bool {
+    let mut latest_from: Option<Timestamp> = None;
+    let mut earliest_until: Option<Timestamp> = None;
+    for w in windows {
+        latest_from = latest_from.max(w.from);
+        earliest_until = match (earliest_until, w.until) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+    }
+    starts_before(latest_from, earliest_until)
+}
+
+/// Joins items whose windows overlap in one dimension (well-formed windows; every reach meets,
+/// and the other dimension overlaps for all): in start order, an item overlaps an earlier one
+/// exactly when it starts before the latest end so far.
+fn sweep(items: &mut [Item], window: fn(&Item) -> Window, sku: u32, forest: &mut Forest) {
+    items.sort_by(|a, b| window(a).from.cmp(&window(b).from).then(a.idx.cmp(&b.idx)));
+    let mut run: Option<(u32, Option<Timestamp>)> = None;
+    for item in items.iter() {
+        let w = window(item);
+        run = match run {
+            Some((first, end)) if starts_before(w.from, end) => {
+                forest.join(first, item.idx, sku);
+                let end = match (end, w.until) {
+                    (Some(a), Some(b)) => Some(a.max(b)),
+                    _ => None,
+                };
+                Some((first, end))
+            }
+            _ => Some((item.idx, w.until)),
+        };
+    }
+}
+
+/// Compares items pairwise in order of their assignment windows' starts, stopping for each at
+/// the first that starts after its window ends; pairs already in one group are skipped.
+fn pairwise(items: &mut [Item], sku: u32, forest: &mut Forest) {
+    items.sort_by(|a, b| a.valid.from.cmp(&b.valid.from).then(a.idx.cmp(&b.idx)));
+    for (i, a) in items.iter().enumerate() {
+        for b in items.iter().skip(i.saturating_add(1)) {
+            if !starts_before(b.valid.from, a.valid.until) {
+                break;
+            }
+            if a.valid.overlaps(&b.valid)
+                && a.list_valid.overlaps(&b.list_valid)
+                && !forest.same(a.idx, b.idx)
+                && a.reach.meets(&b.reach)
+            {
+                forest.join(a.idx, b.idx, sku);
             }
         }
     }
@@ -250,7 +610,7 @@ impl<L: super::ListTable + ?Sized> Ties<'_, L> {
 /// Rejects two assignments that could decide the same price under the precedence policy with
 /// nothing to choose between them: same specificity class for some account whose policy is
 /// precedence and whose currency is the lists' currency, same priority, overlapping windows,
-/// and a SKU both lists price.
+/// and a SKU both lists price. Each group of assignments joined by such ties is one problem.
 pub(crate) fn check_ties(
     assignments: &[AssignmentRec],
     lists: &[ListRec],
@@ -342,4 +702,356 @@ fn first_common(a: &[u32], b: &[u32]) -> Option<u32> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    //! The grouped check against the plain pairwise rule it replaced, on generated data.
+    #![allow(
+        clippy::unwrap_used,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects,
+        clippy::cast_possible_truncation,
+        reason = "test code: a panic is a failed test, and its arithmetic runs on small values"
+    )]
+
+    use super::*;
+    use crate::format::pricing::{
+        AdjustmentData, AssignmentData, EntryData, PriceListData, RelativeData, TierData,
+    };
+    use crate::format::{AccountData, Dataset, Inheritance, Scope, SegmentData, SkuData};
+    use crate::model::pricing::ListTable;
+    use crate::model::pricing::build::{build_assignments, build_lists};
+    use crate::model::pricing::table::{EntryExtra, EntryRow, Tier};
+    use crate::model::segment::build_segments;
+    use crate::model::validate::RuleContext;
+
+    /// The rule as it was written before the grouping: whether two assignments of one class
+    /// could tie, SKUs aside.
+    fn could_tie(
+        t: &Ties<'_, [ListRec]>,
+        group: TieGroup,
+        a: &AssignmentRec,
+        b: &AssignmentRec,
+    ) -> bool {
+        let (Some(la), Some(lb)) = (t.lists.list(a.list), t.lists.list(b.list)) else {
+            return false;
+        };
+        if la.currency != lb.currency
+            || !a.valid.overlaps(&b.valid)
+            || !la.valid.overlaps(&lb.valid)
+        {
+            return false;
+        }
+        let currency = la.currency;
+        match (group, a.scope, b.scope) {
+            (TieGroup::Own(x), ScopeKey::Subtree(_), ScopeKey::Subtree(_)) => {
+                t.any_deciding_in_subtree(x, currency)
+            }
+            (TieGroup::Own(x), _, _) => t.decides(x, currency, PriceFallback::Own),
+            (TieGroup::Segment, ScopeKey::Segment(sa), ScopeKey::Segment(sb)) => {
+                let (ma, mb) = (&t.segments[sa as usize], &t.segments[sb as usize]);
+                ma.members.iter().any(|m| {
+                    mb.members.binary_search(m).is_ok()
+                        && t.decides(*m, currency, PriceFallback::Segments)
+                })
+            }
+            (TieGroup::Everyone, _, _) => (0..to_u32(t.accounts.recs.len()))
+                .any(|i| t.decides(i, currency, PriceFallback::Everyone)),
+            _ => false,
+        }
+    }
+
+    /// Every tying pair, joined into groups with the first SKU on which two tie, as problems.
+    fn pairwise_reference(t: &Ties<'_, [ListRec]>, index: &TieIndex) -> Vec<BuildProblem> {
+        let mut forest = Forest::default();
+        for (&(group, _), members) in &index.groups {
+            for (i, &ai) in members.iter().enumerate() {
+                for &bi in &members[i + 1..] {
+                    let (a, b) = (&t.assignments[ai as usize], &t.assignments[bi as usize]);
+                    if !could_tie(t, group, a, b) {
+                        continue;
+                    }
+                    let sa = priced_skus(t.lists, a.list, t.catalog);
+                    let sb = priced_skus(t.lists, b.list, t.catalog);
+                    if let Some(sku) = first_common(&sa, &sb) {
+                        forest.join(ai, bi, sku);
+                    }
+                }
+            }
+        }
+        let mut problems = Vec::new();
+        t.report(forest, |_| true, &mut problems);
+        problems
+    }
+
+    /// A small xorshift generator: the same data on every run.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0 % n
+        }
+        fn coin(&mut self) -> bool {
+            self.below(2) == 0
+        }
+    }
+
+    fn window(rng: &mut Rng) -> Option<Window> {
+        let t = |d: u32| Some(format!("2026-0{d}-01T00:00:00Z").parse().unwrap());
+        match rng.below(6) {
+            0 => Some(Window {
+                from: t(1),
+                until: t(3),
+            }),
+            1 => Some(Window {
+                from: t(2),
+                until: t(4),
+            }),
+            2 => Some(Window {
+                from: t(3),
+                until: None,
+            }),
+            3 => Some(Window {
+                from: None,
+                until: t(2),
+            }),
+            _ => None,
+        }
+    }
+
+    fn dataset(rng: &mut Rng) -> Dataset {
+        let currency = |rng: &mut Rng| if rng.below(4) == 0 { "EUR" } else { "USD" }.to_string();
+        let accounts: Vec<AccountData> = (0..6)
+            .map(|i| AccountData {
+                id: format!("acc{i}").into(),
+                name: "A".into(),
+                parent: (i > 0 && rng.coin()).then(|| format!("acc{}", rng.below(i)).into()),
+                currency: currency(rng),
+                price_policy: Some(if rng.below(3) == 0 {
+                    PricePolicy::LowestPrice
+                } else {
+                    PricePolicy::Precedence
+                }),
+                price_fallback: match rng.below(5) {
+                    0 => Some(PriceFallback::Own),
+                    1 => Some(PriceFallback::Tree),
+                    2 => Some(PriceFallback::Segments),
+                    _ => None,
+                },
+                inherit: Inheritance {
+                    price_lists: rng.below(4) != 0,
+                    ..Inheritance::default()
+                },
+                ..AccountData::default()
+            })
+            .collect();
+        let segments = (0..2)
+            .map(|s| SegmentData {
+                id: format!("seg{s}").into(),
+                name: "S".into(),
+                accounts: (0..6)
+                    .filter(|_| rng.below(3) == 0)
+                    .map(|i| format!("acc{i}").into())
+                    .collect(),
+                ..SegmentData::default()
+            })
+            .collect();
+        let catalog = (0..4)
+            .map(|k| SkuData {
+                sku: format!("S{k}").into(),
+                name: "S".into(),
+                categories: vec![if k % 2 == 0 { "a" } else { "b" }.into()],
+                ..SkuData::default()
+            })
+            .collect();
+        let mut price_lists: Vec<PriceListData> = (0..4)
+            .map(|l| PriceListData {
+                id: format!("L{l}").into(),
+                name: "L".into(),
+                owner: "o".into(),
+                currency: currency(rng),
+                valid: window(rng),
+                entries: (0..4)
+                    .filter(|_| rng.below(3) == 0)
+                    .map(|k| EntryData {
+                        sku: format!("S{k}").into(),
+                        tiers: vec![TierData {
+                            min_qty: 1,
+                            unit_price: 1.into(),
+                        }],
+                        ..EntryData::default()
+                    })
+                    .collect(),
+                ..PriceListData::default()
+            })
+            .collect();
+        for r in 0..2 {
+            let base = rng.below(4 + r) as usize;
+            price_lists.push(PriceListData {
+                id: format!("R{r}").into(),
+                name: "R".into(),
+                owner: "o".into(),
+                currency: price_lists[base].currency.clone(),
+                valid: window(rng),
+                relative: Some(RelativeData {
+                    base: price_lists[base].id.clone(),
+                    adjustments: vec![AdjustmentData {
+                        category: rng.coin().then(|| "a".to_string()),
+                        percent: (-5).into(),
+                    }],
+                }),
+                ..PriceListData::default()
+            });
+        }
+        let assignments = (0..10)
+            .map(|i| AssignmentData {
+                id: format!("as{i}").into(),
+                price_list: price_lists[rng.below(6) as usize].id.clone(),
+                scope: match rng.below(5) {
+                    0 => Scope::Everyone,
+                    1 => Scope::Segment(format!("seg{}", rng.below(2)).into()),
+                    2 => Scope::Subtree(format!("acc{}", rng.below(3)).into()),
+                    _ => Scope::Account(format!("acc{}", rng.below(3)).into()),
+                },
+                priority: rng.below(2) as i32,
+                valid: window(rng),
+                ..AssignmentData::default()
+            })
+            .collect();
+        Dataset {
+            accounts,
+            segments,
+            catalog,
+            price_lists,
+            assignments,
+            ..Dataset::default()
+        }
+    }
+
+    struct Built {
+        assignments: Vec<AssignmentRec>,
+        lists: Vec<ListRec>,
+        accounts: Accounts,
+        segments: Vec<SegmentRec>,
+        catalog: Catalog,
+    }
+
+    impl Built {
+        fn ties(&self) -> Ties<'_, [ListRec]> {
+            Ties {
+                assignments: &self.assignments,
+                lists: &self.lists,
+                accounts: &self.accounts,
+                segments: &self.segments,
+                catalog: &self.catalog,
+            }
+        }
+    }
+
+    /// The parts of a snapshot the tie rule reads, or `None` when the data has other problems.
+    fn build(ds: &Dataset) -> Option<Built> {
+        let mut problems = Vec::new();
+        let mut accounts = Accounts::build(&ds.accounts, &mut problems);
+        let segments = build_segments(ds, &mut accounts, &mut problems);
+        let catalog = Catalog::build(&ds.catalog, &mut problems);
+        let lists = build_lists(ds, &catalog, &mut problems);
+        let list_index: HashMap<&str, u32> = lists
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.id.as_str(), to_u32(i)))
+            .collect();
+        let segment_index: HashMap<&str, u32> = segments
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), to_u32(i)))
+            .collect();
+        let roles = BTreeSet::new();
+        let experiments = HashMap::new();
+        let ctx = RuleContext {
+            accounts: &accounts,
+            segments: &segment_index,
+            roles: &roles,
+            catalog: &catalog,
+            experiments: &experiments,
+        };
+        let assignments = build_assignments(ds, &list_index, &lists, &ctx, &mut problems);
+        problems.is_empty().then_some(Built {
+            assignments,
+            lists,
+            accounts,
+            segments,
+            catalog,
+        })
+    }
+
+    #[test]
+    fn the_grouped_check_finds_the_groups_the_pairwise_rule_finds() {
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        let (mut checked, mut tied, mut several) = (0, 0, 0);
+        for _ in 0..3_000 {
+            let Some(b) = build(&dataset(&mut rng)) else {
+                continue;
+            };
+            let index = TieIndex::build(&b.assignments, &b.lists);
+            let mut found = Vec::new();
+            b.ties().check_all(&index, &mut found);
+            assert_eq!(found, pairwise_reference(&b.ties(), &index));
+            checked += 1;
+            tied += usize::from(!found.is_empty());
+            several += usize::from(found.iter().any(|p| {
+                matches!(p, BuildProblem::AmbiguousAssignments { assignments, .. } if assignments.len() > 2)
+            }));
+        }
+        // The generator reaches both outcomes and groups of more than two.
+        assert!(
+            checked > 1_000 && tied > 200 && checked - tied > 200 && several > 20,
+            "{checked} {tied} {several}"
+        );
+    }
+
+    #[test]
+    fn a_new_entry_finds_the_ties_a_whole_check_finds() {
+        let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+        let mut tied = 0;
+        for _ in 0..3_000 {
+            let Some(mut b) = build(&dataset(&mut rng)) else {
+                continue;
+            };
+            let index = TieIndex::build(&b.assignments, &b.lists);
+            let mut before = Vec::new();
+            b.ties().check_all(&index, &mut before);
+            if !before.is_empty() {
+                continue;
+            }
+            // A tie-free snapshot; give one absolute list a SKU it lacks.
+            let list = rng.below(4) as u32;
+            let sku = rng.below(4) as u32;
+            let ListBody::Absolute(table) = &b.lists[list as usize].body else {
+                continue;
+            };
+            if table.get(sku).is_some() {
+                continue;
+            }
+            let sku_lists = SkuLists::build(&b.lists, b.catalog.recs.len()).with_added(list, sku);
+            b.lists[list as usize].body = ListBody::Absolute(table.with_entry(EntryRow {
+                sku,
+                tiers: vec![Tier {
+                    min_qty: 1,
+                    unit_price: 2.into(),
+                }],
+                extra: EntryExtra::default(),
+            }));
+            let (mut whole, mut new) = (Vec::new(), Vec::new());
+            b.ties().check_all(&index, &mut whole);
+            b.ties()
+                .check_new_entries(&index, &sku_lists, [(list, sku)], &mut new);
+            assert_eq!(new, whole);
+            tied += usize::from(!new.is_empty());
+        }
+        assert!(tied > 50, "{tied}");
+    }
 }
