@@ -337,6 +337,59 @@ fn a_price_increase_for_one_segment_previewed_published_then_rolled_back() {
 }
 
 #[test]
+fn a_changeset_carrying_a_malformed_id_is_refused_on_every_apply_path() {
+    let v1 = Snapshot::from_dataset(&demo()).unwrap();
+    let bad = format!("HAMMER\u{202e}{}", "6".repeat(1_000));
+    let assignment = |id: &str, list: &str| {
+        Op::Upsert(Entity::Assignment(AssignmentData {
+            id: id.into(),
+            price_list: list.into(),
+            scope: Scope::Everyone,
+            priority: 99,
+            ..Default::default()
+        }))
+    };
+    let cases = [
+        // The price-entry fast path, the rebuild path, a removal, the changeset's own id.
+        (
+            "c",
+            vec![set_price("public-usd", &bad, "1.00")],
+            "ops[0].set_entry.entry.sku",
+        ),
+        (
+            "c",
+            vec![assignment("x", &bad)],
+            "ops[0].upsert.assignment.price_list",
+        ),
+        (
+            "c",
+            vec![Op::Remove(EntityRef::Sku(bad.as_str().into()))],
+            "ops[0].remove.sku",
+        ),
+        (
+            bad.as_str(),
+            vec![set_price("public-usd", "HAMMER-16", "1.00")],
+            "id",
+        ),
+    ];
+    for (id, ops, field) in cases {
+        let err = v1.apply(&cs(id, 1, ops)).unwrap_err();
+        let ApplyError::Invalid { error, .. } = &err else {
+            panic!("{err:?}");
+        };
+        assert!(
+            matches!(error.problems(), [tradeterms::BuildProblem::InvalidId { field: f, .. }] if f == field),
+            "{error:?}"
+        );
+        let text = err.to_string();
+        assert!(
+            !text.contains('\u{202e}') && !text.contains(&"6".repeat(40)),
+            "{text}"
+        );
+    }
+}
+
+#[test]
 fn replay_rebuilds_any_version_from_the_base_and_the_log() {
     let base = demo();
     let v1 = Snapshot::from_dataset(&base).unwrap();

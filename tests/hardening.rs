@@ -200,6 +200,31 @@ fn a_price_sheet_at_quantity_zero_is_an_error_that_names_no_made_up_sku() {
 /// Issue 11, bug 5: money written as a JSON number named no field. `Dataset::from_json` names
 /// it by its path and says that money is a decimal string.
 #[test]
+fn malformed_ids_in_a_query_are_unknown_and_shown_by_a_short_escaped_prefix() {
+    let s = Snapshot::from_dataset(&one_price("1.00", TierMode::Volume)).unwrap();
+    let long = format!("X\u{202e}{}", "y".repeat(100_000));
+    for bad in ["", "  ", "X\u{0}", "X\u{200b}", "E\u{301}", long.as_str()] {
+        let sku_err = s.resolve(&Query::new("a", "u", bad, 1, at())).unwrap_err();
+        assert_eq!(sku_err, ResolveError::UnknownSku(bad.into()));
+        let user_err = s.resolve(&Query::new("a", bad, "X", 1, at())).unwrap_err();
+        let account_err = s.resolve(&Query::new(bad, "u", "X", 1, at())).unwrap_err();
+        for e in [sku_err, user_err, account_err] {
+            let text = e.to_string();
+            assert!(text.len() < 300, "{} bytes", text.len());
+            assert!(
+                !text.contains(['\u{0}', '\u{200b}', '\u{202e}', '\u{301}']),
+                "{text:?}"
+            );
+        }
+    }
+    // A valid id is still quoted as it always was.
+    assert_eq!(
+        ResolveError::UnknownSku("NOPE".into()).to_string(),
+        "unknown SKU `NOPE`: it is not in the catalogue"
+    );
+}
+
+#[test]
 fn json_errors_name_the_field_by_its_path() {
     let text = r#"{
       "catalog": [{ "sku": "X", "name": "X" }],

@@ -111,6 +111,10 @@ impl Snapshot {
     pub fn from_dataset(dataset: &Dataset) -> Result<Snapshot, BuildError> {
         let mut problems = Vec::new();
         crate::model::validate::check_sizes(dataset, &mut problems);
+        // Ids first: while one is refused nothing else is checked, so no message repeats it.
+        if problems.is_empty() {
+            crate::model::ids::check_dataset(dataset, &mut problems);
+        }
         if !problems.is_empty() {
             return Err(BuildError::new(problems));
         }

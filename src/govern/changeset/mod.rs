@@ -151,6 +151,17 @@ impl Snapshot {
     /// exactly as a build would be; `self` is untouched and stays valid for its readers.
     pub fn apply(&self, changeset: &Changeset) -> Result<Snapshot, ApplyError> {
         let inner = self.inner();
+        let mut problems = Vec::new();
+        crate::model::ids::check_changeset(changeset, &mut problems);
+        if !problems.is_empty() {
+            return Err(ApplyError::Invalid {
+                changeset: match crate::id::IdFault::of(&changeset.id) {
+                    None => changeset.id.clone(),
+                    Some(_) => crate::id::shown(&changeset.id),
+                },
+                error: BuildError::new(problems),
+            });
+        }
         if changeset.base_version != inner.version {
             return Err(ApplyError::Conflict {
                 changeset: changeset.id.clone(),
