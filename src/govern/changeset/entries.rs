@@ -114,6 +114,7 @@ impl Snapshot {
             lists,
             sku_lists,
             log,
+            origin: inner.origin.clone(),
         }))
     }
 }
