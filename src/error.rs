@@ -40,6 +40,10 @@ pub enum EntityKind {
     Experiment,
     /// A reference list setting.
     ReferenceList,
+    /// A category path of the catalogue.
+    Category,
+    /// A changeset.
+    Changeset,
 }
 
 impl fmt::Display for EntityKind {
@@ -58,6 +62,8 @@ impl fmt::Display for EntityKind {
             EntityKind::ApprovalPolicy => "approval policy",
             EntityKind::Experiment => "experiment",
             EntityKind::ReferenceList => "reference list",
+            EntityKind::Category => "category",
+            EntityKind::Changeset => "changeset",
         })
     }
 }
@@ -79,6 +85,31 @@ pub enum BuildProblem {
         kind: EntityKind,
         /// Position in its JSON array, from 0.
         position: usize,
+    },
+    /// An id (of an entity, or naming one) that is blank, longer than 256 bytes, holds a
+    /// control, zero-width or bidirectional character, or is not in Unicode NFC. Ids are
+    /// checked before anything else: while one is refused, no other problem is reported, so no
+    /// message repeats a bad id in full.
+    ///
+    /// ```
+    /// use tradeterms::{BuildProblem, Dataset, Snapshot};
+    /// let dataset = Dataset::from_json(r#"{ "accounts": [
+    ///     { "id": "abb\u202ecorp", "name": "Abb", "currency": "USD" } ] }"#).unwrap();
+    /// let err = Snapshot::from_dataset(&dataset).unwrap_err();
+    /// assert!(matches!(&err.problems()[0], BuildProblem::InvalidId { field, .. } if field == "accounts[0].id"));
+    /// assert_eq!(err.problems()[0].to_string(), "account id \"abb\\u{202e}corp\" at `accounts[0].id` \
+    ///     contains the bidirectional control U+202E: remove it, it makes an id read differently from how it compares");
+    /// ```
+    #[error("{kind} id {id} at `{field}` {fault}")]
+    InvalidId {
+        /// The kind of entity the id names.
+        kind: EntityKind,
+        /// Where the id is, as a path (`users[2].memberships[0].account`).
+        field: String,
+        /// The id as shown: at most 32 characters, escaped and quoted.
+        id: String,
+        /// What is wrong with it.
+        fault: crate::id::IdFault,
     },
     /// Two entities of one kind share an id.
     #[error("{kind} `{id}` is defined more than once: give each {kind} a unique id")]
@@ -566,7 +597,7 @@ impl std::error::Error for BuildError {}
 pub enum ResolveError {
     /// The user is not in the snapshot: the host signs users in, so this is the host's error,
     /// checked before anything else.
-    #[error("unknown user `{0}`: it is not in the dataset")]
+    #[error("unknown user {}: it is not in the dataset", crate::id::quoted(.0.as_str()))]
     UnknownUser(UserId),
     /// A quantity of zero.
     #[error("quantity must be at least 1 for SKU `{0}`")]

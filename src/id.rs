@@ -97,3 +97,127 @@ id_type!(
     RoleName,
     "buyer"
 );
+
+/// The longest id accepted, in bytes of UTF-8.
+pub const MAX_ID_BYTES: usize = 256;
+
+/// How many characters of a refused id a message shows.
+const SHOWN_CHARS: usize = 32;
+
+/// Why an id is refused. Ids are compared byte for byte, so anything a person cannot see or
+/// type back (control, zero-width and bidirectional characters, a spelling that is not
+/// Unicode NFC) would make two ids that look equal differ, or one id look like another.
+///
+/// ```
+/// use tradeterms::id::IdFault;
+/// assert_eq!(IdFault::of("abb-corp"), None);
+/// assert_eq!(IdFault::of("  "), Some(IdFault::Blank));
+/// assert_eq!(IdFault::of("abb\u{202e}proc"), Some(IdFault::Bidirectional('\u{202e}')));
+/// assert_eq!(IdFault::of("cafe\u{301}"), Some(IdFault::NotNfc)); // `café` spelt with a combining accent
+/// assert_eq!(IdFault::of(&"x".repeat(257)), Some(IdFault::TooLong { bytes: 257 }));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IdFault {
+    /// Empty, or white space only.
+    Blank,
+    /// Longer than [`MAX_ID_BYTES`].
+    TooLong {
+        /// Its length in bytes.
+        bytes: usize,
+    },
+    /// A control character (U+0000 to U+001F, U+007F to U+009F).
+    Control(char),
+    /// A zero-width character (U+200B to U+200D, U+2060, U+FEFF).
+    ZeroWidth(char),
+    /// A bidirectional mark, embedding, override or isolate (U+200E, U+200F, U+202A to U+202E,
+    /// U+2066 to U+2069).
+    Bidirectional(char),
+    /// Not in Unicode normalisation form C: the same text has another, composed spelling.
+    NotNfc,
+}
+
+impl IdFault {
+    /// What is wrong with `id`, or `None` if it is a valid id.
+    pub fn of(id: &str) -> Option<IdFault> {
+        if id.len() > MAX_ID_BYTES {
+            return Some(IdFault::TooLong { bytes: id.len() });
+        }
+        // Most ids are printable ASCII: nothing more to check for them.
+        let printable_ascii = id.bytes().all(|b| (0x20..0x7f).contains(&b));
+        if id.trim().is_empty() {
+            return Some(IdFault::Blank);
+        }
+        if printable_ascii {
+            return None;
+        }
+        for c in id.chars() {
+            let fault = match c {
+                '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' => IdFault::Control(c),
+                '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' => IdFault::ZeroWidth(c),
+                '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {
+                    IdFault::Bidirectional(c)
+                }
+                _ => continue,
+            };
+            return Some(fault);
+        }
+        if !unicode_normalization::is_nfc(id) {
+            return Some(IdFault::NotNfc);
+        }
+        None
+    }
+}
+
+impl fmt::Display for IdFault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            IdFault::Blank => f.write_str("is empty or white space only: give it a visible id"),
+            IdFault::TooLong { bytes } => write!(
+                f,
+                "is {bytes} bytes long: an id is at most {MAX_ID_BYTES} bytes of UTF-8"
+            ),
+            IdFault::Control(c) => write!(
+                f,
+                "contains the control character U+{:04X}: ids hold printable characters only",
+                u32::from(*c)
+            ),
+            IdFault::ZeroWidth(c) => write!(
+                f,
+                "contains the zero-width character U+{:04X}: remove it, it makes two ids look alike",
+                u32::from(*c)
+            ),
+            IdFault::Bidirectional(c) => write!(
+                f,
+                "contains the bidirectional control U+{:04X}: remove it, it makes an id read differently from how it compares",
+                u32::from(*c)
+            ),
+            IdFault::NotNfc => f.write_str(
+                "is not in Unicode NFC: write it in its composed form (ids are compared byte for byte)",
+            ),
+        }
+    }
+}
+
+/// An id as a message may show it: at most 32 characters, escaped as Rust's `{:?}` escapes a
+/// string (so control and invisible characters are visible) and quoted, with `…` when cut.
+pub(crate) fn shown(id: &str) -> String {
+    let mut out = String::from("\"");
+    let mut chars = id.chars();
+    for c in chars.by_ref().take(SHOWN_CHARS) {
+        out.extend(c.escape_debug());
+    }
+    if chars.next().is_some() {
+        out.push('…');
+    }
+    out.push('"');
+    out
+}
+
+/// An id quoted for a message: in backticks when it is a valid id, else as [`shown`].
+pub(crate) fn quoted(id: &str) -> String {
+    match IdFault::of(id) {
+        None => format!("`{id}`"),
+        Some(_) => shown(id),
+    }
+}

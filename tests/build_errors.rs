@@ -248,6 +248,221 @@ fn a_sku_priced_twice_in_one_list_is_a_duplicate_entry() {
     assert_mentions(&text, &["public/NUT"]);
 }
 
+// Malformed ids (issue 13, point 10): blank, too long, control, zero-width or bidirectional
+// characters, not NFC. Each is refused naming its kind and path, and no message shows more than
+// a short escaped prefix of it.
+
+/// Every message of a refused dataset, joined.
+fn all_messages(v: &Value) -> String {
+    problems(v)
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn malformed_ids_are_refused_naming_their_kind_and_path() {
+    use tradeterms::id::IdFault;
+    let long = "L".repeat(257);
+    let cases: Vec<(&str, String, IdFault)> = vec![
+        ("  ", "\"  \"".into(), IdFault::Blank),
+        ("a\u{0}b", r#""a\0b""#.into(), IdFault::Control('\u{0}')),
+        ("a\nb", r#""a\nb""#.into(), IdFault::Control('\n')),
+        (
+            "a\u{85}b",
+            r#""a\u{85}b""#.into(),
+            IdFault::Control('\u{85}'),
+        ),
+        (
+            "hq\u{200b}",
+            r#""hq\u{200b}""#.into(),
+            IdFault::ZeroWidth('\u{200b}'),
+        ),
+        (
+            "\u{feff}hq",
+            r#""\u{feff}hq""#.into(),
+            IdFault::ZeroWidth('\u{feff}'),
+        ),
+        (
+            "hq\u{2060}",
+            r#""hq\u{2060}""#.into(),
+            IdFault::ZeroWidth('\u{2060}'),
+        ),
+        (
+            "ab\u{202e}c",
+            r#""ab\u{202e}c""#.into(),
+            IdFault::Bidirectional('\u{202e}'),
+        ),
+        (
+            "ab\u{2066}c",
+            r#""ab\u{2066}c""#.into(),
+            IdFault::Bidirectional('\u{2066}'),
+        ),
+        (
+            "ab\u{200f}c",
+            r#""ab\u{200f}c""#.into(),
+            IdFault::Bidirectional('\u{200f}'),
+        ),
+        ("cafe\u{301}", r#""cafe\u{301}""#.into(), IdFault::NotNfc),
+        (
+            &long,
+            format!("\"{}…\"", "L".repeat(32)),
+            IdFault::TooLong { bytes: 257 },
+        ),
+    ];
+    for (bad, shown, fault) in &cases {
+        // An entity's own id, and a reference naming one, of several kinds.
+        let places: Vec<(Value, &str, EntityKind)> = vec![
+            (
+                {
+                    let mut v = base();
+                    v["accounts"][1]["id"] = json!(bad);
+                    v["segments"][0]["accounts"] = json!([]);
+                    v
+                },
+                "accounts[1].id",
+                EntityKind::Account,
+            ),
+            (
+                {
+                    let mut v = base();
+                    v["accounts"][1]["parent"] = json!(bad);
+                    v
+                },
+                "accounts[1].parent",
+                EntityKind::Account,
+            ),
+            (
+                {
+                    let mut v = base();
+                    v["users"][0]["memberships"][0]["roles"] = json!(["buyer", bad]);
+                    v
+                },
+                "users[0].memberships[0].roles[1]",
+                EntityKind::Role,
+            ),
+            (
+                {
+                    let mut v = base();
+                    v["price_lists"][0]["entries"][1]["sku"] = json!(bad);
+                    v
+                },
+                "price_lists[0].entries[1].sku",
+                EntityKind::Sku,
+            ),
+            (
+                {
+                    let mut v = base();
+                    v["catalog"][0]["categories"] = json!([bad]);
+                    v
+                },
+                "catalog[0].categories[0]",
+                EntityKind::Category,
+            ),
+            (
+                {
+                    let mut v = base();
+                    v["assignments"][1]["scope"] = json!({ "segment": bad });
+                    v
+                },
+                "assignments[1].scope.segment",
+                EntityKind::Segment,
+            ),
+            (
+                {
+                    let mut v = base();
+                    v["visibility_rules"] = json!([{ "id": bad, "owner": "o", "scope": "everyone",
+                        "target": "all", "effect": "include" }]);
+                    v
+                },
+                "visibility_rules[0].id",
+                EntityKind::VisibilityRule,
+            ),
+        ];
+        for (v, field, kind) in places {
+            let (p, text) = only_problem(&v);
+            assert_eq!(
+                p,
+                BuildProblem::InvalidId {
+                    kind,
+                    field: field.into(),
+                    id: shown.clone(),
+                    fault: *fault,
+                },
+                "{field} {bad:?}"
+            );
+            assert!(text.contains(&format!("`{field}`")), "{text}");
+            assert!(text.starts_with(&kind.to_string()), "{text}");
+        }
+    }
+}
+
+#[test]
+fn no_message_shows_more_than_a_short_prefix_of_a_refused_id() {
+    // A long id with a bidirectional override, used as an id, a reference and a duplicate: every
+    // message together shows at most 32 of its characters, escaped.
+    let bad = format!("evil\u{202e}{}", "x".repeat(10_000));
+    let mut v = base();
+    push(
+        &mut v,
+        "accounts",
+        json!({ "id": bad, "name": "E", "currency": "USD" }),
+    );
+    push(
+        &mut v,
+        "accounts",
+        json!({ "id": bad, "name": "E", "currency": "USD" }),
+    );
+    v["accounts"][1]["parent"] = json!(bad);
+    push(
+        &mut v,
+        "assignments",
+        json!({ "id": "x", "price_list": bad, "scope": { "account": bad } }),
+    );
+    let text = all_messages(&v);
+    assert!(!text.contains('\u{202e}'), "{text}");
+    assert!(text.contains(r"evil\u{202e}"), "{text}");
+    assert!(!text.contains(&"x".repeat(33)), "{text}");
+    assert!(text.len() < 2_000, "{} bytes", text.len());
+}
+
+#[test]
+fn an_id_at_the_length_limit_builds_and_unicode_in_nfc_is_an_id_like_any() {
+    let mut v = base();
+    let longest = "L".repeat(256);
+    v["accounts"][1]["id"] = json!(longest);
+    v["segments"][0]["accounts"] = json!([longest]);
+    // Composed (NFC) letters, other scripts and an emoji are fine.
+    v["catalog"][0]["sku"] = json!("CAFÉ-Ωμέγα-東京-🔩");
+    v["price_lists"][0]["entries"][0]["sku"] = json!("CAFÉ-Ωμέγα-東京-🔩");
+    v["price_lists"][1]["entries"][0]["sku"] = json!("CAFÉ-Ωμέγα-東京-🔩");
+    assert_builds(&v);
+}
+
+#[test]
+fn two_spellings_of_one_id_are_not_two_entities() {
+    // `CAFÉ` composed and decomposed would compare unequal: the decomposed one is refused, not
+    // silently made a second SKU.
+    let mut v = base();
+    push(
+        &mut v,
+        "catalog",
+        json!({ "sku": "CAF\u{c9}", "name": "composed" }),
+    );
+    push(
+        &mut v,
+        "catalog",
+        json!({ "sku": "CAFE\u{301}", "name": "decomposed" }),
+    );
+    let (p, _) = only_problem(&v);
+    assert!(
+        matches!(&p, BuildProblem::InvalidId { field, fault: tradeterms::id::IdFault::NotNfc, .. }
+            if field == "catalog[3].sku"),
+        "{p:?}"
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // dangling references
 

@@ -337,6 +337,113 @@ fn a_price_increase_for_one_segment_previewed_published_then_rolled_back() {
 }
 
 #[test]
+fn a_changeset_carrying_a_malformed_id_is_refused_on_every_apply_path() {
+    let v1 = Snapshot::from_dataset(&demo()).unwrap();
+    let bad = format!("HAMMER\u{202e}{}", "6".repeat(1_000));
+    let assignment = |id: &str, list: &str| {
+        Op::Upsert(Entity::Assignment(AssignmentData {
+            id: id.into(),
+            price_list: list.into(),
+            scope: Scope::Everyone,
+            priority: 99,
+            ..Default::default()
+        }))
+    };
+    let cases = [
+        // The price-entry fast path, the rebuild path, a removal, the changeset's own id.
+        (
+            "c",
+            vec![set_price("public-usd", &bad, "1.00")],
+            "ops[0].set_entry.entry.sku",
+        ),
+        (
+            "c",
+            vec![assignment("x", &bad)],
+            "ops[0].upsert.assignment.price_list",
+        ),
+        (
+            "c",
+            vec![Op::Remove(EntityRef::Sku(bad.as_str().into()))],
+            "ops[0].remove.sku",
+        ),
+        (
+            bad.as_str(),
+            vec![set_price("public-usd", "HAMMER-16", "1.00")],
+            "id",
+        ),
+    ];
+    for (id, ops, field) in cases {
+        let err = v1.apply(&cs(id, 1, ops)).unwrap_err();
+        let ApplyError::Invalid { error, .. } = &err else {
+            panic!("{err:?}");
+        };
+        assert!(
+            matches!(error.problems(), [tradeterms::BuildProblem::InvalidId { field: f, .. }] if f == field),
+            "{error:?}"
+        );
+        let text = err.to_string();
+        assert!(
+            !text.contains('\u{202e}') && !text.contains(&"6".repeat(40)),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn replay_refuses_a_base_the_history_does_not_start_from() {
+    let base = demo();
+    let v1 = Snapshot::from_dataset(&base).unwrap();
+    let v2 = v1
+        .apply(&cs(
+            "a",
+            1,
+            vec![set_price("public-usd", "HAMMER-16", "25.00")],
+        ))
+        .unwrap();
+    assert_eq!(v2.origin_fingerprint(), v1.origin_fingerprint());
+    // The same data, given back as the snapshot writes it, is the same base.
+    assert_eq!(v2.replay(&v1.to_dataset(), 2).unwrap().version(), 2);
+    assert_eq!(v2.replay(&base, 1).unwrap().version(), 1);
+    // Another base, one price apart, or the data of a later version: refused, not a made-up
+    // "version 2".
+    let mut other = base.clone();
+    other.price_lists[0].entries[0].tiers[0].unit_price += tradeterms::Decimal::ONE;
+    for wrong in [other, v2.to_dataset()] {
+        let err = v2.replay(&wrong, 2).unwrap_err();
+        let ApplyError::BaseMismatch { expected, found } = err else {
+            panic!("{err:?}");
+        };
+        assert_eq!(expected, v1.origin_fingerprint());
+        assert_ne!(found, expected);
+        assert!(
+            err.to_string()
+                .contains("not the one this history starts from"),
+            "{err}"
+        );
+    }
+    // A version-1 snapshot with no history yet checks its own data.
+    assert!(matches!(
+        v1.replay(&v2.to_dataset(), 1),
+        Err(ApplyError::BaseMismatch { .. })
+    ));
+}
+
+#[test]
+fn the_origin_fingerprint_is_a_fixed_function_of_the_data() {
+    // The same in every process and on every platform: a seedless hash of canonical JSON.
+    let data = Dataset::from_json(
+        r#"{ "accounts": [{ "id": "a", "name": "A", "currency": "USD", "attributes": { "z": 1, "b": "x" } }],
+             "catalog": [{ "sku": "X", "name": "X" }],
+             "price_lists": [{ "id": "l", "name": "L", "owner": "o", "currency": "USD",
+                 "entries": [{ "sku": "X", "tiers": [{ "min_qty": 1, "unit_price": "1.50" }] }] }],
+             "assignments": [{ "id": "all", "price_list": "l", "scope": "everyone" }] }"#,
+    )
+    .unwrap();
+    let fingerprint = Snapshot::from_dataset(&data).unwrap().origin_fingerprint();
+    assert_eq!(format!("{fingerprint:016x}"), "9306a27b2b002aef");
+}
+
+#[test]
 fn replay_rebuilds_any_version_from_the_base_and_the_log() {
     let base = demo();
     let v1 = Snapshot::from_dataset(&base).unwrap();

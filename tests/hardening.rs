@@ -201,6 +201,121 @@ fn a_price_sheet_at_quantity_zero_is_an_error_that_names_no_made_up_sku() {
 /// Issue 11, bug 5: money written as a JSON number named no field. `Dataset::from_json` names
 /// it by its path and says that money is a decimal string.
 #[test]
+fn malformed_ids_in_a_query_are_unknown_and_shown_by_a_short_escaped_prefix() {
+    let s = Snapshot::from_dataset(&one_price("1.00", TierMode::Volume)).unwrap();
+    let long = format!("X\u{202e}{}", "y".repeat(100_000));
+    for bad in ["", "  ", "X\u{0}", "X\u{200b}", "E\u{301}", long.as_str()] {
+        // A malformed SKU or account is simply one the user may not see (R2, R3).
+        let sku = s.resolve(&Query::new("a", "u", bad, 1, at())).unwrap();
+        assert!(matches!(sku.outcome, tradeterms::Outcome::NotVisible));
+        let account = s.resolve(&Query::new(bad, "u", "X", 1, at())).unwrap();
+        assert!(matches!(account.outcome, tradeterms::Outcome::Denied(_)));
+        let user_err = s.resolve(&Query::new("a", bad, "X", 1, at())).unwrap_err();
+        assert_eq!(user_err, ResolveError::UnknownUser(bad.into()));
+        let text = user_err.to_string();
+        assert!(text.len() < 300, "{} bytes", text.len());
+        assert!(
+            !text.contains(['\u{0}', '\u{200b}', '\u{202e}', '\u{301}']),
+            "{text:?}"
+        );
+    }
+    // A valid id is still quoted as it always was.
+    assert_eq!(
+        ResolveError::UnknownUser("nobody".into()).to_string(),
+        "unknown user `nobody`: it is not in the dataset"
+    );
+}
+
+/// A dataset whose one account has `attributes` written as given.
+fn with_attributes(attributes: &str) -> String {
+    format!(
+        r#"{{ "accounts": [{{ "id": "a", "name": "A", "currency": "USD", "attributes": {attributes} }}] }}"#
+    )
+}
+
+#[test]
+fn attribute_numbers_are_read_exactly_or_refused_naming_the_attribute() {
+    use tradeterms::{AttrValue, Decimal};
+    // Read exactly, never through f64 (which made the first 12345678901234567000000).
+    for (text, exact) in [
+        ("12345678901234567890123", "12345678901234567890123"),
+        ("0.1", "0.1"),
+        ("-2.50", "-2.5"),
+        ("2.5E2", "250"),
+        ("1e-3", "0.001"),
+        ("0e999", "0"),
+        (
+            "79228162514264337593543950335",
+            "79228162514264337593543950335",
+        ),
+        ("0.1000000000000000000000000000", "0.1"),
+    ] {
+        let d = Dataset::from_json(&with_attributes(&format!(r#"{{ "n": {text} }}"#)))
+            .unwrap_or_else(|e| panic!("{text}: {e}"));
+        let expected: Decimal = exact.parse().unwrap();
+        assert_eq!(
+            d.accounts[0].attributes["n"],
+            AttrValue::Number(expected),
+            "{text}"
+        );
+        let AttrValue::Number(n) = &d.accounts[0].attributes["n"] else {
+            unreachable!()
+        };
+        assert_eq!(n.to_string(), exact, "{text}");
+    }
+    // Refused when read, with a message naming the attribute, from `from_json` and from plain
+    // serde_json alike.
+    for (text, why) in [
+        (
+            "0.1000000000000000055511151231257827",
+            "cannot be held exactly",
+        ),
+        ("1.00000000000000000000000000001", "cannot be held exactly"),
+        ("1e-29", "cannot be held exactly"),
+        ("79228162514264337593543950336", "out of range"),
+        ("1e30", "out of range"),
+        ("-123456789012345678901234567890123", "out of range"),
+        ("1e99999999999999999999", "out of range"),
+    ] {
+        let json = with_attributes(&format!(r#"{{ "region": "x", "pupils": {text} }}"#));
+        let err = Dataset::from_json(&json).unwrap_err();
+        assert_eq!(err.path(), "accounts[0].attributes.pupils", "{text}");
+        assert!(
+            err.message()
+                .starts_with("attribute `pupils`: the number `"),
+            "{err}"
+        );
+        assert!(err.message().contains(why), "{text}: {err}");
+        let plain = serde_json::from_str::<Dataset>(&json)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            plain.contains("attribute `pupils`") && plain.contains(why),
+            "{plain}"
+        );
+    }
+    // A number of a million digits is not repeated whole.
+    let huge = "9".repeat(1_000_000);
+    let err = Dataset::from_json(&with_attributes(&format!(r#"{{ "n": {huge} }}"#))).unwrap_err();
+    assert!(err.message().len() < 300, "{}", err.message().len());
+    // The same rule for the numbers predicates compare with.
+    let json = r#"{ "segments": [{ "id": "s", "name": "S",
+        "rule": { "gte": { "attr": "pupils", "value": 0.1000000000000000055511151231257827 } } }] }"#;
+    let err = Dataset::from_json(json).unwrap_err();
+    assert_eq!(err.path(), "segments[0].rule.gte.value");
+    assert!(err.message().contains("cannot be held exactly"), "{err}");
+    // Flags and texts read as before.
+    let d = Dataset::from_json(&with_attributes(r#"{ "f": true, "t": "sch\u00f6ol" }"#)).unwrap();
+    assert_eq!(d.accounts[0].attributes["f"], AttrValue::Flag(true));
+    assert_eq!(
+        d.accounts[0].attributes["t"],
+        AttrValue::Text("schöol".into())
+    );
+    assert!(Dataset::from_json(&with_attributes(r#"{ "l": [1] }"#)).is_err());
+    assert!(Dataset::from_json(&with_attributes(r#"{ "l": null }"#)).is_err());
+}
+
+#[test]
 fn json_errors_name_the_field_by_its_path() {
     let text = r#"{
       "catalog": [{ "sku": "X", "name": "X" }],

@@ -131,7 +131,11 @@ pub struct AccountData {
     /// Default currency (ISO 4217): the account is priced in this currency only.
     pub currency: String,
     /// Free attributes (type, region, tier...).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::format::predicate::attributes::deserialize"
+    )]
     pub attributes: Attributes,
     /// Selection policy; `None` inherits the parent's (the root default is `precedence`).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -26,7 +26,11 @@ pub struct SkuData {
     #[serde(default)]
     pub categories: Vec<String>,
     /// Free attributes.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::format::predicate::attributes::deserialize"
+    )]
     pub attributes: Attributes,
     /// What one unit costs the seller, for margin floors (a decimal string in the currency of
     /// the prices it is compared with).

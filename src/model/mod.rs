@@ -1,7 +1,7 @@
 //! The built model: everything [`Snapshot::from_dataset`](crate::Snapshot::from_dataset) validates
 //! and precomputes from a [`Dataset`](crate::Dataset), held immutable inside a snapshot.
 //!
-//! Owns the account tree and its ancestor closure (`account`), users, memberships and roles
+//! Checks every id first (`ids`). Owns the account tree and its ancestor closure (`account`), users, memberships and roles
 //! (`access`), the catalogue (`catalog`), segments and their predicates (`segment`,
 //! `predicate`), the one scope mechanism every rule kind uses (`scope`), each rule kind's
 //! compiled form (`visibility`, `payment`, `approval`, `experiment`), price storage and the tie
@@ -15,6 +15,7 @@ pub(crate) mod account;
 pub(crate) mod approval;
 pub(crate) mod catalog;
 pub(crate) mod experiment;
+pub(crate) mod ids;
 pub(crate) mod payment;
 pub(crate) mod predicate;
 pub(crate) mod pricing;

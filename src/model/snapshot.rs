@@ -65,6 +65,12 @@ pub(crate) struct Built {
     /// Which lists price each SKU (kept in step with `lists`).
     pub(crate) sku_lists: crate::model::pricing::SkuLists,
     pub(crate) log: imbl::Vector<Arc<LogEntry>>,
+    /// The change log's origin: the fingerprint of the data version 1 was built from, shared
+    /// by every version of one history. Computed once, when the first changeset is applied to
+    /// version 1 (or when first asked for), never on a build: hashing a large dataset costs.
+    /// INVARIANT: unset only on a snapshot made by `from_dataset` (version 1, empty log); every
+    /// apply sets it, from version 1, before deriving the next version.
+    pub(crate) origin: Arc<std::sync::OnceLock<u64>>,
 }
 
 impl std::ops::Deref for Built {
@@ -111,6 +117,10 @@ impl Snapshot {
     pub fn from_dataset(dataset: &Dataset) -> Result<Snapshot, BuildError> {
         let mut problems = Vec::new();
         crate::model::validate::check_sizes(dataset, &mut problems);
+        // Ids first: while one is refused nothing else is checked, so no message repeats it.
+        if problems.is_empty() {
+            crate::model::ids::check_dataset(dataset, &mut problems);
+        }
         if !problems.is_empty() {
             return Err(BuildError::new(problems));
         }
@@ -197,6 +207,7 @@ impl Snapshot {
                 lists,
                 sku_lists,
                 log: imbl::Vector::new(),
+                origin: Arc::default(),
                 model: Arc::new(Model {
                     accounts,
                     users: Arc::new(users),

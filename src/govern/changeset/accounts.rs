@@ -68,6 +68,7 @@ impl Snapshot {
             lists: inner.lists.clone(),
             sku_lists: inner.sku_lists.clone(),
             log,
+            origin: inner.origin.clone(),
         })))
     }
 }

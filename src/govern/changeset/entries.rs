@@ -117,6 +117,7 @@ impl Snapshot {
             lists,
             sku_lists,
             log,
+            origin: inner.origin.clone(),
         }))
     }
 }

@@ -89,6 +89,17 @@ pub enum ApplyError {
         /// The latest version in the log.
         latest: u64,
     },
+    /// Replay was given a base dataset other than the one the history starts from: replaying
+    /// the log on it would make versions that never existed.
+    #[error(
+        "the base dataset is not the one this history starts from (its fingerprint is {found:016x}, the history's {expected:016x}): replay from the data version 1 was built from"
+    )]
+    BaseMismatch {
+        /// The fingerprint of the history's first data ([`Snapshot::origin_fingerprint`]).
+        expected: u64,
+        /// The fingerprint of the base given.
+        found: u64,
+    },
     /// The result would not be a valid dataset.
     #[error("changeset `{changeset}` would make the data invalid: {error}")]
     Invalid {
@@ -151,6 +162,17 @@ impl Snapshot {
     /// exactly as a build would be; `self` is untouched and stays valid for its readers.
     pub fn apply(&self, changeset: &Changeset) -> Result<Snapshot, ApplyError> {
         let inner = self.inner();
+        let mut problems = Vec::new();
+        crate::model::ids::check_changeset(changeset, &mut problems);
+        if !problems.is_empty() {
+            return Err(ApplyError::Invalid {
+                changeset: match crate::id::IdFault::of(&changeset.id) {
+                    None => changeset.id.clone(),
+                    Some(_) => crate::id::shown(&changeset.id),
+                },
+                error: BuildError::new(problems),
+            });
+        }
         if changeset.base_version != inner.version {
             return Err(ApplyError::Conflict {
                 changeset: changeset.id.clone(),
@@ -158,6 +180,8 @@ impl Snapshot {
                 version: inner.version,
             });
         }
+        // The history starts here if this is its first change: fingerprint its data now.
+        self.origin_fingerprint();
         let only_entries = changeset.ops.iter().all(|op| {
             matches!(
                 op,
@@ -208,16 +232,48 @@ impl Snapshot {
             lists: built.lists.clone(),
             sku_lists: built.sku_lists.clone(),
             log,
+            origin: inner.origin.clone(),
         }))
+    }
+
+    /// The fingerprint of the data this snapshot's history starts from: version 1's data, as
+    /// [`Snapshot::to_dataset`] gives it. Every version of one history has the same; a snapshot
+    /// built from equal data has the same in any process, on any platform (FNV-1a 64 of the
+    /// data's canonical JSON; a release that changes the dataset format may change it).
+    ///
+    /// Computed once a history, on its first change or its first call, and kept in the change log.
+    ///
+    /// ```
+    /// use tradeterms::{Dataset, Snapshot};
+    /// let data = Dataset::from_json(r#"{ "accounts": [{ "id": "a", "name": "A", "currency": "USD" }] }"#).unwrap();
+    /// let snapshot = Snapshot::from_dataset(&data).unwrap();
+    /// assert_eq!(snapshot.origin_fingerprint(), Snapshot::from_dataset(&data).unwrap().origin_fingerprint());
+    /// ```
+    pub fn origin_fingerprint(&self) -> u64 {
+        // The cell is unset only on version 1 with an empty log (see `Built::origin`), so the
+        // data hashed here is always the history's first.
+        *self
+            .inner()
+            .origin
+            .get_or_init(|| fingerprint(&self.to_dataset()))
     }
 
     /// Rebuilds the snapshot as it was at `version`, from the dataset this snapshot's history
     /// started from and its change log: what a buyer was quoted and why, months later.
+    ///
+    /// # Errors
+    /// [`ApplyError::BaseMismatch`] when `base` is not the data this history starts from (its
+    /// [`Snapshot::origin_fingerprint`] differs), [`ApplyError::UnknownVersion`] for a version
+    /// the log does not reach, [`ApplyError::Invalid`] when `base` does not build.
     pub fn replay(&self, base: &Dataset, version: u64) -> Result<Snapshot, ApplyError> {
         let mut snapshot = Snapshot::from_dataset(base).map_err(|error| ApplyError::Invalid {
             changeset: "(base dataset)".into(),
             error,
         })?;
+        let (expected, found) = (self.origin_fingerprint(), snapshot.origin_fingerprint());
+        if expected != found {
+            return Err(ApplyError::BaseMismatch { expected, found });
+        }
         for entry in self.inner().log.iter() {
             if entry.version > version {
                 break;
@@ -232,4 +288,28 @@ impl Snapshot {
         }
         Ok(snapshot)
     }
+}
+
+/// FNV-1a 64 of a dataset's JSON: a fixed, seedless hash, the same in every process and on every
+/// platform (serde_json writes no platform-dependent bytes, and a dataset holds no hash maps:
+/// attributes are sorted maps). Not a defence against a forged base, only against a wrong one.
+fn fingerprint(data: &Dataset) -> u64 {
+    struct Fnv(u64);
+    impl std::io::Write for Fnv {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            for &b in buf {
+                self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+            }
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut hash = Fnv(0xcbf2_9ce4_8422_2325);
+    // Serialising a dataset cannot fail (every map key is a string) and the writer never does;
+    // were it to, the hash of what was written is still a fixed function of the data.
+    let _ = serde_json::to_writer(&mut hash, data);
+    hash.0
 }
