@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use tradeterms::{Dataset, ImpactOptions, Order, OrderLine, Query, Snapshot, Timestamp};
+use tradeterms::{Audience, Dataset, ImpactOptions, Order, OrderLine, Outcome, Query, Snapshot, Timestamp};
 
 fuzz_target!(|data: &[u8]| {
     // The first byte says where the JSON ends; the rest drives the queries.
@@ -27,22 +27,28 @@ fuzz_target!(|data: &[u8]| {
         let user = users[pick(1, users.len())].clone();
         let sku = skus[pick(2, skus.len())].clone();
         let qty = u64::from(c.get(3).copied().unwrap_or(1)).max(1);
-        if let Ok(r) = snapshot.resolve(&Query::new(account.clone(), user.clone(), sku.clone(), qty, at)) {
+        // Every other query is asked for the buyer: it must render, and name no assignment.
+        let audience = if c.first().is_some_and(|b| b % 2 == 1) { Audience::Buyer } else { Audience::Operator };
+        let q = Query::new(account.clone(), user.clone(), sku.clone(), qty, at).with_audience(audience);
+        if let Ok(r) = snapshot.resolve(&q) {
             if let Some(p) = r.outcome.price() {
                 assert_eq!(p.amount, p.currency.round(p.exact_amount));
+            }
+            if let Outcome::Priced(p) = &r.outcome {
+                assert_eq!(p.source.is_none(), audience == Audience::Buyer);
             }
             let _ = r.to_string();
         }
         lines.push(OrderLine { sku, qty, lead_time_days: None });
         if lines.len() == 3 {
-            let order = Order::new(account, user, at, std::mem::take(&mut lines));
+            let order = Order::new(account, user, at, std::mem::take(&mut lines)).with_audience(audience);
             if let Ok(a) = snapshot.resolve_order(&order) {
                 let _ = a.to_string();
             }
         }
     }
     if let Ok(sheet) = snapshot.price_sheet(&accounts[0], &users[0], at, 1) {
-        for line in sheet.take(50) {
+        for line in sheet.audience(Audience::Buyer).take(50) {
             let _ = line;
         }
     }

@@ -1,12 +1,17 @@
 //! Structured (`arbitrary`) datasets and changesets: every generated dataset is built, every
 //! changeset applied, then queries run on both versions, the impact between them is computed and
 //! the inverse is applied. Nothing may panic; a rejected build or changeset is fine.
+//!
+//! The data also carries a segment whose predicate is nested as deep as the input says (up to
+//! 10,000 levels, built in Rust where JSON would stop at 128): deeper than 64 must be refused
+//! at build, never overflow the stack. Queries and orders are asked for both audiences; a buyer
+//! answer must decide as the operator's and name no assignment.
 #![no_main]
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use tradeterms::{
-    AccountData, AssignmentData, Changeset, Dataset, Entity, EntityRef, EntryData, ImpactOptions,
+    AccountData, Audience, Order, OrderLine, Outcome, AssignmentData, Changeset, Dataset, Entity, EntityRef, EntryData, ImpactOptions,
     MembershipData, Op, PriceListData, PricePolicy, Query, Reach, Scope, SkuData, Snapshot,
     TierData, TierMode, Timestamp, UserData,
 };
@@ -19,7 +24,9 @@ struct Input {
     assignments: Vec<(u8, u8, u8, i16)>,
     memberships: Vec<(u8, bool, u8)>,
     ops: Vec<(u8, u8, u8, i64)>,
-    queries: Vec<(u8, u8, u16)>,
+    queries: Vec<(u8, u8, u16, bool)>,
+    /// Nesting depth of the segment predicate.
+    depth: u16,
 }
 
 fn id(prefix: &str, i: u8) -> String {
@@ -81,6 +88,23 @@ fn dataset(input: &Input) -> Dataset {
             ..Default::default()
         });
     }
+    // A segment rule nested `depth` deep: Not(Not(...(tier = 1)...)).
+    let mut rule = tradeterms::Predicate::Eq(tradeterms::AttrCmp {
+        attr: "tier".into(),
+        value: tradeterms::AttrValue::Number(1.into()),
+    });
+    for _ in 0..input.depth % 10_001 {
+        rule = tradeterms::Predicate::Not(Box::new(rule));
+    }
+    if let Some(first) = d.accounts.first_mut() {
+        first.attributes.insert("tier".into(), tradeterms::AttrValue::Number(1.into()));
+    }
+    d.segments.push(tradeterms::SegmentData {
+        id: "deep".into(),
+        name: String::new(),
+        accounts: Vec::new(),
+        rule: Some(rule),
+    });
     d.users.push(UserData {
         id: "u".into(),
         name: String::new(),
@@ -133,7 +157,12 @@ fuzz_target!(|input: Input| {
     let at = Timestamp::UNIX_EPOCH;
     let change = Changeset { id: "c".into(), author: "f".into(), reason: "fuzz".into(), at, base_version: 1, ops: ops(&input) };
     let v2 = v1.apply(&change).ok();
-    for &(a, s, qty) in input.queries.iter().take(16) {
+    // Built despite the deep predicate only if it is within the limit.
+    // 63 `not`s and the comparison are 64 levels, the most accepted.
+    let depth = input.depth % 10_001;
+    assert!(depth < 64, "a predicate {} levels deep was accepted", depth + 1);
+    let mut lines = Vec::new();
+    for &(a, s, qty, buyer) in input.queries.iter().take(16) {
         let q = Query::new(id("a", a % 24).as_str(), "u", id("s", s % 18).as_str(), u64::from(qty), at);
         for snap in std::iter::once(&v1).chain(v2.as_ref()) {
             if let Ok(r) = snap.resolve(&q)
@@ -141,6 +170,30 @@ fuzz_target!(|input: Input| {
             {
                 assert_eq!(p.amount, p.currency.round(p.exact_amount));
             }
+            if buyer {
+                let operator = snap.resolve(&q);
+                let seen = snap.resolve(&q.clone().with_audience(Audience::Buyer));
+                match (operator, seen) {
+                    (Ok(o), Ok(b)) => {
+                        assert_eq!(o.outcome.price().map(|p| p.amount), b.outcome.price().map(|p| p.amount));
+                        if let Outcome::Priced(p) = &b.outcome {
+                            assert!(p.source.is_none() && p.candidates.is_empty());
+                        }
+                    }
+                    (Err(a), Err(b)) => assert_eq!(a, b),
+                    (o, b) => panic!("the audience changed the decision: {o:?} vs {b:?}"),
+                }
+            }
+        }
+        lines.push(OrderLine { sku: id("s", s % 18).into(), qty: u64::from(qty), lead_time_days: None });
+    }
+    if !lines.is_empty() {
+        let order = Order::new("a0", "u", at, lines);
+        let operator = v1.resolve_order(&order);
+        let buyer = v1.resolve_order(&order.with_audience(Audience::Buyer));
+        assert_eq!(operator.as_ref().map(|a| a.subtotal).ok(), buyer.as_ref().map(|a| a.subtotal).ok());
+        if let Ok(b) = buyer {
+            assert!(b.approval.steps.iter().all(|s| s.policy.is_none()));
         }
     }
     if let Some(v2) = v2 {
