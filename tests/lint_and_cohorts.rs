@@ -202,6 +202,125 @@ fn an_include_made_moot_by_a_broader_exclude_is_reported() {
     assert_eq!(w[0].rules, ["acme-hammers", "acme-no-hand-tools"]);
 }
 
+/// Moot includes against a brute force over every pair, on rules of every target kind, two
+/// scopes and two role sets: the index names the same exclusion, the first in source order.
+#[test]
+fn moot_includes_agree_with_comparing_every_pair() {
+    use tradeterms::{Effect, Scope, Target, VisibilityRuleData};
+    let targets = [
+        Target::All,
+        Target::Sku("X".into()),
+        Target::Sku("Y".into()),
+        Target::Category("tools".into()),
+        Target::Category("tools/hand".into()),
+        Target::Category("tools/power".into()),
+        Target::Category("tool".into()),
+        Target::Category("tools/hand/small".into()),
+    ];
+    let scopes = [Scope::Subtree("acme".into()), Scope::Everyone];
+    let roles: [Vec<tradeterms::RoleName>; 2] = [vec![], vec!["buyer".into()]];
+    let mut rules = Vec::new();
+    for (t, target) in targets.iter().enumerate() {
+        for (s, scope) in scopes.iter().enumerate() {
+            for (r, roles) in roles.iter().enumerate() {
+                for effect in [Effect::Include, Effect::Exclude] {
+                    rules.push(VisibilityRuleData {
+                        id: format!("{effect:?}-{t}-{s}-{r}"),
+                        owner: "o".into(),
+                        scope: scope.clone(),
+                        roles: roles.clone(),
+                        target: target.clone(),
+                        effect,
+                        ..Default::default()
+                    });
+                }
+            }
+        }
+    }
+    // A fixed shuffle, so that source order is not the order above.
+    let n = rules.len();
+    let mut order: Vec<usize> = (0..n).map(|i| (i * 37 + 11) % n).collect();
+    order.dedup();
+    assert_eq!(
+        order
+            .iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
+        n
+    );
+    let rules: Vec<VisibilityRuleData> = order.into_iter().map(|i| rules[i].clone()).collect();
+    let cats = |sku: &str| match sku {
+        "X" => "tools/power",
+        _ => "tools/hand",
+    };
+    let covers = |prefix: &str, cat: &str| {
+        cat.strip_prefix(prefix)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    };
+    let target_covers = |outer: &Target, inner: &Target| match (outer, inner) {
+        (Target::All, _) => true,
+        (Target::Sku(a), Target::Sku(b)) => a == b,
+        (Target::Category(c), Target::Category(d)) => covers(c, d),
+        (Target::Category(c), Target::Sku(s)) => covers(c, cats(s.as_str())),
+        _ => false,
+    };
+    let mut expected = Vec::new();
+    for inc in rules.iter().filter(|r| r.effect == Effect::Include) {
+        if let Some(exc) = rules.iter().find(|e| {
+            e.effect == Effect::Exclude
+                && e.scope == inc.scope
+                && e.roles == inc.roles
+                && target_covers(&e.target, &inc.target)
+        }) {
+            expected.push(vec![inc.id.clone(), exc.id.clone()]);
+        }
+    }
+    expected.sort();
+    assert!(expected.len() > 10, "{expected:?}");
+    let mut d = base();
+    d.visibility_rules = rules;
+    let s = Snapshot::from_dataset(&d).unwrap();
+    let found: Vec<Vec<String>> = s
+        .lint(at())
+        .into_iter()
+        .filter(|w| w.kind == WarningKind::MootInclude)
+        .map(|w| w.rules)
+        .collect();
+    assert_eq!(found, expected);
+}
+
+/// A dataset with more warnings than `MAX_WARNINGS` lists the first ones and counts the rest.
+#[test]
+fn the_warning_list_is_capped_with_a_count_of_the_rest() {
+    let mut d = base();
+    let extra = tradeterms::MAX_WARNINGS + 50;
+    for i in 0..extra {
+        d.price_lists.push(tradeterms::PriceListData {
+            id: format!("unused-{i:05}").into(),
+            name: "Unused".into(),
+            owner: "pricing".into(),
+            currency: "USD".into(),
+            ..Default::default()
+        });
+    }
+    let s = Snapshot::from_dataset(&d).unwrap();
+    let w = s.lint(at());
+    assert_eq!(w.len(), tradeterms::MAX_WARNINGS + 1);
+    // The first ones in the usual order: `unused-00000` onwards.
+    assert_eq!(w[0].rules, ["unused-00000"]);
+    assert_eq!(
+        w[tradeterms::MAX_WARNINGS - 1].rules,
+        [format!("unused-{:05}", tradeterms::MAX_WARNINGS - 1)]
+    );
+    let last = w.last().unwrap();
+    assert_eq!(last.kind, WarningKind::MoreWarnings);
+    assert!(
+        last.detail.starts_with("50 more warning(s)")
+            && last.detail.contains("50 price list assigned nowhere"),
+        "{last}"
+    );
+}
+
 // ---- holdout cohorts ----
 
 fn with_experiment(holdout_bp: u32) -> Dataset {
