@@ -153,7 +153,8 @@ impl Snapshot {
         }
         let (party, _) = self.party(account, user, at)?;
         Ok(QuoteSheet {
-            party,
+            // Every SKU is decided: index the visibility rules once.
+            party: party.index_visibility(),
             next: 0,
             qty,
         })

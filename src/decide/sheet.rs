@@ -49,7 +49,8 @@ pub struct PriceSheet<'s> {
 impl<'s> PriceSheet<'s> {
     pub(crate) fn new(party: Party<'s>, access: Access, qty: u64) -> PriceSheet<'s> {
         PriceSheet {
-            party,
+            // Every SKU is decided: index the visibility rules once.
+            party: party.index_visibility(),
             access,
             next: 0,
             qty,
