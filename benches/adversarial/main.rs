@@ -21,6 +21,7 @@
     reason = "bench code: a panic aborts the suite, and its arithmetic runs on small generated values"
 )]
 
+mod govern;
 mod harness;
 
 use harness::Case;
@@ -29,6 +30,7 @@ fn main() {
     #[allow(unused_mut, reason = "modules add their cases below")]
     let mut cases: Vec<Case> = Vec::new();
     // Each module adds its cases here: `cases.extend(ties::cases());`.
+    cases.extend(govern::cases());
     let failures = harness::run(&cases);
     if failures > 0 {
         eprintln!("{failures} adversarial case(s) failed");

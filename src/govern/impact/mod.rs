@@ -30,7 +30,7 @@ use crate::model::scope::applicable_rules;
 use crate::model::snapshot::{Built, Snapshot};
 use jiff::Timestamp;
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashSet};
 
 /// The account's own view, for comparing snapshots: every permission and no role-limited
 /// rule. `None` if the account does not exist in this snapshot.
@@ -156,7 +156,8 @@ struct Changes {
     sample: Option<BinaryHeap<Sampled>>,
     total: usize,
     accounts: usize,
-    skus: BTreeSet<Sku>,
+    /// The SKUs with a change (only counted: no order is leaked).
+    skus: HashSet<Sku>,
     increase: Option<PriceMove>,
     decrease: Option<PriceMove>,
 }
@@ -170,7 +171,7 @@ impl Changes {
             sample: None,
             total: 0,
             accounts: 0,
-            skus: BTreeSet::new(),
+            skus: HashSet::new(),
             increase: None,
             decrease: None,
         }
