@@ -192,8 +192,44 @@ fn contains(outer: &crate::time::Window, inner: &crate::time::Window) -> bool {
 /// from the first unit (what a shadowing list must do for every SKU of the shadowed one).
 #[derive(Default)]
 struct Group {
-    by_list: BTreeMap<u32, Vec<usize>>,
+    by_list: BTreeMap<u32, OfList>,
     by_sku: HashMap<u32, Vec<u32>>,
+}
+
+/// The assignments of one list within a group, in assignment order, with the running maximum
+/// of their priorities: the first that outranks a priority is found by a binary search, not a
+/// pass (many assignments may share one list).
+#[derive(Default)]
+struct OfList {
+    positions: Vec<usize>,
+    max_priority: Vec<i32>,
+}
+
+impl OfList {
+    fn push(&mut self, position: usize, priority: i32) {
+        let max = self
+            .max_priority
+            .last()
+            .map_or(priority, |&m| m.max(priority));
+        self.positions.push(position);
+        self.max_priority.push(max);
+    }
+
+    /// The first assignment (in assignment order) of a priority above `priority` for which
+    /// `also` holds.
+    fn first_above(
+        &self,
+        priority: i32,
+        assignments: &[crate::model::pricing::build::AssignmentRec],
+        also: impl Fn(&crate::model::pricing::build::AssignmentRec) -> bool,
+    ) -> Option<usize> {
+        let start = self.max_priority.partition_point(|&m| m <= priority);
+        self.positions.get(start..)?.iter().copied().find(|&j| {
+            assignments
+                .get(j)
+                .is_some_and(|b| b.priority > priority && also(b))
+        })
+    }
 }
 
 /// Whether an entry prices its SKU always and from the first unit.
@@ -211,7 +247,7 @@ fn shadowed(inner: &Built, out: &mut Warnings) {
     let mut groups: HashMap<(ScopeKey, Option<u32>), Group> = HashMap::new();
     for (i, a) in inner.assignments.iter().enumerate() {
         let group = groups.entry((a.scope, a.experiment)).or_default();
-        group.by_list.entry(a.list).or_default().push(i);
+        group.by_list.entry(a.list).or_default().push(i, a.priority);
     }
     for group in groups.values_mut() {
         for &l in group.by_list.keys() {
@@ -279,11 +315,8 @@ fn shadowed(inner: &Built, out: &mut Warnings) {
             };
             // The first assignment of this list (in assignment order) that outranks A.
             let Some(pos) = group.by_list.get(&l).and_then(|bs| {
-                bs.iter().copied().find(|&j| {
-                    inner
-                        .assignments
-                        .get(j)
-                        .is_some_and(|b| b.priority > a.priority && contains(&b.valid, &a.valid))
+                bs.first_above(a.priority, &inner.assignments, |b| {
+                    contains(&b.valid, &a.valid)
                 })
             }) else {
                 continue;
