@@ -121,15 +121,22 @@ impl<'a> Finder<'a> {
 /// place or appending, and removing every item with the id, pass by pass.
 struct Keyed<T> {
     items: Vec<Option<T>>,
-    index: HashMap<String, Vec<usize>>,
+    /// The first position of each id, and any later ones (a valid dataset has none: the
+    /// empty vector costs no allocation).
+    index: HashMap<String, (usize, Vec<usize>)>,
     key: fn(&T) -> &str,
 }
 
 impl<T> Keyed<T> {
     fn new(items: Vec<T>, key: fn(&T) -> &str) -> Keyed<T> {
-        let mut index: HashMap<String, Vec<usize>> = HashMap::with_capacity(items.len());
+        let mut index: HashMap<String, (usize, Vec<usize>)> = HashMap::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
-            index.entry(key(item).to_string()).or_default().push(i);
+            match index.entry(key(item).to_string()) {
+                std::collections::hash_map::Entry::Occupied(mut o) => o.get_mut().1.push(i),
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert((i, Vec::new()));
+                }
+            }
         }
         Keyed {
             items: items.into_iter().map(Some).collect(),
@@ -141,21 +148,27 @@ impl<T> Keyed<T> {
     /// Replaces the first item with the same id, or appends it; returns its position.
     fn upsert(&mut self, item: T) -> usize {
         let id = (self.key)(&item);
-        if let Some(&pos) = self.index.get(id).and_then(|p| p.first())
+        if let Some(&(pos, _)) = self.index.get(id)
             && let Some(slot) = self.items.get_mut(pos)
         {
             *slot = Some(item);
             return pos;
         }
         let pos = self.items.len();
-        self.index.insert(id.to_string(), vec![pos]);
+        self.index.insert(id.to_string(), (pos, Vec::new()));
         self.items.push(Some(item));
         pos
     }
 
     /// Removes every item with the id, returning their positions (empty if there was none).
     fn remove(&mut self, id: &str) -> Vec<usize> {
-        let removed = self.index.remove(id).unwrap_or_default();
+        let removed: Vec<usize> = match self.index.remove(id) {
+            Some((first, mut later)) => {
+                later.insert(0, first);
+                later
+            }
+            None => Vec::new(),
+        };
         for &pos in &removed {
             if let Some(slot) = self.items.get_mut(pos) {
                 *slot = None;
@@ -347,7 +360,7 @@ pub(crate) fn apply_ops(data: &mut Dataset, ops: &[Op]) -> Result<(), EntityRef>
         list: &PriceListId,
     ) -> Option<&'e mut Keyed<EntryData>> {
         let lists = kind(&mut e.price_lists, &mut data.price_lists, |x| x.id.as_str());
-        let pos = *lists.index.get(list.as_str())?.first()?;
+        let (pos, _) = *lists.index.get(list.as_str())?;
         let slot = lists.items.get_mut(pos)?.as_mut()?;
         Some(match e.entries.entry(pos) {
             std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
