@@ -242,6 +242,7 @@ fn run() -> Result<(), String> {
                 at: args.at,
                 qty,
                 reference_order_total: reference_total,
+                ..tradeterms::ImpactOptions::at(args.at)
             };
             let impact = snapshot
                 .preview(&changeset, &options)

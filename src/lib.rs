@@ -52,7 +52,7 @@ pub use govern::engine::Engine;
 pub use govern::impact::answer::{
     AnswerSummary, ApprovalChange, Impact, ImpactChange, ImpactOptions, PreviewError, PriceMove,
 };
-pub use govern::lint::{Warning, WarningKind};
+pub use govern::lint::{MAX_WARNINGS, Warning, WarningKind};
 pub use id::{AccountId, AssignmentId, PriceListId, RoleName, SegmentId, Sku, UserId};
 pub use jiff::Timestamp;
 pub use model::account::MAX_DEPTH;

@@ -585,6 +585,103 @@ fn a_new_entry_is_quoted_as_it_is_resolved() {
 /// possible, visibility, quotes, experiments...) and the probe user, who may act for every
 /// account with every permission and holds no role a rule is limited to: its answers are each
 /// account's own, the view the impact preview compares.
+/// A price change for everyone moving more pairs than the limit: a summary with exact counts,
+/// the largest moves and the same sample on every run.
+#[test]
+fn an_impact_over_the_limit_is_a_summary_with_a_stable_sample() {
+    let mut d = Dataset::default();
+    for i in 0..40 {
+        d.accounts.push(tradeterms::AccountData {
+            id: format!("acc-{i:02}").into(),
+            name: "A".into(),
+            currency: "USD".into(),
+            ..Default::default()
+        });
+    }
+    let mut entries = Vec::new();
+    for k in 0..25 {
+        d.catalog.push(tradeterms::SkuData {
+            sku: format!("sku-{k:02}").into(),
+            name: "S".into(),
+            ..Default::default()
+        });
+        entries.push(EntryData {
+            sku: format!("sku-{k:02}").into(),
+            tiers: vec![TierData {
+                min_qty: 1,
+                unit_price: "10.00".parse().unwrap(),
+            }],
+            ..EntryData::default()
+        });
+    }
+    d.price_lists.push(tradeterms::PriceListData {
+        id: "public".into(),
+        name: "Public".into(),
+        owner: "pricing".into(),
+        currency: "USD".into(),
+        entries,
+        ..Default::default()
+    });
+    d.assignments.push(tradeterms::AssignmentData {
+        id: "all".into(),
+        price_list: "public".into(),
+        scope: Scope::Everyone,
+        ..Default::default()
+    });
+    let v1 = Snapshot::from_dataset(&d).unwrap();
+    // Every price up 10 %, but SKU 07 up 50 % and SKU 03 down 20 %.
+    let ops = (0..25)
+        .map(|k| {
+            let p = match k {
+                7 => "15.00",
+                3 => "8.00",
+                _ => "11.00",
+            };
+            set_price("public", &format!("sku-{k:02}"), p)
+        })
+        .collect();
+    let change = cs("raise", 1, ops);
+    let all = v1
+        .preview(
+            &change,
+            &ImpactOptions {
+                max_changes: usize::MAX,
+                ..ImpactOptions::at(at())
+            },
+        )
+        .unwrap();
+    assert_eq!(all.changes.len(), 1000);
+    assert!(!all.limit_reached);
+    // At the default limit, the same answer.
+    assert_eq!(v1.preview(&change, &ImpactOptions::at(at())).unwrap(), all);
+    let options = ImpactOptions {
+        max_changes: 999,
+        ..ImpactOptions::at(at())
+    };
+    let summary = v1.preview(&change, &options).unwrap();
+    assert!(summary.limit_reached);
+    assert_eq!(summary.total_changes, 1000);
+    assert_eq!(summary.changes.len(), tradeterms::Impact::SAMPLE);
+    assert_eq!((summary.accounts_affected, summary.skus_affected), (40, 25));
+    assert_eq!(summary.largest_increase, all.largest_increase);
+    assert_eq!(summary.largest_decrease, all.largest_decrease);
+    assert_eq!(
+        summary.largest_increase.as_ref().unwrap().percent,
+        "50".parse().unwrap()
+    );
+    assert!(summary.changes.iter().all(|c| all.changes.contains(c)));
+    // The sample is spread over the accounts, not the first pairs in order.
+    let accounts: std::collections::BTreeSet<_> =
+        summary.changes.iter().map(|c| &c.account).collect();
+    assert!(accounts.len() > 20, "{accounts:?}");
+    assert_eq!(v1.preview(&change, &options).unwrap(), summary);
+    let text = summary.to_string();
+    assert!(
+        text.contains("1000 change(s)") && text.contains("a sample of 100 is listed"),
+        "{text}"
+    );
+}
+
 fn generated() -> impl Strategy<Value = Dataset> {
     common::dataset_with(Switches {
         probe: true,
@@ -672,6 +769,24 @@ proptest! {
             .map(|c| (c.account.to_string(), c.sku.to_string()))
             .collect();
         prop_assert_eq!(&reported, &brute);
+        prop_assert_eq!(impact.total_changes, impact.changes.len());
+        prop_assert!(!impact.limit_reached);
+
+        // A limit keeps every count and largest move exact, and lists a sample of the changes.
+        let limited = v1
+            .impact(&v2, &ImpactOptions { qty, max_changes: 2, ..ImpactOptions::at(at()) })
+            .unwrap();
+        prop_assert_eq!(limited.total_changes, brute.len());
+        prop_assert_eq!(limited.limit_reached, brute.len() > 2);
+        prop_assert_eq!(limited.changes.len(), brute.len().min(2));
+        prop_assert!(limited.changes.iter().all(|c| impact.changes.contains(c)));
+        prop_assert!(limited.changes.windows(2).all(|w| (&w[0].account, &w[0].sku) < (&w[1].account, &w[1].sku)));
+        prop_assert_eq!(
+            (limited.accounts_affected, limited.skus_affected, limited.pairs_examined),
+            (impact.accounts_affected, impact.skus_affected, impact.pairs_examined)
+        );
+        prop_assert_eq!(&limited.largest_increase, &impact.largest_increase);
+        prop_assert_eq!(&limited.largest_decrease, &impact.largest_decrease);
         for c in &impact.changes {
             if let AnswerSummary::Priced { amount, .. } = &c.after {
                 let a = after[&(c.account.to_string(), c.sku.to_string())].clone();

@@ -202,6 +202,254 @@ fn an_include_made_moot_by_a_broader_exclude_is_reported() {
     assert_eq!(w[0].rules, ["acme-hammers", "acme-no-hand-tools"]);
 }
 
+/// Moot includes against a brute force over every pair, on rules of every target kind, two
+/// scopes and two role sets: the index names the same exclusion, the first in source order.
+#[test]
+fn moot_includes_agree_with_comparing_every_pair() {
+    use tradeterms::{Effect, Scope, Target, VisibilityRuleData};
+    let targets = [
+        Target::All,
+        Target::Sku("X".into()),
+        Target::Sku("Y".into()),
+        Target::Category("tools".into()),
+        Target::Category("tools/hand".into()),
+        Target::Category("tools/power".into()),
+        Target::Category("tool".into()),
+        Target::Category("tools/hand/small".into()),
+    ];
+    let scopes = [Scope::Subtree("acme".into()), Scope::Everyone];
+    let roles: [Vec<tradeterms::RoleName>; 2] = [vec![], vec!["buyer".into()]];
+    let mut rules = Vec::new();
+    for (t, target) in targets.iter().enumerate() {
+        for (s, scope) in scopes.iter().enumerate() {
+            for (r, roles) in roles.iter().enumerate() {
+                for effect in [Effect::Include, Effect::Exclude] {
+                    rules.push(VisibilityRuleData {
+                        id: format!("{effect:?}-{t}-{s}-{r}"),
+                        owner: "o".into(),
+                        scope: scope.clone(),
+                        roles: roles.clone(),
+                        target: target.clone(),
+                        effect,
+                        ..Default::default()
+                    });
+                }
+            }
+        }
+    }
+    // A fixed shuffle, so that source order is not the order above.
+    let n = rules.len();
+    let mut order: Vec<usize> = (0..n).map(|i| (i * 37 + 11) % n).collect();
+    order.dedup();
+    assert_eq!(
+        order
+            .iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
+        n
+    );
+    let rules: Vec<VisibilityRuleData> = order.into_iter().map(|i| rules[i].clone()).collect();
+    let cats = |sku: &str| match sku {
+        "X" => "tools/power",
+        _ => "tools/hand",
+    };
+    let covers = |prefix: &str, cat: &str| {
+        cat.strip_prefix(prefix)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    };
+    let target_covers = |outer: &Target, inner: &Target| match (outer, inner) {
+        (Target::All, _) => true,
+        (Target::Sku(a), Target::Sku(b)) => a == b,
+        (Target::Category(c), Target::Category(d)) => covers(c, d),
+        (Target::Category(c), Target::Sku(s)) => covers(c, cats(s.as_str())),
+        _ => false,
+    };
+    let mut expected = Vec::new();
+    for inc in rules.iter().filter(|r| r.effect == Effect::Include) {
+        if let Some(exc) = rules.iter().find(|e| {
+            e.effect == Effect::Exclude
+                && e.scope == inc.scope
+                && e.roles == inc.roles
+                && target_covers(&e.target, &inc.target)
+        }) {
+            expected.push(vec![inc.id.clone(), exc.id.clone()]);
+        }
+    }
+    expected.sort();
+    assert!(expected.len() > 10, "{expected:?}");
+    let mut d = base();
+    d.visibility_rules = rules;
+    let s = Snapshot::from_dataset(&d).unwrap();
+    let found: Vec<Vec<String>> = s
+        .lint(at())
+        .into_iter()
+        .filter(|w| w.kind == WarningKind::MootInclude)
+        .map(|w| w.rules)
+        .collect();
+    assert_eq!(found, expected);
+}
+
+/// Shadowed assignments against a brute force over every pair: three scopes, lists shared by
+/// many assignments, entries that do not price from the first unit, windows. The index names
+/// the same shadowing assignment, the first in assignment (id) order.
+#[test]
+fn shadowed_assignments_agree_with_comparing_every_pair() {
+    use tradeterms::{PriceListData, Scope, Window};
+    let mut d = base();
+    d.assignments.clear();
+    d.visibility_rules.clear();
+    d.price_lists.clear();
+    let skus = ["X", "Y"];
+    // Lists: every subset of {X, Y}, each SKU priced from 1 or from 10.
+    let mut lists: Vec<(String, Vec<(&str, u64)>)> = Vec::new();
+    for mask in 1..4u32 {
+        for from in [1u64, 10] {
+            let entries: Vec<(&str, u64)> = skus
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| mask & (1 << i) != 0)
+                .map(|(_, s)| (*s, if *s == "X" { from } else { 1 }))
+                .collect();
+            lists.push((format!("l-{mask}-{from}"), entries));
+        }
+    }
+    for (id, entries) in &lists {
+        d.price_lists.push(PriceListData {
+            id: id.as_str().into(),
+            name: "L".into(),
+            owner: format!("owner-{id}"),
+            currency: "USD".into(),
+            entries: entries
+                .iter()
+                .map(|(sku, from)| EntryData {
+                    sku: (*sku).into(),
+                    tiers: vec![TierData {
+                        min_qty: *from,
+                        unit_price: "5.00".parse().unwrap(),
+                    }],
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        });
+    }
+    let scopes = [
+        Scope::Everyone,
+        Scope::Subtree("acme".into()),
+        Scope::Account("bolt-co".into()),
+    ];
+    let window = |k: usize| match k % 3 {
+        0 => None,
+        1 => Some(Window {
+            from: Some("2026-01-01T00:00:00Z".parse().unwrap()),
+            until: None,
+        }),
+        _ => Some(Window {
+            from: Some("2026-03-01T00:00:00Z".parse().unwrap()),
+            until: Some("2027-01-01T00:00:00Z".parse().unwrap()),
+        }),
+    };
+    // A fixed pseudo-random sequence; priorities are distinct, so no two assignments tie.
+    let mut seed = 12345u64;
+    let mut next = || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        usize::try_from(seed >> 33).unwrap()
+    };
+    let mut priorities: Vec<i32> = (0..120).collect();
+    for i in (1..priorities.len()).rev() {
+        priorities.swap(i, next() % (i + 1));
+    }
+    for (i, priority) in priorities.into_iter().enumerate() {
+        let list = &lists[next() % lists.len()].0;
+        d.assignments.push(AssignmentData {
+            id: format!("a-{i:03}").into(),
+            price_list: list.as_str().into(),
+            scope: scopes[next() % scopes.len()].clone(),
+            priority,
+            valid: window(next()),
+            ..Default::default()
+        });
+    }
+    let contains = |outer: &Option<Window>, inner: &Option<Window>| match (outer, inner) {
+        (None, _) => true,
+        (Some(_), None) => false,
+        (Some(o), Some(i)) => {
+            let starts = match (o.from, i.from) {
+                (None, _) => true,
+                (Some(_), None) => false,
+                (Some(o), Some(i)) => o <= i,
+            };
+            let ends = match (o.until, i.until) {
+                (None, _) => true,
+                (Some(_), None) => false,
+                (Some(o), Some(i)) => i <= o,
+            };
+            starts && ends
+        }
+    };
+    let entries_of = |id: &str| &lists.iter().find(|(l, _)| l == id).unwrap().1;
+    let mut expected = Vec::new();
+    for a in &d.assignments {
+        let priced = entries_of(a.price_list.as_str());
+        if let Some(b) = d.assignments.iter().find(|b| {
+            b.scope == a.scope
+                && b.priority > a.priority
+                && contains(&b.valid, &a.valid)
+                && priced.iter().all(|(sku, _)| {
+                    entries_of(b.price_list.as_str())
+                        .iter()
+                        .any(|(s, from)| s == sku && *from == 1)
+                })
+        }) {
+            expected.push(vec![a.id.to_string(), b.id.to_string()]);
+        }
+    }
+    expected.sort();
+    assert!(expected.len() > 20, "{expected:?}");
+    let s = Snapshot::from_dataset(&d).unwrap_or_else(|e| panic!("{e}"));
+    let found: Vec<Vec<String>> = s
+        .lint(at())
+        .into_iter()
+        .filter(|w| w.kind == WarningKind::ShadowedAssignment)
+        .map(|w| w.rules)
+        .collect();
+    assert_eq!(found, expected);
+}
+
+/// A dataset with more warnings than `MAX_WARNINGS` lists the first ones and counts the rest.
+#[test]
+fn the_warning_list_is_capped_with_a_count_of_the_rest() {
+    let mut d = base();
+    let extra = tradeterms::MAX_WARNINGS + 50;
+    for i in 0..extra {
+        d.price_lists.push(tradeterms::PriceListData {
+            id: format!("unused-{i:05}").into(),
+            name: "Unused".into(),
+            owner: "pricing".into(),
+            currency: "USD".into(),
+            ..Default::default()
+        });
+    }
+    let s = Snapshot::from_dataset(&d).unwrap();
+    let w = s.lint(at());
+    assert_eq!(w.len(), tradeterms::MAX_WARNINGS + 1);
+    // The first ones in the usual order: `unused-00000` onwards.
+    assert_eq!(w[0].rules, ["unused-00000"]);
+    assert_eq!(
+        w[tradeterms::MAX_WARNINGS - 1].rules,
+        [format!("unused-{:05}", tradeterms::MAX_WARNINGS - 1)]
+    );
+    let last = w.last().unwrap();
+    assert_eq!(last.kind, WarningKind::MoreWarnings);
+    assert!(
+        last.detail.starts_with("50 more warning(s)")
+            && last.detail.contains("50 price list assigned nowhere"),
+        "{last}"
+    );
+}
+
 // ---- holdout cohorts ----
 
 fn with_experiment(holdout_bp: u32) -> Dataset {

@@ -21,6 +21,7 @@
     reason = "bench code: a panic aborts the suite, and its arithmetic runs on small generated values"
 )]
 
+mod govern;
 mod harness;
 mod ties;
 
@@ -30,6 +31,7 @@ fn main() {
     let mut cases: Vec<Case> = Vec::new();
     // Each module adds its cases here.
     cases.extend(ties::cases());
+    cases.extend(govern::cases());
     let failures = harness::run(&cases);
     if failures > 0 {
         eprintln!("{failures} adversarial case(s) failed");

@@ -172,7 +172,11 @@ impl Snapshot {
             return Err(ResolveError::ZeroSheetQuantity);
         }
         Ok(QuoteSheet {
-            party: self.party(account, user, at)?.ok().map(|(party, _)| party),
+            // Every SKU is decided: index the visibility rules once.
+            party: self
+                .party(account, user, at)?
+                .ok()
+                .map(|(party, _)| party.index_visibility()),
             audience: Audience::Operator,
             next: 0,
             qty,

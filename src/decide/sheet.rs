@@ -52,7 +52,8 @@ pub struct PriceSheet<'s> {
 impl<'s> PriceSheet<'s> {
     pub(crate) fn new(party: Option<Party<'s>>, access: Access, qty: u64) -> PriceSheet<'s> {
         PriceSheet {
-            party,
+            // Every SKU is decided: index the visibility rules once.
+            party: party.map(Party::index_visibility),
             access,
             next: 0,
             qty,

@@ -13,8 +13,18 @@ use crate::model::snapshot::{Built, Snapshot};
 use crate::model::visibility::CompiledTarget;
 use jiff::Timestamp;
 use serde::Serialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
 use std::fmt;
+
+/// The most warnings [`Snapshot::lint`] lists. Beyond it, the first `MAX_WARNINGS` in the
+/// usual order are kept and one last warning of kind [`WarningKind::MoreWarnings`] counts the
+/// rest, by kind: a dataset can hold more problems (a list above its reference on every SKU)
+/// than anyone will read.
+///
+/// ```
+/// assert_eq!(tradeterms::MAX_WARNINGS, 10_000);
+/// ```
+pub const MAX_WARNINGS: usize = 10_000;
 
 /// What a warning is about.
 ///
@@ -47,6 +57,9 @@ pub enum WarningKind {
     /// A contract price above the reference ("list") price of its currency at some tier
     /// boundary: the buyer would be shown a negative saving.
     AboveReference,
+    /// Not a problem of its own: the list reached [`MAX_WARNINGS`], and this last warning
+    /// counts the warnings left out, by kind. It always sorts last.
+    MoreWarnings,
 }
 
 impl fmt::Display for WarningKind {
@@ -60,6 +73,7 @@ impl fmt::Display for WarningKind {
             WarningKind::MootInclude => "visibility include made moot",
             WarningKind::DeprecatedPriceListInheritance => "deprecated price-list inheritance flag",
             WarningKind::AboveReference => "price above the reference price",
+            WarningKind::MoreWarnings => "more warnings not listed",
         })
     }
 }
@@ -91,6 +105,62 @@ impl fmt::Display for Warning {
     }
 }
 
+/// Collects warnings, keeping only the `limit` first in sorted order (a bounded heap: memory
+/// stays proportional to the limit however many warnings the data produces) and counting the
+/// rest by kind.
+struct Warnings {
+    kept: BinaryHeap<Warning>,
+    limit: usize,
+    omitted: BTreeMap<WarningKind, usize>,
+}
+
+impl Warnings {
+    fn new(limit: usize) -> Warnings {
+        Warnings {
+            kept: BinaryHeap::new(),
+            limit,
+            omitted: BTreeMap::new(),
+        }
+    }
+
+    fn push(&mut self, w: Warning) {
+        self.kept.push(w);
+        if self.kept.len() > self.limit
+            && let Some(last) = self.kept.pop()
+        {
+            let n = self.omitted.entry(last.kind).or_default();
+            *n = n.saturating_add(1);
+        }
+    }
+
+    /// The kept warnings in order, then one [`WarningKind::MoreWarnings`] if any were left out.
+    fn finish(self) -> Vec<Warning> {
+        let mut out = self.kept.into_sorted_vec();
+        if !self.omitted.is_empty() {
+            let total = self
+                .omitted
+                .values()
+                .fold(0usize, |t, n| t.saturating_add(*n));
+            let by_kind: Vec<String> = self
+                .omitted
+                .iter()
+                .map(|(kind, n)| format!("{n} {kind}"))
+                .collect();
+            out.push(Warning {
+                kind: WarningKind::MoreWarnings,
+                rules: Vec::new(),
+                owners: Vec::new(),
+                detail: format!(
+                    "{total} more warning(s) beyond the first {} not listed: {}",
+                    self.limit,
+                    by_kind.join(", ")
+                ),
+            });
+        }
+        out
+    }
+}
+
 fn warning(kind: WarningKind, rules: Vec<String>, owners: Vec<String>, detail: String) -> Warning {
     let mut owners = owners;
     owners.dedup();
@@ -117,8 +187,79 @@ fn contains(outer: &crate::time::Window, inner: &crate::time::Window) -> bool {
     starts && ends
 }
 
-fn shadowed(inner: &Built, out: &mut Vec<Warning>) {
+/// Assignments of one group (same scope and experiment), indexed for finding what shadows an
+/// assignment: by list, in assignment order, and the lists by the SKUs they price always and
+/// from the first unit (what a shadowing list must do for every SKU of the shadowed one).
+#[derive(Default)]
+struct Group {
+    by_list: BTreeMap<u32, OfList>,
+    by_sku: HashMap<u32, Vec<u32>>,
+}
+
+/// The assignments of one list within a group, in assignment order, with the running maximum
+/// of their priorities: the first that outranks a priority is found by a binary search, not a
+/// pass (many assignments may share one list).
+#[derive(Default)]
+struct OfList {
+    positions: Vec<usize>,
+    max_priority: Vec<i32>,
+}
+
+impl OfList {
+    fn push(&mut self, position: usize, priority: i32) {
+        let max = self
+            .max_priority
+            .last()
+            .map_or(priority, |&m| m.max(priority));
+        self.positions.push(position);
+        self.max_priority.push(max);
+    }
+
+    /// The first assignment (in assignment order) of a priority above `priority` for which
+    /// `also` holds.
+    fn first_above(
+        &self,
+        priority: i32,
+        assignments: &[crate::model::pricing::build::AssignmentRec],
+        also: impl Fn(&crate::model::pricing::build::AssignmentRec) -> bool,
+    ) -> Option<usize> {
+        let start = self.max_priority.partition_point(|&m| m <= priority);
+        self.positions.get(start..)?.iter().copied().find(|&j| {
+            assignments
+                .get(j)
+                .is_some_and(|b| b.priority > priority && also(b))
+        })
+    }
+}
+
+/// Whether an entry prices its SKU always and from the first unit.
+fn always_from_one(e: &crate::model::pricing::table::EntryRef<'_>) -> bool {
+    e.extra.valid.is_none() && e.tiers.get(0).is_some_and(|t| t.min_qty == 1)
+}
+
+/// Assignments another one always shadows. An assignment is compared only with the assignments
+/// of its scope and experiment whose list prices its first SKU (an index, not every pair);
+/// whether every account a scope reaches uses `precedence` is decided once per scope, and the
+/// SKUs a list prices once per list. The first shadowing assignment in assignment order is
+/// named, as a pass over every pair would name it.
+fn shadowed(inner: &Built, out: &mut Warnings) {
     let lists = &inner.lists;
+    let mut groups: HashMap<(ScopeKey, Option<u32>), Group> = HashMap::new();
+    for (i, a) in inner.assignments.iter().enumerate() {
+        let group = groups.entry((a.scope, a.experiment)).or_default();
+        group.by_list.entry(a.list).or_default().push(i, a.priority);
+    }
+    for group in groups.values_mut() {
+        for &l in group.by_list.keys() {
+            if let Some(ListBody::Absolute(table)) = lists.get(l as usize).map(|l| &l.body) {
+                for (sku, e) in table.iter() {
+                    if always_from_one(&e) {
+                        group.by_sku.entry(sku).or_default().push(l);
+                    }
+                }
+            }
+        }
+    }
     let all_precedence = |members: &mut dyn Iterator<Item = u32>| {
         let mut all = true;
         for m in members {
@@ -129,63 +270,83 @@ fn shadowed(inner: &Built, out: &mut Vec<Warning>) {
         }
         all
     };
+    let mut precedence_of: HashMap<ScopeKey, bool> = HashMap::new();
+    let mut precedence = |scope: ScopeKey| {
+        *precedence_of.entry(scope).or_insert_with(|| match scope {
+            ScopeKey::Account(x) | ScopeKey::Subtree(x) => all_precedence(&mut std::iter::once(x)),
+            ScopeKey::Segment(s) => inner
+                .segments
+                .get(s as usize)
+                .is_some_and(|seg| all_precedence(&mut seg.members.iter().copied())),
+            ScopeKey::Everyone => {
+                all_precedence(&mut (0..crate::model::validate::to_u32(inner.accounts.recs.len())))
+            }
+        })
+    };
+    let mut priced: HashMap<u32, Vec<u32>> = HashMap::new();
     for a in inner.assignments.iter() {
-        for b in inner.assignments.iter() {
-            if a.scope != b.scope || b.priority <= a.priority || a.experiment != b.experiment {
-                continue;
-            }
-            let (Some(la), Some(lb)) = (lists.get(a.list as usize), lists.get(b.list as usize))
-            else {
+        let Some(group) = groups.get(&(a.scope, a.experiment)) else {
+            continue;
+        };
+        let Some(la) = lists.get(a.list as usize) else {
+            continue;
+        };
+        let skus_a = priced
+            .entry(a.list)
+            .or_insert_with(|| priced_skus(lists, a.list, &inner.catalog));
+        // Only lists pricing A's first SKU can price them all.
+        let Some(candidates) = skus_a.first().and_then(|s| group.by_sku.get(s)) else {
+            continue;
+        };
+        // A scope with an account pricing by another policy than precedence shadows nothing.
+        if !precedence(a.scope) {
+            continue;
+        }
+        let mut first: Option<usize> = None;
+        for &l in candidates {
+            let Some(lb) = lists.get(l as usize) else {
                 continue;
             };
-            if la.currency != lb.currency
-                || !contains(&b.valid, &a.valid)
-                || !contains(&lb.valid, &la.valid)
-            {
+            if la.currency != lb.currency || !contains(&lb.valid, &la.valid) {
                 continue;
             }
-            let precedence = match a.scope {
-                ScopeKey::Account(x) | ScopeKey::Subtree(x) => {
-                    all_precedence(&mut std::iter::once(x))
-                }
-                ScopeKey::Segment(s) => inner
-                    .segments
-                    .get(s as usize)
-                    .is_some_and(|seg| all_precedence(&mut seg.members.iter().copied())),
-                ScopeKey::Everyone => all_precedence(
-                    &mut (0..crate::model::validate::to_u32(inner.accounts.recs.len())),
-                ),
-            };
-            if !precedence {
-                continue;
-            }
-            // B must price, always and from the first unit, every SKU A prices.
             let ListBody::Absolute(tb) = &lb.body else {
                 continue;
             };
-            let skus_a = priced_skus(lists, a.list, &inner.catalog);
-            let covers = skus_a.iter().all(|&s| {
-                tb.get(s).is_some_and(|e| {
-                    e.extra.valid.is_none() && e.tiers.get(0).is_some_and(|t| t.min_qty == 1)
+            // The first assignment of this list (in assignment order) that outranks A.
+            let Some(pos) = group.by_list.get(&l).and_then(|bs| {
+                bs.first_above(a.priority, &inner.assignments, |b| {
+                    contains(&b.valid, &a.valid)
                 })
-            });
-            if covers && !skus_a.is_empty() {
-                out.push(warning(
-                    WarningKind::ShadowedAssignment,
-                    vec![a.id.to_string(), b.id.to_string()],
-                    vec![a.owner.clone(), b.owner.clone()],
-                    format!(
-                        "assignment `{}` (priority {}) never decides: `{}` (priority {}) has the same scope and prices every SKU of list `{}` whenever it is valid",
-                        a.id, a.priority, b.id, b.priority, la.id
-                    ),
-                ));
-                break;
+            }) else {
+                continue;
+            };
+            if first.is_some_and(|f| f < pos) {
+                continue;
             }
+            // B must price, always and from the first unit, every SKU A prices.
+            if skus_a
+                .iter()
+                .all(|&s| tb.get(s).is_some_and(|e| always_from_one(&e)))
+            {
+                first = Some(pos);
+            }
+        }
+        if let Some(b) = first.and_then(|pos| inner.assignments.get(pos)) {
+            out.push(warning(
+                WarningKind::ShadowedAssignment,
+                vec![a.id.to_string(), b.id.to_string()],
+                vec![a.owner.clone(), b.owner.clone()],
+                format!(
+                    "assignment `{}` (priority {}) never decides: `{}` (priority {}) has the same scope and prices every SKU of list `{}` whenever it is valid",
+                    a.id, a.priority, b.id, b.priority, la.id
+                ),
+            ));
         }
     }
 }
 
-fn unassigned_and_tiers(inner: &Built, at: Timestamp, out: &mut Vec<Warning>) {
+fn unassigned_and_tiers(inner: &Built, at: Timestamp, out: &mut Warnings) {
     // Lists in use: assigned, named as a reference, or bases (transitively) of those.
     let mut used: BTreeSet<u32> = inner.assignments.iter().map(|a| a.list).collect();
     used.extend(inner.references.lists());
@@ -245,6 +406,8 @@ fn unassigned_and_tiers(inner: &Built, at: Timestamp, out: &mut Vec<Warning>) {
     }
 }
 
+/// Whether an exclusion targeting `outer` hides everything an inclusion targeting `inner_t`
+/// shows: the rule [`Exclusions::first_covering`] indexes, kept as its check.
 fn target_covers(outer: &CompiledTarget, inner_t: &CompiledTarget, inner: &Built) -> bool {
     match (outer, inner_t) {
         (CompiledTarget::All, _) => true,
@@ -258,40 +421,127 @@ fn target_covers(outer: &CompiledTarget, inner_t: &CompiledTarget, inner: &Built
     }
 }
 
-fn moot_includes(inner: &Built, out: &mut Vec<Warning>) {
+/// The exclusions of one group (same scope, roles and experiment), by what they target: for
+/// each target, the position of the first such exclusion in the source order.
+#[derive(Default)]
+struct Exclusions<'a> {
+    all: Option<usize>,
+    sku: HashMap<u32, usize>,
+    category: HashMap<&'a str, usize>,
+}
+
+impl Exclusions<'_> {
+    /// The first exclusion, in source order, whose target covers `target` ([`target_covers`]):
+    /// every SKU; the same SKU; a category that is the SKU's category or one above it; a
+    /// category at or above the target category. An attribute target is covered by `All` only.
+    fn first_covering(&self, target: &CompiledTarget, inner: &Built) -> Option<usize> {
+        let categories = |cats: &mut dyn Iterator<Item = &str>| {
+            cats.flat_map(|c| {
+                // Each category covering `c`: `c` itself and `c` cut at each `/`.
+                let cuts = c.match_indices('/').filter_map(|(i, _)| c.get(..i));
+                std::iter::once(c).chain(cuts)
+            })
+            .filter_map(|c| self.category.get(c).copied())
+            .min()
+        };
+        let by_target = match target {
+            CompiledTarget::All | CompiledTarget::Attributes(_) => None,
+            CompiledTarget::Sku(s) => {
+                let by_category = inner
+                    .catalog
+                    .get(*s)
+                    .and_then(|r| categories(&mut r.categories.iter().map(String::as_str)));
+                self.sku
+                    .get(s)
+                    .copied()
+                    .into_iter()
+                    .chain(by_category)
+                    .min()
+            }
+            CompiledTarget::Category(d) => categories(&mut std::iter::once(d.as_str())),
+        };
+        self.all.into_iter().chain(by_target).min()
+    }
+}
+
+/// Inclusions an exclusion of the same scope, roles and experiment makes moot. Exclusions are
+/// indexed by group and target, so each inclusion costs a few lookups, not a pass over every
+/// exclusion; the first covering exclusion in source order is named.
+fn moot_includes(inner: &Built, out: &mut Warnings) {
     // Rules are compared by scope, roles and experiment, which the index does not keep per
     // rule: rebuild the scope keys from the source data.
     let source = &inner.source.visibility_rules;
-    for inc in source.iter().filter(|r| r.effect == Effect::Include) {
-        for exc in source.iter().filter(|r| r.effect == Effect::Exclude) {
-            if inc.scope != exc.scope || inc.roles != exc.roles || inc.experiment != exc.experiment
-            {
-                continue;
-            }
-            let compiled = |id: &str| inner.visibility_rules.iter().find(|r| r.id == id);
-            let (Some(i), Some(e)) = (compiled(&inc.id), compiled(&exc.id)) else {
-                continue;
-            };
-            if target_covers(&e.target, &i.target, inner) {
-                out.push(warning(
-                    WarningKind::MootInclude,
-                    vec![inc.id.clone(), exc.id.clone()],
-                    vec![inc.owner.clone(), exc.owner.clone()],
-                    format!(
-                        "include `{}` never shows anything: exclude `{}` has the same scope and a target at least as broad, and exclusion wins at equal specificity",
-                        inc.id, exc.id
-                    ),
-                ));
-                break;
-            }
+    let compiled: HashMap<&str, &CompiledTarget> = inner
+        .visibility_rules
+        .iter()
+        .map(|r| (r.id.as_str(), &r.target))
+        .collect();
+    type Group<'a> = (
+        &'a crate::format::Scope,
+        &'a [crate::id::RoleName],
+        Option<&'a str>,
+    );
+    fn group(r: &crate::format::VisibilityRuleData) -> Group<'_> {
+        (&r.scope, r.roles.as_slice(), r.experiment.as_deref())
+    }
+    let mut exclusions: HashMap<Group<'_>, Exclusions<'_>> = HashMap::new();
+    for (pos, exc) in source.iter().enumerate() {
+        if exc.effect != Effect::Exclude {
+            continue;
         }
+        let Some(&target) = compiled.get(exc.id.as_str()) else {
+            continue;
+        };
+        let slot = exclusions.entry(group(exc)).or_default();
+        match target {
+            CompiledTarget::All => {
+                slot.all.get_or_insert(pos);
+            }
+            CompiledTarget::Sku(s) => {
+                slot.sku.entry(*s).or_insert(pos);
+            }
+            CompiledTarget::Category(c) => {
+                slot.category.entry(c.as_str()).or_insert(pos);
+            }
+            // An attribute target covers nothing else (`target_covers`).
+            CompiledTarget::Attributes(_) => {}
+        }
+    }
+    for inc in source.iter().filter(|r| r.effect == Effect::Include) {
+        let Some(excs) = exclusions.get(&group(inc)) else {
+            continue;
+        };
+        let Some(&target) = compiled.get(inc.id.as_str()) else {
+            continue;
+        };
+        let Some(exc) = excs
+            .first_covering(target, inner)
+            .and_then(|pos| source.get(pos))
+        else {
+            continue;
+        };
+        debug_assert!(
+            compiled
+                .get(exc.id.as_str())
+                .is_some_and(|e| target_covers(e, target, inner)),
+            "the index names an exclusion that covers the inclusion"
+        );
+        out.push(warning(
+            WarningKind::MootInclude,
+            vec![inc.id.clone(), exc.id.clone()],
+            vec![inc.owner.clone(), exc.owner.clone()],
+            format!(
+                "include `{}` never shows anything: exclude `{}` has the same scope and a target at least as broad, and exclusion wins at equal specificity",
+                inc.id, exc.id
+            ),
+        ));
     }
 }
 
 /// Assigned lists pricing a SKU above a reference list of their currency at one of the tier
 /// boundaries of either entry (P9): one warning per (list, reference list, SKU), naming the
 /// quantities. Each assigned list is compared with each reference list once, entry by entry.
-fn above_reference(inner: &Built, at: Timestamp, out: &mut Vec<Warning>) {
+fn above_reference(inner: &Built, at: Timestamp, out: &mut Warnings) {
     let references = inner.references.lists();
     if references.is_empty() {
         return;
@@ -360,7 +610,7 @@ fn above_reference(inner: &Built, at: Timestamp, out: &mut Vec<Warning>) {
 }
 
 /// Accounts still limiting their price search with the deprecated flag (S10).
-fn deprecated_inheritance(inner: &Built, out: &mut Vec<Warning>) {
+fn deprecated_inheritance(inner: &Built, out: &mut Warnings) {
     for a in inner
         .accounts
         .recs
@@ -379,7 +629,7 @@ fn deprecated_inheritance(inner: &Built, out: &mut Vec<Warning>) {
     }
 }
 
-fn self_approval(inner: &Built, out: &mut Vec<Warning>) {
+fn self_approval(inner: &Built, out: &mut Warnings) {
     let mut seen = BTreeSet::new();
     for (pi, policy) in inner.approval_policies.iter().enumerate() {
         let Some(scope) = inner
@@ -466,16 +716,20 @@ impl Snapshot {
     /// assignments whose window has passed by `at`, approval steps only a buyer could approve,
     /// inclusions a broader exclusion makes moot, and accounts using the deprecated
     /// `inherit.price_lists: false`. Each names the rule ids and their owners.
+    ///
+    /// At most [`MAX_WARNINGS`] are listed, the first in that order; a last warning of kind
+    /// [`WarningKind::MoreWarnings`] then counts the rest. Rules are compared only with the
+    /// rules of the same scope (indexed by scope and id), so the cost grows with the data, not
+    /// with its square.
     pub fn lint(&self, at: Timestamp) -> Vec<Warning> {
         let inner = self.inner();
-        let mut out = Vec::new();
+        let mut out = Warnings::new(MAX_WARNINGS);
         shadowed(inner, &mut out);
         unassigned_and_tiers(inner, at, &mut out);
         moot_includes(inner, &mut out);
         self_approval(inner, &mut out);
         deprecated_inheritance(inner, &mut out);
         above_reference(inner, at, &mut out);
-        out.sort();
-        out
+        out.finish()
     }
 }

@@ -18,7 +18,7 @@ mod entries;
 use crate::error::BuildError;
 use crate::format::changeset::{Changeset, Entity, EntityRef, LogEntry, Op};
 use crate::format::{AccountData, Dataset, EntryData};
-use crate::govern::changeset::dataset::{Found, apply_op, find};
+use crate::govern::changeset::dataset::{Finder, Found, apply_ops};
 use crate::model::pricing::ListBody;
 use crate::model::snapshot::{Built, Snapshot};
 use std::sync::Arc;
@@ -28,12 +28,13 @@ impl Changeset {
     /// `before.version() + 1`), it restores every entity it touched to its state in `before`.
     pub fn inverse(&self, before: &Snapshot) -> Changeset {
         let data = before.to_dataset();
+        let finder = Finder::new(&data);
         let mut keys: Vec<EntityRef> = self.ops.iter().map(Op::touches).collect();
         keys.sort();
         keys.dedup();
         let ops = keys
             .into_iter()
-            .map(|key| match find(&data, &key) {
+            .map(|key| match finder.find(&key) {
                 Some(Found::Entity(e)) => Op::Upsert(e),
                 Some(Found::Entry(list, entry)) => Op::SetEntry { list, entry },
                 None => Op::Remove(key),
@@ -213,12 +214,10 @@ impl Snapshot {
             return result;
         }
         let mut data = self.to_dataset();
-        for op in &changeset.ops {
-            apply_op(&mut data, op).map_err(|what| ApplyError::NotFound {
-                changeset: changeset.id.clone(),
-                what,
-            })?;
-        }
+        apply_ops(&mut data, &changeset.ops).map_err(|what| ApplyError::NotFound {
+            changeset: changeset.id.clone(),
+            what,
+        })?;
         let rebuilt = Snapshot::from_dataset(&data).map_err(|error| ApplyError::Invalid {
             changeset: changeset.id.clone(),
             error,

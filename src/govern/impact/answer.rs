@@ -16,6 +16,7 @@ use std::fmt;
 /// ```
 /// let o = tradeterms::ImpactOptions::at("2026-06-01T00:00:00Z".parse().unwrap());
 /// assert_eq!(o.qty, 1);
+/// assert_eq!(o.max_changes, tradeterms::ImpactOptions::DEFAULT_MAX_CHANGES);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImpactOptions {
@@ -26,15 +27,25 @@ pub struct ImpactOptions {
     /// If set, also compare which approval policies an order of this subtotal would trigger,
     /// per account.
     pub reference_order_total: Option<Decimal>,
+    /// The most (account, SKU) changes listed one by one. Beyond it the answer is a summary
+    /// ([`Impact::limit_reached`]): the counts and largest moves stay exact, and
+    /// [`Impact::changes`] holds a deterministic sample of at most [`Impact::SAMPLE`] changes.
+    /// Memory stays proportional to the limit, however many pairs the change moves.
+    pub max_changes: usize,
 }
 
 impl ImpactOptions {
-    /// Compare unit prices at `at`, without approvals.
+    /// The default for [`ImpactOptions::max_changes`].
+    pub const DEFAULT_MAX_CHANGES: usize = 10_000;
+
+    /// Compare unit prices at `at`, without approvals, listing up to
+    /// [`ImpactOptions::DEFAULT_MAX_CHANGES`] changes.
     pub fn at(at: Timestamp) -> ImpactOptions {
         ImpactOptions {
             at,
             qty: 1,
             reference_order_total: None,
+            max_changes: ImpactOptions::DEFAULT_MAX_CHANGES,
         }
     }
 }
@@ -158,8 +169,15 @@ pub struct Impact {
     pub before_version: u64,
     /// The version compared to.
     pub after_version: u64,
-    /// Every (account, SKU) whose answer changes, by account then SKU.
+    /// Every (account, SKU) whose answer changes, by account then SKU; when
+    /// [`Impact::limit_reached`], a sample of them (still by account then SKU): the changes
+    /// whose (account, SKU) hash lowest under a fixed hash, the same on every run.
     pub changes: Vec<ImpactChange>,
+    /// How many (account, SKU) answers change: `changes.len()` unless the limit was reached.
+    pub total_changes: usize,
+    /// Whether more answers change than [`ImpactOptions::max_changes`]: `changes` is then a
+    /// sample, and every count and largest move is still exact.
+    pub limit_reached: bool,
     /// Accounts whose reference order would trigger other approval policies.
     pub approval_changes: Vec<ApprovalChange>,
     /// Number of accounts with at least one change.
@@ -174,6 +192,16 @@ pub struct Impact {
     pub pairs_examined: usize,
 }
 
+impl Impact {
+    /// The most changes listed as a sample when the limit is reached (fewer if
+    /// [`ImpactOptions::max_changes`] is lower).
+    ///
+    /// ```
+    /// assert_eq!(tradeterms::Impact::SAMPLE, 100);
+    /// ```
+    pub const SAMPLE: usize = 100;
+}
+
 impl fmt::Display for Impact {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
@@ -181,11 +209,18 @@ impl fmt::Display for Impact {
             "impact of v{} -> v{}: {} change(s), {} account(s), {} SKU(s) affected ({} pairs examined)",
             self.before_version,
             self.after_version,
-            self.changes.len(),
+            self.total_changes,
             self.accounts_affected,
             self.skus_affected,
             self.pairs_examined
         )?;
+        if self.limit_reached {
+            writeln!(
+                f,
+                "  more changes than the limit: a sample of {} is listed",
+                self.changes.len()
+            )?;
+        }
         if let Some(m) = &self.largest_increase {
             writeln!(
                 f,

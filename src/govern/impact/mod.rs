@@ -30,14 +30,51 @@ use crate::model::scope::applicable_rules;
 use crate::model::snapshot::{Built, Snapshot};
 use jiff::Timestamp;
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashSet};
 
 /// The account's own view, for comparing snapshots: every permission and no role-limited
 /// rule. `None` if the account does not exist in this snapshot.
 fn account_view<'s>(inner: &'s Built, account: &AccountId, at: Timestamp) -> Option<Party<'s>> {
     let idx = inner.accounts.lookup(account.as_str())?;
     let acc = inner.accounts.get(idx)?;
-    Some(Party::new(inner, idx, acc, Actor::AccountItself, at))
+    // An account is compared on every SKU a change reaches: index its visibility rules once.
+    Some(Party::new(inner, idx, acc, Actor::AccountItself, at).index_visibility())
+}
+
+/// The account-level view of one SKU, borrowing from the snapshot: compared without copying
+/// an id, turned into an [`AnswerSummary`] only for the pairs that differ.
+#[derive(PartialEq, Eq)]
+enum Seen<'s> {
+    Absent,
+    NotVisible,
+    QuoteRequired,
+    Priced {
+        amount: Decimal,
+        currency: crate::money::Currency,
+        assignment: &'s crate::id::AssignmentId,
+        list: &'s crate::id::PriceListId,
+    },
+}
+
+impl Seen<'_> {
+    fn summary(&self) -> AnswerSummary {
+        match self {
+            Seen::Absent => AnswerSummary::Absent,
+            Seen::NotVisible => AnswerSummary::NotVisible,
+            Seen::QuoteRequired => AnswerSummary::QuoteRequired,
+            Seen::Priced {
+                amount,
+                currency,
+                assignment,
+                list,
+            } => AnswerSummary::Priced {
+                amount: *amount,
+                currency: *currency,
+                assignment: (*assignment).clone(),
+                list: (*list).clone(),
+            },
+        }
+    }
 }
 
 /// The account-level view of one SKU.
@@ -46,34 +83,168 @@ fn summarize<'s>(
     party: Option<&Party<'s>>,
     sku: &Sku,
     qty: u64,
-) -> Result<AnswerSummary, ResolveError> {
+) -> Result<Seen<'s>, ResolveError> {
     let Some(party) = party else {
-        return Ok(AnswerSummary::Absent);
+        return Ok(Seen::Absent);
     };
     let Some(idx) = inner.catalog.lookup(sku.as_str()) else {
-        return Ok(AnswerSummary::Absent);
+        return Ok(Seen::Absent);
     };
     let Some(rec) = inner.catalog.get(idx) else {
-        return Ok(AnswerSummary::Absent);
+        return Ok(Seen::Absent);
     };
     Ok(match party.decide(idx, rec, qty, &mut Lean)? {
-        Verdict::Priced(w, _) => AnswerSummary::Priced {
+        Verdict::Priced(w, _) => Seen::Priced {
             amount: w.list.currency.round(w.exact),
             currency: w.list.currency,
-            assignment: w.assignment.id.clone(),
-            list: w.list.id.clone(),
+            assignment: &w.assignment.id,
+            list: &w.list.id,
         },
-        Verdict::QuoteRequired(_) => AnswerSummary::QuoteRequired,
-        Verdict::NotVisible | Verdict::Denied(_) | Verdict::PriceHidden(_) => {
-            AnswerSummary::NotVisible
-        }
+        Verdict::QuoteRequired(_) => Seen::QuoteRequired,
+        Verdict::NotVisible | Verdict::Denied(_) | Verdict::PriceHidden(_) => Seen::NotVisible,
     })
 }
 
-fn percent(before: &AnswerSummary, after: &AnswerSummary) -> Option<Decimal> {
-    let (AnswerSummary::Priced { amount: a, .. }, AnswerSummary::Priced { amount: b, .. }) =
-        (before, after)
-    else {
+/// A stable 64-bit hash of an (account, SKU) pair (FNV-1a, then SplitMix64's finaliser), for
+/// sampling the same changes on every run and machine.
+fn pair_hash(account: &AccountId, sku: &Sku) -> u64 {
+    let fnv = |h: u64, bytes: &[u8]| {
+        bytes.iter().fold(h, |h, &b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        })
+    };
+    let h = fnv(0xcbf2_9ce4_8422_2325, account.as_str().as_bytes());
+    let mut z = fnv(fnv(h, &[0xFF]), sku.as_str().as_bytes());
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// A change kept for the sample, ordered by its pair's hash (then the pair, should two hash
+/// alike): a max-heap of these keeps the lowest.
+struct Sampled {
+    key: (u64, AccountId, Sku),
+    change: ImpactChange,
+}
+
+impl PartialEq for Sampled {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+
+impl Eq for Sampled {}
+
+impl PartialOrd for Sampled {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Sampled {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key.cmp(&other.key)
+    }
+}
+
+/// The changes found so far: every one while under the limit, then a bounded sample; the
+/// counts and the largest moves are kept exactly either way.
+struct Changes {
+    limit: usize,
+    sample_size: usize,
+    listed: Vec<ImpactChange>,
+    sample: Option<BinaryHeap<Sampled>>,
+    total: usize,
+    accounts: usize,
+    /// The SKUs with a change (only counted: no order is leaked).
+    skus: HashSet<Sku>,
+    increase: Option<PriceMove>,
+    decrease: Option<PriceMove>,
+}
+
+impl Changes {
+    fn new(limit: usize) -> Changes {
+        Changes {
+            limit,
+            sample_size: limit.min(Impact::SAMPLE),
+            listed: Vec::new(),
+            sample: None,
+            total: 0,
+            accounts: 0,
+            skus: HashSet::new(),
+            increase: None,
+            decrease: None,
+        }
+    }
+
+    /// Records one (account, SKU) whose answer changes. The change itself is built only if it
+    /// is kept: listed while under the limit, or among the sample's lowest hashes after.
+    fn record(&mut self, account: &AccountId, sku: &Sku, before: &Seen<'_>, after: &Seen<'_>) {
+        self.total = self.total.saturating_add(1);
+        if !self.skus.contains(sku) {
+            self.skus.insert(sku.clone());
+        }
+        let percent = percent(before, after);
+        if let Some(p) = percent {
+            // As `max_by` over every change in order would pick: the last of equal moves.
+            let mv = || PriceMove {
+                account: account.clone(),
+                sku: sku.clone(),
+                percent: p,
+            };
+            if p.is_sign_positive() && !p.is_zero() {
+                if self.increase.as_ref().is_none_or(|m| p >= m.percent) {
+                    self.increase = Some(mv());
+                }
+            } else if p.is_sign_negative() && self.decrease.as_ref().is_none_or(|m| p <= m.percent)
+            {
+                self.decrease = Some(mv());
+            }
+        }
+        let change = || ImpactChange {
+            account: account.clone(),
+            sku: sku.clone(),
+            before: before.summary(),
+            after: after.summary(),
+            percent,
+        };
+        if self.sample.is_none() && self.listed.len() < self.limit {
+            self.listed.push(change());
+            return;
+        }
+        let sample_size = self.sample_size;
+        let sample = self.sample.get_or_insert_with(|| {
+            // The limit is reached: the changes listed so far become the sample's candidates.
+            let mut sample = BinaryHeap::new();
+            for c in std::mem::take(&mut self.listed) {
+                push_bounded(&mut sample, sample_size, pair_hash(&c.account, &c.sku), c);
+            }
+            sample
+        });
+        let hash = pair_hash(account, sku);
+        let kept = sample.len() < sample_size
+            || sample
+                .peek()
+                .is_some_and(|top| (hash, account, sku) < (top.key.0, &top.key.1, &top.key.2));
+        if kept {
+            push_bounded(sample, sample_size, hash, change());
+        }
+    }
+}
+
+/// Adds a change to the sample, dropping the highest hash beyond `size`.
+fn push_bounded(sample: &mut BinaryHeap<Sampled>, size: usize, hash: u64, c: ImpactChange) {
+    sample.push(Sampled {
+        key: (hash, c.account.clone(), c.sku.clone()),
+        change: c,
+    });
+    if sample.len() > size {
+        sample.pop();
+    }
+}
+
+fn percent(before: &Seen<'_>, after: &Seen<'_>) -> Option<Decimal> {
+    let (Seen::Priced { amount: a, .. }, Seen::Priced { amount: b, .. }) = (before, after) else {
         return None;
     };
     if a.is_zero() {
@@ -132,7 +303,10 @@ fn reference_policies(
 
 impl Snapshot {
     /// Lists every (account, SKU) whose answer differs between `self` and `after`, re-resolving
-    /// only the pairs the difference can reach.
+    /// only the pairs the difference can reach. Beyond [`ImpactOptions::max_changes`] changes,
+    /// the answer is a summary: exact counts and largest moves, and a deterministic sample of
+    /// the changes ([`Impact::limit_reached`]). Each pair reached is still compared (the counts
+    /// are exact), but only the kept changes are held in memory.
     pub fn impact(
         &self,
         after: &Snapshot,
@@ -169,7 +343,7 @@ impl Snapshot {
                 merge(slot, skus.clone());
             }
         }
-        let mut changes = Vec::new();
+        let mut changes = Changes::new(options.max_changes);
         let mut examined = 0usize;
         for (account, skus) in &pairs {
             let view_b = account_view(b, account, options.at);
@@ -178,19 +352,17 @@ impl Snapshot {
                 Skus::All => all_skus().iter().collect(),
                 Skus::Some(s) => s.iter().collect(),
             };
+            let before_count = changes.total;
             for sku in list {
                 examined = examined.saturating_add(1);
                 let before = summarize(b, view_b.as_ref(), sku, options.qty)?;
                 let after = summarize(a, view_a.as_ref(), sku, options.qty)?;
                 if before != after {
-                    changes.push(ImpactChange {
-                        account: account.clone(),
-                        sku: sku.clone(),
-                        percent: percent(&before, &after),
-                        before,
-                        after,
-                    });
+                    changes.record(account, sku, &before, &after);
                 }
+            }
+            if changes.total != before_count {
+                changes.accounts = changes.accounts.saturating_add(1);
             }
         }
         let mut approval_changes = Vec::new();
@@ -212,43 +384,26 @@ impl Snapshot {
                 }
             }
         }
-        let accounts_affected = changes
-            .iter()
-            .map(|c| &c.account)
-            .collect::<BTreeSet<_>>()
-            .len();
-        let skus_affected = changes
-            .iter()
-            .map(|c| &c.sku)
-            .collect::<BTreeSet<_>>()
-            .len();
-        let moves = |up: bool| {
-            changes
-                .iter()
-                .filter_map(|c| c.percent.map(|p| (p, c)))
-                .filter(|(p, _)| {
-                    if up {
-                        p.is_sign_positive() && !p.is_zero()
-                    } else {
-                        p.is_sign_negative()
-                    }
-                })
-                .max_by(|(p, _), (q, _)| if up { p.cmp(q) } else { q.cmp(p) })
-                .map(|(p, c)| PriceMove {
-                    account: c.account.clone(),
-                    sku: c.sku.clone(),
-                    percent: p,
-                })
+        let limit_reached = changes.sample.is_some();
+        let listed = match changes.sample {
+            Some(sample) => {
+                let mut kept: Vec<Sampled> = sample.into_vec();
+                kept.sort_by(|x, y| (&x.key.1, &x.key.2).cmp(&(&y.key.1, &y.key.2)));
+                kept.into_iter().map(|s| s.change).collect()
+            }
+            None => changes.listed,
         };
         Ok(Impact {
             before_version: b.version,
             after_version: a.version,
-            largest_increase: moves(true),
-            largest_decrease: moves(false),
-            changes,
+            largest_increase: changes.increase,
+            largest_decrease: changes.decrease,
+            changes: listed,
+            total_changes: changes.total,
+            limit_reached,
             approval_changes,
-            accounts_affected,
-            skus_affected,
+            accounts_affected: changes.accounts,
+            skus_affected: changes.skus.len(),
             pairs_examined: examined,
         })
     }

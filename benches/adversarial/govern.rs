@@ -1,0 +1,302 @@
+//! Governance at adversarial sizes (issue 13, points 6 to 8): the lint, the impact preview,
+//! apply and inverse of a large changeset, and a curated price sheet. Each dataset is built
+//! through the public data types, outside the measured time.
+
+use crate::harness::{Case, time};
+use std::time::Duration;
+use tradeterms::{
+    AccountData, AssignmentData, CatalogMode, Changeset, Dataset, Effect, Entity, EntryData,
+    ImpactOptions, MembershipData, Op, PriceListData, Scope, SkuData, Snapshot, Target, TierData,
+    Timestamp, UserData, VisibilityRuleData, WarningKind,
+};
+
+fn at() -> Timestamp {
+    tradeterms::generate::AT
+}
+
+pub fn cases() -> Vec<Case> {
+    vec![
+        Case {
+            name: "lint: shadowed assignments x accounts (13.6)",
+            size: 1_000,
+            unit: "assignments",
+            budget: Duration::from_millis(500),
+            run: lint_shadowed,
+        },
+        Case {
+            name: "lint: moot inclusions (13.6)",
+            size: 2_000,
+            unit: "pairs",
+            budget: Duration::from_millis(500),
+            run: lint_moot,
+        },
+        // Every pair reached is still decided twice (the counts are exact): the limit bounds
+        // memory, and the time grows linearly with the pairs.
+        Case {
+            name: "impact: everyone's prices move, over the limit (13.7)",
+            size: IMPACT_PAIRS,
+            unit: "pairs",
+            budget: Duration::from_millis(4_000),
+            run: impact_huge,
+        },
+        Case {
+            name: "apply + inverse: SKU upserts (13.8)",
+            size: 20_000,
+            unit: "ops",
+            budget: Duration::from_millis(1_000),
+            run: apply_inverse,
+        },
+        Case {
+            name: "price sheet: curated, SKUs x visibility rules (13.8)",
+            size: 20_000,
+            unit: "SKUs",
+            budget: Duration::from_millis(500),
+            run: curated_sheet,
+        },
+    ]
+}
+
+fn price(p: &str) -> Vec<TierData> {
+    vec![TierData {
+        min_qty: 1,
+        unit_price: p.parse().unwrap(),
+    }]
+}
+
+fn account(i: usize) -> AccountData {
+    AccountData {
+        id: format!("acc-{i:06}").into(),
+        name: format!("Account {i}"),
+        currency: "USD".into(),
+        ..Default::default()
+    }
+}
+
+fn sku(i: usize) -> SkuData {
+    SkuData {
+        sku: format!("sku-{i:06}").into(),
+        name: format!("SKU {i}"),
+        categories: vec![format!("cat-{i:06}")],
+        ..Default::default()
+    }
+}
+
+fn entry(i: usize, p: &str) -> EntryData {
+    EntryData {
+        sku: format!("sku-{i:06}").into(),
+        tiers: price(p),
+        ..Default::default()
+    }
+}
+
+fn list(id: String, entries: Vec<EntryData>) -> PriceListData {
+    PriceListData {
+        id: id.into(),
+        name: "List".into(),
+        owner: "pricing".into(),
+        currency: "USD".into(),
+        entries,
+        ..Default::default()
+    }
+}
+
+fn assign(id: String, list: String, scope: Scope, priority: i32) -> AssignmentData {
+    AssignmentData {
+        id: id.into(),
+        price_list: list.into(),
+        scope,
+        priority,
+        ..Default::default()
+    }
+}
+
+fn build(d: &Dataset) -> Snapshot {
+    Snapshot::from_dataset(d).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// `n` accounts and `n` SKUs; for each SKU, a one-SKU list assigned to everyone at priority 0
+/// and another at priority 1: `n` shadowed assignments in one scope reaching `n` accounts.
+fn lint_shadowed(n: usize) -> Duration {
+    let mut d = Dataset {
+        accounts: (0..n).map(account).collect(),
+        catalog: (0..n).map(sku).collect(),
+        ..Default::default()
+    };
+    for k in 0..n {
+        for (p, name) in [(0, "low"), (1, "high")] {
+            let id = format!("{name}-{k:06}");
+            d.price_lists.push(list(
+                id.clone(),
+                vec![entry(k, if p == 0 { "2" } else { "1" })],
+            ));
+            d.assignments
+                .push(assign(id.clone(), id, Scope::Everyone, p));
+        }
+    }
+    let s = build(&d);
+    let mut warnings = Vec::new();
+    let took = time(|| warnings = s.lint(at()));
+    let shadowed = warnings
+        .iter()
+        .filter(|w| w.kind == WarningKind::ShadowedAssignment)
+        .count();
+    assert_eq!(shadowed, n, "every low-priority assignment is shadowed");
+    took
+}
+
+/// `n` SKUs, each in its own category; for each, an inclusion of the SKU and an exclusion of
+/// its category, for everyone: `n` moot inclusions among `n` x `n` same-scope pairs.
+fn lint_moot(n: usize) -> Duration {
+    let mut d = Dataset {
+        accounts: vec![account(0)],
+        catalog: (0..n).map(sku).collect(),
+        ..Default::default()
+    };
+    for k in 0..n {
+        for (effect, target) in [
+            (Effect::Include, Target::Sku(format!("sku-{k:06}").into())),
+            (Effect::Exclude, Target::Category(format!("cat-{k:06}"))),
+        ] {
+            d.visibility_rules.push(VisibilityRuleData {
+                id: format!("{effect:?}-{k:06}"),
+                owner: "merch".into(),
+                scope: Scope::Everyone,
+                target,
+                effect,
+                ..Default::default()
+            });
+        }
+    }
+    let s = build(&d);
+    let mut warnings = Vec::new();
+    let took = time(|| warnings = s.lint(at()));
+    let moot = warnings
+        .iter()
+        .filter(|w| w.kind == WarningKind::MootInclude)
+        .count();
+    assert_eq!(moot, n, "every inclusion is moot");
+    took
+}
+
+/// The (account, SKU) pairs of the full impact case.
+const IMPACT_PAIRS: usize = 1_000_000;
+/// SKUs in the impact case; accounts make up the pairs.
+const IMPACT_SKUS: usize = 1_000;
+
+/// `n / 1,000` accounts and 1,000 SKUs on one list for everyone; the "after" snapshot raises
+/// every price: `n` pairs move, far over the default limit of detailed changes.
+fn impact_huge(n: usize) -> Duration {
+    let accounts = (n / IMPACT_SKUS).max(1);
+    let d = Dataset {
+        accounts: (0..accounts).map(account).collect(),
+        catalog: (0..IMPACT_SKUS).map(sku).collect(),
+        price_lists: vec![list(
+            "public".into(),
+            (0..IMPACT_SKUS).map(|k| entry(k, "10")).collect(),
+        )],
+        assignments: vec![assign("all".into(), "public".into(), Scope::Everyone, 0)],
+        ..Default::default()
+    };
+    let before = build(&d);
+    let mut raised = d.clone();
+    for (k, e) in raised.price_lists[0].entries.iter_mut().enumerate() {
+        e.tiers = price(&format!("{}", 11 + k % 7));
+    }
+    let after = build(&raised);
+    let options = ImpactOptions::at(at());
+    let mut impact = None;
+    let took = time(|| impact = Some(before.impact(&after, &options).unwrap()));
+    let impact = impact.unwrap();
+    assert_eq!(impact.total_changes, accounts * IMPACT_SKUS);
+    assert!(impact.limit_reached);
+    assert!(impact.changes.len() <= options.max_changes);
+    assert_eq!(
+        impact.largest_increase.unwrap().percent,
+        "70".parse().unwrap()
+    );
+    took
+}
+
+/// A catalogue of `n` SKUs, and a changeset upserting `n` more: apply it, then compute its
+/// inverse and apply that (two rebuilds of up to `2n` SKUs, which dominate).
+fn apply_inverse(n: usize) -> Duration {
+    let d = Dataset {
+        accounts: vec![account(0)],
+        catalog: (0..n).map(sku).collect(),
+        ..Default::default()
+    };
+    let v1 = build(&d);
+    let cs = Changeset {
+        id: "many-skus".into(),
+        author: "bench".into(),
+        reason: "adversarial".into(),
+        at: at(),
+        base_version: v1.version(),
+        ops: (n..2 * n)
+            .map(|i| Op::Upsert(Entity::Sku(sku(i))))
+            .collect(),
+    };
+    let round_trip = || {
+        let v2 = v1.apply(&cs).unwrap();
+        let undo = cs.inverse(&v1);
+        v2.apply(&undo).unwrap()
+    };
+    // A first round trip at this size, untimed: the harness warms up at the quarter size only,
+    // and the first allocation of this much memory (page faults, the allocator growing its
+    // heap) would otherwise be measured as growth of the algorithm.
+    drop(round_trip());
+    let mut v3 = None;
+    let took = time(|| v3 = Some(round_trip()));
+    assert_eq!(v3.unwrap().to_dataset().catalog.len(), n);
+    took
+}
+
+/// A curated account seeing each of `n` SKUs through its own inclusion rule, priced by one
+/// list: the whole price sheet.
+fn curated_sheet(n: usize) -> Duration {
+    let mut acc = account(0);
+    acc.catalog_mode = Some(CatalogMode::Curated);
+    let d = Dataset {
+        accounts: vec![acc],
+        users: vec![UserData {
+            id: "buyer".into(),
+            name: "Buyer".into(),
+            memberships: vec![MembershipData {
+                account: "acc-000000".into(),
+                roles: vec!["buyer".into()],
+                ..Default::default()
+            }],
+            ..Default::default()
+        }],
+        catalog: (0..n).map(sku).collect(),
+        price_lists: vec![list(
+            "public".into(),
+            (0..n).map(|k| entry(k, "10")).collect(),
+        )],
+        assignments: vec![assign("all".into(), "public".into(), Scope::Everyone, 0)],
+        visibility_rules: (0..n)
+            .map(|k| VisibilityRuleData {
+                id: format!("show-{k:06}"),
+                owner: "merch".into(),
+                scope: Scope::Account("acc-000000".into()),
+                target: Target::Sku(format!("sku-{k:06}").into()),
+                effect: Effect::Include,
+                ..Default::default()
+            })
+            .collect(),
+        ..Default::default()
+    };
+    let s = build(&d);
+    let mut lines = 0;
+    let took = time(|| {
+        for line in s
+            .price_sheet(&"acc-000000".into(), &"buyer".into(), at(), 1)
+            .unwrap()
+        {
+            line.unwrap();
+            lines += 1;
+        }
+    });
+    assert_eq!(lines, n);
+    took
+}
