@@ -20,8 +20,14 @@ pub struct Case {
 /// Below this, timer noise dominates and the growth ratio is printed but not judged.
 const NOISE: Duration = Duration::from_millis(20);
 
-/// The most a case may grow for 4x its input: between linear (4x) and quadratic (16x).
-const MAX_GROWTH: f64 = 8.0;
+/// The most a case may grow for 4x its input: linear is 4x and quadratic 16x. Allocation and
+/// cache effects alone push a linear build to 6-7x on the 2-core CI machine, so the line sits
+/// at 10x, still well below quadratic.
+const MAX_GROWTH: f64 = 10.0;
+
+/// Each size is measured this many times and the fastest run kept: the one least disturbed by
+/// the machine, the usual estimate of an operation's own cost.
+const RUNS: usize = 3;
 
 /// Runs every case, prints a table of figures and returns the number of failures.
 pub fn run(cases: &[Case]) -> usize {
@@ -34,8 +40,9 @@ pub fn run(cases: &[Case]) -> usize {
         let quarter_n = (case.size / 4).max(1);
         // A warm-up run at the quarter size: allocator and caches, not the measured figure.
         let _ = (case.run)(quarter_n);
-        let quarter = (case.run)(quarter_n);
-        let full = (case.run)(case.size);
+        let best = |n: usize| (0..RUNS).map(|_| (case.run)(n)).min().unwrap_or_default();
+        let quarter = best(quarter_n);
+        let full = best(case.size);
         let growth = full.as_secs_f64() / quarter.as_secs_f64().max(1e-9);
         let mut verdict = "ok".to_string();
         if full > case.budget {
