@@ -499,3 +499,25 @@ fn a_relative_list_reducing_a_huge_price_prices_it() {
         Err(ResolveError::Overflow { qty: 2, .. })
     ));
 }
+
+/// A numeric attribute survives `to_dataset`, JSON and back as a number (it was written as a
+/// string, so a numeric predicate on it no longer built).
+#[test]
+fn numeric_attributes_round_trip_through_json_as_numbers() {
+    let text = r#"{ "accounts": [{ "id": "a", "name": "A", "currency": "USD",
+        "attributes": { "pupils": 12345678901234567890123, "share": 0.125, "public": true, "kind": "school" } }],
+      "segments": [{ "id": "big", "name": "Big", "rule": { "gt": { "attr": "pupils", "value": 1000 } } }] }"#;
+    let s = Snapshot::from_dataset(&Dataset::from_json(text).unwrap()).unwrap();
+    let written = serde_json::to_string(&s.to_dataset()).unwrap();
+    assert!(
+        written.contains(r#""pupils":12345678901234567890123"#),
+        "{written}"
+    );
+    assert!(written.contains(r#""share":0.125"#), "{written}");
+    let back = Dataset::from_json(&written).unwrap();
+    assert_eq!(
+        back.accounts[0].attributes,
+        s.to_dataset().accounts[0].attributes
+    );
+    Snapshot::from_dataset(&back).unwrap();
+}

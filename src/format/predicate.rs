@@ -27,9 +27,9 @@ use std::collections::BTreeMap;
 /// assert_eq!(err.path(), "accounts[0].attributes.share");
 /// assert!(err.message().starts_with("attribute `share`: the number `0.1000000000000000055511151231257827` cannot be held exactly"));
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(untagged)]
+#[cfg_attr(feature = "schema", serde(untagged))]
 pub enum AttrValue {
     /// A flag.
     Flag(bool),
@@ -37,6 +37,25 @@ pub enum AttrValue {
     Text(String),
     /// A number, such as a tier level or a head count.
     Number(Decimal),
+}
+
+impl Serialize for AttrValue {
+    /// A number is written as a JSON number with its exact digits (through serde_json's raw
+    /// value), never as a string: a dataset written out by [`Snapshot::to_dataset`] reads back
+    /// with its numeric attributes still numbers, so numeric predicates on them still build.
+    ///
+    /// [`Snapshot::to_dataset`]: crate::Snapshot::to_dataset
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            AttrValue::Flag(b) => serializer.serialize_bool(*b),
+            AttrValue::Text(t) => serializer.serialize_str(t),
+            AttrValue::Number(d) => match serde_json::value::RawValue::from_string(d.to_string()) {
+                Ok(raw) => raw.serialize(serializer),
+                // Every decimal's text is a JSON number; were one not, its text stays exact.
+                Err(_) => serializer.serialize_str(&d.to_string()),
+            },
+        }
+    }
 }
 
 /// Free attributes, sorted by name.
