@@ -85,6 +85,7 @@ fn bench(c: &mut Criterion) {
     assert_eq!(skus.len(), LINES);
     let order = Order {
         audience: tradeterms::Audience::Operator,
+        context: Default::default(),
         account: account.clone(),
         user: user.clone(),
         at: generate::AT,

@@ -135,6 +135,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let order = Order {
         audience: tradeterms::Audience::Operator,
+        context: Default::default(),
         account: "abb-north".into(),
         user: "john".into(),
         at,

@@ -264,6 +264,7 @@ fn run() -> Result<(), String> {
                 .map_err(|e| format!("`{file}` is not a valid order: {e}"))?;
             let order = Order {
                 audience: args.audience,
+                context: Default::default(),
                 account: args.account.as_str().into(),
                 user: args.user.as_str().into(),
                 at: args.at,

@@ -44,6 +44,8 @@ pub enum EntityKind {
     Category,
     /// A changeset.
     Changeset,
+    /// A sales channel.
+    Channel,
 }
 
 impl fmt::Display for EntityKind {
@@ -53,6 +55,7 @@ impl fmt::Display for EntityKind {
             EntityKind::User => "user",
             EntityKind::Role => "role",
             EntityKind::Segment => "segment",
+            EntityKind::Channel => "channel",
             EntityKind::Sku => "SKU",
             EntityKind::PriceList => "price list",
             EntityKind::PriceEntry => "price entry",
@@ -188,6 +191,20 @@ pub enum BuildProblem {
     RelativeCycle {
         /// The lists on the cycle, starting from the smallest id.
         lists: Vec<PriceListId>,
+    },
+    /// A net and a gross list that a policy would compare, or a relative list whose tax basis
+    /// differs from its base's (SEMANTICS C5).
+    #[error(
+        "price list `{net}` is net and `{gross}` includes tax{}: the engine computes no tax, so it never compares the two; make both net or both gross, or use the precedence policy",
+        match account { Some(a) => format!(", and both reach account `{a}`, whose price policy compares amounts"), None => ", and one derives from the other".to_string() }
+    )]
+    MixedTaxBasis {
+        /// The net list.
+        net: PriceListId,
+        /// The list whose prices include tax.
+        gross: PriceListId,
+        /// The account whose policy would compare them; `None` for a relative list and its base.
+        account: Option<AccountId>,
     },
     /// A relative list given entries of its own.
     #[error(
@@ -599,6 +616,20 @@ pub enum ResolveError {
     /// checked before anything else.
     #[error("unknown user {}: it is not in the dataset", crate::id::quoted(.0.as_str()))]
     UnknownUser(UserId),
+    /// A query names a sales channel the dataset does not declare (C1).
+    #[error("unknown channel {}: declare it under `channels`", crate::id::quoted(.0.as_str()))]
+    UnknownChannel(crate::id::ChannelId),
+    /// A query asks for a currency the account does not buy in (C3).
+    #[error(
+        "account {} does not buy in {currency}: ask for its currency or one under its `currencies`",
+        crate::id::quoted(account.as_str())
+    )]
+    CurrencyNotAccepted {
+        /// The account.
+        account: AccountId,
+        /// The currency asked for.
+        currency: crate::money::Currency,
+    },
     /// A quantity of zero.
     #[error("quantity must be at least 1 for SKU `{0}`")]
     ZeroQuantity(Sku),

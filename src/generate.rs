@@ -919,6 +919,8 @@ fn add_rules(dataset: &mut Dataset, seed: u64) {
             steps: vec![Approvers::RoleEscalating(RoleName::new("approver"))],
             stage: 0,
             experiment: None,
+            channels: Vec::new(),
+            countries: Vec::new(),
         });
     }
     dataset.approval_policies.push(ApprovalPolicyData {
@@ -931,6 +933,8 @@ fn add_rules(dataset: &mut Dataset, seed: u64) {
         steps: vec![Approvers::RoleEscalating(RoleName::new("approver"))],
         stage: 0,
         experiment: None,
+        channels: Vec::new(),
+        countries: Vec::new(),
     });
     dataset
         .experiments

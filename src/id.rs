@@ -93,6 +93,11 @@ id_type!(
     "wholesale"
 );
 id_type!(
+    /// Identifier of a sales channel the dataset declares: `web`, `edi`, `field-sales`...
+    ChannelId,
+    "edi"
+);
+id_type!(
     /// The name of a role (a set of permissions), such as `buyer`.
     RoleName,
     "buyer"

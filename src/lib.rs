@@ -5,7 +5,8 @@
 // it). No panics in the library: every bad input is a typed error.
 
 // The layers, each importing only from the ones listed after it (checked by `tests/layers.rs`):
-// govern -> decide -> model -> format -> the leaf modules (id, money, time, error).
+// govern -> decide -> model -> format -> the leaf modules (id, money, time, error, country).
+pub mod country;
 mod decide;
 pub mod error;
 mod format;
@@ -17,6 +18,7 @@ mod model;
 pub mod money;
 pub mod time;
 
+pub use country::Country;
 pub use decide::audience::Audience;
 pub use decide::order::answer::{
     Approval, ApprovalStatus, ApprovalStep, Blocker, LeadTimeBreach, LineAnswer, Money, Order,
@@ -24,9 +26,10 @@ pub use decide::order::answer::{
 };
 pub use decide::quote::{Quote, QuoteOutcome, QuoteSheet};
 pub use decide::resolution::{
-    Access, Adjustment, Candidate, CandidateStatus, Decided, Grant, NoReference, Outcome, Payment,
-    PaymentOptions, Price, Priced, Query, QuoteReason, QuoteRequired, Reference, ReferencePrice,
-    Refusal, Resolution, RuleRef, Source, Specificity, TierSlice, Visibility, WindowOf,
+    Access, Adjustment, Candidate, CandidateStatus, Context, Decided, Grant, NoReference, Outcome,
+    Payment, PaymentOptions, Price, Priced, Query, QuoteReason, QuoteRequired, Reference,
+    ReferencePrice, Refusal, Resolution, RuleRef, Source, Specificity, TierSlice, Visibility,
+    WindowOf,
 };
 pub use decide::sheet::{PriceSheet, SheetLine};
 pub use error::{BuildError, BuildProblem, EntityKind, ResolveError};
@@ -36,6 +39,7 @@ pub use format::account::{AccountData, CatalogMode, Inheritance, PriceFallback, 
 pub use format::approval::{ApprovalPolicyData, Approvers, OrderCondition};
 pub use format::catalog::{QuantityRule, SkuData};
 pub use format::changeset::{Changeset, Entity, EntityRef, LogEntry, Op};
+pub use format::channel::ChannelData;
 pub use format::experiment::ExperimentData;
 pub use format::json::FormatError;
 pub use format::payment::{PaymentRuleData, PaymentTerms};
@@ -53,7 +57,7 @@ pub use govern::impact::answer::{
     AnswerSummary, ApprovalChange, Impact, ImpactChange, ImpactOptions, PreviewError, PriceMove,
 };
 pub use govern::lint::{MAX_WARNINGS, Warning, WarningKind};
-pub use id::{AccountId, AssignmentId, PriceListId, RoleName, SegmentId, Sku, UserId};
+pub use id::{AccountId, AssignmentId, ChannelId, PriceListId, RoleName, SegmentId, Sku, UserId};
 pub use jiff::Timestamp;
 pub use model::account::MAX_DEPTH;
 pub use model::experiment::{Arm, Cohorts, ExperimentArm};

@@ -47,6 +47,7 @@ fn common_quote(r: &tradeterms::Resolution) -> tradeterms::Quote {
                 amount: p.price.amount,
                 exact_amount: p.price.exact_amount,
                 currency: p.price.currency,
+                tax_included: p.price.tax_included,
                 assignment: Some(p.source.as_ref().unwrap().assignment.clone()),
                 reference: p.reference.clone(),
             },

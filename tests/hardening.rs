@@ -79,6 +79,7 @@ fn an_order_whose_subtotal_overflows_is_an_error() {
     .unwrap();
     let order = Order {
         audience: tradeterms::Audience::Operator,
+        context: Default::default(),
         account: "a".into(),
         user: "u".into(),
         at: at(),
@@ -416,6 +417,8 @@ fn conditions_nested_deeper_than_the_limit_are_refused_not_a_stack_overflow() {
         steps: vec![Approvers::Role(RoleName::new("approver"))],
         stage: 0,
         experiment: None,
+        channels: Vec::new(),
+        countries: Vec::new(),
     });
     let err = Snapshot::from_dataset(&d).unwrap_err();
     let mut deep: Vec<String> = err

@@ -40,6 +40,7 @@ fn lines() -> impl Strategy<Value = Vec<(usize, u64)>> {
 fn order(ds: &Dataset, account: usize, user: usize, lines: &[(usize, u64)]) -> Order {
     Order {
         audience: tradeterms::Audience::Operator,
+        context: Default::default(),
         account: ds.accounts[account % ds.accounts.len()].id.clone(),
         user: ds.users[user % ds.users.len()].id.clone(),
         at: at(),

@@ -79,6 +79,7 @@ fn snapshot() -> Snapshot {
 fn order(account: &str, user: &str, lines: &[(&str, u64)]) -> Order {
     Order {
         audience: tradeterms::Audience::Operator,
+        context: Default::default(),
         account: account.into(),
         user: user.into(),
         at: at(),

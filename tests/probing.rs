@@ -27,6 +27,7 @@ fn at() -> Timestamp {
 fn order(account: &str, user: &str, skus: &[&str]) -> Order {
     Order {
         audience: tradeterms::Audience::Operator,
+        context: Default::default(),
         account: account.into(),
         user: user.into(),
         at: at(),

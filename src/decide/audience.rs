@@ -126,18 +126,17 @@ impl QuoteOutcome {
                 amount,
                 exact_amount,
                 currency,
-                assignment,
+                tax_included,
+                assignment: _,
                 reference,
-            } if !audience.is_operator() => {
-                let _ = assignment;
-                QuoteOutcome::Priced {
-                    amount,
-                    exact_amount,
-                    currency,
-                    assignment: None,
-                    reference: reference.for_audience(audience),
-                }
-            }
+            } if !audience.is_operator() => QuoteOutcome::Priced {
+                amount,
+                exact_amount,
+                currency,
+                tax_included,
+                assignment: None,
+                reference: reference.for_audience(audience),
+            },
             other => other,
         }
     }

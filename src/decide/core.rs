@@ -17,6 +17,7 @@ use crate::error::ResolveError;
 use crate::format::Permission;
 use crate::model::account::AccountRec;
 use crate::model::catalog::SkuRec;
+use crate::model::context::Ctx;
 use crate::model::pricing::build::AssignmentRec;
 use crate::model::pricing::{EntryView, ListRec};
 use crate::model::scope::{AccountRules, ScopeLevel};
@@ -48,6 +49,8 @@ pub(crate) struct Party<'s> {
     /// (precomputed at build).
     pub(crate) rules: Option<&'s AccountRules>,
     pub(crate) at: Timestamp,
+    /// The query's channel, ship-to country and currency (C1-C3).
+    pub(crate) ctx: Ctx,
     /// Set when the actor may not see the catalogue (E5) or prices (E6): the user refused.
     catalog_refused: Option<Entitled<'s>>,
     prices_refused: Option<Entitled<'s>>,
@@ -63,6 +66,7 @@ impl<'s> Party<'s> {
         account: &'s AccountRec,
         actor: Actor<'s>,
         at: Timestamp,
+        ctx: Ctx,
     ) -> Party<'s> {
         let refused = |p| match actor {
             Actor::User(e) if !e.may(p) => Some(e),
@@ -74,6 +78,7 @@ impl<'s> Party<'s> {
             account,
             rules: inner.account_rules.get(idx as usize),
             at,
+            ctx,
             catalog_refused: refused(Permission::ViewCatalog),
             prices_refused: refused(Permission::ViewPrices),
             actor,
@@ -118,7 +123,7 @@ impl<'s> Party<'s> {
             .unwrap_or(&[])
             .iter()
             .filter_map(move |(level, i)| Some((level, inner.visibility_rules.get(*i as usize)?)))
-            .filter(|(_, rule)| self.applies_to(&rule.roles))
+            .filter(|(_, rule)| self.applies_to(&rule.roles) && rule.condition.holds(&self.ctx))
     }
 
     /// The price assignments reaching the account, in precedence order. Their lists are read
@@ -223,6 +228,8 @@ pub(crate) struct Best<'s> {
 pub(crate) enum Loss<'s> {
     NotValid { of: WindowOf<'s>, window: Window },
     OtherCurrency,
+    OtherChannel,
+    OtherCountry,
     NoEntry,
     BelowMinimumQuantity { min_qty: u64 },
 }

@@ -124,6 +124,7 @@ impl<'s> Explain<'s> {
                 exact_amount: w.exact,
                 amount: currency.round(w.exact),
                 adjustments: adjustments(&w.entry),
+                tax_included: w.list.tax_included,
             },
             list_name: w.list.name.clone(),
             source: Some(Source {
@@ -191,6 +192,8 @@ fn lost_status(why: Loss<'_>, met: &Met<'_>, party: &Party<'_>) -> CandidateStat
         Loss::OtherCurrency => CandidateStatus::OtherCurrency {
             currency: met.list.currency,
         },
+        Loss::OtherChannel => CandidateStatus::OtherChannel,
+        Loss::OtherCountry => CandidateStatus::OtherCountry,
         Loss::NoEntry => CandidateStatus::NoEntry,
         Loss::BelowMinimumQuantity { min_qty } => CandidateStatus::BelowMinimumQuantity { min_qty },
     }

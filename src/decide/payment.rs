@@ -2,7 +2,7 @@
 //! rule that sets it; a user without the `buy` permission is denied.
 
 use crate::decide::explain::specificity;
-use crate::decide::resolution::{Decided, Payment, PaymentOptions, RuleRef};
+use crate::decide::resolution::{Context, Decided, Payment, PaymentOptions, RuleRef};
 use crate::decide::resolve::Asker;
 use crate::error::ResolveError;
 use crate::format::Permission;
@@ -18,7 +18,19 @@ impl Snapshot {
     /// host passes it through [`Payment::for_audience`] with
     /// [`Audience::Buyer`](crate::Audience::Buyer), as `resolve_order` does for a buyer's order.
     pub fn payment(&self, account: &AccountId, user: &UserId) -> Result<Payment, ResolveError> {
+        self.payment_in(account, user, &Context::default())
+    }
+
+    /// [`Snapshot::payment`] in a context: payment rules limited to other channels or ship-to
+    /// countries do not apply (C2).
+    pub fn payment_in(
+        &self,
+        account: &AccountId,
+        user: &UserId,
+        context: &Context,
+    ) -> Result<Payment, ResolveError> {
         let inner = self.inner();
+        let channel = self.channel_of(context)?;
         let (idx, acc, entitled) = match self.entitle(account, user)? {
             Asker::At(idx, acc, entitled) if entitled.may(Permission::Buy) => (idx, acc, entitled),
             Asker::At(_, _, entitled) | Asker::Nowhere(entitled) => {
@@ -28,7 +40,12 @@ impl Snapshot {
         let roles = entitled.roles();
         let mut arms =
             crate::model::experiment::Arms::new(&inner.experiments, acc, &inner.accounts);
-        let rules = applicable_rules(
+        let ctx = crate::model::context::Ctx {
+            channel,
+            country: context.ship_to,
+            currency: context.currency.unwrap_or(acc.currency),
+        };
+        let mut rules = applicable_rules(
             &inner.pay_scopes,
             &inner.payment_rules,
             idx,
@@ -40,6 +57,7 @@ impl Snapshot {
             &mut arms,
             PayRule::tiebreak,
         );
+        rules.retain(|(_, r)| r.condition.holds(&ctx));
         let rule_ref = |level: &ScopeLevel, rule: &PayRule| RuleRef {
             id: rule.id.clone(),
             owner: rule.owner.clone(),

@@ -9,7 +9,7 @@
 
 use crate::decide::audience::Audience;
 use crate::decide::core::{Lean, Party, Verdict};
-use crate::decide::resolution::{Query, Reference};
+use crate::decide::resolution::{Context, Query, Reference};
 use crate::error::ResolveError;
 use crate::id::AssignmentId;
 use crate::model::snapshot::Snapshot;
@@ -48,6 +48,9 @@ pub enum QuoteOutcome {
         exact_amount: Decimal,
         /// The currency.
         currency: Currency,
+        /// Whether the amounts include tax (C5).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        tax_included: bool,
         /// The deciding assignment; absent in a `Buyer` answer (A2).
         #[serde(skip_serializing_if = "Option::is_none")]
         assignment: Option<AssignmentId>,
@@ -81,6 +84,7 @@ impl QuoteOutcome {
                 amount: w.list.currency.round(w.exact),
                 exact_amount: w.exact,
                 currency: w.list.currency,
+                tax_included: w.list.tax_included,
                 assignment: Some(w.assignment.id.clone()),
                 reference,
             },
@@ -144,7 +148,7 @@ impl Snapshot {
         if query.qty == 0 {
             return Err(ResolveError::ZeroQuantity(query.sku.clone()));
         }
-        let outcome = match self.party(&query.account, &query.user, query.at)? {
+        let outcome = match self.party(&query.account, &query.user, query.at, &query.context)? {
             Err(_) => QuoteOutcome::Denied,
             Ok((party, _)) => match self.line_sku(&query.sku) {
                 Some((sku, rec)) => QuoteOutcome::of(party.decide(sku, rec, query.qty, &mut Lean)?)
@@ -168,13 +172,26 @@ impl Snapshot {
         at: jiff::Timestamp,
         qty: u64,
     ) -> Result<QuoteSheet<'_>, ResolveError> {
+        self.quote_sheet_in(account, user, at, qty, &Context::default())
+    }
+
+    /// [`Snapshot::quote_sheet`] in a context: the channel, ship-to country and currency asked
+    /// for (C1-C3).
+    pub fn quote_sheet_in(
+        &self,
+        account: &crate::id::AccountId,
+        user: &crate::id::UserId,
+        at: jiff::Timestamp,
+        qty: u64,
+        context: &Context,
+    ) -> Result<QuoteSheet<'_>, ResolveError> {
         if qty == 0 {
             return Err(ResolveError::ZeroSheetQuantity);
         }
         Ok(QuoteSheet {
             // Every SKU is decided: index the visibility rules once.
             party: self
-                .party(account, user, at)?
+                .party(account, user, at, context)?
                 .ok()
                 .map(|(party, _)| party.index_visibility()),
             audience: Audience::Operator,

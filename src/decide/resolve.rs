@@ -4,13 +4,14 @@
 use crate::decide::core::{Actor, Party};
 use crate::decide::entitlement::Entitled;
 use crate::decide::explain::Explain;
-use crate::decide::resolution::{Outcome, Query, Resolution, Visibility};
+use crate::decide::resolution::{Context, Outcome, Query, Resolution, Visibility};
 use crate::decide::sheet::PriceSheet;
 use crate::error::ResolveError;
 use crate::format::Permission;
 use crate::id::{AccountId, Sku, UserId};
 use crate::model::account::AccountRec;
 use crate::model::catalog::SkuRec;
+use crate::model::context::Ctx;
 use crate::model::snapshot::Snapshot;
 use jiff::Timestamp;
 
@@ -23,10 +24,11 @@ impl Snapshot {
             return Err(ResolveError::ZeroQuantity(query.sku.clone()));
         }
         let version = self.inner().version;
-        let (party, entitled) = match self.party(&query.account, &query.user, query.at)? {
-            Ok(asked) => asked,
-            Err(refused) => return Ok(Resolution::denied(version, query.clone(), &refused)),
-        };
+        let (party, entitled) =
+            match self.party(&query.account, &query.user, query.at, &query.context)? {
+                Ok(asked) => asked,
+                Err(refused) => return Ok(Resolution::denied(version, query.clone(), &refused)),
+            };
         let (visibility, outcome) = match self.line_sku(&query.sku) {
             Some((sku, rec)) => party.explain(sku, rec, query.qty)?,
             None => (Some(party.unknown_sku()), Outcome::NotVisible),
@@ -52,10 +54,23 @@ impl Snapshot {
         at: Timestamp,
         qty: u64,
     ) -> Result<PriceSheet<'_>, ResolveError> {
+        self.price_sheet_in(account, user, at, qty, &Context::default())
+    }
+
+    /// [`Snapshot::price_sheet`] in a context: the channel, ship-to country and currency asked
+    /// for (C1-C3).
+    pub fn price_sheet_in(
+        &self,
+        account: &AccountId,
+        user: &UserId,
+        at: Timestamp,
+        qty: u64,
+        context: &Context,
+    ) -> Result<PriceSheet<'_>, ResolveError> {
         if qty == 0 {
             return Err(ResolveError::ZeroSheetQuantity);
         }
-        Ok(match self.party(account, user, at)? {
+        Ok(match self.party(account, user, at, context)? {
             Ok((party, entitled)) => PriceSheet::new(Some(party), entitled.access(), qty),
             Err(refused) => PriceSheet::new(None, refused.access(), qty),
         })
@@ -123,15 +138,57 @@ impl Snapshot {
         account: &AccountId,
         user: &UserId,
         at: Timestamp,
+        context: &Context,
     ) -> Result<Result<(Party<'_>, Entitled<'_>), Entitled<'_>>, ResolveError> {
+        let channel = self.channel_of(context)?;
         Ok(match self.entitle(account, user)? {
             Asker::At(idx, acc, entitled) if entitled.may(Permission::ViewCatalog) => {
-                let party = Party::new(self.inner(), idx, acc, Actor::User(entitled), at);
+                let ctx = ctx_for(account, acc, channel, context)?;
+                let party = Party::new(self.inner(), idx, acc, Actor::User(entitled), at, ctx);
                 Ok((party, entitled))
             }
             Asker::At(_, _, entitled) | Asker::Nowhere(entitled) => Err(entitled),
         })
     }
+}
+
+impl Snapshot {
+    /// The index of the context's channel: one the dataset declares, or `UnknownChannel` (C1),
+    /// checked with the query's other inputs, before anything about the account.
+    pub(crate) fn channel_of(&self, context: &Context) -> Result<Option<u32>, ResolveError> {
+        context
+            .channel
+            .as_ref()
+            .map(|c| {
+                self.inner()
+                    .channels
+                    .lookup(c.as_str())
+                    .ok_or_else(|| ResolveError::UnknownChannel(c.clone()))
+            })
+            .transpose()
+    }
+}
+
+/// A query's context at an account the user may see (C3): the currency asked for must be one
+/// the account buys in (its default when none is asked), never a silent fallback.
+pub(crate) fn ctx_for(
+    account: &AccountId,
+    acc: &AccountRec,
+    channel: Option<u32>,
+    context: &Context,
+) -> Result<Ctx, ResolveError> {
+    let currency = context.currency.unwrap_or(acc.currency);
+    if !acc.buys_in(currency) {
+        return Err(ResolveError::CurrencyNotAccepted {
+            account: account.clone(),
+            currency,
+        });
+    }
+    Ok(Ctx {
+        channel,
+        country: context.ship_to,
+        currency,
+    })
 }
 
 /// The user asking, and the account they ask for if it exists.

@@ -17,6 +17,7 @@ use crate::decide::tiers::price_line;
 use crate::error::ResolveError;
 use crate::format::PricePolicy;
 use crate::model::catalog::SkuRec;
+use crate::model::context::Mismatch;
 use crate::model::pricing::build::AssignmentRec;
 use crate::model::pricing::{self, EntryMiss, EntryView, ListRec};
 use crate::model::snapshot::Built;
@@ -134,6 +135,13 @@ fn eligibility<'s>(
     qty: u64,
 ) -> Result<EntryView<'s>, Loss<'s>> {
     let at: Timestamp = party.at;
+    // C2: a candidate limited to other channels or countries first, so the explanation says
+    // so rather than naming a window.
+    match assignment.condition.check(&party.ctx) {
+        Ok(()) => {}
+        Err(Mismatch::Channel) => return Err(Loss::OtherChannel),
+        Err(Mismatch::Country) => return Err(Loss::OtherCountry),
+    }
     if !assignment.valid.contains(at) {
         return Err(Loss::NotValid {
             of: WindowOf::Assignment,
@@ -146,7 +154,7 @@ fn eligibility<'s>(
             window: list.valid,
         });
     }
-    if list.currency != party.account.currency {
+    if list.currency != party.ctx.currency {
         return Err(Loss::OtherCurrency);
     }
     let entry = match pricing::lookup_entry(&inner.lists, list, sku, &rec.categories, at) {

@@ -89,6 +89,7 @@ mod tests {
             tier_mode: TierMode::Volume,
             valid: Window::ALWAYS,
             quote_only: false,
+            tax_included: false,
             body: ListBody::Absolute(table::PriceTable::default()),
         };
         (tiers, list)

@@ -128,8 +128,12 @@ pub struct AccountData {
     /// customer).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<AccountId>,
-    /// Default currency (ISO 4217): the account is priced in this currency only.
+    /// Default currency (ISO 4217): a query that names no currency is priced in it.
     pub currency: String,
+    /// Further currencies (ISO 4217) the account may buy in, when a query asks for one
+    /// (SEMANTICS C3).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub currencies: Vec<String>,
     /// Free attributes (type, region, tier...).
     #[serde(
         default,

@@ -104,6 +104,14 @@ pub struct ApprovalPolicyData {
     /// If set, the rule applies only to accounts in this experiment's treatment arm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub experiment: Option<String>,
+    /// The sales channels the rule is limited to (declared under `channels`); every channel if
+    /// empty (SEMANTICS C2).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub channels: Vec<crate::id::ChannelId>,
+    /// The ship-to countries (ISO 3166-1 alpha-2) the rule is limited to; every country if
+    /// empty (SEMANTICS C2).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub countries: Vec<crate::country::Country>,
 }
 
 fn is_zero(n: &u32) -> bool {

@@ -13,7 +13,7 @@
 //! the generator builds (memberships, relative lists, attribute comparisons) keep their module
 //! path. `json` reads a dataset or a changeset with errors that name the field.
 //!
-//! May import only the leaf modules (`id`, `money`, `time`, `error`): the raw format knows
+//! May import only the leaf modules (`id`, `money`, `time`, `error`, `country`): the raw format knows
 //! nothing of the model built from it.
 
 pub(crate) mod access;
@@ -21,6 +21,7 @@ pub(crate) mod account;
 pub(crate) mod approval;
 pub(crate) mod catalog;
 pub(crate) mod changeset;
+pub(crate) mod channel;
 pub(crate) mod experiment;
 pub(crate) mod json;
 pub(crate) mod payment;
@@ -35,6 +36,7 @@ pub(crate) use access::{Permission, Reach, RoleData, UserData};
 pub(crate) use account::{AccountData, CatalogMode, Inheritance, PriceFallback, PricePolicy};
 pub(crate) use approval::{ApprovalPolicyData, Approvers, OrderCondition};
 pub(crate) use catalog::{QuantityRule, SkuData};
+pub(crate) use channel::ChannelData;
 pub(crate) use payment::{PaymentRuleData, PaymentTerms};
 pub(crate) use predicate::{AttrValue, Attributes, Predicate};
 pub(crate) use pricing::{AssignmentData, EntryData, PriceListData, TierData, TierMode};
@@ -61,6 +63,9 @@ pub struct Dataset {
     /// The account forest.
     #[serde(default)]
     pub accounts: Vec<AccountData>,
+    /// The sales channels queries may name and rules may be limited to (SEMANTICS C1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub channels: Vec<ChannelData>,
     /// Roles defined by this dataset; they add to the presets (`viewer`, `buyer`, `approver`,
     /// `admin`) and replace a preset of the same name.
     #[serde(default)]
@@ -105,6 +110,7 @@ impl Dataset {
         Dataset {
             // Accounts and the catalogue are kept, complete, by the snapshot itself.
             accounts: Vec::new(),
+            channels: self.channels.clone(),
             roles: self.roles.clone(),
             users: self.users.clone(),
             segments: self.segments.clone(),

@@ -144,6 +144,11 @@ pub struct PriceListData {
     /// Every SKU this list prices is on quote: when this list decides, the line needs a quote.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub quote_only: bool,
+    /// Whether the list's prices include tax (gross); net if false. The engine computes no tax:
+    /// every priced answer carries the flag, and no policy compares a gross price with a net
+    /// one (SEMANTICS C5).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub tax_included: bool,
 }
 
 impl PriceListData {
@@ -159,6 +164,7 @@ impl PriceListData {
             entries: Vec::new(),
             relative: self.relative.clone(),
             quote_only: self.quote_only,
+            tax_included: self.tax_included,
         }
     }
 }
@@ -193,4 +199,12 @@ pub struct AssignmentData {
     /// If set, the rule applies only to accounts in this experiment's treatment arm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub experiment: Option<String>,
+    /// The sales channels the rule is limited to (declared under `channels`); every channel if
+    /// empty (SEMANTICS C2).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub channels: Vec<crate::id::ChannelId>,
+    /// The ship-to countries (ISO 3166-1 alpha-2) the rule is limited to; every country if
+    /// empty (SEMANTICS C2).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub countries: Vec<crate::country::Country>,
 }

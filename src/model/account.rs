@@ -25,6 +25,8 @@ pub(crate) struct AccountRec {
     pub(crate) ancestors: Arc<[u32]>,
     pub(crate) children: Arc<[u32]>,
     pub(crate) currency: Currency,
+    /// Further currencies the account may buy in (C3), sorted, without the default.
+    pub(crate) currencies: Arc<[Currency]>,
     pub(crate) policy: PricePolicy,
     /// How far the account's own price-list search goes (effective: nearest set, S10).
     pub(crate) fallback: PriceFallback,
@@ -209,12 +211,14 @@ impl Accounts {
                     Currency::PLACEHOLDER
                 }
             };
+            let currencies = further_currencies(a, currency, problems);
             recs.push(AccountRec {
                 id: a.id.clone(),
                 name: a.name.clone(),
                 ancestors: Arc::from(chain),
                 children: Arc::from(children.get(i).cloned().unwrap_or_default()),
                 currency,
+                currencies,
                 policy: PricePolicy::Precedence,
                 fallback: PriceFallback::Everyone,
                 catalog_mode: CatalogMode::Open,
@@ -282,12 +286,15 @@ impl Accounts {
                 },
             };
             parents.insert(idx, parent);
-            if Currency::from_code(&change.currency).is_none() {
-                problems.push(BuildProblem::UnknownCurrency {
+            match Currency::from_code(&change.currency) {
+                None => problems.push(BuildProblem::UnknownCurrency {
                     kind: EntityKind::Account,
                     id: change.id.to_string(),
                     code: change.currency.clone(),
-                });
+                }),
+                Some(c) => {
+                    further_currencies(change, c, problems);
+                }
             }
         }
         let parent_of = |i: u32| -> Option<u32> {
@@ -350,6 +357,7 @@ impl Accounts {
             let rec = next.recs.get_mut(idx as usize)?;
             rec.name = change.name.clone();
             rec.currency = Currency::from_code(&change.currency)?;
+            rec.currencies = further_currencies(change, rec.currency, &mut Vec::new());
             rec.inherit = change.inherit;
             // Parent pointer for the recomputation below.
             rec.ancestors = match parent {
@@ -426,4 +434,39 @@ fn nearest_set<T: Copy>(explicit: &[Option<T>], me: usize, ancestors: &[u32]) ->
             .iter()
             .find_map(|&a| explicit.get(a as usize).copied().flatten())
     })
+}
+
+/// The further currencies an account may buy in (C3), sorted, each once, without its default;
+/// a code that is not an ISO 4217 currency with minor units is an `UnknownCurrency`.
+fn further_currencies(
+    a: &AccountData,
+    default: Currency,
+    problems: &mut Vec<BuildProblem>,
+) -> Arc<[Currency]> {
+    let mut out: Vec<Currency> = a
+        .currencies
+        .iter()
+        .filter_map(|code| {
+            let c = Currency::from_code(code);
+            if c.is_none() {
+                problems.push(BuildProblem::UnknownCurrency {
+                    kind: EntityKind::Account,
+                    id: a.id.to_string(),
+                    code: code.clone(),
+                });
+            }
+            c
+        })
+        .filter(|c| *c != default)
+        .collect();
+    out.sort();
+    out.dedup();
+    Arc::from(out)
+}
+
+impl AccountRec {
+    /// Whether the account may buy in `currency`: its default or one it declares (C3).
+    pub(crate) fn buys_in(&self, currency: Currency) -> bool {
+        currency == self.currency || self.currencies.binary_search(&currency).is_ok()
+    }
 }

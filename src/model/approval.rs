@@ -26,6 +26,8 @@ pub(crate) struct Policy {
     /// Lower stages' steps come first in an order's chain (O11).
     pub(crate) stage: u32,
     pub(crate) experiment: Option<u32>,
+    /// The channels and countries it is limited to (C2).
+    pub(crate) condition: crate::model::context::Condition,
 }
 
 impl ScopedRule for Policy {
@@ -121,6 +123,14 @@ pub(crate) fn build(
             &p.id,
             problems,
         );
+        let condition = crate::model::context::Condition::build(
+            &p.channels,
+            &p.countries,
+            ctx.channels,
+            EntityKind::ApprovalPolicy,
+            &p.id,
+            problems,
+        );
         if let Some(scope) = scope {
             index.insert(scope, to_u32(policies.len()));
             policies.push(Policy {
@@ -132,6 +142,7 @@ pub(crate) fn build(
                 steps: p.steps.clone(),
                 stage: p.stage,
                 experiment,
+                condition,
             });
         }
     }

@@ -14,6 +14,7 @@ pub(crate) mod access;
 pub(crate) mod account;
 pub(crate) mod approval;
 pub(crate) mod catalog;
+pub(crate) mod context;
 pub(crate) mod experiment;
 pub(crate) mod ids;
 pub(crate) mod payment;

@@ -17,6 +17,8 @@ pub(crate) struct PayRule {
     pub(crate) terms: Option<PaymentTerms>,
     pub(crate) methods: Option<Vec<String>>,
     pub(crate) experiment: Option<u32>,
+    /// The channels and countries it is limited to (C2).
+    pub(crate) condition: crate::model::context::Condition,
 }
 
 impl ScopedRule for PayRule {
@@ -60,6 +62,7 @@ pub(crate) fn build(
         Vec<RoleName>,
         &'static str,
         Option<String>,
+        (Vec<u32>, Vec<crate::country::Country>),
     );
     let mut setters: std::collections::BTreeMap<Setter, String> = std::collections::BTreeMap::new();
     for r in unique {
@@ -86,7 +89,18 @@ pub(crate) fn build(
             &r.id,
             problems,
         );
+        let condition = crate::model::context::Condition::build(
+            &r.channels,
+            &r.countries,
+            ctx.channels,
+            EntityKind::PaymentRule,
+            &r.id,
+            problems,
+        );
         let Some(scope) = scope else { continue };
+        // Rules limited to different contexts may both set the same thing (C2); two with the
+        // same conditions conflict as two without any do.
+        let limits = (condition.channels.to_vec(), condition.countries.to_vec());
         for (what, sets) in [
             ("terms", r.terms.is_some()),
             ("methods", r.methods.is_some()),
@@ -96,7 +110,13 @@ pub(crate) fn build(
             }
             // Rules of different experiments (or one tagged, one not) apply to different arms
             // and may both set the same thing.
-            match setters.entry((scope, roles.clone(), what, r.experiment.clone())) {
+            match setters.entry((
+                scope,
+                roles.clone(),
+                what,
+                r.experiment.clone(),
+                limits.clone(),
+            )) {
                 std::collections::btree_map::Entry::Occupied(first) => {
                     problems.push(BuildProblem::ConflictingRules {
                         kind: EntityKind::PaymentRule,
@@ -118,6 +138,7 @@ pub(crate) fn build(
             terms: r.terms,
             methods: r.methods.clone(),
             experiment,
+            condition,
         });
     }
     (rules, index)

@@ -47,6 +47,8 @@ pub(crate) struct Model {
     pub(crate) list_index: Arc<HashMap<PriceListId, u32>>,
     /// Which assignments could tie, by list, for checking changes to prices incrementally.
     pub(crate) ties: Arc<TieIndex>,
+    /// The declared sales channels (C1).
+    pub(crate) channels: Arc<crate::model::context::Channels>,
     /// Reference lists ("list prices") by account and currency.
     pub(crate) references: Arc<crate::model::pricing::reference::ReferenceIndex>,
     /// The dataset as given, except that price lists carry no entries (those live, compactly,
@@ -141,12 +143,14 @@ impl Snapshot {
             .collect();
         let (experiments, experiment_index) =
             crate::model::experiment::build(&dataset.experiments, &mut problems);
+        let channels = crate::model::context::Channels::build(&dataset.channels, &mut problems);
         let rule_ctx = RuleContext {
             accounts: &accounts,
             segments: &segment_index,
             roles: &users.role_names,
             catalog: &catalog,
             experiments: &experiment_index,
+            channels: &channels,
         };
         let assignments = build_assignments(dataset, &list_index, &lists, &rule_ctx, &mut problems);
         let (visibility_rules, vis_scopes) =
@@ -192,6 +196,17 @@ impl Snapshot {
             &visibility_rules,
             &experiments,
         );
+        crate::model::pricing::tax::check_relative(&lists, &mut problems);
+        crate::model::pricing::tax::check_accounts(
+            &accounts,
+            &account_rules,
+            &assignments,
+            &lists,
+            &mut problems,
+        );
+        if !problems.is_empty() {
+            return Err(BuildError::new(problems));
+        }
         let list_index = lists
             .iter()
             .enumerate()
@@ -227,6 +242,7 @@ impl Snapshot {
                     source: Arc::new(source),
                     experiments: Arc::new(experiments),
                     account_rules,
+                    channels: Arc::new(channels),
                 }),
             }),
         })

@@ -131,6 +131,7 @@ pub(crate) struct RuleContext<'a> {
     pub(crate) roles: &'a std::collections::BTreeSet<crate::id::RoleName>,
     pub(crate) catalog: &'a crate::model::catalog::Catalog,
     pub(crate) experiments: &'a std::collections::HashMap<String, u32>,
+    pub(crate) channels: &'a crate::model::context::Channels,
 }
 
 /// Reports a quantity rule that no quantity could satisfy or that makes no sense.

@@ -31,6 +31,8 @@ pub(crate) struct VisRule {
     pub(crate) target: CompiledTarget,
     pub(crate) effect: Effect,
     pub(crate) experiment: Option<u32>,
+    /// The channels and countries it is limited to (C2).
+    pub(crate) condition: crate::model::context::Condition,
 }
 
 impl ScopedRule for VisRule {
@@ -142,6 +144,14 @@ pub(crate) fn build(
             &r.id,
             problems,
         );
+        let condition = crate::model::context::Condition::build(
+            &r.channels,
+            &r.countries,
+            ctx.channels,
+            EntityKind::VisibilityRule,
+            &r.id,
+            problems,
+        );
         if let (Some(scope), Some(target)) = (scope, target) {
             index.insert(scope, crate::model::validate::to_u32(rules.len()));
             rules.push(VisRule {
@@ -151,6 +161,7 @@ pub(crate) fn build(
                 target,
                 effect: r.effect,
                 experiment,
+                condition,
             });
         }
     }

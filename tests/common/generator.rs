@@ -1267,6 +1267,7 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
             entries,
             relative: None,
             quote_only: x.list_quote_only.get(i).copied().unwrap_or(false),
+            tax_included: false,
         });
     }
     for l in &raw.rel_lists {
@@ -1297,6 +1298,7 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
                     .collect(),
             }),
             quote_only: x.list_quote_only.get(i).copied().unwrap_or(false),
+            tax_included: false,
         });
     }
 
@@ -1339,6 +1341,8 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
                 valid: a.valid.as_ref().map(window),
                 owner: None,
                 experiment: x.assignment_tags.get(i).and_then(|t| tag_of(t, n_exp)),
+                channels: Vec::new(),
+                countries: Vec::new(),
             }
         })
         .collect();
@@ -1364,6 +1368,8 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
                 Effect::Exclude
             },
             experiment: tag_of(&r.experiment, n_exp),
+            channels: Vec::new(),
+            countries: Vec::new(),
         })
         .collect();
 
@@ -1382,6 +1388,8 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
                 .as_ref()
                 .map(|m| m.iter().map(|&k| METHODS[k].to_string()).collect()),
             experiment: tag_of(&r.experiment, n_exp),
+            channels: Vec::new(),
+            countries: Vec::new(),
         };
         let key = |p: &PaymentRuleData| {
             let mut roles = p.roles.clone();
@@ -1431,6 +1439,8 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
             // the ids' (O11); drawn from the index, so no other part of the data moves.
             stage: u32::try_from((x.approvals.len() - i) % 3).unwrap(),
             experiment: tag_of(&p.experiment, n_exp),
+            channels: Vec::new(),
+            countries: Vec::new(),
         })
         .collect();
 
@@ -1457,6 +1467,7 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
         approval_policies,
         experiments,
         reference_lists,
+        channels: Vec::new(),
     };
     if !raw.tie_prone {
         let keys: Vec<u8> = raw.assignments.iter().map(|a| a.priority_key).collect();

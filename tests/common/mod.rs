@@ -148,6 +148,7 @@ impl RawOrder {
         let q = self.query.query(ds);
         Order {
             audience: tradeterms::Audience::Operator,
+            context: Default::default(),
             account: q.account,
             user: q.user,
             at: q.at,

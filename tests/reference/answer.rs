@@ -553,6 +553,7 @@ pub fn from_quote(q: &QuoteOutcome) -> Answer {
             currency,
             assignment,
             reference,
+            ..
         } => Answer {
             reference: Some(reference.clone()),
             winner: assignment.as_ref().map(|a| a.to_string()),

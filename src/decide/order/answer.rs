@@ -3,7 +3,7 @@
 
 use crate::decide::audience::Audience;
 use crate::decide::resolution::{
-    Access, Outcome, Payment, QuoteReason, Refusal, Resolution, RuleRef,
+    Access, Context, Outcome, Payment, QuoteReason, Refusal, Resolution, RuleRef,
 };
 use crate::format::{Approvers, QuantityRule};
 use crate::id::{AccountId, PriceListId, Sku, UserId};
@@ -35,6 +35,10 @@ pub struct Order {
     /// Who will read the answer: `Operator` (the default) or `Buyer` (SEMANTICS A1-A3).
     #[serde(default, skip_serializing_if = "Audience::is_operator")]
     pub audience: Audience,
+    /// The sales channel, ship-to country and currency of the order (C1-C3); every line is
+    /// priced in that one currency.
+    #[serde(default, skip_serializing_if = "Context::is_empty")]
+    pub context: Context,
 }
 
 impl Order {
@@ -58,7 +62,14 @@ impl Order {
             at,
             lines,
             audience: Audience::Operator,
+            context: Context::default(),
         }
+    }
+
+    /// The same order, placed in `context`.
+    #[must_use]
+    pub fn with_context(self, context: Context) -> Order {
+        Order { context, ..self }
     }
 
     /// The same order, answered for `audience`.

@@ -60,6 +60,7 @@ impl Snapshot {
             return Err(ResolveError::ZeroQuantity(line.sku.clone()));
         }
         let inner = self.inner();
+        let channel = self.channel_of(&order.context)?;
         // R2 before anything else: a requester no membership reaches (or who asks for an
         // account that does not exist) learns nothing of its SKUs, prices, currency, approvals
         // or payment rules. A member without `view_catalog` is answered below: every line
@@ -74,10 +75,12 @@ impl Snapshot {
             .users
             .lookup(order.user.as_str())
             .ok_or_else(|| ResolveError::UnknownUser(order.user.clone()))?;
-        let party = Party::new(inner, idx, acc, Actor::User(entitled), order.at);
+        let ctx = crate::decide::resolve::ctx_for(&order.account, acc, channel, &order.context)?;
+        let party = Party::new(inner, idx, acc, Actor::User(entitled), order.at, ctx);
         let access = entitled.access();
         let experiments_reached = party.experiments();
-        let currency: Currency = acc.currency;
+        // C3: every line is priced, and the subtotal kept, in the one currency asked for.
+        let currency: Currency = ctx.currency;
 
         let mut blockers = Vec::new();
         if let Grant::Refused(refusal) = &access.buy {
@@ -106,7 +109,7 @@ impl Snapshot {
                 Vec::new(),
             )
         };
-        let payment = self.payment(&order.account, &order.user)?;
+        let payment = self.payment_in(&order.account, &order.user, &order.context)?;
         let mut experiments = experiments_reached;
         experiments.extend(approval_experiments);
         if let Payment::Options(o) = &payment {
@@ -199,7 +202,7 @@ impl Snapshot {
     ) -> Result<PricedLines<'s>, ResolveError> {
         let inner = party.inner;
         let acc = party.account;
-        let currency: Currency = acc.currency;
+        let currency: Currency = party.ctx.currency;
         let may_request_quote = access.request_quote.is_allowed();
 
         let mut lines = Vec::with_capacity(order.lines.len());
@@ -329,7 +332,7 @@ impl Snapshot {
         let acc = party.account;
         let mut arms =
             crate::model::experiment::Arms::new(&inner.experiments, acc, &inner.accounts);
-        let policies = applicable_rules(
+        let mut policies = applicable_rules(
             &inner.approval_scopes,
             &inner.approval_policies,
             idx,
@@ -341,6 +344,8 @@ impl Snapshot {
             &mut arms,
             crate::model::approval::Policy::tiebreak,
         );
+        // C2: policies limited to other channels or ship-to countries do not apply.
+        policies.retain(|(_, p)| p.condition.holds(&party.ctx));
         let mut steps = Vec::new();
         let mut overridden = Vec::new();
         for (level, policy, occupies) in approval::by_slot(&policies) {

@@ -83,7 +83,13 @@ impl fmt::Display for CandidateStatus {
                 write!(f, "lost: {of} {when} (valid {window})")
             }
             CandidateStatus::OtherCurrency { currency } => {
-                write!(f, "lost: list is in {currency}, not the account's currency")
+                write!(f, "lost: list is in {currency}, not the currency asked for")
+            }
+            CandidateStatus::OtherChannel => {
+                f.write_str("lost: the assignment is limited to other channels")
+            }
+            CandidateStatus::OtherCountry => {
+                f.write_str("lost: the assignment is limited to other ship-to countries")
             }
             CandidateStatus::NoEntry => f.write_str("lost: the list has no entry for this SKU"),
             CandidateStatus::BelowMinimumQuantity { min_qty } => {

@@ -41,6 +41,71 @@ pub struct Query {
     /// Who will read the answer: `Operator` (the default) or `Buyer` (SEMANTICS A1-A3).
     #[serde(default, skip_serializing_if = "Audience::is_operator")]
     pub audience: Audience,
+    /// The sales channel, ship-to country and currency asked for; none by default (C1-C3).
+    #[serde(default, skip_serializing_if = "Context::is_empty")]
+    pub context: Context,
+}
+
+/// Where and how a query is asked (SEMANTICS C1-C3): the sales channel (one the dataset
+/// declares), the country the order ships to, and the currency asked for (one the account may
+/// buy in; its default currency when absent). A query that names none of them is answered as
+/// before contexts existed: rules limited to channels or countries do not apply to it.
+///
+/// ```
+/// use tradeterms::{Context, Country, Currency};
+/// let ctx = Context::default()
+///     .channel("edi")
+///     .ship_to(Country::from_code("CA").unwrap())
+///     .currency(Currency::from_code("CAD").unwrap());
+/// assert_eq!(ctx.ship_to.unwrap().code(), "CA");
+/// assert!(Context::default().is_empty());
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Context {
+    /// The sales channel, declared under the dataset's `channels`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<crate::id::ChannelId>,
+    /// The country the order ships to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ship_to: Option<crate::country::Country>,
+    /// The currency asked for: the account's default currency when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<Currency>,
+}
+
+impl Context {
+    /// Whether the context names nothing.
+    pub fn is_empty(&self) -> bool {
+        self == &Context::default()
+    }
+
+    /// With this sales channel.
+    #[must_use]
+    pub fn channel(self, channel: impl Into<crate::id::ChannelId>) -> Context {
+        Context {
+            channel: Some(channel.into()),
+            ..self
+        }
+    }
+
+    /// Shipping to this country.
+    #[must_use]
+    pub fn ship_to(self, country: crate::country::Country) -> Context {
+        Context {
+            ship_to: Some(country),
+            ..self
+        }
+    }
+
+    /// Priced in this currency.
+    #[must_use]
+    pub fn currency(self, currency: Currency) -> Context {
+        Context {
+            currency: Some(currency),
+            ..self
+        }
+    }
 }
 
 impl Query {
@@ -59,7 +124,14 @@ impl Query {
             qty,
             at,
             audience: Audience::Operator,
+            context: Context::default(),
         }
+    }
+
+    /// The same query, asked in `context`.
+    #[must_use]
+    pub fn with_context(self, context: Context) -> Query {
+        Query { context, ..self }
     }
 
     /// The same query, answered for `audience`.
@@ -241,11 +313,17 @@ pub enum CandidateStatus {
         /// `true` if the window had not opened yet, `false` if it had closed.
         not_yet: bool,
     },
-    /// The list is in another currency than the account's.
+    /// The list is in another currency than the one asked for (the account's by default).
     OtherCurrency {
         /// The list's currency.
         currency: Currency,
     },
+    /// The assignment is limited to other sales channels than the query's (or the query names
+    /// none) (C2).
+    OtherChannel,
+    /// The assignment is limited to other ship-to countries than the query's (or the query
+    /// names none) (C2).
+    OtherCountry,
     /// The list does not price this SKU.
     NoEntry,
     /// The quantity is below the list's first tier for this SKU.
@@ -334,7 +412,8 @@ pub struct Adjustment {
 /// use tradeterms::{Currency, Price, TierMode, TierSlice};
 /// let p = Price { currency: Currency::from_code("USD").unwrap(), tier_mode: TierMode::Volume,
 ///     slices: vec![TierSlice { min_qty: 1, units: 3, unit_price: "1.005".parse().unwrap(), amount: "3.015".parse().unwrap() }],
-///     exact_amount: "3.015".parse().unwrap(), amount: "3.02".parse().unwrap(), adjustments: vec![] };
+///     exact_amount: "3.015".parse().unwrap(), amount: "3.02".parse().unwrap(), adjustments: vec![],
+///     tax_included: false };
 /// assert_eq!(p.unit_price(), Some("1.005".parse().unwrap()));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -352,6 +431,9 @@ pub struct Price {
     pub amount: Decimal,
     /// Relative-list adjustments applied, outermost first.
     pub adjustments: Vec<Adjustment>,
+    /// Whether the amounts include tax (the deciding list is gross); net if false (C5).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub tax_included: bool,
 }
 
 impl Price {

@@ -133,6 +133,7 @@ impl ListRec {
             tier_mode: self.tier_mode,
             valid: self.valid,
             quote_only: self.quote_only,
+            tax_included: self.tax_included,
             body: ListBody::Relative {
                 base: 0,
                 adjustments: Vec::new(),

@@ -38,7 +38,9 @@ fn account_view<'s>(inner: &'s Built, account: &AccountId, at: Timestamp) -> Opt
     let idx = inner.accounts.lookup(account.as_str())?;
     let acc = inner.accounts.get(idx)?;
     // An account is compared on every SKU a change reaches: index its visibility rules once.
-    Some(Party::new(inner, idx, acc, Actor::AccountItself, at).index_visibility())
+    // Compared as a query that names no context would see it, in the account's own currency.
+    let ctx = crate::model::context::Ctx::plain(acc.currency);
+    Some(Party::new(inner, idx, acc, Actor::AccountItself, at, ctx).index_visibility())
 }
 
 /// The account-level view of one SKU, borrowing from the snapshot: compared without copying

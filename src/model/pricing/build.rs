@@ -25,6 +25,8 @@ pub(crate) struct AssignmentRec {
     /// Who answers for it: its own owner, or its list's.
     pub(crate) owner: String,
     pub(crate) experiment: Option<u32>,
+    /// The channels and countries it is limited to (C2).
+    pub(crate) condition: crate::model::context::Condition,
 }
 
 impl crate::model::scope::ScopedRule for AssignmentRec {
@@ -130,6 +132,7 @@ pub(crate) fn build_lists(
             tier_mode: l.tier_mode,
             valid,
             quote_only: l.quote_only,
+            tax_included: l.tax_included,
             body,
         });
     }
@@ -351,6 +354,14 @@ pub(crate) fn build_assignments(
             a.id.as_str(),
             problems,
         );
+        let condition = crate::model::context::Condition::build(
+            &a.channels,
+            &a.countries,
+            ctx.channels,
+            EntityKind::Assignment,
+            a.id.as_str(),
+            problems,
+        );
         if let (Some(list), Some(scope)) = (list, scope) {
             // An assignment without its own owner is answered for by its list's owner (the list
             // index was just resolved from this table).
@@ -367,6 +378,7 @@ pub(crate) fn build_assignments(
                 valid,
                 owner,
                 experiment,
+                condition,
             });
         }
     }

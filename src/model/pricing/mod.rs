@@ -7,6 +7,7 @@
 pub(crate) mod build;
 pub(crate) mod reference;
 pub(crate) mod table;
+pub(crate) mod tax;
 pub(crate) mod ties;
 
 use crate::format::TierMode;
@@ -48,6 +49,8 @@ pub(crate) struct ListRec {
     pub(crate) tier_mode: TierMode,
     pub(crate) valid: Window,
     pub(crate) quote_only: bool,
+    /// Whether the list's prices include tax (C5).
+    pub(crate) tax_included: bool,
     pub(crate) body: ListBody,
 }
 

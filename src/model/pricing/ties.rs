@@ -15,6 +15,7 @@ use crate::format::{PriceFallback, PricePolicy};
 use crate::id::AssignmentId;
 use crate::model::account::Accounts;
 use crate::model::catalog::Catalog;
+use crate::model::context::Condition;
 use crate::model::pricing;
 use crate::model::scope::ScopeKey;
 use crate::model::segment::SegmentRec;
@@ -138,6 +139,8 @@ struct Item {
     valid: Window,
     list_valid: Window,
     reach: Reach,
+    /// The channels and countries the assignment is limited to (C2).
+    condition: Rc<Condition>,
 }
 
 /// Tie groups under construction (union-find over assignment indexes); each root keeps the
@@ -220,7 +223,7 @@ impl<L: super::ListTable + ?Sized> Ties<'_, L> {
     /// prices for it, P8) and searches that far (S10).
     fn decides(&self, i: u32, currency: Currency, reach: PriceFallback) -> bool {
         self.accounts.get(i).is_some_and(|a| {
-            a.policy == PricePolicy::Precedence && a.currency == currency && a.fallback >= reach
+            a.policy == PricePolicy::Precedence && a.buys_in(currency) && a.fallback >= reach
         })
     }
 
@@ -315,6 +318,7 @@ impl<L: super::ListTable + ?Sized> Ties<'_, L> {
                 valid: a.valid,
                 list_valid: list.valid,
                 reach,
+                condition: Rc::new(a.condition.clone()),
             },
         ))
     }
@@ -492,7 +496,36 @@ impl<L: super::ListTable + ?Sized> Ties<'_, L> {
 fn link_by_currency(items: &mut [Item], sku: u32, forest: &mut Forest) {
     items.sort_by(|a, b| a.currency.cmp(&b.currency).then(a.idx.cmp(&b.idx)));
     for same in items.chunk_by_mut(|a, b| a.currency == b.currency) {
-        link(same, sku, forest);
+        link_by_condition(same, sku, forest);
+    }
+}
+
+/// Links the candidates of one bucket and currency whose channel and country conditions can
+/// hold for one query (C4): assignments limited to disjoint channels, or disjoint countries,
+/// never apply together and never tie. Without conditions (the usual case) this is `link`;
+/// with them, each pair of condition classes that can hold together is linked as one bucket,
+/// so the cost grows with the number of distinct conditions, not of assignments.
+fn link_by_condition(items: &mut [Item], sku: u32, forest: &mut Forest) {
+    if items.iter().all(|i| i.condition.is_open()) {
+        link(items, sku, forest);
+        return;
+    }
+    items.sort_by(|a, b| a.condition.cmp(&b.condition).then(a.idx.cmp(&b.idx)));
+    let classes: Vec<&[Item]> = items.chunk_by(|a, b| a.condition == b.condition).collect();
+    for (i, a) in classes.iter().enumerate() {
+        for b in classes.iter().skip(i) {
+            let (Some(first_a), Some(first_b)) = (a.first(), b.first()) else {
+                continue;
+            };
+            if first_a.condition.disjoint(&first_b.condition) {
+                continue;
+            }
+            let mut union: Vec<Item> = a.to_vec();
+            if !std::ptr::eq(*a, *b) {
+                union.extend(b.iter().cloned());
+            }
+            link(&mut union, sku, forest);
+        }
     }
 }
 
@@ -971,12 +1004,14 @@ mod tests {
             .collect();
         let roles = BTreeSet::new();
         let experiments = HashMap::new();
+        let channels = crate::model::context::Channels::default();
         let ctx = RuleContext {
             accounts: &accounts,
             segments: &segment_index,
             roles: &roles,
             catalog: &catalog,
             experiments: &experiments,
+            channels: &channels,
         };
         let assignments = build_assignments(ds, &list_index, &lists, &ctx, &mut problems);
         problems.is_empty().then_some(Built {
