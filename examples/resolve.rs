@@ -246,7 +246,8 @@ fn run() -> Result<(), String> {
             };
             let impact = snapshot
                 .preview(&changeset, &options)
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| e.to_string())?
+                .into_impact();
             if args.json {
                 outln!(
                     "{}",
