@@ -694,3 +694,22 @@ fn a_shared_engine_is_safe_to_publish_to_from_threads() {
     assert_eq!(versions, (2..=21).collect::<Vec<u64>>());
     assert_eq!(engine.snapshot().change_log().len(), 20);
 }
+
+#[test]
+fn the_example_order_is_a_complete_order() {
+    let order: tradeterms::Order =
+        serde_json::from_str(include_str!("../examples/data/order.json")).unwrap();
+    assert_eq!(
+        (
+            order.account.as_str(),
+            order.user.as_str(),
+            order.lines.len()
+        ),
+        ("abb-north", "john", 5)
+    );
+    let answer = Snapshot::from_dataset(&demo())
+        .unwrap()
+        .resolve_order(&order)
+        .unwrap();
+    assert_eq!(answer.lines.len(), 5);
+}
