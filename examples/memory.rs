@@ -104,7 +104,8 @@ fn mib(bytes: usize) -> f64 {
 
 const USAGE: &str = "usage: memory [--size small|medium|large] [--seed N]";
 
-fn parse_args() -> Result<(Size, u64), String> {
+/// The size and seed, or `None` when `--help` asked for the usage.
+fn parse_args() -> Result<Option<(Size, u64)>, String> {
     let (mut size, mut seed) = (Size::Small, 1u64);
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -115,15 +116,20 @@ fn parse_args() -> Result<(Size, u64), String> {
         match flag.as_str() {
             "--size" => size = value()?.parse()?,
             "--seed" => seed = value()?.parse().map_err(|e| format!("--seed: {e}"))?,
+            "-h" | "--help" => return Ok(None),
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
     }
-    Ok((size, seed))
+    Ok(Some((size, seed)))
 }
 
 fn main() -> ExitCode {
     let (size, seed) = match parse_args() {
-        Ok(a) => a,
+        Ok(Some(a)) => a,
+        Ok(None) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
         Err(e) => {
             eprintln!("{e}");
             return ExitCode::from(2);

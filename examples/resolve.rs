@@ -10,7 +10,13 @@
 //! cargo run --example resolve -- --data FILE --lint [--at RFC3339]
 //! ```
 //!
-//! `ORDER.json` holds the lines: `{ "lines": [{ "sku": "DRILL-18V", "qty": 10 }, ...] }`.
+//! `ORDER.json` is an order as the library reads it (`tradeterms::Order`, see
+//! `examples/data/order.json`): `{ "account": ..., "user": ..., "at": ..., "lines": [{ "sku":
+//! "DRILL-18V", "qty": 10 }, ...] }`; `--account`, `--user`, `--at` and `--audience` given on the
+//! command line replace the file's. A file of lines alone (`{ "lines": [...] }`) is read too,
+//! with `--account` and `--user` then required. `--sku` and `--order` ask two different
+//! questions: giving both is an error, as is giving two of `--sku`, `--order`, `--preview` and
+//! `--lint`.
 //! `CHANGESET.json` is a changeset against version 1 (see the README); the preview lists every
 //! (account, SKU) whose answer it would change, without publishing anything.
 //!
@@ -18,8 +24,9 @@
 //! the tier and the deciding list's name, and no other rule, owner or contract (the default,
 //! `operator`, explains everything).
 //!
-//! Without `--at` the query is asked for 2026-01-01T00:00:00Z: the engine never reads a clock,
-//! and neither does this tool, so the same command always gives the same answer.
+//! Without `--at` the query is asked for 2026-01-01T00:00:00Z, and the answer says so (on stderr
+//! with `--json`): the engine never reads a clock, and neither does this tool, so the same
+//! command always gives the same answer. `--help` prints the usage on stdout.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -34,9 +41,17 @@
 use std::process::ExitCode;
 use tradeterms::{Audience, Dataset, Order, Query, Snapshot, Timestamp};
 
-const USAGE: &str = "usage: resolve --data FILE (--account A --user U (--sku S --qty N | --order ORDER.json) [--audience operator|buyer] | --preview CHANGESET.json [--qty N] [--reference-total AMOUNT] | --lint) [--at RFC3339] [--json]";
+const USAGE: &str = "usage: resolve --data FILE (--account A --user U --sku S --qty N | --order ORDER.json [--account A] [--user U]) [--audience operator|buyer] [--at RFC3339] [--json]
+       resolve --data FILE --preview CHANGESET.json [--qty N] [--reference-total AMOUNT] [--at RFC3339] [--json]
+       resolve --data FILE --lint [--at RFC3339] [--json]
+       resolve --help
 
-/// The lines of an order, as read from `--order`.
+Without --at, answers are for 2026-01-01T00:00:00Z (this tool reads no clock).";
+
+/// The instant asked for when `--at` is not given.
+const DEFAULT_AT: &str = "2026-01-01T00:00:00Z";
+
+/// The lines of an order alone, as an older `--order` file holds them.
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct OrderFile {
@@ -60,15 +75,19 @@ enum Ask {
 
 struct Args {
     data: String,
-    account: String,
-    user: String,
+    /// Required for a line; for an order, replaces the file's.
+    account: Option<String>,
+    user: Option<String>,
     ask: Ask,
     at: Timestamp,
-    audience: Audience,
+    /// Whether `--at` was given (else `at` is [`DEFAULT_AT`], and the output says so).
+    at_given: bool,
+    audience: Option<Audience>,
     json: bool,
 }
 
-fn parse_args() -> Result<Args, String> {
+/// The arguments, or `None` when `--help` asked for the usage.
+fn parse_args() -> Result<Option<Args>, String> {
     let mut data = None;
     let mut account = None;
     let mut user = None;
@@ -78,9 +97,10 @@ fn parse_args() -> Result<Args, String> {
     let mut preview = None;
     let mut lint = false;
     let mut reference_total = None;
-    let mut at: Timestamp = "2026-01-01T00:00:00Z".parse().map_err(|e| format!("{e}"))?;
+    let mut at: Timestamp = DEFAULT_AT.parse().map_err(|e| format!("{e}"))?;
+    let mut at_given = false;
     let mut json = false;
-    let mut audience = Audience::Operator;
+    let mut audience = None;
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let mut value = || {
@@ -104,6 +124,7 @@ fn parse_args() -> Result<Args, String> {
                 at = v.parse().map_err(|e| {
                     format!("--at must be an RFC 3339 instant such as 2026-06-01T12:00:00Z: {e}")
                 })?;
+                at_given = true;
             }
             "--order" => order = Some(value()?),
             "--preview" => preview = Some(value()?),
@@ -117,8 +138,8 @@ fn parse_args() -> Result<Args, String> {
             "--json" => json = true,
             "--audience" => {
                 audience = match value()?.as_str() {
-                    "operator" => Audience::Operator,
-                    "buyer" => Audience::Buyer,
+                    "operator" => Some(Audience::Operator),
+                    "buyer" => Some(Audience::Buyer),
                     other => {
                         return Err(format!(
                             "--audience must be `operator` or `buyer`, got `{other}`"
@@ -126,53 +147,97 @@ fn parse_args() -> Result<Args, String> {
                     }
                 }
             }
-            "-h" | "--help" => return Err(USAGE.to_string()),
+            "-h" | "--help" => return Ok(None),
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
+    }
+    // One question at a time: a flag that would be ignored is an error instead.
+    let asked: Vec<&str> = [
+        ("--sku", sku.is_some()),
+        ("--order", order.is_some()),
+        ("--preview", preview.is_some()),
+        ("--lint", lint),
+    ]
+    .into_iter()
+    .filter_map(|(flag, given)| given.then_some(flag))
+    .collect();
+    if let [first, second, ..] = asked.as_slice() {
+        return Err(format!(
+            "{first} and {second} ask different questions: give one of them\n{USAGE}"
+        ));
     }
     let missing = |name: &str| format!("missing {name}\n{USAGE}");
     let data = data.ok_or_else(|| missing("--data"))?;
     if let Some(file) = preview {
-        return Ok(Args {
+        return Ok(Some(Args {
             data,
-            account: String::new(),
-            user: String::new(),
+            account: None,
+            user: None,
             ask: Ask::Preview {
                 file,
                 qty: qty.unwrap_or(1),
                 reference_total,
             },
             at,
+            at_given,
             audience,
             json,
-        });
+        }));
     }
     if lint {
-        return Ok(Args {
+        return Ok(Some(Args {
             data,
-            account: String::new(),
-            user: String::new(),
+            account: None,
+            user: None,
             ask: Ask::Lint,
             at,
+            at_given,
             audience,
             json,
-        });
+        }));
     }
-    Ok(Args {
+    if let Some(file) = order {
+        return Ok(Some(Args {
+            data,
+            account,
+            user,
+            ask: Ask::Order(file),
+            at,
+            at_given,
+            audience,
+            json,
+        }));
+    }
+    Ok(Some(Args {
         data,
-        account: account.ok_or_else(|| missing("--account"))?,
-        user: user.ok_or_else(|| missing("--user"))?,
-        ask: match order {
-            Some(file) => Ask::Order(file),
-            None => Ask::Line {
-                sku: sku.ok_or_else(|| missing("--sku or --order"))?,
-                qty: qty.ok_or_else(|| missing("--qty"))?,
-            },
+        account: Some(account.ok_or_else(|| missing("--account"))?),
+        user: Some(user.ok_or_else(|| missing("--user"))?),
+        ask: Ask::Line {
+            sku: sku.ok_or_else(|| missing("--sku or --order"))?,
+            qty: qty.ok_or_else(|| missing("--qty"))?,
         },
         at,
+        at_given,
         audience,
         json,
-    })
+    }))
+}
+
+/// Says which instant the answer is for when `--at` was not given: on stdout before a text
+/// answer, on stderr beside a JSON one (which must stay JSON).
+fn note_default_at(args: &Args) -> Result<(), String> {
+    if args.at_given {
+        return Ok(());
+    }
+    let note = format!(
+        "note: no --at given: answering at {DEFAULT_AT} (this tool reads no clock; pass --at for another instant)"
+    );
+    if args.json {
+        eprintln!("{note}");
+    } else {
+        emit(format_args!("{note}\n"))?;
+    }
+    Ok(())
 }
 
 /// Writes to standard output; a closed pipe (`resolve ... | head`) ends the program quietly
@@ -195,7 +260,10 @@ macro_rules! outln {
 }
 
 fn run() -> Result<(), String> {
-    let args = parse_args()?;
+    let Some(args) = parse_args()? else {
+        emit(format_args!("{USAGE}\n"))?;
+        return Ok(());
+    };
     let text = std::fs::read_to_string(&args.data)
         .map_err(|e| format!("cannot read `{}`: {e}", args.data))?;
     let dataset = Dataset::from_json(&text)
@@ -211,9 +279,10 @@ fn run() -> Result<(), String> {
         }
         msg
     })?;
-    let (sku, qty) = match args.ask {
-        Ask::Line { sku, qty } => (sku, qty),
+    let (sku, qty) = match &args.ask {
+        Ask::Line { sku, qty } => (sku.clone(), *qty),
         Ask::Lint => {
+            note_default_at(&args)?;
             let warnings = snapshot.lint(args.at);
             if args.json {
                 outln!(
@@ -234,8 +303,10 @@ fn run() -> Result<(), String> {
             qty,
             reference_total,
         } => {
+            note_default_at(&args)?;
+            let (qty, reference_total) = (*qty, *reference_total);
             let text =
-                std::fs::read_to_string(&file).map_err(|e| format!("cannot read `{file}`: {e}"))?;
+                std::fs::read_to_string(file).map_err(|e| format!("cannot read `{file}`: {e}"))?;
             let changeset = tradeterms::Changeset::from_json(&text)
                 .map_err(|e| format!("`{file}` is not a valid changeset: {e}"))?;
             let options = tradeterms::ImpactOptions {
@@ -246,7 +317,8 @@ fn run() -> Result<(), String> {
             };
             let impact = snapshot
                 .preview(&changeset, &options)
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| e.to_string())?
+                .into_impact();
             if args.json {
                 outln!(
                     "{}",
@@ -259,17 +331,40 @@ fn run() -> Result<(), String> {
         }
         Ask::Order(file) => {
             let text =
-                std::fs::read_to_string(&file).map_err(|e| format!("cannot read `{file}`: {e}"))?;
-            let lines: OrderFile = serde_json::from_str(&text)
-                .map_err(|e| format!("`{file}` is not a valid order: {e}"))?;
-            let order = Order {
-                audience: args.audience,
-                context: Default::default(),
-                account: args.account.as_str().into(),
-                user: args.user.as_str().into(),
-                at: args.at,
-                lines: lines.lines,
+                std::fs::read_to_string(file).map_err(|e| format!("cannot read `{file}`: {e}"))?;
+            // A complete order says who and when; the default instant is then not used.
+            let mut order = match serde_json::from_str::<Order>(&text) {
+                Ok(order) => order,
+                Err(whole) => {
+                    // Lines alone: who and when come from the command line.
+                    let lines: OrderFile = serde_json::from_str(&text)
+                        .map_err(|_| format!("`{file}` is not a valid order: {whole}"))?;
+                    let who = |flag: &Option<String>, name: &str| {
+                        flag.clone().ok_or_else(|| {
+                            format!("`{file}` holds lines only: give {name}\n{USAGE}")
+                        })
+                    };
+                    note_default_at(&args)?;
+                    Order::new(
+                        who(&args.account, "--account")?.as_str(),
+                        who(&args.user, "--user")?.as_str(),
+                        args.at,
+                        lines.lines,
+                    )
+                }
             };
+            if let Some(account) = &args.account {
+                order.account = account.as_str().into();
+            }
+            if let Some(user) = &args.user {
+                order.user = user.as_str().into();
+            }
+            if args.at_given {
+                order.at = args.at;
+            }
+            if let Some(audience) = args.audience {
+                order = order.with_audience(audience);
+            }
             let answer = snapshot.resolve_order(&order).map_err(|e| e.to_string())?;
             if args.json {
                 let out = serde_json::to_string_pretty(&answer).map_err(|e| e.to_string())?;
@@ -280,19 +375,21 @@ fn run() -> Result<(), String> {
             return Ok(());
         }
     };
+    note_default_at(&args)?;
+    let audience = args.audience.unwrap_or_default();
     let query = Query::new(
-        args.account.as_str(),
-        args.user.as_str(),
+        args.account.as_deref().unwrap_or_default(),
+        args.user.as_deref().unwrap_or_default(),
         sku.as_str(),
         qty,
         args.at,
     )
-    .with_audience(args.audience);
+    .with_audience(audience);
     let answer = snapshot.resolve(&query).map_err(|e| e.to_string())?;
     let payment = snapshot
         .payment(&query.account, &query.user)
         .map_err(|e| e.to_string())?
-        .for_audience(args.audience);
+        .for_audience(audience);
     if args.json {
         let out = serde_json::json!({ "resolution": answer, "payment": payment });
         let out = serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?;

@@ -54,7 +54,8 @@ pub use format::visibility::{Effect, Target, VisibilityRuleData};
 pub use govern::changeset::ApplyError;
 pub use govern::engine::Engine;
 pub use govern::impact::answer::{
-    AnswerSummary, ApprovalChange, Impact, ImpactChange, ImpactOptions, PreviewError, PriceMove,
+    AnswerSummary, ApprovalChange, Impact, ImpactChange, ImpactOptions, Prepared, PreviewError,
+    PriceMove,
 };
 pub use govern::lint::{MAX_WARNINGS, Warning, WarningKind};
 pub use id::{AccountId, AssignmentId, ChannelId, PriceListId, RoleName, SegmentId, Sku, UserId};

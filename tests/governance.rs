@@ -284,7 +284,7 @@ fn a_price_increase_for_one_segment_previewed_published_then_rolled_back() {
         qty: 10,
         ..ImpactOptions::at(at())
     };
-    let preview = v1.preview(&raise, &options).unwrap();
+    let preview = v1.preview(&raise, &options).unwrap().into_impact();
     // Only Austin Hardware is in the segment; its own contract (5.20) is cheaper than the new
     // segment price at 10 units, but under the old one the segment won at 55.00... check both.
     let before = price(&v1, "austin-hardware", "bob", "SCREW-100", 10);
@@ -294,7 +294,7 @@ fn a_price_increase_for_one_segment_previewed_published_then_rolled_back() {
         qty: 500,
         ..ImpactOptions::at(at())
     };
-    let preview = v1.preview(&raise, &options).unwrap();
+    let preview = v1.preview(&raise, &options).unwrap().into_impact();
     assert_eq!(preview.changes.len(), 1, "{preview}");
     let change = &preview.changes[0];
     assert_eq!(
@@ -650,16 +650,22 @@ fn an_impact_over_the_limit_is_a_summary_with_a_stable_sample() {
                 ..ImpactOptions::at(at())
             },
         )
-        .unwrap();
+        .unwrap()
+        .into_impact();
     assert_eq!(all.changes.len(), 1000);
     assert!(!all.limit_reached);
     // At the default limit, the same answer.
-    assert_eq!(v1.preview(&change, &ImpactOptions::at(at())).unwrap(), all);
+    assert_eq!(
+        v1.preview(&change, &ImpactOptions::at(at()))
+            .unwrap()
+            .into_impact(),
+        all
+    );
     let options = ImpactOptions {
         max_changes: 999,
         ..ImpactOptions::at(at())
     };
-    let summary = v1.preview(&change, &options).unwrap();
+    let summary = v1.preview(&change, &options).unwrap().into_impact();
     assert!(summary.limit_reached);
     assert_eq!(summary.total_changes, 1000);
     assert_eq!(summary.changes.len(), tradeterms::Impact::SAMPLE);
@@ -675,7 +681,10 @@ fn an_impact_over_the_limit_is_a_summary_with_a_stable_sample() {
     let accounts: std::collections::BTreeSet<_> =
         summary.changes.iter().map(|c| &c.account).collect();
     assert!(accounts.len() > 20, "{accounts:?}");
-    assert_eq!(v1.preview(&change, &options).unwrap(), summary);
+    assert_eq!(
+        v1.preview(&change, &options).unwrap().into_impact(),
+        summary
+    );
     let text = summary.to_string();
     assert!(
         text.contains("1000 change(s)") && text.contains("a sample of 100 is listed"),

@@ -17,12 +17,28 @@ impl Snapshot {
     /// is denied. The answer explains which rule set each (the operator's view); a buyer-facing
     /// host passes it through [`Payment::for_audience`] with
     /// [`Audience::Buyer`](crate::Audience::Buyer), as `resolve_order` does for a buyer's order.
+    ///
+    /// # Errors
+    /// [`ResolveError::UnknownUser`] for a user the snapshot does not have. A user who may not
+    /// buy there is not an error: the answer is [`Payment::Denied`].
+    ///
+    /// ```
+    /// use tradeterms::{Dataset, Snapshot};
+    /// let snapshot = Snapshot::from_dataset(&Dataset::from_json(include_str!("../../examples/data/demo.json"))?)?;
+    /// let payment = snapshot.payment(&"abb-north".into(), &"john".into())?;
+    /// println!("{payment}"); // terms and methods, each with the rule that set it
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn payment(&self, account: &AccountId, user: &UserId) -> Result<Payment, ResolveError> {
         self.payment_in(account, user, &Context::default())
     }
 
     /// [`Snapshot::payment`] in a context: payment rules limited to other channels or ship-to
     /// countries do not apply (C2).
+    ///
+    /// # Errors
+    /// [`ResolveError::UnknownUser`] for a user the snapshot does not have,
+    /// and [`ResolveError::UnknownChannel`] for a channel the dataset does not declare.
     pub fn payment_in(
         &self,
         account: &AccountId,

@@ -144,6 +144,19 @@ impl Snapshot {
     /// The verdict and price of one line, exactly as [`Snapshot::resolve`] decides them, without
     /// building an explanation. Allocates nothing beyond the answer's ids (and a compared
     /// reference price, when the dataset names reference lists).
+    ///
+    /// # Errors
+    /// As [`Snapshot::resolve`]: [`ResolveError::ZeroQuantity`], [`ResolveError::UnknownUser`],
+    /// [`ResolveError::Overflow`].
+    ///
+    /// ```
+    /// use tradeterms::{Dataset, Query, QuoteOutcome, Snapshot};
+    /// let snapshot = Snapshot::from_dataset(&Dataset::from_json(include_str!("../../examples/data/demo.json"))?)?;
+    /// let query = Query::new("abb-north", "john", "DRILL-18V", 2, "2026-06-01T00:00:00Z".parse()?);
+    /// let quote = snapshot.quote(&query)?;
+    /// assert!(matches!(quote.outcome, QuoteOutcome::Priced { .. }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn quote(&self, query: &Query) -> Result<Quote, ResolveError> {
         if query.qty == 0 {
             return Err(ResolveError::ZeroQuantity(query.sku.clone()));
@@ -165,6 +178,10 @@ impl Snapshot {
     /// The lean counterpart of [`Snapshot::price_sheet`]: every visible SKU with its
     /// [`QuoteOutcome`] at `qty`, in SKU order, without explanations. Empty for a user who may
     /// not see the catalogue.
+    ///
+    /// # Errors
+    /// As [`Snapshot::price_sheet`]: [`ResolveError::ZeroSheetQuantity`] and
+    /// [`ResolveError::UnknownUser`] up front, [`ResolveError::Overflow`] on a line.
     pub fn quote_sheet(
         &self,
         account: &crate::id::AccountId,
@@ -177,6 +194,12 @@ impl Snapshot {
 
     /// [`Snapshot::quote_sheet`] in a context: the channel, ship-to country and currency asked
     /// for (C1-C3).
+    ///
+    /// # Errors
+    /// [`ResolveError::UnknownUser`] for a user the snapshot does not have,
+    /// [`ResolveError::UnknownChannel`] for a channel the dataset does not declare, and
+    /// [`ResolveError::CurrencyNotAccepted`] for a currency the account does not buy in.
+    /// A quantity of 0 is [`ResolveError::ZeroSheetQuantity`].
     pub fn quote_sheet_in(
         &self,
         account: &crate::id::AccountId,

@@ -19,6 +19,22 @@ impl Snapshot {
     /// Answers one query: whether the user may act for the account, whether the SKU is visible
     /// to them, and the explained price of the line. Errors only for the query's own inputs (an
     /// unknown id, a zero quantity) or an amount too large for exact arithmetic.
+    ///
+    /// # Errors
+    /// [`ResolveError::ZeroQuantity`] for a quantity of zero, [`ResolveError::UnknownUser`]
+    /// for a user the snapshot does not have, [`ResolveError::Overflow`] when the amount
+    /// overflows exact decimal arithmetic. An account or SKU the snapshot does not have is not
+    /// an error: it is answered as denied or not visible.
+    ///
+    /// ```
+    /// use tradeterms::{Dataset, Query, Snapshot};
+    /// let snapshot = Snapshot::from_dataset(&Dataset::from_json(include_str!("../../examples/data/demo.json"))?)?;
+    /// let query = Query::new("abb-north", "john", "DRILL-18V", 2, "2026-06-01T00:00:00Z".parse()?);
+    /// let answer = snapshot.resolve(&query)?;
+    /// assert_eq!(answer.outcome.price().map(|p| p.amount.to_string()).as_deref(), Some("218.00"));
+    /// println!("{answer}"); // the deciding rule, and every losing candidate with its reason
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn resolve(&self, query: &Query) -> Result<Resolution, ResolveError> {
         if query.qty == 0 {
             return Err(ResolveError::ZeroQuantity(query.sku.clone()));
@@ -47,6 +63,21 @@ impl Snapshot {
     /// Streams the account's price sheet for the user at `at`: every SKU visible to them, in SKU
     /// order, with its outcome at quantity `qty` (use 1 for unit prices). Each line agrees with
     /// [`Snapshot::resolve`] for the same SKU; the account-level work is done once.
+    ///
+    /// # Errors
+    /// [`ResolveError::ZeroSheetQuantity`] for a quantity of zero, [`ResolveError::UnknownUser`]
+    /// for a user the snapshot does not have. Each line is a `Result` too: a line whose amount
+    /// overflows exact decimal arithmetic is [`ResolveError::Overflow`].
+    ///
+    /// ```
+    /// use tradeterms::{Dataset, Snapshot};
+    /// let snapshot = Snapshot::from_dataset(&Dataset::from_json(include_str!("../../examples/data/demo.json"))?)?;
+    /// let at = "2026-06-01T00:00:00Z".parse()?;
+    /// let sheet = snapshot.price_sheet(&"abb-north".into(), &"john".into(), at, 1)?;
+    /// let skus = sheet.map(|line| line.map(|l| l.sku.to_string())).collect::<Result<Vec<_>, _>>()?;
+    /// assert!(skus.iter().any(|s| s == "DRILL-18V"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn price_sheet(
         &self,
         account: &AccountId,
@@ -59,6 +90,12 @@ impl Snapshot {
 
     /// [`Snapshot::price_sheet`] in a context: the channel, ship-to country and currency asked
     /// for (C1-C3).
+    ///
+    /// # Errors
+    /// [`ResolveError::UnknownUser`] for a user the snapshot does not have,
+    /// [`ResolveError::UnknownChannel`] for a channel the dataset does not declare, and
+    /// [`ResolveError::CurrencyNotAccepted`] for a currency the account does not buy in.
+    /// A quantity of 0 is [`ResolveError::ZeroSheetQuantity`].
     pub fn price_sheet_in(
         &self,
         account: &AccountId,

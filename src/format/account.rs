@@ -31,6 +31,22 @@ pub enum PricePolicy {
     BestInLevel,
 }
 
+/// Renders the policy for people, as it is written in the data with spaces for underscores:
+/// "precedence", "lowest price", "best in level".
+///
+/// ```
+/// assert_eq!(tradeterms::PricePolicy::BestInLevel.to_string(), "best in level");
+/// ```
+impl std::fmt::Display for PricePolicy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            PricePolicy::Precedence => "precedence",
+            PricePolicy::LowestPrice => "lowest price",
+            PricePolicy::BestInLevel => "best in level",
+        })
+    }
+}
+
 /// Which rule kinds an account receives from its ancestors. Each kind is set separately: a
 /// subsidiary may inherit its holding's assortment but not its payment terms.
 ///

@@ -2,6 +2,7 @@
 //! dataset's entities, and the log entry a snapshot keeps for each one applied. Applying them
 //! is governance ([`crate::govern::changeset`]); here they are plain data.
 
+use crate::format::experiment::ExperimentData;
 use crate::format::{
     AccountData, ApprovalPolicyData, AssignmentData, EntryData, PaymentRuleData, PriceListData,
     RoleData, SegmentData, SkuData, UserData, VisibilityRuleData,
@@ -42,6 +43,8 @@ pub enum Entity {
     PaymentRule(PaymentRuleData),
     /// An approval policy.
     ApprovalPolicy(ApprovalPolicyData),
+    /// An experiment (a new salt draws new arms; a new share moves accounts between them).
+    Experiment(ExperimentData),
 }
 
 /// Names one entity (or one price entry) of the dataset.
@@ -81,6 +84,8 @@ pub enum EntityRef {
     PaymentRule(String),
     /// An approval policy.
     ApprovalPolicy(String),
+    /// An experiment.
+    Experiment(String),
 }
 
 impl fmt::Display for EntityRef {
@@ -97,6 +102,7 @@ impl fmt::Display for EntityRef {
             EntityRef::VisibilityRule(id) => write!(f, "visibility rule `{id}`"),
             EntityRef::PaymentRule(id) => write!(f, "payment rule `{id}`"),
             EntityRef::ApprovalPolicy(id) => write!(f, "approval policy `{id}`"),
+            EntityRef::Experiment(id) => write!(f, "experiment `{id}`"),
         }
     }
 }
@@ -115,6 +121,7 @@ impl Entity {
             Entity::VisibilityRule(r) => EntityRef::VisibilityRule(r.id.clone()),
             Entity::PaymentRule(r) => EntityRef::PaymentRule(r.id.clone()),
             Entity::ApprovalPolicy(p) => EntityRef::ApprovalPolicy(p.id.clone()),
+            Entity::Experiment(x) => EntityRef::Experiment(x.id.clone()),
         }
     }
 }

@@ -721,6 +721,15 @@ impl Snapshot {
     /// [`WarningKind::MoreWarnings`] then counts the rest. Rules are compared only with the
     /// rules of the same scope (indexed by scope and id), so the cost grows with the data, not
     /// with its square.
+    ///
+    /// ```
+    /// use tradeterms::{Dataset, Snapshot};
+    /// let snapshot = Snapshot::from_dataset(&Dataset::from_json(include_str!("../../examples/data/demo.json"))?)?;
+    /// for warning in snapshot.lint("2026-06-01T00:00:00Z".parse()?) {
+    ///     println!("{warning}"); // what to fix, and the owner to ask
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn lint(&self, at: Timestamp) -> Vec<Warning> {
         let inner = self.inner();
         let mut out = Warnings::new(MAX_WARNINGS);

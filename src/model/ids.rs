@@ -233,6 +233,12 @@ impl Ids<'_> {
             Entity::ApprovalPolicy(p) => {
                 self.approval_policy(p, &|| format!("{}.approval_policy", at()))
             }
+            Entity::Experiment(x) => self.own(
+                EntityKind::Experiment,
+                &x.id,
+                &|| format!("{}.experiment", at()),
+                ".id",
+            ),
         }
     }
 
@@ -256,6 +262,7 @@ impl Ids<'_> {
             EntityRef::ApprovalPolicy(id) => {
                 (EntityKind::ApprovalPolicy, id.as_str(), ".approval_policy")
             }
+            EntityRef::Experiment(id) => (EntityKind::Experiment, id.as_str(), ".experiment"),
         };
         self.check(kind, id, at, field);
     }

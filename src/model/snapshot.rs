@@ -67,12 +67,34 @@ pub(crate) struct Built {
     /// Which lists price each SKU (kept in step with `lists`).
     pub(crate) sku_lists: crate::model::pricing::SkuLists,
     pub(crate) log: imbl::Vector<Arc<LogEntry>>,
-    /// The change log's origin: the fingerprint of the data version 1 was built from, shared
-    /// by every version of one history. Computed once, when the first changeset is applied to
-    /// version 1 (or when first asked for), never on a build: hashing a large dataset costs.
-    /// INVARIANT: unset only on a snapshot made by `from_dataset` (version 1, empty log); every
-    /// apply sets it, from version 1, before deriving the next version.
-    pub(crate) origin: Arc<std::sync::OnceLock<u64>>,
+    /// Where the change log starts: the version its first data is at, and that data's
+    /// fingerprint; shared by every version of one history.
+    pub(crate) origin: Arc<Origin>,
+}
+
+/// Where a history's change log starts: the version it was built at (or cut at), and the
+/// fingerprint of the data of that version. Replay starts from that data.
+#[derive(Debug)]
+pub(crate) struct Origin {
+    /// The version of the log's first data: the version a snapshot was built at, or the
+    /// version the log was cut at. The log holds the changesets that made every later version.
+    pub(crate) start: u64,
+    /// The fingerprint of that data. Computed once, when the first changeset is applied to the
+    /// start version (or when first asked for), never on a build: hashing a large dataset costs.
+    /// INVARIANT: unset only on a snapshot at its history's start version with an empty log (a
+    /// build, `from_dataset_at`); every apply sets it, from the start version, before deriving
+    /// the next, and a cut sets it from the data of the version it cuts at.
+    pub(crate) fingerprint: std::sync::OnceLock<u64>,
+}
+
+impl Origin {
+    /// The origin of a history starting at `start`, its fingerprint not yet computed.
+    pub(crate) fn at(start: u64) -> Arc<Origin> {
+        Arc::new(Origin {
+            start,
+            fingerprint: std::sync::OnceLock::new(),
+        })
+    }
 }
 
 impl std::ops::Deref for Built {
@@ -116,7 +138,31 @@ const _: () = {
 impl Snapshot {
     /// Validates `dataset` and builds a snapshot at version 1. On failure every problem found is
     /// returned, each naming the ids involved.
+    ///
+    /// # Errors
+    /// A [`BuildError`] listing every problem of the data (dangling references, cycles, ties,
+    /// bad prices, ...), each naming the ids to fix. Nothing is built.
     pub fn from_dataset(dataset: &Dataset) -> Result<Snapshot, BuildError> {
+        Snapshot::from_dataset_at(dataset, 1)
+    }
+
+    /// Validates `dataset` and builds a snapshot at `version`, whose change log starts there:
+    /// a host that restarts, or reloads its data in full, continues its version numbers instead
+    /// of answering "version 1" twice for two different data. [`Snapshot::replay`] of this
+    /// history starts from this data, at this version.
+    ///
+    /// # Errors
+    /// A [`BuildError`] listing every problem of the data, as [`Snapshot::from_dataset`].
+    ///
+    /// ```
+    /// use tradeterms::{Dataset, Snapshot};
+    /// let data = Dataset::from_json(r#"{ "accounts": [{ "id": "a", "name": "A", "currency": "USD" }] }"#)?;
+    /// // The last version served before the restart was 41 (the host keeps it with its data).
+    /// let snapshot = Snapshot::from_dataset_at(&data, 42)?;
+    /// assert_eq!((snapshot.version(), snapshot.log_start()), (42, 42));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_dataset_at(dataset: &Dataset, version: u64) -> Result<Snapshot, BuildError> {
         let mut problems = Vec::new();
         crate::model::validate::check_sizes(dataset, &mut problems);
         // Ids first: while one is refused nothing else is checked, so no message repeats it.
@@ -218,11 +264,11 @@ impl Snapshot {
         let lists: Lists = lists.into_iter().map(Arc::new).collect();
         Ok(Snapshot {
             inner: Arc::new(Built {
-                version: 1,
+                version,
                 lists,
                 sku_lists,
                 log: imbl::Vector::new(),
-                origin: Arc::default(),
+                origin: Origin::at(version),
                 model: Arc::new(Model {
                     accounts,
                     users: Arc::new(users),
@@ -248,9 +294,42 @@ impl Snapshot {
         })
     }
 
-    /// The version of this snapshot: 1 when built from a dataset.
+    /// The version of this snapshot: 1 when built by [`Snapshot::from_dataset`], the version
+    /// given to [`Snapshot::from_dataset_at`], one more for each changeset applied since.
     pub fn version(&self) -> u64 {
         self.inner.version
+    }
+
+    /// The version the change log starts from: the version this history was built at, or the
+    /// version its log was cut at ([`Snapshot::truncate_log_before`]). The log holds the
+    /// changeset of every later version; [`Snapshot::replay`] starts from the data of this one.
+    ///
+    /// ```
+    /// use tradeterms::{Dataset, Snapshot};
+    /// let data = Dataset::from_json(r#"{ "accounts": [{ "id": "a", "name": "A", "currency": "USD" }] }"#)?;
+    /// assert_eq!(Snapshot::from_dataset(&data)?.log_start(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn log_start(&self) -> u64 {
+        self.inner.origin.start
+    }
+
+    /// The same data and history at another version: only for a snapshot whose log is empty
+    /// (a fresh build), which then starts its history at `version`.
+    pub(crate) fn renumbered(&self, version: u64) -> Snapshot {
+        let inner = &*self.inner;
+        let origin = Origin::at(version);
+        if let Some(&fp) = inner.origin.fingerprint.get() {
+            let _ = origin.fingerprint.set(fp);
+        }
+        Snapshot::from_inner(Built {
+            version,
+            model: inner.model.clone(),
+            lists: inner.lists.clone(),
+            sku_lists: inner.sku_lists.clone(),
+            log: imbl::Vector::new(),
+            origin,
+        })
     }
 
     /// Every account id, in id order.
@@ -311,6 +390,44 @@ impl Snapshot {
     pub fn account_currency(&self, account: &AccountId) -> Option<Currency> {
         let idx = self.inner.accounts.lookup(account.as_str())?;
         self.inner.accounts.get(idx).map(|a| a.currency)
+    }
+
+    /// Whether `other` holds the same data at the same version: the same snapshot, or one
+    /// that differs only in how much of its change log it keeps.
+    pub(crate) fn same_data(&self, other: &Snapshot) -> bool {
+        let (a, b) = (&*self.inner, &*other.inner);
+        // Lists are compared one shared pointer each when the vectors themselves cannot be
+        // (imbl keeps a short vector inline, so two clones of it share no allocation).
+        let same_lists = a.lists.ptr_eq(&b.lists)
+            || (a.lists.len() == b.lists.len()
+                && a.lists
+                    .iter()
+                    .zip(b.lists.iter())
+                    .all(|(x, y)| Arc::ptr_eq(x, y)));
+        Arc::ptr_eq(&self.inner, &other.inner)
+            || (a.version == b.version && Arc::ptr_eq(&a.model, &b.model) && same_lists)
+    }
+
+    /// This snapshot, one change after `base` (which holds the same data as the snapshot it
+    /// was derived from), with `base`'s history: `base`'s log and this snapshot's last entry.
+    /// What is published when the log was cut between the change and its publication.
+    pub(crate) fn on_history_of(&self, base: &Snapshot) -> Snapshot {
+        let (inner, b) = (&*self.inner, &*base.inner);
+        if Arc::ptr_eq(&inner.origin, &b.origin) {
+            return self.clone();
+        }
+        let mut log = b.log.clone();
+        if let Some(last) = inner.log.last() {
+            log.push_back(last.clone());
+        }
+        Snapshot::from_inner(Built {
+            version: inner.version,
+            model: inner.model.clone(),
+            lists: inner.lists.clone(),
+            sku_lists: inner.sku_lists.clone(),
+            log,
+            origin: b.origin.clone(),
+        })
     }
 
     pub(crate) fn inner(&self) -> &Built {

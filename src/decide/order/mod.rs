@@ -52,6 +52,25 @@ struct PricedLines<'s> {
 impl Snapshot {
     /// Resolves a whole order: each line exactly as [`Snapshot::resolve`] answers it, the
     /// subtotal, what blocks checkout, the approval chain and the payment options.
+    ///
+    /// # Errors
+    /// [`ResolveError::EmptyOrder`] for an order without lines, [`ResolveError::ZeroQuantity`]
+    /// for a line of zero, [`ResolveError::UnknownUser`], and when exact decimal arithmetic
+    /// overflows: [`ResolveError::Overflow`] (a line), [`ResolveError::SubtotalOverflow`],
+    /// [`ResolveError::ConditionOverflow`] (an approval condition), or
+    /// [`ResolveError::MixedCurrency`] when a line is priced in another currency than the
+    /// order's. What blocks checkout is not an error: it is in the answer.
+    ///
+    /// ```
+    /// use tradeterms::{Dataset, Order, Snapshot};
+    /// let snapshot = Snapshot::from_dataset(&Dataset::from_json(include_str!("../../../examples/data/demo.json"))?)?;
+    /// let order: Order = serde_json::from_str(r#"{ "account": "abb-north", "user": "john",
+    ///     "at": "2026-06-01T00:00:00Z", "lines": [{ "sku": "DRILL-18V", "qty": 10 }] }"#)?;
+    /// let answer = snapshot.resolve_order(&order)?;
+    /// assert_eq!(answer.lines.len(), 1);
+    /// println!("{answer}"); // lines, subtotal, blockers, approvals and payment
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn resolve_order(&self, order: &Order) -> Result<OrderAnswer, ResolveError> {
         if order.lines.is_empty() {
             return Err(ResolveError::EmptyOrder);

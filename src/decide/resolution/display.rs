@@ -232,7 +232,9 @@ impl fmt::Display for Resolution {
             Outcome::PriceHidden(r) => writeln!(f, "  PRICE HIDDEN: {r}")?,
             Outcome::QuoteRequired(qr) => {
                 writeln!(f, "  QUOTE REQUIRED: {}", qr.reason)?;
-                write_candidates(f, &qr.candidates)?;
+                if q.audience.is_operator() {
+                    write_candidates(f, &qr.candidates, Some(&qr.reason))?;
+                }
             }
             Outcome::Priced(p) => {
                 let price = &p.price;
@@ -260,7 +262,7 @@ impl fmt::Display for Resolution {
                     Some(s) => {
                         writeln!(
                             f,
-                            "  from list `{}` ({}, owner {}) via assignment `{}` ({}, priority {}), policy {:?}",
+                            "  from list `{}` ({}, owner {}) via assignment `{}` ({}, priority {}), policy: {}",
                             s.list,
                             p.list_name,
                             s.owner,
@@ -269,7 +271,7 @@ impl fmt::Display for Resolution {
                             s.priority,
                             p.policy
                         )?;
-                        write_candidates(f, &p.candidates)?;
+                        write_candidates(f, &p.candidates, None)?;
                     }
                     // A buyer's answer: the list's name and nothing about the other candidates.
                     None => writeln!(f, "  from {}", p.list_name)?,
@@ -289,9 +291,22 @@ impl fmt::Display for Resolution {
     }
 }
 
-fn write_candidates(f: &mut fmt::Formatter<'_>, candidates: &[Candidate]) -> fmt::Result {
+/// The candidates examined. None examined is said as it is: a quote-only SKU is decided before
+/// any price list is looked at (Q1), so an empty list then says nothing about the assignments
+/// reaching the account.
+fn write_candidates(
+    f: &mut fmt::Formatter<'_>,
+    candidates: &[Candidate],
+    quote: Option<&QuoteReason>,
+) -> fmt::Result {
     if candidates.is_empty() {
-        return writeln!(f, "  candidates: none (no assignment reaches this account)");
+        return match quote {
+            Some(QuoteReason::SkuQuoteOnly) => writeln!(
+                f,
+                "  candidates: not examined (the SKU is sold on quote only, whatever list prices it)"
+            ),
+            _ => writeln!(f, "  candidates: none (no assignment reaches this account)"),
+        };
     }
     writeln!(f, "  candidates:")?;
     for c in candidates {

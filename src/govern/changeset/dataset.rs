@@ -3,6 +3,7 @@
 //! `inverse` reads the entities a changeset touches with them.
 
 use crate::format::changeset::{Entity, EntityRef, Op};
+use crate::format::experiment::ExperimentData;
 use crate::format::{
     AccountData, ApprovalPolicyData, AssignmentData, Dataset, EntryData, PaymentRuleData,
     PriceListData, RoleData, SegmentData, SkuData, UserData, VisibilityRuleData,
@@ -41,6 +42,7 @@ pub(crate) struct Finder<'a> {
     visibility_rules: HashMap<&'a str, usize>,
     payment_rules: HashMap<&'a str, usize>,
     approval_policies: HashMap<&'a str, usize>,
+    experiments: HashMap<&'a str, usize>,
 }
 
 impl<'a> Finder<'a> {
@@ -58,6 +60,7 @@ impl<'a> Finder<'a> {
             visibility_rules: positions(&data.visibility_rules, |r| r.id.as_str()),
             payment_rules: positions(&data.payment_rules, |r| r.id.as_str()),
             approval_policies: positions(&data.approval_policies, |p| p.id.as_str()),
+            experiments: positions(&data.experiments, |x| x.id.as_str()),
         }
     }
 
@@ -111,6 +114,8 @@ impl<'a> Finder<'a> {
                 get(&self.approval_policies, &d.approval_policies, id.as_str())
                     .and_then(|p| e(Entity::ApprovalPolicy(p.clone())))
             }
+            EntityRef::Experiment(id) => get(&self.experiments, &d.experiments, id.as_str())
+                .and_then(|x| e(Entity::Experiment(x.clone()))),
         }
     }
 }
@@ -210,6 +215,7 @@ pub(crate) fn apply_ops(data: &mut Dataset, ops: &[Op]) -> Result<(), EntityRef>
         visibility_rules: Option<Keyed<VisibilityRuleData>>,
         payment_rules: Option<Keyed<PaymentRuleData>>,
         approval_policies: Option<Keyed<ApprovalPolicyData>>,
+        experiments: Option<Keyed<ExperimentData>>,
     }
     let mut e = Edits::default();
     let result = ops.iter().try_for_each(|op| apply_one(data, &mut e, op));
@@ -236,6 +242,7 @@ pub(crate) fn apply_ops(data: &mut Dataset, ops: &[Op]) -> Result<(), EntityRef>
     put(e.visibility_rules, &mut data.visibility_rules);
     put(e.payment_rules, &mut data.payment_rules);
     put(e.approval_policies, &mut data.approval_policies);
+    put(e.experiments, &mut data.experiments);
     return result;
 
     fn apply_one(data: &mut Dataset, e: &mut Edits, op: &Op) -> Result<(), EntityRef> {
@@ -282,6 +289,9 @@ pub(crate) fn apply_ops(data: &mut Dataset, ops: &[Op]) -> Result<(), EntityRef>
                         x.id.as_str()
                     })
                     .upsert(p);
+                }
+                Entity::Experiment(x) => {
+                    kind(&mut e.experiments, &mut data.experiments, |x| x.id.as_str()).upsert(x);
                 }
             },
             Op::SetEntry { list, entry } => {
@@ -343,6 +353,10 @@ pub(crate) fn apply_ops(data: &mut Dataset, ops: &[Op]) -> Result<(), EntityRef>
                             x.id.as_str()
                         })
                         .remove(id)
+                    }
+                    EntityRef::Experiment(id) => {
+                        kind(&mut e.experiments, &mut data.experiments, |x| x.id.as_str())
+                            .remove(id)
                     }
                 };
                 if found.is_empty() {

@@ -90,16 +90,78 @@ pub enum ApplyError {
         /// The latest version in the log.
         latest: u64,
     },
+    /// Replay or [`Snapshot::change_log_since`] was asked for a version before the change
+    /// log's start: the log was cut there ([`Snapshot::truncate_log_before`]) or the history
+    /// was built there ([`Snapshot::from_dataset_at`]).
+    #[error(
+        "version {version} is before the change log's start at version {start}: replay it from the archive kept before the cut"
+    )]
+    BeforeLogStart {
+        /// The version asked for.
+        version: u64,
+        /// The first version the log can rebuild ([`Snapshot::log_start`]).
+        start: u64,
+    },
     /// Replay was given a base dataset other than the one the history starts from: replaying
     /// the log on it would make versions that never existed.
     #[error(
-        "the base dataset is not the one this history starts from (its fingerprint is {found:016x}, the history's {expected:016x}): replay from the data version 1 was built from"
+        "the base dataset is not the one this history starts from (its fingerprint is {found:016x}, the history's {expected:016x}): replay from the data of the change log's start version"
     )]
     BaseMismatch {
         /// The fingerprint of the history's first data ([`Snapshot::origin_fingerprint`]).
         expected: u64,
         /// The fingerprint of the base given.
         found: u64,
+    },
+    /// A dataset given whole (replay's base, [`Engine::reload`](crate::Engine::reload)'s
+    /// data) does not build.
+    #[error("the dataset given does not build: {error}")]
+    InvalidDataset {
+        /// Every problem, as a build reports them.
+        error: BuildError,
+    },
+    /// A checkpoint given to [`Snapshot::truncate_log_before`] is not a version of this
+    /// history that it still holds.
+    #[error(
+        "the checkpoint at version {version} is not a version of this history (its log starts at {start} and ends at {latest}): cut at a snapshot this history produced"
+    )]
+    NotInHistory {
+        /// The checkpoint's version.
+        version: u64,
+        /// The first version the log can rebuild.
+        start: u64,
+        /// The latest version.
+        latest: u64,
+    },
+    /// The snapshot is at the last version a `u64` counts: no changeset can follow it.
+    #[error(
+        "the snapshot is at version {version}, the last one: reload the data at a lower version"
+    )]
+    VersionExhausted {
+        /// The snapshot's version.
+        version: u64,
+    },
+    /// A snapshot given to [`Engine::replace`](crate::Engine::replace) is not newer than the
+    /// one served: answers would carry one version number for two different data.
+    #[error(
+        "the snapshot given is at version {version} but the engine already serves version {current}: build it at a higher version (`Snapshot::from_dataset_at`) or use `Engine::reload`"
+    )]
+    NotNewer {
+        /// The version given.
+        version: u64,
+        /// The version served.
+        current: u64,
+    },
+    /// [`Engine::update`](crate::Engine::update) lost the race to other writers on every
+    /// attempt.
+    #[error(
+        "changeset `{changeset}` lost to other writers {attempts} times in a row: try again later"
+    )]
+    Contended {
+        /// The changeset of the last attempt.
+        changeset: String,
+        /// How many times it was prepared.
+        attempts: u32,
     },
     /// The result would not be a valid dataset.
     #[error("changeset `{changeset}` would make the data invalid: {error}")]
@@ -153,14 +215,139 @@ impl Snapshot {
         data
     }
 
-    /// The change log: one entry per changeset applied since the snapshot was built, oldest
-    /// first.
+    /// The change log: one entry per changeset applied since the log's start
+    /// ([`Snapshot::log_start`]), oldest first. [`Snapshot::change_log_since`] reads it
+    /// incrementally, without copying.
     pub fn change_log(&self) -> Vec<LogEntry> {
         self.inner().log.iter().map(|e| (**e).clone()).collect()
     }
 
+    /// The log entries of every version after `version`, oldest first, borrowed: what a host
+    /// that persists the log reads after each publish, from the last version it stored.
+    ///
+    /// # Errors
+    /// [`ApplyError::BeforeLogStart`] when `version` is before [`Snapshot::log_start`]: the
+    /// entries right after it are no longer held, and an iterator starting later would skip
+    /// them silently. A `version` at or after the current one gives an empty iterator.
+    ///
+    /// ```
+    /// use tradeterms::{Changeset, Dataset, Snapshot};
+    /// let v1 = Snapshot::from_dataset(&Dataset::from_json(include_str!("../../../examples/data/demo.json"))?)?;
+    /// let change = Changeset::from_json(include_str!("../../../examples/data/changeset.json"))?;
+    /// let v2 = v1.apply(&change)?;
+    /// let ids: Vec<&str> = v2.change_log_since(1)?.map(|e| e.changeset.id.as_str()).collect();
+    /// assert_eq!(ids, [change.id.as_str()]);
+    /// assert_eq!(v2.change_log_since(2)?.count(), 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn change_log_since(
+        &self,
+        version: u64,
+    ) -> Result<impl Iterator<Item = &LogEntry> + '_, ApplyError> {
+        let inner = self.inner();
+        let start = inner.origin.start;
+        let skip = version
+            .checked_sub(start)
+            .ok_or(ApplyError::BeforeLogStart { version, start })?;
+        // Entry i of the log made version start + 1 + i: those after `version` start at
+        // `version - start`, clamped to the log (a later version asks for nothing).
+        let skip = usize::try_from(skip)
+            .unwrap_or(usize::MAX)
+            .min(inner.log.len());
+        Ok(inner.log.focus().narrow(skip..).into_iter().map(|e| &**e))
+    }
+
+    /// The same snapshot with its change log cut before `checkpoint`: the entries of versions
+    /// up to the checkpoint's are dropped, and the log starts at the checkpoint's version, so
+    /// a long-running host does not carry every changeset forever. The data and every answer
+    /// are unchanged; `self` is untouched.
+    ///
+    /// The checkpoint is a snapshot of this history (a version the host held, or one rebuilt
+    /// with [`Snapshot::replay`]), not a version number, because replay after the cut starts
+    /// from the checkpoint's data: keep `checkpoint.to_dataset()`, the new replay base, before
+    /// cutting. The history's fingerprint ([`Snapshot::origin_fingerprint`]) becomes that
+    /// data's, so replaying on the old base is refused ([`ApplyError::BaseMismatch`]), and
+    /// versions before the cut are refused ([`ApplyError::BeforeLogStart`]). A checkpoint at
+    /// the log's start changes nothing.
+    ///
+    /// # Errors
+    /// [`ApplyError::NotInHistory`] when the checkpoint's version is outside this log, or it is
+    /// not a snapshot this history produced (its last change is not this log's change of that
+    /// version).
+    ///
+    /// ```
+    /// use tradeterms::{ApplyError, Changeset, Dataset, Snapshot};
+    /// let v1 = Snapshot::from_dataset(&Dataset::from_json(include_str!("../../../examples/data/demo.json"))?)?;
+    /// let v2 = v1.apply(&Changeset::from_json(include_str!("../../../examples/data/changeset.json"))?)?;
+    /// let base = v2.to_dataset(); // archived by the host: replay's base from now on
+    /// let cut = v2.truncate_log_before(&v2)?;
+    /// assert_eq!((cut.log_start(), cut.change_log().len()), (2, 0));
+    /// assert_eq!(cut.replay(&base, 2)?.version(), 2);
+    /// assert!(matches!(cut.replay(&base, 1), Err(ApplyError::BeforeLogStart { .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn truncate_log_before(&self, checkpoint: &Snapshot) -> Result<Snapshot, ApplyError> {
+        let inner = self.inner();
+        let (start, cut) = (inner.origin.start, checkpoint.version());
+        let not_in_history = || ApplyError::NotInHistory {
+            version: cut,
+            start,
+            latest: inner.version,
+        };
+        let dropped = cut
+            .checked_sub(start)
+            .filter(|_| cut <= inner.version)
+            .and_then(|d| usize::try_from(d).ok())
+            .ok_or_else(not_in_history)?;
+        if dropped == 0 {
+            return Ok(self.clone());
+        }
+        // The checkpoint's last change must be this log's change of its version: the same
+        // entry (shared by every version derived from it), or an equal one (a replay).
+        let ours = inner.log.get(dropped.saturating_sub(1));
+        let theirs = checkpoint.inner().log.last();
+        let same = match (ours, theirs) {
+            (Some(a), Some(b)) => a.version == cut && (Arc::ptr_eq(a, b) || a == b),
+            _ => false,
+        };
+        if !same {
+            return Err(not_in_history());
+        }
+        let origin = crate::model::snapshot::Origin::at(cut);
+        let _ = origin
+            .fingerprint
+            .set(fingerprint(&checkpoint.to_dataset()));
+        Ok(Snapshot::from_inner(Built {
+            version: inner.version,
+            model: inner.model.clone(),
+            lists: inner.lists.clone(),
+            sku_lists: inner.sku_lists.clone(),
+            log: inner.log.skip(dropped),
+            origin,
+        }))
+    }
+
     /// Applies a changeset, returning the snapshot at the next version. The result is validated
     /// exactly as a build would be; `self` is untouched and stays valid for its readers.
+    ///
+    /// # Errors
+    /// [`ApplyError::Conflict`] when the changeset was prepared against another version,
+    /// [`ApplyError::NotFound`] when it removes or changes something that does not exist,
+    /// [`ApplyError::Invalid`] when the result would not build (every problem listed, as a
+    /// build lists them), [`ApplyError::VersionExhausted`] at version `u64::MAX`. Nothing is
+    /// half applied: `self` is unchanged either way.
+    ///
+    /// ```
+    /// use tradeterms::{ApplyError, Changeset, Dataset, Snapshot};
+    /// let v1 = Snapshot::from_dataset(&Dataset::from_json(include_str!("../../../examples/data/demo.json"))?)?;
+    /// let change = Changeset::from_json(include_str!("../../../examples/data/changeset.json"))?;
+    /// let v2 = v1.apply(&change)?;
+    /// assert_eq!((v1.version(), v2.version()), (1, 2));
+    /// assert_eq!(v2.change_log()[0].changeset.id, change.id);
+    /// // Prepared against version 1: refused on version 2.
+    /// assert!(matches!(v2.apply(&change), Err(ApplyError::Conflict { .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn apply(&self, changeset: &Changeset) -> Result<Snapshot, ApplyError> {
         let inner = self.inner();
         let mut problems = Vec::new();
@@ -181,6 +368,12 @@ impl Snapshot {
                 version: inner.version,
             });
         }
+        let next = inner
+            .version
+            .checked_add(1)
+            .ok_or(ApplyError::VersionExhausted {
+                version: inner.version,
+            })?;
         // The history starts here if this is its first change: fingerprint its data now.
         self.origin_fingerprint();
         let only_entries = changeset.ops.iter().all(|op| {
@@ -193,7 +386,7 @@ impl Snapshot {
         touched.sort();
         touched.dedup();
         let entry = Arc::new(LogEntry {
-            version: inner.version.saturating_add(1),
+            version: next,
             changeset: Arc::new(changeset.clone()),
             touched,
         });
@@ -226,7 +419,7 @@ impl Snapshot {
         log.push_back(entry);
         let built = rebuilt.inner();
         Ok(Snapshot::from_inner(Built {
-            version: inner.version.saturating_add(1),
+            version: next,
             model: built.model.clone(),
             lists: built.lists.clone(),
             sku_lists: built.sku_lists.clone(),
@@ -235,10 +428,12 @@ impl Snapshot {
         }))
     }
 
-    /// The fingerprint of the data this snapshot's history starts from: version 1's data, as
-    /// [`Snapshot::to_dataset`] gives it. Every version of one history has the same; a snapshot
-    /// built from equal data has the same in any process, on any platform (FNV-1a 64 of the
-    /// data's canonical JSON; a release that changes the dataset format may change it).
+    /// The fingerprint of the data this snapshot's history starts from: the data of
+    /// [`Snapshot::log_start`] (version 1's for a snapshot built by [`Snapshot::from_dataset`]),
+    /// as [`Snapshot::to_dataset`] gives it. Every version of one history has the same until its
+    /// log is cut ([`Snapshot::truncate_log_before`]), which moves it to the data at the cut; a
+    /// snapshot built from equal data has the same in any process, on any platform (FNV-1a 64
+    /// of the data's canonical JSON; a release that changes the dataset format may change it).
     ///
     /// Computed once a history, on its first change or its first call, and kept in the change log.
     ///
@@ -249,26 +444,50 @@ impl Snapshot {
     /// assert_eq!(snapshot.origin_fingerprint(), Snapshot::from_dataset(&data).unwrap().origin_fingerprint());
     /// ```
     pub fn origin_fingerprint(&self) -> u64 {
-        // The cell is unset only on version 1 with an empty log (see `Built::origin`), so the
-        // data hashed here is always the history's first.
+        // The cell is unset only at the history's start version with an empty log (see
+        // `Origin::fingerprint`), so the data hashed here is always the history's first.
         *self
             .inner()
             .origin
+            .fingerprint
             .get_or_init(|| fingerprint(&self.to_dataset()))
     }
 
-    /// Rebuilds the snapshot as it was at `version`, from the dataset this snapshot's history
-    /// started from and its change log: what a buyer was quoted and why, months later.
+    /// Rebuilds the snapshot as it was at `version`, from the data this snapshot's change log
+    /// starts from and the log: what a buyer was quoted and why, months later. `base` is the
+    /// data of [`Snapshot::log_start`]: the dataset version 1 was built from, the one given to
+    /// [`Snapshot::from_dataset_at`], or, after [`Snapshot::truncate_log_before`], the
+    /// checkpoint's `to_dataset()`.
     ///
     /// # Errors
-    /// [`ApplyError::BaseMismatch`] when `base` is not the data this history starts from (its
-    /// [`Snapshot::origin_fingerprint`] differs), [`ApplyError::UnknownVersion`] for a version
-    /// the log does not reach, [`ApplyError::Invalid`] when `base` does not build.
+    /// [`ApplyError::BeforeLogStart`] for a version before the log's start,
+    /// [`ApplyError::InvalidDataset`] when `base` does not build, [`ApplyError::BaseMismatch`]
+    /// when `base` is not the data this log starts from (its [`Snapshot::origin_fingerprint`]
+    /// differs), [`ApplyError::UnknownVersion`] for a version after the latest.
+    ///
+    /// ```
+    /// use tradeterms::{Changeset, Dataset, Query, Snapshot};
+    /// let base = Dataset::from_json(include_str!("../../../examples/data/demo.json"))?;
+    /// let v1 = Snapshot::from_dataset(&base)?;
+    /// let v2 = v1.apply(&Changeset::from_json(include_str!("../../../examples/data/changeset.json"))?)?;
+    /// let again = v2.replay(&base, 1)?; // months later: version 1, rebuilt
+    /// let q = Query::new("abb-north", "john", "DRILL-18V", 2, "2026-06-01T00:00:00Z".parse()?);
+    /// assert_eq!(again.resolve(&q)?, v1.resolve(&q)?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn replay(&self, base: &Dataset, version: u64) -> Result<Snapshot, ApplyError> {
-        let mut snapshot = Snapshot::from_dataset(base).map_err(|error| ApplyError::Invalid {
-            changeset: "(base dataset)".into(),
-            error,
-        })?;
+        let start = self.log_start();
+        if version < start {
+            return Err(ApplyError::BeforeLogStart { version, start });
+        }
+        if version > self.version() {
+            return Err(ApplyError::UnknownVersion {
+                version,
+                latest: self.version(),
+            });
+        }
+        let mut snapshot = Snapshot::from_dataset_at(base, start)
+            .map_err(|error| ApplyError::InvalidDataset { error })?;
         let (expected, found) = (self.origin_fingerprint(), snapshot.origin_fingerprint());
         if expected != found {
             return Err(ApplyError::BaseMismatch { expected, found });

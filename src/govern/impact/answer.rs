@@ -5,6 +5,7 @@
 use crate::error::ResolveError;
 use crate::govern::changeset::ApplyError;
 use crate::id::{AccountId, AssignmentId, PriceListId, Sku};
+use crate::model::snapshot::Snapshot;
 use crate::money::Currency;
 use jiff::Timestamp;
 use rust_decimal::Decimal;
@@ -109,7 +110,8 @@ pub struct ImpactChange {
     pub before: AnswerSummary,
     /// The answer after.
     pub after: AnswerSummary,
-    /// For a price change, the change in percent (two decimals; `None` from a zero price).
+    /// For a price change, the change in percent, always with two decimals (`10.00`); `None`
+    /// from a zero price.
     pub percent: Option<Decimal>,
 }
 
@@ -154,7 +156,7 @@ pub struct PriceMove {
     pub account: AccountId,
     /// The SKU.
     pub sku: Sku,
-    /// The change in percent.
+    /// The change in percent, always with two decimals (`-3.50`).
     pub percent: Decimal,
 }
 
@@ -248,6 +250,62 @@ impl fmt::Display for Impact {
             )?;
         }
         Ok(())
+    }
+}
+
+/// A change applied but not yet published: the snapshot it makes, with its impact. What
+/// [`Snapshot::preview`] returns; [`Engine::publish_prepared`](crate::Engine::publish_prepared)
+/// publishes the snapshot as it is, without applying the changeset again, if the snapshot it
+/// was prepared from is still the one served.
+///
+/// ```
+/// use tradeterms::{Changeset, Dataset, ImpactOptions, Snapshot};
+/// let v1 = Snapshot::from_dataset(&Dataset::from_json(include_str!("../../../examples/data/demo.json"))?)?;
+/// let change = Changeset::from_json(include_str!("../../../examples/data/changeset.json"))?;
+/// let prepared = v1.preview(&change, &ImpactOptions::at("2026-06-01T00:00:00Z".parse()?))?;
+/// assert_eq!((prepared.base_version(), prepared.snapshot().version()), (1, 2));
+/// assert_eq!(prepared.changeset_id(), change.id);
+/// println!("{}", prepared.impact());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug)]
+#[must_use]
+pub struct Prepared {
+    pub(crate) base: Snapshot,
+    pub(crate) snapshot: Snapshot,
+    pub(crate) impact: Impact,
+    pub(crate) changeset: String,
+}
+
+impl Prepared {
+    /// What the change moves.
+    pub fn impact(&self) -> &Impact {
+        &self.impact
+    }
+
+    /// What the change moves, the snapshot dropped.
+    pub fn into_impact(self) -> Impact {
+        self.impact
+    }
+
+    /// The snapshot the change makes, at the base version + 1.
+    pub fn snapshot(&self) -> &Snapshot {
+        &self.snapshot
+    }
+
+    /// The snapshot the change makes, the impact dropped.
+    pub fn into_snapshot(self) -> Snapshot {
+        self.snapshot
+    }
+
+    /// The version the change was applied to.
+    pub fn base_version(&self) -> u64 {
+        self.base.version()
+    }
+
+    /// The id of the changeset applied.
+    pub fn changeset_id(&self) -> &str {
+        &self.changeset
     }
 }
 

@@ -22,7 +22,8 @@ use crate::decide::core::{Actor, Lean, Party, Verdict};
 use crate::error::ResolveError;
 use crate::format::changeset::Changeset;
 use crate::govern::impact::answer::{
-    AnswerSummary, ApprovalChange, Impact, ImpactChange, ImpactOptions, PreviewError, PriceMove,
+    AnswerSummary, ApprovalChange, Impact, ImpactChange, ImpactOptions, Prepared, PreviewError,
+    PriceMove,
 };
 use crate::govern::impact::reach::{Skus, merge, reach_of};
 use crate::id::{AccountId, Sku};
@@ -254,7 +255,11 @@ fn percent(before: &Seen<'_>, after: &Seen<'_>) -> Option<Decimal> {
     }
     let diff = b.checked_sub(*a)?;
     let pct = diff.checked_mul(Decimal::ONE_HUNDRED)?.checked_div(*a)?;
-    Some(pct.round_dp_with_strategy(2, crate::money::ROUNDING))
+    // Rounded to two decimals, then written with two decimals ("+10.00 %", not "+10 %"), in
+    // text and JSON alike. Rescaling up never fails (at worst it keeps fewer decimals).
+    let mut pct = pct.round_dp_with_strategy(2, crate::money::ROUNDING);
+    pct.rescale(2);
+    Some(pct)
 }
 
 /// Approval policies an order of `total` at `account` triggers (conditions on lines do not
@@ -309,6 +314,10 @@ impl Snapshot {
     /// the answer is a summary: exact counts and largest moves, and a deterministic sample of
     /// the changes ([`Impact::limit_reached`]). Each pair reached is still compared (the counts
     /// are exact), but only the kept changes are held in memory.
+    ///
+    /// # Errors
+    /// [`ResolveError`] when an answer compared cannot be computed: a price or an approval
+    /// condition that overflows exact decimal arithmetic in either snapshot.
     pub fn impact(
         &self,
         after: &Snapshot,
@@ -371,7 +380,8 @@ impl Snapshot {
         if let Some(total) = options.reference_order_total {
             let policies_changed = b.source.approval_policies != a.source.approval_policies
                 || b.accounts.data != a.accounts.data
-                || b.source.segments != a.source.segments;
+                || b.source.segments != a.source.segments
+                || b.source.experiments != a.source.experiments;
             if policies_changed {
                 for account in &all_accounts() {
                     let before = reference_policies(b, account, total)?;
@@ -410,13 +420,41 @@ impl Snapshot {
         })
     }
 
-    /// Applies `changeset` to a copy and reports its impact, without publishing anything.
+    /// Applies `changeset` to a copy and reports its impact, without publishing anything: the
+    /// answer holds the snapshot the change makes, which
+    /// [`Engine::publish_prepared`](crate::Engine::publish_prepared) publishes as it is, and
+    /// the [`Impact`] against `self`.
+    ///
+    /// # Errors
+    /// [`PreviewError::Apply`] when the changeset cannot be applied (as [`Snapshot::apply`]
+    /// refuses it), [`PreviewError::Resolve`] when an answer compared overflows exact
+    /// arithmetic (as [`Snapshot::impact`]).
+    ///
+    /// ```
+    /// use tradeterms::{Changeset, Dataset, ImpactOptions, Snapshot};
+    /// let v1 = Snapshot::from_dataset(&Dataset::from_json(include_str!("../../../examples/data/demo.json"))?)?;
+    /// let change = Changeset::from_json(include_str!("../../../examples/data/changeset.json"))?;
+    /// let prepared = v1.preview(&change, &ImpactOptions::at("2026-06-01T00:00:00Z".parse()?))?;
+    /// let impact = prepared.impact();
+    /// assert_eq!((impact.before_version, impact.after_version), (1, 2));
+    /// assert!(impact.total_changes > 0);
+    /// assert_eq!(v1.version(), 1); // nothing published
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn preview(
         &self,
         changeset: &Changeset,
         options: &ImpactOptions,
-    ) -> Result<Impact, PreviewError> {
+    ) -> Result<Prepared, PreviewError> {
         let after = self.apply(changeset).map_err(PreviewError::Apply)?;
-        self.impact(&after, options).map_err(PreviewError::Resolve)
+        let impact = self
+            .impact(&after, options)
+            .map_err(PreviewError::Resolve)?;
+        Ok(Prepared {
+            base: self.clone(),
+            snapshot: after,
+            impact,
+            changeset: changeset.id.clone(),
+        })
     }
 }

@@ -266,6 +266,26 @@ pub(crate) fn reach_of(before: &Built, after: &Built) -> Reach {
             }
         }
     }
+    // An experiment's salt or share moves accounts between its arms: every rule tagged with
+    // it, in either version, reaches its scope anew.
+    for (x, y) in differing(&sa.experiments, &sb.experiments, |x| x.id.clone()) {
+        let Some(id) = x.or(y).map(|x| &x.id) else {
+            continue;
+        };
+        for (inner, data) in [(before, sa), (after, sb)] {
+            let tagged = |e: &Option<String>| e.as_ref() == Some(id);
+            for a in data.assignments.iter().filter(|a| tagged(&a.experiment)) {
+                reach_scope(&mut reach, inner, &a.scope, Skus::All);
+            }
+            for r in data
+                .visibility_rules
+                .iter()
+                .filter(|r| tagged(&r.experiment))
+            {
+                reach_scope(&mut reach, inner, &r.scope, Skus::All);
+            }
+        }
+    }
     let (aa, ab): (Vec<_>, Vec<_>) = (
         before.accounts.data.iter().cloned().collect(),
         after.accounts.data.iter().cloned().collect(),
