@@ -1,4 +1,5 @@
-//! Tail latency, query by query: the floor, `quote` and `resolve` on the same queries.
+//! Tail latency, query by query: the floor, `quote` and `resolve` on the same queries, for
+//! three query mixes.
 //!
 //! ```text
 //! cargo run --release --example latency -- --size medium [--queries 100000] [--rounds 3] [--seed N]
@@ -19,6 +20,19 @@
 //! - `quote`: `Snapshot::quote`, the lean answer (no allocation but the answer's ids).
 //! - `resolve`: `Snapshot::resolve`, the explained answer; the time includes dropping it.
 //!
+//! The mixes, 100,000 queries each by default, all at `generate::AT`:
+//!
+//! - `uniform`: `generate::queries`, an entitled (account, user) pair and any SKU. Few of these
+//!   reach a contract list: mostly public, segment and relative prices.
+//! - `contract`: `generate::contract_queries`, buyers ordering what their contracts cover: the
+//!   SKU is drawn from a contract list assigned to the account or to an ancestor's subtree.
+//! - `lowest_price`: `generate::lowest_price_queries`, random SKUs for accounts under the
+//!   `lowest_price` policy, which price every candidate list (the slowest answers).
+//!
+//! Before timing, each mix is described: the share of answers priced, decided by a list assigned
+//! to the account itself or an ancestor (and by a contract list), under `lowest_price`, and the
+//! candidate lists per answer, from `resolve`'s explanations.
+//!
 //! Why an example and not a `harness = false` bench: it times each query itself (criterion
 //! reports means of batches, not a distribution), it takes arguments like the `memory` example,
 //! and a plain `cargo bench` should not build the large dataset.
@@ -38,7 +52,9 @@ use std::collections::HashMap;
 use std::hint::black_box;
 use std::time::Instant;
 use tradeterms::generate::{self, Size, Spec};
-use tradeterms::{AccountId, Decimal, Query, QuoteOutcome, Sku, Snapshot};
+use tradeterms::{
+    AccountId, Decimal, Outcome, PricePolicy, Query, QuoteOutcome, Sku, Snapshot, Specificity,
+};
 
 /// The seed of the benches (`benches/common`), so the data is the one criterion measures.
 const SEED: u64 = 20_260_101;
@@ -252,7 +268,67 @@ fn main() {
         generated,
         started.elapsed()
     );
-    let uniform = generate::queries(&dataset, args.queries, args.seed);
+    let mixes = [
+        (
+            "uniform",
+            generate::queries(&dataset, args.queries, args.seed),
+        ),
+        (
+            "contract",
+            generate::contract_queries(&dataset, args.queries, args.seed),
+        ),
+        (
+            "lowest_price",
+            generate::lowest_price_queries(&dataset, args.queries, args.seed),
+        ),
+    ];
     drop(dataset);
-    measure(&snapshot, "uniform", &uniform, args.rounds);
+    for (mix, queries) in &mixes {
+        describe(&snapshot, mix, queries);
+    }
+    for (mix, queries) in &mixes {
+        measure(&snapshot, mix, queries, args.rounds);
+    }
+}
+
+/// What decides a mix's answers: the share priced, the share decided by a list assigned to the
+/// account itself or to an ancestor (and by a contract list among those), the share under
+/// `lowest_price`, and the candidate lists per answer.
+fn describe(snapshot: &Snapshot, mix: &str, queries: &[Query]) {
+    let (mut priced, mut own_or_ancestor, mut contract, mut lowest, mut candidates) =
+        (0usize, 0usize, 0usize, 0usize, 0usize);
+    for q in queries {
+        match snapshot.resolve(q).unwrap().outcome {
+            Outcome::Priced(p) => {
+                priced += 1;
+                candidates += p.candidates.len();
+                if p.policy == PricePolicy::LowestPrice {
+                    lowest += 1;
+                }
+                if let Some(source) = &p.source
+                    && matches!(
+                        source.specificity,
+                        Specificity::Account | Specificity::Ancestor { .. }
+                    )
+                {
+                    own_or_ancestor += 1;
+                    if source.list.as_str().starts_with("contract-") {
+                        contract += 1;
+                    }
+                }
+            }
+            Outcome::QuoteRequired(r) => candidates += r.candidates.len(),
+            _ => {}
+        }
+    }
+    let pct = |n: usize| 100.0 * n as f64 / queries.len().max(1) as f64;
+    println!(
+        "mix {mix}: {} queries; priced {:.1} %; decided by the account's own or an ancestor's list {:.1} % (a contract list {:.1} %); lowest_price answers {:.1} %; {:.2} candidate lists per answer",
+        queries.len(),
+        pct(priced),
+        pct(own_or_ancestor),
+        pct(contract),
+        pct(lowest),
+        candidates as f64 / queries.len().max(1) as f64
+    );
 }
