@@ -19,6 +19,9 @@
 //!   keys as the paths it is compared with, so its working set is theirs.
 //! - `quote`: `Snapshot::quote`, the lean answer (no allocation but the answer's ids).
 //! - `resolve`: `Snapshot::resolve`, the explained answer; the time includes dropping it.
+//! - `quote_by`, `resolve_by`: the same answers by handles (`Snapshot::account_handle`,
+//!   `user_handle`, `sku_handle`, taken once per query before timing, as a host that prices
+//!   many lines for the same accounts would): the decision without the three id lookups.
 //!
 //! The mixes, 100,000 queries each by default, all at `generate::AT`:
 //!
@@ -53,7 +56,8 @@ use std::hint::black_box;
 use std::time::Instant;
 use tradeterms::generate::{self, Size, Spec};
 use tradeterms::{
-    AccountId, Decimal, Outcome, PricePolicy, Query, QuoteOutcome, Sku, Snapshot, Specificity,
+    AccountId, Decimal, HandleQuery, Outcome, PricePolicy, Query, QuoteOutcome, Sku, Snapshot,
+    Specificity,
 };
 
 /// The seed of the benches (`benches/common`), so the data is the one criterion measures.
@@ -165,7 +169,20 @@ fn measure(snapshot: &Snapshot, mix: &str, queries: &[Query], rounds: usize) -> 
         queries.len(),
         floor.len()
     );
-    let mut rows: Vec<Row> = ["floor", "quote", "resolve"]
+    // The handle path: the host looks each id up once (not timed), then asks by handles.
+    let handles: Vec<HandleQuery<'_>> = queries
+        .iter()
+        .map(|q| {
+            HandleQuery::new(
+                snapshot.account_handle(q.account.as_str()).unwrap(),
+                snapshot.user_handle(q.user.as_str()).unwrap(),
+                snapshot.sku_handle(q.sku.as_str()).unwrap(),
+                q.qty,
+                q.at,
+            )
+        })
+        .collect();
+    let mut rows: Vec<Row> = ["floor", "quote", "quote_by", "resolve", "resolve_by"]
         .into_iter()
         .map(|name| Row {
             name,
@@ -179,8 +196,14 @@ fn measure(snapshot: &Snapshot, mix: &str, queries: &[Query], rounds: usize) -> 
         rows[1].rounds.push(time_each(queries, |q| {
             black_box(snapshot.quote(black_box(q)).ok());
         }));
-        rows[2].rounds.push(time_each(queries, |q| {
+        rows[2].rounds.push(time_each(&handles, |h| {
+            black_box(snapshot.quote_by(black_box(h)).ok());
+        }));
+        rows[3].rounds.push(time_each(queries, |q| {
             black_box(snapshot.resolve(black_box(q)).ok());
+        }));
+        rows[4].rounds.push(time_each(&handles, |h| {
+            black_box(snapshot.resolve_by(black_box(h)).ok());
         }));
     }
     report(mix, &rows);

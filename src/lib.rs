@@ -18,6 +18,7 @@ pub mod money;
 pub mod time;
 
 pub use decide::audience::Audience;
+pub use decide::handle::{AccountHandle, HandleQuery, SkuHandle, UserHandle};
 pub use decide::order::answer::{
     Approval, ApprovalStatus, ApprovalStep, Blocker, LeadTimeBreach, LineAnswer, Money, Order,
     OrderAnswer, OrderLine, QuantitySource, QuantityViolation,
