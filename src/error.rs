@@ -667,6 +667,14 @@ pub enum ResolveError {
         /// The policy.
         policy: String,
     },
+    /// A handle ([`AccountHandle`](crate::AccountHandle), [`UserHandle`](crate::UserHandle),
+    /// [`SkuHandle`](crate::SkuHandle)) taken from a snapshot whose table of that kind is not
+    /// this snapshot's: another build, or a version that added or removed entities of that
+    /// kind. Take the handle again from the snapshot asked.
+    #[error(
+        "the {0} handle was taken from another snapshot: take it again from the snapshot you ask"
+    )]
+    ForeignHandle(EntityKind),
     /// An amount too large for exact decimal arithmetic.
     #[error(
         "the amount for SKU `{sku}` from price list `{list}` at quantity {qty} overflows exact decimal arithmetic: check the price and quantity"

@@ -1144,6 +1144,181 @@ pub fn queries(dataset: &Dataset, n: usize, seed: u64) -> Vec<Query> {
         .collect()
 }
 
+/// `n` queries of buyers ordering what their contracts cover, at [`AT`]: an entitled (account,
+/// user) pair, as in [`queries`], whose account has a contract list assigned to it or to an
+/// ancestor's subtree (reaching it: the account inherits price lists up to that ancestor), and
+/// a SKU drawn from that list, with the same quantities. Most such lines are decided by the
+/// contract; a contract that has expired or not started, a window on the entry, a quote-only or
+/// hidden SKU or a cheaper list under `lowest_price` decide the others. Deterministic in
+/// `seed`; empty if no account has a contract.
+///
+/// ```
+/// use tradeterms::generate::{self, Size, Spec};
+/// use tradeterms::Outcome;
+/// let dataset = generate::dataset(&Spec::for_size(Size::Small), 1);
+/// let snapshot = tradeterms::Snapshot::from_dataset(&dataset).unwrap();
+/// let queries = generate::contract_queries(&dataset, 200, 2);
+/// let by_contract = queries.iter().filter(|q| match snapshot.resolve(q).unwrap().outcome {
+///     Outcome::Priced(p) => p.source.is_some_and(|s| s.list.as_str().starts_with("contract-")),
+///     _ => false,
+/// }).count();
+/// assert!(by_contract * 100 >= 30 * queries.len());
+/// ```
+pub fn contract_queries(dataset: &Dataset, n: usize, seed: u64) -> Vec<Query> {
+    const QTY: [u64; 6] = [1, 5, 10, 25, 100, 250];
+    let mut rng = Rng::new(seed ^ 0xC0_27AC_7500);
+    let accounts: HashMap<&str, &AccountData> = dataset
+        .accounts
+        .iter()
+        .map(|a| (a.id.as_str(), a))
+        .collect();
+    let lists: HashMap<&str, &PriceListData> = dataset
+        .price_lists
+        .iter()
+        .map(|l| (l.id.as_str(), l))
+        .collect();
+    // Contract lists (absolute, with entries) by the account they are assigned at, and whether
+    // the assignment reaches the subtree.
+    let mut assigned: HashMap<&str, Vec<(&PriceListData, bool)>> = HashMap::new();
+    for a in &dataset.assignments {
+        let (id, subtree) = match &a.scope {
+            Scope::Account(id) => (id, false),
+            Scope::Subtree(id) => (id, true),
+            Scope::Everyone | Scope::Segment(_) => continue,
+        };
+        if let Some(list) = lists.get(a.price_list.as_str())
+            && list.relative.is_none()
+            && !list.entries.is_empty()
+        {
+            assigned
+                .entry(id.as_str())
+                .or_default()
+                .push((list, subtree));
+        }
+    }
+    // The lists reaching an account: its own, then each ancestor's subtree lists while the
+    // account (and each level in between) inherits its parent's lists.
+    let reaching = |id: &str| -> Vec<&PriceListData> {
+        let mut out = Vec::new();
+        let mut cur = accounts.get(id).copied();
+        let mut own = true;
+        let mut depth = 0usize;
+        while let Some(acc) = cur {
+            for (list, subtree) in assigned
+                .get(acc.id.as_str())
+                .map(Vec::as_slice)
+                .unwrap_or(&[])
+            {
+                if own || *subtree {
+                    out.push(*list);
+                }
+            }
+            depth = depth.saturating_add(1);
+            if !acc.inherit.price_lists || depth > crate::model::account::MAX_DEPTH {
+                break;
+            }
+            own = false;
+            cur = acc
+                .parent
+                .as_ref()
+                .and_then(|p| accounts.get(p.as_str()).copied());
+        }
+        out
+    };
+    let pairs: Vec<(&AccountId, &UserId, Vec<&PriceListData>)> = entitled_pairs(dataset)
+        .into_iter()
+        .filter_map(|(account, user)| {
+            let lists = reaching(account.as_str());
+            (!lists.is_empty()).then_some((account, user, lists))
+        })
+        .collect();
+    if pairs.is_empty() {
+        return Vec::new();
+    }
+    (0..n)
+        .filter_map(|_| {
+            let (account, user, lists) = rng.pick(&pairs)?;
+            let list = rng.pick(lists)?;
+            let entry = rng.pick(&list.entries)?;
+            let qty = rng.pick(&QTY).copied().unwrap_or(1);
+            Some(Query::new(
+                (*account).clone(),
+                (*user).clone(),
+                entry.sku.clone(),
+                qty,
+                AT,
+            ))
+        })
+        .collect()
+}
+
+/// `n` random queries, as [`queries`], for accounts under the `lowest_price` policy only (set
+/// on the account or inherited from the nearest ancestor that sets one): these price every
+/// candidate list instead of stopping at the first that prices the SKU, and make the slowest
+/// answers. Deterministic in `seed`; empty if no account has that policy.
+///
+/// ```
+/// use tradeterms::generate::{self, Size, Spec};
+/// use tradeterms::{Outcome, PricePolicy};
+/// let dataset = generate::dataset(&Spec::for_size(Size::Small), 1);
+/// let snapshot = tradeterms::Snapshot::from_dataset(&dataset).unwrap();
+/// let queries = generate::lowest_price_queries(&dataset, 50, 2);
+/// assert_eq!(queries.len(), 50);
+/// for q in queries {
+///     if let Outcome::Priced(p) = snapshot.resolve(&q).unwrap().outcome {
+///         assert_eq!(p.policy, PricePolicy::LowestPrice);
+///     }
+/// }
+/// ```
+pub fn lowest_price_queries(dataset: &Dataset, n: usize, seed: u64) -> Vec<Query> {
+    const QTY: [u64; 6] = [1, 5, 10, 25, 100, 250];
+    let mut rng = Rng::new(seed ^ 0x10_7E57);
+    let accounts: HashMap<&str, &AccountData> = dataset
+        .accounts
+        .iter()
+        .map(|a| (a.id.as_str(), a))
+        .collect();
+    let lowest = |id: &str| {
+        let mut cur = accounts.get(id).copied();
+        let mut depth = 0usize;
+        while let Some(acc) = cur {
+            if let Some(policy) = acc.price_policy {
+                return policy == PricePolicy::LowestPrice;
+            }
+            depth = depth.saturating_add(1);
+            if depth > crate::model::account::MAX_DEPTH {
+                break;
+            }
+            cur = acc
+                .parent
+                .as_ref()
+                .and_then(|p| accounts.get(p.as_str()).copied());
+        }
+        false
+    };
+    let pairs: Vec<(&AccountId, &UserId)> = entitled_pairs(dataset)
+        .into_iter()
+        .filter(|(account, _)| lowest(account.as_str()))
+        .collect();
+    if pairs.is_empty() || dataset.catalog.is_empty() {
+        return Vec::new();
+    }
+    (0..n)
+        .filter_map(|_| {
+            let (account, user) = rng.pick(&pairs)?;
+            let sku = rng.pick(&dataset.catalog)?;
+            let qty = rng.pick(&QTY).copied().unwrap_or(1);
+            Some(Query::new(
+                (*account).clone(),
+                (*user).clone(),
+                sku.sku.clone(),
+                qty,
+                AT,
+            ))
+        })
+        .collect()
+}
+
 /// A query that a contract list prices: the deepest account with its own always-valid contract
 /// list in its currency, a user entitled there, and the first SKU of that list without an entry
 /// window, for quantity 1 at [`AT`]. `None` if no account qualifies.

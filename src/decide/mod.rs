@@ -6,7 +6,7 @@
 //! - `explain`: the recorder that keeps every rule and candidate met, for `resolve`, the price
 //!   sheet and orders; `Lean` (in `core`) keeps nothing, for `quote` and `quote_sheet`.
 //! - The calls: `resolve`, `quote`, `sheet`, `order` (with `approval`), `payment`, and the
-//!   answer types in `resolution`.
+//!   answer types in `resolution`; `handle`: the same `quote` and `resolve` by integer handles.
 //!
 //! May import `model`, `format` and the leaf modules; never `govern`.
 
@@ -15,6 +15,7 @@ pub(crate) mod audience;
 pub(crate) mod core;
 pub(crate) mod entitlement;
 pub(crate) mod explain;
+pub(crate) mod handle;
 pub(crate) mod order;
 pub(crate) mod payment;
 pub(crate) mod quote;

@@ -9,6 +9,7 @@
 
 use crate::decide::audience::Audience;
 use crate::decide::core::{Lean, Party, Verdict};
+use crate::decide::entitlement::Entitled;
 use crate::decide::resolution::{Context, Query, Reference};
 use crate::error::ResolveError;
 use crate::id::AssignmentId;
@@ -161,11 +162,31 @@ impl Snapshot {
         if query.qty == 0 {
             return Err(ResolveError::ZeroQuantity(query.sku.clone()));
         }
-        let outcome = match self.party(&query.account, &query.user, query.at, &query.context)? {
+        let asked = self.party(&query.account, &query.user, query.at, &query.context)?;
+        self.quote_asked(
+            asked,
+            || self.line_sku(&query.sku),
+            query.qty,
+            query.audience,
+        )
+    }
+
+    /// The lean decision once the party is known: shared by [`Snapshot::quote`] and
+    /// [`Snapshot::quote_by`], so both run the same steps in the same order. `sku` is looked up
+    /// only for a user who may see the catalogue (R3 after R2).
+    pub(crate) fn quote_asked<'s>(
+        &'s self,
+        asked: Result<(Party<'s>, Entitled<'s>), Entitled<'s>>,
+        sku: impl FnOnce() -> Option<(u32, &'s crate::model::catalog::SkuRec)>,
+        qty: u64,
+        audience: Audience,
+    ) -> Result<Quote, ResolveError> {
+        let outcome = match asked {
             Err(_) => QuoteOutcome::Denied,
-            Ok((party, _)) => match self.line_sku(&query.sku) {
-                Some((sku, rec)) => QuoteOutcome::of(party.decide(sku, rec, query.qty, &mut Lean)?)
-                    .for_audience(query.audience),
+            Ok((party, _)) => match sku() {
+                Some((sku, rec)) => {
+                    QuoteOutcome::of(party.decide(sku, rec, qty, &mut Lean)?).for_audience(audience)
+                }
                 None => QuoteOutcome::NotVisible,
             },
         };

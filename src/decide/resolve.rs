@@ -9,6 +9,7 @@ use crate::decide::sheet::PriceSheet;
 use crate::error::ResolveError;
 use crate::format::Permission;
 use crate::id::{AccountId, Sku, UserId};
+use crate::model::access::UserRec;
 use crate::model::account::AccountRec;
 use crate::model::catalog::SkuRec;
 use crate::model::context::Ctx;
@@ -39,25 +40,38 @@ impl Snapshot {
         if query.qty == 0 {
             return Err(ResolveError::ZeroQuantity(query.sku.clone()));
         }
+        let asked = self.party(&query.account, &query.user, query.at, &query.context)?;
+        self.resolve_asked(asked, || self.line_sku(&query.sku), query.clone())
+    }
+
+    /// The explained decision once the party is known: shared by [`Snapshot::resolve`] and
+    /// [`Snapshot::resolve_by`], so both run the same steps in the same order. `sku` is looked
+    /// up only for a user who may see the catalogue (R3 after R2).
+    pub(crate) fn resolve_asked<'s>(
+        &'s self,
+        asked: Result<(Party<'s>, Entitled<'s>), Entitled<'s>>,
+        sku: impl FnOnce() -> Option<(u32, &'s SkuRec)>,
+        query: Query,
+    ) -> Result<Resolution, ResolveError> {
         let version = self.inner().version;
-        let (party, entitled) =
-            match self.party(&query.account, &query.user, query.at, &query.context)? {
-                Ok(asked) => asked,
-                Err(refused) => return Ok(Resolution::denied(version, query.clone(), &refused)),
-            };
-        let (visibility, outcome) = match self.line_sku(&query.sku) {
+        let (party, entitled) = match asked {
+            Ok(asked) => asked,
+            Err(refused) => return Ok(Resolution::denied(version, query, &refused)),
+        };
+        let (visibility, outcome) = match sku() {
             Some((sku, rec)) => party.explain(sku, rec, query.qty)?,
             None => (Some(party.unknown_sku()), Outcome::NotVisible),
         };
+        let audience = query.audience;
         Ok(Resolution {
             version,
-            query: query.clone(),
+            query,
             access: entitled.access(),
             visibility,
             experiments: party.experiments(),
             outcome,
         }
-        .for_audience(query.audience))
+        .for_audience(audience))
     }
 
     /// Streams the account's price sheet for the user at `at`: every SKU visible to them, in SKU
@@ -118,9 +132,12 @@ impl Snapshot {
     /// so that no one can list the catalogue by probing ids. [`Snapshot::sku_exists`] tells the
     /// two apart for operators.
     pub(crate) fn line_sku(&self, sku: &Sku) -> Option<(u32, &SkuRec)> {
-        let catalog = &self.inner().catalog;
-        let idx = catalog.lookup(sku.as_str())?;
-        Some((idx, catalog.get(idx)?))
+        self.line_sku_at(self.inner().catalog.lookup(sku.as_str())?)
+    }
+
+    /// The SKU of a line by its catalogue index (a [`SkuHandle`](crate::decide::handle::SkuHandle)'s).
+    pub(crate) fn line_sku_at(&self, idx: u32) -> Option<(u32, &SkuRec)> {
+        Some((idx, self.inner().catalog.get(idx)?))
     }
 
     /// Whether the catalogue has this SKU, visible to anyone or not. An operator's call (a typo
@@ -157,14 +174,16 @@ impl Snapshot {
             .lookup(user.as_str())
             .and_then(|u| inner.users.get(u))
             .ok_or_else(|| ResolveError::UnknownUser(user.clone()))?;
-        let found = inner
-            .accounts
-            .lookup(account.as_str())
-            .and_then(|idx| Some((idx, inner.accounts.get(idx)?)));
-        Ok(match found {
-            Some((idx, acc)) => Asker::At(idx, acc, Entitled::new(user_rec, idx, &inner.accounts)),
-            None => Asker::Nowhere(Entitled::nowhere(user_rec, &inner.accounts)),
-        })
+        Ok(self.asker(user_rec, inner.accounts.lookup(account.as_str())))
+    }
+
+    /// A known user asking for the account at `account` (`None`: no such account).
+    pub(crate) fn asker<'s>(&'s self, user: &'s UserRec, account: Option<u32>) -> Asker<'s> {
+        let accounts = &self.inner().accounts;
+        match account.and_then(|idx| Some((idx, accounts.get(idx)?))) {
+            Some((idx, acc)) => Asker::At(idx, acc, Entitled::new(user, idx, accounts)),
+            None => Asker::Nowhere(Entitled::nowhere(user, accounts)),
+        }
     }
 
     /// The party of a query: the account, the user acting for it, and the instant; or, when the
@@ -178,9 +197,21 @@ impl Snapshot {
         context: &Context,
     ) -> Result<Result<(Party<'_>, Entitled<'_>), Entitled<'_>>, ResolveError> {
         let channel = self.channel_of(context)?;
-        Ok(match self.entitle(account, user)? {
+        self.party_of(self.entitle(account, user)?, at, channel, context)
+    }
+
+    /// The party of an asker, as [`Snapshot::party`] describes it, in the context whose channel
+    /// has already been resolved.
+    pub(crate) fn party_of<'s>(
+        &'s self,
+        asker: Asker<'s>,
+        at: Timestamp,
+        channel: Option<u32>,
+        context: &Context,
+    ) -> Result<Result<(Party<'s>, Entitled<'s>), Entitled<'s>>, ResolveError> {
+        Ok(match asker {
             Asker::At(idx, acc, entitled) if entitled.may(Permission::ViewCatalog) => {
-                let ctx = ctx_for(account, acc, channel, context)?;
+                let ctx = ctx_for(&acc.id, acc, channel, context)?;
                 let party = Party::new(self.inner(), idx, acc, Actor::User(entitled), at, ctx);
                 Ok((party, entitled))
             }

@@ -11,6 +11,7 @@ use crate::error::{BuildProblem, EntityKind};
 use crate::format::{Permission, Reach, RoleData, UserData};
 use crate::id::{RoleName, UserId};
 use crate::model::account::Accounts;
+use crate::model::id_map::{IdHasher, IdMap};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The preset roles and their permissions.
@@ -54,7 +55,7 @@ pub(crate) struct UserRec {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Users {
     pub(crate) recs: Vec<UserRec>,
-    pub(crate) index: HashMap<UserId, u32>,
+    pub(crate) index: IdMap<UserId, u32>,
     /// Every role that exists (presets and the dataset's), for checking rules that name roles.
     pub(crate) role_names: BTreeSet<RoleName>,
     /// Enabled memberships of enabled users, by the account they are held at: (user, reach,
@@ -103,7 +104,7 @@ impl Users {
         let mut sorted: Vec<(usize, &UserData)> = users.iter().enumerate().collect();
         sorted.sort_by(|a, b| a.1.id.cmp(&b.1.id));
         let mut recs: Vec<UserRec> = Vec::with_capacity(users.len());
-        let mut index = HashMap::with_capacity(users.len());
+        let mut index = IdMap::with_capacity_and_hasher(users.len(), IdHasher::default());
         for (position, u) in sorted {
             if u.id.as_str().is_empty() {
                 problems.push(BuildProblem::EmptyId {

@@ -8,8 +8,9 @@
 use crate::error::{BuildProblem, EntityKind};
 use crate::format::{AccountData, CatalogMode, Inheritance, PriceFallback, PricePolicy};
 use crate::id::AccountId;
+use crate::model::id_map::IdMap;
 use crate::money::Currency;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Deepest allowed account tree (a top-level account has depth 1). Commerce platforms allow 5;
@@ -41,7 +42,7 @@ pub(crate) struct AccountRec {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Accounts {
     pub(crate) recs: imbl::Vector<AccountRec>,
-    pub(crate) index: Arc<HashMap<AccountId, u32>>,
+    pub(crate) index: Arc<IdMap<AccountId, u32>>,
     /// Each account as given, aligned with `recs`: what changes and exports start from.
     pub(crate) data: imbl::Vector<AccountData>,
 }
@@ -97,7 +98,7 @@ impl Accounts {
                 _ => unique.push(a),
             }
         }
-        let index: HashMap<AccountId, u32> = unique
+        let index: IdMap<AccountId, u32> = unique
             .iter()
             .enumerate()
             .map(|(i, a)| (a.id.clone(), crate::model::validate::to_u32(i)))

@@ -3,7 +3,7 @@
 use crate::error::{BuildProblem, EntityKind};
 use crate::format::{Attributes, SkuData};
 use crate::id::Sku;
-use std::collections::HashMap;
+use crate::model::id_map::IdMap;
 
 /// A validated catalogue item.
 #[derive(Clone, Debug)]
@@ -38,7 +38,7 @@ impl SkuRec {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Catalog {
     pub(crate) recs: Vec<SkuRec>,
-    pub(crate) index: HashMap<Sku, u32>,
+    pub(crate) index: IdMap<Sku, u32>,
 }
 
 impl Catalog {

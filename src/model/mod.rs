@@ -2,7 +2,7 @@
 //! and precomputes from a [`Dataset`](crate::Dataset), held immutable inside a snapshot.
 //!
 //! Checks every id first (`ids`). Owns the account tree and its ancestor closure (`account`), users, memberships and roles
-//! (`access`), the catalogue (`catalog`), segments and their predicates (`segment`,
+//! (`access`), the catalogue (`catalog`), the hasher of their id indexes (`id_map`), segments and their predicates (`segment`,
 //! `predicate`), the one scope mechanism every rule kind uses (`scope`), each rule kind's
 //! compiled form (`visibility`, `payment`, `approval`, `experiment`), price storage and the tie
 //! check (`pricing`), and the snapshot that holds them all (`snapshot`).
@@ -16,6 +16,7 @@ pub(crate) mod approval;
 pub(crate) mod catalog;
 pub(crate) mod context;
 pub(crate) mod experiment;
+pub(crate) mod id_map;
 pub(crate) mod ids;
 pub(crate) mod payment;
 pub(crate) mod predicate;
