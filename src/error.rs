@@ -631,7 +631,7 @@ pub enum ResolveError {
         currency: crate::money::Currency,
     },
     /// A quantity of zero.
-    #[error("quantity must be at least 1 for SKU `{0}`")]
+    #[error("quantity must be at least 1 for SKU {}", crate::id::quoted(.0.as_str()))]
     ZeroQuantity(Sku),
     /// An order without lines.
     #[error("the order has no lines: add at least one line")]
@@ -661,11 +661,12 @@ pub enum ResolveError {
     },
     /// An approval condition overflowed exact decimal arithmetic.
     #[error(
-        "evaluating approval policy `{policy}` overflows exact decimal arithmetic: check its amounts and the order's"
+        "evaluating {} overflows exact decimal arithmetic: check its amounts and the order's",
+        match policy { Some(p) => format!("approval policy `{p}`"), None => "an approval condition".to_string() }
     )]
     ConditionOverflow {
-        /// The policy.
-        policy: String,
+        /// The policy; absent for a `Buyer` (SEMANTICS A2).
+        policy: Option<String>,
     },
     /// A handle ([`AccountHandle`](crate::AccountHandle), [`UserHandle`](crate::UserHandle),
     /// [`SkuHandle`](crate::SkuHandle)) taken from a snapshot whose table of that kind is not
@@ -677,13 +678,15 @@ pub enum ResolveError {
     ForeignHandle(EntityKind),
     /// An amount too large for exact decimal arithmetic.
     #[error(
-        "the amount for SKU `{sku}` from price list `{list}` at quantity {qty} overflows exact decimal arithmetic: check the price and quantity"
+        "the amount for SKU `{sku}`{} at quantity {qty} overflows exact decimal arithmetic: check the price and quantity",
+        match list { Some(l) => format!(" from price list `{l}`"), None => String::new() }
     )]
     Overflow {
         /// The SKU.
         sku: Sku,
-        /// The list whose price overflowed.
-        list: PriceListId,
+        /// The list whose price overflowed (which may be a losing candidate or the reference
+        /// list); absent for a `Buyer` (SEMANTICS A2).
+        list: Option<PriceListId>,
         /// The quantity asked.
         qty: u64,
     },

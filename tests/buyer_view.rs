@@ -327,3 +327,43 @@ proptest! {
         assert_tells_nothing(&ds, &sheet, &deciding);
     }
 }
+
+/// An overflow a buyer can cause with an absurd quantity names no list (under `lowest_price`
+/// it may be a competing contract's) for a `Buyer`; the operator still sees which list.
+#[test]
+fn a_buyers_overflow_error_names_no_list() {
+    let data = r#"{
+      "accounts": [{ "id": "a", "name": "A", "currency": "USD", "price_policy": "lowest_price" }],
+      "users": [{ "id": "u", "name": "U", "memberships": [{ "account": "a", "roles": ["buyer"] }] }],
+      "catalog": [{ "sku": "X", "name": "X" }],
+      "price_lists": [
+        { "id": "public", "name": "Public", "owner": "o", "currency": "USD",
+          "entries": [{ "sku": "X", "tiers": [{ "min_qty": 1, "unit_price": "1.00" }] }] },
+        { "id": "secret-competitor-contract", "name": "Other", "owner": "o", "currency": "USD",
+          "entries": [{ "sku": "X", "tiers": [{ "min_qty": 1, "unit_price": "70000000000000000000000000000" }] }] }
+      ],
+      "assignments": [
+        { "id": "all", "price_list": "public", "scope": "everyone" },
+        { "id": "other", "price_list": "secret-competitor-contract", "scope": "everyone", "priority": 1 }
+      ]
+    }"#;
+    let s = Snapshot::from_dataset(&Dataset::from_json(data).unwrap()).unwrap();
+    let q = Query::new("a", "u", "X", 2, at());
+    let operator = s.resolve(&q).unwrap_err();
+    assert!(
+        operator.to_string().contains("secret-competitor-contract"),
+        "{operator}"
+    );
+    let buyer = s
+        .resolve(&q.clone().with_audience(Audience::Buyer))
+        .unwrap_err();
+    assert!(
+        !buyer.to_string().contains("secret-competitor-contract"),
+        "{buyer}"
+    );
+    let lean = s.quote(&q.with_audience(Audience::Buyer)).unwrap_err();
+    assert!(
+        !lean.to_string().contains("secret-competitor-contract"),
+        "{lean}"
+    );
+}

@@ -360,3 +360,18 @@ fn datasets_and_queries_without_context_answer_as_before() {
         "no new field is written when unused"
     );
 }
+
+#[test]
+fn a_channel_id_is_checked_like_every_id() {
+    let bad = DATA.replace(
+        r#"{ "id": "edi", "name": "EDI" }"#,
+        "{ \"id\": \"ed\u{200b}i\", \"name\": \"EDI\" }",
+    );
+    let err = Snapshot::from_dataset(&Dataset::from_json(&bad).unwrap()).unwrap_err();
+    assert!(
+        err.problems()
+            .iter()
+            .any(|p| matches!(p, BuildProblem::InvalidId { .. })),
+        "{err}"
+    );
+}

@@ -57,7 +57,7 @@ fn a_price_near_decimal_max_times_a_quantity_is_an_overflow_error() {
             s.resolve(&Query::new("a", "u", "X", 2, at())).unwrap_err(),
             ResolveError::Overflow {
                 sku: "X".into(),
-                list: "l".into(),
+                list: Some("l".into()),
                 qty: 2
             }
         );

@@ -193,3 +193,35 @@ fn a_zero_quantity_is_refused_before_anything_is_looked_up() {
         assert_eq!(e, tradeterms::ResolveError::ZeroQuantity(sku.into()));
     }
 }
+
+/// A member whose roles do not let them see the catalogue (here: approve only) gets every
+/// order line denied before any SKU is looked up, so a missing SKU and an existing one answer
+/// alike there too.
+#[test]
+fn a_member_who_may_not_see_the_catalogue_cannot_probe_it_through_an_order() {
+    let mut dataset: Dataset =
+        serde_json::from_str(include_str!("../examples/data/demo.json")).unwrap();
+    dataset.roles.push(tradeterms::RoleData {
+        name: "approve-only".into(),
+        permissions: vec![tradeterms::Permission::Approve],
+    });
+    dataset.users.push(tradeterms::UserData {
+        id: "amy".into(),
+        name: "Amy".into(),
+        memberships: vec![tradeterms::MembershipData {
+            account: "abb-north".into(),
+            roles: vec!["approve-only".into()],
+            ..Default::default()
+        }],
+        ..Default::default()
+    });
+    let s = Snapshot::from_dataset(&dataset).unwrap();
+    let existing = order_json(&s, "abb-north", "amy", &["DRILL-18V", "SAW-CIRC"]);
+    let missing = order_json(&s, "abb-north", "amy", &["NOPE-1", "NOPE-2"]);
+    assert_eq!(existing, missing);
+    let a = s
+        .resolve_order(&order("abb-north", "amy", &["NOPE-1"]))
+        .unwrap();
+    assert!(matches!(a.lines[0].resolution.outcome, Outcome::Denied(_)));
+    assert!(a.lines[0].resolution.visibility.is_none());
+}

@@ -1483,7 +1483,7 @@ fn an_amount_beyond_exact_decimal_range_is_an_overflow_error() {
         e,
         ResolveError::Overflow {
             sku: "PART".into(),
-            list: "huge".into(),
+            list: Some("huge".into()),
             qty: 10_000,
         }
     );

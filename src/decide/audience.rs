@@ -8,6 +8,7 @@ use crate::decide::order::answer::{Approval, Blocker, OrderAnswer};
 use crate::decide::quote::QuoteOutcome;
 use crate::decide::resolution::{Outcome, Payment, QuoteReason, Reference, Resolution};
 use crate::decide::sheet::SheetLine;
+use crate::error::ResolveError;
 use serde::{Deserialize, Serialize};
 
 /// Who an answer is for. `Operator` (the default) explains everything; `Buyer` keeps only what
@@ -93,6 +94,29 @@ impl Reference {
             Reference::Compared(mut r) if !audience.is_operator() => {
                 r.list = None;
                 Reference::Compared(r)
+            }
+            other => other,
+        }
+    }
+}
+
+impl ResolveError {
+    /// The error as `audience` may see it: an overflow a buyer can cause with an absurd
+    /// quantity names no list (it may be another contract or the reference list) and no
+    /// approval policy (A2).
+    #[must_use]
+    pub fn for_audience(self, audience: Audience) -> ResolveError {
+        if audience.is_operator() {
+            return self;
+        }
+        match self {
+            ResolveError::Overflow { sku, qty, .. } => ResolveError::Overflow {
+                sku,
+                list: None,
+                qty,
+            },
+            ResolveError::ConditionOverflow { .. } => {
+                ResolveError::ConditionOverflow { policy: None }
             }
             other => other,
         }

@@ -100,6 +100,12 @@ impl<'s> Party<'s> {
     }
 
     /// Whether the actor may see the account's catalogue at all (E5).
+    /// Why the actor may not see the catalogue, if they may not (E5).
+    pub(crate) fn catalog_refusal(&self) -> Option<crate::decide::resolution::Refusal> {
+        self.catalog_refused
+            .map(|e| e.refusal(crate::format::Permission::ViewCatalog))
+    }
+
     pub(crate) fn may_view_catalog(&self) -> bool {
         self.catalog_refused.is_none()
     }

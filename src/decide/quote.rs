@@ -134,7 +134,7 @@ impl Iterator for QuoteSheet<'_> {
                     let outcome = QuoteOutcome::of(verdict).for_audience(self.audience);
                     return Some(Ok((rec.sku.clone(), outcome)));
                 }
-                Err(e) => return Some(Err(e)),
+                Err(e) => return Some(Err(e.for_audience(self.audience))),
             }
         }
         None
@@ -184,9 +184,12 @@ impl Snapshot {
         let outcome = match asked {
             Err(_) => QuoteOutcome::Denied,
             Ok((party, _)) => match sku() {
-                Some((sku, rec)) => {
-                    QuoteOutcome::of(party.decide(sku, rec, qty, &mut Lean)?).for_audience(audience)
-                }
+                Some((sku, rec)) => QuoteOutcome::of(
+                    party
+                        .decide(sku, rec, qty, &mut Lean)
+                        .map_err(|e| e.for_audience(audience))?,
+                )
+                .for_audience(audience),
                 None => QuoteOutcome::NotVisible,
             },
         };

@@ -56,7 +56,7 @@ pub(crate) fn compare(
     }
     let overflow = || ResolveError::Overflow {
         sku: rec.sku.clone(),
-        list: list.id.clone(),
+        list: Some(list.id.clone()),
         qty,
     };
     let mut slices: [Option<TierSlice>; 2] = [None, None];

@@ -59,7 +59,9 @@ impl Snapshot {
             Err(refused) => return Ok(Resolution::denied(version, query, &refused)),
         };
         let (visibility, outcome) = match sku() {
-            Some((sku, rec)) => party.explain(sku, rec, query.qty)?,
+            Some((sku, rec)) => party
+                .explain(sku, rec, query.qty)
+                .map_err(|e| e.for_audience(query.audience))?,
             None => (Some(party.unknown_sku()), Outcome::NotVisible),
         };
         let audience = query.audience;

@@ -75,7 +75,7 @@ pub(crate) fn select<'s, R: Recorder<'s>>(
             price_line(&entry, entry.tier_mode(), qty, |s| recorder.slice(s)).map_err(|()| {
                 ResolveError::Overflow {
                     sku: rec.sku.clone(),
-                    list: list.id.clone(),
+                    list: Some(list.id.clone()),
                     qty,
                 }
             })?;

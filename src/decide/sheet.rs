@@ -98,7 +98,8 @@ impl Iterator for PriceSheet<'_> {
                             outcome: recorder.outcome(party, verdict),
                         }
                         .for_audience(self.audience)
-                    }),
+                    })
+                    .map_err(|e| e.for_audience(self.audience)),
             );
         }
         None

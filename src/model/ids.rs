@@ -160,11 +160,13 @@ impl Ids<'_> {
             ".price_list",
         );
         self.scope(&a.scope, at);
+        self.channels(&a.channels, at);
         self.experiment(a.experiment.as_ref(), at);
     }
 
     fn visibility_rule(&mut self, r: &VisibilityRuleData, at: At<'_>) {
         self.own(EntityKind::VisibilityRule, &r.id, at, ".id");
+        self.channels(&r.channels, at);
         self.scope(&r.scope, at);
         self.roles(&r.roles, at);
         match &r.target {
@@ -175,8 +177,19 @@ impl Ids<'_> {
         self.experiment(r.experiment.as_ref(), at);
     }
 
+    /// The channels a rule is limited to (C2).
+    fn channels(&mut self, channels: &[crate::id::ChannelId], at: At<'_>) {
+        self.all(
+            EntityKind::Channel,
+            channels.iter().map(|c| c.as_str()),
+            at,
+            ".channels",
+        );
+    }
+
     fn payment_rule(&mut self, r: &PaymentRuleData, at: At<'_>) {
         self.own(EntityKind::PaymentRule, &r.id, at, ".id");
+        self.channels(&r.channels, at);
         self.scope(&r.scope, at);
         self.roles(&r.roles, at);
         self.experiment(r.experiment.as_ref(), at);
@@ -184,6 +197,7 @@ impl Ids<'_> {
 
     fn approval_policy(&mut self, p: &ApprovalPolicyData, at: At<'_>) {
         self.own(EntityKind::ApprovalPolicy, &p.id, at, ".id");
+        self.channels(&p.channels, at);
         self.scope(&p.scope, at);
         self.roles(&p.roles, at);
         self.opt(EntityKind::ApprovalPolicy, p.slot.as_deref(), at, ".slot");
@@ -273,6 +287,14 @@ pub(crate) fn check_dataset(data: &Dataset, problems: &mut Vec<BuildProblem>) {
     let mut ids = Ids { problems };
     for (i, a) in data.accounts.iter().enumerate() {
         ids.account(a, &|| format!("accounts[{i}]"));
+    }
+    for (i, c) in data.channels.iter().enumerate() {
+        ids.own(
+            EntityKind::Channel,
+            c.id.as_str(),
+            &|| format!("channels[{i}]"),
+            ".id",
+        );
     }
     for (i, r) in data.roles.iter().enumerate() {
         ids.role(r, &|| format!("roles[{i}]"));

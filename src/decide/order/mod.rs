@@ -72,6 +72,12 @@ impl Snapshot {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn resolve_order(&self, order: &Order) -> Result<OrderAnswer, ResolveError> {
+        self.order_answer(order)
+            .map_err(|e| e.for_audience(order.audience))
+    }
+
+    /// [`Snapshot::resolve_order`] before its errors are shown to the order's audience.
+    fn order_answer(&self, order: &Order) -> Result<OrderAnswer, ResolveError> {
         if order.lines.is_empty() {
             return Err(ResolveError::EmptyOrder);
         }
@@ -228,11 +234,19 @@ impl Snapshot {
         let mut subtotal = Decimal::ZERO;
         let mut facts_lines = Vec::with_capacity(order.lines.len());
         for (i, line) in order.lines.iter().enumerate() {
-            // R3: a SKU the catalogue does not have is answered as a hidden one.
-            let found = self.line_sku(&line.sku);
-            let (visibility, outcome) = match found {
-                Some((sku, rec)) => party.explain(sku, rec, line.qty)?,
-                None => (Some(party.unknown_sku()), Outcome::NotVisible),
+            // R2 before R3: a requester who may not see the catalogue has every line denied
+            // before any SKU is looked up, so a missing SKU and an existing one answer alike;
+            // then a SKU the catalogue does not have is answered as a hidden one.
+            let refused = party.catalog_refusal();
+            let found = if refused.is_none() {
+                self.line_sku(&line.sku)
+            } else {
+                None
+            };
+            let (visibility, outcome) = match (refused, found) {
+                (Some(refusal), _) => (None, Outcome::Denied(refusal)),
+                (None, Some((sku, rec))) => party.explain(sku, rec, line.qty)?,
+                (None, None) => (Some(party.unknown_sku()), Outcome::NotVisible),
             };
             // O12: the SKU's own facts (case pack, lead time, categories, cost) only for a line
             // whose SKU the requester may see.
@@ -380,7 +394,7 @@ impl Snapshot {
             }
             let why = approval::holds(&policy.when, facts).map_err(|()| {
                 ResolveError::ConditionOverflow {
-                    policy: policy.id.clone(),
+                    policy: Some(policy.id.clone()),
                 }
             })?;
             let Some(why) = why else { continue };

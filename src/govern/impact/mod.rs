@@ -299,7 +299,7 @@ fn reference_policies(
         }
         let holds =
             approval::holds(&p.when, &facts).map_err(|()| ResolveError::ConditionOverflow {
-                policy: p.id.clone(),
+                policy: Some(p.id.clone()),
             })?;
         if holds.is_some() {
             out.push(p.id.clone());
