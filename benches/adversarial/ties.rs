@@ -55,6 +55,13 @@ pub fn cases() -> Vec<Case> {
             run: one_list_every_sku,
         },
         Case {
+            name: "tie check, 1 list on every SKU + 1 USD list per SKU (R7)",
+            size: 20_000,
+            unit: "SKUs",
+            budget: Duration::from_secs(1),
+            run: one_list_every_sku_same_currency,
+        },
+        Case {
             name: "tie check, 1 distinct channel per assignment (13.4 C4)",
             size: 20_000,
             unit: "assignments",
@@ -310,5 +317,39 @@ fn distinct_conditions(n: usize) -> Duration {
     let mut built = None;
     let elapsed = time(|| built = Some(Snapshot::from_dataset(&data)));
     assert!(built.unwrap().is_ok(), "disjoint channels never tie");
+    elapsed
+}
+
+/// (R7, one currency) As `one_list_every_sku`, the per-SKU lists in USD too, their assignments
+/// in later day windows: each SKU's bucket holds the big list's `n` assignments and one more,
+/// and the big list's are linked once and looked up, not sorted again per SKU.
+fn one_list_every_sku_same_currency(n: usize) -> Duration {
+    let mut all = list("ALL", "S0");
+    all.entries = (0..n).map(|i| entry(&format!("S{i}"))).collect();
+    let mut price_lists = vec![all];
+    let mut assignments: Vec<AssignmentData> = (0..n)
+        .map(|i| {
+            let mut a = everyone(&format!("D{i}"), "ALL");
+            a.valid = Some(days(i as i64, i as i64 + 1));
+            a
+        })
+        .collect();
+    for i in 0..n {
+        price_lists.push(list(&format!("E{i}"), &format!("S{i}")));
+        let mut a = everyone(&format!("E{i}"), &format!("E{i}"));
+        let day = (2 * n + i) as i64;
+        a.valid = Some(days(day, day + 1));
+        assignments.push(a);
+    }
+    let data = Dataset {
+        accounts: vec![account("acme", PricePolicy::Precedence)],
+        catalog: (0..n).map(|i| sku(&format!("S{i}"))).collect(),
+        price_lists,
+        assignments,
+        ..Dataset::default()
+    };
+    let mut built = None;
+    let elapsed = time(|| built = Some(Snapshot::from_dataset(&data)));
+    assert!(built.unwrap().is_ok(), "windows apart never tie");
     elapsed
 }

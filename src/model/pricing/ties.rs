@@ -23,6 +23,7 @@ use crate::model::validate::to_u32;
 use crate::money::Currency;
 use crate::time::Window;
 use jiff::Timestamp;
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::rc::Rc;
 
@@ -409,6 +410,7 @@ impl<L: super::ListTable + ?Sized> Ties<'_, L> {
             // pricing many SKUs beside lists of other currencies is linked once, not per SKU.
             let currency_of = |l: &u32| by_list.get(l).and_then(|v| v.first()).map(|i| i.currency);
             let mut seen: HashSet<Vec<u32>> = HashSet::new();
+            let mut prepared: HashMap<u32, Option<Prepared>> = HashMap::new();
             for run in pairs.chunk_by(|x, y| x.0 == y.0) {
                 let Some(&(sku, _)) = run.first() else {
                     continue;
@@ -422,12 +424,44 @@ impl<L: super::ListTable + ?Sized> Ties<'_, L> {
                     if count < 2 || seen.contains(same) {
                         continue;
                     }
-                    let mut items: Vec<Item> = same
+                    seen.insert(same.to_vec());
+                    // Each list's own assignments are linked once, at its first SKU (the
+                    // first met here); its ties with the other lists, at every SKU, are found
+                    // by looking the others' candidates up in the largest list's runs, so a
+                    // list pricing many SKUs is not linked again for each.
+                    for &l in same {
+                        if let (Some(own), Entry::Vacant(slot)) =
+                            (by_list.get(&l), prepared.entry(l))
+                        {
+                            let mut own = own.clone();
+                            link(&mut own, sku, &mut forest);
+                            slot.insert(prepare(&own));
+                        }
+                    }
+                    let largest = same.iter().copied().max_by_key(|l| {
+                        (by_list.get(l).map_or(0, Vec::len), std::cmp::Reverse(*l))
+                    });
+                    let mut others: Vec<Item> = same
                         .iter()
+                        .filter(|&&l| Some(l) != largest)
                         .flat_map(|l| by_list.get(l).into_iter().flatten().cloned())
                         .collect();
-                    seen.insert(same.to_vec());
-                    link(&mut items, sku, &mut forest);
+                    let big = largest.and_then(|l| prepared.get(&l));
+                    match big {
+                        Some(Some(big)) if others.iter().all(well_formed) => {
+                            for x in &others {
+                                big.meet(x, sku, &mut forest);
+                            }
+                            link(&mut others, sku, &mut forest);
+                        }
+                        _ => {
+                            let mut items: Vec<Item> = same
+                                .iter()
+                                .flat_map(|l| by_list.get(l).into_iter().flatten().cloned())
+                                .collect();
+                            link(&mut items, sku, &mut forest);
+                        }
+                    }
                 }
             }
         }
@@ -740,6 +774,83 @@ fn join_runs(
                 break;
             }
             forest.join(rep, other, sku);
+        }
+    }
+}
+
+fn well_formed(i: &Item) -> bool {
+    i.valid.is_well_formed() && i.list_valid.is_well_formed()
+}
+
+/// One list's candidates of a class and currency, ready to be met by others: per segment
+/// member (`None` for reaches that all meet), its groups of one list window and condition as
+/// runs of assignment windows. `None` from `prepare` when a window is not well formed.
+struct Prepared {
+    by_key: HashMap<Option<u32>, Vec<Runs>>,
+}
+
+fn prepare(items: &[Item]) -> Option<Prepared> {
+    if !items.iter().all(well_formed) {
+        return None;
+    }
+    let mut keyed: HashMap<Option<u32>, Vec<&Item>> = HashMap::new();
+    for item in items {
+        match &item.reach {
+            Reach::All => keyed.entry(None).or_default().push(item),
+            Reach::Members(members) => {
+                for &m in members.iter() {
+                    keyed.entry(Some(m)).or_default().push(item);
+                }
+            }
+        }
+    }
+    let mut by_key: HashMap<Option<u32>, Vec<Runs>> = HashMap::new();
+    for (key, mut sorted) in keyed {
+        sorted.sort_by(|a, b| {
+            (&a.condition, a.valid.from, a.idx).cmp(&(&b.condition, b.valid.from, b.idx))
+        });
+        let groups = by_key.entry(key).or_default();
+        for same in
+            sorted.chunk_by(|a, b| a.list_valid == b.list_valid && a.condition == b.condition)
+        {
+            let Some(head) = same.first() else { continue };
+            let mut runs: Vec<(Option<Timestamp>, Option<Timestamp>, u32)> = Vec::new();
+            for item in same {
+                match runs.last_mut() {
+                    Some((_, end, _)) if starts_before(item.valid.from, *end) => {
+                        *end = later(*end, item.valid.until);
+                    }
+                    _ => runs.push((item.valid.from, item.valid.until, item.idx)),
+                }
+            }
+            groups.push(Runs {
+                list_valid: head.list_valid,
+                condition: head.condition.clone(),
+                runs,
+            });
+        }
+    }
+    Some(Prepared { by_key })
+}
+
+impl Prepared {
+    /// Joins `x` (a well-formed candidate of another list) to every run of this list it ties
+    /// with: a shared reach, overlapping list windows, conditions that can hold together and an
+    /// assignment window overlapping the run's span (so overlapping one of its candidates).
+    fn meet(&self, x: &Item, sku: u32, forest: &mut Forest) {
+        let keys: Vec<Option<u32>> = match &x.reach {
+            Reach::All => vec![None],
+            Reach::Members(members) => members.iter().map(|&m| Some(m)).collect(),
+        };
+        let probe = [(x.valid.from, x.valid.until, x.idx)];
+        for key in keys {
+            for group in self.by_key.get(&key).into_iter().flatten() {
+                if group.list_valid.overlaps(&x.list_valid)
+                    && !group.condition.disjoint(&x.condition)
+                {
+                    join_runs(&probe, &group.runs, sku, forest);
+                }
+            }
         }
     }
 }
