@@ -6,8 +6,8 @@
 use crate::harness::{Case, time};
 use std::time::Duration;
 use tradeterms::{
-    AccountData, AssignmentData, Changeset, Dataset, EntryData, Op, PriceListData, PricePolicy,
-    Scope, SkuData, Snapshot, TierData,
+    AccountData, AssignmentData, Changeset, ChannelData, Dataset, EntryData, Op, PriceListData,
+    PricePolicy, Scope, SkuData, Snapshot, TierData, Window,
 };
 
 pub fn cases() -> Vec<Case> {
@@ -39,6 +39,34 @@ pub fn cases() -> Vec<Case> {
             unit: "lists",
             budget: Duration::from_millis(500),
             run: one_sku_tie_group,
+        },
+        Case {
+            name: "tie check, N open beside 2 disjoint windows (13.4 R1)",
+            size: 20_000,
+            unit: "assignments",
+            budget: Duration::from_secs(1),
+            run: open_beside_disjoint_windows,
+        },
+        Case {
+            name: "tie check, 1 list on every SKU + 1 EUR list per SKU (R7)",
+            size: 20_000,
+            unit: "SKUs",
+            budget: Duration::from_secs(1),
+            run: one_list_every_sku,
+        },
+        Case {
+            name: "tie check, 1 list on every SKU + 1 USD list per SKU (R7)",
+            size: 20_000,
+            unit: "SKUs",
+            budget: Duration::from_secs(1),
+            run: one_list_every_sku_same_currency,
+        },
+        Case {
+            name: "tie check, 1 distinct channel per assignment (13.4 C4)",
+            size: 20_000,
+            unit: "assignments",
+            budget: Duration::from_secs(1),
+            run: distinct_conditions,
         },
     ]
 }
@@ -185,5 +213,143 @@ fn one_sku_tie_group(n: usize) -> Duration {
         text.len()
     );
     assert!(text.contains(&format!("and {} more", n - 5)), "{text}");
+    elapsed
+}
+
+/// A window of whole days from 2026-01-01: `[from, until)`.
+fn days(from: i64, until: i64) -> Window {
+    let day = |d: i64| {
+        Some(
+            "2026-01-01T00:00:00Z"
+                .parse::<jiff::Timestamp>()
+                .unwrap()
+                .checked_add(jiff::SignedDuration::from_hours(24 * d))
+                .unwrap(),
+        )
+    };
+    Window {
+        from: day(from),
+        until: day(until),
+    }
+}
+
+/// (R1) `n` everyone assignments on one always-valid list, and two more on lists whose list
+/// windows and assignment windows do not overlap, all pricing one SKU: no window is shared by
+/// all, which used to send the bucket to a pairwise comparison of the `n` identical ones. All
+/// tie through the open list: one group.
+fn open_beside_disjoint_windows(n: usize) -> Duration {
+    let mut data = lists_for_everyone(1, true, vec![account("acme", PricePolicy::Precedence)]);
+    for (k, w) in [(0, days(0, 30)), (1, days(60, 90))] {
+        let mut l = list(&format!("W{k}"), "S0");
+        l.valid = Some(w);
+        data.price_lists.push(l);
+        let mut a = everyone(&format!("W{k}"), &format!("W{k}"));
+        a.valid = Some(w);
+        data.assignments.push(a);
+    }
+    data.assignments
+        .extend((1..n).map(|i| everyone(&format!("A{i}"), "L0")));
+    let mut built = None;
+    let elapsed = time(|| built = Some(Snapshot::from_dataset(&data)));
+    let err = built.unwrap().unwrap_err();
+    assert_eq!(err.total(), 1, "one tie group: {err}");
+    elapsed
+}
+
+/// (R7) A list pricing all `n` SKUs, assigned to everyone `n` times in consecutive day
+/// windows, beside one EUR list per SKU assigned to everyone, with a USD and a EUR account
+/// deciding by precedence: no tie, and the USD list's assignments are linked once, not once
+/// per SKU because each SKU's lists differ in the other currency.
+fn one_list_every_sku(n: usize) -> Duration {
+    let mut euro = account("euro", PricePolicy::Precedence);
+    euro.currency = "EUR".into();
+    let mut all = list("ALL", "S0");
+    all.entries = (0..n).map(|i| entry(&format!("S{i}"))).collect();
+    let mut price_lists = vec![all];
+    let mut assignments: Vec<AssignmentData> = (0..n)
+        .map(|i| {
+            let mut a = everyone(&format!("D{i}"), "ALL");
+            a.valid = Some(days(i as i64, i as i64 + 1));
+            a
+        })
+        .collect();
+    for i in 0..n {
+        let mut l = list(&format!("E{i}"), &format!("S{i}"));
+        l.currency = "EUR".into();
+        price_lists.push(l);
+        assignments.push(everyone(&format!("E{i}"), &format!("E{i}")));
+    }
+    let data = Dataset {
+        accounts: vec![account("acme", PricePolicy::Precedence), euro],
+        catalog: (0..n).map(|i| sku(&format!("S{i}"))).collect(),
+        price_lists,
+        assignments,
+        ..Dataset::default()
+    };
+    let mut built = None;
+    let elapsed = time(|| built = Some(Snapshot::from_dataset(&data)));
+    assert!(
+        built.unwrap().is_ok(),
+        "day windows and one EUR list per SKU never tie"
+    );
+    elapsed
+}
+
+/// (C4) `n` everyone assignments on one list pricing one SKU, each limited to a channel of its
+/// own and all to the same country: the conditions are pairwise disjoint, so nothing ties,
+/// and the check finds that without comparing every two conditions.
+fn distinct_conditions(n: usize) -> Duration {
+    let mut data = lists_for_everyone(1, true, vec![account("acme", PricePolicy::Precedence)]);
+    data.channels = (0..n)
+        .map(|i| ChannelData {
+            id: format!("ch{i}").into(),
+            name: format!("ch{i}"),
+        })
+        .collect();
+    data.assignments = (0..n)
+        .map(|i| {
+            let mut a = everyone(&format!("A{i}"), "L0");
+            a.channels = vec![format!("ch{i}").into()];
+            a.countries = vec!["DE".parse().unwrap()];
+            a
+        })
+        .collect();
+    let mut built = None;
+    let elapsed = time(|| built = Some(Snapshot::from_dataset(&data)));
+    assert!(built.unwrap().is_ok(), "disjoint channels never tie");
+    elapsed
+}
+
+/// (R7, one currency) As `one_list_every_sku`, the per-SKU lists in USD too, their assignments
+/// in later day windows: each SKU's bucket holds the big list's `n` assignments and one more,
+/// and the big list's are linked once and looked up, not sorted again per SKU.
+fn one_list_every_sku_same_currency(n: usize) -> Duration {
+    let mut all = list("ALL", "S0");
+    all.entries = (0..n).map(|i| entry(&format!("S{i}"))).collect();
+    let mut price_lists = vec![all];
+    let mut assignments: Vec<AssignmentData> = (0..n)
+        .map(|i| {
+            let mut a = everyone(&format!("D{i}"), "ALL");
+            a.valid = Some(days(i as i64, i as i64 + 1));
+            a
+        })
+        .collect();
+    for i in 0..n {
+        price_lists.push(list(&format!("E{i}"), &format!("S{i}")));
+        let mut a = everyone(&format!("E{i}"), &format!("E{i}"));
+        let day = (2 * n + i) as i64;
+        a.valid = Some(days(day, day + 1));
+        assignments.push(a);
+    }
+    let data = Dataset {
+        accounts: vec![account("acme", PricePolicy::Precedence)],
+        catalog: (0..n).map(|i| sku(&format!("S{i}"))).collect(),
+        price_lists,
+        assignments,
+        ..Dataset::default()
+    };
+    let mut built = None;
+    let elapsed = time(|| built = Some(Snapshot::from_dataset(&data)));
+    assert!(built.unwrap().is_ok(), "windows apart never tie");
     elapsed
 }

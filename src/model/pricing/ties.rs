@@ -23,6 +23,7 @@ use crate::model::validate::to_u32;
 use crate::money::Currency;
 use crate::time::Window;
 use jiff::Timestamp;
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::rc::Rc;
 
@@ -403,26 +404,65 @@ impl<L: super::ListTable + ?Sized> Ties<'_, L> {
                 pairs.extend(skus.iter().map(|&s| (s, l)));
             }
             pairs.sort_unstable();
-            // The lists pricing each SKU, in SKU order. SKUs priced by the same lists tie the
-            // same assignments: each such set of lists is linked once, at its first SKU.
+            // The lists pricing each SKU, in SKU order, currency by currency (lists in two
+            // currencies never tie). SKUs priced by the same lists of a currency tie the same
+            // assignments: each such set of lists is linked once, at its first SKU, so a list
+            // pricing many SKUs beside lists of other currencies is linked once, not per SKU.
+            let currency_of = |l: &u32| by_list.get(l).and_then(|v| v.first()).map(|i| i.currency);
             let mut seen: HashSet<Vec<u32>> = HashSet::new();
+            let mut prepared: HashMap<u32, Option<Prepared>> = HashMap::new();
             for run in pairs.chunk_by(|x, y| x.0 == y.0) {
                 let Some(&(sku, _)) = run.first() else {
                     continue;
                 };
-                let lists: Vec<u32> = run.iter().map(|&(_, l)| l).collect();
-                let count = lists.iter().fold(0usize, |n, l| {
-                    n.saturating_add(by_list.get(l).map_or(0, Vec::len))
-                });
-                if count < 2 || seen.contains(&lists) {
-                    continue;
+                let mut lists: Vec<u32> = run.iter().map(|&(_, l)| l).collect();
+                lists.sort_by_key(|l| (currency_of(l), *l));
+                for same in lists.chunk_by(|a, b| currency_of(a) == currency_of(b)) {
+                    let count = same.iter().fold(0usize, |n, l| {
+                        n.saturating_add(by_list.get(l).map_or(0, Vec::len))
+                    });
+                    if count < 2 || seen.contains(same) {
+                        continue;
+                    }
+                    seen.insert(same.to_vec());
+                    // Each list's own assignments are linked once, at its first SKU (the
+                    // first met here); its ties with the other lists, at every SKU, are found
+                    // by looking the others' candidates up in the largest list's runs, so a
+                    // list pricing many SKUs is not linked again for each.
+                    for &l in same {
+                        if let (Some(own), Entry::Vacant(slot)) =
+                            (by_list.get(&l), prepared.entry(l))
+                        {
+                            let mut own = own.clone();
+                            link(&mut own, sku, &mut forest);
+                            slot.insert(prepare(&own));
+                        }
+                    }
+                    let largest = same.iter().copied().max_by_key(|l| {
+                        (by_list.get(l).map_or(0, Vec::len), std::cmp::Reverse(*l))
+                    });
+                    let mut others: Vec<Item> = same
+                        .iter()
+                        .filter(|&&l| Some(l) != largest)
+                        .flat_map(|l| by_list.get(l).into_iter().flatten().cloned())
+                        .collect();
+                    let big = largest.and_then(|l| prepared.get(&l));
+                    match big {
+                        Some(Some(big)) if others.iter().all(well_formed) => {
+                            for x in &others {
+                                big.meet(x, sku, &mut forest);
+                            }
+                            link(&mut others, sku, &mut forest);
+                        }
+                        _ => {
+                            let mut items: Vec<Item> = same
+                                .iter()
+                                .flat_map(|l| by_list.get(l).into_iter().flatten().cloned())
+                                .collect();
+                            link(&mut items, sku, &mut forest);
+                        }
+                    }
                 }
-                let mut items: Vec<Item> = lists
-                    .iter()
-                    .flat_map(|l| by_list.get(l).into_iter().flatten().cloned())
-                    .collect();
-                seen.insert(lists);
-                link_by_currency(&mut items, sku, &mut forest);
             }
         }
         self.report(forest, |_| true, problems);
@@ -496,44 +536,41 @@ impl<L: super::ListTable + ?Sized> Ties<'_, L> {
 fn link_by_currency(items: &mut [Item], sku: u32, forest: &mut Forest) {
     items.sort_by(|a, b| a.currency.cmp(&b.currency).then(a.idx.cmp(&b.idx)));
     for same in items.chunk_by_mut(|a, b| a.currency == b.currency) {
-        link_by_condition(same, sku, forest);
+        link(same, sku, forest);
     }
 }
 
-/// Links the candidates of one bucket and currency whose channel and country conditions can
-/// hold for one query (C4): assignments limited to disjoint channels, or disjoint countries,
-/// never apply together and never tie. Without conditions (the usual case) this is `link`;
-/// with them, each pair of condition classes that can hold together is linked as one bucket,
-/// so the cost grows with the number of distinct conditions, not of assignments.
-fn link_by_condition(items: &mut [Item], sku: u32, forest: &mut Forest) {
-    if items.iter().all(|i| i.condition.is_open()) {
-        link(items, sku, forest);
-        return;
-    }
-    items.sort_by(|a, b| a.condition.cmp(&b.condition).then(a.idx.cmp(&b.idx)));
-    let classes: Vec<&[Item]> = items.chunk_by(|a, b| a.condition == b.condition).collect();
-    for (i, a) in classes.iter().enumerate() {
-        for b in classes.iter().skip(i) {
-            let (Some(first_a), Some(first_b)) = (a.first(), b.first()) else {
-                continue;
-            };
-            if first_a.condition.disjoint(&first_b.condition) {
-                continue;
-            }
-            let mut union: Vec<Item> = a.to_vec();
-            if !std::ptr::eq(*a, *b) {
-                union.extend(b.iter().cloned());
-            }
-            link(&mut union, sku, forest);
-        }
-    }
+/// The key under which candidates are interchangeable for the tie rule: the same windows, reach
+/// and condition tie the same others.
+type Shape = (
+    Option<Timestamp>,
+    Option<Timestamp>,
+    Option<Timestamp>,
+    Option<Timestamp>,
+    Option<Rc<[u32]>>,
+    Rc<Condition>,
+);
+
+fn shape(i: &Item) -> Shape {
+    let members = match &i.reach {
+        Reach::All => None,
+        Reach::Members(m) => Some(m.clone()),
+    };
+    (
+        i.list_valid.from,
+        i.list_valid.until,
+        i.valid.from,
+        i.valid.until,
+        members,
+        i.condition.clone(),
+    )
 }
 
 /// Joins the candidates of one bucket (one class, SKU and currency) that tie: assignment
-/// windows that overlap, list windows that overlap, and reaches that meet. The usual shapes take
-/// a sort or less: windows that all share an instant, or share one in one of the two, need no
-/// pair compared; other windows are compared pairwise in start order, stopping at the first
-/// that starts after the window ends.
+/// windows that overlap, list windows that overlap, reaches that meet and conditions that can
+/// hold together (C4). Candidates of one shape (windows, reach, condition) tie each other and
+/// the same others, so they are joined at once and one of them stands for all; segment reaches
+/// are linked member by member; the rest is `link_all`.
 fn link(items: &mut [Item], sku: u32, forest: &mut Forest) {
     if items.len() < 2 {
         return;
@@ -541,37 +578,280 @@ fn link(items: &mut [Item], sku: u32, forest: &mut Forest) {
     let well_formed = items
         .iter()
         .all(|i| i.valid.is_well_formed() && i.list_valid.is_well_formed());
-    let all_meet = items.iter().all(|i| matches!(i.reach, Reach::All));
-    let common_valid = well_formed && common_instant(items.iter().map(|i| &i.valid));
-    let common_list = well_formed && common_instant(items.iter().map(|i| &i.list_valid));
-    match (all_meet, common_valid, common_list) {
-        (true, true, true) => {
-            let mut it = items.iter();
-            if let Some(first) = it.next() {
-                for other in it {
-                    forest.join(first.idx, other.idx, sku);
+    if !well_formed {
+        // Not from a valid dataset (the build refuses such windows): compared pair by pair.
+        pairwise(items, sku, forest);
+        return;
+    }
+    items.sort_by(|a, b| shape(a).cmp(&shape(b)).then(a.idx.cmp(&b.idx)));
+    let mut reps: Vec<Item> = Vec::new();
+    for same in items.chunk_by(|a, b| shape(a) == shape(b)) {
+        let mut it = same.iter();
+        let Some(first) = it.next() else { continue };
+        for other in it {
+            forest.join(first.idx, other.idx, sku);
+        }
+        reps.push(first.clone());
+    }
+    if reps.iter().all(|i| matches!(i.reach, Reach::All)) {
+        link_all(&reps, sku, forest);
+        return;
+    }
+    // Segment reaches: two meet when they share a deciding member.
+    let mut by_member: BTreeMap<u32, Vec<Item>> = BTreeMap::new();
+    for item in &reps {
+        if let Reach::Members(members) = &item.reach {
+            for &m in members.iter() {
+                by_member.entry(m).or_default().push(item.clone());
+            }
+        }
+    }
+    for sub in by_member.values() {
+        link_all(sub, sku, forest);
+    }
+}
+
+/// The candidates of one list window and condition, as the connected runs of their assignment
+/// windows: each run's span (from, until) and the candidate standing for it, in time order.
+struct Runs {
+    list_valid: Window,
+    condition: Rc<Condition>,
+    runs: Vec<(Option<Timestamp>, Option<Timestamp>, u32)>,
+}
+
+/// The later of two ends (`None`: forever).
+fn later(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<Timestamp> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        _ => None,
+    }
+}
+
+/// Joins well-formed candidates whose reaches all meet. Candidates sharing a list window and
+/// condition meet on those, so a sweep on assignment windows joins them and leaves disjoint
+/// runs; two such groups whose list windows overlap and whose conditions can hold together
+/// are then joined run against run, in time order, finding the few groups each condition can
+/// meet through an index of channels and countries rather than trying every two.
+fn link_all(items: &[Item], sku: u32, forest: &mut Forest) {
+    if items.len() < 2 {
+        return;
+    }
+    let mut sorted: Vec<&Item> = items.iter().collect();
+    sorted.sort_by(|a, b| {
+        (
+            a.list_valid.from,
+            a.list_valid.until,
+            &a.condition,
+            a.valid.from,
+            a.idx,
+        )
+            .cmp(&(
+                b.list_valid.from,
+                b.list_valid.until,
+                &b.condition,
+                b.valid.from,
+                b.idx,
+            ))
+    });
+    let mut groups: Vec<Runs> = Vec::new();
+    for same in sorted.chunk_by(|a, b| a.list_valid == b.list_valid && a.condition == b.condition) {
+        let Some(head) = same.first() else { continue };
+        let mut runs: Vec<(Option<Timestamp>, Option<Timestamp>, u32)> = Vec::new();
+        for item in same {
+            match runs.last_mut() {
+                Some((_, end, first)) if starts_before(item.valid.from, *end) => {
+                    forest.join(*first, item.idx, sku);
+                    *end = later(*end, item.valid.until);
+                }
+                _ => runs.push((item.valid.from, item.valid.until, item.idx)),
+            }
+        }
+        groups.push(Runs {
+            list_valid: head.list_valid,
+            condition: head.condition.clone(),
+            runs,
+        });
+    }
+    if groups.len() < 2 {
+        return;
+    }
+    // Which groups each condition can meet: open conditions meet every one; the others only
+    // those sharing a channel (or limiting none) and sharing a country (or limiting none).
+    let mut open: Vec<usize> = Vec::new();
+    let mut by_channel: HashMap<u32, Vec<usize>> = HashMap::new();
+    let mut by_country: HashMap<crate::country::Country, Vec<usize>> = HashMap::new();
+    let (mut no_channel, mut no_country): (Vec<usize>, Vec<usize>) = (Vec::new(), Vec::new());
+    for (g, group) in groups.iter().enumerate() {
+        let c = &group.condition;
+        if c.is_open() {
+            open.push(g);
+            continue;
+        }
+        if c.channels.is_empty() {
+            no_channel.push(g);
+        }
+        if c.countries.is_empty() {
+            no_country.push(g);
+        }
+        for &ch in c.channels.iter() {
+            by_channel.entry(ch).or_default().push(g);
+        }
+        for &co in c.countries.iter() {
+            by_country.entry(co).or_default().push(g);
+        }
+    }
+    let mut candidates: Vec<usize> = Vec::new();
+    for (g, group) in groups.iter().enumerate() {
+        candidates.clear();
+        let c = &group.condition;
+        if c.is_open() {
+            // Open against open here; against the others from their side.
+            candidates.extend(open.iter().copied().filter(|&h| h > g));
+        } else {
+            candidates.extend(open.iter().copied());
+            let count =
+                |keys: &[usize], extra: usize| keys.iter().fold(extra, |n, &k| n.saturating_add(k));
+            let via_channels: Vec<usize> = c
+                .channels
+                .iter()
+                .map(|ch| by_channel.get(ch).map_or(0, Vec::len))
+                .collect();
+            let via_countries: Vec<usize> = c
+                .countries
+                .iter()
+                .map(|co| by_country.get(co).map_or(0, Vec::len))
+                .collect();
+            let use_channels = !c.channels.is_empty()
+                && (c.countries.is_empty()
+                    || count(&via_channels, no_channel.len())
+                        <= count(&via_countries, no_country.len()));
+            let mut conditioned: Vec<usize> = if use_channels {
+                c.channels
+                    .iter()
+                    .flat_map(|ch| by_channel.get(ch).into_iter().flatten().copied())
+                    .chain(no_channel.iter().copied())
+                    .collect()
+            } else {
+                c.countries
+                    .iter()
+                    .flat_map(|co| by_country.get(co).into_iter().flatten().copied())
+                    .chain(no_country.iter().copied())
+                    .collect()
+            };
+            conditioned.retain(|&h| h > g);
+            conditioned.sort_unstable();
+            conditioned.dedup();
+            candidates.extend(conditioned);
+        }
+        for &h in &candidates {
+            let Some(other) = groups.get(h) else { continue };
+            if h == g
+                || !group.list_valid.overlaps(&other.list_valid)
+                || group.condition.disjoint(&other.condition)
+            {
+                continue;
+            }
+            join_runs(&group.runs, &other.runs, sku, forest);
+        }
+    }
+}
+
+/// Joins the runs of two groups that overlap in time (both sorted and disjoint): the runs of
+/// the smaller are looked up in the larger.
+fn join_runs(
+    a: &[(Option<Timestamp>, Option<Timestamp>, u32)],
+    b: &[(Option<Timestamp>, Option<Timestamp>, u32)],
+    sku: u32,
+    forest: &mut Forest,
+) {
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    for &(from, until, rep) in small {
+        // The first run of `large` ending after `from`; ends grow with starts, runs being
+        // disjoint.
+        let start = large.partition_point(|&(_, end, _)| !starts_before(from, end));
+        for &(other_from, _, other) in large.iter().skip(start) {
+            if !starts_before(other_from, until) {
+                break;
+            }
+            forest.join(rep, other, sku);
+        }
+    }
+}
+
+fn well_formed(i: &Item) -> bool {
+    i.valid.is_well_formed() && i.list_valid.is_well_formed()
+}
+
+/// One list's candidates of a class and currency, ready to be met by others: per segment
+/// member (`None` for reaches that all meet), its groups of one list window and condition as
+/// runs of assignment windows. `None` from `prepare` when a window is not well formed.
+struct Prepared {
+    by_key: HashMap<Option<u32>, Vec<Runs>>,
+}
+
+fn prepare(items: &[Item]) -> Option<Prepared> {
+    if !items.iter().all(well_formed) {
+        return None;
+    }
+    let mut keyed: HashMap<Option<u32>, Vec<&Item>> = HashMap::new();
+    for item in items {
+        match &item.reach {
+            Reach::All => keyed.entry(None).or_default().push(item),
+            Reach::Members(members) => {
+                for &m in members.iter() {
+                    keyed.entry(Some(m)).or_default().push(item);
                 }
             }
         }
-        (true, false, true) => sweep(items, |i| i.valid, sku, forest),
-        (true, true, false) => sweep(items, |i| i.list_valid, sku, forest),
-        (false, true, true) => {
-            // Segment reaches: two meet when they share a deciding member.
-            let mut first_with: HashMap<u32, u32> = HashMap::new();
-            for item in items.iter() {
-                if let Reach::Members(members) = &item.reach {
-                    for &m in members.iter() {
-                        match first_with.get(&m) {
-                            Some(&other) => forest.join(other, item.idx, sku),
-                            None => {
-                                first_with.insert(m, item.idx);
-                            }
-                        }
+    }
+    let mut by_key: HashMap<Option<u32>, Vec<Runs>> = HashMap::new();
+    for (key, mut sorted) in keyed {
+        sorted.sort_by(|a, b| {
+            (&a.condition, a.valid.from, a.idx).cmp(&(&b.condition, b.valid.from, b.idx))
+        });
+        let groups = by_key.entry(key).or_default();
+        for same in
+            sorted.chunk_by(|a, b| a.list_valid == b.list_valid && a.condition == b.condition)
+        {
+            let Some(head) = same.first() else { continue };
+            let mut runs: Vec<(Option<Timestamp>, Option<Timestamp>, u32)> = Vec::new();
+            for item in same {
+                match runs.last_mut() {
+                    Some((_, end, _)) if starts_before(item.valid.from, *end) => {
+                        *end = later(*end, item.valid.until);
                     }
+                    _ => runs.push((item.valid.from, item.valid.until, item.idx)),
+                }
+            }
+            groups.push(Runs {
+                list_valid: head.list_valid,
+                condition: head.condition.clone(),
+                runs,
+            });
+        }
+    }
+    Some(Prepared { by_key })
+}
+
+impl Prepared {
+    /// Joins `x` (a well-formed candidate of another list) to every run of this list it ties
+    /// with: a shared reach, overlapping list windows, conditions that can hold together and an
+    /// assignment window overlapping the run's span (so overlapping one of its candidates).
+    fn meet(&self, x: &Item, sku: u32, forest: &mut Forest) {
+        let keys: Vec<Option<u32>> = match &x.reach {
+            Reach::All => vec![None],
+            Reach::Members(members) => members.iter().map(|&m| Some(m)).collect(),
+        };
+        let probe = [(x.valid.from, x.valid.until, x.idx)];
+        for key in keys {
+            for group in self.by_key.get(&key).into_iter().flatten() {
+                if group.list_valid.overlaps(&x.list_valid)
+                    && !group.condition.disjoint(&x.condition)
+                {
+                    join_runs(&probe, &group.runs, sku, forest);
                 }
             }
         }
-        _ => pairwise(items, sku, forest),
     }
 }
 
@@ -583,45 +863,9 @@ fn starts_before(from: Option<Timestamp>, end: Option<Timestamp>) -> bool {
     }
 }
 
-/// Whether well-formed windows all share an instant (for intervals, the same as every two
-/// overlapping).
-fn common_instant<'w>(windows: impl Iterator<Item = &'w Window>) -> bool {
-    let mut latest_from: Option<Timestamp> = None;
-    let mut earliest_until: Option<Timestamp> = None;
-    for w in windows {
-        latest_from = latest_from.max(w.from);
-        earliest_until = match (earliest_until, w.until) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-    }
-    starts_before(latest_from, earliest_until)
-}
-
-/// Joins items whose windows overlap in one dimension (well-formed windows; every reach meets,
-/// and the other dimension overlaps for all): in start order, an item overlaps an earlier one
-/// exactly when it starts before the latest end so far.
-fn sweep(items: &mut [Item], window: fn(&Item) -> Window, sku: u32, forest: &mut Forest) {
-    items.sort_by(|a, b| window(a).from.cmp(&window(b).from).then(a.idx.cmp(&b.idx)));
-    let mut run: Option<(u32, Option<Timestamp>)> = None;
-    for item in items.iter() {
-        let w = window(item);
-        run = match run {
-            Some((first, end)) if starts_before(w.from, end) => {
-                forest.join(first, item.idx, sku);
-                let end = match (end, w.until) {
-                    (Some(a), Some(b)) => Some(a.max(b)),
-                    _ => None,
-                };
-                Some((first, end))
-            }
-            _ => Some((item.idx, w.until)),
-        };
-    }
-}
-
 /// Compares items pairwise in order of their assignment windows' starts, stopping for each at
-/// the first that starts after its window ends; pairs already in one group are skipped.
+/// the first that starts after its window ends; pairs already in one group are skipped. Only
+/// for windows a valid dataset never has.
 fn pairwise(items: &mut [Item], sku: u32, forest: &mut Forest) {
     items.sort_by(|a, b| a.valid.from.cmp(&b.valid.from).then(a.idx.cmp(&b.idx)));
     for (i, a) in items.iter().enumerate() {
@@ -633,6 +877,7 @@ fn pairwise(items: &mut [Item], sku: u32, forest: &mut Forest) {
                 && a.list_valid.overlaps(&b.list_valid)
                 && !forest.same(a.idx, b.idx)
                 && a.reach.meets(&b.reach)
+                && !a.condition.disjoint(&b.condition)
             {
                 forest.join(a.idx, b.idx, sku);
             }
@@ -771,6 +1016,7 @@ mod tests {
             return false;
         };
         if la.currency != lb.currency
+            || a.condition.disjoint(&b.condition)
             || !a.valid.overlaps(&b.valid)
             || !la.valid.overlaps(&lb.valid)
         {
@@ -835,10 +1081,18 @@ mod tests {
 
     fn window(rng: &mut Rng) -> Option<Window> {
         let t = |d: u32| Some(format!("2026-0{d}-01T00:00:00Z").parse().unwrap());
-        match rng.below(6) {
+        match rng.below(8) {
             0 => Some(Window {
                 from: t(1),
                 until: t(3),
+            }),
+            6 => Some(Window {
+                from: t(5),
+                until: t(7),
+            }),
+            7 => Some(Window {
+                from: t(6),
+                until: None,
             }),
             1 => Some(Window {
                 from: t(2),
@@ -952,10 +1206,26 @@ mod tests {
                 },
                 priority: rng.below(2) as i32,
                 valid: window(rng),
+                // Mostly open, sometimes limited to channels or countries (C4).
+                channels: (0..2)
+                    .filter(|_| rng.below(5) == 0)
+                    .map(|c| format!("ch{c}").into())
+                    .collect(),
+                countries: ["DE", "FR"]
+                    .into_iter()
+                    .filter(|_| rng.below(5) == 0)
+                    .map(|c| c.parse().unwrap())
+                    .collect(),
                 ..AssignmentData::default()
             })
             .collect();
         Dataset {
+            channels: (0..2)
+                .map(|c| crate::format::ChannelData {
+                    id: format!("ch{c}").into(),
+                    name: "C".into(),
+                })
+                .collect(),
             accounts,
             segments,
             catalog,
@@ -1004,7 +1274,7 @@ mod tests {
             .collect();
         let roles = BTreeSet::new();
         let experiments = HashMap::new();
-        let channels = crate::model::context::Channels::default();
+        let channels = crate::model::context::Channels::build(&ds.channels, &mut problems);
         let ctx = RuleContext {
             accounts: &accounts,
             segments: &segment_index,
