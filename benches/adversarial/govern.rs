@@ -33,14 +33,14 @@ pub fn cases() -> Vec<Case> {
         },
         Case {
             name: "lint: contracts vs per-account reference lists (R6)",
-            size: 2_000,
+            size: 8_000,
             unit: "accounts",
             budget: Duration::from_millis(1_000),
             run: lint_references,
         },
         Case {
             name: "lint: approval policies, one per account (R5)",
-            size: 20_000,
+            size: 80_000,
             unit: "policies",
             budget: Duration::from_millis(1_000),
             run: lint_policies,
@@ -351,7 +351,8 @@ fn lint_shared_sku(n: usize) -> Duration {
         .iter()
         .filter(|w| w.kind == WarningKind::ShadowedAssignment)
         .count();
-    assert_eq!(shadowed, n - 1, "all but the highest are shadowed");
+    // All but the highest are shadowed; past the warning limit, the first are listed.
+    assert_eq!(shadowed, (n - 1).min(tradeterms::MAX_WARNINGS));
     took
 }
 
