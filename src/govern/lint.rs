@@ -803,16 +803,33 @@ fn self_approval(inner: &Built, out: &mut Warnings) {
                 .unwrap_or_default(),
         };
         for (n, step) in policy.steps.iter().enumerate() {
+            // Named approvers do not depend on the account: they are found once, and the one
+            // warning the step can give (per policy, step and user) is given at the first
+            // account where they may buy, so the walk stops there.
+            let named_step = matches!(step, Approvers::Users(_));
+            let mut named = None;
             for &account in &accounts {
                 let Some(acc) = inner.accounts.get(account) else {
                     continue;
                 };
                 // Nobody excluded: who could approve at all.
-                let (eligible, _) =
-                    approval::eligible(step, account, acc, &inner.accounts, &inner.users, None);
+                let eligible = match named.take() {
+                    Some(e) => e,
+                    None => {
+                        approval::eligible(step, account, acc, &inner.accounts, &inner.users, None)
+                            .0
+                    }
+                };
                 let [only] = eligible.as_slice() else {
+                    if named_step {
+                        break;
+                    }
                     continue;
                 };
+                let only = only.clone();
+                if named_step {
+                    named = Some(eligible);
+                }
                 let Some(user) = inner
                     .users
                     .lookup(only.as_str())
@@ -840,6 +857,9 @@ fn self_approval(inner: &Built, out: &mut Warnings) {
                             acc.id
                         ),
                     ));
+                }
+                if may_buy && named_step {
+                    break;
                 }
             }
         }
