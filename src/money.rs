@@ -220,8 +220,14 @@ pub(crate) mod decimal_str {
                 s.chars().take(32).collect::<String>()
             )));
         }
-        s.parse::<Decimal>()
-            .map_err(|e| E::custom(format!("`{s}` is not a decimal amount: {e}")))
+        // Exactly, or not at all: more digits than a decimal holds (29 significant, 28 after
+        // the point) is refused rather than rounded to another amount.
+        Decimal::from_str_exact(s).map_err(|e| {
+            E::custom(format!(
+                "`{}` is not a decimal amount the engine can hold exactly: {e}",
+                s.chars().take(32).collect::<String>()
+            ))
+        })
     }
 
     pub(crate) fn serialize<S: Serializer>(value: &Decimal, s: S) -> Result<S::Ok, S::Error> {

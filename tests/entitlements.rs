@@ -473,3 +473,51 @@ fn two_payment_rules_setting_the_same_terms_for_the_same_scope_are_rejected() {
         "{p:?}"
     );
 }
+
+/// Attribute rules on a SKU's values (`eq`, `in`, `eq` within `all`) are looked up by value
+/// for a sheet: a number matches however it is written, a repeated `in` value counts once, and
+/// the more specific rule still decides, as `resolve` decides.
+#[test]
+fn a_sheet_meets_attribute_rules_by_value_in_precedence_order() {
+    let s = build(
+        r#"{
+  "accounts": [{ "id": "shop", "name": "Shop", "currency": "USD", "catalog_mode": "curated" }],
+  "users": [{ "id": "bo", "name": "Bo", "memberships": [{ "account": "shop", "roles": ["buyer"] }] }],
+  "catalog": [
+    { "sku": "A", "name": "A", "attributes": { "weight": 2 } },
+    { "sku": "B", "name": "B", "attributes": { "weight": 2.5 } },
+    { "sku": "C", "name": "C", "attributes": { "colour": "red", "weight": 1 } },
+    { "sku": "D", "name": "D", "attributes": { "colour": "blue" } }
+  ],
+  "price_lists": [{ "id": "p", "name": "P", "owner": "o", "currency": "USD", "entries": [
+    { "sku": "A", "tiers": [{ "min_qty": 1, "unit_price": "1" }] },
+    { "sku": "B", "tiers": [{ "min_qty": 1, "unit_price": "1" }] },
+    { "sku": "C", "tiers": [{ "min_qty": 1, "unit_price": "1" }] },
+    { "sku": "D", "tiers": [{ "min_qty": 1, "unit_price": "1" }] } ] }],
+  "assignments": [{ "id": "all", "price_list": "p", "scope": "everyone" }],
+  "visibility_rules": [
+    { "id": "two", "owner": "m", "scope": "everyone",
+      "target": { "attributes": { "eq": { "attr": "weight", "value": 2.0 } } }, "effect": "include" },
+    { "id": "blue-here", "owner": "m", "scope": { "account": "shop" },
+      "target": { "attributes": { "in": { "attr": "colour", "values": ["blue", "blue"] } } }, "effect": "exclude" },
+    { "id": "blue", "owner": "m", "scope": "everyone",
+      "target": { "attributes": { "eq": { "attr": "colour", "value": "blue" } } }, "effect": "include" },
+    { "id": "red-light", "owner": "m", "scope": "everyone",
+      "target": { "attributes": { "all": [ { "eq": { "attr": "colour", "value": "red" } },
+                                           { "not": { "eq": { "attr": "weight", "value": 3 } } } ] } },
+      "effect": "include" }
+  ]
+}"#,
+    );
+    let mut skus = sheet_skus(&s, "shop", "bo");
+    skus.sort();
+    assert_eq!(skus, ["A", "C"]);
+    for (sku, visible) in [("A", true), ("B", false), ("C", true), ("D", false)] {
+        let r = s.resolve(&q("shop", "bo", sku, 1)).unwrap();
+        assert_eq!(
+            matches!(r.outcome, tradeterms::Outcome::Priced(_)),
+            visible,
+            "{sku}: {r:?}"
+        );
+    }
+}

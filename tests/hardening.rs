@@ -524,3 +524,21 @@ fn numeric_attributes_round_trip_through_json_as_numbers() {
     );
     Snapshot::from_dataset(&back).unwrap();
 }
+
+/// An amount with more digits than a decimal holds is refused, not rounded to another amount.
+#[test]
+fn an_amount_a_decimal_cannot_hold_exactly_is_refused() {
+    let text = r#"{ "accounts": [{ "id": "a", "name": "A", "currency": "USD" }],
+      "catalog": [{ "sku": "X", "name": "X" }],
+      "price_lists": [{ "id": "l", "name": "L", "owner": "o", "currency": "USD",
+        "entries": [{ "sku": "X", "tiers": [{ "min_qty": 1, "unit_price": "1.00000000000000000000000000000009" }] }] }] }"#;
+    let err = Dataset::from_json(text).unwrap_err();
+    assert!(err.to_string().contains("can hold exactly"), "{err}");
+    assert!(
+        Dataset::from_json(&text.replace(
+            "1.00000000000000000000000000000009",
+            "1.0000000000000000000000000001"
+        ))
+        .is_ok()
+    );
+}

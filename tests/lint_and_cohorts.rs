@@ -686,3 +686,41 @@ fn experiments_are_validated() {
         "{err}"
     );
 }
+
+/// A list is compared only with the reference lists reaching the accounts its assignments
+/// reach: an account's own reference, and those of the accounts of a subtree it is assigned
+/// to, never another customer's.
+#[test]
+fn a_price_above_the_reference_of_another_customer_is_not_reported() {
+    let mut d = base();
+    for (id, price, account) in [
+        ("ref-bolt", "7.00", "bolt-co"),
+        ("ref-east", "7.50", "acme-east"),
+    ] {
+        d.price_lists.push(
+            serde_json::from_value(serde_json::json!({
+                "id": id, "name": id, "owner": "pricing", "currency": "USD",
+                "entries": [{ "sku": "X", "tiers": [{ "min_qty": 1, "unit_price": price }] }]
+            }))
+            .unwrap(),
+        );
+        d.reference_lists.push(
+            serde_json::from_value(serde_json::json!({ "list": id, "account": account })).unwrap(),
+        );
+    }
+    let s = Snapshot::from_dataset(&d).unwrap_or_else(|e| panic!("{e}"));
+    let above: Vec<Vec<String>> = s
+        .lint(at())
+        .into_iter()
+        .filter(|w| w.kind == WarningKind::AboveReference)
+        .map(|w| w.rules)
+        .collect();
+    assert_eq!(
+        above,
+        [
+            ["acme-contract", "ref-east"],
+            ["public", "ref-bolt"],
+            ["public", "ref-east"]
+        ]
+    );
+}

@@ -5,9 +5,10 @@
 use crate::harness::{Case, time};
 use std::time::Duration;
 use tradeterms::{
-    AccountData, AssignmentData, CatalogMode, Changeset, Dataset, Effect, Entity, EntryData,
-    ImpactOptions, MembershipData, Op, PriceListData, Scope, SkuData, Snapshot, Target, TierData,
-    Timestamp, UserData, VisibilityRuleData, WarningKind,
+    AccountData, ApprovalPolicyData, Approvers, AssignmentData, AttrCmp, AttrValue, CatalogMode,
+    Changeset, Dataset, Effect, Entity, EntryData, ImpactOptions, MembershipData, Op,
+    OrderCondition, Predicate, PriceListData, ReferenceListData, Scope, SkuData, Snapshot, Target,
+    TierData, Timestamp, UserData, VisibilityRuleData, WarningKind,
 };
 
 fn at() -> Timestamp {
@@ -18,10 +19,31 @@ pub fn cases() -> Vec<Case> {
     vec![
         Case {
             name: "lint: shadowed assignments x accounts (13.6)",
-            size: 1_000,
+            size: 10_000,
             unit: "assignments",
-            budget: Duration::from_millis(500),
+            budget: Duration::from_millis(1_000),
             run: lint_shadowed,
+        },
+        Case {
+            name: "lint: lists sharing a SKU at distinct priorities (R2)",
+            size: 20_000,
+            unit: "assignments",
+            budget: Duration::from_millis(1_000),
+            run: lint_shared_sku,
+        },
+        Case {
+            name: "lint: contracts vs per-account reference lists (R6)",
+            size: 8_000,
+            unit: "accounts",
+            budget: Duration::from_millis(1_000),
+            run: lint_references,
+        },
+        Case {
+            name: "lint: approval policies, one per account (R5)",
+            size: 80_000,
+            unit: "policies",
+            budget: Duration::from_millis(1_000),
+            run: lint_policies,
         },
         Case {
             name: "lint: moot inclusions (13.6)",
@@ -52,6 +74,13 @@ pub fn cases() -> Vec<Case> {
             unit: "SKUs",
             budget: Duration::from_millis(500),
             run: curated_sheet,
+        },
+        Case {
+            name: "price sheet: curated, SKUs x attribute rules (R3)",
+            size: 20_000,
+            unit: "SKUs",
+            budget: Duration::from_millis(1_000),
+            run: curated_attribute_sheet,
         },
     ]
 }
@@ -280,6 +309,164 @@ fn curated_sheet(n: usize) -> Duration {
                 owner: "merch".into(),
                 scope: Scope::Account("acc-000000".into()),
                 target: Target::Sku(format!("sku-{k:06}").into()),
+                effect: Effect::Include,
+                ..Default::default()
+            })
+            .collect(),
+        ..Default::default()
+    };
+    let s = build(&d);
+    let mut lines = 0;
+    let took = time(|| {
+        for line in s
+            .price_sheet(&"acc-000000".into(), &"buyer".into(), at(), 1)
+            .unwrap()
+        {
+            line.unwrap();
+            lines += 1;
+        }
+    });
+    assert_eq!(lines, n);
+    took
+}
+
+/// `n` lists pricing one SKU, each assigned to everyone at its own priority: every assignment
+/// but the highest is shadowed, and every list prices the SKU the others price.
+fn lint_shared_sku(n: usize) -> Duration {
+    let mut d = Dataset {
+        accounts: vec![account(0)],
+        catalog: vec![sku(0)],
+        ..Default::default()
+    };
+    for k in 0..n {
+        let id = format!("list-{k:06}");
+        d.price_lists.push(list(id.clone(), vec![entry(0, "1")]));
+        d.assignments
+            .push(assign(id.clone(), id, Scope::Everyone, k as i32));
+    }
+    let s = build(&d);
+    let mut warnings = Vec::new();
+    let took = time(|| warnings = s.lint(at()));
+    let shadowed = warnings
+        .iter()
+        .filter(|w| w.kind == WarningKind::ShadowedAssignment)
+        .count();
+    // All but the highest are shadowed; past the warning limit, the first are listed.
+    assert_eq!(shadowed, (n - 1).min(tradeterms::MAX_WARNINGS));
+    took
+}
+
+/// `n` accounts, each with its own reference list and its own contract list pricing one SKU
+/// above it: `n` warnings, each against the account's own reference, none against the
+/// reference lists of the other accounts.
+fn lint_references(n: usize) -> Duration {
+    let mut d = Dataset {
+        accounts: (0..n).map(account).collect(),
+        catalog: vec![sku(0)],
+        ..Default::default()
+    };
+    for k in 0..n {
+        let reference = format!("ref-{k:06}");
+        let contract = format!("contract-{k:06}");
+        d.price_lists
+            .push(list(reference.clone(), vec![entry(0, "1")]));
+        d.price_lists
+            .push(list(contract.clone(), vec![entry(0, "2")]));
+        d.reference_lists.push(ReferenceListData {
+            list: reference.into(),
+            account: Some(format!("acc-{k:06}").into()),
+        });
+        d.assignments.push(assign(
+            contract.clone(),
+            contract,
+            Scope::Account(format!("acc-{k:06}").into()),
+            0,
+        ));
+    }
+    let s = build(&d);
+    let mut warnings = Vec::new();
+    let took = time(|| warnings = s.lint(at()));
+    let above = warnings
+        .iter()
+        .filter(|w| w.kind == WarningKind::AboveReference)
+        .count();
+    assert_eq!(above, n, "each contract is above its own reference only");
+    took
+}
+
+/// `n` accounts, each with its own approval policy naming nobody: every policy is looked up
+/// by id once.
+fn lint_policies(n: usize) -> Duration {
+    let d = Dataset {
+        accounts: (0..n).map(account).collect(),
+        approval_policies: (0..n)
+            .map(|k| ApprovalPolicyData {
+                id: format!("policy-{k:06}"),
+                owner: "finance".into(),
+                scope: Scope::Account(format!("acc-{k:06}").into()),
+                roles: Vec::new(),
+                slot: None,
+                when: OrderCondition::TotalAbove(100.into()),
+                steps: vec![Approvers::Users(Vec::new())],
+                stage: 0,
+                experiment: None,
+                channels: Vec::new(),
+                countries: Vec::new(),
+            })
+            .collect(),
+        ..Default::default()
+    };
+    let s = build(&d);
+    let mut warnings = Vec::new();
+    let took = time(|| warnings = s.lint(at()));
+    assert!(
+        !warnings
+            .iter()
+            .any(|w| w.kind == WarningKind::SelfApprovalOnly),
+        "nobody approves alone"
+    );
+    took
+}
+
+/// A curated account seeing each of `n` SKUs through its own rule on an attribute value the
+/// SKU alone has, priced by one list: the whole price sheet.
+fn curated_attribute_sheet(n: usize) -> Duration {
+    let mut acc = account(0);
+    acc.catalog_mode = Some(CatalogMode::Curated);
+    let d = Dataset {
+        accounts: vec![acc],
+        users: vec![UserData {
+            id: "buyer".into(),
+            name: "Buyer".into(),
+            memberships: vec![MembershipData {
+                account: "acc-000000".into(),
+                roles: vec!["buyer".into()],
+                ..Default::default()
+            }],
+            ..Default::default()
+        }],
+        catalog: (0..n)
+            .map(|k| {
+                let mut s = sku(k);
+                s.attributes
+                    .insert("code".into(), AttrValue::Text(format!("c-{k:06}")));
+                s
+            })
+            .collect(),
+        price_lists: vec![list(
+            "public".into(),
+            (0..n).map(|k| entry(k, "10")).collect(),
+        )],
+        assignments: vec![assign("all".into(), "public".into(), Scope::Everyone, 0)],
+        visibility_rules: (0..n)
+            .map(|k| VisibilityRuleData {
+                id: format!("show-{k:06}"),
+                owner: "merch".into(),
+                scope: Scope::Account("acc-000000".into()),
+                target: Target::Attributes(Predicate::Eq(AttrCmp {
+                    attr: "code".into(),
+                    value: AttrValue::Text(format!("c-{k:06}")),
+                })),
                 effect: Effect::Include,
                 ..Default::default()
             })

@@ -21,9 +21,10 @@ pub struct Case {
 const NOISE: Duration = Duration::from_millis(20);
 
 /// The most a case may grow for 4x its input: linear is 4x and quadratic 16x. Allocation and
-/// cache effects alone push a linear build to 6-7x on the 2-core CI machine, so the line sits
-/// at 10x, still well below quadratic.
-const MAX_GROWTH: f64 = 10.0;
+/// cache effects push a linear build to 6-9x on the 2-core machine, and to 11-12x once in a
+/// while when other builds share it, so the line sits at 12x, still below quadratic; the
+/// budgets catch anything that blows up.
+const MAX_GROWTH: f64 = 12.0;
 
 /// Each size is measured this many times and the fastest run kept: the one least disturbed by
 /// the machine, the usual estimate of an operation's own cost.

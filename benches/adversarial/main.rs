@@ -1,7 +1,7 @@
 //! The adversarial-sizes suite (issue 13, points 4 to 8): inputs of a few hundred KB shaped to
 //! hit the worst case of one part of the engine, each run at a quarter of its size and at full
 //! size, three times each, keeping the fastest. It prints every figure and fails when a case
-//! exceeds its time budget or grows clearly faster than linearly (more than 10x for 4x the
+//! exceeds its time budget or grows clearly faster than linearly (more than 12x for 4x the
 //! input, linear being 4x and quadratic 16x).
 //!
 //! ```text

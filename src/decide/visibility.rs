@@ -7,23 +7,49 @@
 //! the account's catalogue mode decides (V5).
 
 use crate::decide::core::{Party, Recorder};
-use crate::format::{CatalogMode, Effect};
+use crate::format::{AttrValue, CatalogMode, Effect, Predicate};
 use crate::model::catalog::SkuRec;
 use crate::model::scope::ScopeLevel;
 use crate::model::visibility::{CompiledTarget, VisRule};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// The visibility rules reaching a party, indexed by what they target, for deciding many SKUs
 /// (a sheet, an impact preview): a SKU then costs the rules that could target it (its own, its
-/// categories' and those above them, every-SKU and attribute rules), not every rule reaching
-/// the account. A curated account with a rule per SKU thus costs linear, not quadratic, time.
+/// categories' and those above them, the rules whose attribute value it has, every-SKU and
+/// other attribute rules), not every rule reaching the account. A curated account with a rule
+/// per SKU, or per attribute value, thus costs linear, not quadratic, time.
 pub(crate) struct VisIndex<'s> {
     /// The party's rules in precedence order (those that apply to the actor).
     rules: Vec<(&'s ScopeLevel, &'s VisRule)>,
-    /// Positions of rules targeting every SKU or an attribute predicate: checked for each SKU.
+    /// Positions of rules targeting every SKU or an attribute predicate not indexed by value:
+    /// checked for each SKU.
     general: Vec<usize>,
     by_sku: HashMap<u32, Vec<usize>>,
     by_category: HashMap<&'s str, Vec<usize>>,
+    /// Rules whose predicate requires an attribute to equal one of some values ([`indexed`]),
+    /// by attribute and value ([`value_key`]): only SKUs with such a value may match them.
+    by_attribute: HashMap<&'s str, HashMap<AttrValue, Vec<usize>>>,
+}
+
+/// An attribute and values one of which a SKU must have for the predicate to hold: a top-level
+/// `eq` or `in`, or one found among the conditions of a top-level `all` (the first). `None`
+/// when the predicate requires no such value (`any`, `not`, numeric comparisons).
+fn indexed(p: &Predicate) -> Option<(&str, Vec<&AttrValue>)> {
+    match p {
+        Predicate::Eq(c) => Some((c.attr.as_str(), vec![&c.value])),
+        Predicate::In(c) => Some((c.attr.as_str(), c.values.iter().collect())),
+        Predicate::All(ps) => ps.iter().find_map(indexed),
+        _ => None,
+    }
+}
+
+/// A value as an index key: numbers normalised, so `2` and `2.0` (equal for a predicate) meet.
+fn value_key(v: &AttrValue) -> Cow<'_, AttrValue> {
+    match v {
+        AttrValue::Number(d) => Cow::Owned(AttrValue::Number(d.normalize())),
+        _ => Cow::Borrowed(v),
+    }
 }
 
 impl<'s> VisIndex<'s> {
@@ -34,10 +60,24 @@ impl<'s> VisIndex<'s> {
             general: Vec::new(),
             by_sku: HashMap::new(),
             by_category: HashMap::new(),
+            by_attribute: HashMap::new(),
         };
         for (pos, (_, rule)) in rules.iter().enumerate() {
             match &rule.target {
-                CompiledTarget::All | CompiledTarget::Attributes(_) => index.general.push(pos),
+                CompiledTarget::Attributes(p) => match indexed(p) {
+                    Some((attr, values)) => {
+                        let by_value = index.by_attribute.entry(attr).or_default();
+                        for v in values {
+                            let at = by_value.entry(value_key(v).into_owned()).or_default();
+                            // `in` may repeat a value: the rule is listed once.
+                            if at.last() != Some(&pos) {
+                                at.push(pos);
+                            }
+                        }
+                    }
+                    None => index.general.push(pos),
+                },
+                CompiledTarget::All => index.general.push(pos),
                 CompiledTarget::Sku(s) => index.by_sku.entry(*s).or_default().push(pos),
                 CompiledTarget::Category(c) => {
                     index.by_category.entry(c.as_str()).or_default().push(pos);
@@ -66,6 +106,15 @@ impl<'s> VisIndex<'s> {
                 if let Some(p) = self.by_category.get(covering) {
                     positions.extend_from_slice(p);
                 }
+            }
+        }
+        for (attr, value) in &rec.attributes {
+            if let Some(p) = self
+                .by_attribute
+                .get(attr.as_str())
+                .and_then(|by_value| by_value.get(value_key(value).as_ref()))
+            {
+                positions.extend_from_slice(p);
             }
         }
         positions.sort_unstable();

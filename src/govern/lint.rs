@@ -188,17 +188,29 @@ fn contains(outer: &crate::time::Window, inner: &crate::time::Window) -> bool {
 }
 
 /// Assignments of one group (same scope and experiment), indexed for finding what shadows an
-/// assignment: by list, in assignment order, and the lists by the SKUs they price always and
-/// from the first unit (what a shadowing list must do for every SKU of the shadowed one).
+/// assignment. The group's absolute lists are gathered in classes: lists of one currency and
+/// validity pricing the same SKUs always and from the first unit (what a shadowing list must do
+/// for every SKU of the shadowed one) are interchangeable as shadows, so their assignments are
+/// merged, in assignment order. The classes are indexed by the SKUs they price.
 #[derive(Default)]
 struct Group {
-    by_list: BTreeMap<u32, OfList>,
-    by_sku: HashMap<u32, Vec<u32>>,
+    by_list: BTreeMap<u32, Vec<usize>>,
+    classes: Vec<Class>,
+    by_sku: HashMap<u32, Vec<usize>>,
 }
 
-/// The assignments of one list within a group, in assignment order, with the running maximum
-/// of their priorities: the first that outranks a priority is found by a binary search, not a
-/// pass (many assignments may share one list).
+/// Lists interchangeable as shadows: their SKUs priced always and from the first unit (sorted),
+/// and their assignments within the group.
+struct Class {
+    currency: crate::money::Currency,
+    valid: crate::time::Window,
+    skus: Vec<u32>,
+    assignments: OfList,
+}
+
+/// Assignments in assignment order, with the running maximum of their priorities: the first
+/// that outranks a priority is found by a binary search, not a pass (many assignments may
+/// share one list or one class).
 #[derive(Default)]
 struct OfList {
     positions: Vec<usize>,
@@ -237,26 +249,75 @@ fn always_from_one(e: &crate::model::pricing::table::EntryRef<'_>) -> bool {
     e.extra.valid.is_none() && e.tiers.get(0).is_some_and(|t| t.min_qty == 1)
 }
 
-/// Assignments another one always shadows. An assignment is compared only with the assignments
-/// of its scope and experiment whose list prices its first SKU (an index, not every pair);
-/// whether every account a scope reaches uses `precedence` is decided once per scope, and the
-/// SKUs a list prices once per list. The first shadowing assignment in assignment order is
-/// named, as a pass over every pair would name it.
+/// Assignments another one always shadows. An assignment is compared only with the classes of
+/// lists of its scope and experiment (lists of one currency, validity and SKUs priced always
+/// from the first unit) that price the rarest of its SKUs: lists sharing their SKUs count
+/// once, however many there are, so many lists at distinct priorities pricing one SKU cost
+/// linear time, not quadratic. Whether every account a scope reaches uses `precedence` is
+/// decided once per scope, and the SKUs a list prices once per list. The first shadowing
+/// assignment in assignment order is named, as a pass over every pair would name it.
 fn shadowed(inner: &Built, out: &mut Warnings) {
     let lists = &inner.lists;
     let mut groups: HashMap<(ScopeKey, Option<u32>), Group> = HashMap::new();
     for (i, a) in inner.assignments.iter().enumerate() {
         let group = groups.entry((a.scope, a.experiment)).or_default();
-        group.by_list.entry(a.list).or_default().push(i, a.priority);
+        group.by_list.entry(a.list).or_default().push(i);
+    }
+    // The SKUs each absolute list prices always and from the first unit, sorted.
+    let mut full: HashMap<u32, Vec<u32>> = HashMap::new();
+    for &l in groups.values().flat_map(|g| g.by_list.keys()) {
+        if let Some(ListBody::Absolute(table)) = lists.get(l as usize).map(|r| &r.body) {
+            full.entry(l).or_insert_with(|| {
+                let mut skus: Vec<u32> = table
+                    .iter()
+                    .filter(|(_, e)| always_from_one(e))
+                    .map(|(sku, _)| sku)
+                    .collect();
+                skus.sort_unstable();
+                skus.dedup();
+                skus
+            });
+        }
     }
     for group in groups.values_mut() {
-        for &l in group.by_list.keys() {
-            if let Some(ListBody::Absolute(table)) = lists.get(l as usize).map(|l| &l.body) {
-                for (sku, e) in table.iter() {
-                    if always_from_one(&e) {
-                        group.by_sku.entry(sku).or_default().push(l);
-                    }
+        let mut class_of: HashMap<(crate::money::Currency, crate::time::Window, &[u32]), usize> =
+            HashMap::new();
+        let mut members: Vec<Vec<usize>> = Vec::new();
+        for (&l, positions) in &group.by_list {
+            let (Some(rec), Some(skus)) = (lists.get(l as usize), full.get(&l)) else {
+                continue;
+            };
+            if skus.is_empty() {
+                continue;
+            }
+            let next = members.len();
+            let c = *class_of
+                .entry((rec.currency, rec.valid, skus.as_slice()))
+                .or_insert(next);
+            if c == next {
+                members.push(Vec::new());
+                group.classes.push(Class {
+                    currency: rec.currency,
+                    valid: rec.valid,
+                    skus: skus.clone(),
+                    assignments: OfList::default(),
+                });
+            }
+            if let Some(m) = members.get_mut(c) {
+                m.extend_from_slice(positions);
+            }
+        }
+        for (class, mut positions) in group.classes.iter_mut().zip(members) {
+            positions.sort_unstable();
+            for pos in positions {
+                if let Some(b) = inner.assignments.get(pos) {
+                    class.assignments.push(pos, b.priority);
                 }
+            }
+        }
+        for (c, class) in group.classes.iter().enumerate() {
+            for &sku in &class.skus {
+                group.by_sku.entry(sku).or_default().push(c);
             }
         }
     }
@@ -284,6 +345,9 @@ fn shadowed(inner: &Built, out: &mut Warnings) {
         })
     };
     let mut priced: HashMap<u32, Vec<u32>> = HashMap::new();
+    // The candidate classes of a list within a group: those pricing its rarest SKU (none when
+    // a SKU of the list is priced by no class, or the list prices nothing).
+    let mut rarest: HashMap<(ScopeKey, Option<u32>, u32), Option<u32>> = HashMap::new();
     for a in inner.assignments.iter() {
         let Some(group) = groups.get(&(a.scope, a.experiment)) else {
             continue;
@@ -294,8 +358,23 @@ fn shadowed(inner: &Built, out: &mut Warnings) {
         let skus_a = priced
             .entry(a.list)
             .or_insert_with(|| priced_skus(lists, a.list, &inner.catalog));
-        // Only lists pricing A's first SKU can price them all.
-        let Some(candidates) = skus_a.first().and_then(|s| group.by_sku.get(s)) else {
+        let sku = *rarest
+            .entry((a.scope, a.experiment, a.list))
+            .or_insert_with(|| {
+                let mut best: Option<(usize, u32)> = None;
+                for &s in skus_a.iter() {
+                    let n = group.by_sku.get(&s).map_or(0, Vec::len);
+                    if best.is_none() || best.is_some_and(|(m, _)| n < m) {
+                        best = Some((n, s));
+                    }
+                    if n == 0 {
+                        break;
+                    }
+                }
+                best.map(|(_, s)| s)
+            });
+        // Only classes pricing A's rarest SKU can price them all.
+        let Some(candidates) = sku.and_then(|s| group.by_sku.get(&s)) else {
             continue;
         };
         // A scope with an account pricing by another policy than precedence shadows nothing.
@@ -303,32 +382,24 @@ fn shadowed(inner: &Built, out: &mut Warnings) {
             continue;
         }
         let mut first: Option<usize> = None;
-        for &l in candidates {
-            let Some(lb) = lists.get(l as usize) else {
-                continue;
-            };
-            if la.currency != lb.currency || !contains(&lb.valid, &la.valid) {
+        for class in candidates.iter().filter_map(|&c| group.classes.get(c)) {
+            if la.currency != class.currency || !contains(&class.valid, &la.valid) {
                 continue;
             }
-            let ListBody::Absolute(tb) = &lb.body else {
-                continue;
-            };
-            // The first assignment of this list (in assignment order) that outranks A.
-            let Some(pos) = group.by_list.get(&l).and_then(|bs| {
-                bs.first_above(a.priority, &inner.assignments, |b| {
+            // The first assignment of this class (in assignment order) that outranks A.
+            let Some(pos) = class
+                .assignments
+                .first_above(a.priority, &inner.assignments, |b| {
                     contains(&b.valid, &a.valid)
                 })
-            }) else {
+            else {
                 continue;
             };
             if first.is_some_and(|f| f < pos) {
                 continue;
             }
             // B must price, always and from the first unit, every SKU A prices.
-            if skus_a
-                .iter()
-                .all(|&s| tb.get(s).is_some_and(|e| always_from_one(&e)))
-            {
+            if skus_a.iter().all(|s| class.skus.binary_search(s).is_ok()) {
                 first = Some(pos);
             }
         }
@@ -540,13 +611,65 @@ fn moot_includes(inner: &Built, out: &mut Warnings) {
 
 /// Assigned lists pricing a SKU above a reference list of their currency at one of the tier
 /// boundaries of either entry (P9): one warning per (list, reference list, SKU), naming the
-/// quantities. Each assigned list is compared with each reference list once, entry by entry.
+/// quantities. A list is compared only with the reference lists reaching the accounts its
+/// assignments reach (those [`ReferenceIndex::for_account`] answers for them), each once,
+/// entry by entry; the reference lists a scope reaches are found once per scope and currency,
+/// and the SKUs a list prices once per list.
+///
+/// [`ReferenceIndex::for_account`]: crate::model::pricing::reference::ReferenceIndex::for_account
 fn above_reference(inner: &Built, at: Timestamp, out: &mut Warnings) {
-    let references = inner.references.lists();
-    if references.is_empty() {
+    if inner.references.is_empty() {
         return;
     }
-    let assigned: BTreeSet<u32> = inner.assignments.iter().map(|a| a.list).collect();
+    let mut assigned: BTreeMap<u32, BTreeSet<ScopeKey>> = BTreeMap::new();
+    for a in inner.assignments.iter() {
+        assigned.entry(a.list).or_default().insert(a.scope);
+    }
+    let reference_of = |account: u32, currency| {
+        let ancestors = inner.accounts.get(account).map(|a| &*a.ancestors)?;
+        inner.references.for_account(account, ancestors, currency)
+    };
+    let reaching = |scope: ScopeKey, currency| -> BTreeSet<u32> {
+        match scope {
+            ScopeKey::Account(x) => reference_of(x, currency).into_iter().collect(),
+            // The root's reference answers for the accounts of the subtree without one of
+            // their own on the way up; the others answer with theirs.
+            ScopeKey::Subtree(x) => {
+                let mut found: BTreeSet<u32> = reference_of(x, currency).into_iter().collect();
+                let mut stack: Vec<u32> = vec![x];
+                while let Some(i) = stack.pop() {
+                    if let Some(acc) = inner.accounts.get(i) {
+                        found.extend(inner.references.own(i, currency));
+                        stack.extend(acc.children.iter().copied());
+                    }
+                }
+                found
+            }
+            ScopeKey::Segment(sg) => inner
+                .segments
+                .get(sg as usize)
+                .map(|seg| {
+                    seg.members
+                        .iter()
+                        .filter_map(|&m| reference_of(m, currency))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            ScopeKey::Everyone => (0..crate::model::validate::to_u32(inner.accounts.recs.len()))
+                .filter_map(|m| reference_of(m, currency))
+                .collect(),
+        }
+    };
+    let mut reached: HashMap<(ScopeKey, crate::money::Currency), BTreeSet<u32>> = HashMap::new();
+    for (&li, scopes) in &assigned {
+        if let Some(list) = inner.lists.get(li as usize) {
+            for &scope in scopes {
+                reached
+                    .entry((scope, list.currency))
+                    .or_insert_with(|| reaching(scope, list.currency));
+            }
+        }
+    }
     fn priced<'a>(
         inner: &'a Built,
         list: &'a crate::model::pricing::ListRec,
@@ -562,18 +685,29 @@ fn above_reference(inner: &Built, at: Timestamp, out: &mut Warnings) {
         Some((list.currency.round(exact), entry))
     }
     let line = |list, sku, qty| priced(inner, list, sku, qty, at);
-    for &li in &assigned {
+    for (&li, scopes) in &assigned {
         let Some(list) = inner.lists.get(li as usize) else {
             continue;
         };
-        for &ri in references.iter().filter(|&&r| r != li) {
+        let mut references: BTreeSet<u32> = BTreeSet::new();
+        for &scope in scopes {
+            if let Some(r) = reached.get(&(scope, list.currency)) {
+                references.extend(r.iter().copied());
+            }
+        }
+        references.remove(&li);
+        if references.is_empty() {
+            continue;
+        }
+        let skus = priced_skus(&inner.lists, li, &inner.catalog);
+        for &ri in &references {
             let Some(reference) = inner.lists.get(ri as usize) else {
                 continue;
             };
             if reference.currency != list.currency {
                 continue;
             }
-            for sku in crate::model::pricing::ties::priced_skus(&inner.lists, li, &inner.catalog) {
+            for &sku in &skus {
                 let (Some((_, mine)), Some((_, theirs))) =
                     (line(list, sku, 1), line(reference, sku, 1))
                 else {
@@ -631,14 +765,18 @@ fn deprecated_inheritance(inner: &Built, out: &mut Warnings) {
 
 fn self_approval(inner: &Built, out: &mut Warnings) {
     let mut seen = BTreeSet::new();
+    // The policies' scopes by id, the first of an id as a search would find it: one lookup per
+    // policy, not a pass over them all.
+    let mut scopes: HashMap<&str, &crate::format::Scope> = HashMap::new();
+    for p in inner.source.approval_policies.iter() {
+        scopes.entry(p.id.as_str()).or_insert(&p.scope);
+    }
+    let mut segments = HashMap::new();
+    for seg in inner.segments.iter() {
+        segments.entry(&seg.id).or_insert(&seg.members);
+    }
     for (pi, policy) in inner.approval_policies.iter().enumerate() {
-        let Some(scope) = inner
-            .source
-            .approval_policies
-            .iter()
-            .find(|p| p.id == policy.id)
-            .map(|p| &p.scope)
-        else {
+        let Some(&scope) = scopes.get(policy.id.as_str()) else {
             continue;
         };
         let accounts: Vec<u32> = match scope {
@@ -659,24 +797,39 @@ fn self_approval(inner: &Built, out: &mut Warnings) {
                 }
                 out
             }
-            crate::format::Scope::Segment(s) => inner
-                .segments
-                .iter()
-                .find(|seg| &seg.id == s)
-                .map(|seg| seg.members.clone())
+            crate::format::Scope::Segment(s) => segments
+                .get(s)
+                .map(|members| members.to_vec())
                 .unwrap_or_default(),
         };
         for (n, step) in policy.steps.iter().enumerate() {
+            // Named approvers do not depend on the account: they are found once, and the one
+            // warning the step can give (per policy, step and user) is given at the first
+            // account where they may buy, so the walk stops there.
+            let named_step = matches!(step, Approvers::Users(_));
+            let mut named = None;
             for &account in &accounts {
                 let Some(acc) = inner.accounts.get(account) else {
                     continue;
                 };
                 // Nobody excluded: who could approve at all.
-                let (eligible, _) =
-                    approval::eligible(step, account, acc, &inner.accounts, &inner.users, None);
+                let eligible = match named.take() {
+                    Some(e) => e,
+                    None => {
+                        approval::eligible(step, account, acc, &inner.accounts, &inner.users, None)
+                            .0
+                    }
+                };
                 let [only] = eligible.as_slice() else {
+                    if named_step {
+                        break;
+                    }
                     continue;
                 };
+                let only = only.clone();
+                if named_step {
+                    named = Some(eligible);
+                }
                 let Some(user) = inner
                     .users
                     .lookup(only.as_str())
@@ -704,6 +857,9 @@ fn self_approval(inner: &Built, out: &mut Warnings) {
                             acc.id
                         ),
                     ));
+                }
+                if may_buy && named_step {
+                    break;
                 }
             }
         }

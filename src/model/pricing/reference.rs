@@ -95,6 +95,12 @@ impl ReferenceIndex {
             .or_else(|| self.everyone.get(&currency).copied())
     }
 
+    /// The reference list named for `account` itself in `currency`, not through an ancestor
+    /// or for every account.
+    pub(crate) fn own(&self, account: u32, currency: Currency) -> Option<u32> {
+        self.by_account.get(&(account, currency)).copied()
+    }
+
     /// Every list named as a reference, sorted, each once (they count as used).
     pub(crate) fn lists(&self) -> Vec<u32> {
         let mut out: Vec<u32> = self
