@@ -18,11 +18,11 @@ use proptest::prelude::*;
 use proptest::sample::Index;
 use tradeterms::{
     AccountData, AdjustmentData, ApprovalPolicyData, Approvers, AssignmentData, AttrCmp, AttrIn,
-    AttrValue, Attributes, CatalogMode, Dataset, Decimal, Effect, EntryData, ExperimentData,
-    Inheritance, MembershipData, OrderCondition, PaymentRuleData, PaymentTerms, Permission,
-    Predicate, PriceFallback, PriceListData, PricePolicy, QuantityRule, Reach, ReferenceListData,
-    RelativeData, RoleData, RoleName, Scope, SegmentData, SkuData, Snapshot, Target, TierData,
-    TierMode, UserData, VisibilityRuleData, Window,
+    AttrValue, Attributes, CatalogMode, ChannelData, Dataset, Decimal, Effect, EntryData,
+    ExperimentData, Inheritance, MembershipData, OrderCondition, PaymentRuleData, PaymentTerms,
+    Permission, Predicate, PriceFallback, PriceListData, PricePolicy, QuantityRule, Reach,
+    ReferenceListData, RelativeData, RoleData, RoleName, Scope, SegmentData, SkuData, Snapshot,
+    Target, TierData, TierMode, UserData, VisibilityRuleData, Window,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -64,6 +64,11 @@ pub struct Switches {
     /// Reference lists (P9), named deterministically from the generated lists (no randomness):
     /// a list for every account in two currencies of three, and one for a root's subtree.
     pub references: bool,
+    /// Pricing contexts (SEMANTICS C1-C4), derived from indexes without drawing randomness:
+    /// channels `web` and `edi`, assignments, visibility and payment rules and approval
+    /// policies limited to a channel or to Canada, accounts buying in a second currency; and
+    /// queries and orders asked in a context (see [`RawQuery::query`]).
+    pub contexts: bool,
 }
 
 impl Switches {
@@ -81,6 +86,7 @@ impl Switches {
             monotone_amounts: false,
             probe: false,
             references: false,
+            contexts: false,
         }
     }
 
@@ -98,6 +104,7 @@ impl Switches {
             monotone_amounts: false,
             probe: false,
             references: true,
+            contexts: false,
         }
     }
 }
@@ -951,6 +958,25 @@ fn raw_dataset(sw: Switches) -> impl Strategy<Value = RawDataset> {
 // Materialisation
 // ---------------------------------------------------------------------------------------------
 
+/// C2: the channel the `i`-th rule of a kind is limited to, from its index (no randomness):
+/// of every `every` rules, one is limited to `web` and one to `edi`.
+fn context_channels(sw: Switches, i: usize, every: usize) -> Vec<tradeterms::ChannelId> {
+    match (sw.contexts, i % every) {
+        (true, 1) => vec!["web".into()],
+        (true, 2) => vec!["edi".into()],
+        _ => Vec::new(),
+    }
+}
+
+/// C2: of every `every` rules of a kind, one is limited to orders shipped to Canada.
+fn context_countries(sw: Switches, i: usize, every: usize) -> Vec<tradeterms::Country> {
+    if sw.contexts && i % every == every - 1 {
+        vec![tradeterms::Country::from_code("CA").unwrap()]
+    } else {
+        Vec::new()
+    }
+}
+
 pub fn account_id(i: usize) -> String {
     format!("acct-{i}")
 }
@@ -1072,6 +1098,12 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
             name: format!("Account {i}"),
             parent: parent.map(|p| account_id(p).into()),
             currency: a.currency.to_string(),
+            // C3: every third account also buys in a second currency.
+            currencies: if sw.contexts && i % 3 == 1 {
+                vec![if a.currency == "EUR" { "USD" } else { "EUR" }.to_string()]
+            } else {
+                Vec::new()
+            },
             price_policy: a.policy,
             price_fallback: a.fallback,
             inherit: Inheritance {
@@ -1341,8 +1373,8 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
                 valid: a.valid.as_ref().map(window),
                 owner: None,
                 experiment: x.assignment_tags.get(i).and_then(|t| tag_of(t, n_exp)),
-                channels: Vec::new(),
-                countries: Vec::new(),
+                channels: context_channels(sw, i, 4),
+                countries: context_countries(sw, i, 5),
             }
         })
         .collect();
@@ -1368,7 +1400,7 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
                 Effect::Exclude
             },
             experiment: tag_of(&r.experiment, n_exp),
-            channels: Vec::new(),
+            channels: context_channels(sw, i.wrapping_add(2), 3),
             countries: Vec::new(),
         })
         .collect();
@@ -1389,7 +1421,7 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
                 .map(|m| m.iter().map(|&k| METHODS[k].to_string()).collect()),
             experiment: tag_of(&r.experiment, n_exp),
             channels: Vec::new(),
-            countries: Vec::new(),
+            countries: context_countries(sw, i, 3),
         };
         let key = |p: &PaymentRuleData| {
             let mut roles = p.roles.clone();
@@ -1439,7 +1471,7 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
             // the ids' (O11); drawn from the index, so no other part of the data moves.
             stage: u32::try_from((x.approvals.len() - i) % 3).unwrap(),
             experiment: tag_of(&p.experiment, n_exp),
-            channels: Vec::new(),
+            channels: context_channels(sw, i, 3),
             countries: Vec::new(),
         })
         .collect();
@@ -1467,7 +1499,20 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
         approval_policies,
         experiments,
         reference_lists,
-        channels: Vec::new(),
+        channels: if sw.contexts {
+            vec![
+                ChannelData {
+                    id: "web".into(),
+                    name: "Web".into(),
+                },
+                ChannelData {
+                    id: "edi".into(),
+                    name: "EDI".into(),
+                },
+            ]
+        } else {
+            Vec::new()
+        },
     };
     if !raw.tie_prone {
         let keys: Vec<u8> = raw.assignments.iter().map(|a| a.priority_key).collect();

@@ -99,6 +99,41 @@ pub fn raw_query() -> impl Strategy<Value = RawQuery> {
         })
 }
 
+/// C1-C3: a query's context on data with channels (`Switches::contexts`), from its quantity and
+/// instant (no randomness): no channel, `web` or `edi`; no country, `US` or `CA`; now and then
+/// the account's second currency, or one it does not buy in. None on data without channels.
+pub fn context_for(
+    ds: &Dataset,
+    account: &tradeterms::AccountId,
+    qty: u64,
+    at: usize,
+) -> tradeterms::Context {
+    if ds.channels.is_empty() {
+        return tradeterms::Context::default();
+    }
+    let mut ctx = tradeterms::Context::default();
+    match qty % 3 {
+        1 => ctx = ctx.channel("web"),
+        2 => ctx = ctx.channel("edi"),
+        _ => {}
+    }
+    match at % 3 {
+        1 => ctx = ctx.ship_to(tradeterms::Country::from_code("US").unwrap()),
+        2 => ctx = ctx.ship_to(tradeterms::Country::from_code("CA").unwrap()),
+        _ => {}
+    }
+    let acc = ds.accounts.iter().find(|a| &a.id == account);
+    match (qty % 7, acc) {
+        (3, Some(a)) if !a.currencies.is_empty() => {
+            ctx = ctx.currency(tradeterms::Currency::from_code(&a.currencies[0]).unwrap())
+        }
+        // Now and then a currency the account may not buy in: CurrencyNotAccepted.
+        (5, Some(_)) => ctx = ctx.currency(tradeterms::Currency::from_code("JPY").unwrap()),
+        _ => {}
+    }
+    ctx
+}
+
 impl RawQuery {
     pub fn query(&self, ds: &Dataset) -> Query {
         let user = &ds.users[self.user.index(ds.users.len())];
@@ -110,6 +145,7 @@ impl RawQuery {
                 .id
                 .clone()
         };
+        let context = context_for(ds, &account, self.qty, self.at);
         Query::new(
             account,
             user.id.clone(),
@@ -117,6 +153,7 @@ impl RawQuery {
             self.qty,
             ts(QUERY_INSTANTS[self.at]),
         )
+        .with_context(context)
     }
 }
 
@@ -148,7 +185,7 @@ impl RawOrder {
         let q = self.query.query(ds);
         Order {
             audience: tradeterms::Audience::Operator,
-            context: Default::default(),
+            context: q.context.clone(),
             account: q.account,
             user: q.user,
             at: q.at,

@@ -80,6 +80,8 @@ pub enum Status {
         not_yet: bool,
     },
     OtherCurrency(String),
+    OtherChannel,
+    OtherCountry,
     NoEntry,
     BelowMinimumQuantity(u64),
     LowerPrecedence {
@@ -97,6 +99,8 @@ impl Status {
             Status::Won => "won",
             Status::NotValid { .. } => "not_valid",
             Status::OtherCurrency(_) => "other_currency",
+            Status::OtherChannel => "other_channel",
+            Status::OtherCountry => "other_country",
             Status::NoEntry => "no_entry",
             Status::BelowMinimumQuantity(_) => "below_minimum_quantity",
             Status::LowerPrecedence { .. } => "lower_precedence",
@@ -393,6 +397,8 @@ fn status_of(s: &CandidateStatus) -> Status {
             not_yet: *not_yet,
         },
         CandidateStatus::OtherCurrency { currency } => Status::OtherCurrency(currency.to_string()),
+        CandidateStatus::OtherChannel => Status::OtherChannel,
+        CandidateStatus::OtherCountry => Status::OtherCountry,
         CandidateStatus::NoEntry => Status::NoEntry,
         CandidateStatus::BelowMinimumQuantity { min_qty } => Status::BelowMinimumQuantity(*min_qty),
         CandidateStatus::LowerPrecedence { winner } => Status::LowerPrecedence {
@@ -454,6 +460,8 @@ pub fn error_name(e: &ResolveError) -> String {
     match e {
         ResolveError::UnknownUser(_) => "UnknownUser".into(),
         ResolveError::ZeroQuantity(_) => "ZeroQuantity".into(),
+        ResolveError::UnknownChannel(_) => "UnknownChannel".into(),
+        ResolveError::CurrencyNotAccepted { .. } => "CurrencyNotAccepted".into(),
         ResolveError::Overflow { .. } => "Overflow".into(),
         other => format!("{other:?}"),
     }

@@ -475,11 +475,18 @@ fn targets(ds: &Dataset, target: &Target, sku: &SkuData) -> bool {
 /// for every user at the same scope, S6); at equal specificity an exclusion beats an inclusion,
 /// then the smaller id (V4); with no rule the mode decides (V5, S8). Every other targeting rule
 /// is reported as overridden, most specific first (V6).
-pub fn visibility(ds: &Dataset, account: &AccountData, roles: &[String], sku: &SkuData) -> VisAns {
+pub fn visibility(
+    ds: &Dataset,
+    account: &AccountData,
+    roles: &[String],
+    sku: &SkuData,
+    ctx: &Ctx,
+) -> VisAns {
     let mut matching: Vec<(Level, &tradeterms::VisibilityRuleData)> = ds
         .visibility_rules
         .iter()
         .filter(|r| roles_ok(&r.roles, roles))
+        .filter(|r| cond_ok(&r.channels, &r.countries, ctx).is_ok())
         .filter(|r| admits(ds, &r.experiment, account))
         .filter(|r| targets(ds, &r.target, sku))
         .filter_map(|r| reach(ds, &r.scope, account, RuleKind::Visibility).map(|l| (l, r)))
@@ -806,6 +813,7 @@ fn evaluate(
     sku: &SkuData,
     qty: u64,
     at: Timestamp,
+    ctx: &Ctx,
 ) -> Vec<(Cand, Option<Eligible>)> {
     let mut reached: Vec<(Level, &tradeterms::AssignmentData)> = ds
         .assignments
@@ -831,13 +839,14 @@ fn evaluate(
         };
         // P3: the hard filters, in order; the first failure is the status (P4 for windows).
         let status: Result<Eligible, Status> = (|| {
+            cond_ok(&a.channels, &a.countries, ctx)?;
             if !in_window(&a.valid, at) {
                 return Err(not_valid("assignment".into(), &a.valid, at));
             }
             if !in_window(&list.valid, at) {
                 return Err(not_valid("list".into(), &list.valid, at));
             }
-            if list.currency != account.currency {
+            if list.currency != ctx.currency {
                 return Err(Status::OtherCurrency(list.currency.clone()));
             }
             let (tiers, entry, adjustments) =
@@ -881,7 +890,8 @@ fn evaluate(
 pub fn candidate_amounts(ds: &Dataset, q: &Query) -> Vec<(String, Option<Decimal>)> {
     let account = find_account(ds, q.account.as_str()).unwrap();
     let sku = ds.catalog.iter().find(|s| s.sku == q.sku).unwrap();
-    evaluate(ds, account, sku, q.qty, q.at)
+    let ctx = ctx_of(account, &q.context).unwrap();
+    evaluate(ds, account, sku, q.qty, q.at, &ctx)
         .into_iter()
         .map(|(c, e)| (c.assignment, e.map(|e| e.line(q.qty).unwrap().1)))
         .collect()
@@ -909,10 +919,11 @@ fn experiments_reaching(ds: &Dataset, account: &AccountData) -> Vec<(String, tra
 
 /// Resolves one query by the literal rules; `Err` names the error variant.
 pub fn resolve(ds: &Dataset, q: &Query) -> Result<Answer, String> {
-    // R1: zero quantity, then an unknown user, are input errors.
+    // R1: zero quantity, then (C1) an undeclared channel, then an unknown user, are input errors.
     if q.qty == 0 {
         return Err("ZeroQuantity".into());
     }
+    declared(ds, &q.context)?;
     let Some(user) = find_user(ds, q.user.as_str()) else {
         return Err("UnknownUser".into());
     };
@@ -921,7 +932,78 @@ pub fn resolve(ds: &Dataset, q: &Query) -> Result<Answer, String> {
         return Ok(denied(&nowhere(user)));
     };
     let ent = entitlement(ds, user, account);
-    resolve_line(ds, account, &ent, find_sku(ds, q.sku.as_str()), q.qty, q.at)
+    resolve_line(
+        ds,
+        account,
+        &ent,
+        find_sku(ds, q.sku.as_str()),
+        q.qty,
+        q.at,
+        &q.context,
+    )
+}
+
+/// C1: a channel the dataset does not declare is an input error.
+pub fn declared(ds: &Dataset, context: &tradeterms::Context) -> Result<(), String> {
+    match &context.channel {
+        Some(c) if !ds.channels.iter().any(|d| &d.id == c) => Err("UnknownChannel".into()),
+        _ => Ok(()),
+    }
+}
+
+/// A query's context as the literal rules read it (C1-C3).
+#[derive(Clone, Debug)]
+pub struct Ctx {
+    pub channel: Option<String>,
+    pub country: Option<String>,
+    pub currency: String,
+}
+
+/// C3: the currency asked for (the account's by default), one the account buys in.
+pub fn ctx_of(account: &AccountData, context: &tradeterms::Context) -> Result<Ctx, String> {
+    let currency = context
+        .currency
+        .map(|c| c.code().to_string())
+        .unwrap_or_else(|| account.currency.clone());
+    if currency != account.currency && !account.currencies.contains(&currency) {
+        return Err("CurrencyNotAccepted".into());
+    }
+    Ok(plain_ctx(context, currency))
+}
+
+/// The context without the currency check (payment, and a member who may not see the catalogue).
+pub fn plain_ctx(context: &tradeterms::Context, currency: String) -> Ctx {
+    Ctx {
+        channel: context.channel.as_ref().map(|c| c.to_string()),
+        country: context.ship_to.map(|c| c.code().to_string()),
+        currency,
+    }
+}
+
+/// C2: a rule limited to channels or countries applies only to a query naming one of them;
+/// the channel is checked first.
+pub fn cond_ok(
+    channels: &[tradeterms::ChannelId],
+    countries: &[tradeterms::Country],
+    ctx: &Ctx,
+) -> Result<(), Status> {
+    if !channels.is_empty()
+        && !ctx
+            .channel
+            .as_ref()
+            .is_some_and(|c| channels.iter().any(|x| x.as_str() == c))
+    {
+        return Err(Status::OtherChannel);
+    }
+    if !countries.is_empty()
+        && !ctx
+            .country
+            .as_ref()
+            .is_some_and(|c| countries.iter().any(|x| x.code() == c))
+    {
+        return Err(Status::OtherCountry);
+    }
+    Ok(())
 }
 
 /// The entitlement of a user at an account that does not exist: refused, as where no
@@ -962,12 +1044,15 @@ pub fn resolve_line(
     sku: Option<&SkuData>,
     qty: u64,
     at: Timestamp,
+    context: &tradeterms::Context,
 ) -> Result<Answer, String> {
     let access = ent.access.clone();
     // R2, E5: without view_catalog, denied (no visibility, no experiments).
     if let GrantAns::Refused(_) = &access.grants[0] {
         return Ok(denied(ent));
     }
+    // C3: then the currency asked for.
+    let ctx = ctx_of(account, context)?;
     // R3: a SKU the catalogue does not have is not visible, decided by no rule.
     let Some(sku) = sku else {
         return Ok(Answer {
@@ -985,7 +1070,7 @@ pub fn resolve_line(
     };
     let base = Answer {
         access: Some(access.clone()),
-        visibility: Some(visibility(ds, account, &ent.roles, sku)),
+        visibility: Some(visibility(ds, account, &ent.roles, sku, &ctx)),
         experiments: experiments_reaching(ds, account),
         ..Answer::bare(Kind::NotVisible)
     };
@@ -1011,7 +1096,7 @@ pub fn resolve_line(
     }
 
     // R6: candidates and filters (P2-P7).
-    let evaluated = evaluate(ds, account, sku, qty, at);
+    let evaluated = evaluate(ds, account, sku, qty, at, &ctx);
 
     // W1-W4: the policy picks among the eligible candidates. Under precedence only the winner
     // is priced; under lowest price every eligible candidate is, and any overflow is an error

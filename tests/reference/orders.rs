@@ -12,7 +12,13 @@ use tradeterms::{Approvers, Arm, Order, OrderCondition, PaymentRuleData};
 /// `payment(account, user)`: a user without `buy` is denied (Y1); otherwise, for the terms and
 /// for the methods separately, the first applicable rule (Y2: S3 with `inherit.payment_terms`,
 /// S6, X3; in the order of S5-S7) that sets it wins and names every later rule setting it (Y3).
-pub fn payment(ds: &Dataset, account: &str, user: &str) -> Result<PayAnswer, String> {
+pub fn payment(
+    ds: &Dataset,
+    account: &str,
+    user: &str,
+    context: &tradeterms::Context,
+) -> Result<PayAnswer, String> {
+    declared(ds, context)?;
     let Some(user) = find_user(ds, user) else {
         return Err("UnknownUser".into());
     };
@@ -23,10 +29,11 @@ pub fn payment(ds: &Dataset, account: &str, user: &str) -> Result<PayAnswer, Str
         return Ok(PayAnswer::Denied(r.clone()));
     };
     let ent = entitlement(ds, user, account);
-    Ok(payment_for(ds, account, &ent))
+    let ctx = plain_ctx(context, account.currency.clone());
+    Ok(payment_for(ds, account, &ent, &ctx))
 }
 
-pub fn payment_for(ds: &Dataset, account: &AccountData, ent: &Entitlement) -> PayAnswer {
+pub fn payment_for(ds: &Dataset, account: &AccountData, ent: &Entitlement, ctx: &Ctx) -> PayAnswer {
     if let GrantAns::Refused(r) = &ent.access.grants[2] {
         return PayAnswer::Denied(r.clone());
     }
@@ -38,6 +45,8 @@ pub fn payment_for(ds: &Dataset, account: &AccountData, ent: &Entitlement) -> Pa
         .collect();
     // X4: experiments of the rules that reach the account for this user, either arm.
     let experiments = report(ds, rules.iter().map(|(_, r)| &r.experiment), account);
+    // C2: rules limited to another context do not apply.
+    rules.retain(|(_, r)| cond_ok(&r.channels, &r.countries, ctx).is_ok());
     rules.retain(|(_, r)| admits(ds, &r.experiment, account));
     rules.sort_by(|(la, a), (lb, b)| {
         precedence(la, &a.roles)
@@ -216,10 +225,11 @@ pub fn order(ds: &Dataset, o: &Order) -> Result<OrderAnswer, String> {
     if o.lines.is_empty() {
         return Err("EmptyOrder".into());
     }
-    // R1: a zero quantity on any line, then an unknown user.
+    // R1: a zero quantity on any line, then (C1) an undeclared channel, then an unknown user.
     if o.lines.iter().any(|l| l.qty == 0) {
         return Err("ZeroQuantity".into());
     }
+    declared(ds, &o.context)?;
     let Some(user) = find_user(ds, o.user.as_str()) else {
         return Err("UnknownUser".into());
     };
@@ -264,6 +274,12 @@ pub fn order(ds: &Dataset, o: &Order) -> Result<OrderAnswer, String> {
             });
         }
     };
+    // C3: the order's one currency, checked for a requester who may see the catalogue.
+    let ctx = if ent.access.grants[0].allowed() {
+        ctx_of(account, &o.context)?
+    } else {
+        plain_ctx(&o.context, account.currency.clone())
+    };
     let may_request_quote = ent.access.grants[3].allowed();
     let mut blockers = Vec::new();
     if let GrantAns::Refused(r) = &ent.access.grants[2] {
@@ -274,7 +290,7 @@ pub fn order(ds: &Dataset, o: &Order) -> Result<OrderAnswer, String> {
     let mut subtotal = Decimal::ZERO;
     for (i, line) in o.lines.iter().enumerate() {
         let sku = find_sku(ds, line.sku.as_str());
-        let answer = resolve_line(ds, account, &ent, sku, line.qty, o.at)?;
+        let answer = resolve_line(ds, account, &ent, sku, line.qty, o.at, &o.context)?;
         // R3: a SKU the catalogue does not have has no facts, like a hidden one.
         let sku = sku.filter(|_| !matches!(answer.kind, Kind::Denied | Kind::NotVisible));
         // O12: a SKU's own facts only for a line whose SKU the requester may see.
@@ -285,7 +301,7 @@ pub fn order(ds: &Dataset, o: &Order) -> Result<OrderAnswer, String> {
         }
         match answer.kind {
             Kind::Priced => {
-                if answer.currency.as_deref() != Some(account.currency.as_str()) {
+                if answer.currency.as_deref() != Some(ctx.currency.as_str()) {
                     return Err("MixedCurrency".into());
                 }
                 if let Some(rule) = &answer.quantity_rule {
@@ -331,7 +347,7 @@ pub fn order(ds: &Dataset, o: &Order) -> Result<OrderAnswer, String> {
             lead_time_breach,
         });
     }
-    let subtotal = round(&account.currency, subtotal);
+    let subtotal = round(&ctx.currency, subtotal);
 
     // O6: approval policies that apply to (account, requester's roles), in precedence order;
     // X4 reports the experiments of those reaching the account, either arm.
@@ -346,6 +362,9 @@ pub fn order(ds: &Dataset, o: &Order) -> Result<OrderAnswer, String> {
         .collect();
     let mut experiments: Vec<(String, Arm)> =
         report(ds, policies.iter().map(|(_, p)| &p.experiment), account);
+    // C2: policies limited to another context do not apply (X4 reports their experiments
+    // whatever the context, as for every rule kind).
+    policies.retain(|(_, p)| cond_ok(&p.channels, &p.countries, &ctx).is_ok());
     policies.retain(|(_, p)| admits(ds, &p.experiment, account));
     policies.sort_by(|(la, a), (lb, b)| {
         precedence(la, &a.roles)
@@ -407,7 +426,7 @@ pub fn order(ds: &Dataset, o: &Order) -> Result<OrderAnswer, String> {
     } else {
         ApprovalStatusAns::Required
     };
-    let payment = payment_for(ds, account, &ent);
+    let payment = payment_for(ds, account, &ent, &ctx);
     if let Some(first) = lines.first() {
         experiments.extend(first.answer.experiments.iter().cloned());
     } else if ent.access.grants[0].allowed() {
@@ -424,7 +443,7 @@ pub fn order(ds: &Dataset, o: &Order) -> Result<OrderAnswer, String> {
     Ok(OrderAnswer {
         access: ent.access.clone(),
         lines,
-        subtotal: Some((account.currency.clone(), subtotal)),
+        subtotal: Some((ctx.currency.clone(), subtotal)),
         orderable: blockers.is_empty(),
         blockers,
         approval,

@@ -18,7 +18,12 @@ pub trait Resolver {
     fn answer(&self, q: &Query) -> Result<Answer, String>;
 
     /// Payment terms and methods for (account, user); `None` if this resolver has no notion.
-    fn payment(&self, _account: &str, _user: &str) -> Option<Result<PayAnswer, String>> {
+    fn payment(
+        &self,
+        _account: &str,
+        _user: &str,
+        _context: &tradeterms::Context,
+    ) -> Option<Result<PayAnswer, String>> {
         None
     }
 
@@ -49,10 +54,15 @@ impl Resolver for Resolve<'_> {
         answer::from_engine(&r)
     }
 
-    fn payment(&self, account: &str, user: &str) -> Option<Result<PayAnswer, String>> {
+    fn payment(
+        &self,
+        account: &str,
+        user: &str,
+        context: &tradeterms::Context,
+    ) -> Option<Result<PayAnswer, String>> {
         Some(
             self.0
-                .payment(&account.into(), &user.into())
+                .payment_in(&account.into(), &user.into(), context)
                 .map(|p| answer::from_payment(&p))
                 .map_err(|e| answer::error_name(&e)),
         )
@@ -106,8 +116,13 @@ impl Resolver for Reference<'_> {
         super::resolve(self.0, q)
     }
 
-    fn payment(&self, account: &str, user: &str) -> Option<Result<PayAnswer, String>> {
-        Some(super::orders::payment(self.0, account, user))
+    fn payment(
+        &self,
+        account: &str,
+        user: &str,
+        context: &tradeterms::Context,
+    ) -> Option<Result<PayAnswer, String>> {
+        Some(super::orders::payment(self.0, account, user, context))
     }
 
     fn order(&self, order: &Order) -> Option<Result<OrderAnswer, String>> {
@@ -146,8 +161,12 @@ pub fn compare_payment(
     b: &dyn Resolver,
     account: &str,
     user: &str,
+    context: &tradeterms::Context,
 ) -> Result<(), String> {
-    let (Some(x), Some(y)) = (a.payment(account, user), b.payment(account, user)) else {
+    let (Some(x), Some(y)) = (
+        a.payment(account, user, context),
+        b.payment(account, user, context),
+    ) else {
         return Ok(());
     };
     if x == y {

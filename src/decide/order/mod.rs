@@ -100,7 +100,17 @@ impl Snapshot {
             .users
             .lookup(order.user.as_str())
             .ok_or_else(|| ResolveError::UnknownUser(order.user.clone()))?;
-        let ctx = crate::decide::resolve::ctx_for(&order.account, acc, channel, &order.context)?;
+        // C3: the currency asked for is checked for a requester who may see the catalogue; a
+        // member who may not has every line denied, in the account's own currency.
+        let ctx = if entitled.may(Permission::ViewCatalog) {
+            crate::decide::resolve::ctx_for(&order.account, acc, channel, &order.context)?
+        } else {
+            crate::model::context::Ctx {
+                channel,
+                country: order.context.ship_to,
+                currency: acc.currency,
+            }
+        };
         let party = Party::new(inner, idx, acc, Actor::User(entitled), order.at, ctx);
         let access = entitled.access();
         let experiments_reached = party.experiments();
