@@ -387,9 +387,8 @@ fn run() -> Result<(), String> {
     .with_audience(audience);
     let answer = snapshot.resolve(&query).map_err(|e| e.to_string())?;
     let payment = snapshot
-        .payment(&query.account, &query.user)
-        .map_err(|e| e.to_string())?
-        .for_audience(audience);
+        .payment_in(&query.account, &query.user, &query.context, audience)
+        .map_err(|e| e.to_string())?;
     if args.json {
         let out = serde_json::json!({ "resolution": answer, "payment": payment });
         let out = serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?;

@@ -296,7 +296,9 @@ proptest! {
             prop_assert_eq!(&buyer.access, &operator.access);
             let quote = s.quote(&q.clone().with_audience(Audience::Buyer)).unwrap();
             assert_tells_nothing(&ds, &quote, &deciding);
-            let payment = s.payment(&q.account, &q.user).unwrap().for_audience(Audience::Buyer);
+            let payment = s
+                .payment_in(&q.account, &q.user, &q.context, Audience::Buyer)
+                .unwrap();
             assert_tells_nothing(&ds, &payment, &[]);
         }
         for raw in &orders {

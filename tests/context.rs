@@ -235,7 +235,12 @@ fn channel_rules_reach_visibility_and_payment_too() {
         .unwrap();
     assert!(matches!(r.outcome, Outcome::Priced(_)));
     let terms = |ctx: &Context| match s
-        .payment_in(&"abb-corp".into(), &"john".into(), ctx)
+        .payment_in(
+            &"abb-corp".into(),
+            &"john".into(),
+            ctx,
+            tradeterms::Audience::Operator,
+        )
         .unwrap()
     {
         Payment::Options(o) => o.terms.unwrap().value,

@@ -1,6 +1,7 @@
 //! Payment terms and methods (SEMANTICS Y1-Y3): for each, the most specific applicable payment
 //! rule that sets it; a user without the `buy` permission is denied.
 
+use crate::decide::audience::Audience;
 use crate::decide::explain::specificity;
 use crate::decide::resolution::{Context, Decided, Payment, PaymentOptions, RuleRef};
 use crate::decide::resolve::Asker;
@@ -30,16 +31,38 @@ impl Snapshot {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn payment(&self, account: &AccountId, user: &UserId) -> Result<Payment, ResolveError> {
-        self.payment_in(account, user, &Context::default())
+        self.payment_in(account, user, &Context::default(), Audience::Operator)
     }
 
-    /// [`Snapshot::payment`] in a context: payment rules limited to other channels or ship-to
-    /// countries do not apply (C2).
+    /// [`Snapshot::payment`] in a context, for an audience: payment rules limited to other
+    /// channels or ship-to countries do not apply (C2), and a `Buyer` answer names no rule
+    /// (A2, as [`Payment::for_audience`]).
+    ///
+    /// ```
+    /// use tradeterms::{Audience, Context, Dataset, Payment, Snapshot};
+    /// let snapshot = Snapshot::from_dataset(&Dataset::from_json(include_str!("../../examples/data/demo.json"))?)?;
+    /// let seen = snapshot.payment_in(&"abb-north".into(), &"john".into(), &Context::default(), Audience::Buyer)?;
+    /// let Payment::Options(o) = seen else { panic!("john buys for Abb North") };
+    /// assert!(o.terms.unwrap().rule.is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # Errors
     /// [`ResolveError::UnknownUser`] for a user the snapshot does not have,
     /// and [`ResolveError::UnknownChannel`] for a channel the dataset does not declare.
     pub fn payment_in(
+        &self,
+        account: &AccountId,
+        user: &UserId,
+        context: &Context,
+        audience: Audience,
+    ) -> Result<Payment, ResolveError> {
+        self.payment_explained(account, user, context)
+            .map(|p| p.for_audience(audience))
+    }
+
+    /// The operator's payment answer, which [`Snapshot::payment_in`] redacts for its audience.
+    fn payment_explained(
         &self,
         account: &AccountId,
         user: &UserId,

@@ -144,7 +144,13 @@ impl Snapshot {
                 Vec::new(),
             )
         };
-        let payment = self.payment_in(&order.account, &order.user, &order.context)?;
+        // The whole answer is redacted for the order's audience at the end.
+        let payment = self.payment_in(
+            &order.account,
+            &order.user,
+            &order.context,
+            crate::decide::audience::Audience::Operator,
+        )?;
         let mut experiments = experiments_reached;
         experiments.extend(approval_experiments);
         if let Payment::Options(o) = &payment {
