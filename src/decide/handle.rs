@@ -24,6 +24,8 @@
 //! [`ResolveError::ForeignHandle`], never an answer about another entity.
 
 use crate::decide::audience::Audience;
+use crate::decide::core::Party;
+use crate::decide::entitlement::Entitled;
 use crate::decide::quote::Quote;
 use crate::decide::resolution::{Context, Query, Resolution};
 use crate::error::{EntityKind, ResolveError};
@@ -252,6 +254,30 @@ impl Snapshot {
     /// assert!(snapshot.quote_by(&q).is_err());
     /// ```
     pub fn quote_by(&self, query: &HandleQuery<'_>) -> Result<Quote, ResolveError> {
+        let (asked, _, _, sku) = self.asked_by(query)?;
+        self.quote_asked(asked, || self.line_sku_at(sku), query.qty, query.audience)
+    }
+
+    /// The party of a handle query, checked as `quote_by` and `resolve_by` both check it:
+    /// handles first, then the quantity, then the user's entitlement (R1, R2). Handle queries
+    /// name no context: the account's currency, no channel or country. Also returns the account,
+    /// the user's record and the SKU, by index.
+    #[expect(
+        clippy::type_complexity,
+        reason = "the party of the decision core and the three resolved handles, used once each by two callers"
+    )]
+    fn asked_by<'s>(
+        &'s self,
+        query: &HandleQuery<'_>,
+    ) -> Result<
+        (
+            Result<(Party<'s>, Entitled<'s>), Entitled<'s>>,
+            u32,
+            &'s crate::model::access::UserRec,
+            u32,
+        ),
+        ResolveError,
+    > {
         let (account, user, sku) = self.indexes(query)?;
         let inner = self.inner();
         if query.qty == 0 {
@@ -263,14 +289,13 @@ impl Snapshot {
             .users
             .get(user)
             .ok_or(ResolveError::ForeignHandle(EntityKind::User))?;
-        // Handle queries name no context: the account's currency, no channel or country.
         let asked = self.party_of(
             self.asker(user, Some(account)),
             query.at,
             None,
             &Context::default(),
         )?;
-        self.quote_asked(asked, || self.line_sku_at(sku), query.qty, query.audience)
+        Ok((asked, account, user, sku))
     }
 
     /// [`Snapshot::resolve`] by handles: the same decision and the same explained answer as
@@ -300,23 +325,9 @@ impl Snapshot {
     /// assert_eq!(answer, snapshot.resolve(&Query::new("abb-north", "john", "DRILL-18V", 2, at)).unwrap());
     /// ```
     pub fn resolve_by(&self, query: &HandleQuery<'_>) -> Result<Resolution, ResolveError> {
-        let (account, user, sku) = self.indexes(query)?;
+        let (asked, account, user, sku) = self.asked_by(query)?;
         let inner = self.inner();
         let sku_id = inner.catalog.sku_of(sku);
-        if query.qty == 0 {
-            return Err(ResolveError::ZeroQuantity(sku_id.clone()));
-        }
-        let user = inner
-            .users
-            .get(user)
-            .ok_or(ResolveError::ForeignHandle(EntityKind::User))?;
-        // Handle queries name no context: the account's currency, no channel or country.
-        let asked = self.party_of(
-            self.asker(user, Some(account)),
-            query.at,
-            None,
-            &Context::default(),
-        )?;
         let named = Query {
             account: inner.accounts.id_of(account).clone(),
             user: user.id.clone(),
