@@ -95,6 +95,7 @@ fn bench(c: &mut Criterion) {
             .map(|(sku, q)| OrderLine {
                 sku,
                 qty: q.qty,
+                unit: None,
                 lead_time_days: None,
             })
             .collect(),

@@ -143,21 +143,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             OrderLine {
                 sku: "DRILL-18V".into(),
                 qty: 10,
+                unit: None,
                 lead_time_days: None,
             },
             OrderLine {
                 sku: "GLOVES-12".into(),
                 qty: 30,
+                unit: None,
                 lead_time_days: None,
             },
             OrderLine {
                 sku: "SAW-CIRC".into(),
                 qty: 1,
+                unit: None,
                 lead_time_days: None,
             },
             OrderLine {
                 sku: "LASER-LVL".into(),
                 qty: 1,
+                unit: None,
                 lead_time_days: None,
             },
         ],

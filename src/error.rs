@@ -46,6 +46,8 @@ pub enum EntityKind {
     Changeset,
     /// A sales channel.
     Channel,
+    /// A unit a SKU is sold in.
+    Unit,
 }
 
 impl fmt::Display for EntityKind {
@@ -56,6 +58,7 @@ impl fmt::Display for EntityKind {
             EntityKind::Role => "role",
             EntityKind::Segment => "segment",
             EntityKind::Channel => "channel",
+            EntityKind::Unit => "unit",
             EntityKind::Sku => "SKU",
             EntityKind::PriceList => "price list",
             EntityKind::PriceEntry => "price entry",
@@ -414,6 +417,30 @@ pub enum BuildProblem {
         /// What is wrong.
         detail: String,
     },
+    /// A unit a SKU declares that cannot be sold: a conversion that is not a whole number of
+    /// base units of at least 1, or a name declared twice (SEMANTICS U1).
+    #[error("SKU {} declares unit {} {problem}", crate::id::quoted(sku.as_str()), crate::id::quoted(unit.as_str()))]
+    InvalidUnit {
+        /// The SKU.
+        sku: Sku,
+        /// The unit.
+        unit: crate::id::UnitId,
+        /// What is wrong and what to write instead.
+        problem: String,
+    },
+    /// A price entry in a unit its SKU does not declare (SEMANTICS U2).
+    #[error(
+        "price list {} has an entry for SKU {} in unit {}, which the SKU does not declare: add it to the SKU's `units` or fix the name",
+        crate::id::quoted(list.as_str()), crate::id::quoted(sku.as_str()), crate::id::quoted(unit.as_str())
+    )]
+    UnknownEntryUnit {
+        /// The list.
+        list: PriceListId,
+        /// The SKU.
+        sku: Sku,
+        /// The unit named.
+        unit: crate::id::UnitId,
+    },
     /// A negative cost.
     #[error("SKU `{sku}` has a negative cost {cost}: costs must be zero or more")]
     NegativeCost {
@@ -629,6 +656,18 @@ pub enum ResolveError {
         account: AccountId,
         /// The currency asked for.
         currency: crate::money::Currency,
+    },
+    /// A line in a unit its SKU is not sold in (SEMANTICS U2). Checked only once the SKU is
+    /// known to be visible to the user, so it tells nothing about hidden SKUs.
+    #[error(
+        "SKU {} is not sold in unit {}: ask for its base unit or one under its `units`",
+        crate::id::quoted(sku.as_str()), crate::id::quoted(unit.as_str())
+    )]
+    UnknownUnit {
+        /// The SKU.
+        sku: Sku,
+        /// The unit asked for.
+        unit: crate::id::UnitId,
     },
     /// A quantity of zero.
     #[error("quantity must be at least 1 for SKU {}", crate::id::quoted(.0.as_str()))]

@@ -98,6 +98,12 @@ id_type!(
     "edi"
 );
 id_type!(
+    /// A unit a SKU is sold in: its base unit (`each` unless the SKU says otherwise) or one it
+    /// declares as a whole number of base units (`box` = 100 each, `pallet` = 4,000 each).
+    UnitId,
+    "box"
+);
+id_type!(
     /// The name of a role (a set of permissions), such as `buyer`.
     RoleName,
     "buyer"

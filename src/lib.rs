@@ -38,7 +38,7 @@ pub use format::Dataset;
 pub use format::access::{MembershipData, Permission, Reach, RoleData, UserData};
 pub use format::account::{AccountData, CatalogMode, Inheritance, PriceFallback, PricePolicy};
 pub use format::approval::{ApprovalPolicyData, Approvers, OrderCondition};
-pub use format::catalog::{QuantityRule, SkuData};
+pub use format::catalog::{QuantityRule, SkuData, UnitData};
 pub use format::changeset::{Changeset, Entity, EntityRef, LogEntry, Op};
 pub use format::channel::ChannelData;
 pub use format::experiment::ExperimentData;
@@ -59,7 +59,9 @@ pub use govern::impact::answer::{
     PriceMove,
 };
 pub use govern::lint::{MAX_WARNINGS, Warning, WarningKind};
-pub use id::{AccountId, AssignmentId, ChannelId, PriceListId, RoleName, SegmentId, Sku, UserId};
+pub use id::{
+    AccountId, AssignmentId, ChannelId, PriceListId, RoleName, SegmentId, Sku, UnitId, UserId,
+};
 pub use jiff::Timestamp;
 pub use model::account::MAX_DEPTH;
 pub use model::experiment::{Arm, Cohorts, ExperimentArm};

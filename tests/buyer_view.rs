@@ -170,11 +170,13 @@ fn a_demo_buyer_order_names_no_policy_and_no_payment_rule() {
             OrderLine {
                 sku: "DRILL-18V".into(),
                 qty: 40,
+                unit: None,
                 lead_time_days: None,
             },
             OrderLine {
                 sku: "SAW-CIRC".into(),
                 qty: 1,
+                unit: None,
                 lead_time_days: None,
             },
         ],

@@ -200,11 +200,13 @@ fn an_account_buys_in_each_currency_it_declares_and_no_other() {
             OrderLine {
                 sku: "DRILL".into(),
                 qty: 2,
+                unit: None,
                 lead_time_days: None,
             },
             OrderLine {
                 sku: "SAW".into(),
                 qty: 1,
+                unit: None,
                 lead_time_days: None,
             },
         ],

@@ -158,6 +158,17 @@ proptest! {
         differential(&ds, &queries, &orders)?;
     }
 
+    /// Every rule kind, with units of measure (SEMANTICS U1-U4): SKUs sold by the box and the
+    /// pallet, entries per box, lists deriving units, queries and order lines in units.
+    #[test]
+    fn units_match_reference(
+        ds in common::dataset_with(Switches { units: true, contexts: true, ..Switches::all() }),
+        queries in prop::collection::vec((common::raw_query(), fault()), 40),
+        orders in prop::collection::vec(common::raw_order(), 6),
+    ) {
+        differential(&ds, &queries, &orders)?;
+    }
+
     /// Every rule kind switched on.
     #[test]
     fn every_rule_kind_matches_reference(
@@ -686,6 +697,62 @@ fn generator_covers_the_contexts() {
             "other_country",
             "CurrencyNotAccepted",
             "priced_in_second_currency",
+        ],
+    );
+}
+
+/// Guards the units generator: over a fixed sample, lines are priced by a box entry, by a
+/// price derived from the base entry, candidates have no entry in a unit, and a unit a visible
+/// SKU is not sold in is refused.
+#[test]
+fn generator_covers_the_units() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    use std::collections::BTreeMap;
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut runner = TestRunner::deterministic();
+    let strategy = (
+        common::dataset_with(Switches {
+            units: true,
+            ..Switches::all()
+        }),
+        prop::collection::vec(common::raw_query(), 40),
+    );
+    for _ in 0..100 {
+        let (ds, queries) = strategy.new_tree(&mut runner).unwrap().current();
+        for raw in &queries {
+            let q = raw.query(&ds);
+            match reference::resolve(&ds, &q) {
+                Err(e) => *seen.entry(e).or_default() += 1,
+                Ok(a) => {
+                    if a.kind == reference::Kind::Priced {
+                        let key = match (a.derived_units, q.unit.as_ref().map(|u| u.as_str())) {
+                            (Some(_), _) => "priced_derived",
+                            (None, Some("box")) => "priced_per_box",
+                            (None, Some("each")) => "priced_each_by_name",
+                            _ => "priced_base",
+                        };
+                        *seen.entry(key.into()).or_default() += 1;
+                    }
+                    if q.unit.is_some() {
+                        for c in &a.candidates {
+                            *seen
+                                .entry(format!("unit_{}", c.status.kind_name()))
+                                .or_default() += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    require(
+        &seen,
+        &[
+            "priced_derived",
+            "priced_per_box",
+            "priced_each_by_name",
+            "unit_no_entry",
+            "UnknownUnit",
         ],
     );
 }

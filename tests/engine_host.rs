@@ -38,6 +38,7 @@ fn set_price(list: &str, sku: &str, price: &str) -> Op {
             valid: None,
             quantity: None,
             quote_above: None,
+            unit: None,
         },
     }
 }

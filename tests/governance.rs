@@ -89,7 +89,8 @@ fn a_one_price_change_makes_a_new_version_and_leaves_the_old_one_intact() {
         log[0].touched,
         [EntityRef::Entry {
             list: "abb-north-2026".into(),
-            sku: "DRILL-18V".into()
+            sku: "DRILL-18V".into(),
+            unit: None
         }]
     );
     // The log serialises for audit.

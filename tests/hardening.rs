@@ -87,11 +87,13 @@ fn an_order_whose_subtotal_overflows_is_an_error() {
             OrderLine {
                 sku: "X".into(),
                 qty: 1,
+                unit: None,
                 lead_time_days: None,
             },
             OrderLine {
                 sku: "Y".into(),
                 qty: 1,
+                unit: None,
                 lead_time_days: None,
             },
         ],

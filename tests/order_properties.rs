@@ -49,6 +49,7 @@ fn order(ds: &Dataset, account: usize, user: usize, lines: &[(usize, u64)]) -> O
             .map(|&(s, qty)| OrderLine {
                 sku: ds.catalog[s % ds.catalog.len()].sku.clone(),
                 qty,
+                unit: None,
                 lead_time_days: None,
             })
             .collect(),

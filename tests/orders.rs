@@ -88,6 +88,7 @@ fn order(account: &str, user: &str, lines: &[(&str, u64)]) -> Order {
             .map(|&(sku, qty)| OrderLine {
                 sku: sku.into(),
                 qty,
+                unit: None,
                 lead_time_days: None,
             })
             .collect(),

@@ -791,11 +791,12 @@ fn removing_an_entry_from_a_relative_list_is_not_found() {
     cs.ops = vec![Op::Remove(tradeterms::EntityRef::Entry {
         list: "leaf".into(),
         sku: "A".into(),
+        unit: None,
     })];
     let err = s.apply(&cs).unwrap_err();
     assert!(
         matches!(&err, tradeterms::ApplyError::NotFound { what, .. }
-            if what == &tradeterms::EntityRef::Entry { list: "leaf".into(), sku: "A".into() }),
+            if what == &tradeterms::EntityRef::Entry { list: "leaf".into(), sku: "A".into(), unit: None }),
         "{err}"
     );
     assert!(!err.to_string().contains("also has entries"), "{err}");

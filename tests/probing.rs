@@ -36,6 +36,7 @@ fn order(account: &str, user: &str, skus: &[&str]) -> Order {
             .map(|s| OrderLine {
                 sku: (*s).into(),
                 qty: 1,
+                unit: None,
                 lead_time_days: Some(3),
             })
             .collect(),

@@ -15,8 +15,9 @@ use crate::decide::resolution::TierSlice;
 use crate::decide::{select, visibility};
 use crate::error::ResolveError;
 use crate::format::Permission;
+use crate::id::UnitId;
 use crate::model::account::AccountRec;
-use crate::model::catalog::SkuRec;
+use crate::model::catalog::{LineQty, SkuRec};
 use crate::model::context::Ctx;
 use crate::model::pricing::build::AssignmentRec;
 use crate::model::pricing::{EntryView, ListRec};
@@ -145,12 +146,13 @@ impl<'s> Party<'s> {
             .filter_map(move |(level, i)| Some((level, inner.assignments.get(*i as usize)?)))
     }
 
-    /// The decision for one line (R2-R8).
+    /// The decision for one line of `qty` in `unit` (the SKU's base unit if `None`) (R2-R8).
     pub(crate) fn decide<R: Recorder<'s>>(
         &self,
         sku: u32,
         rec: &'s SkuRec,
         qty: u64,
+        unit: Option<&UnitId>,
         recorder: &mut R,
     ) -> Result<Verdict<'s>, ResolveError> {
         if let Some(user) = self.catalog_refused {
@@ -159,13 +161,21 @@ impl<'s> Party<'s> {
         if !visibility::decide(self, sku, rec, recorder) {
             return Ok(Verdict::NotVisible);
         }
+        // The unit is checked only for a SKU the actor may see, so that an error about it
+        // tells nothing about hidden SKUs (U2).
+        let Some(unit) = rec.unit(unit.map(UnitId::as_str)) else {
+            return Err(ResolveError::UnknownUnit {
+                sku: rec.sku.clone(),
+                unit: unit.cloned().unwrap_or_default(),
+            });
+        };
         if let Some(user) = self.prices_refused {
             return Ok(Verdict::PriceHidden(user));
         }
         if rec.quote_only {
             return Ok(Verdict::QuoteRequired(QuoteWhy::SkuQuoteOnly));
         }
-        select::select(self, sku, rec, qty, recorder)
+        select::select(self, sku, rec, LineQty { qty, unit }, recorder)
     }
 }
 

@@ -137,6 +137,7 @@ impl<'s> Explain<'s> {
             policy: party.account.policy,
             candidates,
             quantity_rule: w.entry.extra.quantity,
+            derived_units: w.entry.derived,
             reference,
         }))
     }

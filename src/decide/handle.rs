@@ -255,7 +255,13 @@ impl Snapshot {
     /// ```
     pub fn quote_by(&self, query: &HandleQuery<'_>) -> Result<Quote, ResolveError> {
         let (asked, _, _, sku) = self.asked_by(query)?;
-        self.quote_asked(asked, || self.line_sku_at(sku), query.qty, query.audience)
+        self.quote_asked(
+            asked,
+            || self.line_sku_at(sku),
+            query.qty,
+            None,
+            query.audience,
+        )
     }
 
     /// The party of a handle query, checked as `quote_by` and `resolve_by` both check it:
@@ -334,6 +340,7 @@ impl Snapshot {
             sku: sku_id.clone(),
             qty: query.qty,
             at: query.at,
+            unit: None,
             audience: query.audience,
             context: Context::default(),
         };

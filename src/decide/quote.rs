@@ -128,7 +128,7 @@ impl Iterator for QuoteSheet<'_> {
         while let Some(rec) = party.inner.catalog.recs.get(self.next) {
             let sku = crate::model::validate::to_u32(self.next);
             self.next = self.next.saturating_add(1);
-            match party.decide(sku, rec, self.qty, &mut Lean) {
+            match party.decide(sku, rec, self.qty, None, &mut Lean) {
                 Ok(Verdict::NotVisible) => continue,
                 Ok(verdict) => {
                     let outcome = QuoteOutcome::of(verdict).for_audience(self.audience);
@@ -167,6 +167,7 @@ impl Snapshot {
             asked,
             || self.line_sku(&query.sku),
             query.qty,
+            query.unit.as_ref(),
             query.audience,
         )
     }
@@ -179,6 +180,7 @@ impl Snapshot {
         asked: Result<(Party<'s>, Entitled<'s>), Entitled<'s>>,
         sku: impl FnOnce() -> Option<(u32, &'s crate::model::catalog::SkuRec)>,
         qty: u64,
+        unit: Option<&crate::id::UnitId>,
         audience: Audience,
     ) -> Result<Quote, ResolveError> {
         let outcome = match asked {
@@ -186,7 +188,7 @@ impl Snapshot {
             Ok((party, _)) => match sku() {
                 Some((sku, rec)) => QuoteOutcome::of(
                     party
-                        .decide(sku, rec, qty, &mut Lean)
+                        .decide(sku, rec, qty, unit, &mut Lean)
                         .map_err(|e| e.for_audience(audience))?,
                 )
                 .for_audience(audience),

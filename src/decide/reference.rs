@@ -6,7 +6,7 @@ use crate::decide::core::{Party, Winner};
 use crate::decide::resolution::{NoReference, Reference, ReferencePrice, TierSlice};
 use crate::decide::tiers::price_line;
 use crate::error::ResolveError;
-use crate::model::catalog::SkuRec;
+use crate::model::catalog::{LineQty, SkuRec};
 use crate::model::pricing::{self, EntryMiss};
 use crate::money::ROUNDING;
 use rust_decimal::Decimal;
@@ -18,9 +18,10 @@ pub(crate) fn compare(
     party: &Party<'_>,
     sku: u32,
     rec: &SkuRec,
-    qty: u64,
+    line: LineQty,
     winner: &Winner<'_>,
 ) -> Result<Reference, ResolveError> {
+    let qty = line.qty;
     let inner = party.inner;
     let none = |reason| Ok(Reference::None { reason });
     if inner.references.is_empty() {
@@ -43,7 +44,8 @@ pub(crate) fn compare(
     if list.quote_only {
         return none(NoReference::OnQuote);
     }
-    let entry = match pricing::lookup_entry(&inner.lists, list, sku, &rec.categories, at) {
+    let entry = match pricing::lookup_entry(&inner.lists, list, sku, line.unit, &rec.categories, at)
+    {
         Ok(e) => e,
         Err(EntryMiss::NoEntry) => return none(NoReference::NoEntry),
         Err(EntryMiss::BaseNotValid { .. }) => return none(NoReference::NotValid),
@@ -51,7 +53,11 @@ pub(crate) fn compare(
     if entry.extra.valid.is_some_and(|w| !w.contains(at)) {
         return none(NoReference::NotValid);
     }
-    if entry.extra.quote_above.is_some_and(|limit| qty > limit) {
+    if entry
+        .extra
+        .quote_above
+        .is_some_and(|limit| entry.entry_qty(qty) > limit)
+    {
         return none(NoReference::OnQuote);
     }
     let overflow = || ResolveError::Overflow {

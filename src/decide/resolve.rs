@@ -60,7 +60,7 @@ impl Snapshot {
         };
         let (visibility, outcome) = match sku() {
             Some((sku, rec)) => party
-                .explain(sku, rec, query.qty)
+                .explain(sku, rec, query.qty, query.unit.as_ref())
                 .map_err(|e| e.for_audience(query.audience))?,
             None => (Some(party.unknown_sku()), Outcome::NotVisible),
         };
@@ -304,6 +304,7 @@ impl<'s> Party<'s> {
         sku: u32,
         rec: &'s SkuRec,
         qty: u64,
+        unit: Option<&crate::id::UnitId>,
     ) -> Result<
         (
             Option<crate::decide::resolution::Visibility>,
@@ -312,7 +313,7 @@ impl<'s> Party<'s> {
         ResolveError,
     > {
         let mut recorder = Explain::default();
-        let verdict = self.decide(sku, rec, qty, &mut recorder)?;
+        let verdict = self.decide(sku, rec, qty, unit, &mut recorder)?;
         let visibility = self.may_view_catalog().then(|| {
             let visible = !matches!(verdict, crate::decide::core::Verdict::NotVisible);
             recorder.visibility(self, visible)

@@ -16,7 +16,7 @@ use crate::decide::reference;
 use crate::decide::tiers::price_line;
 use crate::error::ResolveError;
 use crate::format::PricePolicy;
-use crate::model::catalog::SkuRec;
+use crate::model::catalog::{LineQty, SkuRec};
 use crate::model::context::Mismatch;
 use crate::model::pricing::build::AssignmentRec;
 use crate::model::pricing::{self, EntryMiss, EntryView, ListRec};
@@ -28,9 +28,10 @@ pub(crate) fn select<'s, R: Recorder<'s>>(
     party: &Party<'s>,
     sku: u32,
     rec: &'s SkuRec,
-    qty: u64,
+    line: LineQty,
     recorder: &mut R,
 ) -> Result<Verdict<'s>, ResolveError> {
+    let qty = line.qty;
     let inner = party.inner;
     let policy = party.account.policy;
     let mut best: Option<Winner<'s>> = None;
@@ -59,7 +60,7 @@ pub(crate) fn select<'s, R: Recorder<'s>>(
             assignment,
             list,
         };
-        let entry = match eligibility(inner, assignment, list, party, sku, rec, qty) {
+        let entry = match eligibility(inner, assignment, list, party, sku, rec, line) {
             Ok(entry) => entry,
             Err(why) => {
                 recorder.lost(met, why);
@@ -113,14 +114,14 @@ pub(crate) fn select<'s, R: Recorder<'s>>(
         return Ok(Verdict::QuoteRequired(QuoteWhy::ListQuoteOnly(winner)));
     }
     if let Some(limit) = winner.entry.extra.quote_above
-        && qty > limit
+        && winner.entry.entry_qty(qty) > limit
     {
         return Ok(Verdict::QuoteRequired(QuoteWhy::AboveQuantity(
             winner, limit,
         )));
     }
     // The reference price is compared once the price is decided, and never changes it (P9).
-    let reference = reference::compare(party, sku, rec, qty, &winner)?;
+    let reference = reference::compare(party, sku, rec, line, &winner)?;
     Ok(Verdict::Priced(winner, reference))
 }
 
@@ -132,7 +133,7 @@ fn eligibility<'s>(
     party: &Party<'_>,
     sku: u32,
     rec: &SkuRec,
-    qty: u64,
+    line: LineQty,
 ) -> Result<EntryView<'s>, Loss<'s>> {
     let at: Timestamp = party.at;
     // C2: a candidate limited to other channels or countries first, so the explanation says
@@ -157,7 +158,8 @@ fn eligibility<'s>(
     if list.currency != party.ctx.currency {
         return Err(Loss::OtherCurrency);
     }
-    let entry = match pricing::lookup_entry(&inner.lists, list, sku, &rec.categories, at) {
+    let entry = match pricing::lookup_entry(&inner.lists, list, sku, line.unit, &rec.categories, at)
+    {
         Ok(e) => e,
         Err(EntryMiss::NoEntry) => return Err(Loss::NoEntry),
         Err(EntryMiss::BaseNotValid { base, window }) => {
@@ -175,8 +177,9 @@ fn eligibility<'s>(
             window,
         });
     }
+    // Tier minimums count in the entry's unit: base units for a derived price (U3).
     let min_qty = entry.first_min_qty();
-    if qty < min_qty {
+    if entry.entry_qty(line.qty) < min_qty {
         return Err(Loss::BelowMinimumQuantity { min_qty });
     }
     Ok(entry)

@@ -90,7 +90,7 @@ impl Iterator for PriceSheet<'_> {
             let mut recorder = Explain::default();
             return Some(
                 party
-                    .decide(sku, rec, self.qty, &mut recorder)
+                    .decide(sku, rec, self.qty, None, &mut recorder)
                     .map(|verdict| {
                         SheetLine {
                             sku: rec.sku.clone(),

@@ -8,15 +8,22 @@ use crate::model::pricing::EntryView;
 use crate::money;
 use rust_decimal::Decimal;
 
-/// Prices `qty` units of an entry: the exact amount, calling `on_slice` for each tier's share
-/// (one slice in volume mode, one per tier reached in graduated mode). `None` if `qty` is below
-/// the first tier; `Err` on overflow. Allocates nothing.
+/// Prices `qty` line units of an entry: the exact amount, calling `on_slice` for each tier's
+/// share (one slice in volume mode, one per tier reached in graduated mode). `None` if `qty` is
+/// below the first tier; `Err` on overflow. Allocates nothing.
+///
+/// A price derived from the base-unit entry (U3) reaches its tier at the quantity in base
+/// units (3 boxes of 100 reach the tier from 300), and its unit price is the base price times
+/// the conversion; a graduated line is split in base units.
 pub(crate) fn price_line(
     entry: &EntryView<'_>,
     mode: TierMode,
-    qty: u64,
+    line_qty: u64,
     mut on_slice: impl FnMut(TierSlice),
 ) -> Result<Option<Decimal>, ()> {
+    let per = entry.per_line_unit();
+    // The quantity counted in the entry's unit.
+    let qty = line_qty.checked_mul(per).ok_or(())?;
     // INVARIANT: tiers strictly increase in min_qty from at least 1 (checked at build).
     let reached = entry.tiers.iter().take_while(|t| t.min_qty <= qty).count();
     let Some(top) = reached.checked_sub(1) else {
@@ -25,11 +32,12 @@ pub(crate) fn price_line(
     match mode {
         TierMode::Volume => {
             let t = entry.tier(top)?.ok_or(())?;
-            let amount = money::mul(t.unit_price, Decimal::from(qty)).ok_or(())?;
+            let unit_price = money::mul(t.unit_price, Decimal::from(per)).ok_or(())?;
+            let amount = money::mul(unit_price, Decimal::from(line_qty)).ok_or(())?;
             on_slice(TierSlice {
                 min_qty: t.min_qty,
-                units: qty,
-                unit_price: t.unit_price,
+                units: line_qty,
+                unit_price,
                 amount,
             });
             Ok(Some(amount))
@@ -90,6 +98,8 @@ mod tests {
             valid: Window::ALWAYS,
             quote_only: false,
             tax_included: false,
+            derive_units: false,
+            unit_tables: Vec::new(),
             body: ListBody::Absolute(table::PriceTable::default()),
         };
         (tiers, list)

@@ -50,6 +50,36 @@ pub struct SkuData {
     /// This SKU is sold on quote only: it is never priced directly.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub quote_only: bool,
+    /// The unit quantities, prices and `quantity` are counted in when a line names no unit;
+    /// `each` if absent (SEMANTICS U1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_unit: Option<crate::id::UnitId>,
+    /// Further units the SKU is sold in, each a whole number of base units (U1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub units: Vec<UnitData>,
+}
+
+/// A unit a SKU is sold in besides its base unit: a box of 100, a pallet of 4,000.
+///
+/// ```
+/// let u: tradeterms::UnitData = serde_json::from_str(r#"{ "unit": "box", "contains": 100 }"#).unwrap();
+/// assert_eq!(u.contains, rust_decimal::Decimal::from(100));
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UnitData {
+    /// The unit's name, unique within the SKU.
+    pub unit: crate::id::UnitId,
+    /// How many base units one of this unit holds: a whole number, at least 1. Read exactly, so
+    /// that `0`, `-1` or `2.5` are build errors naming the SKU and the unit.
+    #[serde(with = "crate::format::predicate::exact_number")]
+    #[cfg_attr(feature = "schema", schemars(with = "f64"))]
+    pub contains: Decimal,
+    /// Minimum, maximum and increment of an order line in this unit (the SKU's `quantity`
+    /// applies to lines in the base unit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<QuantityRule>,
 }
 
 /// Allowed quantities of an order line: at least `min`, at most `max`, a multiple of

@@ -75,6 +75,9 @@ pub enum EntityRef {
         list: PriceListId,
         /// The SKU.
         sku: Sku,
+        /// The entry's unit; the SKU's base unit if absent (U2).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        unit: Option<crate::id::UnitId>,
     },
     /// A price-list assignment.
     Assignment(AssignmentId),
@@ -97,7 +100,16 @@ impl fmt::Display for EntityRef {
             EntityRef::Segment(id) => write!(f, "segment `{id}`"),
             EntityRef::Sku(id) => write!(f, "SKU `{id}`"),
             EntityRef::PriceList(id) => write!(f, "price list `{id}`"),
-            EntityRef::Entry { list, sku } => write!(f, "entry `{sku}` of price list `{list}`"),
+            EntityRef::Entry {
+                list,
+                sku,
+                unit: None,
+            } => write!(f, "entry `{sku}` of price list `{list}`"),
+            EntityRef::Entry {
+                list,
+                sku,
+                unit: Some(unit),
+            } => write!(f, "entry `{sku}` in `{unit}` of price list `{list}`"),
             EntityRef::Assignment(id) => write!(f, "assignment `{id}`"),
             EntityRef::VisibilityRule(id) => write!(f, "visibility rule `{id}`"),
             EntityRef::PaymentRule(id) => write!(f, "payment rule `{id}`"),
@@ -158,6 +170,7 @@ impl Op {
             Op::SetEntry { list, entry } => EntityRef::Entry {
                 list: list.clone(),
                 sku: entry.sku.clone(),
+                unit: entry.unit.clone(),
             },
         }
     }

@@ -214,6 +214,29 @@ pub(crate) mod attributes {
     }
 }
 
+/// Reads and writes a decimal field as a JSON number with its exact digits, as attribute
+/// numbers are (never through `f64`): a unit's conversion, where `2.5` must reach the build
+/// as 2.5 to be refused by name rather than be read as something else.
+pub(crate) mod exact_number {
+    use super::{AttrValue, ValueSeed};
+    use rust_decimal::Decimal;
+    use serde::de::DeserializeSeed;
+    use serde::{Deserializer, Serialize, Serializer};
+
+    pub(crate) fn serialize<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+        AttrValue::Number(*d).serialize(s)
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        match (ValueSeed { attr: None }).deserialize(d)? {
+            AttrValue::Number(n) => Ok(n),
+            AttrValue::Flag(_) | AttrValue::Text(_) => {
+                Err(serde::de::Error::custom("expected a number, such as 100"))
+            }
+        }
+    }
+}
+
 /// Why a number is not read.
 #[derive(Debug, PartialEq, Eq)]
 enum NumberFault {

@@ -67,6 +67,10 @@ pub struct EntryData {
     /// Above this quantity the price is on quote ("call for pricing above 1,000 units").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quote_above: Option<u64>,
+    /// The unit this entry prices, one the SKU declares; its base unit if absent. Tiers,
+    /// `quantity` and `quote_above` count in this unit (SEMANTICS U2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<crate::id::UnitId>,
 }
 
 /// One adjustment of a relative list: a percentage applied to every SKU, or to the SKUs of a
@@ -149,6 +153,11 @@ pub struct PriceListData {
     /// one (SEMANTICS C5).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub tax_included: bool,
+    /// A line in a unit this list has no entry for is priced from the base-unit entry, its
+    /// tier found at the line's quantity in base units (SEMANTICS U3); otherwise the list has
+    /// no price in that unit.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub derive_units: bool,
 }
 
 impl PriceListData {
@@ -165,6 +174,7 @@ impl PriceListData {
             relative: self.relative.clone(),
             quote_only: self.quote_only,
             tax_included: self.tax_included,
+            derive_units: self.derive_units,
         }
     }
 }

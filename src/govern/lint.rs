@@ -678,9 +678,15 @@ fn above_reference(inner: &Built, at: Timestamp, out: &mut Warnings) {
         at: Timestamp,
     ) -> Option<(rust_decimal::Decimal, crate::model::pricing::EntryView<'a>)> {
         let rec = inner.catalog.get(sku)?;
-        let entry =
-            crate::model::pricing::lookup_entry(&inner.lists, list, sku, &rec.categories, at)
-                .ok()?;
+        let entry = crate::model::pricing::lookup_entry(
+            &inner.lists,
+            list,
+            sku,
+            crate::model::catalog::Unit::BASE,
+            &rec.categories,
+            at,
+        )
+        .ok()?;
         let exact = price_line(&entry, entry.tier_mode(), qty, |_| {}).ok()??;
         Some((list.currency.round(exact), entry))
     }

@@ -1,9 +1,11 @@
 //! The catalogue: SKUs, their category paths and attributes.
 
 use crate::error::{BuildProblem, EntityKind};
+use crate::format::catalog::UnitData;
 use crate::format::{Attributes, SkuData};
-use crate::id::Sku;
+use crate::id::{Sku, UnitId};
 use crate::model::id_map::IdMap;
+use rust_decimal::Decimal;
 
 /// A validated catalogue item.
 #[derive(Clone, Debug)]
@@ -16,9 +18,106 @@ pub(crate) struct SkuRec {
     pub(crate) lead_time_days: Option<u32>,
     pub(crate) quantity: Option<Box<crate::format::QuantityRule>>,
     pub(crate) quote_only: bool,
+    /// The units it is sold in besides the base unit `each`; `None` for most SKUs (U1).
+    pub(crate) units: Option<Box<Units>>,
+}
+
+/// The name of the base unit of a SKU that names none.
+pub(crate) const DEFAULT_UNIT: &str = "each";
+
+/// The units a SKU is sold in, when it declares any (U1).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Units {
+    /// The base unit's name, when it is not `each`.
+    pub(crate) base: Option<UnitId>,
+    /// Further units, in the order declared: unit index `i + 1` is `others[i]`.
+    pub(crate) others: Vec<UnitRec>,
+}
+
+/// A declared unit.
+#[derive(Clone, Debug)]
+pub(crate) struct UnitRec {
+    pub(crate) id: UnitId,
+    /// Base units in one of this unit (at least 1).
+    pub(crate) contains: u64,
+    /// Quantity rule of a line in this unit.
+    pub(crate) quantity: Option<crate::format::QuantityRule>,
+}
+
+/// The unit a line counts in: its index among the SKU's units (0 is the base unit) and how many
+/// base units one of it holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Unit {
+    pub(crate) index: u16,
+    pub(crate) contains: u64,
+}
+
+impl Unit {
+    /// The base unit.
+    pub(crate) const BASE: Unit = Unit {
+        index: 0,
+        contains: 1,
+    };
+}
+
+/// A line's quantity and the unit it counts in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct LineQty {
+    pub(crate) qty: u64,
+    pub(crate) unit: Unit,
 }
 
 impl SkuRec {
+    /// The unit named `name` (the base unit if `None`), if the SKU is sold in it.
+    pub(crate) fn unit(&self, name: Option<&str>) -> Option<Unit> {
+        let Some(name) = name else {
+            return Some(Unit::BASE);
+        };
+        if name == self.base_unit() {
+            return Some(Unit::BASE);
+        }
+        let units = self.units.as_deref()?;
+        let pos = units.others.iter().position(|u| u.id.as_str() == name)?;
+        Some(Unit {
+            // The build refuses more than u16::MAX - 1 units per SKU.
+            index: u16::try_from(pos.saturating_add(1)).ok()?,
+            contains: units.others.get(pos)?.contains,
+        })
+    }
+
+    /// The base unit's name.
+    pub(crate) fn base_unit(&self) -> &str {
+        self.units
+            .as_deref()
+            .and_then(|u| u.base.as_ref())
+            .map_or(DEFAULT_UNIT, UnitId::as_str)
+    }
+
+    /// The name of the unit at `index`.
+    pub(crate) fn unit_name(&self, unit: Unit) -> &str {
+        match unit.index.checked_sub(1) {
+            None => self.base_unit(),
+            Some(i) => self
+                .units
+                .as_deref()
+                .and_then(|u| u.others.get(usize::from(i)))
+                .map_or(DEFAULT_UNIT, |u| u.id.as_str()),
+        }
+    }
+
+    /// The quantity rule of a line in `unit`: the SKU's for the base unit, the unit's own
+    /// otherwise (U4).
+    pub(crate) fn quantity_rule(&self, unit: Unit) -> Option<&crate::format::QuantityRule> {
+        match unit.index.checked_sub(1) {
+            None => self.quantity.as_deref(),
+            Some(i) => self
+                .units
+                .as_deref()
+                .and_then(|u| u.others.get(usize::from(i)))
+                .and_then(|u| u.quantity.as_ref()),
+        }
+    }
+
     /// The item as data.
     pub(crate) fn to_data(&self) -> SkuData {
         SkuData {
@@ -30,6 +129,21 @@ impl SkuRec {
             lead_time_days: self.lead_time_days,
             quantity: self.quantity.as_deref().copied(),
             quote_only: self.quote_only,
+            base_unit: self.units.as_deref().and_then(|u| u.base.clone()),
+            units: self
+                .units
+                .as_deref()
+                .map(|u| {
+                    u.others
+                        .iter()
+                        .map(|o| UnitData {
+                            unit: o.id.clone(),
+                            contains: Decimal::from(o.contains),
+                            quantity: o.quantity,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
         }
     }
 }
@@ -117,6 +231,7 @@ impl Catalog {
                 lead_time_days: s.lead_time_days,
                 quantity: s.quantity.map(Box::new),
                 quote_only: s.quote_only,
+                units: units_of(s, problems),
             });
         }
         let index = recs
@@ -126,6 +241,90 @@ impl Catalog {
             .collect();
         Catalog { recs, index }
     }
+}
+
+/// Most units a SKU may declare besides its base unit: unit indexes are `u16`, and no real
+/// catalogue sells one item in more than a handful.
+pub(crate) const MAX_UNITS: usize = 64;
+
+/// The SKU's declared units, validated (U1): names unique (the base unit's included), each a
+/// whole number of at least 1 base units, each unit's quantity rule satisfiable.
+fn units_of(s: &SkuData, problems: &mut Vec<BuildProblem>) -> Option<Box<Units>> {
+    if s.units.is_empty()
+        && s.base_unit
+            .as_ref()
+            .is_none_or(|b| b.as_str() == DEFAULT_UNIT)
+    {
+        return None;
+    }
+    let base = s
+        .base_unit
+        .clone()
+        .unwrap_or_else(|| UnitId::new(DEFAULT_UNIT));
+    let bad = |problems: &mut Vec<BuildProblem>, unit: &UnitId, problem: String| {
+        problems.push(BuildProblem::InvalidUnit {
+            sku: s.sku.clone(),
+            unit: unit.clone(),
+            problem,
+        });
+    };
+    if s.units.len() > MAX_UNITS {
+        if let Some(u) = s.units.get(MAX_UNITS) {
+            bad(
+                problems,
+                &u.unit,
+                format!("beyond the {MAX_UNITS} units a SKU may declare: sell it as another SKU"),
+            );
+        }
+        return None;
+    }
+    let mut seen: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+    seen.insert(base.as_str());
+    let mut others = Vec::with_capacity(s.units.len());
+    for u in &s.units {
+        if !seen.insert(u.unit.as_str()) {
+            bad(
+                problems,
+                &u.unit,
+                "twice (the base unit counts): give each unit one line".into(),
+            );
+            continue;
+        }
+        let contains = if u.contains.fract().is_zero() && u.contains >= Decimal::ONE {
+            u64::try_from(u.contains.trunc()).ok()
+        } else {
+            None
+        };
+        let Some(contains) = contains else {
+            bad(
+                problems,
+                &u.unit,
+                format!(
+                    "as {} base units: a unit holds a whole number of at least 1 base units (and at most {})",
+                    u.contains,
+                    u64::MAX
+                ),
+            );
+            continue;
+        };
+        if let Some(q) = &u.quantity {
+            crate::model::validate::check_quantity_rule(
+                q,
+                EntityKind::Sku,
+                &format!("{} (unit {})", s.sku, u.unit),
+                problems,
+            );
+        }
+        others.push(UnitRec {
+            id: u.unit.clone(),
+            contains,
+            quantity: u.quantity,
+        });
+    }
+    Some(Box::new(Units {
+        base: s.base_unit.clone().filter(|b| b.as_str() != DEFAULT_UNIT),
+        others,
+    }))
 }
 
 /// The valid quantities nearest to `qty` under `rule`, below and above (both `qty` if it is

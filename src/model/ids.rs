@@ -127,10 +127,30 @@ impl Ids<'_> {
             at,
             ".categories",
         );
+        self.opt(
+            EntityKind::Unit,
+            s.base_unit.as_ref().map(|u| u.as_str()),
+            at,
+            ".base_unit",
+        );
+        for (j, u) in s.units.iter().enumerate() {
+            self.check(
+                EntityKind::Unit,
+                u.unit.as_str(),
+                at,
+                &format!(".units[{j}].unit"),
+            );
+        }
     }
 
     fn entry(&mut self, e: &EntryData, at: At<'_>) {
         self.check(EntityKind::Sku, e.sku.as_str(), at, ".sku");
+        self.opt(
+            EntityKind::Unit,
+            e.unit.as_ref().map(|u| u.as_str()),
+            at,
+            ".unit",
+        );
     }
 
     fn price_list(&mut self, l: &PriceListData, at: At<'_>) {
@@ -264,8 +284,14 @@ impl Ids<'_> {
             EntityRef::Segment(id) => (EntityKind::Segment, id.as_str(), ".segment"),
             EntityRef::Sku(id) => (EntityKind::Sku, id.as_str(), ".sku"),
             EntityRef::PriceList(id) => (EntityKind::PriceList, id.as_str(), ".price_list"),
-            EntityRef::Entry { list, sku } => {
+            EntityRef::Entry { list, sku, unit } => {
                 self.check(EntityKind::PriceList, list.as_str(), at, ".entry.list");
+                self.opt(
+                    EntityKind::Unit,
+                    unit.as_ref().map(|u| u.as_str()),
+                    at,
+                    ".entry.unit",
+                );
                 (EntityKind::Sku, sku.as_str(), ".entry.sku")
             }
             EntityRef::Assignment(id) => (EntityKind::Assignment, id.as_str(), ".assignment"),

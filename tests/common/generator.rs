@@ -69,6 +69,11 @@ pub struct Switches {
     /// policies limited to a channel or to Canada, accounts buying in a second currency; and
     /// queries and orders asked in a context (see [`RawQuery::query`]).
     pub contexts: bool,
+    /// Units of measure (SEMANTICS U1-U4), derived from indexes without drawing randomness:
+    /// two SKUs of three sold by the `box` (2-5 each), one of three also by the `pallet` (ten
+    /// boxes, at most 3 a line with quantity rules on); some entries priced per box; half the
+    /// lists `derive_units`; queries and order lines asking for units (see [`unit_for`]).
+    pub units: bool,
 }
 
 impl Switches {
@@ -87,6 +92,7 @@ impl Switches {
             probe: false,
             references: false,
             contexts: false,
+            units: false,
         }
     }
 
@@ -105,6 +111,7 @@ impl Switches {
             probe: false,
             references: true,
             contexts: false,
+            units: false,
         }
     }
 }
@@ -1242,6 +1249,9 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
                     sku.cost = e.cost.map(|c| Decimal::new(c, 2));
                 }
             }
+            if sw.units {
+                sku.units = units_of_sku(i, sw.quantity_rules);
+            }
             sku
         })
         .collect();
@@ -1271,18 +1281,47 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
                     tiers.truncate(1);
                     tiers[0].min_qty = 1;
                 }
-                EntryData {
-                    sku: sku_id(s).into(),
-                    tiers,
-                    valid: e.valid.as_ref().map(window),
-                    quantity: extra
-                        .filter(|_| sw.quantity_rules)
-                        .and_then(|x| x.quantity.as_ref())
-                        .map(qty_rule),
-                    quote_above: extra
-                        .filter(|_| sw.quote_only && !sw.monotone_amounts)
-                        .and_then(|x| x.quote_above),
-                }
+                (
+                    s,
+                    EntryData {
+                        sku: sku_id(s).into(),
+                        tiers,
+                        valid: e.valid.as_ref().map(window),
+                        quantity: extra
+                            .filter(|_| sw.quantity_rules)
+                            .and_then(|x| x.quantity.as_ref())
+                            .map(qty_rule),
+                        quote_above: extra
+                            .filter(|_| sw.quote_only && !sw.monotone_amounts)
+                            .and_then(|x| x.quote_above),
+                        unit: None,
+                    },
+                )
+            })
+            .flat_map(|(s, e)| {
+                // U2: some entries also priced per box, from their own tiers (a box costs its
+                // contents less a cent, tiers counted in boxes).
+                let boxed = (sw.units && (li + s).is_multiple_of(3))
+                    .then(|| {
+                        units_of_sku(s, false)
+                            .into_iter()
+                            .find(|u| u.unit.as_str() == "box")
+                    })
+                    .flatten()
+                    .map(|b| EntryData {
+                        unit: Some(b.unit.clone()),
+                        tiers: e
+                            .tiers
+                            .iter()
+                            .map(|t| TierData {
+                                min_qty: t.min_qty,
+                                unit_price: (t.unit_price * b.contains - Decimal::new(1, 2))
+                                    .max(Decimal::ZERO),
+                            })
+                            .collect(),
+                        ..e.clone()
+                    });
+                std::iter::once(e).chain(boxed)
             })
             .collect();
         price_lists.push(PriceListData {
@@ -1300,6 +1339,7 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
             relative: None,
             quote_only: x.list_quote_only.get(i).copied().unwrap_or(false),
             tax_included: false,
+            derive_units: sw.units && li.is_multiple_of(2),
         });
     }
     for l in &raw.rel_lists {
@@ -1331,6 +1371,7 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
             }),
             quote_only: x.list_quote_only.get(i).copied().unwrap_or(false),
             tax_included: false,
+            derive_units: sw.units && i.is_multiple_of(3),
         });
     }
 
@@ -1627,4 +1668,47 @@ pub fn dataset_with_policy(policy: PricePolicy) -> impl Strategy<Value = Dataset
         // Forcing precedence can create ties in a tie-prone dataset.
         ensure_builds(ds, 0)
     })
+}
+
+/// U1: the units SKU `i` is sold in with [`Switches::units`]: a box of 2-5 each for two SKUs of
+/// three, and for one of three also a pallet of ten boxes (at most 3 a line when
+/// `quantity_rules`).
+pub fn units_of_sku(i: usize, quantity_rules: bool) -> Vec<tradeterms::UnitData> {
+    let per_box = 2 + (i % 4) as i64;
+    let mut units = Vec::new();
+    if i % 3 != 2 {
+        units.push(tradeterms::UnitData {
+            unit: "box".into(),
+            contains: Decimal::from(per_box),
+            quantity: None,
+        });
+    }
+    if i.is_multiple_of(3) {
+        units.push(tradeterms::UnitData {
+            unit: "pallet".into(),
+            contains: Decimal::from(per_box * 10),
+            quantity: quantity_rules.then_some(QuantityRule {
+                min: None,
+                max: Some(3),
+                increment: None,
+            }),
+        });
+    }
+    units
+}
+
+/// U2: the unit a query or order line of quantity `qty` names on data with units: none, the
+/// `box`, the `pallet` (which some SKUs are not sold in: `UnknownUnit`) or `each` by name.
+pub fn unit_for(ds: &Dataset, sku: &str, qty: u64) -> Option<tradeterms::UnitId> {
+    let has_units = ds.catalog.iter().any(|s| !s.units.is_empty());
+    if !has_units {
+        return None;
+    }
+    let _ = sku;
+    match qty % 4 {
+        1 => Some("box".into()),
+        2 => Some("pallet".into()),
+        3 => Some("each".into()),
+        _ => None,
+    }
 }

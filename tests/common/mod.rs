@@ -146,14 +146,20 @@ impl RawQuery {
                 .clone()
         };
         let context = context_for(ds, &account, self.qty, self.at);
-        Query::new(
+        let sku = ds.catalog[self.sku.index(ds.catalog.len())].sku.clone();
+        let unit = generator::unit_for(ds, sku.as_str(), self.qty + self.at as u64);
+        let q = Query::new(
             account,
             user.id.clone(),
-            ds.catalog[self.sku.index(ds.catalog.len())].sku.clone(),
+            sku,
             self.qty,
             ts(QUERY_INSTANTS[self.at]),
         )
-        .with_context(context)
+        .with_context(context);
+        match unit {
+            Some(u) => q.in_unit(u),
+            None => q,
+        }
     }
 }
 
@@ -195,6 +201,11 @@ impl RawOrder {
                 .map(|(sku, qty, lead)| OrderLine {
                     sku: ds.catalog[sku.index(ds.catalog.len())].sku.clone(),
                     qty: *qty,
+                    unit: generator::unit_for(
+                        ds,
+                        ds.catalog[sku.index(ds.catalog.len())].sku.as_str(),
+                        *qty,
+                    ),
                     lead_time_days: *lead,
                 })
                 .collect(),

@@ -186,6 +186,8 @@ pub struct Answer {
     pub candidates: Vec<Cand>,
     /// The deciding entry's quantity rule (Priced only).
     pub quantity_rule: Option<QuantityRule>,
+    /// U3: base units per line unit, when the price was derived from the base-unit entry.
+    pub derived_units: Option<u64>,
     /// The reference price and saving (Priced only, P9).
     pub reference: Option<tradeterms::Reference>,
 }
@@ -210,6 +212,7 @@ impl Answer {
             adjustments: Vec::new(),
             candidates: Vec::new(),
             quantity_rule: None,
+            derived_units: None,
             reference: None,
         }
     }
@@ -463,6 +466,7 @@ pub fn error_name(e: &ResolveError) -> String {
         ResolveError::UnknownChannel(_) => "UnknownChannel".into(),
         ResolveError::CurrencyNotAccepted { .. } => "CurrencyNotAccepted".into(),
         ResolveError::Overflow { .. } => "Overflow".into(),
+        ResolveError::UnknownUnit { .. } => "UnknownUnit".into(),
         other => format!("{other:?}"),
     }
 }
@@ -537,6 +541,7 @@ pub fn from_resolution(r: &Resolution) -> Answer {
                 .collect(),
             candidates: cands_of(&p.candidates),
             quantity_rule: p.quantity_rule,
+            derived_units: p.derived_units,
             reference: Some(p.reference.clone()),
             ..base
         },

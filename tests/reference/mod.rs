@@ -535,18 +535,22 @@ enum Miss {
 /// as (min_qty, unit price) *before* any adjustment, that entry (its window, quantity rule and
 /// quote threshold), and the adjustments of the chain, outermost first. Prices are derived only
 /// when a line is priced ([`derive`]), as the engine computes only the amounts it needs (T6).
-type Entry<'d> = (Vec<(u64, Decimal)>, &'d EntryData, Vec<Adj>);
+/// The last part: U3, base units per line unit when the entry is the base-unit one read for a
+/// line in another unit.
+type Entry<'d> = (Vec<(u64, Decimal)>, &'d EntryData, Vec<Adj>, Option<u64>);
 
 /// The entry a list has for a SKU, derived through relative lists (P5, P6).
 /// P9: the reference price of a priced line: the reference list named for the account or its
 /// nearest ancestor in the line's currency, else the one for every account; priced at the same
 /// quantity in its own tier mode; the saving is its rounded amount minus the line's, and its
 /// percent of the reference amount, rounded once to two decimals half away from zero.
+#[allow(clippy::too_many_arguments, reason = "the literal rules read every input")]
 fn reference_price(
     ds: &Dataset,
     account: &AccountData,
     sku: &SkuData,
     qty: u64,
+    unit: &(Option<String>, u64),
     at: Timestamp,
     currency: &str,
     amount: Decimal,
@@ -588,19 +592,19 @@ fn reference_price(
     if list.quote_only {
         return none(NoReference::OnQuote);
     }
-    let (tiers, entry, adjustments) =
-        match entry_for(ds, list, sku.sku.as_str(), &sku.categories, at, 64) {
-            Ok(e) => e,
-            Err(Miss::NoEntry) => return none(NoReference::NoEntry),
-            Err(Miss::BaseNotValid(..)) => return none(NoReference::NotValid),
-        };
+    let (tiers, entry, adjustments, derived) = match entry_for(ds, list, sku, unit, at, 64, false) {
+        Ok(e) => e,
+        Err(Miss::NoEntry) => return none(NoReference::NoEntry),
+        Err(Miss::BaseNotValid(..)) => return none(NoReference::NotValid),
+    };
+    let per = derived.unwrap_or(1);
     if !in_window(&entry.valid, at) {
         return none(NoReference::NotValid);
     }
-    if entry.quote_above.is_some_and(|limit| qty > limit) {
+    if entry.quote_above.is_some_and(|limit| qty * per > limit) {
         return none(NoReference::OnQuote);
     }
-    if tiers.first().is_none_or(|t| qty < t.0) {
+    if tiers.first().is_none_or(|t| qty * per < t.0) {
         return none(NoReference::NoEntry);
     }
     let priced = Eligible {
@@ -610,6 +614,8 @@ fn reference_price(
         adjustments,
         quantity: None,
         quote_above: None,
+        per,
+        derived,
     };
     let (slices, exact) = priced.line(qty)?;
     let reference = round(currency, exact);
@@ -646,22 +652,47 @@ fn absolute_root<'d>(ds: &'d Dataset, list: &'d PriceListData) -> &'d PriceListD
 fn entry_for<'d>(
     ds: &'d Dataset,
     list: &'d PriceListData,
-    sku: &str,
-    categories: &[String],
+    sku: &SkuData,
+    unit: &(Option<String>, u64),
     at: Timestamp,
     depth_left: usize,
+    derive_asked: bool,
 ) -> Result<Entry<'d>, Miss> {
+    // U3: the list asked, or one it derives from, may derive units from the base entry.
+    let derive_asked = derive_asked || list.derive_units;
+    let categories = &sku.categories;
     match &list.relative {
         None => {
-            let e: &EntryData = list
+            let base_name = sku.base_unit.as_ref().map_or("each", |b| b.as_str());
+            // U2: the entry in the line's unit (an entry naming the base unit is a base entry).
+            let unit_matches = |e: &EntryData, want: &Option<String>| {
+                let named = e
+                    .unit
+                    .as_ref()
+                    .map(|u| u.as_str())
+                    .filter(|u| *u != base_name);
+                named == want.as_deref()
+            };
+            let found = list
                 .entries
                 .iter()
-                .find(|e| e.sku.as_str() == sku)
-                .ok_or(Miss::NoEntry)?;
+                .find(|e| e.sku == sku.sku && unit_matches(e, &unit.0));
+            let (e, derived) = match found {
+                Some(e) => (e, None),
+                None if unit.0.is_some() && derive_asked => (
+                    list.entries
+                        .iter()
+                        .find(|e| e.sku == sku.sku && unit_matches(e, &None))
+                        .ok_or(Miss::NoEntry)?,
+                    Some(unit.1),
+                ),
+                None => return Err(Miss::NoEntry),
+            };
             Ok((
                 e.tiers.iter().map(|t| (t.min_qty, t.unit_price)).collect(),
                 e,
                 Vec::new(),
+                derived,
             ))
         }
         Some(rel) => {
@@ -687,7 +718,8 @@ fn entry_for<'d>(
             if !in_window(&base.valid, at) {
                 return Err(Miss::BaseNotValid(base.id.to_string(), base.valid));
             }
-            let (tiers, entry, inner) = entry_for(ds, base, sku, categories, at, depth_left - 1)?;
+            let (tiers, entry, inner, derived) =
+                entry_for(ds, base, sku, unit, at, depth_left - 1, derive_asked)?;
             let mut adjustments = vec![(
                 list.id.to_string(),
                 base.id.to_string(),
@@ -695,7 +727,7 @@ fn entry_for<'d>(
                 adj.percent,
             )];
             adjustments.extend(inner);
-            Ok((tiers, entry, adjustments))
+            Ok((tiers, entry, adjustments, derived))
         }
     }
 }
@@ -793,14 +825,33 @@ struct Eligible {
     adjustments: Vec<Adj>,
     quantity: Option<QuantityRule>,
     quote_above: Option<u64>,
+    /// U3: entry units per line unit (1 unless derived).
+    per: u64,
+    derived: Option<u64>,
 }
 
 impl Eligible {
     /// The slices and exact amount at `qty` (T1-T4); `Err("Overflow")` on overflow (T6).
+    /// U3: a derived line prices `qty x per` base units; in volume mode its one slice is
+    /// restated per line unit (unit price x per).
     fn line(&self, qty: u64) -> Result<(Vec<Slice>, Decimal), String> {
-        derive(&self.tiers, &self.adjustments)
-            .and_then(|tiers| price_line(&tiers, self.mode, qty))
-            .ok_or_else(|| "Overflow".to_string())
+        let overflow = || "Overflow".to_string();
+        let base_qty = qty.checked_mul(self.per).ok_or_else(overflow)?;
+        let (mut slices, total) = derive(&self.tiers, &self.adjustments)
+            .and_then(|tiers| price_line(&tiers, self.mode, base_qty))
+            .ok_or_else(overflow)?;
+        if self.mode == TierMode::Volume && self.per != 1 {
+            let (m, _, p, _) = slices[0];
+            let unit_price = p
+                .checked_mul(Decimal::from(self.per))
+                .ok_or_else(overflow)?;
+            let amount = unit_price
+                .checked_mul(Decimal::from(qty))
+                .ok_or_else(overflow)?;
+            slices = vec![(m, qty, unit_price, amount)];
+            return Ok((slices, amount));
+        }
+        Ok((slices, total))
     }
 }
 
@@ -812,6 +863,7 @@ fn evaluate(
     account: &AccountData,
     sku: &SkuData,
     qty: u64,
+    unit: &(Option<String>, u64),
     at: Timestamp,
     ctx: &Ctx,
 ) -> Vec<(Cand, Option<Eligible>)> {
@@ -849,8 +901,8 @@ fn evaluate(
             if list.currency != ctx.currency {
                 return Err(Status::OtherCurrency(list.currency.clone()));
             }
-            let (tiers, entry, adjustments) =
-                match entry_for(ds, list, sku.sku.as_str(), &sku.categories, at, 64) {
+            let (tiers, entry, adjustments, derived) =
+                match entry_for(ds, list, sku, unit, at, 64, false) {
                     Ok(e) => e,
                     Err(Miss::NoEntry) => return Err(Status::NoEntry),
                     Err(Miss::BaseNotValid(base, w)) => {
@@ -860,8 +912,9 @@ fn evaluate(
             if !in_window(&entry.valid, at) {
                 return Err(not_valid("entry".into(), &entry.valid, at));
             }
+            let per = derived.unwrap_or(1);
             let first = tiers.first().map(|t| t.0).unwrap_or(u64::MAX);
-            if qty < first {
+            if qty.saturating_mul(per) < first {
                 return Err(Status::BelowMinimumQuantity(first));
             }
             Ok(Eligible {
@@ -873,6 +926,8 @@ fn evaluate(
                 adjustments,
                 quantity: entry.quantity,
                 quote_above: entry.quote_above,
+                per,
+                derived,
             })
         })();
         match status {
@@ -891,7 +946,8 @@ pub fn candidate_amounts(ds: &Dataset, q: &Query) -> Vec<(String, Option<Decimal
     let account = find_account(ds, q.account.as_str()).unwrap();
     let sku = ds.catalog.iter().find(|s| s.sku == q.sku).unwrap();
     let ctx = ctx_of(account, &q.context).unwrap();
-    evaluate(ds, account, sku, q.qty, q.at, &ctx)
+    let unit = unit_of(sku, q.unit.as_ref().map(|u| u.as_str())).unwrap();
+    evaluate(ds, account, sku, q.qty, &unit, q.at, &ctx)
         .into_iter()
         .map(|(c, e)| (c.assignment, e.map(|e| e.line(q.qty).unwrap().1)))
         .collect()
@@ -938,9 +994,26 @@ pub fn resolve(ds: &Dataset, q: &Query) -> Result<Answer, String> {
         &ent,
         find_sku(ds, q.sku.as_str()),
         q.qty,
+        q.unit.as_ref().map(|u| u.as_str()),
         q.at,
         &q.context,
     )
+}
+
+/// U1-U2: the unit a line names, as (its name, `None` for the base unit; base units in one),
+/// `None` if the SKU is not sold in it. The base unit is `base_unit`, else `each`.
+pub fn unit_of(sku: &SkuData, name: Option<&str>) -> Option<(Option<String>, u64)> {
+    let base = sku.base_unit.as_ref().map_or("each", |b| b.as_str());
+    match name {
+        None => Some((None, 1)),
+        Some(n) if n == base => Some((None, 1)),
+        Some(n) => sku.units.iter().find(|u| u.unit.as_str() == n).map(|u| {
+            (
+                Some(n.to_string()),
+                u64::try_from(u.contains.mantissa()).unwrap(),
+            )
+        }),
+    }
 }
 
 /// C1: a channel the dataset does not declare is an input error.
@@ -1037,12 +1110,14 @@ pub fn denied(ent: &Entitlement) -> Answer {
 }
 
 /// R2-R8 for one line, given the requester's entitlement.
+#[allow(clippy::too_many_arguments, reason = "the literal rules read every input")]
 pub fn resolve_line(
     ds: &Dataset,
     account: &AccountData,
     ent: &Entitlement,
     sku: Option<&SkuData>,
     qty: u64,
+    unit: Option<&str>,
     at: Timestamp,
     context: &tradeterms::Context,
 ) -> Result<Answer, String> {
@@ -1078,6 +1153,10 @@ pub fn resolve_line(
     if !base.visibility.as_ref().unwrap().visible {
         return Ok(base);
     }
+    // U2: a unit the SKU is not sold in, asked of a SKU the user may see, is an input error.
+    let Some(unit) = unit_of(sku, unit) else {
+        return Err("UnknownUnit".into());
+    };
     // R4, E6.
     if let GrantAns::Refused(r) = &access.grants[1] {
         return Ok(Answer {
@@ -1096,7 +1175,7 @@ pub fn resolve_line(
     }
 
     // R6: candidates and filters (P2-P7).
-    let evaluated = evaluate(ds, account, sku, qty, at, &ctx);
+    let evaluated = evaluate(ds, account, sku, qty, &unit, at, &ctx);
 
     // W1-W4: the policy picks among the eligible candidates. Under precedence only the winner
     // is priced; under lowest price every eligible candidate is, and any overflow is an error
@@ -1193,7 +1272,7 @@ pub fn resolve_line(
         })
     } else {
         won.quote_above
-            .filter(|&limit| qty > limit)
+            .filter(|&limit| qty * won.per > limit)
             .map(|quote_above| QuoteWhy::AboveQuantity {
                 list: w_list.id.to_string(),
                 quote_above,
@@ -1208,7 +1287,7 @@ pub fn resolve_line(
         });
     }
     let amount = round(&won.currency, won_exact);
-    let reference = reference_price(ds, account, sku, qty, at, &won.currency, amount)?;
+    let reference = reference_price(ds, account, sku, qty, &unit, at, &won.currency, amount)?;
     Ok(Answer {
         kind: Kind::Priced,
         reference: Some(reference),
@@ -1229,6 +1308,7 @@ pub fn resolve_line(
         adjustments: won.adjustments,
         candidates,
         quantity_rule: won.quantity,
+        derived_units: won.derived,
         ..base
     })
 }

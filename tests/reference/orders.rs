@@ -290,13 +290,25 @@ pub fn order(ds: &Dataset, o: &Order) -> Result<OrderAnswer, String> {
     let mut subtotal = Decimal::ZERO;
     for (i, line) in o.lines.iter().enumerate() {
         let sku = find_sku(ds, line.sku.as_str());
-        let answer = resolve_line(ds, account, &ent, sku, line.qty, o.at, &o.context)?;
+        let unit = line.unit.as_ref().map(|u| u.as_str());
+        let answer = resolve_line(ds, account, &ent, sku, line.qty, unit, o.at, &o.context)?;
         // R3: a SKU the catalogue does not have has no facts, like a hidden one.
         let sku = sku.filter(|_| !matches!(answer.kind, Kind::Denied | Kind::NotVisible));
         // O12: a SKU's own facts only for a line whose SKU the requester may see.
         let sees = !matches!(answer.kind, Kind::Denied | Kind::NotVisible);
         let mut violations = Vec::new();
-        if let Some(rule) = sku.and_then(|s| s.quantity.as_ref()) {
+        // U4: the SKU's rule for base-unit lines, a unit's own rule for lines in that unit.
+        let line_unit = sku.and_then(|s| unit_of(s, unit));
+        let rule = match (&line_unit, sku) {
+            (Some(u), Some(s)) if u.0.is_none() => s.quantity.as_ref(),
+            (Some(u), Some(s)) => s
+                .units
+                .iter()
+                .find(|d| Some(d.unit.as_str()) == u.0.as_deref())
+                .and_then(|d| d.quantity.as_ref()),
+            _ => None,
+        };
+        if let Some(rule) = rule {
             violations.extend(violation(rule, None, line.qty));
         }
         match answer.kind {
@@ -306,7 +318,9 @@ pub fn order(ds: &Dataset, o: &Order) -> Result<OrderAnswer, String> {
                 }
                 if let Some(rule) = &answer.quantity_rule {
                     let list = answer.source.as_ref().unwrap().0.clone();
-                    violations.extend(violation(rule, Some(list), line.qty));
+                    // U3: a derived price's entry rule counts base units.
+                    let qty = line.qty * answer.derived_units.unwrap_or(1);
+                    violations.extend(violation(rule, Some(list), qty));
                 }
                 subtotal += answer.amount.unwrap();
             }
@@ -337,7 +351,8 @@ pub fn order(ds: &Dataset, o: &Order) -> Result<OrderAnswer, String> {
         };
         facts.push(LineFacts {
             categories: sku.map_or(&[], |s| &s.categories),
-            qty: line.qty,
+            // Approval conditions count base units (U4).
+            qty: line.qty * line_unit.as_ref().map_or(1, |u| u.1),
             amount: (answer.kind == Kind::Priced).then(|| answer.exact_amount.unwrap()),
             cost: sku.and_then(|s| s.cost),
         });

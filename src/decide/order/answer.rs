@@ -47,7 +47,7 @@ impl Order {
     /// ```
     /// use tradeterms::{Order, OrderLine};
     /// let o = Order::new("abb-north", "john", "2026-06-01T00:00:00Z".parse().unwrap(),
-    ///     vec![OrderLine { sku: "DRILL-18V".into(), qty: 2, lead_time_days: None }]);
+    ///     vec![OrderLine { sku: "DRILL-18V".into(), qty: 2, unit: None, lead_time_days: None }]);
     /// assert_eq!(o.lines.len(), 1);
     /// ```
     pub fn new(
@@ -92,6 +92,9 @@ pub struct OrderLine {
     pub sku: Sku,
     /// Quantity, at least 1.
     pub qty: u64,
+    /// The unit `qty` counts in: one the SKU declares, its base unit if absent (SEMANTICS U2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<crate::id::UnitId>,
     /// Lead time for this line in days, overriding the catalogue's (a supplier quote, say).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lead_time_days: Option<u32>,

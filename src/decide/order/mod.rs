@@ -202,7 +202,8 @@ impl Snapshot {
                     line.sku.clone(),
                     line.qty,
                     order.at,
-                );
+                )
+                .with_unit(line.unit.clone());
                 LineAnswer {
                     resolution: Resolution::denied(version, query, refused),
                     quantity_violations: Vec::new(),
@@ -261,7 +262,9 @@ impl Snapshot {
             };
             let (visibility, outcome) = match (refused, found) {
                 (Some(refusal), _) => (None, Outcome::Denied(refusal)),
-                (None, Some((sku, rec))) => party.explain(sku, rec, line.qty)?,
+                (None, Some((sku, rec))) => {
+                    party.explain(sku, rec, line.qty, line.unit.as_ref())?
+                }
                 (None, None) => (Some(party.unknown_sku()), Outcome::NotVisible),
             };
             // O12: the SKU's own facts (case pack, lead time, categories, cost) only for a line
@@ -269,9 +272,16 @@ impl Snapshot {
             let sees = !matches!(outcome, Outcome::Denied(_) | Outcome::NotVisible);
             let rec = found.map(|(_, rec)| rec).filter(|_| sees);
             let mut violations = Vec::new();
-            if let Some(rule) = rec.and_then(|r| r.quantity.as_deref()) {
+            // The line's unit; `explain` has refused a unit a visible SKU is not sold in (U2).
+            let unit = rec.and_then(|r| r.unit(line.unit.as_ref().map(|u| u.as_str())));
+            // U4: the SKU's rule counts base-unit lines, a unit's own rule lines in that unit.
+            if let Some(rule) = rec.zip(unit).and_then(|(r, u)| r.quantity_rule(u)) {
                 violations.extend(check_quantity(rule, QuantitySource::Sku, line.qty));
             }
+            // Approval conditions on quantities count base units, whatever unit a line names.
+            let base_qty = line
+                .qty
+                .saturating_mul(unit.map_or(1, |u: crate::model::catalog::Unit| u.contains));
             let mut exact = None;
             match &outcome {
                 Outcome::Priced(p) => {
@@ -286,10 +296,12 @@ impl Snapshot {
                     // to the finished order answer, after these checks.
                     let list = p.source.as_ref().map(|s| &s.list);
                     if let (Some(rule), Some(list)) = (&p.quantity_rule, list) {
+                        // The entry's rule counts in the entry's unit: base units when the
+                        // price is derived (U3).
                         violations.extend(check_quantity(
                             rule,
                             QuantitySource::Entry(list.clone()),
-                            line.qty,
+                            line.qty.saturating_mul(p.derived_units.unwrap_or(1)),
                         ));
                     }
                     subtotal = subtotal.checked_add(p.price.amount).ok_or_else(|| {
@@ -335,7 +347,7 @@ impl Snapshot {
             };
             facts_lines.push(approval::LineFacts {
                 categories: rec.map_or(&[], |r| &r.categories),
-                qty: line.qty,
+                qty: base_qty,
                 amount: exact,
                 cost: rec.and_then(|r| r.cost),
             });
@@ -348,7 +360,8 @@ impl Snapshot {
                         line.sku.clone(),
                         line.qty,
                         order.at,
-                    ),
+                    )
+                    .with_unit(line.unit.clone()),
                     access: access.clone(),
                     visibility,
                     experiments: experiments_reached.to_vec(),

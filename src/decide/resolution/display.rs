@@ -223,8 +223,14 @@ impl fmt::Display for Resolution {
         let q = &self.query;
         writeln!(
             f,
-            "{} x `{}` for account `{}` by user `{}` at {} (snapshot v{})",
-            q.qty, q.sku, q.account, q.user, q.at, self.version
+            "{}{} x `{}` for account `{}` by user `{}` at {} (snapshot v{})",
+            q.qty,
+            q.unit.as_ref().map(|u| format!(" {u}")).unwrap_or_default(),
+            q.sku,
+            q.account,
+            q.user,
+            q.at,
+            self.version
         )?;
         match &self.outcome {
             Outcome::Denied(r) => writeln!(f, "  DENIED: {r}")?,
@@ -253,6 +259,14 @@ impl fmt::Display for Resolution {
                     }
                 } else if let Some(t) = price.tier_min_qty() {
                     writeln!(f, "    tier: {t}+ (volume)")?;
+                }
+                if let Some(n) = p.derived_units {
+                    writeln!(
+                        f,
+                        "    derived from the base-unit entry: 1 {} = {n} base units, tier at {} base units",
+                        q.unit.as_ref().map_or("unit", |u| u.as_str()),
+                        q.qty.saturating_mul(n)
+                    )?;
                 }
                 for a in &price.adjustments {
                     writeln!(f, "    adjusted by {a}")?;

@@ -44,6 +44,9 @@ pub struct Query {
     /// The sales channel, ship-to country and currency asked for; none by default (C1-C3).
     #[serde(default, skip_serializing_if = "Context::is_empty")]
     pub context: Context,
+    /// The unit `qty` counts in: one the SKU declares, its base unit if absent (SEMANTICS U2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<crate::id::UnitId>,
 }
 
 /// Where and how a query is asked (SEMANTICS C1-C3): the sales channel (one the dataset
@@ -125,7 +128,22 @@ impl Query {
             at,
             audience: Audience::Operator,
             context: Context::default(),
+            unit: None,
         }
+    }
+
+    /// The same query, with `qty` counted in `unit` (one the SKU declares) (SEMANTICS U2).
+    #[must_use]
+    pub fn in_unit(self, unit: impl Into<crate::id::UnitId>) -> Query {
+        Query {
+            unit: Some(unit.into()),
+            ..self
+        }
+    }
+
+    /// The same query with `unit` set or cleared.
+    pub(crate) fn with_unit(self, unit: Option<crate::id::UnitId>) -> Query {
+        Query { unit, ..self }
     }
 
     /// The same query, asked in `context`.
@@ -504,9 +522,15 @@ pub struct Priced {
     pub policy: PricePolicy,
     /// Every candidate, most specific first, with why it won or lost.
     pub candidates: Vec<Candidate>,
-    /// The quantity rule of the deciding price entry, if it has one.
+    /// The quantity rule of the deciding price entry, if it has one. It counts in the entry's
+    /// unit: base units when the price is derived ([`Priced::derived_units`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity_rule: Option<QuantityRule>,
+    /// Set when the deciding list has no entry in the line's unit and derived the price from
+    /// its base-unit entry (`derive_units`, SEMANTICS U3): how many base units one line unit
+    /// holds. The tier was found at the quantity in base units.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub derived_units: Option<u64>,
     /// The reference ("list") price of the line and the saving against it.
     pub reference: Reference,
 }

@@ -37,7 +37,7 @@ pub(crate) struct Finder<'a> {
     segments: HashMap<&'a str, usize>,
     catalog: HashMap<&'a str, usize>,
     price_lists: HashMap<&'a str, usize>,
-    entries: std::cell::OnceCell<HashMap<(&'a str, &'a str), &'a EntryData>>,
+    entries: std::cell::OnceCell<HashMap<(&'a str, String), &'a EntryData>>,
     assignments: HashMap<&'a str, usize>,
     visibility_rules: HashMap<&'a str, usize>,
     payment_rules: HashMap<&'a str, usize>,
@@ -87,19 +87,26 @@ impl<'a> Finder<'a> {
             }
             EntityRef::PriceList(id) => get(&self.price_lists, &d.price_lists, id.as_str())
                 .and_then(|l| e(Entity::PriceList(l.clone()))),
-            EntityRef::Entry { list, sku } => {
+            EntityRef::Entry { list, sku, unit } => {
                 let entries = self.entries.get_or_init(|| {
                     // The entries of the first list of each id, the first entry of each SKU.
                     let mut out = HashMap::new();
                     for (id, &i) in &self.price_lists {
                         for entry in d.price_lists.get(i).into_iter().flat_map(|l| &l.entries) {
-                            out.entry((*id, entry.sku.as_str())).or_insert(entry);
+                            let key = entry_key(
+                                entry.sku.as_str(),
+                                entry.unit.as_ref().map(|u| u.as_str()),
+                            );
+                            out.entry((*id, key)).or_insert(entry);
                         }
                     }
                     out
                 });
                 entries
-                    .get(&(list.as_str(), sku.as_str()))
+                    .get(&(
+                        list.as_str(),
+                        entry_key(sku.as_str(), unit.as_ref().map(|u| u.as_str())),
+                    ))
                     .map(|&entry| Found::Entry(list.clone(), entry.clone()))
             }
             EntityRef::Assignment(id) => get(&self.assignments, &d.assignments, id.as_str())
@@ -129,14 +136,38 @@ struct Keyed<T> {
     /// The first position of each id, and any later ones (a valid dataset has none: the
     /// empty vector costs no allocation).
     index: HashMap<String, (usize, Vec<usize>)>,
-    key: fn(&T) -> &str,
+    key: KeyFn<T>,
+}
+
+/// How an item's key is read: borrowed (an id), or composed (a price entry's SKU and unit).
+enum KeyFn<T> {
+    Borrowed(fn(&T) -> &str),
+    Owned(fn(&T) -> String),
+}
+
+impl<T> KeyFn<T> {
+    fn of<'t>(&self, item: &'t T) -> std::borrow::Cow<'t, str> {
+        match self {
+            KeyFn::Borrowed(f) => std::borrow::Cow::Borrowed(f(item)),
+            KeyFn::Owned(f) => std::borrow::Cow::Owned(f(item)),
+        }
+    }
+}
+
+/// The key of a price entry within its list: its SKU, and its unit when it names one (U2).
+pub(crate) fn entry_key(sku: &str, unit: Option<&str>) -> String {
+    match unit {
+        None => sku.to_string(),
+        // A NUL never appears in an id (refused at build), so the key is unambiguous.
+        Some(u) => format!("{sku}\u{0}{u}"),
+    }
 }
 
 impl<T> Keyed<T> {
-    fn new(items: Vec<T>, key: fn(&T) -> &str) -> Keyed<T> {
+    fn new(items: Vec<T>, key: KeyFn<T>) -> Keyed<T> {
         let mut index: HashMap<String, (usize, Vec<usize>)> = HashMap::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
-            match index.entry(key(item).to_string()) {
+            match index.entry(key.of(item).into_owned()) {
                 std::collections::hash_map::Entry::Occupied(mut o) => o.get_mut().1.push(i),
                 std::collections::hash_map::Entry::Vacant(v) => {
                     v.insert((i, Vec::new()));
@@ -152,15 +183,15 @@ impl<T> Keyed<T> {
 
     /// Replaces the first item with the same id, or appends it; returns its position.
     fn upsert(&mut self, item: T) -> usize {
-        let id = (self.key)(&item);
-        if let Some(&(pos, _)) = self.index.get(id)
+        let id = self.key.of(&item).into_owned();
+        if let Some(&(pos, _)) = self.index.get(&id)
             && let Some(slot) = self.items.get_mut(pos)
         {
             *slot = Some(item);
             return pos;
         }
         let pos = self.items.len();
-        self.index.insert(id.to_string(), (pos, Vec::new()));
+        self.index.insert(id, (pos, Vec::new()));
         self.items.push(Some(item));
         pos
     }
@@ -194,7 +225,7 @@ fn kind<'k, T>(
     items: &mut Vec<T>,
     key: fn(&T) -> &str,
 ) -> &'k mut Keyed<T> {
-    slot.get_or_insert_with(|| Keyed::new(std::mem::take(items), key))
+    slot.get_or_insert_with(|| Keyed::new(std::mem::take(items), KeyFn::Borrowed(key)))
 }
 
 /// Applies a changeset's operations to a dataset in order; `Err` names the first thing missing
@@ -328,8 +359,9 @@ pub(crate) fn apply_ops(data: &mut Dataset, ops: &[Op]) -> Result<(), EntityRef>
                         }
                         removed
                     }
-                    EntityRef::Entry { list, sku } => match entries_of(data, e, list) {
-                        Some(entries) => entries.remove(sku.as_str()),
+                    EntityRef::Entry { list, sku, unit } => match entries_of(data, e, list) {
+                        Some(entries) => entries
+                            .remove(&entry_key(sku.as_str(), unit.as_ref().map(|u| u.as_str()))),
                         None => Vec::new(),
                     },
                     EntityRef::Assignment(id) => {
@@ -378,10 +410,10 @@ pub(crate) fn apply_ops(data: &mut Dataset, ops: &[Op]) -> Result<(), EntityRef>
         let slot = lists.items.get_mut(pos)?.as_mut()?;
         Some(match e.entries.entry(pos) {
             std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
-            std::collections::hash_map::Entry::Vacant(v) => v
-                .insert(Keyed::new(std::mem::take(&mut slot.entries), |x| {
-                    x.sku.as_str()
-                })),
+            std::collections::hash_map::Entry::Vacant(v) => v.insert(Keyed::new(
+                std::mem::take(&mut slot.entries),
+                KeyFn::Owned(|x| entry_key(x.sku.as_str(), x.unit.as_ref().map(|u| u.as_str()))),
+            )),
         })
     }
 }

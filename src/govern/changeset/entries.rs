@@ -6,6 +6,7 @@ use crate::error::{BuildError, BuildProblem};
 use crate::format::changeset::{Changeset, EntityRef, LogEntry, Op};
 use crate::govern::changeset::ApplyError;
 use crate::model::pricing::build::validate_entry;
+use crate::model::pricing::table::PriceTable;
 use crate::model::pricing::ties::Ties;
 use crate::model::pricing::{ListBody, ListRec};
 use crate::model::snapshot::{Built, Snapshot};
@@ -41,7 +42,7 @@ impl Snapshot {
             let Some(current) = lists.get(idx as usize).cloned() else {
                 return Err(not_found(EntityRef::PriceList(list_id.clone())));
             };
-            let ListBody::Absolute(table) = &current.body else {
+            if !matches!(current.body, ListBody::Absolute(_)) {
                 // A relative list has no entries: removing one removes what does not exist,
                 // setting one would give it entries of its own.
                 if let Op::Remove(key) = op {
@@ -51,42 +52,47 @@ impl Snapshot {
                     list: list_id.clone(),
                 });
                 continue;
-            };
-            let table = match op {
+            }
+            // The table of the entry's unit (U2): the base table, or one per further unit.
+            let (unit, table) = match op {
                 Op::SetEntry { entry, .. } => {
-                    let Some(row) = validate_entry(list_id, entry, &inner.catalog, &mut problems)
+                    let Some((unit, row)) =
+                        validate_entry(list_id, entry, &inner.catalog, &mut problems)
                     else {
                         continue;
                     };
+                    let table = current.table(unit).cloned().unwrap_or_default();
                     if table.get(row.sku).is_none() {
                         new_skus.insert((idx, row.sku), ());
                         sku_lists = sku_lists.with_added(idx, row.sku);
                     }
-                    table.with_entry(row)
+                    (unit, table.with_entry(row))
                 }
-                Op::Remove(EntityRef::Entry { sku, .. }) => {
+                Op::Remove(EntityRef::Entry { sku, unit, .. }) => {
                     let what = || EntityRef::Entry {
                         list: list_id.clone(),
                         sku: sku.clone(),
+                        unit: unit.clone(),
                     };
                     let sku_idx = inner
                         .catalog
                         .lookup(sku.as_str())
                         .ok_or_else(|| not_found(what()))?;
+                    let unit = inner
+                        .catalog
+                        .get(sku_idx)
+                        .and_then(|rec| rec.unit(unit.as_ref().map(|u| u.as_str())))
+                        .ok_or_else(|| not_found(what()))?;
                     new_skus.remove(&(idx, sku_idx));
-                    table
-                        .without_entry(sku_idx)
-                        .ok_or_else(|| not_found(what()))?
+                    let table = current
+                        .table(unit.index)
+                        .and_then(|t| t.without_entry(sku_idx))
+                        .ok_or_else(|| not_found(what()))?;
+                    (unit.index, table)
                 }
                 _ => continue,
             };
-            lists.set(
-                idx as usize,
-                Arc::new(ListRec {
-                    body: ListBody::Absolute(table),
-                    ..ListRec::clone_header(&current)
-                }),
-            );
+            lists.set(idx as usize, Arc::new(current.with_table(unit, table)));
         }
         if problems.is_empty() {
             let ties = Ties {
@@ -123,6 +129,25 @@ impl Snapshot {
 }
 
 impl ListRec {
+    /// The same absolute list with the table of unit index `unit` replaced.
+    fn with_table(&self, unit: u16, table: PriceTable) -> ListRec {
+        let mut next = ListRec::clone_header(self);
+        next.body = self.body.clone();
+        match unit.checked_sub(1) {
+            None => next.body = ListBody::Absolute(table),
+            Some(i) => {
+                let i = usize::from(i);
+                while next.unit_tables.len() <= i {
+                    next.unit_tables.push(PriceTable::default());
+                }
+                if let Some(slot) = next.unit_tables.get_mut(i) {
+                    *slot = table;
+                }
+            }
+        }
+        next
+    }
+
     /// A copy of the list's identity and settings, for rebuilding it with another body.
     pub(crate) fn clone_header(&self) -> ListRec {
         ListRec {
@@ -134,6 +159,8 @@ impl ListRec {
             valid: self.valid,
             quote_only: self.quote_only,
             tax_included: self.tax_included,
+            derive_units: self.derive_units,
+            unit_tables: self.unit_tables.clone(),
             body: ListBody::Relative {
                 base: 0,
                 adjustments: Vec::new(),

@@ -189,13 +189,14 @@ impl Snapshot {
             else {
                 continue;
             };
-            if let ListBody::Absolute(table) = &rec.body {
-                l.entries = table
-                    .iter()
-                    .filter_map(|(sku, e)| {
-                        let id = inner.catalog.get(sku)?.sku.clone();
+            if matches!(rec.body, ListBody::Absolute(_)) {
+                l.entries = rec
+                    .tables()
+                    .flat_map(|(unit, table)| table.iter().map(move |(sku, e)| (unit, sku, e)))
+                    .filter_map(|(unit, sku, e)| {
+                        let sku_rec = inner.catalog.get(sku)?;
                         Some(EntryData {
-                            sku: id,
+                            sku: sku_rec.sku.clone(),
                             tiers: e
                                 .tiers
                                 .iter()
@@ -207,6 +208,14 @@ impl Snapshot {
                             valid: e.extra.valid,
                             quantity: e.extra.quantity,
                             quote_above: e.extra.quote_above,
+                            unit: (unit != 0).then(|| {
+                                crate::id::UnitId::new(sku_rec.unit_name(
+                                    crate::model::catalog::Unit {
+                                        index: unit,
+                                        contains: 1,
+                                    },
+                                ))
+                            }),
                         })
                     })
                     .collect();

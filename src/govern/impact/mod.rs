@@ -96,7 +96,7 @@ fn summarize<'s>(
     let Some(rec) = inner.catalog.get(idx) else {
         return Ok(Seen::Absent);
     };
-    Ok(match party.decide(idx, rec, qty, &mut Lean)? {
+    Ok(match party.decide(idx, rec, qty, None, &mut Lean)? {
         Verdict::Priced(w, _) => Seen::Priced {
             amount: w.list.currency.round(w.exact),
             currency: w.list.currency,

@@ -74,6 +74,7 @@ pub(crate) fn build_lists(
         });
         let valid = check_window(l.valid, EntityKind::PriceList, l.id.as_str(), problems);
         check_owner(&l.owner, EntityKind::PriceList, l.id.as_str(), problems);
+        let mut unit_tables = Vec::new();
         let body = match &l.relative {
             Some(rel) => {
                 if !l.entries.is_empty() {
@@ -122,7 +123,11 @@ pub(crate) fn build_lists(
                     }
                 }
             }
-            None => ListBody::Absolute(build_table(l, catalog, problems)),
+            None => {
+                let (table, units) = build_table(l, catalog, problems);
+                unit_tables = units;
+                ListBody::Absolute(table)
+            }
         };
         lists.push(ListRec {
             id: l.id.clone(),
@@ -133,6 +138,8 @@ pub(crate) fn build_lists(
             valid,
             quote_only: l.quote_only,
             tax_included: l.tax_included,
+            derive_units: l.derive_units,
+            unit_tables,
             body,
         });
     }
@@ -140,40 +147,70 @@ pub(crate) fn build_lists(
     lists
 }
 
+/// The list's base-unit table and one table per further unit index (U2): `units[i]` holds the
+/// entries in each SKU's unit `i + 1`.
 fn build_table(
     l: &crate::format::PriceListData,
     catalog: &Catalog,
     problems: &mut Vec<BuildProblem>,
-) -> PriceTable {
-    let mut rows: Vec<EntryRow> = Vec::with_capacity(l.entries.len());
+) -> (PriceTable, Vec<PriceTable>) {
+    let mut rows: Vec<(u16, EntryRow)> = Vec::with_capacity(l.entries.len());
     for e in &l.entries {
         if let Some(row) = validate_entry(&l.id, e, catalog, problems) {
             rows.push(row);
         }
     }
-    rows.sort_by_key(|r| r.sku);
-    let mut deduped: Vec<EntryRow> = Vec::with_capacity(rows.len());
-    for r in rows {
-        if deduped.last().is_some_and(|p| p.sku == r.sku) {
+    rows.sort_by_key(|(unit, r)| (*unit, r.sku));
+    let mut tables: Vec<Vec<EntryRow>> = Vec::new();
+    for (unit, r) in rows {
+        let unit = usize::from(unit);
+        while tables.len() <= unit {
+            tables.push(Vec::new());
+        }
+        let Some(table) = tables.get_mut(unit) else {
+            continue;
+        };
+        if table.last().is_some_and(|p| p.sku == r.sku) {
             let sku = catalog.sku_of(r.sku).clone();
             problems.push(BuildProblem::DuplicateId {
                 kind: EntityKind::PriceEntry,
-                id: pricing::entry_label(&l.id, &sku),
+                id: match unit {
+                    0 => pricing::entry_label(&l.id, &sku),
+                    _ => format!(
+                        "{} ({})",
+                        pricing::entry_label(&l.id, &sku),
+                        catalog.get(r.sku).map_or("", |rec| rec.unit_name(
+                            crate::model::catalog::Unit {
+                                index: u16::try_from(unit).unwrap_or(0),
+                                contains: 1,
+                            }
+                        ))
+                    ),
+                },
             });
             continue;
         }
-        deduped.push(r);
+        table.push(r);
     }
-    PriceTable::from_sorted(&deduped)
+    let mut tables = tables.into_iter();
+    let base = tables
+        .next()
+        .map(|rows| PriceTable::from_sorted(&rows))
+        .unwrap_or_default();
+    (
+        base,
+        tables.map(|rows| PriceTable::from_sorted(&rows)).collect(),
+    )
 }
 
-/// Checks one price entry and resolves its SKU: the same checks for a build and for a change.
+/// Checks one price entry and resolves its SKU and unit index (U2): the same checks for a
+/// build and for a change.
 pub(crate) fn validate_entry(
     list: &crate::id::PriceListId,
     e: &crate::format::EntryData,
     catalog: &Catalog,
     problems: &mut Vec<BuildProblem>,
-) -> Option<EntryRow> {
+) -> Option<(u16, EntryRow)> {
     // Formatted only when needed: this runs once per price entry.
     let label = || pricing::entry_label(list, &e.sku);
     let Some(sku) = catalog.lookup(e.sku.as_str()) else {
@@ -184,6 +221,20 @@ pub(crate) fn validate_entry(
             to: e.sku.to_string(),
         });
         return None;
+    };
+    let unit = match catalog
+        .get(sku)
+        .and_then(|rec| rec.unit(e.unit.as_ref().map(|u| u.as_str())))
+    {
+        Some(unit) => unit.index,
+        None => {
+            problems.push(BuildProblem::UnknownEntryUnit {
+                list: list.clone(),
+                sku: e.sku.clone(),
+                unit: e.unit.clone().unwrap_or_default(),
+            });
+            return None;
+        }
     };
     if e.tiers.len() > crate::model::validate::MAX_TIERS {
         problems.push(BuildProblem::TooManyTiers {
@@ -241,22 +292,25 @@ pub(crate) fn validate_entry(
             detail: "quote_above must be at least 1".into(),
         });
     }
-    Some(EntryRow {
-        sku,
-        tiers: e
-            .tiers
-            .iter()
-            .map(|t| Tier {
-                min_qty: t.min_qty,
-                unit_price: t.unit_price,
-            })
-            .collect(),
-        extra: EntryExtra {
-            valid,
-            quantity: e.quantity,
-            quote_above: e.quote_above,
+    Some((
+        unit,
+        EntryRow {
+            sku,
+            tiers: e
+                .tiers
+                .iter()
+                .map(|t| Tier {
+                    min_qty: t.min_qty,
+                    unit_price: t.unit_price,
+                })
+                .collect(),
+            extra: EntryExtra {
+                valid,
+                quantity: e.quantity,
+                quote_above: e.quote_above,
+            },
         },
-    })
+    ))
 }
 
 /// Relative lists: no cycles, and the currency of their base.

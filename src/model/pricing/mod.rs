@@ -51,7 +51,48 @@ pub(crate) struct ListRec {
     pub(crate) quote_only: bool,
     /// Whether the list's prices include tax (C5).
     pub(crate) tax_included: bool,
+    /// Whether a unit with no entry is priced from the base-unit entry (U3).
+    pub(crate) derive_units: bool,
+    /// Entries in units other than the base unit, by unit index: `unit_tables[i]` holds the
+    /// entries in each SKU's unit `i + 1` (U2). Empty for most lists.
+    pub(crate) unit_tables: Vec<PriceTable>,
     pub(crate) body: ListBody,
+}
+
+impl ListRec {
+    /// The table holding this absolute list's entries in unit index `unit`, if any.
+    pub(crate) fn table(&self, unit: u16) -> Option<&PriceTable> {
+        let ListBody::Absolute(base) = &self.body else {
+            return None;
+        };
+        match unit.checked_sub(1) {
+            None => Some(base),
+            Some(i) => self.unit_tables.get(usize::from(i)),
+        }
+    }
+
+    /// The SKUs an absolute list has an entry for, in any unit, each once.
+    pub(crate) fn priced_skus(&self) -> Box<dyn Iterator<Item = u32> + '_> {
+        let ListBody::Absolute(base) = &self.body else {
+            return Box::new(std::iter::empty());
+        };
+        if self.unit_tables.is_empty() {
+            return Box::new(base.iter().map(|(sku, _)| sku));
+        }
+        let mut skus: Vec<u32> = self
+            .tables()
+            .flat_map(|(_, t)| t.iter().map(|(sku, _)| sku))
+            .collect();
+        skus.sort_unstable();
+        skus.dedup();
+        Box::new(skus.into_iter())
+    }
+
+    /// Every (unit index, table) of an absolute list: base unit first.
+    pub(crate) fn tables(&self) -> impl Iterator<Item = (u16, &PriceTable)> {
+        (0..=u16::try_from(self.unit_tables.len()).unwrap_or(u16::MAX))
+            .filter_map(|u| Some((u, self.table(u)?)))
+    }
 }
 
 /// The price lists of a snapshot: a persistent vector so that a changed list is replaced without
@@ -102,11 +143,9 @@ impl SkuLists {
         // bounds by MAX_ROWS (check_sizes), so converting to u32 loses nothing.
         let mut per_sku: Vec<usize> = vec![0; skus.saturating_add(1)];
         for l in lists {
-            if let ListBody::Absolute(t) = &l.body {
-                for (sku, _) in t.iter() {
-                    if let Some(c) = per_sku.get_mut(sku as usize) {
-                        *c = c.saturating_add(1);
-                    }
+            for sku in l.priced_skus() {
+                if let Some(c) = per_sku.get_mut(sku as usize) {
+                    *c = c.saturating_add(1);
                 }
             }
         }
@@ -121,14 +160,12 @@ impl SkuLists {
         let mut fill: Vec<u32> = offsets.clone();
         let mut out = vec![0u32; total];
         for (li, l) in lists.iter().enumerate() {
-            if let ListBody::Absolute(t) = &l.body {
-                for (sku, _) in t.iter() {
-                    if let Some(pos) = fill.get_mut(sku as usize) {
-                        if let Some(slot) = out.get_mut(*pos as usize) {
-                            *slot = crate::model::validate::to_u32(li);
-                        }
-                        *pos = pos.saturating_add(1);
+            for sku in l.priced_skus() {
+                if let Some(pos) = fill.get_mut(sku as usize) {
+                    if let Some(slot) = out.get_mut(*pos as usize) {
+                        *slot = crate::model::validate::to_u32(li);
                     }
+                    *pos = pos.saturating_add(1);
                 }
             }
         }
@@ -240,6 +277,9 @@ pub(crate) struct EntryView<'a> {
     pub(crate) extra: table::EntryExtra,
     /// The absolute list the tiers come from.
     pub(crate) base: &'a ListRec,
+    /// Set when the list had no entry in the line's unit and the tiers are its base-unit
+    /// entry's (U3): how many base units one line unit holds.
+    pub(crate) derived: Option<u64>,
     /// Relative lists and their adjustment for this SKU, outermost first.
     chain: [Option<(&'a ListRec, &'a AdjustmentRec)>; MAX_RELATIVE_DEPTH],
 }
@@ -252,6 +292,7 @@ impl<'a> EntryView<'a> {
             tiers,
             extra: table::EntryExtra::default(),
             base,
+            derived: None,
             chain: [None; MAX_RELATIVE_DEPTH],
         }
     }
@@ -265,6 +306,18 @@ impl<'a> EntryView<'a> {
     /// a relative list too (SEMANTICS T7): the tiers are the base's, and so is how they apply.
     pub(crate) fn tier_mode(&self) -> TierMode {
         self.base.tier_mode
+    }
+
+    /// How many of the entry's units one line unit is: the unit's conversion when the price
+    /// is derived from the base-unit entry (U3), 1 otherwise.
+    pub(crate) fn per_line_unit(&self) -> u64 {
+        self.derived.unwrap_or(1)
+    }
+
+    /// A line quantity counted in the entry's unit (base units when derived), saturating: what
+    /// tier minimums, `quote_above` and the entry's quantity rule compare with (U3).
+    pub(crate) fn entry_qty(&self, qty: u64) -> u64 {
+        qty.saturating_mul(self.per_line_unit())
     }
 
     /// The first tier's minimum quantity. Every entry has a tier (the build refuses empty
@@ -296,11 +349,14 @@ pub(crate) enum EntryMiss<'a> {
     },
 }
 
-/// Looks up the entry of `list` for `sku`, deriving through relative lists.
+/// Looks up the entry of `list` for `sku` in `unit`, deriving through relative lists: the
+/// entry in that unit, or, when the list or a list it derives from says `derive_units`, the
+/// base-unit entry read in base units (U3).
 pub(crate) fn lookup_entry<'a, L: ListTable + ?Sized>(
     lists: &'a L,
     list: &'a ListRec,
     sku: u32,
+    unit: crate::model::catalog::Unit,
     categories: &[String],
     at: jiff::Timestamp,
 ) -> Result<EntryView<'a>, EntryMiss<'a>> {
@@ -308,14 +364,24 @@ pub(crate) fn lookup_entry<'a, L: ListTable + ?Sized>(
         [None; MAX_RELATIVE_DEPTH];
     let mut depth = 0usize;
     let mut cur = list;
+    let mut derive = false;
     loop {
+        derive |= cur.derive_units;
         match &cur.body {
             ListBody::Absolute(table) => {
-                let entry = table.get(sku).ok_or(EntryMiss::NoEntry)?;
+                let (entry, derived) = match cur.table(unit.index).and_then(|t| t.get(sku)) {
+                    Some(entry) => (entry, None),
+                    None if derive && unit.index != 0 => (
+                        table.get(sku).ok_or(EntryMiss::NoEntry)?,
+                        Some(unit.contains),
+                    ),
+                    None => return Err(EntryMiss::NoEntry),
+                };
                 return Ok(EntryView {
                     tiers: entry.tiers,
                     extra: entry.extra,
                     base: cur,
+                    derived,
                     chain,
                 });
             }
