@@ -151,7 +151,7 @@ impl Query {
 /// lends one with [`QueryRef::from`], and [`QueryRef::to_query`] makes the owned query.
 ///
 /// ```
-/// use tradeterms::{Audience, Context, Dataset, Query, QueryRef, Snapshot};
+/// use tradeterms::{Audience, Context, Currency, Dataset, Query, QueryRef, Snapshot};
 /// let snapshot = Snapshot::from_dataset(&Dataset::from_json(include_str!("../../../examples/data/demo.json"))?)?;
 /// let at = "2026-06-01T00:00:00Z".parse()?;
 /// // Ids straight from a request: borrowed, never copied into the engine's id types.
@@ -160,9 +160,9 @@ impl Query {
 /// let quote = snapshot.quote_ref(&query)?;
 /// assert_eq!(quote, snapshot.quote(&query.to_query())?);
 /// // In a context, lent by reference.
-/// let edi = Context::default().channel("edi");
-/// let owned = Query::new(account, user, sku, 2, at).with_context(edi.clone());
-/// let borrowed = QueryRef::new(account, user, sku, 2, at).with_context(&edi);
+/// let usd = Context::default().currency("USD".parse::<Currency>()?);
+/// let owned = Query::new(account, user, sku, 2, at).with_context(usd.clone());
+/// let borrowed = QueryRef::new(account, user, sku, 2, at).with_context(&usd);
 /// assert_eq!(snapshot.resolve_ref(&borrowed)?, snapshot.resolve(&owned)?);
 /// assert_eq!(QueryRef::from(&owned), borrowed);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
