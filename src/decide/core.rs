@@ -191,10 +191,14 @@ impl<'s> Party<'s> {
 
 /// A [`Party`] of a user as indexes, owning its visibility index: what an owned sheet keeps
 /// beside its snapshot, to take the party of each line back cheaply ([`PartyKey::party`]):
-/// a few lookups by index, no id hashed, no membership walked, no rule indexed again.
+/// the user looked up by index, no id hashed, no membership walked, no rule indexed again.
 #[derive(Clone, Debug)]
 pub(crate) struct PartyKey {
     account: u32,
+    /// The account's record and the rules reaching it, copied once (reference counts, and the
+    /// account's name): no lookup in the snapshot's persistent vectors per line.
+    account_rec: AccountRec,
+    rules: Option<AccountRules>,
     user: u32,
     at: Timestamp,
     ctx: Ctx,
@@ -209,6 +213,8 @@ impl PartyKey {
     pub(crate) fn of(party: &Party<'_>, user: u32) -> PartyKey {
         PartyKey {
             account: party.index,
+            account_rec: party.account.clone(),
+            rules: party.rules.cloned(),
             user,
             at: party.at,
             ctx: party.ctx,
@@ -227,17 +233,16 @@ impl PartyKey {
     }
 
     /// The party again, in `inner`: the snapshot the key was taken from. `None` only if that
-    /// snapshot has no such account or user, which the key's snapshot always has.
+    /// snapshot has no such user, which the key's snapshot always has.
     pub(crate) fn party<'s>(&'s self, inner: &'s Built) -> Option<Party<'s>> {
-        let account = inner.accounts.get(self.account)?;
         let user = inner.users.get(self.user)?;
-        let entitled = Entitled::new(user, self.account, &inner.accounts);
+        let entitled = Entitled::at(user, self.account, &self.account_rec, &inner.accounts);
         Some(Party {
             inner,
             index: self.account,
-            account,
+            account: &self.account_rec,
             actor: Actor::User(entitled),
-            rules: inner.account_rules.get(self.account as usize),
+            rules: self.rules.as_ref(),
             at: self.at,
             ctx: self.ctx,
             catalog_refused: self.catalog_refused.then_some(entitled),
