@@ -48,7 +48,11 @@ pub struct SheetLine {
 /// }
 /// let sheet = sheet_for(snapshot, "abb-north");
 /// assert!(sheet.access().view_prices.is_allowed());
-/// println!("{sheet:?}"); // PriceSheet { account: "abb-north", version: 1, position: 0, .. }
+/// assert_eq!(
+///     format!("{sheet:?}"),
+///     "PriceSheet { account: \"abb-north\", user: Some(\"john\"), version: 1, qty: 1, \
+///      audience: Operator, sees_catalog: true, position: 0, catalog: 6 }",
+/// );
 /// let lines: Vec<_> = sheet.collect::<Result<_, _>>().unwrap();
 /// assert!(lines.windows(2).all(|w| w[0].sku < w[1].sku));
 /// ```
