@@ -117,12 +117,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("austin-hardware", "bob"),
         ("abb-north", "mia"),
     ] {
-        let payment = snapshot.payment(&account.into(), &user.into())?;
+        let payment = snapshot.payment(account, user)?;
         println!("{user} for {account}:\n{payment}\n");
     }
 
     println!("## Price sheet of Abb Corp East for John (every visible SKU, one unit)");
-    for line in snapshot.price_sheet(&"abb-east".into(), &"john".into(), at, 1)? {
+    for line in snapshot.price_sheet("abb-east", "john", at, 1)? {
         let line = line?;
         match line.outcome.price() {
             Some(price) => println!("  {:<10} {:>8} {}", line.sku, price.amount, price.currency),

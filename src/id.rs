@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 use std::borrow::Borrow;
 use std::fmt;
+use std::str::FromStr;
 use std::sync::Arc;
 
 macro_rules! id_type {
@@ -17,6 +18,10 @@ macro_rules! id_type {
         #[doc = concat!("let id = tradeterms::", stringify!($name), "::new(\"", $example, "\");")]
         #[doc = concat!("assert_eq!(id.as_str(), \"", $example, "\");")]
         #[doc = concat!("assert_eq!(id.to_string(), \"", $example, "\");")]
+        /// // Parsing checks the id as a dataset's ids are checked (`IdFault`).
+        #[doc = concat!("let parsed: tradeterms::", stringify!($name), " = \"", $example, "\".parse().unwrap();")]
+        /// assert_eq!(parsed, id);
+        #[doc = concat!("assert!(\" \".parse::<tradeterms::", stringify!($name), ">().is_err());")]
         /// ```
         #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(transparent)]
@@ -57,6 +62,25 @@ macro_rules! id_type {
         impl Borrow<str> for $name {
             fn borrow(&self) -> &str {
                 &self.0
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        /// Parses an id, refusing one a dataset would refuse ([`IdFault::of`]); `new` and
+        /// `From` wrap any string unchecked.
+        impl FromStr for $name {
+            type Err = IdFault;
+
+            fn from_str(id: &str) -> Result<Self, IdFault> {
+                match IdFault::of(id) {
+                    None => Ok(Self::new(id)),
+                    Some(fault) => Err(fault),
+                }
             }
         }
     };
@@ -118,6 +142,7 @@ const SHOWN_CHARS: usize = 32;
 /// Why an id is refused. Ids are compared byte for byte, so anything a person cannot see or
 /// type back (control, zero-width and bidirectional characters, a spelling that is not
 /// Unicode NFC) would make two ids that look equal differ, or one id look like another.
+/// It is also the error of parsing an id (`"abb-corp".parse::<AccountId>()`, [`FromStr`]).
 ///
 /// ```
 /// use tradeterms::id::IdFault;
@@ -224,6 +249,8 @@ pub(crate) fn shown(id: &str) -> String {
     out.push('"');
     out
 }
+
+impl std::error::Error for IdFault {}
 
 /// An id quoted for a message: in backticks when it is a valid id, else as [`shown`].
 pub(crate) fn quoted(id: &str) -> String {

@@ -28,7 +28,7 @@ pub use decide::order::answer::{
 pub use decide::quote::{Quote, QuoteOutcome, QuoteSheet};
 pub use decide::resolution::{
     Access, Adjustment, Candidate, CandidateStatus, Context, Decided, Grant, NoReference, Outcome,
-    Payment, PaymentOptions, Price, Priced, Query, QuoteReason, QuoteRequired, Reference,
+    Payment, PaymentOptions, Price, Priced, Query, QueryRef, QuoteReason, QuoteRequired, Reference,
     ReferencePrice, Refusal, Resolution, RuleRef, Source, Specificity, TierSlice, Visibility,
     WindowOf,
 };

@@ -84,6 +84,59 @@ impl fmt::Display for Currency {
     }
 }
 
+/// Parses an ISO 4217 alphabetic code, as [`Currency::from_code`] looks it up.
+///
+/// ```
+/// use tradeterms::Currency;
+/// let eur: Currency = "EUR".parse()?;
+/// assert_eq!(eur.to_string().parse::<Currency>()?, eur);
+/// assert!("eur".parse::<Currency>().is_err());
+/// # Ok::<(), tradeterms::money::UnknownCurrency>(())
+/// ```
+impl std::str::FromStr for Currency {
+    type Err = UnknownCurrency;
+
+    fn from_str(code: &str) -> Result<Currency, UnknownCurrency> {
+        Currency::from_code(code).ok_or_else(|| UnknownCurrency {
+            code: code.chars().take(16).collect(),
+        })
+    }
+}
+
+/// The error of parsing a [`Currency`]: the code is not an upper-case ISO 4217 code of a
+/// currency with minor units.
+///
+/// ```
+/// use tradeterms::Currency;
+/// let err = "XYZ".parse::<Currency>().unwrap_err();
+/// assert_eq!(err.code(), "XYZ");
+/// assert_eq!(err.to_string(), "unknown currency \"XYZ\": give an upper-case ISO 4217 code with minor units, such as `USD`");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownCurrency {
+    /// The code given (its first 16 characters).
+    code: String,
+}
+
+impl UnknownCurrency {
+    /// The code given (its first 16 characters).
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+}
+
+impl fmt::Display for UnknownCurrency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "unknown currency \"{}\": give an upper-case ISO 4217 code with minor units, such as `USD`",
+            self.code.escape_debug()
+        )
+    }
+}
+
+impl std::error::Error for UnknownCurrency {}
+
 impl Serialize for Currency {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.code())

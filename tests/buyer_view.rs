@@ -222,7 +222,7 @@ fn a_demo_buyer_order_names_no_policy_and_no_payment_rule() {
 fn a_demo_buyer_sheet_and_quote_name_no_assignment() {
     let (ds, s) = demo();
     let lines: Vec<_> = s
-        .price_sheet(&"abb-north".into(), &"john".into(), at(), 1)
+        .price_sheet("abb-north", "john", at(), 1)
         .unwrap()
         .audience(Audience::Buyer)
         .collect::<Result<_, _>>()
@@ -234,7 +234,7 @@ fn a_demo_buyer_sheet_and_quote_name_no_assignment() {
             .all(|l| l.visibility.is_none() && l.outcome.candidates().is_empty())
     );
     let operator: Vec<_> = s
-        .price_sheet(&"abb-north".into(), &"john".into(), at(), 1)
+        .price_sheet("abb-north", "john", at(), 1)
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
@@ -247,7 +247,7 @@ fn a_demo_buyer_sheet_and_quote_name_no_assignment() {
         .collect();
     assert_tells_nothing(&ds, &lines, &deciding);
     let quotes: Vec<_> = s
-        .quote_sheet(&"abb-north".into(), &"john".into(), at(), 1)
+        .quote_sheet("abb-north", "john", at(), 1)
         .unwrap()
         .audience(Audience::Buyer)
         .collect::<Result<_, _>>()

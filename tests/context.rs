@@ -237,12 +237,7 @@ fn channel_rules_reach_visibility_and_payment_too() {
         .unwrap();
     assert!(matches!(r.outcome, Outcome::Priced(_)));
     let terms = |ctx: &Context| match s
-        .payment_in(
-            &"abb-corp".into(),
-            &"john".into(),
-            ctx,
-            tradeterms::Audience::Operator,
-        )
+        .payment_in("abb-corp", "john", ctx, tradeterms::Audience::Operator)
         .unwrap()
     {
         Payment::Options(o) => o.terms.unwrap().value,
@@ -252,13 +247,13 @@ fn channel_rules_reach_visibility_and_payment_too() {
     assert_eq!(terms(&Context::default()), PaymentTerms::NetDays(30));
     // Sheets in a context: no saw on EDI.
     let skus: Vec<String> = s
-        .price_sheet_in(&"abb-corp".into(), &"john".into(), at(), 1, &edi)
+        .price_sheet_in("abb-corp", "john", at(), 1, &edi)
         .unwrap()
         .map(|l| l.unwrap().sku.to_string())
         .collect();
     assert_eq!(skus, ["DRILL"]);
     let quotes = s
-        .quote_sheet_in(&"abb-corp".into(), &"john".into(), at(), 1, &edi)
+        .quote_sheet_in("abb-corp", "john", at(), 1, &edi)
         .unwrap()
         .count();
     assert_eq!(quotes, 1);

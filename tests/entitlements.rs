@@ -95,10 +95,10 @@ fn contractor_buys_for_one_hotel_company_and_only_views_for_another() {
         other => panic!("expected buy refused, got {other:?}"),
     }
     assert!(matches!(
-        s.payment(&"summit-inns".into(), &"carla".into()).unwrap(),
+        s.payment("summit-inns", "carla").unwrap(),
         Payment::Denied(Refusal::MissingPermission { .. })
     ));
-    let terms = options(s.payment(&"harbor-hotels".into(), &"carla".into()).unwrap());
+    let terms = options(s.payment("harbor-hotels", "carla").unwrap());
     assert_eq!(terms.terms.unwrap().value, PaymentTerms::NetDays(30));
 }
 
@@ -149,7 +149,7 @@ const SCHOOLS: &str = r#"{
 }"#;
 
 fn sheet_skus(s: &Snapshot, account: &str, user: &str) -> Vec<String> {
-    s.price_sheet(&account.into(), &user.into(), at(), 1)
+    s.price_sheet(account, user, at(), 1)
         .unwrap()
         .map(|l| l.unwrap().sku.to_string())
         .collect()
@@ -218,7 +218,7 @@ fn marketing_staff_view_products_and_prices_but_cannot_order() {
     assert!(!r.access.buy.is_allowed());
     assert!(!r.access.request_quote.is_allowed());
     assert!(matches!(
-        s.payment(&"harbor-hotels".into(), &"max".into()).unwrap(),
+        s.payment("harbor-hotels", "max").unwrap(),
         Payment::Denied(_)
     ));
 }
@@ -250,7 +250,7 @@ const RESTAURANTS: &str = r#"{
 #[test]
 fn restaurant_managers_may_also_pay_by_card_and_one_store_is_on_net_30() {
     let s = build(RESTAURANTS);
-    let mgr = options(s.payment(&"bistro-downtown".into(), &"mgr".into()).unwrap());
+    let mgr = options(s.payment("bistro-downtown", "mgr").unwrap());
     let terms = mgr.terms.unwrap();
     assert_eq!(terms.value, PaymentTerms::NetDays(30));
     assert_eq!(terms.rule.as_ref().unwrap().id, "downtown-net30");
@@ -259,12 +259,9 @@ fn restaurant_managers_may_also_pay_by_card_and_one_store_is_on_net_30() {
     assert_eq!(methods.value, ["invoice", "card"]);
     assert_eq!(methods.rule.as_ref().unwrap().id, "managers-card");
 
-    let cook = options(
-        s.payment(&"bistro-downtown".into(), &"cook".into())
-            .unwrap(),
-    );
+    let cook = options(s.payment("bistro-downtown", "cook").unwrap());
     assert_eq!(cook.methods.unwrap().value, ["invoice"]);
-    let harbour = options(s.payment(&"bistro-harbour".into(), &"mgr".into()).unwrap());
+    let harbour = options(s.payment("bistro-harbour", "mgr").unwrap());
     assert_eq!(harbour.terms.unwrap().value, PaymentTerms::NetDays(60));
 }
 
@@ -272,7 +269,7 @@ fn restaurant_managers_may_also_pay_by_card_and_one_store_is_on_net_30() {
 fn a_subsidiary_inherits_the_assortment_but_not_the_payment_terms() {
     let s = build(RESTAURANTS);
     // The airport store opted out of inherited payment terms: no terms reach it.
-    let airport = options(s.payment(&"bistro-airport".into(), &"mgr".into()).unwrap());
+    let airport = options(s.payment("bistro-airport", "mgr").unwrap());
     assert!(airport.terms.is_none() && airport.methods.is_none());
     // It still inherits the group's assortment: the oil is hidden there too.
     let r = s
@@ -371,7 +368,7 @@ fn an_account_in_two_segments_gets_the_rules_of_both_in_documented_order() {
 fn price_sheet_is_empty_for_a_denied_user() {
     let s = build(HOTELS);
     let sheet = s
-        .price_sheet(&"summit-inns".into(), &"nobody-here".into(), at(), 1)
+        .price_sheet("summit-inns", "nobody-here", at(), 1)
         .err()
         .unwrap();
     assert!(sheet.to_string().contains("nobody-here"));
@@ -380,9 +377,7 @@ fn price_sheet_is_empty_for_a_denied_user() {
         r#""users": [ { "id": "stranger", "name": "S", "memberships": [] },"#,
     );
     let s = build(&json);
-    let sheet = s
-        .price_sheet(&"harbor-hotels".into(), &"stranger".into(), at(), 1)
-        .unwrap();
+    let sheet = s.price_sheet("harbor-hotels", "stranger", at(), 1).unwrap();
     assert!(matches!(
         sheet.access().view_catalog,
         Grant::Refused(Refusal::NotEntitled)

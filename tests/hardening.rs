@@ -193,7 +193,7 @@ fn malformed_json_is_a_serde_error_not_a_panic() {
 #[test]
 fn a_price_sheet_at_quantity_zero_is_an_error_that_names_no_made_up_sku() {
     let s = Snapshot::from_dataset(&one_price("1.00", TierMode::Volume)).unwrap();
-    let (a, u) = (&"a".into(), &"u".into());
+    let (a, u) = ("a", "u");
     let explained = s.price_sheet(a, u, at(), 0).err().unwrap();
     let lean = s.quote_sheet(a, u, at(), 0).err().unwrap();
     assert_eq!(explained, ResolveError::ZeroSheetQuantity);

@@ -93,32 +93,26 @@ fn a_non_member_cannot_tell_an_existing_account_from_a_missing_one() {
         .unwrap();
     assert_eq!(q.outcome, QuoteOutcome::Denied);
     assert_eq!(
-        s.payment(&"no-such-account".into(), &"bob".into()).unwrap(),
-        s.payment(&"abb-north".into(), &"bob".into()).unwrap()
+        s.payment("no-such-account", "bob").unwrap(),
+        s.payment("abb-north", "bob").unwrap()
     );
     assert!(matches!(
-        s.payment(&"abb-north".into(), &"bob".into()).unwrap(),
+        s.payment("abb-north", "bob").unwrap(),
         Payment::Denied(_)
     ));
     // Sheets: empty, with the same access, for both.
     let sheet = |account: &str| {
-        let sheet = s
-            .price_sheet(&account.into(), &"bob".into(), at(), 1)
-            .unwrap();
+        let sheet = s.price_sheet(account, "bob", at(), 1).unwrap();
         let access = sheet.access().clone();
         (access, sheet.count())
     };
     assert_eq!(sheet("abb-north"), sheet("no-such-account"));
     assert_eq!(sheet("abb-north").1, 0);
-    let quotes = |account: &str| {
-        s.quote_sheet(&account.into(), &"bob".into(), at(), 1)
-            .unwrap()
-            .count()
-    };
+    let quotes = |account: &str| s.quote_sheet(account, "bob", at(), 1).unwrap().count();
     assert_eq!((quotes("abb-north"), quotes("no-such-account")), (0, 0));
     // Operators can still tell.
-    assert!(s.account_exists(&"abb-north".into()));
-    assert!(!s.account_exists(&"no-such-account".into()));
+    assert!(s.account_exists("abb-north"));
+    assert!(!s.account_exists("no-such-account"));
 }
 
 #[test]
@@ -143,8 +137,8 @@ fn a_member_cannot_tell_a_hidden_sku_from_a_missing_one() {
     let v = r.visibility.unwrap();
     assert!(!v.visible && v.decided_by.is_none() && v.overridden.is_empty());
     assert!(matches!(r.outcome, Outcome::NotVisible));
-    assert!(s.sku_exists(&"SAW-CIRC".into()));
-    assert!(!s.sku_exists(&"NO-SUCH-SKU".into()));
+    assert!(s.sku_exists("SAW-CIRC"));
+    assert!(!s.sku_exists("NO-SUCH-SKU"));
 }
 
 #[test]

@@ -318,10 +318,7 @@ fn curated_sheet(n: usize) -> Duration {
     let s = build(&d);
     let mut lines = 0;
     let took = time(|| {
-        for line in s
-            .price_sheet(&"acc-000000".into(), &"buyer".into(), at(), 1)
-            .unwrap()
-        {
+        for line in s.price_sheet("acc-000000", "buyer", at(), 1).unwrap() {
             line.unwrap();
             lines += 1;
         }
@@ -476,10 +473,7 @@ fn curated_attribute_sheet(n: usize) -> Duration {
     let s = build(&d);
     let mut lines = 0;
     let took = time(|| {
-        for line in s
-            .price_sheet(&"acc-000000".into(), &"buyer".into(), at(), 1)
-            .unwrap()
-        {
+        for line in s.price_sheet("acc-000000", "buyer", at(), 1).unwrap() {
             line.unwrap();
             lines += 1;
         }

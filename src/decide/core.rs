@@ -27,6 +27,7 @@ use crate::model::visibility::VisRule;
 use crate::time::Window;
 use jiff::Timestamp;
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 
 /// Who acts for the account.
 #[derive(Clone, Copy, Debug)]
@@ -56,8 +57,8 @@ pub(crate) struct Party<'s> {
     catalog_refused: Option<Entitled<'s>>,
     prices_refused: Option<Entitled<'s>>,
     /// The visibility rules indexed by target, when the party decides many SKUs
-    /// ([`Party::index_visibility`]).
-    visibility_index: Option<visibility::VisIndex<'s>>,
+    /// ([`Party::index_visibility`]); borrowed from a [`PartyKey`] by an owned sheet.
+    visibility_index: Option<Cow<'s, visibility::VisIndex>>,
 }
 
 impl<'s> Party<'s> {
@@ -91,13 +92,13 @@ impl<'s> Party<'s> {
     /// sheet, an impact preview): each SKU then walks only the rules that may target it. The
     /// answers are the same; one query is cheaper without.
     pub(crate) fn index_visibility(mut self) -> Party<'s> {
-        self.visibility_index = Some(visibility::VisIndex::new(&self));
+        self.visibility_index = Some(Cow::Owned(visibility::VisIndex::new(&self)));
         self
     }
 
     /// The index built by [`Party::index_visibility`], if any.
-    pub(crate) fn visibility_index(&self) -> Option<&visibility::VisIndex<'s>> {
-        self.visibility_index.as_ref()
+    pub(crate) fn visibility_index(&self) -> Option<&visibility::VisIndex> {
+        self.visibility_index.as_deref()
     }
 
     /// Whether the actor may see the account's catalogue at all (E5).
@@ -124,13 +125,32 @@ impl<'s> Party<'s> {
     pub(crate) fn visibility_rules(
         &self,
     ) -> impl Iterator<Item = (&'s ScopeLevel, &'s VisRule)> + '_ {
-        let inner = self.inner;
+        self.placed_visibility_rules()
+            .map(|(_, level, rule)| (level, rule))
+    }
+
+    /// [`Party::visibility_rules`], each with its position among the rules reaching the account
+    /// (what [`Party::visibility_rule_at`] takes back).
+    pub(crate) fn placed_visibility_rules(
+        &self,
+    ) -> impl Iterator<Item = (usize, &'s ScopeLevel, &'s VisRule)> + '_ {
         self.rules
             .map(|r| &*r.visibility)
             .unwrap_or(&[])
             .iter()
-            .filter_map(move |(level, i)| Some((level, inner.visibility_rules.get(*i as usize)?)))
-            .filter(|(_, rule)| self.applies_to(&rule.roles) && rule.condition.holds(&self.ctx))
+            .enumerate()
+            .filter_map(|(pos, _)| {
+                let (level, rule) = self.visibility_rule_at(pos)?;
+                Some((pos, level, rule))
+            })
+            .filter(|(_, _, rule)| self.applies_to(&rule.roles) && rule.condition.holds(&self.ctx))
+    }
+
+    /// The visibility rule at `pos` among the rules reaching the account, whether it applies
+    /// to the actor or not.
+    pub(crate) fn visibility_rule_at(&self, pos: usize) -> Option<(&'s ScopeLevel, &'s VisRule)> {
+        let (level, i) = self.rules?.visibility.get(pos)?;
+        Some((level, self.inner.visibility_rules.get(*i as usize)?))
     }
 
     /// The price assignments reaching the account, in precedence order. Their lists are read
@@ -176,6 +196,69 @@ impl<'s> Party<'s> {
             return Ok(Verdict::QuoteRequired(QuoteWhy::SkuQuoteOnly));
         }
         select::select(self, sku, rec, LineQty { qty, unit }, recorder)
+    }
+}
+
+/// A [`Party`] of a user as indexes, owning its visibility index: what an owned sheet keeps
+/// beside its snapshot, to take the party of each line back cheaply ([`PartyKey::party`]):
+/// the user looked up by index, no id hashed, no membership walked, no rule indexed again.
+#[derive(Clone, Debug)]
+pub(crate) struct PartyKey {
+    account: u32,
+    /// The account's record and the rules reaching it, copied once (reference counts, and the
+    /// account's name): no lookup in the snapshot's persistent vectors per line.
+    account_rec: AccountRec,
+    rules: Option<AccountRules>,
+    user: u32,
+    at: Timestamp,
+    ctx: Ctx,
+    catalog_refused: bool,
+    prices_refused: bool,
+    visibility_index: visibility::VisIndex,
+}
+
+impl PartyKey {
+    /// The key of a user's party, `user` the user's index; its visibility rules are indexed
+    /// here, once.
+    pub(crate) fn of(party: &Party<'_>, user: u32) -> PartyKey {
+        PartyKey {
+            account: party.index,
+            account_rec: party.account.clone(),
+            rules: party.rules.cloned(),
+            user,
+            at: party.at,
+            ctx: party.ctx,
+            catalog_refused: party.catalog_refused.is_some(),
+            prices_refused: party.prices_refused.is_some(),
+            visibility_index: match party.visibility_index() {
+                Some(index) => index.clone(),
+                None => visibility::VisIndex::new(party),
+            },
+        }
+    }
+
+    /// The user's index.
+    pub(crate) fn user(&self) -> u32 {
+        self.user
+    }
+
+    /// The party again, in `inner`: the snapshot the key was taken from. `None` only if that
+    /// snapshot has no such user, which the key's snapshot always has.
+    pub(crate) fn party<'s>(&'s self, inner: &'s Built) -> Option<Party<'s>> {
+        let user = inner.users.get(self.user)?;
+        let entitled = Entitled::at(user, self.account, &self.account_rec, &inner.accounts);
+        Some(Party {
+            inner,
+            index: self.account,
+            account: &self.account_rec,
+            actor: Actor::User(entitled),
+            rules: self.rules.as_ref(),
+            at: self.at,
+            ctx: self.ctx,
+            catalog_refused: self.catalog_refused.then_some(entitled),
+            prices_refused: self.prices_refused.then_some(entitled),
+            visibility_index: Some(Cow::Borrowed(&self.visibility_index)),
+        })
     }
 }
 

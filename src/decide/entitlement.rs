@@ -10,7 +10,7 @@ use crate::decide::resolution::{Access, Grant, Refusal};
 use crate::format::{Permission, Reach};
 use crate::id::RoleName;
 use crate::model::access::{MembershipRec, UserRec};
-use crate::model::account::Accounts;
+use crate::model::account::{AccountRec, Accounts};
 
 /// What one user may do at one account (E1-E3).
 #[derive(Clone, Copy, Debug)]
@@ -31,6 +31,21 @@ impl<'s> Entitled<'s> {
             user,
             account: Some(account),
             ancestors,
+            accounts,
+        }
+    }
+
+    /// [`Entitled::new`] given the account's record (`account`'s), which it would look up.
+    pub(crate) fn at(
+        user: &'s UserRec,
+        account: u32,
+        rec: &'s AccountRec,
+        accounts: &'s Accounts,
+    ) -> Entitled<'s> {
+        Entitled {
+            user,
+            account: Some(account),
+            ancestors: &rec.ancestors,
             accounts,
         }
     }

@@ -182,18 +182,18 @@ impl Snapshot {
     /// `None` if the snapshot has no such account. An operator's or host's call, like
     /// [`Snapshot::account_exists`]: it tells an account that does not exist from one a user
     /// may not act for.
-    pub fn account_handle(&self, account: &str) -> Option<AccountHandle<'_>> {
+    pub fn account_handle(&self, account: impl AsRef<str>) -> Option<AccountHandle<'_>> {
         let accounts = &self.inner().accounts;
-        let index = accounts.lookup(account)?;
+        let index = accounts.lookup(account.as_ref())?;
         Some(AccountHandle::new(index, &*accounts.index))
     }
 
     /// The handle of a user, for [`Snapshot::quote_by`] and [`Snapshot::resolve_by`]; `None`
     /// if the snapshot has no such user (which `quote` answers with
     /// [`ResolveError::UnknownUser`]).
-    pub fn user_handle(&self, user: &str) -> Option<UserHandle<'_>> {
+    pub fn user_handle(&self, user: impl AsRef<str>) -> Option<UserHandle<'_>> {
         let users = &*self.inner().users;
-        let index = users.lookup(user)?;
+        let index = users.lookup(user.as_ref())?;
         Some(UserHandle::new(index, users))
     }
 
@@ -204,9 +204,9 @@ impl Snapshot {
     /// it has a handle for a hidden SKU and none for a missing one, so a buyer who saw the
     /// difference could list the catalogue by probing ids. For a buyer's line whose SKU has no
     /// handle, answer `NotVisible`, as `quote` does.
-    pub fn sku_handle(&self, sku: &str) -> Option<SkuHandle<'_>> {
+    pub fn sku_handle(&self, sku: impl AsRef<str>) -> Option<SkuHandle<'_>> {
         let catalog = &*self.inner().catalog;
-        let index = catalog.lookup(sku)?;
+        let index = catalog.lookup(sku.as_ref())?;
         Some(SkuHandle::new(index, catalog))
     }
 

@@ -7,7 +7,6 @@ use crate::decide::resolution::{Context, Decided, Payment, PaymentOptions, RuleR
 use crate::decide::resolve::Asker;
 use crate::error::ResolveError;
 use crate::format::Permission;
-use crate::id::{AccountId, UserId};
 use crate::model::payment::PayRule;
 use crate::model::scope::{ScopeLevel, applicable_rules};
 use crate::model::snapshot::Snapshot;
@@ -26,11 +25,15 @@ impl Snapshot {
     /// ```
     /// use tradeterms::{Dataset, Snapshot};
     /// let snapshot = Snapshot::from_dataset(&Dataset::from_json(include_str!("../../examples/data/demo.json"))?)?;
-    /// let payment = snapshot.payment(&"abb-north".into(), &"john".into())?;
+    /// let payment = snapshot.payment("abb-north", "john")?;
     /// println!("{payment}"); // terms and methods, each with the rule that set it
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn payment(&self, account: &AccountId, user: &UserId) -> Result<Payment, ResolveError> {
+    pub fn payment(
+        &self,
+        account: impl AsRef<str>,
+        user: impl AsRef<str>,
+    ) -> Result<Payment, ResolveError> {
         self.payment_in(account, user, &Context::default(), Audience::Operator)
     }
 
@@ -41,7 +44,7 @@ impl Snapshot {
     /// ```
     /// use tradeterms::{Audience, Context, Dataset, Payment, Snapshot};
     /// let snapshot = Snapshot::from_dataset(&Dataset::from_json(include_str!("../../examples/data/demo.json"))?)?;
-    /// let seen = snapshot.payment_in(&"abb-north".into(), &"john".into(), &Context::default(), Audience::Buyer)?;
+    /// let seen = snapshot.payment_in("abb-north", "john", &Context::default(), Audience::Buyer)?;
     /// let Payment::Options(o) = seen else { panic!("john buys for Abb North") };
     /// assert!(o.terms.unwrap().rule.is_none());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -52,20 +55,20 @@ impl Snapshot {
     /// and [`ResolveError::UnknownChannel`] for a channel the dataset does not declare.
     pub fn payment_in(
         &self,
-        account: &AccountId,
-        user: &UserId,
+        account: impl AsRef<str>,
+        user: impl AsRef<str>,
         context: &Context,
         audience: Audience,
     ) -> Result<Payment, ResolveError> {
-        self.payment_explained(account, user, context)
+        self.payment_explained(account.as_ref(), user.as_ref(), context)
             .map(|p| p.for_audience(audience))
     }
 
     /// The operator's payment answer, which [`Snapshot::payment_in`] redacts for its audience.
     fn payment_explained(
         &self,
-        account: &AccountId,
-        user: &UserId,
+        account: &str,
+        user: &str,
         context: &Context,
     ) -> Result<Payment, ResolveError> {
         let inner = self.inner();

@@ -8,11 +8,11 @@
 //! `resolve`'s by construction, which the differential tests check.
 
 use crate::decide::audience::Audience;
-use crate::decide::core::{Lean, Party, Verdict};
+use crate::decide::core::{Lean, Party, PartyKey, Verdict};
 use crate::decide::entitlement::Entitled;
-use crate::decide::resolution::{Context, Query, Reference};
+use crate::decide::resolution::{Context, Query, QueryRef, Reference};
 use crate::error::ResolveError;
-use crate::id::AssignmentId;
+use crate::id::{AccountId, AssignmentId};
 use crate::model::snapshot::Snapshot;
 use crate::money::Currency;
 use rust_decimal::Decimal;
@@ -96,35 +96,66 @@ impl QuoteOutcome {
 /// A lean price sheet: every SKU visible to the user for the account, in SKU order, with the
 /// verdict [`Snapshot::quote`] would give. The account- and user-level work is done once.
 ///
+/// Like [`PriceSheet`](crate::PriceSheet) it owns a handle on its snapshot: `'static` and
+/// `Send`, a handler can return it; its `Debug` names the account, the version and how far it
+/// has got.
+///
 /// ```
-/// use tradeterms::{Dataset, Snapshot};
+/// use tradeterms::{Dataset, QuoteSheet, Snapshot};
 /// let dataset: Dataset = serde_json::from_str(include_str!("../../examples/data/demo.json")).unwrap();
 /// let snapshot = Snapshot::from_dataset(&dataset).unwrap();
-/// let sheet = snapshot.quote_sheet(&"abb-east".into(), &"john".into(), "2026-06-01T00:00:00Z".parse().unwrap(), 1).unwrap();
+/// let sheet: QuoteSheet = snapshot.quote_sheet("abb-east", "john", "2026-06-01T00:00:00Z".parse().unwrap(), 1).unwrap();
+/// drop(snapshot); // the sheet holds its own handle
+/// assert!(format!("{sheet:?}").contains("abb-east"));
 /// let lines: Vec<_> = sheet.collect::<Result<_, _>>().unwrap();
 /// assert_eq!(lines.len(), 5); // six SKUs, but the saw is hidden from Abb East
 /// ```
-pub struct QuoteSheet<'s> {
+pub struct QuoteSheet {
+    snapshot: Snapshot,
+    account: AccountId,
     /// `None` when the user may not see the catalogue (or the account does not exist).
-    party: Option<Party<'s>>,
+    party: Option<PartyKey>,
     audience: Audience,
     next: usize,
     qty: u64,
 }
 
-impl QuoteSheet<'_> {
+const _: () = {
+    const fn assert_send_sync_static<T: Send + Sync + 'static>() {}
+    assert_send_sync_static::<QuoteSheet>();
+};
+
+impl QuoteSheet {
     /// The same sheet, each line answered for `audience` (SEMANTICS A1-A3).
     #[must_use]
     pub fn audience(self, audience: Audience) -> Self {
         QuoteSheet { audience, ..self }
     }
+
+    /// The version of the snapshot the sheet answers from.
+    pub fn version(&self) -> u64 {
+        self.snapshot.version()
+    }
 }
 
-impl Iterator for QuoteSheet<'_> {
+impl std::fmt::Debug for QuoteSheet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::decide::sheet::sheet_debug(
+            f,
+            "QuoteSheet",
+            &self.snapshot,
+            &self.account,
+            self.party.as_ref(),
+            (self.next, self.qty, self.audience),
+        )
+    }
+}
+
+impl Iterator for QuoteSheet {
     type Item = Result<(crate::id::Sku, QuoteOutcome), ResolveError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let party = self.party.as_ref()?;
+        let party = self.party.as_ref()?.party(self.snapshot.inner())?;
         while let Some(rec) = party.inner.catalog.recs.get(self.next) {
             let sku = crate::model::validate::to_u32(self.next);
             self.next = self.next.saturating_add(1);
@@ -159,13 +190,33 @@ impl Snapshot {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn quote(&self, query: &Query) -> Result<Quote, ResolveError> {
+        self.quote_ref(&QueryRef::from(query))
+    }
+
+    /// [`Snapshot::quote`] of a query that borrows its ids: the same decision and the same
+    /// answer, looking the ids up as given, without copying one. The hot path of a host that
+    /// reads ids from a request.
+    ///
+    /// # Errors
+    /// As [`Snapshot::quote`].
+    ///
+    /// ```
+    /// use tradeterms::{Dataset, Query, QueryRef, Snapshot};
+    /// let snapshot = Snapshot::from_dataset(&Dataset::from_json(include_str!("../../examples/data/demo.json"))?)?;
+    /// let at = "2026-06-01T00:00:00Z".parse()?;
+    /// let line = String::from("DRILL-18V"); // say, read from a request
+    /// let quote = snapshot.quote_ref(&QueryRef::new("abb-north", "john", &line, 2, at))?;
+    /// assert_eq!(quote, snapshot.quote(&Query::new("abb-north", "john", "DRILL-18V", 2, at))?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn quote_ref(&self, query: &QueryRef<'_>) -> Result<Quote, ResolveError> {
         if query.qty == 0 {
-            return Err(ResolveError::ZeroQuantity(query.sku.clone()));
+            return Err(ResolveError::ZeroQuantity(crate::id::Sku::new(query.sku)));
         }
-        let asked = self.party(&query.account, &query.user, query.at, &query.context)?;
+        let asked = self.party(query.account, query.user, query.at, query.context)?;
         self.quote_asked(
             asked,
-            || self.line_sku(&query.sku),
+            || self.line_sku(query.sku),
             query.qty,
             query.unit.as_ref(),
             query.audience,
@@ -210,11 +261,11 @@ impl Snapshot {
     /// [`ResolveError::UnknownUser`] up front, [`ResolveError::Overflow`] on a line.
     pub fn quote_sheet(
         &self,
-        account: &crate::id::AccountId,
-        user: &crate::id::UserId,
+        account: impl AsRef<str>,
+        user: impl AsRef<str>,
         at: jiff::Timestamp,
         qty: u64,
-    ) -> Result<QuoteSheet<'_>, ResolveError> {
+    ) -> Result<QuoteSheet, ResolveError> {
         self.quote_sheet_in(account, user, at, qty, &Context::default())
     }
 
@@ -228,21 +279,24 @@ impl Snapshot {
     /// A quantity of 0 is [`ResolveError::ZeroSheetQuantity`].
     pub fn quote_sheet_in(
         &self,
-        account: &crate::id::AccountId,
-        user: &crate::id::UserId,
+        account: impl AsRef<str>,
+        user: impl AsRef<str>,
         at: jiff::Timestamp,
         qty: u64,
         context: &Context,
-    ) -> Result<QuoteSheet<'_>, ResolveError> {
+    ) -> Result<QuoteSheet, ResolveError> {
         if qty == 0 {
             return Err(ResolveError::ZeroSheetQuantity);
         }
+        // Every SKU is decided: the key indexes the visibility rules once.
+        let party = self
+            .sheet_party(account.as_ref(), user.as_ref(), at, context)?
+            .ok()
+            .map(|(key, _)| key);
         Ok(QuoteSheet {
-            // Every SKU is decided: index the visibility rules once.
-            party: self
-                .party(account, user, at, context)?
-                .ok()
-                .map(|(party, _)| party.index_visibility()),
+            snapshot: self.clone(),
+            account: AccountId::new(account.as_ref()),
+            party,
             audience: Audience::Operator,
             next: 0,
             qty,

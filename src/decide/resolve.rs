@@ -1,10 +1,10 @@
 //! The explained answer to one query, [`Snapshot::resolve`], and the lookups every query starts
 //! with (R1): the SKU and quantity, the account and the user, checked as each call checks them.
 
-use crate::decide::core::{Actor, Party};
+use crate::decide::core::{Actor, Party, PartyKey};
 use crate::decide::entitlement::Entitled;
 use crate::decide::explain::Explain;
-use crate::decide::resolution::{Context, Outcome, Query, Resolution, Visibility};
+use crate::decide::resolution::{Context, Outcome, Query, QueryRef, Resolution, Visibility};
 use crate::decide::sheet::PriceSheet;
 use crate::error::ResolveError;
 use crate::format::Permission;
@@ -37,11 +37,39 @@ impl Snapshot {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn resolve(&self, query: &Query) -> Result<Resolution, ResolveError> {
+        self.resolve_with(&QueryRef::from(query), || query.clone())
+    }
+
+    /// [`Snapshot::resolve`] of a query that borrows its ids: the same decision and the same
+    /// answer. The answer echoes the query, so it owns a copy of the three ids; for the lean
+    /// answer without any id copied, see [`Snapshot::quote_ref`].
+    ///
+    /// # Errors
+    /// As [`Snapshot::resolve`].
+    ///
+    /// ```
+    /// use tradeterms::{Dataset, Query, QueryRef, Snapshot};
+    /// let snapshot = Snapshot::from_dataset(&Dataset::from_json(include_str!("../../examples/data/demo.json"))?)?;
+    /// let at = "2026-06-01T00:00:00Z".parse()?;
+    /// let answer = snapshot.resolve_ref(&QueryRef::new("abb-north", "john", "DRILL-18V", 2, at))?;
+    /// assert_eq!(answer, snapshot.resolve(&Query::new("abb-north", "john", "DRILL-18V", 2, at))?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn resolve_ref(&self, query: &QueryRef<'_>) -> Result<Resolution, ResolveError> {
+        self.resolve_with(query, || query.to_query())
+    }
+
+    /// The explained answer to a borrowed query, `owned` making the query the answer echoes.
+    fn resolve_with(
+        &self,
+        query: &QueryRef<'_>,
+        owned: impl FnOnce() -> Query,
+    ) -> Result<Resolution, ResolveError> {
         if query.qty == 0 {
-            return Err(ResolveError::ZeroQuantity(query.sku.clone()));
+            return Err(ResolveError::ZeroQuantity(Sku::new(query.sku)));
         }
-        let asked = self.party(&query.account, &query.user, query.at, &query.context)?;
-        self.resolve_asked(asked, || self.line_sku(&query.sku), query.clone())
+        let asked = self.party(query.account, query.user, query.at, query.context)?;
+        self.resolve_asked(asked, || self.line_sku(query.sku), owned())
     }
 
     /// The explained decision once the party is known: shared by [`Snapshot::resolve`] and
@@ -89,18 +117,18 @@ impl Snapshot {
     /// use tradeterms::{Dataset, Snapshot};
     /// let snapshot = Snapshot::from_dataset(&Dataset::from_json(include_str!("../../examples/data/demo.json"))?)?;
     /// let at = "2026-06-01T00:00:00Z".parse()?;
-    /// let sheet = snapshot.price_sheet(&"abb-north".into(), &"john".into(), at, 1)?;
+    /// let sheet = snapshot.price_sheet("abb-north", "john", at, 1)?;
     /// let skus = sheet.map(|line| line.map(|l| l.sku.to_string())).collect::<Result<Vec<_>, _>>()?;
     /// assert!(skus.iter().any(|s| s == "DRILL-18V"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn price_sheet(
         &self,
-        account: &AccountId,
-        user: &UserId,
+        account: impl AsRef<str>,
+        user: impl AsRef<str>,
         at: Timestamp,
         qty: u64,
-    ) -> Result<PriceSheet<'_>, ResolveError> {
+    ) -> Result<PriceSheet, ResolveError> {
         self.price_sheet_in(account, user, at, qty, &Context::default())
     }
 
@@ -114,27 +142,52 @@ impl Snapshot {
     /// A quantity of 0 is [`ResolveError::ZeroSheetQuantity`].
     pub fn price_sheet_in(
         &self,
-        account: &AccountId,
-        user: &UserId,
+        account: impl AsRef<str>,
+        user: impl AsRef<str>,
         at: Timestamp,
         qty: u64,
         context: &Context,
-    ) -> Result<PriceSheet<'_>, ResolveError> {
+    ) -> Result<PriceSheet, ResolveError> {
         if qty == 0 {
             return Err(ResolveError::ZeroSheetQuantity);
         }
-        Ok(match self.party(account, user, at, context)? {
-            Ok((party, entitled)) => PriceSheet::new(Some(party), entitled.access(), qty),
-            Err(refused) => PriceSheet::new(None, refused.access(), qty),
-        })
+        let (key, access) = match self.sheet_party(account.as_ref(), user.as_ref(), at, context)? {
+            Ok((key, entitled)) => (Some(key), entitled.access()),
+            Err(refused) => (None, refused.access()),
+        };
+        Ok(PriceSheet::new(
+            self.clone(),
+            AccountId::new(account.as_ref()),
+            key,
+            access,
+            qty,
+        ))
+    }
+
+    /// The party of a sheet, owned ([`PartyKey`]): as [`Snapshot::party`] finds it, with its
+    /// visibility rules indexed once for every line. `Err` holds the refusal when the user may
+    /// not see the catalogue (or the account does not exist).
+    pub(crate) fn sheet_party(
+        &self,
+        account: &str,
+        user: &str,
+        at: Timestamp,
+        context: &Context,
+    ) -> Result<Result<(PartyKey, Entitled<'_>), Entitled<'_>>, ResolveError> {
+        let channel = self.channel_of(context)?;
+        let (user_idx, user_rec) = self.user_rec(user)?;
+        let asker = self.asker(user_rec, self.inner().accounts.lookup(account));
+        Ok(self
+            .party_of(asker, at, channel, context)?
+            .map(|(party, entitled)| (PartyKey::of(&party, user_idx), entitled)))
     }
 
     /// The SKU of a line, for a user already allowed to see the account's catalogue (R3): `None`
     /// for a SKU the catalogue does not have, which every call answers exactly as a hidden one,
     /// so that no one can list the catalogue by probing ids. [`Snapshot::sku_exists`] tells the
     /// two apart for operators.
-    pub(crate) fn line_sku(&self, sku: &Sku) -> Option<(u32, &SkuRec)> {
-        self.line_sku_at(self.inner().catalog.lookup(sku.as_str())?)
+    pub(crate) fn line_sku(&self, sku: &str) -> Option<(u32, &SkuRec)> {
+        self.line_sku_at(self.inner().catalog.lookup(sku)?)
     }
 
     /// The SKU of a line by its catalogue index (a [`SkuHandle`](crate::decide::handle::SkuHandle)'s).
@@ -149,34 +202,43 @@ impl Snapshot {
     /// use tradeterms::{Dataset, Snapshot};
     /// let dataset: Dataset = serde_json::from_str(include_str!("../../examples/data/demo.json")).unwrap();
     /// let snapshot = Snapshot::from_dataset(&dataset).unwrap();
-    /// assert!(snapshot.sku_exists(&"DRILL-18V".into()));
-    /// assert!(!snapshot.sku_exists(&"NO-SUCH-SKU".into()));
+    /// assert!(snapshot.sku_exists("DRILL-18V"));
+    /// assert!(snapshot.sku_exists(&tradeterms::Sku::new("DRILL-18V")));
+    /// assert!(!snapshot.sku_exists("NO-SUCH-SKU"));
     /// ```
-    pub fn sku_exists(&self, sku: &Sku) -> bool {
-        self.line_sku(sku).is_some()
+    pub fn sku_exists(&self, sku: impl AsRef<str>) -> bool {
+        self.line_sku(sku.as_ref()).is_some()
     }
 
     /// Whether the snapshot has this account. An operator's call: answers to users never tell
     /// an account that does not exist from one they may not act for.
-    pub fn account_exists(&self, account: &AccountId) -> bool {
-        self.inner().accounts.lookup(account.as_str()).is_some()
+    ///
+    /// ```
+    /// use tradeterms::{Dataset, Snapshot};
+    /// let snapshot = Snapshot::from_dataset(&Dataset::from_json(include_str!("../../examples/data/demo.json"))?)?;
+    /// assert!(snapshot.account_exists("abb-north"));
+    /// assert!(!snapshot.account_exists("nobody"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn account_exists(&self, account: impl AsRef<str>) -> bool {
+        self.inner().accounts.lookup(account.as_ref()).is_some()
     }
 
     /// Who asks, checked before anything an answer could reveal (R1, R2): the user must be
     /// known (the host signed them in; an unknown user is the host's error, `UnknownUser`). An
     /// account the snapshot does not have is answered as one the user may not act for.
-    pub(crate) fn entitle(
-        &self,
-        account: &AccountId,
-        user: &UserId,
-    ) -> Result<Asker<'_>, ResolveError> {
-        let inner = self.inner();
-        let user_rec = inner
-            .users
-            .lookup(user.as_str())
-            .and_then(|u| inner.users.get(u))
-            .ok_or_else(|| ResolveError::UnknownUser(user.clone()))?;
-        Ok(self.asker(user_rec, inner.accounts.lookup(account.as_str())))
+    pub(crate) fn entitle(&self, account: &str, user: &str) -> Result<Asker<'_>, ResolveError> {
+        let (_, user_rec) = self.user_rec(user)?;
+        Ok(self.asker(user_rec, self.inner().accounts.lookup(account)))
+    }
+
+    /// A known user's index and record, or `UnknownUser` (R1).
+    fn user_rec(&self, user: &str) -> Result<(u32, &UserRec), ResolveError> {
+        let users = &self.inner().users;
+        users
+            .lookup(user)
+            .and_then(|u| Some((u, users.get(u)?)))
+            .ok_or_else(|| ResolveError::UnknownUser(UserId::new(user)))
     }
 
     /// A known user asking for the account at `account` (`None`: no such account).
@@ -193,8 +255,8 @@ impl Snapshot {
     /// entitlement alone, which is all a denial may show (R2).
     pub(crate) fn party(
         &self,
-        account: &AccountId,
-        user: &UserId,
+        account: &str,
+        user: &str,
         at: Timestamp,
         context: &Context,
     ) -> Result<Result<(Party<'_>, Entitled<'_>), Entitled<'_>>, ResolveError> {

@@ -2,13 +2,15 @@
 //! storefront listing needs it.
 
 use crate::decide::audience::Audience;
-use crate::decide::core::{Lean, Party};
+use crate::decide::core::{Lean, PartyKey};
 use crate::decide::explain::Explain;
 use crate::decide::resolution::{Access, Outcome, Visibility};
 use crate::decide::visibility;
 use crate::error::ResolveError;
-use crate::id::Sku;
+use crate::id::{AccountId, Sku};
+use crate::model::snapshot::Snapshot;
 use serde::Serialize;
+use std::fmt;
 
 /// One line of a price sheet: a visible SKU and its outcome at the sheet's quantity.
 ///
@@ -27,33 +29,61 @@ pub struct SheetLine {
 }
 
 /// A streaming price sheet, sorted by SKU, listing only the SKUs visible to the user for the
-/// account. The account- and user-level work (entitlement, applicable rules) is done once when
-/// the sheet is created; each line then costs one visibility decision and one price selection.
+/// account. The account- and user-level work (entitlement, applicable rules, the index of the
+/// visibility rules) is done once when the sheet is created; each line then costs one
+/// visibility decision and one price selection.
+///
+/// The sheet owns a handle on its snapshot (a clone, a reference-count increment), not a
+/// borrow: it is `'static` and `Send`, so a request handler can return it, or move it to
+/// another thread, and stream it. It answers from its snapshot's version whatever is
+/// published meanwhile. Its `Debug` names the account, the version and how far it has got.
 ///
 /// ```
-/// use tradeterms::{Dataset, Snapshot};
+/// use tradeterms::{Dataset, PriceSheet, Snapshot};
 /// let dataset: Dataset = serde_json::from_str(include_str!("../../examples/data/demo.json")).unwrap();
 /// let snapshot = Snapshot::from_dataset(&dataset).unwrap();
-/// let sheet = snapshot
-///     .price_sheet(&"abb-north".into(), &"john".into(), "2026-06-01T00:00:00Z".parse().unwrap(), 1)
-///     .unwrap();
+/// // A handler can build the sheet from a snapshot it was given and return it.
+/// fn sheet_for(snapshot: Snapshot, account: &str) -> PriceSheet {
+///     snapshot.price_sheet(account, "john", "2026-06-01T00:00:00Z".parse().unwrap(), 1).unwrap()
+/// }
+/// let sheet = sheet_for(snapshot, "abb-north");
 /// assert!(sheet.access().view_prices.is_allowed());
+/// assert_eq!(
+///     format!("{sheet:?}"),
+///     "PriceSheet { account: \"abb-north\", user: Some(\"john\"), version: 1, qty: 1, \
+///      audience: Operator, sees_catalog: true, position: 0, catalog: 6 }",
+/// );
 /// let lines: Vec<_> = sheet.collect::<Result<_, _>>().unwrap();
 /// assert!(lines.windows(2).all(|w| w[0].sku < w[1].sku));
 /// ```
-pub struct PriceSheet<'s> {
-    party: Option<Party<'s>>,
+pub struct PriceSheet {
+    snapshot: Snapshot,
+    account: AccountId,
+    /// `None` when the user may not see the catalogue (or the account does not exist).
+    party: Option<PartyKey>,
     access: Access,
     next: usize,
     qty: u64,
     audience: Audience,
 }
 
-impl<'s> PriceSheet<'s> {
-    pub(crate) fn new(party: Option<Party<'s>>, access: Access, qty: u64) -> PriceSheet<'s> {
+const _: () = {
+    const fn assert_send_sync_static<T: Send + Sync + 'static>() {}
+    assert_send_sync_static::<PriceSheet>();
+};
+
+impl PriceSheet {
+    pub(crate) fn new(
+        snapshot: Snapshot,
+        account: AccountId,
+        party: Option<PartyKey>,
+        access: Access,
+        qty: u64,
+    ) -> PriceSheet {
         PriceSheet {
-            // Every SKU is decided: index the visibility rules once.
-            party: party.map(Party::index_visibility),
+            snapshot,
+            account,
+            party,
             access,
             next: 0,
             qty,
@@ -72,19 +102,62 @@ impl<'s> PriceSheet<'s> {
     pub fn access(&self) -> &Access {
         &self.access
     }
+
+    /// The version of the snapshot the sheet answers from.
+    pub fn version(&self) -> u64 {
+        self.snapshot.version()
+    }
 }
 
-impl Iterator for PriceSheet<'_> {
+impl fmt::Debug for PriceSheet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        sheet_debug(
+            f,
+            "PriceSheet",
+            &self.snapshot,
+            &self.account,
+            self.party.as_ref(),
+            (self.next, self.qty, self.audience),
+        )
+    }
+}
+
+/// The `Debug` of a sheet: who it is for, the version, the quantity, the audience, and how far
+/// it has got through the catalogue (`position` of `catalog` SKUs), not its lines.
+pub(crate) fn sheet_debug(
+    f: &mut fmt::Formatter<'_>,
+    name: &str,
+    snapshot: &Snapshot,
+    account: &AccountId,
+    party: Option<&PartyKey>,
+    (next, qty, audience): (usize, u64, Audience),
+) -> fmt::Result {
+    let inner = snapshot.inner();
+    let user = party.and_then(|p| inner.users.get(p.user())).map(|u| &u.id);
+    let catalog = inner.catalog.recs.len();
+    f.debug_struct(name)
+        .field("account", &account.as_str())
+        .field("user", &user.map(|u| u.as_str()))
+        .field("version", &inner.version)
+        .field("qty", &qty)
+        .field("audience", &audience)
+        .field("sees_catalog", &party.is_some())
+        .field("position", &next.min(catalog))
+        .field("catalog", &catalog)
+        .finish()
+}
+
+impl Iterator for PriceSheet {
     type Item = Result<SheetLine, ResolveError>;
 
     fn next(&mut self) -> Option<Self::Item> {
         // No party: the user may not see the catalogue (or the account does not exist).
-        let party = self.party.as_ref()?;
+        let party = self.party.as_ref()?.party(self.snapshot.inner())?;
         while let Some(rec) = party.inner.catalog.recs.get(self.next) {
             let sku = crate::model::validate::to_u32(self.next);
             self.next = self.next.saturating_add(1);
             // The lean visibility pass first: hidden SKUs cost no explanation (V7).
-            if !visibility::decide(party, sku, rec, &mut Lean) {
+            if !visibility::decide(&party, sku, rec, &mut Lean) {
                 continue;
             }
             let mut recorder = Explain::default();
@@ -94,8 +167,8 @@ impl Iterator for PriceSheet<'_> {
                     .map(|verdict| {
                         SheetLine {
                             sku: rec.sku.clone(),
-                            visibility: Some(recorder.visibility(party, true)),
-                            outcome: recorder.outcome(party, verdict),
+                            visibility: Some(recorder.visibility(&party, true)),
+                            outcome: recorder.outcome(&party, verdict),
                         }
                         .for_audience(self.audience)
                     })

@@ -19,17 +19,21 @@ use std::collections::HashMap;
 /// categories' and those above them, the rules whose attribute value it has, every-SKU and
 /// other attribute rules), not every rule reaching the account. A curated account with a rule
 /// per SKU, or per attribute value, thus costs linear, not quadratic, time.
-pub(crate) struct VisIndex<'s> {
-    /// The party's rules in precedence order (those that apply to the actor).
-    rules: Vec<(&'s ScopeLevel, &'s VisRule)>,
-    /// Positions of rules targeting every SKU or an attribute predicate not indexed by value:
-    /// checked for each SKU.
+///
+/// It owns what it holds (rules by their position among the rules reaching the account, keys
+/// copied), so an owned sheet can keep it beside its snapshot; it answers for the party it
+/// was built from ([`VisIndex::candidates`] takes that party back).
+#[derive(Clone, Debug)]
+pub(crate) struct VisIndex {
+    /// Positions, among the rules reaching the account ([`Party::visibility_rule_at`]), of
+    /// rules targeting every SKU or an attribute predicate not indexed by value: checked for
+    /// each SKU. Only rules that apply to the actor are indexed; precedence is position order.
     general: Vec<usize>,
     by_sku: HashMap<u32, Vec<usize>>,
-    by_category: HashMap<&'s str, Vec<usize>>,
+    by_category: HashMap<Box<str>, Vec<usize>>,
     /// Rules whose predicate requires an attribute to equal one of some values ([`indexed`]),
     /// by attribute and value ([`value_key`]): only SKUs with such a value may match them.
-    by_attribute: HashMap<&'s str, HashMap<AttrValue, Vec<usize>>>,
+    by_attribute: HashMap<Box<str>, HashMap<AttrValue, Vec<usize>>>,
 }
 
 /// An attribute and values one of which a SKU must have for the predicate to hold: a top-level
@@ -52,21 +56,19 @@ fn value_key(v: &AttrValue) -> Cow<'_, AttrValue> {
     }
 }
 
-impl<'s> VisIndex<'s> {
-    pub(crate) fn new(party: &Party<'s>) -> VisIndex<'s> {
-        let rules: Vec<(&'s ScopeLevel, &'s VisRule)> = party.visibility_rules().collect();
+impl VisIndex {
+    pub(crate) fn new(party: &Party<'_>) -> VisIndex {
         let mut index = VisIndex {
-            rules: Vec::new(),
             general: Vec::new(),
             by_sku: HashMap::new(),
             by_category: HashMap::new(),
             by_attribute: HashMap::new(),
         };
-        for (pos, (_, rule)) in rules.iter().enumerate() {
+        for (pos, _, rule) in party.placed_visibility_rules() {
             match &rule.target {
                 CompiledTarget::Attributes(p) => match indexed(p) {
                     Some((attr, values)) => {
-                        let by_value = index.by_attribute.entry(attr).or_default();
+                        let by_value = index.by_attribute.entry(attr.into()).or_default();
                         for v in values {
                             let at = by_value.entry(value_key(v).into_owned()).or_default();
                             // `in` may repeat a value: the rule is listed once.
@@ -80,21 +82,25 @@ impl<'s> VisIndex<'s> {
                 CompiledTarget::All => index.general.push(pos),
                 CompiledTarget::Sku(s) => index.by_sku.entry(*s).or_default().push(pos),
                 CompiledTarget::Category(c) => {
-                    index.by_category.entry(c.as_str()).or_default().push(pos);
+                    index
+                        .by_category
+                        .entry(c.as_str().into())
+                        .or_default()
+                        .push(pos);
                 }
             }
         }
-        index.rules = rules;
         index
     }
 
-    /// The rules that may target the SKU, in precedence order; each is still checked with
-    /// [`VisRule::matches`].
-    fn candidates(
-        &self,
+    /// The rules of `party` (the party the index was built from) that may target the SKU, in
+    /// precedence order; each is still checked with [`VisRule::matches`].
+    fn candidates<'s, 'p>(
+        &'p self,
+        party: &'p Party<'s>,
         sku: u32,
         rec: &SkuRec,
-    ) -> impl Iterator<Item = (&'s ScopeLevel, &'s VisRule)> + '_ {
+    ) -> impl Iterator<Item = (&'s ScopeLevel, &'s VisRule)> + 'p {
         let mut positions: Vec<usize> = self.general.clone();
         if let Some(p) = self.by_sku.get(&sku) {
             positions.extend_from_slice(p);
@@ -121,7 +127,7 @@ impl<'s> VisIndex<'s> {
         positions.dedup();
         positions
             .into_iter()
-            .filter_map(|pos| self.rules.get(pos).copied())
+            .filter_map(|pos| party.visibility_rule_at(pos))
     }
 }
 
@@ -136,7 +142,7 @@ pub(crate) fn decide<'s, R: Recorder<'s>>(
     recorder: &mut R,
 ) -> bool {
     let decided = match party.visibility_index() {
-        Some(index) => walk(index.candidates(sku, rec), sku, rec, recorder),
+        Some(index) => walk(index.candidates(party, sku, rec), sku, rec, recorder),
         None => walk(party.visibility_rules(), sku, rec, recorder),
     };
     match decided {

@@ -13,22 +13,23 @@
 //! change log).
 
 use crate::decide::order::answer::{Order, OrderAnswer};
-use crate::decide::quote::Quote;
-use crate::decide::resolution::{Payment, Query, Resolution};
+use crate::decide::quote::{Quote, QuoteSheet};
+use crate::decide::resolution::{Context, Payment, Query, QueryRef, Resolution};
+use crate::decide::sheet::PriceSheet;
 use crate::error::ResolveError;
 use crate::format::Dataset;
 use crate::format::changeset::Changeset;
 use crate::govern::changeset::ApplyError;
 use crate::govern::impact::answer::{ImpactOptions, Prepared, PreviewError};
-use crate::id::{AccountId, UserId};
 use crate::model::snapshot::Snapshot;
 use arc_swap::ArcSwap;
+use jiff::Timestamp;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Holds the current snapshot for a service: lock-free reads, serialised, atomic publishes.
 ///
-/// Resolves, quotes, orders and payment are answered from the current snapshot by the methods
-/// of the same names. Every other query of a [`Snapshot`] (price and quote sheets, the lint,
+/// Resolves, quotes, orders, payment and price and quote sheets are answered from the current
+/// snapshot by the methods of the same names. Every other query of a [`Snapshot`] (the lint,
 /// impact between two versions, replay, cohorts, the change log, `to_dataset`) is reached one
 /// way: `engine.snapshot()`, an `Arc<Snapshot>` that stays consistent, at one version, for as
 /// long as it is held, and can be moved into another thread or a response.
@@ -105,8 +106,108 @@ impl Engine {
     /// # Errors
     /// As [`Snapshot::payment`]: [`ResolveError::UnknownUser`] for a user the snapshot does
     /// not have.
-    pub fn payment(&self, account: &AccountId, user: &UserId) -> Result<Payment, ResolveError> {
+    pub fn payment(
+        &self,
+        account: impl AsRef<str>,
+        user: impl AsRef<str>,
+    ) -> Result<Payment, ResolveError> {
         self.current.load().payment(account, user)
+    }
+
+    /// Resolves a query that borrows its ids on the current snapshot
+    /// ([`Snapshot::resolve_ref`]).
+    ///
+    /// # Errors
+    /// As [`Snapshot::resolve`].
+    pub fn resolve_ref(&self, query: &QueryRef<'_>) -> Result<Resolution, ResolveError> {
+        self.current.load().resolve_ref(query)
+    }
+
+    /// Quotes a query that borrows its ids on the current snapshot ([`Snapshot::quote_ref`]):
+    /// no id is copied.
+    ///
+    /// # Errors
+    /// As [`Snapshot::quote`].
+    pub fn quote_ref(&self, query: &QueryRef<'_>) -> Result<Quote, ResolveError> {
+        self.current.load().quote_ref(query)
+    }
+
+    /// The price sheet of an account for a user on the current snapshot
+    /// ([`Snapshot::price_sheet`]). The sheet holds that snapshot: it streams from one version
+    /// whatever is published meanwhile, and a handler can return it.
+    ///
+    /// # Errors
+    /// As [`Snapshot::price_sheet`]: [`ResolveError::ZeroSheetQuantity`] and
+    /// [`ResolveError::UnknownUser`] up front.
+    ///
+    /// ```
+    /// use tradeterms::{Dataset, Engine, PriceSheet, Snapshot};
+    /// let engine = Engine::new(Snapshot::from_dataset(&Dataset::from_json(include_str!("../../examples/data/demo.json"))?)?);
+    /// fn handler(engine: &Engine, account: &str, user: &str) -> Result<PriceSheet, tradeterms::ResolveError> {
+    ///     engine.price_sheet(account, user, "2026-06-01T00:00:00Z".parse().unwrap(), 1)
+    /// }
+    /// let sheet = handler(&engine, "abb-north", "john")?;
+    /// assert_eq!(sheet.version(), 1);
+    /// assert!(sheet.count() > 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn price_sheet(
+        &self,
+        account: impl AsRef<str>,
+        user: impl AsRef<str>,
+        at: Timestamp,
+        qty: u64,
+    ) -> Result<PriceSheet, ResolveError> {
+        self.current.load().price_sheet(account, user, at, qty)
+    }
+
+    /// [`Engine::price_sheet`] in a context ([`Snapshot::price_sheet_in`]).
+    ///
+    /// # Errors
+    /// As [`Snapshot::price_sheet_in`].
+    pub fn price_sheet_in(
+        &self,
+        account: impl AsRef<str>,
+        user: impl AsRef<str>,
+        at: Timestamp,
+        qty: u64,
+        context: &Context,
+    ) -> Result<PriceSheet, ResolveError> {
+        self.current
+            .load()
+            .price_sheet_in(account, user, at, qty, context)
+    }
+
+    /// The lean sheet of an account for a user on the current snapshot
+    /// ([`Snapshot::quote_sheet`]), holding that snapshot as [`Engine::price_sheet`]'s does.
+    ///
+    /// # Errors
+    /// As [`Snapshot::quote_sheet`].
+    pub fn quote_sheet(
+        &self,
+        account: impl AsRef<str>,
+        user: impl AsRef<str>,
+        at: Timestamp,
+        qty: u64,
+    ) -> Result<QuoteSheet, ResolveError> {
+        self.current.load().quote_sheet(account, user, at, qty)
+    }
+
+    /// [`Engine::quote_sheet`] in a context ([`Snapshot::quote_sheet_in`]).
+    ///
+    /// # Errors
+    /// As [`Snapshot::quote_sheet_in`].
+    pub fn quote_sheet_in(
+        &self,
+        account: impl AsRef<str>,
+        user: impl AsRef<str>,
+        at: Timestamp,
+        qty: u64,
+        context: &Context,
+    ) -> Result<QuoteSheet, ResolveError> {
+        self.current
+            .load()
+            .quote_sheet_in(account, user, at, qty, context)
     }
 
     /// The writer lock. A poisoned lock only means another writer panicked between load and

@@ -343,14 +343,14 @@ impl Snapshot {
     }
 
     /// An account's display name.
-    pub fn account_name(&self, account: &AccountId) -> Option<&str> {
-        let idx = self.inner.accounts.lookup(account.as_str())?;
+    pub fn account_name(&self, account: impl AsRef<str>) -> Option<&str> {
+        let idx = self.inner.accounts.lookup(account.as_ref())?;
         self.inner.accounts.get(idx).map(|a| a.name.as_str())
     }
 
     /// A catalogue item's display name.
-    pub fn sku_name(&self, sku: &Sku) -> Option<&str> {
-        let idx = self.inner.catalog.lookup(sku.as_str())?;
+    pub fn sku_name(&self, sku: impl AsRef<str>) -> Option<&str> {
+        let idx = self.inner.catalog.lookup(sku.as_ref())?;
         self.inner.catalog.get(idx).map(|s| s.name.as_str())
     }
 
@@ -367,7 +367,11 @@ impl Snapshot {
     }
 
     /// The accounts in each arm of an experiment, or `None` if there is no such experiment.
-    pub fn cohorts(&self, experiment: &str) -> Option<crate::model::experiment::Cohorts> {
+    pub fn cohorts(
+        &self,
+        experiment: impl AsRef<str>,
+    ) -> Option<crate::model::experiment::Cohorts> {
+        let experiment = experiment.as_ref();
         let inner = &*self.inner;
         let x = inner.experiments.iter().find(|e| e.id == experiment)?;
         let mut treatment = Vec::new();
@@ -387,8 +391,8 @@ impl Snapshot {
     }
 
     /// The currency an account is priced in.
-    pub fn account_currency(&self, account: &AccountId) -> Option<Currency> {
-        let idx = self.inner.accounts.lookup(account.as_str())?;
+    pub fn account_currency(&self, account: impl AsRef<str>) -> Option<Currency> {
+        let idx = self.inner.accounts.lookup(account.as_ref())?;
         self.inner.accounts.get(idx).map(|a| a.currency)
     }
 

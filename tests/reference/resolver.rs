@@ -62,12 +62,7 @@ impl Resolver for Resolve<'_> {
     ) -> Option<Result<PayAnswer, String>> {
         Some(
             self.0
-                .payment_in(
-                    &account.into(),
-                    &user.into(),
-                    context,
-                    tradeterms::Audience::Operator,
-                )
+                .payment_in(account, user, context, tradeterms::Audience::Operator)
                 .map(|p| answer::from_payment(&p))
                 .map_err(|e| answer::error_name(&e)),
         )

@@ -90,12 +90,13 @@ impl Snapshot {
         // account that does not exist) learns nothing of its SKUs, prices, currency, approvals
         // or payment rules. A member without `view_catalog` is answered below: every line
         // denied and no approvals evaluated (O12), but their own account's currency shown.
-        let (idx, acc, entitled) = match self.entitle(&order.account, &order.user)? {
-            Asker::At(idx, acc, e) if e.is_member() => (idx, acc, e),
-            Asker::At(_, _, e) | Asker::Nowhere(e) => {
-                return Ok(self.denied_order(order, &e).for_audience(order.audience));
-            }
-        };
+        let (idx, acc, entitled) =
+            match self.entitle(order.account.as_str(), order.user.as_str())? {
+                Asker::At(idx, acc, e) if e.is_member() => (idx, acc, e),
+                Asker::At(_, _, e) | Asker::Nowhere(e) => {
+                    return Ok(self.denied_order(order, &e).for_audience(order.audience));
+                }
+            };
         let requester = inner
             .users
             .lookup(order.user.as_str())
@@ -256,7 +257,7 @@ impl Snapshot {
             // then a SKU the catalogue does not have is answered as a hidden one.
             let refused = party.catalog_refusal();
             let found = if refused.is_none() {
-                self.line_sku(&line.sku)
+                self.line_sku(line.sku.as_str())
             } else {
                 None
             };

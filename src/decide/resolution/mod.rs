@@ -159,6 +159,113 @@ impl Query {
     }
 }
 
+/// A [`Query`] that borrows its ids: the same question, asked without allocating them. Answered
+/// by [`Snapshot::quote_ref`](crate::Snapshot::quote_ref) (which allocates no id) and
+/// [`Snapshot::resolve_ref`](crate::Snapshot::resolve_ref) (whose answer echoes the query, so
+/// it owns one), exactly as `quote` and `resolve` answer the owned query. For a host that reads
+/// ids from a request and answers many lines.
+///
+/// Built with [`QueryRef::new`] and the `with_*` methods (its fields may grow); a [`Query`]
+/// lends one with [`QueryRef::from`], and [`QueryRef::to_query`] makes the owned query.
+///
+/// ```
+/// use tradeterms::{Audience, Context, Currency, Dataset, Query, QueryRef, Snapshot};
+/// let snapshot = Snapshot::from_dataset(&Dataset::from_json(include_str!("../../../examples/data/demo.json"))?)?;
+/// let at = "2026-06-01T00:00:00Z".parse()?;
+/// // Ids straight from a request: borrowed, never copied into the engine's id types.
+/// let (account, user, sku) = ("abb-north", "john", "DRILL-18V");
+/// let query = QueryRef::new(account, user, sku, 2, at).with_audience(Audience::Buyer);
+/// let quote = snapshot.quote_ref(&query)?;
+/// assert_eq!(quote, snapshot.quote(&query.to_query())?);
+/// // In a context, lent by reference.
+/// let usd = Context::default().currency("USD".parse::<Currency>()?);
+/// let owned = Query::new(account, user, sku, 2, at).with_context(usd.clone());
+/// let borrowed = QueryRef::new(account, user, sku, 2, at).with_context(&usd);
+/// assert_eq!(snapshot.resolve_ref(&borrowed)?, snapshot.resolve(&owned)?);
+/// assert_eq!(QueryRef::from(&owned), borrowed);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct QueryRef<'a> {
+    /// The account acted for.
+    pub account: &'a str,
+    /// The acting user.
+    pub user: &'a str,
+    /// The SKU asked about.
+    pub sku: &'a str,
+    /// Quantity, at least 1.
+    pub qty: u64,
+    /// The instant the question is asked for.
+    pub at: Timestamp,
+    /// Who will read the answer (SEMANTICS A1-A3).
+    pub audience: Audience,
+    /// The sales channel, ship-to country and currency asked for (C1-C3).
+    pub context: &'a Context,
+}
+
+/// The context that names nothing, lent by every [`QueryRef`] not given one.
+static NO_CONTEXT: Context = Context {
+    channel: None,
+    ship_to: None,
+    currency: None,
+};
+
+impl<'a> QueryRef<'a> {
+    /// Builds a borrowed query, for the `Operator` audience, in no context.
+    pub fn new(account: &'a str, user: &'a str, sku: &'a str, qty: u64, at: Timestamp) -> Self {
+        QueryRef {
+            account,
+            user,
+            sku,
+            qty,
+            at,
+            audience: Audience::Operator,
+            context: &NO_CONTEXT,
+        }
+    }
+
+    /// The same query, asked in `context`.
+    #[must_use]
+    pub fn with_context(self, context: &'a Context) -> Self {
+        QueryRef { context, ..self }
+    }
+
+    /// The same query, answered for `audience`.
+    #[must_use]
+    pub fn with_audience(self, audience: Audience) -> Self {
+        QueryRef { audience, ..self }
+    }
+
+    /// The owned [`Query`] asking the same question (it allocates the three ids).
+    #[must_use]
+    pub fn to_query(&self) -> Query {
+        Query {
+            account: AccountId::new(self.account),
+            user: UserId::new(self.user),
+            sku: Sku::new(self.sku),
+            qty: self.qty,
+            at: self.at,
+            audience: self.audience,
+            context: self.context.clone(),
+        }
+    }
+}
+
+impl<'a> From<&'a Query> for QueryRef<'a> {
+    fn from(query: &'a Query) -> QueryRef<'a> {
+        QueryRef {
+            account: query.account.as_str(),
+            user: query.user.as_str(),
+            sku: query.sku.as_str(),
+            qty: query.qty,
+            at: query.at,
+            audience: query.audience,
+            context: &query.context,
+        }
+    }
+}
+
 /// Why a permission is refused.
 ///
 /// ```
