@@ -172,7 +172,7 @@ impl<'s> Party<'s> {
         sku: u32,
         rec: &'s SkuRec,
         qty: u64,
-        unit: Option<&UnitId>,
+        unit: Option<&str>,
         recorder: &mut R,
     ) -> Result<Verdict<'s>, ResolveError> {
         if let Some(user) = self.catalog_refused {
@@ -183,10 +183,10 @@ impl<'s> Party<'s> {
         }
         // The unit is checked only for a SKU the actor may see, so that an error about it
         // tells nothing about hidden SKUs (U2).
-        let Some(unit) = rec.unit(unit.map(UnitId::as_str)) else {
+        let Some(unit) = rec.unit(unit) else {
             return Err(ResolveError::UnknownUnit {
                 sku: rec.sku.clone(),
-                unit: unit.cloned().unwrap_or_default(),
+                unit: UnitId::new(unit.unwrap_or_default()),
             });
         };
         if let Some(user) = self.prices_refused {

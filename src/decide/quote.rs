@@ -218,7 +218,7 @@ impl Snapshot {
             asked,
             || self.line_sku(query.sku),
             query.qty,
-            query.unit.as_ref(),
+            query.unit,
             query.audience,
         )
     }
@@ -231,7 +231,7 @@ impl Snapshot {
         asked: Result<(Party<'s>, Entitled<'s>), Entitled<'s>>,
         sku: impl FnOnce() -> Option<(u32, &'s crate::model::catalog::SkuRec)>,
         qty: u64,
-        unit: Option<&crate::id::UnitId>,
+        unit: Option<&str>,
         audience: Audience,
     ) -> Result<Quote, ResolveError> {
         let outcome = match asked {

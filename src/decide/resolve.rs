@@ -375,7 +375,7 @@ impl<'s> Party<'s> {
         ResolveError,
     > {
         let mut recorder = Explain::default();
-        let verdict = self.decide(sku, rec, qty, unit, &mut recorder)?;
+        let verdict = self.decide(sku, rec, qty, unit.map(|u| u.as_str()), &mut recorder)?;
         let visibility = self.may_view_catalog().then(|| {
             let visible = !matches!(verdict, crate::decide::core::Verdict::NotVisible);
             recorder.visibility(self, visible)

@@ -544,7 +544,10 @@ type Entry<'d> = (Vec<(u64, Decimal)>, &'d EntryData, Vec<Adj>, Option<u64>);
 /// nearest ancestor in the line's currency, else the one for every account; priced at the same
 /// quantity in its own tier mode; the saving is its rounded amount minus the line's, and its
 /// percent of the reference amount, rounded once to two decimals half away from zero.
-#[allow(clippy::too_many_arguments, reason = "the literal rules read every input")]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the literal rules read every input"
+)]
 fn reference_price(
     ds: &Dataset,
     account: &AccountData,
@@ -1110,7 +1113,10 @@ pub fn denied(ent: &Entitlement) -> Answer {
 }
 
 /// R2-R8 for one line, given the requester's entitlement.
-#[allow(clippy::too_many_arguments, reason = "the literal rules read every input")]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the literal rules read every input"
+)]
 pub fn resolve_line(
     ds: &Dataset,
     account: &AccountData,

@@ -202,6 +202,8 @@ pub struct QueryRef<'a> {
     pub audience: Audience,
     /// The sales channel, ship-to country and currency asked for (C1-C3).
     pub context: &'a Context,
+    /// The unit `qty` counts in; the SKU's base unit if `None` (SEMANTICS U2).
+    pub unit: Option<&'a str>,
 }
 
 /// The context that names nothing, lent by every [`QueryRef`] not given one.
@@ -222,6 +224,16 @@ impl<'a> QueryRef<'a> {
             at,
             audience: Audience::Operator,
             context: &NO_CONTEXT,
+            unit: None,
+        }
+    }
+
+    /// The same query, with `qty` counted in `unit` (SEMANTICS U2).
+    #[must_use]
+    pub fn in_unit(self, unit: &'a str) -> Self {
+        QueryRef {
+            unit: Some(unit),
+            ..self
         }
     }
 
@@ -248,6 +260,7 @@ impl<'a> QueryRef<'a> {
             at: self.at,
             audience: self.audience,
             context: self.context.clone(),
+            unit: self.unit.map(crate::id::UnitId::new),
         }
     }
 }
@@ -262,6 +275,7 @@ impl<'a> From<&'a Query> for QueryRef<'a> {
             at: query.at,
             audience: query.audience,
             context: &query.context,
+            unit: query.unit.as_ref().map(|u| u.as_str()),
         }
     }
 }
