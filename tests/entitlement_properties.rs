@@ -91,6 +91,22 @@ proptest! {
         let snapshot = Snapshot::from_dataset(&ds).unwrap_or_else(|e| panic!("{e}"));
         let effects: BTreeMap<String, Effect> =
             ds.visibility_rules.iter().map(|r| (r.id.clone(), r.effect)).collect();
+        // How specific each rule's target is (SEMANTICS V8): a SKU, then a category by depth,
+        // then every SKU or an attribute predicate.
+        let ranks: BTreeMap<String, (u8, usize)> = ds
+            .visibility_rules
+            .iter()
+            .map(|r| {
+                let rank = match &r.target {
+                    tradeterms::Target::Sku(_) => (2, 0),
+                    tradeterms::Target::Category(c) => {
+                        (1, c.split('/').filter(|s| !s.is_empty()).count())
+                    }
+                    _ => (0, 0),
+                };
+                (r.id.clone(), rank)
+            })
+            .collect();
         for (a, account) in ds.accounts.iter().enumerate() {
             for (u, user) in ds.users.iter().enumerate() {
                 let mut visible_skus = Vec::new();
@@ -120,14 +136,22 @@ proptest! {
                             prop_assert!(matches!(r.outcome, Outcome::NotVisible));
                             prop_assert!(!names_prices(&json), "{json}");
                         }
-                        // At equal specificity an exclusion always wins.
+                        // At equal specificity (scope, role limitation and, since V8, target
+                        // specificity) an exclusion always wins; an inclusion beats an exclusion
+                        // at its own scope only with a more specific target, and says so.
                         if let Some(d) = &v.decided_by
                             && effects[&d.id] == Effect::Include {
                                 for o in &v.overridden {
-                                    let same = o.specificity == d.specificity
-                                        && o.roles.is_empty() == d.roles.is_empty();
-                                    prop_assert!(!(same && effects[&o.id] == Effect::Exclude),
-                                        "include {} beat exclude {} at equal specificity", d.id, o.id);
+                                    let o_rule = &o.rule;
+                                    let same_scope = o_rule.specificity == d.specificity
+                                        && o_rule.roles.is_empty() == d.roles.is_empty();
+                                    let same = same_scope && ranks[&o_rule.id] == ranks[&d.id];
+                                    prop_assert!(!(same && effects[&o_rule.id] == Effect::Exclude),
+                                        "include {} beat exclude {} at equal specificity", d.id, o_rule.id);
+                                    if same_scope && effects[&o_rule.id] == Effect::Exclude {
+                                        prop_assert!(ranks[&o_rule.id] < ranks[&d.id]);
+                                        prop_assert_eq!(o.reason, tradeterms::OverrideReason::LessSpecificTarget);
+                                    }
                                 }
                             }
                     }
