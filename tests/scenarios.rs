@@ -2066,3 +2066,34 @@ fn the_more_specific_scope_still_decides_whatever_the_targets() {
         )
     );
 }
+
+/// The demo data says it too: Abb West hides measuring tools but shows the laser level, with
+/// two rules on the same subtree scope; the depot below inherits both.
+#[test]
+fn the_demo_abb_west_hides_measuring_tools_but_shows_the_laser_level() {
+    let s = demo();
+    for account in ["abb-west", "abb-west-depot"] {
+        let v = visibility_as(&s, account, "john", "LASER-LVL");
+        assert_eq!(
+            decided(&v),
+            (
+                true,
+                "abb-west-laser",
+                vec![("abb-west-no-measuring", OverrideReason::LessSpecificTarget)]
+            ),
+            "{account}"
+        );
+    }
+    // Elsewhere the laser level is visible by the open catalogue, as before.
+    let v = visibility_as(&s, "abb-north", "john", "LASER-LVL");
+    assert_eq!(decided(&v), (true, "", vec![]));
+    assert!(
+        s.lint(now())
+            .iter()
+            .all(|w| w.kind != tradeterms::WarningKind::MootInclude)
+    );
+}
+
+fn visibility_as(s: &Snapshot, account: &str, user: &str, sku: &str) -> tradeterms::Visibility {
+    ask_as(s, account, user, sku, 1).visibility.unwrap()
+}
