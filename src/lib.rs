@@ -28,9 +28,9 @@ pub use decide::order::answer::{
 pub use decide::quote::{Quote, QuoteOutcome, QuoteSheet};
 pub use decide::resolution::{
     Access, Adjustment, Candidate, CandidateStatus, Context, Decided, Grant, NoReference, Outcome,
-    Payment, PaymentOptions, Price, Priced, Query, QueryRef, QuoteReason, QuoteRequired, Reference,
-    ReferencePrice, Refusal, Resolution, RuleRef, Source, Specificity, TierSlice, Visibility,
-    WindowOf,
+    OverriddenRule, OverrideReason, Payment, PaymentOptions, Price, Priced, Query, QueryRef,
+    QuoteReason, QuoteRequired, Reference, ReferencePrice, Refusal, Resolution, RuleRef, Source,
+    Specificity, TierSlice, Visibility, WindowOf,
 };
 pub use decide::sheet::{PriceSheet, SheetLine};
 pub use error::{BuildError, BuildProblem, EntityKind, ResolveError};

@@ -438,7 +438,7 @@ fn generator_covers_every_rule_kind() {
     use reference::{ApprovalStatusAns, BlockerAns, Kind, PayAnswer, QuoteWhy};
     use std::cell::RefCell;
     use std::collections::BTreeMap;
-    use tradeterms::{Approvers, Effect, Target};
+    use tradeterms::{Approvers, Effect, OverrideReason, Target};
 
     let seen: RefCell<BTreeMap<String, usize>> = RefCell::new(BTreeMap::new());
     let note = |k: String| *seen.borrow_mut().entry(k).or_default() += 1;
@@ -467,16 +467,25 @@ fn generator_covers_every_rule_kind() {
                     if rule.experiment.is_some() {
                         note("vis:experiment".into());
                     }
-                    if let Some(o) = v.overridden.first() {
+                    if !v.overridden.is_empty() {
                         note("vis:overridden".into());
-                        if o.level == d.level
+                    }
+                    for (o, effect, reason) in &v.overridden {
+                        note(format!("vis:overridden:{reason:?}"));
+                        let same_level = o.level == d.level;
+                        if same_level
+                            && reason == &OverrideReason::ExclusionWins
                             && v.effect == Some(Effect::Exclude)
-                            && ds
-                                .visibility_rules
-                                .iter()
-                                .any(|r| r.id == o.id && r.effect == Effect::Include)
                         {
                             note("vis:exclude-beats-include".into());
+                        }
+                        // V8: a more specific inclusion beats an exclusion at its own scope.
+                        if same_level
+                            && reason == &OverrideReason::LessSpecificTarget
+                            && v.effect == Some(Effect::Include)
+                            && *effect == Effect::Exclude
+                        {
+                            note("vis:more-specific-include-beats-exclude".into());
                         }
                     }
                     if matches!(d.level, reference::Level::Segment(_)) {
@@ -612,6 +621,12 @@ fn generator_covers_every_rule_kind() {
             "vis:experiment",
             "vis:overridden",
             "vis:exclude-beats-include",
+            "vis:more-specific-include-beats-exclude",
+            "vis:overridden:LessSpecificScope",
+            "vis:overridden:NotRoleLimited",
+            "vis:overridden:LessSpecificTarget",
+            "vis:overridden:ExclusionWins",
+            "vis:overridden:EqualPrecedence",
             "vis:segment",
             "arm:Treatment",
             "arm:Holdout",

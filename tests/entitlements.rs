@@ -355,13 +355,19 @@ fn an_account_in_two_segments_gets_the_rules_of_both_in_documented_order() {
     assert_eq!(p.candidates.len(), 2);
     assert_eq!(p.candidates[1].assignment.as_str(), "to-resellers");
 
-    // At equal specificity an exclusion beats an inclusion, and the explanation names both.
+    // At equal specificity (two segments, both targeting the SKU) an exclusion beats an
+    // inclusion, and the explanation names both, with why the inclusion lost.
     let y = s.resolve(&q("acme", "u", "Y", 1)).unwrap();
     assert!(matches!(y.outcome, Outcome::NotVisible));
     let vis = y.visibility.unwrap();
     assert_eq!(vis.decided_by.unwrap().id, "gold-hide-y");
     assert_eq!(vis.effect, Some(Effect::Exclude));
-    assert_eq!(vis.overridden[0].id, "resellers-see-y");
+    assert_eq!(vis.overridden[0].rule.id, "resellers-see-y");
+    assert_eq!(vis.overridden[0].effect, Effect::Include);
+    assert_eq!(
+        vis.overridden[0].reason,
+        tradeterms::OverrideReason::ExclusionWins
+    );
 }
 
 #[test]

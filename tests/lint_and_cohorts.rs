@@ -182,8 +182,12 @@ fn an_approval_step_only_a_buyer_can_approve_is_reported() {
     );
 }
 
+/// Before SEMANTICS V8 an inclusion of a SKU under a same-scope exclusion of its category was
+/// reported moot (the exclusion won whatever each targeted). The SKU is the more specific
+/// target now, so the inclusion shows it and is not moot; an inclusion of the excluded
+/// category itself (equal target specificity, where the exclusion still wins) is.
 #[test]
-fn an_include_made_moot_by_a_broader_exclude_is_reported() {
+fn an_include_made_moot_by_an_exclude_as_specific_is_reported() {
     let mut d = base();
     d.visibility_rules.push(tradeterms::VisibilityRuleData {
         id: "acme-hammers".into(),
@@ -194,16 +198,34 @@ fn an_include_made_moot_by_a_broader_exclude_is_reported() {
         ..Default::default()
     });
     let s = Snapshot::from_dataset(&d).unwrap();
+    assert_eq!(s.lint(at()), [], "the SKU's inclusion decides for Y");
+    let y = s
+        .resolve(&tradeterms::Query::new("acme", "buyer", "Y", 1, at()))
+        .unwrap();
+    assert!(y.visibility.unwrap().visible);
+
+    d.visibility_rules.push(tradeterms::VisibilityRuleData {
+        id: "acme-hand-tools".into(),
+        owner: "acme-sales".into(),
+        scope: tradeterms::Scope::Subtree("acme".into()),
+        target: tradeterms::Target::Category("/tools/hand/".into()),
+        effect: tradeterms::Effect::Include,
+        ..Default::default()
+    });
+    let s = Snapshot::from_dataset(&d).unwrap();
     let w = s.lint(at());
     assert_eq!(
         w.iter().map(|w| w.kind).collect::<Vec<_>>(),
         [WarningKind::MootInclude]
     );
-    assert_eq!(w[0].rules, ["acme-hammers", "acme-no-hand-tools"]);
+    assert_eq!(w[0].rules, ["acme-hand-tools", "acme-no-hand-tools"]);
 }
 
 /// Moot includes against a brute force over every pair, on rules of every target kind, two
 /// scopes and two role sets: the index names the same exclusion, the first in source order.
+/// An exclusion makes an inclusion moot when its target covers the inclusion's and is at least
+/// as specific (SEMANTICS V8: a SKU, then a deeper category, then `all`), so that it comes
+/// first for every SKU the inclusion targets.
 #[test]
 fn moot_includes_agree_with_comparing_every_pair() {
     use tradeterms::{Effect, Scope, Target, VisibilityRuleData};
@@ -264,6 +286,11 @@ fn moot_includes_agree_with_comparing_every_pair() {
         (Target::Category(c), Target::Sku(s)) => covers(c, cats(s.as_str())),
         _ => false,
     };
+    let rank = |t: &Target| match t {
+        Target::Sku(_) => (2, 0),
+        Target::Category(c) => (1, c.split('/').filter(|s| !s.is_empty()).count()),
+        _ => (0, 0),
+    };
     let mut expected = Vec::new();
     for inc in rules.iter().filter(|r| r.effect == Effect::Include) {
         if let Some(exc) = rules.iter().find(|e| {
@@ -271,6 +298,7 @@ fn moot_includes_agree_with_comparing_every_pair() {
                 && e.scope == inc.scope
                 && e.roles == inc.roles
                 && target_covers(&e.target, &inc.target)
+                && rank(&e.target) >= rank(&inc.target)
         }) {
             expected.push(vec![inc.id.clone(), exc.id.clone()]);
         }

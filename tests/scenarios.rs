@@ -13,9 +13,9 @@
 
 use serde_json::{Value, json};
 use tradeterms::{
-    Adjustment, Candidate, CandidateStatus, Dataset, Decimal, Grant, Outcome, Permission,
-    PricePolicy, Priced, Query, QuoteReason, QuoteRequired, Refusal, Resolution, ResolveError,
-    Snapshot, Specificity, TierMode, TierSlice, Timestamp, Window, WindowOf,
+    Adjustment, Candidate, CandidateStatus, Dataset, Decimal, Grant, Outcome, OverrideReason,
+    Permission, PricePolicy, Priced, Query, QuoteReason, QuoteRequired, Refusal, Resolution,
+    ResolveError, Snapshot, Specificity, TierMode, TierSlice, Timestamp, Window, WindowOf,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -1769,4 +1769,331 @@ fn a_graduated_line_prices_every_unit_even_when_the_first_tier_starts_above_one(
     // 7 units: 7 x 1.00 = 7.00 (the engine says 3.00)
     let r = ask(&s, "g-co", "PART", 7);
     assert_eq!(priced(&r).price.amount.to_string(), "7.00");
+}
+
+// ---------------------------------------------------------------------------------------------
+// visibility targets: the most specific target wins at equal scope (SEMANTICS V8)
+
+/// Abb Corp (a holding) with Abb North and Abb East, and Austin Hardware on its own; a drill,
+/// a saw and a hammer in the tool tree, gloves outside it, each priced by a public list.
+/// `rules` are the visibility rules under test.
+fn targets_world(rules: Value) -> Snapshot {
+    build(json!({
+        "accounts": [usd("abb-corp"), child("abb-north", "abb-corp"), child("abb-east", "abb-corp"),
+                     usd("austin-hardware")],
+        "catalog": [
+            { "sku": "DRILL-18V", "name": "Drill 18V", "categories": ["tools/power/drills"],
+              "attributes": { "brand": "bosch" } },
+            { "sku": "SAW-CIRC", "name": "Circular saw", "categories": ["tools/power/saws", "clearance/2026"],
+              "attributes": { "brand": "bosch" } },
+            { "sku": "HAMMER-16", "name": "Hammer", "categories": ["tools/hand"],
+              "attributes": { "brand": "stanley" } },
+            { "sku": "GLOVES", "name": "Gloves", "categories": ["safety"],
+              "attributes": { "brand": "bosch" } }
+        ],
+        "price_lists": [list("public", json!([
+            { "sku": "DRILL-18V", "tiers": [{ "min_qty": 1, "unit_price": "129.00" }] },
+            { "sku": "SAW-CIRC", "tiers": [{ "min_qty": 1, "unit_price": "189.00" }] },
+            { "sku": "HAMMER-16", "tiers": [{ "min_qty": 1, "unit_price": "24.50" }] },
+            { "sku": "GLOVES", "tiers": [{ "min_qty": 1, "unit_price": "6.00" }] }
+        ]))],
+        "assignments": [{ "id": "everyone-public", "price_list": "public", "scope": "everyone" }],
+        "visibility_rules": rules
+    }))
+}
+
+fn vis_rule(id: &str, scope: Value, target: Value, effect: &str) -> Value {
+    json!({ "id": id, "owner": "merch@seller.example", "scope": scope, "target": target, "effect": effect })
+}
+
+fn visibility(s: &Snapshot, account: &str, sku: &str) -> tradeterms::Visibility {
+    ask(s, account, sku, 1).visibility.unwrap()
+}
+
+/// The deciding rule's id, and each overridden rule's id with why it lost.
+fn decided(v: &tradeterms::Visibility) -> (bool, &str, Vec<(&str, OverrideReason)>) {
+    (
+        v.visible,
+        v.decided_by.as_ref().map_or("", |r| r.id.as_str()),
+        v.overridden
+            .iter()
+            .map(|o| (o.rule.id.as_str(), o.reason))
+            .collect(),
+    )
+}
+
+/// The everyday request: at one scope, hide the category Tools but show the drill in it.
+/// Before SEMANTICS V8 the exclusion won whatever each rule targeted, and the drill was hidden.
+#[test]
+fn hide_the_tools_category_but_show_the_drill_at_one_scope() {
+    let s = targets_world(json!([
+        vis_rule(
+            "austin-no-tools",
+            json!({ "account": "austin-hardware" }),
+            json!({ "category": "tools" }),
+            "exclude"
+        ),
+        vis_rule(
+            "austin-drill",
+            json!({ "account": "austin-hardware" }),
+            json!({ "sku": "DRILL-18V" }),
+            "include"
+        )
+    ]));
+    let v = visibility(&s, "austin-hardware", "DRILL-18V");
+    assert_eq!(
+        decided(&v),
+        (
+            true,
+            "austin-drill",
+            vec![("austin-no-tools", OverrideReason::LessSpecificTarget)]
+        )
+    );
+    assert_eq!(v.overridden[0].effect, tradeterms::Effect::Exclude);
+    assert_eq!(
+        v.to_string(),
+        "visible: included by rule `austin-drill` (own account, owner merch@seller.example); \
+         overrides `austin-no-tools` (own account, owner merch@seller.example), which excludes: \
+         less specific target"
+    );
+    // The drill is priced: 129.00.
+    assert_eq!(
+        priced(&ask(&s, "austin-hardware", "DRILL-18V", 1))
+            .price
+            .amount
+            .to_string(),
+        "129.00"
+    );
+    // The rest of Tools stays hidden; gloves are outside it.
+    for sku in ["SAW-CIRC", "HAMMER-16"] {
+        let r = ask(&s, "austin-hardware", sku, 1);
+        assert!(matches!(r.outcome, Outcome::NotVisible), "{r}");
+        assert_eq!(
+            decided(r.visibility.as_ref().unwrap()),
+            (false, "austin-no-tools", vec![])
+        );
+    }
+    // The sheet (decided through the per-sheet index) agrees: the drill and the gloves.
+    let sheet: Vec<String> = s
+        .price_sheet("austin-hardware", "buyer", now(), 1)
+        .unwrap()
+        .map(|l| l.unwrap().sku.to_string())
+        .collect();
+    assert_eq!(sheet, ["DRILL-18V", "GLOVES"]);
+    // Lint no longer calls the drill's inclusion moot: it decides.
+    assert_eq!(s.lint(now()), []);
+}
+
+/// At one scope a sub-category's rule beats its parent's, and a SKU's beats both: hide Tools,
+/// show power tools, hide saws again.
+#[test]
+fn a_deeper_category_beats_a_shallower_one_at_one_scope() {
+    let abb = json!({ "subtree": "abb-corp" });
+    let s = targets_world(json!([
+        vis_rule(
+            "abb-no-tools",
+            abb.clone(),
+            json!({ "category": "tools" }),
+            "exclude"
+        ),
+        vis_rule(
+            "abb-power",
+            abb.clone(),
+            json!({ "category": "tools/power" }),
+            "include"
+        ),
+        vis_rule(
+            "abb-no-saws",
+            abb.clone(),
+            json!({ "category": "/tools/power/saws/" }),
+            "exclude"
+        )
+    ]));
+    let v = visibility(&s, "abb-north", "DRILL-18V");
+    assert_eq!(
+        decided(&v),
+        (
+            true,
+            "abb-power",
+            vec![("abb-no-tools", OverrideReason::LessSpecificTarget)]
+        )
+    );
+    let v = visibility(&s, "abb-north", "SAW-CIRC");
+    assert_eq!(
+        decided(&v),
+        (
+            false,
+            "abb-no-saws",
+            vec![
+                ("abb-power", OverrideReason::LessSpecificTarget),
+                ("abb-no-tools", OverrideReason::LessSpecificTarget)
+            ]
+        )
+    );
+    assert!(!visibility(&s, "abb-north", "HAMMER-16").visible);
+    assert!(
+        visibility(&s, "abb-north", "GLOVES").visible,
+        "open catalogue, no rule"
+    );
+}
+
+/// Only at equal scope and equal target specificity does an exclusion beat an inclusion: two
+/// categories as deep (the saw is in both), every SKU against an attribute predicate, the same
+/// SKU. A category beats an attribute predicate, which ranks with every SKU.
+#[test]
+fn at_equal_target_specificity_the_exclusion_still_wins() {
+    let own = json!({ "account": "austin-hardware" });
+    let s = targets_world(json!([
+        vis_rule(
+            "power-tools",
+            own.clone(),
+            json!({ "category": "tools/power" }),
+            "include"
+        ),
+        vis_rule(
+            "no-clearance",
+            own.clone(),
+            json!({ "category": "clearance/2026" }),
+            "exclude"
+        ),
+        vis_rule("everything", own.clone(), "all".into(), "include"),
+        vis_rule(
+            "no-bosch",
+            own.clone(),
+            json!({ "attributes": { "eq": { "attr": "brand", "value": "bosch" } } }),
+            "exclude"
+        ),
+        vis_rule(
+            "no-hammer",
+            own.clone(),
+            json!({ "sku": "HAMMER-16" }),
+            "exclude"
+        ),
+        vis_rule(
+            "hammer",
+            own.clone(),
+            json!({ "sku": "HAMMER-16" }),
+            "include"
+        )
+    ]));
+    // Two categories two levels deep: the exclusion wins; `all` ranks below both.
+    let v = visibility(&s, "austin-hardware", "SAW-CIRC");
+    assert_eq!(
+        decided(&v),
+        (
+            false,
+            "no-clearance",
+            vec![
+                ("power-tools", OverrideReason::ExclusionWins),
+                ("no-bosch", OverrideReason::LessSpecificTarget),
+                ("everything", OverrideReason::LessSpecificTarget)
+            ]
+        )
+    );
+    // Every SKU against an attribute predicate: equally broad, the exclusion wins.
+    let v = visibility(&s, "austin-hardware", "GLOVES");
+    assert_eq!(
+        decided(&v),
+        (
+            false,
+            "no-bosch",
+            vec![("everything", OverrideReason::ExclusionWins)]
+        )
+    );
+    // The same SKU included and excluded: the exclusion wins.
+    let v = visibility(&s, "austin-hardware", "HAMMER-16");
+    assert_eq!(
+        decided(&v),
+        (
+            false,
+            "no-hammer",
+            vec![
+                ("hammer", OverrideReason::ExclusionWins),
+                ("everything", OverrideReason::LessSpecificTarget)
+            ]
+        )
+    );
+    // A category inclusion beats an attribute exclusion: the drill is a bosch in power tools.
+    let v = visibility(&s, "austin-hardware", "DRILL-18V");
+    assert_eq!(
+        decided(&v),
+        (
+            true,
+            "power-tools",
+            vec![
+                ("no-bosch", OverrideReason::LessSpecificTarget),
+                ("everything", OverrideReason::LessSpecificTarget)
+            ]
+        )
+    );
+}
+
+/// Across scopes nothing changes: the more specific scope decides whatever the targets (V3),
+/// and at one scope a rule limited to the user's roles comes before a rule for every user
+/// (S6) whatever the targets.
+#[test]
+fn the_more_specific_scope_still_decides_whatever_the_targets() {
+    let s = targets_world(json!([
+        vis_rule("abb-drill", json!({ "subtree": "abb-corp" }), json!({ "sku": "DRILL-18V" }), "include"),
+        vis_rule("north-no-tools", json!({ "account": "abb-north" }), json!({ "category": "tools" }), "exclude"),
+        { "id": "buyers-no-tools", "owner": "merch@seller.example", "scope": { "account": "austin-hardware" },
+          "roles": ["buyer"], "target": { "category": "tools" }, "effect": "exclude" },
+        vis_rule("austin-drill", json!({ "account": "austin-hardware" }), json!({ "sku": "DRILL-18V" }), "include")
+    ]));
+    // North's own category exclusion beats the holding's inclusion of the drill.
+    let v = visibility(&s, "abb-north", "DRILL-18V");
+    assert_eq!(
+        decided(&v),
+        (
+            false,
+            "north-no-tools",
+            vec![("abb-drill", OverrideReason::LessSpecificScope)]
+        )
+    );
+    // East has no rule of its own: the holding's inclusion decides.
+    assert_eq!(
+        decided(&visibility(&s, "abb-east", "DRILL-18V")),
+        (true, "abb-drill", vec![])
+    );
+    // A role-limited category exclusion beats a same-scope SKU inclusion for every user.
+    let v = visibility(&s, "austin-hardware", "DRILL-18V");
+    assert_eq!(
+        decided(&v),
+        (
+            false,
+            "buyers-no-tools",
+            vec![("austin-drill", OverrideReason::NotRoleLimited)]
+        )
+    );
+}
+
+/// The demo data says it too: Abb West hides measuring tools but shows the laser level, with
+/// two rules on the same subtree scope; the depot below inherits both.
+#[test]
+fn the_demo_abb_west_hides_measuring_tools_but_shows_the_laser_level() {
+    let s = demo();
+    for account in ["abb-west", "abb-west-depot"] {
+        let v = visibility_as(&s, account, "john", "LASER-LVL");
+        assert_eq!(
+            decided(&v),
+            (
+                true,
+                "abb-west-laser",
+                vec![("abb-west-no-measuring", OverrideReason::LessSpecificTarget)]
+            ),
+            "{account}"
+        );
+    }
+    // Elsewhere the laser level is visible by the open catalogue, as before.
+    let v = visibility_as(&s, "abb-north", "john", "LASER-LVL");
+    assert_eq!(decided(&v), (true, "", vec![]));
+    assert!(
+        s.lint(now())
+            .iter()
+            .all(|w| w.kind != tradeterms::WarningKind::MootInclude)
+    );
+}
+
+fn visibility_as(s: &Snapshot, account: &str, user: &str, sku: &str) -> tradeterms::Visibility {
+    ask_as(s, account, user, sku, 1).visibility.unwrap()
 }

@@ -5,8 +5,8 @@
 use crate::decide::core::{Best, Loss, Met, Party, QuoteWhy, Recorder, Verdict, WindowOf, Winner};
 use crate::decide::resolution::WindowOf as PublicWindowOf;
 use crate::decide::resolution::{
-    Adjustment, Candidate, CandidateStatus, Outcome, Price, Priced, QuoteReason, QuoteRequired,
-    Reference, RuleRef, Source, Specificity, TierSlice, Visibility,
+    Adjustment, Candidate, CandidateStatus, Outcome, OverriddenRule, OverrideReason, Price, Priced,
+    QuoteReason, QuoteRequired, Reference, RuleRef, Source, Specificity, TierSlice, Visibility,
 };
 use crate::format::Permission;
 use crate::id::SegmentId;
@@ -76,9 +76,16 @@ impl<'s> Explain<'s> {
             mode: party.account.catalog_mode,
             decided_by: decided.map(|(level, rule)| rule_ref(inner, level, rule)),
             effect: decided.map(|(_, rule)| rule.effect),
-            overridden: rules
-                .map(|(level, rule)| rule_ref(inner, level, rule))
-                .collect(),
+            overridden: match decided {
+                Some(&(d_level, d_rule)) => rules
+                    .map(|&(level, rule)| OverriddenRule {
+                        rule: rule_ref(inner, level, rule),
+                        effect: rule.effect,
+                        reason: override_reason((d_level, d_rule), (level, rule)),
+                    })
+                    .collect(),
+                None => Vec::new(),
+            },
         }
     }
 
@@ -215,6 +222,25 @@ fn adjustments(entry: &EntryView<'_>) -> Vec<Adjustment> {
     }
     out.reverse();
     out
+}
+
+/// Why `lost` came after `decided` in the visibility order (S5-S7, V3, V4, V8): the first key
+/// on which they differ. Both are rules the walk met in precedence order, `decided` first.
+fn override_reason(
+    (d_level, decided): (&ScopeLevel, &VisRule),
+    (level, lost): (&ScopeLevel, &VisRule),
+) -> OverrideReason {
+    if level.class() != d_level.class() {
+        OverrideReason::LessSpecificScope
+    } else if lost.roles.is_empty() != decided.roles.is_empty() {
+        OverrideReason::NotRoleLimited
+    } else if lost.rank != decided.rank {
+        OverrideReason::LessSpecificTarget
+    } else if lost.effect != decided.effect {
+        OverrideReason::ExclusionWins
+    } else {
+        OverrideReason::EqualPrecedence
+    }
 }
 
 /// A rule as an explanation names it.

@@ -1,10 +1,13 @@
 //! Catalogue visibility for one SKU (SEMANTICS V1-V7).
 //!
 //! The rules reaching the account arrive in precedence order, computed at build
-//! ([`crate::model::scope`]): most specific scope first and, at equal specificity, exclusions
-//! before inclusions ([`VisRule::tiebreak`]), so the first rule targeting the SKU decides and
-//! an exclusion beats an inclusion at equal specificity (V2-V4). With no rule targeting the SKU,
-//! the account's catalogue mode decides (V5).
+//! ([`crate::model::scope`]): most specific scope first, a role-limited rule before one for
+//! every user; then, at equal scope, the most specific target first and, at equal target
+//! specificity, exclusions before inclusions ([`VisRule::tiebreak`]). A target's specificity
+//! depends on the rule alone ([`crate::model::visibility::TargetRank`]), so the order is fixed
+//! at build and the first rule targeting the SKU decides (V2-V4, V8): a SKU's own inclusion
+//! beats its category's exclusion at one scope, with no comparison between rules at query time.
+//! With no rule targeting the SKU, the account's catalogue mode decides (V5).
 
 use crate::decide::core::{Party, Recorder};
 use crate::format::{AttrValue, CatalogMode, Effect, Predicate};
@@ -151,7 +154,7 @@ pub(crate) fn decide<'s, R: Recorder<'s>>(
     }
 }
 
-/// The first rule targeting the SKU decides (V2-V4); an explaining recorder sees them all.
+/// The first rule targeting the SKU decides (V2-V4, V8); an explaining recorder sees them all.
 fn walk<'s, R: Recorder<'s>>(
     rules: impl Iterator<Item = (&'s ScopeLevel, &'s VisRule)>,
     sku: u32,

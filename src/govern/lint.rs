@@ -7,10 +7,10 @@ use crate::decide::entitlement::Entitled;
 use crate::decide::tiers::price_line;
 use crate::format::{Approvers, Effect, PricePolicy};
 use crate::model::pricing::ties::priced_skus;
-use crate::model::pricing::{ListBody, category_covers};
+use crate::model::pricing::{ListBody, category_covers, category_depth};
 use crate::model::scope::ScopeKey;
 use crate::model::snapshot::{Built, Snapshot};
-use crate::model::visibility::CompiledTarget;
+use crate::model::visibility::{CompiledTarget, TargetRank};
 use jiff::Timestamp;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
@@ -47,8 +47,11 @@ pub enum WarningKind {
     /// An approval step whose only eligible approver may also buy at the account: their own
     /// orders there would be unapprovable (separation of duties).
     SelfApprovalOnly,
-    /// A visibility inclusion that an exclusion at the same scope, on a broader target, makes
-    /// moot (at equal specificity the exclusion wins).
+    /// A visibility inclusion that an exclusion at the same scope makes moot: the exclusion's
+    /// target covers the inclusion's and is as specific (the same SKU, the same category,
+    /// every SKU over every SKU or an attribute predicate), and at equal specificity the
+    /// exclusion wins. A more specific inclusion under a broader exclusion (a SKU in an
+    /// excluded category) decides for its SKUs and is not reported.
     MootInclude,
     /// An account setting `inherit.price_lists: false`, deprecated: it drops the ancestors'
     /// lists but keeps segment and `everyone` lists, which is not "own lists only".
@@ -478,7 +481,8 @@ fn unassigned_and_tiers(inner: &Built, at: Timestamp, out: &mut Warnings) {
 }
 
 /// Whether an exclusion targeting `outer` hides everything an inclusion targeting `inner_t`
-/// shows: the rule [`Exclusions::first_covering`] indexes, kept as its check.
+/// shows, whatever decides between them: the coverage [`Exclusions::first_covering`] indexes,
+/// kept as its check.
 fn target_covers(outer: &CompiledTarget, inner_t: &CompiledTarget, inner: &Built) -> bool {
     match (outer, inner_t) {
         (CompiledTarget::All, _) => true,
@@ -502,42 +506,37 @@ struct Exclusions<'a> {
 }
 
 impl Exclusions<'_> {
-    /// The first exclusion, in source order, whose target covers `target` ([`target_covers`]):
-    /// every SKU; the same SKU; a category that is the SKU's category or one above it; a
-    /// category at or above the target category. An attribute target is covered by `All` only.
-    fn first_covering(&self, target: &CompiledTarget, inner: &Built) -> Option<usize> {
-        let categories = |cats: &mut dyn Iterator<Item = &str>| {
-            cats.flat_map(|c| {
-                // Each category covering `c`: `c` itself and `c` cut at each `/`.
-                let cuts = c.match_indices('/').filter_map(|(i, _)| c.get(..i));
-                std::iter::once(c).chain(cuts)
-            })
-            .filter_map(|c| self.category.get(c).copied())
-            .min()
-        };
+    /// The first exclusion, in source order, that makes an inclusion targeting `target` moot:
+    /// its target covers `target` ([`target_covers`]) and is at least as specific (V8), so it
+    /// comes first for every SKU the inclusion targets (an exclusion wins at equal target
+    /// specificity, V4). That is: every SKU, for an inclusion of every SKU or of an attribute
+    /// predicate; the same SKU, for a SKU (a category is less specific than the SKU); a
+    /// category at or above the target category and as deep as it, for a category. A more
+    /// specific inclusion under a broader exclusion is not moot: it decides for its SKUs.
+    fn first_covering(&self, target: &CompiledTarget) -> Option<usize> {
+        let rank = target.rank();
+        let all = self.all.filter(|_| TargetRank::Broad >= rank);
         let by_target = match target {
             CompiledTarget::All | CompiledTarget::Attributes(_) => None,
-            CompiledTarget::Sku(s) => {
-                let by_category = inner
-                    .catalog
-                    .get(*s)
-                    .and_then(|r| categories(&mut r.categories.iter().map(String::as_str)));
-                self.sku
-                    .get(s)
-                    .copied()
-                    .into_iter()
-                    .chain(by_category)
+            CompiledTarget::Sku(s) => self.sku.get(s).copied(),
+            CompiledTarget::Category(d) => {
+                // Each category covering `d`: `d` itself and `d` cut at each `/`.
+                let cuts = d.match_indices('/').filter_map(|(i, _)| d.get(..i));
+                std::iter::once(d.as_str())
+                    .chain(cuts)
+                    .filter(|c| TargetRank::Category(category_depth(c)) >= rank)
+                    .filter_map(|c| self.category.get(c).copied())
                     .min()
             }
-            CompiledTarget::Category(d) => categories(&mut std::iter::once(d.as_str())),
         };
-        self.all.into_iter().chain(by_target).min()
+        all.into_iter().chain(by_target).min()
     }
 }
 
-/// Inclusions an exclusion of the same scope, roles and experiment makes moot. Exclusions are
-/// indexed by group and target, so each inclusion costs a few lookups, not a pass over every
-/// exclusion; the first covering exclusion in source order is named.
+/// Inclusions an exclusion of the same scope, roles and experiment makes moot: one whose
+/// target covers the inclusion's and is at least as specific (V4, V8). Exclusions are indexed
+/// by group and target, so each inclusion costs a few lookups, not a pass over every
+/// exclusion; the first such exclusion in source order is named.
 fn moot_includes(inner: &Built, out: &mut Warnings) {
     // Rules are compared by scope, roles and experiment, which the index does not keep per
     // rule: rebuild the scope keys from the source data.
@@ -585,24 +584,21 @@ fn moot_includes(inner: &Built, out: &mut Warnings) {
         let Some(&target) = compiled.get(inc.id.as_str()) else {
             continue;
         };
-        let Some(exc) = excs
-            .first_covering(target, inner)
-            .and_then(|pos| source.get(pos))
-        else {
+        let Some(exc) = excs.first_covering(target).and_then(|pos| source.get(pos)) else {
             continue;
         };
         debug_assert!(
             compiled
                 .get(exc.id.as_str())
-                .is_some_and(|e| target_covers(e, target, inner)),
-            "the index names an exclusion that covers the inclusion"
+                .is_some_and(|e| target_covers(e, target, inner) && e.rank() >= target.rank()),
+            "the index names an exclusion that covers the inclusion and is as specific"
         );
         out.push(warning(
             WarningKind::MootInclude,
             vec![inc.id.clone(), exc.id.clone()],
             vec![inc.owner.clone(), exc.owner.clone()],
             format!(
-                "include `{}` never shows anything: exclude `{}` has the same scope and a target at least as broad, and exclusion wins at equal specificity",
+                "include `{}` never shows anything: exclude `{}` has the same scope and a target that covers it and is as specific, and exclusion wins at equal specificity",
                 inc.id, exc.id
             ),
         ));
@@ -876,7 +872,7 @@ impl Snapshot {
     /// Warnings an operator should see before publishing, sorted by kind then rule: rules that
     /// can never decide anything, lists assigned nowhere, tiers that rise with quantity,
     /// assignments whose window has passed by `at`, approval steps only a buyer could approve,
-    /// inclusions a broader exclusion makes moot, and accounts using the deprecated
+    /// inclusions an exclusion as specific makes moot, and accounts using the deprecated
     /// `inherit.price_lists: false`. Each names the rule ids and their owners.
     ///
     /// At most [`MAX_WARNINGS`] are listed, the first in that order; a last warning of kind

@@ -2,7 +2,9 @@
 //!
 //! Rules are scoped like every other rule (see [`crate::model::scope`]) and target every SKU, one SKU,
 //! a category and its sub-categories, or SKUs matching an attribute predicate. The most specific
-//! scope with a rule targeting the SKU decides; at equal specificity an exclusion beats an
+//! scope with a rule targeting the SKU decides; at that scope (and the same role limitation) the
+//! most specific target decides ([`TargetRank`]: the SKU, then the deepest category, then every
+//! SKU or an attribute predicate); only at equal target specificity does an exclusion beat an
 //! inclusion. With no rule targeting the SKU, the account's catalogue mode decides: `open` shows
 //! it, `curated` hides it. A SKU that is not visible is never priced.
 
@@ -10,7 +12,7 @@ use crate::format::{Effect, Target};
 use crate::id::RoleName;
 use crate::model::catalog::SkuRec;
 use crate::model::predicate;
-use crate::model::pricing::category_covers;
+use crate::model::pricing::{category_covers, category_depth};
 use crate::model::scope::ScopedRule;
 
 /// What a compiled rule targets.
@@ -22,6 +24,32 @@ pub(crate) enum CompiledTarget {
     Attributes(crate::format::Predicate),
 }
 
+/// How specific a rule's target is (SEMANTICS V8); a greater rank is more specific. Every SKU
+/// and an attribute predicate rank lowest and alike (a predicate has no place in the category
+/// tree, and `not` or `any` may match every SKU), then a category by its depth (`tools/power`
+/// above `tools`), then one SKU. It depends on the rule alone, never on the SKU asked about, so
+/// rules are put in order once, at build, and the first rule targeting a SKU still decides.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum TargetRank {
+    /// `all` or an attribute predicate.
+    Broad,
+    /// A category, with its number of levels.
+    Category(usize),
+    /// One SKU.
+    Sku,
+}
+
+impl CompiledTarget {
+    /// How specific the target is (V8).
+    pub(crate) fn rank(&self) -> TargetRank {
+        match self {
+            CompiledTarget::All | CompiledTarget::Attributes(_) => TargetRank::Broad,
+            CompiledTarget::Category(c) => TargetRank::Category(category_depth(c)),
+            CompiledTarget::Sku(_) => TargetRank::Sku,
+        }
+    }
+}
+
 /// A validated visibility rule.
 #[derive(Clone, Debug)]
 pub(crate) struct VisRule {
@@ -29,6 +57,8 @@ pub(crate) struct VisRule {
     pub(crate) owner: String,
     pub(crate) roles: Vec<RoleName>,
     pub(crate) target: CompiledTarget,
+    /// `target.rank()`, kept so that ordering and explaining do not recount category levels.
+    pub(crate) rank: TargetRank,
     pub(crate) effect: Effect,
     pub(crate) experiment: Option<u32>,
     /// The channels and countries it is limited to (C2).
@@ -55,7 +85,8 @@ impl VisRule {
         }
     }
 
-    /// Order among rules of equal specificity: exclusions first, then by id.
+    /// Order among rules of equal scope specificity (same level, same role limitation): the
+    /// more specific target first (V8), then exclusions (V4), then by id.
     pub(crate) fn tiebreak(a: &VisRule, b: &VisRule) -> std::cmp::Ordering {
         // SEMANTICS V4: an exclusion beats an inclusion at equal specificity, stated here
         // rather than left to the declaration order of `Effect`.
@@ -63,8 +94,9 @@ impl VisRule {
             Effect::Exclude => 0u8,
             Effect::Include => 1,
         };
-        rank(a.effect)
-            .cmp(&rank(b.effect))
+        b.rank
+            .cmp(&a.rank)
+            .then_with(|| rank(a.effect).cmp(&rank(b.effect)))
             .then_with(|| a.id.cmp(&b.id))
     }
 }
@@ -158,6 +190,7 @@ pub(crate) fn build(
                 id: r.id.clone(),
                 owner: r.owner.clone(),
                 roles,
+                rank: target.rank(),
                 target,
                 effect: r.effect,
                 experiment,

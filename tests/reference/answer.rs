@@ -6,9 +6,9 @@
 //! engine must give it, so `==` is the whole comparison.
 
 use tradeterms::{
-    Approvers, Arm, CandidateStatus, CatalogMode, Decimal, Effect, Grant, Outcome, Payment,
-    PaymentTerms, Permission, PricePolicy, QuantityRule, QuoteOutcome, QuoteReason, Refusal,
-    Resolution, ResolveError, RuleRef, Specificity, TierMode, WindowOf,
+    Approvers, Arm, CandidateStatus, CatalogMode, Decimal, Effect, Grant, Outcome, OverrideReason,
+    Payment, PaymentTerms, Permission, PricePolicy, QuantityRule, QuoteOutcome, QuoteReason,
+    Refusal, Resolution, ResolveError, RuleRef, Specificity, TierMode, WindowOf,
 };
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -139,7 +139,8 @@ pub struct VisAns {
     pub mode: CatalogMode,
     pub decided_by: Option<RuleAns>,
     pub effect: Option<Effect>,
-    pub overridden: Vec<RuleAns>,
+    /// Each overridden rule with its effect and why it lost (V6).
+    pub overridden: Vec<(RuleAns, Effect, OverrideReason)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -480,7 +481,11 @@ pub fn from_resolution(r: &Resolution) -> Answer {
             mode: v.mode,
             decided_by: v.decided_by.as_ref().map(rule_of),
             effect: v.effect,
-            overridden: v.overridden.iter().map(rule_of).collect(),
+            overridden: v
+                .overridden
+                .iter()
+                .map(|o| (rule_of(&o.rule), o.effect, o.reason))
+                .collect(),
         }),
         experiments: arms_of(&r.experiments),
         ..Answer::bare(Kind::Denied)

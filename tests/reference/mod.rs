@@ -21,8 +21,9 @@ pub use answer::*;
 use rust_decimal::RoundingStrategy;
 use tradeterms::{
     AccountData, AttrValue, Attributes, CatalogMode, Dataset, Decimal, Effect, EntryData,
-    MembershipData, Permission, Predicate, PriceFallback, PriceListData, PricePolicy, QuantityRule,
-    Query, Reach, Scope, SkuData, Target, TierMode, Timestamp, UserData, Window,
+    MembershipData, OverrideReason, Permission, Predicate, PriceFallback, PriceListData,
+    PricePolicy, QuantityRule, Query, Reach, Scope, SkuData, Target, TierMode, Timestamp, UserData,
+    Window,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -470,11 +471,22 @@ fn targets(ds: &Dataset, target: &Target, sku: &SkuData) -> bool {
     }
 }
 
-/// V2-V6: among the rules that apply to (account, user) (S3 with `inherit.visibility`, S6, X3)
-/// and target the SKU (V1), the most specific scope decides (V3; a role-limited rule before one
-/// for every user at the same scope, S6); at equal specificity an exclusion beats an inclusion,
-/// then the smaller id (V4); with no rule the mode decides (V5, S8). Every other targeting rule
-/// is reported as overridden, most specific first (V6).
+/// V8: how specific a target is, greater first: one SKU, then a category by its depth, then
+/// every SKU and an attribute predicate alike.
+fn target_rank(target: &Target) -> (u8, usize) {
+    match target {
+        Target::Sku(_) => (2, 0),
+        Target::Category(c) => (1, depth(c)),
+        Target::All | Target::Attributes(_) => (0, 0),
+    }
+}
+
+/// V2-V6, V8: among the rules that apply to (account, user) (S3 with `inherit.visibility`, S6,
+/// X3) and target the SKU (V1), the most specific scope decides (V3; a role-limited rule before
+/// one for every user at the same scope, S6); at equal scope the most specific target (V8); at
+/// equal target specificity an exclusion beats an inclusion, then the smaller id (V4); with no
+/// rule the mode decides (V5, S8). Every other targeting rule is reported as overridden, most
+/// specific first, with the first of those keys on which it lost (V6).
 pub fn visibility(
     ds: &Dataset,
     account: &AccountData,
@@ -494,6 +506,7 @@ pub fn visibility(
     matching.sort_by(|(la, a), (lb, b)| {
         precedence(la, &a.roles)
             .cmp(&precedence(lb, &b.roles))
+            .then(target_rank(&b.target).cmp(&target_rank(&a.target)))
             .then((a.effect == Effect::Include).cmp(&(b.effect == Effect::Include)))
             .then(a.id.cmp(&b.id))
     });
@@ -505,13 +518,32 @@ pub fn visibility(
     };
     let mode = catalog_mode(ds, account);
     match matching.first() {
-        Some(first) => VisAns {
-            visible: first.1.effect == Effect::Include,
-            mode,
-            decided_by: Some(rule(first)),
-            effect: Some(first.1.effect),
-            overridden: matching[1..].iter().map(rule).collect(),
-        },
+        Some(first) => {
+            let (d_level, d) = first;
+            let why = |(level, r): &(Level, &tradeterms::VisibilityRuleData)| {
+                if level.class() != d_level.class() {
+                    OverrideReason::LessSpecificScope
+                } else if r.roles.is_empty() != d.roles.is_empty() {
+                    OverrideReason::NotRoleLimited
+                } else if target_rank(&r.target) != target_rank(&d.target) {
+                    OverrideReason::LessSpecificTarget
+                } else if r.effect != d.effect {
+                    OverrideReason::ExclusionWins
+                } else {
+                    OverrideReason::EqualPrecedence
+                }
+            };
+            VisAns {
+                visible: d.effect == Effect::Include,
+                mode,
+                decided_by: Some(rule(first)),
+                effect: Some(d.effect),
+                overridden: matching[1..]
+                    .iter()
+                    .map(|m| (rule(m), m.1.effect, why(m)))
+                    .collect(),
+            }
+        }
         None => VisAns {
             visible: mode == CatalogMode::Open,
             mode,

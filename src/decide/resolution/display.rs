@@ -3,8 +3,9 @@
 //! whole [`Resolution`], candidates listed with why they won or lost.
 
 use crate::decide::resolution::{
-    Adjustment, Candidate, CandidateStatus, Grant, NoReference, Outcome, Payment, QuoteReason,
-    Reference, Refusal, Resolution, RuleRef, Specificity, Visibility, WindowOf,
+    Adjustment, Candidate, CandidateStatus, Grant, NoReference, Outcome, OverriddenRule,
+    OverrideReason, Payment, QuoteReason, Reference, Refusal, Resolution, RuleRef, Specificity,
+    Visibility, WindowOf,
 };
 use crate::format::{CatalogMode, Effect, TierMode};
 use std::fmt;
@@ -188,6 +189,28 @@ impl fmt::Display for Visibility {
             write!(f, "; overrides {o}")?;
         }
         Ok(())
+    }
+}
+
+impl fmt::Display for OverriddenRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let verb = match self.effect {
+            Effect::Include => "includes",
+            Effect::Exclude => "excludes",
+        };
+        write!(f, "{}, which {verb}: {}", self.rule, self.reason)
+    }
+}
+
+impl fmt::Display for OverrideReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            OverrideReason::LessSpecificScope => "less specific scope",
+            OverrideReason::NotRoleLimited => "for every user, not limited to the user's roles",
+            OverrideReason::LessSpecificTarget => "less specific target",
+            OverrideReason::ExclusionWins => "an exclusion beats an inclusion at equal specificity",
+            OverrideReason::EqualPrecedence => "same effect and precedence, later id",
+        })
     }
 }
 

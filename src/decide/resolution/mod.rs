@@ -817,8 +817,61 @@ pub struct Visibility {
     pub decided_by: Option<RuleRef>,
     /// The deciding rule's effect.
     pub effect: Option<Effect>,
-    /// Other rules targeting the SKU that the deciding rule overrode, most specific first.
-    pub overridden: Vec<RuleRef>,
+    /// Other rules targeting the SKU that the deciding rule overrode, most specific first, each
+    /// with why it lost.
+    pub overridden: Vec<OverriddenRule>,
+}
+
+/// A visibility rule that targets the SKU but did not decide, with its effect and why the
+/// deciding rule beat it (SEMANTICS V6).
+///
+/// ```
+/// use tradeterms::{Effect, OverrideReason, OverriddenRule, RuleRef, Specificity};
+/// let o = OverriddenRule {
+///     rule: RuleRef { id: "hide-tools".into(), owner: "merch".into(),
+///                     specificity: Specificity::Account, roles: vec![] },
+///     effect: Effect::Exclude,
+///     reason: OverrideReason::LessSpecificTarget,
+/// };
+/// assert_eq!(o.to_string(),
+///     "`hide-tools` (own account, owner merch), which excludes: less specific target");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OverriddenRule {
+    /// The rule.
+    pub rule: RuleRef,
+    /// What it would have done.
+    pub effect: Effect,
+    /// Why the deciding rule beat it.
+    pub reason: OverrideReason,
+}
+
+/// Why a visibility rule targeting the SKU lost to the deciding rule, the first difference in
+/// precedence order (SEMANTICS V2-V4, V8).
+///
+/// ```
+/// use tradeterms::OverrideReason;
+/// assert_eq!(OverrideReason::LessSpecificTarget.to_string(), "less specific target");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum OverrideReason {
+    /// It reached the account at a less specific scope (V3).
+    LessSpecificScope,
+    /// Same scope, but it is for every user while the deciding rule is limited to roles the
+    /// user holds (S6).
+    NotRoleLimited,
+    /// Same scope and role limitation, but its target is less specific: the SKU's category
+    /// where the deciding rule names the SKU, a shallower category, or every SKU or an
+    /// attribute predicate where the deciding rule names a category (V8).
+    LessSpecificTarget,
+    /// Same scope, role limitation and target specificity: it includes, and an exclusion beats
+    /// an inclusion (V4).
+    ExclusionWins,
+    /// Same scope, role limitation, target specificity and effect: it agrees with the deciding
+    /// rule, which is named because its id sorts first (V4).
+    EqualPrecedence,
 }
 
 /// A payment setting and the rule that decided it.
