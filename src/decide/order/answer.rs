@@ -22,6 +22,7 @@ use std::fmt;
 /// assert_eq!(o.lines.len(), 2);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Order {
     /// The account ordered for.
@@ -86,6 +87,7 @@ impl Order {
 /// assert_eq!(l.qty, 12);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OrderLine {
     /// The SKU.
@@ -103,7 +105,8 @@ pub struct OrderLine {
 /// let s = tradeterms::QuantitySource::Sku;
 /// assert_eq!(s.to_string(), "the SKU");
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum QuantitySource {
     /// The catalogue item.
@@ -129,7 +132,8 @@ impl fmt::Display for QuantitySource {
 ///     rule: QuantityRule { min: None, max: None, increment: Some(12) }, below: Some(12), above: Some(24) };
 /// assert!(v.to_string().contains("12 or 24"));
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct QuantityViolation {
     /// Which rule.
     pub source: QuantitySource,
@@ -170,7 +174,8 @@ impl fmt::Display for QuantityViolation {
 /// let b = tradeterms::LeadTimeBreach { lead_time_days: 21, max_lead_time_days: 14 };
 /// assert_eq!(b.to_string(), "lead time 21 days exceeds the contract's 14 days");
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LeadTimeBreach {
     /// The line's lead time.
     pub lead_time_days: u32,
@@ -193,7 +198,8 @@ impl fmt::Display for LeadTimeBreach {
 /// ```
 /// # fn f(l: &tradeterms::LineAnswer) { let _ = l.resolution.outcome.price(); }
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LineAnswer {
     /// The line as `resolve` answers it.
     pub resolution: Resolution,
@@ -210,7 +216,8 @@ pub struct LineAnswer {
 /// let b = Blocker::NotVisible { line: 0, sku: "X".into() };
 /// assert_eq!(b.to_string(), "line 1 (`X`): not in this account's catalogue");
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "blocker")]
 #[non_exhaustive]
 pub enum Blocker {
@@ -258,7 +265,7 @@ pub enum Blocker {
     /// An approval step no one but the requester could approve.
     Unapprovable {
         /// The step's policy; absent in a `Buyer` answer (A2).
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         policy: Option<String>,
         /// The step's position in its policy's chain (from 1).
         step: usize,
@@ -310,10 +317,11 @@ impl fmt::Display for Blocker {
 /// ```
 /// # fn f(s: &tradeterms::ApprovalStep) { let _ = s.eligible.is_empty(); }
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApprovalStep {
     /// The policy that requires it; absent in a `Buyer` answer (A2).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<RuleRef>,
     /// Why the policy applies to this order.
     pub condition: String,
@@ -333,7 +341,8 @@ pub struct ApprovalStep {
 /// use tradeterms::ApprovalStatus;
 /// assert_eq!(ApprovalStatus::AutoApproved.to_string(), "auto-approved: no approval policy applies");
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ApprovalStatus {
     /// No policy applies: the order needs no approval.
@@ -368,7 +377,8 @@ impl fmt::Display for ApprovalStatus {
 /// let a = tradeterms::Approval { status: tradeterms::ApprovalStatus::AutoApproved, steps: vec![], overridden: vec![] };
 /// assert!(a.steps.is_empty());
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Approval {
     /// The verdict.
     pub status: ApprovalStatus,
@@ -385,7 +395,8 @@ pub struct Approval {
 /// let m = Money { currency: Currency::from_code("USD").unwrap(), amount: "12.50".parse().unwrap() };
 /// assert_eq!(m.to_string(), "12.50 USD");
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Money {
     /// The currency.
     pub currency: Currency,
@@ -404,7 +415,8 @@ impl fmt::Display for Money {
 /// ```
 /// # fn f(a: &tradeterms::OrderAnswer) { println!("{a}"); }
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct OrderAnswer {
     /// The snapshot version that produced the answer.
     pub version: u64,
@@ -431,7 +443,7 @@ pub struct OrderAnswer {
     pub payment: Payment,
     /// Every experiment whose rules reached the order (prices, visibility, approvals, payment),
     /// with the account's arm in each.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub experiments: Vec<crate::model::experiment::ExperimentArm>,
 }
 

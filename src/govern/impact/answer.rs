@@ -9,7 +9,7 @@ use crate::model::snapshot::Snapshot;
 use crate::money::Currency;
 use jiff::Timestamp;
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// What to compare.
@@ -57,7 +57,8 @@ impl ImpactOptions {
 /// use tradeterms::AnswerSummary;
 /// assert_eq!(AnswerSummary::NotVisible.to_string(), "not visible");
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AnswerSummary {
     /// The account or the SKU does not exist in this snapshot.
@@ -100,7 +101,8 @@ impl fmt::Display for AnswerSummary {
 /// ```
 /// # fn f(c: &tradeterms::ImpactChange) { println!("{c}"); }
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ImpactChange {
     /// The account.
     pub account: AccountId,
@@ -135,7 +137,8 @@ impl fmt::Display for ImpactChange {
 /// ```
 /// # fn f(c: &tradeterms::ApprovalChange) { let _ = &c.after; }
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApprovalChange {
     /// The account.
     pub account: AccountId,
@@ -150,7 +153,8 @@ pub struct ApprovalChange {
 /// ```
 /// # fn f(m: &tradeterms::PriceMove) { let _ = m.percent; }
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PriceMove {
     /// The account.
     pub account: AccountId,
@@ -165,7 +169,8 @@ pub struct PriceMove {
 /// ```
 /// # fn f(i: &tradeterms::Impact) { println!("{i}"); }
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Impact {
     /// The version compared from.
     pub before_version: u64,
