@@ -328,3 +328,31 @@ pub enum PreviewError {
     #[error(transparent)]
     Resolve(ResolveError),
 }
+
+impl PreviewError {
+    /// The stable, machine-readable code of the error inside: an [`ApplyError::code`] or a
+    /// [`ResolveError::code`] (the two sets of codes do not overlap).
+    ///
+    /// ```
+    /// use tradeterms::{ApplyError, PreviewError};
+    /// let e = PreviewError::Apply(ApplyError::VersionExhausted { version: u64::MAX });
+    /// assert_eq!(e.code(), "version_exhausted");
+    /// assert_eq!(serde_json::to_value(&e).unwrap()["code"], "version_exhausted");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            PreviewError::Apply(e) => e.code(),
+            PreviewError::Resolve(e) => e.code(),
+        }
+    }
+}
+
+/// Serialises as the error inside: its `code`, its fields and its `message`.
+impl Serialize for PreviewError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            PreviewError::Apply(e) => e.serialize(serializer),
+            PreviewError::Resolve(e) => e.serialize(serializer),
+        }
+    }
+}
