@@ -708,6 +708,7 @@ pub struct Visibility {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "Decided_for_{T}"))]
 pub struct Decided<T> {
     /// The value in force.
     pub value: T,
