@@ -179,16 +179,13 @@ fn orders_sheets_and_payments_read_back_equal_for_both_audiences() {
             for user in USERS {
                 for audience in AUDIENCES {
                     let mut lines = order.lines.clone();
-                    lines.push(OrderLine {
-                        sku: "SCREW-100".into(),
-                        qty: 7,
-                        lead_time_days: Some(90),
-                    });
-                    lines.push(OrderLine {
-                        sku: "DRILL-18V".into(),
-                        qty: 400,
-                        lead_time_days: None,
-                    });
+                    lines.extend(
+                        serde_json::from_value::<Vec<OrderLine>>(serde_json::json!([
+                            { "sku": "SCREW-100", "qty": 7, "lead_time_days": 90 },
+                            { "sku": "DRILL-18V", "qty": 400 }
+                        ]))
+                        .unwrap(),
+                    );
                     let o = Order::new(account, user, at(), lines).with_audience(audience);
                     round_trip(&o);
                     let answer = snapshot.resolve_order(&o).unwrap();
