@@ -339,3 +339,22 @@ fn inputs_refuse_unknown_fields() {
     .unwrap();
     assert_eq!(q, Query::new("abb-north", "john", "DRILL-18V", 2, at()));
 }
+
+#[test]
+fn amounts_in_answers_read_back_only_as_decimal_strings() {
+    // As in the data: an amount never passes through a float, and means what it shows.
+    let money: tradeterms::Money =
+        serde_json::from_str(r#"{ "currency": "USD", "amount": "12.50" }"#).unwrap();
+    assert_eq!(money.amount.to_string(), "12.50");
+    let err = serde_json::from_str::<tradeterms::Money>(r#"{ "currency": "USD", "amount": 12.5 }"#)
+        .unwrap_err();
+    assert!(err.to_string().contains("decimal strings"), "{err}");
+    let (_, snapshot) = datasets().remove(0);
+    let quote = snapshot
+        .quote(&Query::new("abb-north", "john", "DRILL-18V", 2, at()))
+        .unwrap();
+    let mut json = serde_json::to_value(&quote).unwrap();
+    json["outcome"]["priced"]["amount"] = "2.18e2".into();
+    let err = serde_json::from_value::<tradeterms::Quote>(json).unwrap_err();
+    assert!(err.to_string().contains("not a plain decimal"), "{err}");
+}

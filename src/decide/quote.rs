@@ -45,8 +45,12 @@ pub enum QuoteOutcome {
     /// A price.
     Priced {
         /// The line amount, rounded to the currency's minor units.
+        #[serde(with = "crate::money::decimal_str")]
+        #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
         amount: Decimal,
         /// The exact line amount.
+        #[serde(with = "crate::money::decimal_str")]
+        #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
         exact_amount: Decimal,
         /// The currency.
         currency: Currency,

@@ -401,6 +401,8 @@ pub struct Money {
     /// The currency.
     pub currency: Currency,
     /// The amount.
+    #[serde(with = "crate::money::decimal_str")]
+    #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
     pub amount: Decimal,
 }
 

@@ -220,6 +220,8 @@ pub struct Access {
     /// The most the user may order per order for this account (the lowest limit among the
     /// memberships that reach it); `None` for no limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(with = "crate::money::decimal_str::option")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<Decimal>"))]
     pub spending_limit: Option<Decimal>,
 }
 
@@ -349,6 +351,8 @@ pub enum CandidateStatus {
     /// Valid, but another candidate was cheaper (lowest-price policy).
     HigherPrice {
         /// This candidate's exact line amount.
+        #[serde(with = "crate::money::decimal_str")]
+        #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
         amount: Decimal,
         /// The winning assignment.
         winner: AssignmentId,
@@ -393,8 +397,12 @@ pub struct TierSlice {
     /// Units priced at this tier.
     pub units: u64,
     /// Unit price at this tier (exact, after any relative adjustment).
+    #[serde(with = "crate::money::decimal_str")]
+    #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
     pub unit_price: Decimal,
     /// `units * unit_price`, exact.
+    #[serde(with = "crate::money::decimal_str")]
+    #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
     pub amount: Decimal,
 }
 
@@ -415,6 +423,8 @@ pub struct Adjustment {
     /// The category the adjustment is limited to, if any.
     pub category: Option<String>,
     /// The change in percent.
+    #[serde(with = "crate::money::decimal_str")]
+    #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
     pub percent: Decimal,
 }
 
@@ -438,9 +448,13 @@ pub struct Price {
     /// The split by tier: one slice in volume mode, one per tier reached in graduated mode.
     pub slices: Vec<TierSlice>,
     /// The exact line amount (sum of the slices).
+    #[serde(with = "crate::money::decimal_str")]
+    #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
     pub exact_amount: Decimal,
     /// The line amount rounded to the currency's minor units with
     /// [`ROUNDING`](crate::money::ROUNDING).
+    #[serde(with = "crate::money::decimal_str")]
+    #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
     pub amount: Decimal,
     /// Relative-list adjustments applied, outermost first.
     pub adjustments: Vec<Adjustment>,
@@ -575,15 +589,23 @@ pub struct ReferencePrice {
     /// The reference unit price, when every unit has the same one (volume mode, or a graduated
     /// line within its first tier).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(with = "crate::money::decimal_str::option")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<Decimal>"))]
     pub unit_price: Option<Decimal>,
     /// The reference line amount, rounded to the currency's minor units.
+    #[serde(with = "crate::money::decimal_str")]
+    #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
     pub amount: Decimal,
     /// The reference line amount minus the line amount (both rounded): negative when the
     /// price is above the reference.
+    #[serde(with = "crate::money::decimal_str")]
+    #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
     pub saving: Decimal,
     /// The saving as a percent of the reference line amount, rounded once to two decimals half
     /// away from zero; absent when the reference amount is zero.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(with = "crate::money::decimal_str::option")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<Decimal>"))]
     pub saving_percent: Option<Decimal>,
 }
 

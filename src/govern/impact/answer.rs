@@ -70,6 +70,8 @@ pub enum AnswerSummary {
     /// A price.
     Priced {
         /// The line amount.
+        #[serde(with = "crate::money::decimal_str")]
+        #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
         amount: Decimal,
         /// Its currency.
         currency: Currency,
@@ -114,6 +116,8 @@ pub struct ImpactChange {
     pub after: AnswerSummary,
     /// For a price change, the change in percent, always with two decimals (`10.00`); `None`
     /// from a zero price.
+    #[serde(with = "crate::money::decimal_str::option")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<Decimal>"))]
     pub percent: Option<Decimal>,
 }
 
@@ -161,6 +165,8 @@ pub struct PriceMove {
     /// The SKU.
     pub sku: Sku,
     /// The change in percent, always with two decimals (`-3.50`).
+    #[serde(with = "crate::money::decimal_str")]
+    #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
     pub percent: Decimal,
 }
 
