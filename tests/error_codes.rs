@@ -315,3 +315,20 @@ fn apply_and_preview_errors_serialise_with_their_codes() {
 fn err_invalid(snapshot: &Snapshot, change: &Changeset) -> ApplyError {
     snapshot.apply(change).unwrap_err()
 }
+
+#[test]
+fn a_document_that_does_not_read_serialises_with_its_path() {
+    let err = Dataset::from_json(
+        r#"{ "accounts": [{ "id": "a", "name": "A", "currency": "USD", "credit": 1 }] }"#,
+    )
+    .unwrap_err();
+    let json = json_of(&err, tradeterms::FormatError::CODE);
+    assert_eq!(json["path"], err.path());
+    assert!(err.path().starts_with("accounts[0]"), "{}", err.path());
+    assert_eq!(
+        (&json["line"], &json["column"]),
+        (&json!(err.line()), &json!(err.column()))
+    );
+    assert!(!ResolveError::CODES.contains(&tradeterms::FormatError::CODE));
+    assert!(!ApplyError::CODES.contains(&tradeterms::FormatError::CODE));
+}
