@@ -1,10 +1,17 @@
-//! Prints the JSON Schema of the dataset format, generated from the types.
+//! Prints the JSON Schemas of the dataset format, the inputs and the answers, generated from the
+//! types.
 //!
 //! ```text
-//! cargo run --features schema --example schema > schema/dataset.schema.json
+//! cargo run --features schema --example schema > schema/dataset.schema.json   # the dataset
+//! cargo run --features schema --example schema -- resolution                  # one, by name
+//! cargo run --features schema --example schema -- --write schema              # every one
+//! cargo run --features schema --example schema -- --list                      # their names
 //! ```
 //!
-//! CI checks that the shipped `schema/dataset.schema.json` matches the types (`tests/schema.rs`).
+//! `--write DIR` writes each schema to `DIR/<name>.schema.json`. Inputs (the dataset, a
+//! changeset, a query, an order) are described as the engine reads them; answers as the engine
+//! writes them (which is also what it reads back). CI checks that every shipped
+//! `schema/*.schema.json` matches the types (`tests/schema.rs`).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -16,13 +23,89 @@
     reason = "example code: it shows the API plainly and exits on bad input with the error"
 )]
 
+use schemars::generate::SchemaSettings;
+use schemars::{JsonSchema, Schema};
+
+/// A schema of what the engine reads.
+fn input<T: JsonSchema>() -> Schema {
+    schemars::schema_for!(T)
+}
+
+/// A schema of what the engine writes.
+fn answer<T: JsonSchema>() -> Schema {
+    SchemaSettings::default()
+        .for_serialize()
+        .into_generator()
+        .into_root_schema_for::<T>()
+}
+
+/// Every shipped schema by name (`schema/<name>.schema.json`); keep in step with
+/// `tests/schema.rs`.
+fn schemas() -> Vec<(&'static str, Schema)> {
+    use tradeterms::*;
+    vec![
+        ("dataset", input::<Dataset>()),
+        ("changeset", input::<Changeset>()),
+        ("query", input::<Query>()),
+        ("order", input::<Order>()),
+        ("resolution", answer::<Resolution>()),
+        ("quote", answer::<Quote>()),
+        ("sheet_line", answer::<SheetLine>()),
+        ("order_answer", answer::<OrderAnswer>()),
+        ("payment", answer::<Payment>()),
+        ("impact", answer::<Impact>()),
+        ("warning", answer::<Warning>()),
+        ("log_entry", answer::<LogEntry>()),
+    ]
+}
+
+const USAGE: &str = "usage: schema [NAME | --write DIR | --list | --help]
+  (no argument)  print the dataset schema
+  NAME           print the schema NAME (see --list)
+  --write DIR    write every schema to DIR/<name>.schema.json
+  --list         list the schema names";
+
+fn text(schema: &Schema) -> String {
+    match serde_json::to_string_pretty(schema) {
+        Ok(text) => text,
+        Err(e) => fail(&format!("cannot serialise the schema: {e}")),
+    }
+}
+
+fn fail(message: &str) -> ! {
+    eprintln!("{message}");
+    std::process::exit(1);
+}
+
 fn main() {
-    let schema = schemars::schema_for!(tradeterms::Dataset);
-    match serde_json::to_string_pretty(&schema) {
-        Ok(text) => println!("{text}"),
-        Err(e) => {
-            eprintln!("cannot serialise the schema: {e}");
-            std::process::exit(1);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let schemas = schemas();
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        [] => println!("{}", text(&input::<tradeterms::Dataset>())),
+        ["--help" | "-h"] => println!("{USAGE}"),
+        ["--list"] => {
+            for (name, _) in &schemas {
+                println!("{name}");
+            }
         }
+        ["--write", dir] => {
+            for (name, schema) in &schemas {
+                let path = std::path::Path::new(dir).join(format!("{name}.schema.json"));
+                if let Err(e) = std::fs::write(&path, format!("{}\n", text(schema))) {
+                    fail(&format!("cannot write {}: {e}", path.display()));
+                }
+                eprintln!("wrote {}", path.display());
+            }
+        }
+        [name] if !name.starts_with('-') => match schemas.iter().find(|(n, _)| n == name) {
+            Some((_, schema)) => println!("{}", text(schema)),
+            None => fail(&format!("no schema named `{name}`: try --list")),
+        },
+        _ => fail(USAGE),
     }
 }

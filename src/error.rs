@@ -2,16 +2,85 @@
 //! naming the offending ids and what would fix it; [`ResolveError`] is about a query's own inputs.
 //!
 //! Messages start in lower case, quote user input in backticks and name no Rust types.
+//!
+//! Every error serialises (with serde) as an object with a stable machine-readable `code`
+//! (`"unknown_user"`), the ids and values it names, and its `message`, so that an admin UI can
+//! show validation results; each enum lists its codes in a `CODES` constant.
 
 use crate::id::{AccountId, PriceListId, Sku, UserId};
+use serde::{Serialize, Serializer};
 use std::fmt;
+
+/// Gives an error enum `code()`, a `CODES` constant and a `Serialize` that writes
+/// `{"code": ..., <each field by name>..., "message": <Display>}`. Each variant is listed
+/// with its code and the names of its fields (a tuple variant's fields are named here); a
+/// field may be given another key (`field: "key"`, for a field named `code` or `message`)
+/// and a function that converts it for JSON (`field as convert`). The match is
+/// exhaustive and names every field, so a variant or field added without a code or a key does
+/// not compile. A code is stable: renaming one is a breaking change.
+macro_rules! error_codes {
+    (@key $field:ident) => { stringify!($field) };
+    (@key $field:ident $key:literal) => { $key };
+    (@value $field:ident) => { $field };
+    (@value $field:ident $convert:path) => { &$convert($field) };
+    (
+        $(#[$meta:meta])*
+        $ty:ident {
+            $(
+                $variant:ident
+                $(( $($tfield:ident $(: $tkey:literal)? $(as $tconv:path)?),* ))?
+                $({ $($sfield:ident $(: $skey:literal)? $(as $sconv:path)?),* })?
+                => $code:literal
+            ),* $(,)?
+        }
+    ) => {
+        impl $ty {
+            $(#[$meta])*
+            pub const CODES: &'static [&'static str] = &[$($code),*];
+
+            /// The stable, machine-readable code of this value (snake case), written as `code`
+            /// when it is serialised. Renaming a code is a breaking change.
+            pub fn code(&self) -> &'static str {
+                match self {
+                    $($ty::$variant { .. } => $code,)*
+                }
+            }
+        }
+
+        impl ::serde::Serialize for $ty {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use ::serde::ser::SerializeMap;
+                let mut map = serializer.serialize_map(None)?;
+                map.serialize_entry("code", self.code())?;
+                match self {
+                    $(
+                        $ty::$variant $(( $($tfield),* ))? $({ $($sfield),* })? => {
+                            $($(map.serialize_entry(
+                                $crate::error::error_codes!(@key $tfield $($tkey)?),
+                                $crate::error::error_codes!(@value $tfield $($tconv)?),
+                            )?;)*)?
+                            $($(map.serialize_entry(
+                                $crate::error::error_codes!(@key $sfield $($skey)?),
+                                $crate::error::error_codes!(@value $sfield $($sconv)?),
+                            )?;)*)?
+                        }
+                    )*
+                }
+                map.serialize_entry("message", &self.to_string())?;
+                map.end()
+            }
+        }
+    };
+}
+pub(crate) use error_codes;
 
 /// The kind of an entity, as named in messages.
 ///
 /// ```
 /// assert_eq!(tradeterms::EntityKind::PriceList.to_string(), "price list");
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum EntityKind {
     /// An account.
@@ -511,6 +580,61 @@ impl BuildProblem {
     pub const TIE_NAMED: usize = TIE_NAMED;
 }
 
+error_codes!(
+    /// Every [`BuildProblem::code`], one per variant: stable, renaming one is a breaking
+    /// change.
+    ///
+    /// ```
+    /// use tradeterms::{BuildProblem, EntityKind};
+    /// let p = BuildProblem::DuplicateId { kind: EntityKind::PriceList, id: "public".into() };
+    /// assert_eq!(p.code(), "duplicate_id");
+    /// assert!(BuildProblem::CODES.contains(&p.code()));
+    /// let json = serde_json::to_value(&p).unwrap();
+    /// assert_eq!(json["code"], "duplicate_id");
+    /// assert_eq!(json["kind"], "price_list");
+    /// assert_eq!(json["id"], "public");
+    /// assert_eq!(json["message"], p.to_string());
+    /// ```
+    BuildProblem {
+        EmptyId { kind, position } => "empty_id",
+        InvalidId { kind, field, id, fault } => "invalid_id",
+        DuplicateId { kind, id } => "duplicate_id",
+        DanglingReference { from_kind, from, to_kind, to } => "dangling_reference",
+        AccountCycle { accounts } => "account_cycle",
+        TooDeep { account, depth, limit } => "too_deep",
+        UnknownCurrency { kind, id, code: "currency" } => "unknown_currency",
+        MixedCurrency { list, currency, base, base_currency } => "mixed_currency",
+        RelativeCycle { lists } => "relative_cycle",
+        MixedTaxBasis { net, gross, account } => "mixed_tax_basis",
+        RelativeWithEntries { list } => "relative_with_entries",
+        RelativeTooDeep { list, limit } => "relative_too_deep",
+        InvalidAdjustment { list, detail } => "invalid_adjustment",
+        EmptyTiers { list, sku } => "empty_tiers",
+        TooManyTiers { list, sku, count, max } => "too_many_tiers",
+        TooLarge { kind, count, max } => "too_large",
+        ZeroQuantity { list, sku } => "zero_quantity",
+        TiersNotIncreasing { list, sku, previous, next } => "tiers_not_increasing",
+        NegativePrice { list, sku, min_qty, price } => "negative_price",
+        NegativeSpendingLimit { user, account, limit } => "negative_spending_limit",
+        ReversedWindow { kind, id, window } => "reversed_window",
+        UnknownRole { user, account, role } => "unknown_role",
+        UnknownAttribute { kind, id, attr } => "unknown_attribute",
+        ConditionTooDeep { kind, id, max } => "condition_too_deep",
+        PredicateTypeMismatch { kind, id, attr, expected, found } => "predicate_type_mismatch",
+        UnknownRuleRole { kind, id, role } => "unknown_rule_role",
+        ConflictingRules { kind, first, second, what } => "conflicting_rules",
+        InvalidQuantityRule { kind, id, detail } => "invalid_quantity_rule",
+        InvalidUnit { sku, unit, problem } => "invalid_unit",
+        UnknownEntryUnit { list, sku, unit } => "unknown_entry_unit",
+        NegativeCost { sku, cost } => "negative_cost",
+        UnknownApprover { policy, user } => "unknown_approver",
+        NoApprovalSteps { policy } => "no_approval_steps",
+        InvalidHoldout { experiment, holdout_bp } => "invalid_holdout",
+        MissingOwner { kind, id } => "missing_owner",
+        AmbiguousAssignments { assignments, more, scope, priority, sku } => "ambiguous_assignments",
+    }
+);
+
 /// The most characters of one id a message quotes: ids are echoed, never unbounded text.
 const QUOTED: usize = 64;
 
@@ -624,6 +748,19 @@ impl fmt::Display for BuildError {
 
 impl std::error::Error for BuildError {}
 
+/// Serialises as `{"problems": [...], "omitted": 0, "total": 2}`: each problem with its
+/// `code`, ids and `message` ([`BuildProblem::CODES`]), and the counts.
+impl Serialize for BuildError {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("BuildError", 3)?;
+        s.serialize_field("problems", &self.problems)?;
+        s.serialize_field("omitted", &self.omitted)?;
+        s.serialize_field("total", &self.total())?;
+        s.end()
+    }
+}
+
 /// An error in a query's own inputs.
 ///
 /// An account or SKU the snapshot does not have is not an error: it is answered as one the user
@@ -730,3 +867,32 @@ pub enum ResolveError {
         qty: u64,
     },
 }
+
+error_codes!(
+    /// Every [`ResolveError::code`], one per variant: stable, renaming one is a breaking
+    /// change.
+    ///
+    /// ```
+    /// use tradeterms::ResolveError;
+    /// let e = ResolveError::UnknownUser("bob".into());
+    /// assert_eq!(e.code(), "unknown_user");
+    /// assert!(ResolveError::CODES.contains(&"zero_quantity"));
+    /// assert_eq!(serde_json::to_value(&e).unwrap(), serde_json::json!({
+    ///     "code": "unknown_user", "user": "bob",
+    ///     "message": "unknown user `bob`: it is not in the dataset" }));
+    /// ```
+    ResolveError {
+        UnknownUser(user) => "unknown_user",
+        UnknownChannel(channel) => "unknown_channel",
+        CurrencyNotAccepted { account, currency } => "currency_not_accepted",
+        UnknownUnit { sku, unit } => "unknown_unit",
+        ZeroQuantity(sku) => "zero_quantity",
+        EmptyOrder => "empty_order",
+        ZeroSheetQuantity => "zero_sheet_quantity",
+        MixedCurrency { sku, expected, found } => "mixed_currency",
+        SubtotalOverflow { sku } => "subtotal_overflow",
+        ConditionOverflow { policy } => "condition_overflow",
+        ForeignHandle(kind) => "foreign_handle",
+        Overflow { sku, list, qty } => "overflow",
+    }
+);

@@ -235,6 +235,33 @@ impl fmt::Display for IdFault {
     }
 }
 
+crate::error::error_codes!(
+    /// Every [`IdFault::code`], one per variant: stable, renaming one is a breaking change.
+    /// A fault serialises as `{"code": "bidirectional", "character": "U+202E", "message":
+    /// ...}` (the character as its code point, never the invisible character itself).
+    ///
+    /// ```
+    /// use tradeterms::id::IdFault;
+    /// let fault = IdFault::of("abb\u{202e}proc").unwrap();
+    /// assert_eq!(fault.code(), "bidirectional");
+    /// assert_eq!(serde_json::to_value(fault).unwrap()["character"], "U+202E");
+    /// assert_eq!(IdFault::CODES.len(), 6);
+    /// ```
+    IdFault {
+        Blank => "blank",
+        TooLong { bytes } => "too_long",
+        Control(character as code_point) => "control",
+        ZeroWidth(character as code_point) => "zero_width",
+        Bidirectional(character as code_point) => "bidirectional",
+        NotNfc => "not_nfc",
+    }
+);
+
+/// A character as its code point, `U+202E`.
+fn code_point(c: &char) -> String {
+    format!("U+{:04X}", u32::from(*c))
+}
+
 /// An id as a message may show it: at most 32 characters, escaped as Rust's `{:?}` escapes a
 /// string (so control and invisible characters are visible) and quoted, with `…` when cut.
 pub(crate) fn shown(id: &str) -> String {

@@ -151,6 +151,21 @@ impl<'de> Deserialize<'de> for Currency {
     }
 }
 
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Currency {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Currency".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "An ISO 4217 alphabetic currency code with minor units, upper case",
+            "pattern": "^[A-Z]{3}$"
+        })
+    }
+}
+
 /// `a * b`, or `None` on overflow.
 pub(crate) fn mul(a: Decimal, b: Decimal) -> Option<Decimal> {
     a.checked_mul(b)

@@ -25,6 +25,7 @@ use serde::{Deserialize, Serialize};
 /// assert!(p.source.is_none() && p.candidates.is_empty());
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Audience {

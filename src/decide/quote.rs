@@ -16,7 +16,7 @@ use crate::id::{AccountId, AssignmentId};
 use crate::model::snapshot::Snapshot;
 use crate::money::Currency;
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The verdict of a [`Snapshot::quote`].
 ///
@@ -30,7 +30,8 @@ use serde::Serialize;
 ///     other => panic!("{other:?}"),
 /// }
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum QuoteOutcome {
     /// The user may not see the account's catalogue.
@@ -44,8 +45,12 @@ pub enum QuoteOutcome {
     /// A price.
     Priced {
         /// The line amount, rounded to the currency's minor units.
+        #[serde(with = "crate::money::decimal_str")]
+        #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
         amount: Decimal,
         /// The exact line amount.
+        #[serde(with = "crate::money::decimal_str")]
+        #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
         exact_amount: Decimal,
         /// The currency.
         currency: Currency,
@@ -53,7 +58,7 @@ pub enum QuoteOutcome {
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         tax_included: bool,
         /// The deciding assignment; absent in a `Buyer` answer (A2).
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         assignment: Option<AssignmentId>,
         /// The reference ("list") price and the saving against it.
         reference: Reference,
@@ -65,7 +70,8 @@ pub enum QuoteOutcome {
 /// ```
 /// # fn f(q: &tradeterms::Quote) { let _ = q.version; }
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Quote {
     /// The snapshot version.
     pub version: u64,

@@ -9,7 +9,7 @@ use crate::decide::visibility;
 use crate::error::ResolveError;
 use crate::id::{AccountId, Sku};
 use crate::model::snapshot::Snapshot;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// One line of a price sheet: a visible SKU and its outcome at the sheet's quantity.
@@ -17,12 +17,13 @@ use std::fmt;
 /// ```
 /// # fn f(line: &tradeterms::SheetLine) { let _ = line.outcome.price(); }
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SheetLine {
     /// The SKU.
     pub sku: Sku,
     /// Why it is visible; absent in a `Buyer` answer (A2).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visibility: Option<Visibility>,
     /// Its price, hidden price, or quote requirement (as [`Snapshot::resolve`](crate::Snapshot::resolve) would say).
     pub outcome: Outcome,

@@ -21,6 +21,7 @@ use std::sync::Arc;
 /// assert_eq!(e.key().to_string(), "SKU `NEW-1`");
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Entity {
     /// An account.
@@ -55,6 +56,7 @@ pub enum Entity {
 /// assert_eq!(r.to_string(), "assignment `abb-holding`");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum EntityRef {
     /// An account.
@@ -146,6 +148,7 @@ impl Entity {
 /// assert!(matches!(op, tradeterms::Op::SetEntry { .. }));
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Op {
     /// Inserts an entity, or replaces the one with the same id.
@@ -186,6 +189,7 @@ impl Op {
 /// assert_eq!(cs.ops.len(), 1);
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Changeset {
     /// Unique id of the changeset.
@@ -207,7 +211,8 @@ pub struct Changeset {
 /// ```
 /// # fn f(e: &tradeterms::LogEntry) { println!("v{} {} by {}", e.version, e.changeset.id, e.changeset.author); }
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LogEntry {
     /// The version the changeset produced.
     pub version: u64,

@@ -46,6 +46,37 @@ impl FormatError {
     }
 }
 
+impl FormatError {
+    /// The stable, machine-readable code a serialised `FormatError` carries, as every error
+    /// of the crate carries one: renaming it is a breaking change.
+    pub const CODE: &'static str = "invalid_format";
+}
+
+/// Serialises as `{"code": "invalid_format", "path": ..., "line": ..., "column": ...,
+/// "message": ...}`, the message being the whole text ([`fmt::Display`](std::fmt::Display)),
+/// like the other errors' (`BuildProblem`, `ResolveError`, `ApplyError`).
+///
+/// ```
+/// use tradeterms::Dataset;
+/// let err = Dataset::from_json(r#"{ "acounts": [] }"#).unwrap_err();
+/// let json = serde_json::to_value(&err).unwrap();
+/// assert_eq!(json["code"], "invalid_format");
+/// assert_eq!((json["path"].as_str(), json["line"].as_u64()), (Some(err.path()), Some(1)));
+/// assert_eq!(json["message"], err.to_string());
+/// ```
+impl serde::Serialize for FormatError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("FormatError", 5)?;
+        s.serialize_field("code", FormatError::CODE)?;
+        s.serialize_field("path", &self.path)?;
+        s.serialize_field("line", &self.line)?;
+        s.serialize_field("column", &self.column)?;
+        s.serialize_field("message", &self.to_string())?;
+        s.end()
+    }
+}
+
 fn read<T: DeserializeOwned>(text: &str) -> Result<T, FormatError> {
     let mut de = serde_json::Deserializer::from_str(text);
     let value: T = serde_path_to_error::deserialize(&mut de)

@@ -12,7 +12,7 @@ use crate::model::scope::ScopeKey;
 use crate::model::snapshot::{Built, Snapshot};
 use crate::model::visibility::{CompiledTarget, TargetRank};
 use jiff::Timestamp;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
 use std::fmt;
 
@@ -31,7 +31,8 @@ pub const MAX_WARNINGS: usize = 10_000;
 /// ```
 /// assert_eq!(tradeterms::WarningKind::UnassignedList.to_string(), "price list assigned nowhere");
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum WarningKind {
@@ -86,7 +87,8 @@ impl fmt::Display for WarningKind {
 /// ```
 /// # fn f(w: &tradeterms::Warning) { println!("{w}"); }
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Warning {
     /// What it is about.
     pub kind: WarningKind,

@@ -19,7 +19,7 @@ use crate::error::{BuildProblem, EntityKind};
 use crate::format::experiment::ExperimentData;
 use crate::id::AccountId;
 use crate::model::account::{AccountRec, Accounts};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 
@@ -28,7 +28,8 @@ use std::fmt;
 /// ```
 /// assert_eq!(tradeterms::Arm::Holdout.to_string(), "holdout");
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Arm {
     /// Gets the experiment's rules.
@@ -52,7 +53,8 @@ impl fmt::Display for Arm {
 /// let a = tradeterms::ExperimentArm { experiment: "promo".into(), arm: tradeterms::Arm::Treatment };
 /// assert_eq!(a.to_string(), "experiment `promo`: treatment");
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ExperimentArm {
     /// The experiment.
     pub experiment: String,
@@ -71,7 +73,8 @@ impl fmt::Display for ExperimentArm {
 /// ```
 /// # fn f(c: &tradeterms::Cohorts) { let _ = c.holdout.len(); }
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Cohorts {
     /// The experiment.
     pub experiment: String,

@@ -22,6 +22,7 @@ use std::fmt;
 /// assert_eq!(o.lines.len(), 2);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Order {
     /// The account ordered for.
@@ -86,6 +87,7 @@ impl Order {
 /// assert_eq!(l.qty, 12);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OrderLine {
     /// The SKU.
@@ -106,7 +108,8 @@ pub struct OrderLine {
 /// let s = tradeterms::QuantitySource::Sku;
 /// assert_eq!(s.to_string(), "the SKU");
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum QuantitySource {
     /// The catalogue item.
@@ -132,7 +135,8 @@ impl fmt::Display for QuantitySource {
 ///     rule: QuantityRule { min: None, max: None, increment: Some(12) }, below: Some(12), above: Some(24) };
 /// assert!(v.to_string().contains("12 or 24"));
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct QuantityViolation {
     /// Which rule.
     pub source: QuantitySource,
@@ -173,7 +177,8 @@ impl fmt::Display for QuantityViolation {
 /// let b = tradeterms::LeadTimeBreach { lead_time_days: 21, max_lead_time_days: 14 };
 /// assert_eq!(b.to_string(), "lead time 21 days exceeds the contract's 14 days");
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LeadTimeBreach {
     /// The line's lead time.
     pub lead_time_days: u32,
@@ -196,7 +201,8 @@ impl fmt::Display for LeadTimeBreach {
 /// ```
 /// # fn f(l: &tradeterms::LineAnswer) { let _ = l.resolution.outcome.price(); }
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LineAnswer {
     /// The line as `resolve` answers it.
     pub resolution: Resolution,
@@ -213,7 +219,8 @@ pub struct LineAnswer {
 /// let b = Blocker::NotVisible { line: 0, sku: "X".into() };
 /// assert_eq!(b.to_string(), "line 1 (`X`): not in this account's catalogue");
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "blocker")]
 #[non_exhaustive]
 pub enum Blocker {
@@ -261,7 +268,7 @@ pub enum Blocker {
     /// An approval step no one but the requester could approve.
     Unapprovable {
         /// The step's policy; absent in a `Buyer` answer (A2).
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         policy: Option<String>,
         /// The step's position in its policy's chain (from 1).
         step: usize,
@@ -313,10 +320,11 @@ impl fmt::Display for Blocker {
 /// ```
 /// # fn f(s: &tradeterms::ApprovalStep) { let _ = s.eligible.is_empty(); }
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApprovalStep {
     /// The policy that requires it; absent in a `Buyer` answer (A2).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<RuleRef>,
     /// Why the policy applies to this order.
     pub condition: String,
@@ -336,7 +344,8 @@ pub struct ApprovalStep {
 /// use tradeterms::ApprovalStatus;
 /// assert_eq!(ApprovalStatus::AutoApproved.to_string(), "auto-approved: no approval policy applies");
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ApprovalStatus {
     /// No policy applies: the order needs no approval.
@@ -371,7 +380,8 @@ impl fmt::Display for ApprovalStatus {
 /// let a = tradeterms::Approval { status: tradeterms::ApprovalStatus::AutoApproved, steps: vec![], overridden: vec![] };
 /// assert!(a.steps.is_empty());
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Approval {
     /// The verdict.
     pub status: ApprovalStatus,
@@ -388,11 +398,14 @@ pub struct Approval {
 /// let m = Money { currency: Currency::from_code("USD").unwrap(), amount: "12.50".parse().unwrap() };
 /// assert_eq!(m.to_string(), "12.50 USD");
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Money {
     /// The currency.
     pub currency: Currency,
     /// The amount.
+    #[serde(with = "crate::money::decimal_str")]
+    #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
     pub amount: Decimal,
 }
 
@@ -407,7 +420,8 @@ impl fmt::Display for Money {
 /// ```
 /// # fn f(a: &tradeterms::OrderAnswer) { println!("{a}"); }
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct OrderAnswer {
     /// The snapshot version that produced the answer.
     pub version: u64,
@@ -434,7 +448,7 @@ pub struct OrderAnswer {
     pub payment: Payment,
     /// Every experiment whose rules reached the order (prices, visibility, approvals, payment),
     /// with the account's arm in each.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub experiments: Vec<crate::model::experiment::ExperimentArm>,
 }
 

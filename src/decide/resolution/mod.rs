@@ -16,7 +16,7 @@ use crate::money::Currency;
 use crate::time::Window;
 use jiff::Timestamp;
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One question: may `user`, acting for `account`, buy `qty` of `sku` at instant `at`, and at
 /// what price?
@@ -26,7 +26,9 @@ use serde::Serialize;
 /// let q = Query::new("abb-north", "john", "DRILL-18V", 5, "2026-06-01T00:00:00Z".parse().unwrap());
 /// assert_eq!(q.qty, 5);
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Query {
     /// The account acted for.
     pub account: AccountId,
@@ -63,7 +65,8 @@ pub struct Query {
 /// assert_eq!(ctx.ship_to.unwrap().code(), "CA");
 /// assert!(Context::default().is_empty());
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Context {
     /// The sales channel, declared under the dataset's `channels`.
@@ -286,7 +289,8 @@ impl<'a> From<&'a Query> for QueryRef<'a> {
 /// use tradeterms::Refusal;
 /// assert_eq!(Refusal::NotEntitled.to_string(), "the user has no active membership that reaches this account");
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "reason")]
 #[non_exhaustive]
 pub enum Refusal {
@@ -310,7 +314,8 @@ pub enum Refusal {
 /// let g = Grant::Refused(Refusal::NotEntitled);
 /// assert!(!g.is_allowed());
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Grant {
     /// Granted by this role, held through a membership at this account.
@@ -340,7 +345,8 @@ impl Grant {
 ///                  request_quote: no, spending_limit: None };
 /// assert!(!a.buy.is_allowed());
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Access {
     /// May see the catalogue.
     pub view_catalog: Grant,
@@ -352,7 +358,9 @@ pub struct Access {
     pub request_quote: Grant,
     /// The most the user may order per order for this account (the lowest limit among the
     /// memberships that reach it); `None` for no limit.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(with = "crate::money::decimal_str::option")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<Decimal>"))]
     pub spending_limit: Option<Decimal>,
 }
 
@@ -371,7 +379,8 @@ pub struct Access {
 /// assert!(!(a < b) && !(b < a));
 /// assert_eq!(a.rank(), b.rank());
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Specificity {
     /// Assigned to the account itself (alone or with its descendants).
@@ -418,7 +427,8 @@ impl PartialOrd for Specificity {
 /// ```
 /// assert_eq!(tradeterms::WindowOf::Entry.to_string(), "price entry");
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum WindowOf {
     /// The assignment's window.
@@ -437,7 +447,8 @@ pub enum WindowOf {
 /// use tradeterms::CandidateStatus;
 /// assert_eq!(CandidateStatus::NoEntry.to_string(), "lost: the list has no entry for this SKU");
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "status")]
 #[non_exhaustive]
 pub enum CandidateStatus {
@@ -479,6 +490,8 @@ pub enum CandidateStatus {
     /// Valid, but another candidate was cheaper (lowest-price policy).
     HigherPrice {
         /// This candidate's exact line amount.
+        #[serde(with = "crate::money::decimal_str")]
+        #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
         amount: Decimal,
         /// The winning assignment.
         winner: AssignmentId,
@@ -493,7 +506,8 @@ pub enum CandidateStatus {
 ///                     priority: 0, status: CandidateStatus::NoEntry };
 /// assert!(c.to_string().contains("no entry"));
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Candidate {
     /// The assignment.
     pub assignment: AssignmentId,
@@ -514,15 +528,20 @@ pub struct Candidate {
 /// let s = TierSlice { min_qty: 10, units: 5, unit_price: 2.into(), amount: 10.into() };
 /// assert_eq!(s.amount, 10.into());
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TierSlice {
     /// The tier's minimum quantity.
     pub min_qty: u64,
     /// Units priced at this tier.
     pub units: u64,
     /// Unit price at this tier (exact, after any relative adjustment).
+    #[serde(with = "crate::money::decimal_str")]
+    #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
     pub unit_price: Decimal,
     /// `units * unit_price`, exact.
+    #[serde(with = "crate::money::decimal_str")]
+    #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
     pub amount: Decimal,
 }
 
@@ -533,7 +552,8 @@ pub struct TierSlice {
 /// let a = Adjustment { list: "abb".into(), base: "public".into(), category: None, percent: (-20).into() };
 /// assert_eq!(a.to_string(), "`abb`: -20 % on `public`");
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Adjustment {
     /// The relative list.
     pub list: PriceListId,
@@ -542,6 +562,8 @@ pub struct Adjustment {
     /// The category the adjustment is limited to, if any.
     pub category: Option<String>,
     /// The change in percent.
+    #[serde(with = "crate::money::decimal_str")]
+    #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
     pub percent: Decimal,
 }
 
@@ -555,7 +577,8 @@ pub struct Adjustment {
 ///     tax_included: false };
 /// assert_eq!(p.unit_price(), Some("1.005".parse().unwrap()));
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Price {
     /// Currency of every amount.
     pub currency: Currency,
@@ -564,9 +587,13 @@ pub struct Price {
     /// The split by tier: one slice in volume mode, one per tier reached in graduated mode.
     pub slices: Vec<TierSlice>,
     /// The exact line amount (sum of the slices).
+    #[serde(with = "crate::money::decimal_str")]
+    #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
     pub exact_amount: Decimal,
     /// The line amount rounded to the currency's minor units with
     /// [`ROUNDING`](crate::money::ROUNDING).
+    #[serde(with = "crate::money::decimal_str")]
+    #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
     pub amount: Decimal,
     /// Relative-list adjustments applied, outermost first.
     pub adjustments: Vec<Adjustment>,
@@ -599,7 +626,8 @@ impl Price {
 ///                  specificity: Specificity::Everyone, priority: 0 };
 /// assert_eq!(s.from_account(), None);
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Source {
     /// The winning assignment.
     pub assignment: AssignmentId,
@@ -629,7 +657,8 @@ impl Source {
 /// ```
 /// # fn f(p: &tradeterms::Priced) { let _ = (&p.price.amount, &p.list_name); }
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Priced {
     /// The price.
     pub price: Price,
@@ -637,7 +666,7 @@ pub struct Priced {
     pub list_name: String,
     /// What decided it: the assignment, the list, its owner and how it reached the account.
     /// Absent in a `Buyer` answer (A2).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<Source>,
     /// The selection policy in force for the account.
     pub policy: PricePolicy,
@@ -645,7 +674,7 @@ pub struct Priced {
     pub candidates: Vec<Candidate>,
     /// The quantity rule of the deciding price entry, if it has one. It counts in the entry's
     /// unit: base units when the price is derived ([`Priced::derived_units`]).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_rule: Option<QuantityRule>,
     /// Set when the deciding list has no entry in the line's unit and derived the price from
     /// its base-unit entry (`derive_units`, SEMANTICS U3): how many base units one line unit
@@ -665,7 +694,8 @@ pub struct Priced {
 /// assert_eq!(r.saving(), None);
 /// assert_eq!(r.to_string(), "no reference price: no reference list in this currency");
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "status")]
 #[non_exhaustive]
 pub enum Reference {
@@ -695,23 +725,32 @@ impl Reference {
 /// ```
 /// # fn f(r: &tradeterms::ReferencePrice) { let _ = (&r.amount, &r.saving_percent); }
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ReferencePrice {
     /// The reference list; absent in a `Buyer` answer (A2).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list: Option<PriceListId>,
     /// The reference unit price, when every unit has the same one (volume mode, or a graduated
     /// line within its first tier).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(with = "crate::money::decimal_str::option")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<Decimal>"))]
     pub unit_price: Option<Decimal>,
     /// The reference line amount, rounded to the currency's minor units.
+    #[serde(with = "crate::money::decimal_str")]
+    #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
     pub amount: Decimal,
     /// The reference line amount minus the line amount (both rounded): negative when the
     /// price is above the reference.
+    #[serde(with = "crate::money::decimal_str")]
+    #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
     pub saving: Decimal,
     /// The saving as a percent of the reference line amount, rounded once to two decimals half
     /// away from zero; absent when the reference amount is zero.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(with = "crate::money::decimal_str::option")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<Decimal>"))]
     pub saving_percent: Option<Decimal>,
 }
 
@@ -720,7 +759,8 @@ pub struct ReferencePrice {
 /// ```
 /// assert_eq!(tradeterms::NoReference::NoEntry.to_string(), "the reference list has no entry for this SKU");
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum NoReference {
@@ -741,7 +781,8 @@ pub enum NoReference {
 /// use tradeterms::QuoteReason;
 /// assert_eq!(QuoteReason::NoPrice.to_string(), "no price list prices this line");
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "reason")]
 #[non_exhaustive]
 pub enum QuoteReason {
@@ -752,7 +793,7 @@ pub enum QuoteReason {
     /// The deciding price list is quote-only.
     ListQuoteOnly {
         /// The deciding assignment; absent in a `Buyer` answer (A2).
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         assignment: Option<AssignmentId>,
         /// Its list.
         list: PriceListId,
@@ -771,7 +812,8 @@ pub enum QuoteReason {
 /// ```
 /// # fn f(q: &tradeterms::QuoteRequired) { let _ = q.candidates.len(); }
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct QuoteRequired {
     /// Why.
     pub reason: QuoteReason,
@@ -788,7 +830,8 @@ pub struct QuoteRequired {
 ///                   specificity: Specificity::Account, roles: vec![] };
 /// assert_eq!(r.to_string(), "`lincoln-uniforms` (own account, owner schools@seller.example)");
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RuleRef {
     /// The rule's id.
     pub id: String,
@@ -807,7 +850,8 @@ pub struct RuleRef {
 /// let v = Visibility { visible: false, mode: CatalogMode::Curated, decided_by: None, effect: None, overridden: vec![] };
 /// assert_eq!(v.to_string(), "not visible: curated catalogue and no rule includes this SKU");
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Visibility {
     /// Whether the SKU is visible.
     pub visible: bool,
@@ -836,7 +880,8 @@ pub struct Visibility {
 /// assert_eq!(o.to_string(),
 ///     "`hide-tools` (own account, owner merch), which excludes: less specific target");
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct OverriddenRule {
     /// The rule.
     pub rule: RuleRef,
@@ -853,7 +898,8 @@ pub struct OverriddenRule {
 /// use tradeterms::OverrideReason;
 /// assert_eq!(OverrideReason::LessSpecificTarget.to_string(), "less specific target");
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum OverrideReason {
@@ -882,12 +928,14 @@ pub enum OverrideReason {
 ///     owner: "credit".into(), specificity: Specificity::Account, roles: vec![] }), overridden: vec![] };
 /// assert_eq!(d.value, PaymentTerms::NetDays(30));
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "Decided_for_{T}"))]
 pub struct Decided<T> {
     /// The value in force.
     pub value: T,
     /// The rule that set it; absent in a `Buyer` answer (A2).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule: Option<RuleRef>,
     /// Less specific rules that also set it and lost.
     pub overridden: Vec<RuleRef>,
@@ -900,7 +948,8 @@ pub struct Decided<T> {
 /// let p = Payment::Denied(Refusal::NotEntitled);
 /// assert!(p.to_string().starts_with("payment: denied"));
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Payment {
     /// The user may not order for the account.
@@ -915,14 +964,15 @@ pub enum Payment {
 /// let o = tradeterms::PaymentOptions { terms: None, methods: None, experiments: vec![] };
 /// assert!(o.terms.is_none());
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PaymentOptions {
     /// When invoices are due.
     pub terms: Option<Decided<PaymentTerms>>,
     /// Which methods may be used.
     pub methods: Option<Decided<Vec<String>>>,
     /// The experiments whose payment rules reached the account, with its arm in each.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub experiments: Vec<crate::model::experiment::ExperimentArm>,
 }
 
@@ -933,7 +983,8 @@ pub struct PaymentOptions {
 /// let o = Outcome::Denied(Refusal::NotEntitled);
 /// assert!(o.price().is_none());
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// The user may not see this account's catalogue. Nothing about prices or assortment is
@@ -974,7 +1025,8 @@ impl Outcome {
 /// ```
 /// # fn f(r: &tradeterms::Resolution) { println!("{r}"); }
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Resolution {
     /// The snapshot version that produced the answer.
     pub version: u64,
@@ -987,7 +1039,7 @@ pub struct Resolution {
     pub visibility: Option<Visibility>,
     /// The experiments whose rules reached the account, with the account's arm in each, so
     /// hosts can log outcomes per arm.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub experiments: Vec<crate::model::experiment::ExperimentArm>,
     /// The decision.
     pub outcome: Outcome,

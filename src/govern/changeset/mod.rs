@@ -173,6 +173,41 @@ pub enum ApplyError {
     },
 }
 
+crate::error::error_codes!(
+    /// Every [`ApplyError::code`], one per variant: stable, renaming one is a breaking change.
+    /// A build error inside (`invalid`, `invalid_dataset`) is written as `error`, with its
+    /// problems and their codes ([`BuildProblem::CODES`](crate::BuildProblem::CODES));
+    /// fingerprints as 16 hexadecimal digits, as the message shows them.
+    ///
+    /// ```
+    /// use tradeterms::ApplyError;
+    /// let e = ApplyError::Conflict { changeset: "cs-1".into(), base_version: 3, version: 4 };
+    /// let json = serde_json::to_value(&e).unwrap();
+    /// assert_eq!((json["code"].as_str(), json["changeset"].as_str()), (Some("conflict"), Some("cs-1")));
+    /// assert_eq!((&json["base_version"], &json["version"]), (&3.into(), &4.into()));
+    /// assert_eq!(json["message"], e.to_string());
+    /// ```
+    ApplyError {
+        Conflict { changeset, base_version, version } => "conflict",
+        NotFound { changeset, what } => "not_found",
+        UnknownVersion { version, latest } => "unknown_version",
+        BeforeLogStart { version, start } => "before_log_start",
+        BaseMismatch { expected as fingerprint_hex, found as fingerprint_hex } => "base_mismatch",
+        InvalidDataset { error } => "invalid_dataset",
+        NotInHistory { version, start, latest } => "not_in_history",
+        VersionExhausted { version } => "version_exhausted",
+        NotNewer { version, current } => "not_newer",
+        Contended { changeset, attempts } => "contended",
+        Invalid { changeset, error } => "invalid",
+    }
+);
+
+/// A dataset fingerprint as JSON writes it: 16 hexadecimal digits, as messages show it (a
+/// 64-bit number would lose digits in JavaScript).
+fn fingerprint_hex(value: &u64) -> String {
+    format!("{value:016x}")
+}
+
 impl Snapshot {
     /// The data this snapshot was built from (with every change applied), as a [`Dataset`]
     /// that builds an equal snapshot. Price entries come back in SKU order.

@@ -9,7 +9,7 @@ use crate::model::snapshot::Snapshot;
 use crate::money::Currency;
 use jiff::Timestamp;
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// What to compare.
@@ -57,7 +57,8 @@ impl ImpactOptions {
 /// use tradeterms::AnswerSummary;
 /// assert_eq!(AnswerSummary::NotVisible.to_string(), "not visible");
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AnswerSummary {
     /// The account or the SKU does not exist in this snapshot.
@@ -69,6 +70,8 @@ pub enum AnswerSummary {
     /// A price.
     Priced {
         /// The line amount.
+        #[serde(with = "crate::money::decimal_str")]
+        #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
         amount: Decimal,
         /// Its currency.
         currency: Currency,
@@ -100,7 +103,8 @@ impl fmt::Display for AnswerSummary {
 /// ```
 /// # fn f(c: &tradeterms::ImpactChange) { println!("{c}"); }
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ImpactChange {
     /// The account.
     pub account: AccountId,
@@ -112,6 +116,8 @@ pub struct ImpactChange {
     pub after: AnswerSummary,
     /// For a price change, the change in percent, always with two decimals (`10.00`); `None`
     /// from a zero price.
+    #[serde(with = "crate::money::decimal_str::option")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<Decimal>"))]
     pub percent: Option<Decimal>,
 }
 
@@ -135,7 +141,8 @@ impl fmt::Display for ImpactChange {
 /// ```
 /// # fn f(c: &tradeterms::ApprovalChange) { let _ = &c.after; }
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApprovalChange {
     /// The account.
     pub account: AccountId,
@@ -150,13 +157,16 @@ pub struct ApprovalChange {
 /// ```
 /// # fn f(m: &tradeterms::PriceMove) { let _ = m.percent; }
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PriceMove {
     /// The account.
     pub account: AccountId,
     /// The SKU.
     pub sku: Sku,
     /// The change in percent, always with two decimals (`-3.50`).
+    #[serde(with = "crate::money::decimal_str")]
+    #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
     pub percent: Decimal,
 }
 
@@ -165,7 +175,8 @@ pub struct PriceMove {
 /// ```
 /// # fn f(i: &tradeterms::Impact) { println!("{i}"); }
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Impact {
     /// The version compared from.
     pub before_version: u64,
@@ -322,4 +333,32 @@ pub enum PreviewError {
     /// An answer could not be computed.
     #[error(transparent)]
     Resolve(ResolveError),
+}
+
+impl PreviewError {
+    /// The stable, machine-readable code of the error inside: an [`ApplyError::code`] or a
+    /// [`ResolveError::code`] (the two sets of codes do not overlap).
+    ///
+    /// ```
+    /// use tradeterms::{ApplyError, PreviewError};
+    /// let e = PreviewError::Apply(ApplyError::VersionExhausted { version: u64::MAX });
+    /// assert_eq!(e.code(), "version_exhausted");
+    /// assert_eq!(serde_json::to_value(&e).unwrap()["code"], "version_exhausted");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            PreviewError::Apply(e) => e.code(),
+            PreviewError::Resolve(e) => e.code(),
+        }
+    }
+}
+
+/// Serialises as the error inside: its `code`, its fields and its `message`.
+impl Serialize for PreviewError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            PreviewError::Apply(e) => e.serialize(serializer),
+            PreviewError::Resolve(e) => e.serialize(serializer),
+        }
+    }
 }
