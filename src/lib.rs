@@ -22,7 +22,7 @@ pub use country::Country;
 pub use decide::audience::Audience;
 pub use decide::handle::{AccountHandle, HandleQuery, SkuHandle, UserHandle};
 pub use decide::order::answer::{
-    Approval, ApprovalStatus, ApprovalStep, Blocker, LeadTimeBreach, LineAnswer, Money, Order,
+    Approval, ApprovalStatus, ApprovalStep, Blocker, LeadTimeBreach, LineAnswer, Order,
     OrderAnswer, OrderLine, QuantitySource, QuantityViolation,
 };
 pub use decide::quote::{Quote, QuoteOutcome, QuoteSheet};
@@ -66,6 +66,6 @@ pub use jiff::Timestamp;
 pub use model::account::MAX_DEPTH;
 pub use model::experiment::{Arm, Cohorts, ExperimentArm};
 pub use model::snapshot::Snapshot;
-pub use money::{Currency, ROUNDING};
+pub use money::{Currency, Money, ROUNDING};
 pub use rust_decimal::Decimal;
 pub use time::Window;

@@ -394,3 +394,27 @@ pub(crate) mod decimal_str {
         }
     }
 }
+
+/// An amount in one currency.
+///
+/// ```
+/// use tradeterms::{Currency, Money};
+/// let m = Money { currency: Currency::from_code("USD").unwrap(), amount: "12.50".parse().unwrap() };
+/// assert_eq!(m.to_string(), "12.50 USD");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Money {
+    /// The currency.
+    pub currency: Currency,
+    /// The amount.
+    #[serde(with = "decimal_str")]
+    #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
+    pub amount: Decimal,
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.amount, self.currency)
+    }
+}

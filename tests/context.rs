@@ -377,3 +377,96 @@ fn a_channel_id_is_checked_like_every_id() {
         "{err}"
     );
 }
+
+/// C3: approval thresholds and spending limits state their currency and apply only to orders
+/// in it; `lint` names a threshold policy that states no amount in a currency an account it
+/// reaches may buy in.
+#[test]
+fn approval_thresholds_and_spending_limits_apply_in_their_currency() {
+    let json = DATA
+        .replace(
+            r#"{ "id": "john", "name": "John", "memberships": [{ "account": "abb-corp", "roles": ["buyer"] }] }"#,
+            r#"{ "id": "john", "name": "John", "memberships": [{ "account": "abb-corp", "roles": ["buyer"],
+                 "spending_limit": "500", "spending_limits": [{ "currency": "CAD", "amount": "700" }] }] },
+               { "id": "ann", "name": "Ann", "memberships": [{ "account": "abb-corp", "roles": ["approver"] }] }"#,
+        )
+        .replace(
+            r#""payment_rules": ["#,
+            r#""approval_policies": [
+                { "id": "big-usd", "owner": "finance@abb.example", "scope": { "account": "abb-corp" },
+                  "when": { "total_above": "1000" }, "steps": [{ "role": "approver" }] },
+                { "id": "big-cad", "owner": "finance@abb.example", "scope": { "account": "abb-corp" },
+                  "when": { "total_above_in": { "currency": "CAD", "amount": "1300" } }, "steps": [{ "role": "approver" }] },
+                { "id": "over-limit", "owner": "finance@abb.example", "scope": { "account": "abb-corp" },
+                  "when": "spending_limit_exceeded", "steps": [{ "role": "approver" }] }
+            ],
+            "payment_rules": ["#,
+        );
+    let s = Snapshot::from_dataset(&Dataset::from_json(&json).unwrap()).unwrap();
+    let order = |qty: u64, currency: Option<&str>| {
+        let mut ctx = Context::default();
+        if let Some(c) = currency {
+            ctx = ctx.currency(Currency::from_code(c).unwrap());
+        }
+        let o = Order::new(
+            "abb-corp",
+            "john",
+            at(),
+            vec![OrderLine {
+                sku: "DRILL".into(),
+                qty,
+                unit: None,
+                lead_time_days: None,
+            }],
+        )
+        .with_context(ctx);
+        let a = s.resolve_order(&o).unwrap();
+        let mut policies: Vec<String> = a
+            .approval
+            .steps
+            .iter()
+            .filter_map(|st| st.policy.as_ref().map(|p| p.id.clone()))
+            .collect();
+        policies.dedup();
+        (a.subtotal.unwrap().to_string(), policies)
+    };
+    // 11 drills at 100 USD: above 1,000 USD and above the 500 USD limit.
+    assert_eq!(
+        order(11, None),
+        (
+            "1100.00 USD".into(),
+            vec!["big-usd".to_string(), "over-limit".into()]
+        )
+    );
+    // 10 drills at 135 CAD = 1,350 CAD: above the CAD threshold and the 700 CAD limit; the
+    // USD threshold is not read as 1,000 CAD.
+    assert_eq!(
+        order(10, Some("CAD")),
+        (
+            "1350.00 CAD".into(),
+            vec!["big-cad".to_string(), "over-limit".into()]
+        )
+    );
+    // 5 drills at 135 CAD = 675 CAD: under the CAD threshold and limit, although 675 > 500.
+    assert_eq!(
+        order(5, Some("CAD")),
+        ("675.00 CAD".into(), Vec::<String>::new())
+    );
+    // 9 drills = 900 USD: above the USD limit only.
+    assert_eq!(
+        order(9, None),
+        ("900.00 USD".into(), vec!["over-limit".to_string()])
+    );
+
+    // lint: `big-usd` states no CAD amount, and Abb Corp buys in CAD.
+    let warnings = s.lint(at());
+    let missing: Vec<_> = warnings
+        .iter()
+        .filter(|w| w.kind == tradeterms::WarningKind::ThresholdWithoutCurrency)
+        .collect();
+    assert_eq!(missing.len(), 2, "{warnings:#?}");
+    assert_eq!(missing[0].rules, ["big-cad"]); // no USD amount
+    assert!(missing[0].detail.contains("USD"), "{}", missing[0]);
+    assert_eq!(missing[1].rules, ["big-usd"]); // no CAD amount
+    assert!(missing[1].detail.contains("CAD"), "{}", missing[1]);
+}

@@ -236,6 +236,7 @@ proptest! {
                 reach: Reach::Subtree,
                 disabled: false,
                 spending_limit: None,
+                spending_limits: Vec::new(),
             }],
         });
         let ds = common::ensure_builds(ds, 0);

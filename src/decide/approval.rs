@@ -37,6 +37,10 @@ pub(crate) struct LineFacts<'a> {
 /// What a condition is evaluated on.
 pub(crate) struct OrderFacts<'a> {
     pub(crate) subtotal: Decimal,
+    /// The order's currency and the ordering account's default one: a threshold applies only
+    /// to orders in its currency (C3).
+    pub(crate) currency: crate::money::Currency,
+    pub(crate) account_currency: crate::money::Currency,
     pub(crate) lines: Vec<LineFacts<'a>>,
     pub(crate) spending_limit: Option<Decimal>,
 }
@@ -44,7 +48,16 @@ pub(crate) struct OrderFacts<'a> {
 /// Whether the condition holds, with a description of why; `Err` on overflow.
 pub(crate) fn holds(c: &OrderCondition, facts: &OrderFacts<'_>) -> Result<Option<String>, ()> {
     Ok(match c {
-        OrderCondition::TotalAbove(limit) => (facts.subtotal > *limit)
+        OrderCondition::TotalAbove(limit) => {
+            (facts.currency == facts.account_currency && facts.subtotal > *limit).then(|| {
+                format!(
+                    "subtotal {} is above {limit} {}",
+                    facts.subtotal, facts.currency
+                )
+            })
+        }
+        OrderCondition::TotalAboveIn(limit) => (facts.currency == limit.currency
+            && facts.subtotal > limit.amount)
             .then(|| format!("subtotal {} is above {limit}", facts.subtotal)),
         OrderCondition::LineQtyAbove(n) => facts
             .lines

@@ -153,4 +153,22 @@ impl<'s> Entitled<'s> {
             spending_limit: self.reaching().filter_map(|m| m.spending_limit).min(),
         }
     }
+
+    /// The requester's spending limit for an order in `currency` (C3): the lowest of the
+    /// reaching memberships' `spending_limit` when it is the account's default currency, of
+    /// their `spending_limits` in that currency otherwise; `None` when none states one.
+    pub(crate) fn spending_limit_in(
+        &self,
+        currency: crate::money::Currency,
+        default: crate::money::Currency,
+    ) -> Option<rust_decimal::Decimal> {
+        if currency == default {
+            return self.reaching().filter_map(|m| m.spending_limit).min();
+        }
+        self.reaching()
+            .flat_map(|m| m.spending_limits.iter())
+            .filter(|l| l.currency == currency)
+            .map(|l| l.amount)
+            .min()
+    }
 }

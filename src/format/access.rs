@@ -108,8 +108,8 @@ pub struct MembershipData {
     /// A disabled membership grants nothing.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub disabled: bool,
-    /// The most this user may order per order through this membership, in the account's
-    /// currency, as a decimal string.
+    /// The most this user may order per order through this membership, in the ordering
+    /// account's default currency, as a decimal string.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -117,6 +117,11 @@ pub struct MembershipData {
     )]
     #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub spending_limit: Option<Decimal>,
+    /// Spending limits for orders in the account's other currencies, one per currency
+    /// (`[{ "currency": "CAD", "amount": "7000" }]`): the engine converts no money, so an
+    /// order in a currency with no limit stated has none (SEMANTICS C3).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub spending_limits: Vec<crate::money::Money>,
 }
 
 /// A user.

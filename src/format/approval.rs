@@ -18,12 +18,16 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OrderCondition {
-    /// The order subtotal is above this amount (in the account's currency).
+    /// The order subtotal is above this amount, in the ordering account's default currency:
+    /// it applies only to orders in that currency (SEMANTICS C3).
     TotalAbove(
         #[serde(with = "crate::money::decimal_str")]
         #[cfg_attr(feature = "schema", schemars(with = "String"))]
         Decimal,
     ),
+    /// The order subtotal is above this amount in this currency: it applies only to orders in
+    /// that currency (`{ "total_above_in": { "currency": "CAD", "amount": "7000" } }`, C3).
+    TotalAboveIn(crate::money::Money),
     /// Some line's quantity is above this.
     LineQtyAbove(u64),
     /// The order has more lines than this.

@@ -61,6 +61,10 @@ pub enum WarningKind {
     /// A contract price above the reference ("list") price of its currency at some tier
     /// boundary: the buyer would be shown a negative saving.
     AboveReference,
+    /// An approval policy with an order-total threshold that reaches an account buying in a
+    /// currency the policy states no amount for: orders in that currency never meet the
+    /// threshold, since the engine converts no money (SEMANTICS C3).
+    ThresholdWithoutCurrency,
     /// Not a problem of its own: the list reached [`MAX_WARNINGS`], and this last warning
     /// counts the warnings left out, by kind. It always sorts last.
     MoreWarnings,
@@ -77,6 +81,9 @@ impl fmt::Display for WarningKind {
             WarningKind::MootInclude => "visibility include made moot",
             WarningKind::DeprecatedPriceListInheritance => "deprecated price-list inheritance flag",
             WarningKind::AboveReference => "price above the reference price",
+            WarningKind::ThresholdWithoutCurrency => {
+                "approval threshold states no amount in a currency"
+            }
             WarningKind::MoreWarnings => "more warnings not listed",
         })
     }
@@ -767,6 +774,89 @@ fn deprecated_inheritance(inner: &Built, out: &mut Warnings) {
     }
 }
 
+/// The currencies an order-total condition states an amount in: `default` when it has a
+/// `total_above` (the ordering account's default currency), and each `total_above_in`'s.
+/// Conditions nest at most `MAX_CONDITION_DEPTH` deep (checked at build).
+fn stated_currencies(
+    c: &crate::format::OrderCondition,
+    default: &mut bool,
+    named: &mut BTreeSet<crate::money::Currency>,
+) {
+    use crate::format::OrderCondition as C;
+    match c {
+        C::TotalAbove(_) => *default = true,
+        C::TotalAboveIn(m) => {
+            named.insert(m.currency);
+        }
+        C::All(cs) | C::Any(cs) => {
+            for c in cs {
+                stated_currencies(c, default, named);
+            }
+        }
+        C::LineQtyAbove(_)
+        | C::LinesAbove(_)
+        | C::Category(_)
+        | C::SpendingLimitExceeded
+        | C::MarginBelowPercent(_) => {}
+    }
+}
+
+/// C3: a policy with an order-total threshold that reaches an account buying in a currency it
+/// states no amount for. Only accounts buying in more than one currency are looked at, each
+/// with the policies that reach it (precomputed at build), so the cost is the size of that
+/// index for those accounts.
+fn thresholds_per_currency(inner: &Built, out: &mut Warnings) {
+    // The currencies each policy states, computed once per policy.
+    let stated: Vec<Option<(bool, BTreeSet<crate::money::Currency>)>> = inner
+        .approval_policies
+        .iter()
+        .map(|p| {
+            let (mut default, mut named) = (false, BTreeSet::new());
+            stated_currencies(&p.when, &mut default, &mut named);
+            (default || !named.is_empty()).then_some((default, named))
+        })
+        .collect();
+    for (ai, acc) in inner.accounts.recs.iter().enumerate() {
+        if acc.currencies.is_empty() {
+            continue;
+        }
+        let policies = crate::model::scope::applicable_indices(
+            &inner.approval_scopes,
+            &inner.approval_policies,
+            crate::model::validate::to_u32(ai),
+            acc,
+            &inner.accounts,
+            |a| a.inherit.approvals,
+            |_| true,
+            None,
+            &mut crate::model::experiment::Arms::new(&inner.experiments, acc, &inner.accounts),
+            crate::model::approval::Policy::tiebreak,
+        );
+        for (_, pi) in policies {
+            let (Some(policy), Some(Some((default, named)))) = (
+                inner.approval_policies.get(pi as usize),
+                stated.get(pi as usize),
+            ) else {
+                continue;
+            };
+            for c in std::iter::once(acc.currency).chain(acc.currencies.iter().copied()) {
+                let covered = named.contains(&c) || (*default && c == acc.currency);
+                if !covered {
+                    out.push(Warning {
+                        kind: WarningKind::ThresholdWithoutCurrency,
+                        rules: vec![policy.id.clone()],
+                        owners: vec![policy.owner.clone()],
+                        detail: format!(
+                            "approval policy `{}` states no order total in {c}, which account `{}` may buy in: its orders in {c} never meet the threshold; add a `total_above_in` for {c}",
+                            policy.id, acc.id
+                        ),
+                    });
+                }
+            }
+        }
+    }
+}
+
 fn self_approval(inner: &Built, out: &mut Warnings) {
     let mut seen = BTreeSet::new();
     // The policies' scopes by id, the first of an id as a search would find it: one lookup per
@@ -899,6 +989,7 @@ impl Snapshot {
         self_approval(inner, &mut out);
         deprecated_inheritance(inner, &mut out);
         above_reference(inner, at, &mut out);
+        thresholds_per_currency(inner, &mut out);
         out.finish()
     }
 }

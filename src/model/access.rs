@@ -41,6 +41,8 @@ pub(crate) struct MembershipRec {
     pub(crate) reach: Reach,
     pub(crate) disabled: bool,
     pub(crate) spending_limit: Option<rust_decimal::Decimal>,
+    /// Limits in other currencies (C3), as declared.
+    pub(crate) spending_limits: Vec<crate::money::Money>,
 }
 
 /// A validated user.
@@ -142,8 +144,10 @@ impl Users {
                         }),
                     }
                 }
-                if let Some(limit) = m
+                for limit in m
                     .spending_limit
+                    .into_iter()
+                    .chain(m.spending_limits.iter().map(|l| l.amount))
                     .filter(|l| *l < rust_decimal::Decimal::ZERO)
                 {
                     problems.push(BuildProblem::NegativeSpendingLimit {
@@ -160,6 +164,7 @@ impl Users {
                     reach: m.reach,
                     disabled: m.disabled,
                     spending_limit: m.spending_limit,
+                    spending_limits: m.spending_limits.clone(),
                 });
             }
             index.insert(u.id.clone(), crate::model::validate::to_u32(recs.len()));

@@ -1201,6 +1201,20 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
                         .copied()
                         .flatten()
                         .map(|c| Decimal::new(c, 2)),
+                    // C3: with contexts, some limits are also stated in euros.
+                    spending_limits: x
+                        .spending_limits
+                        .get(i)
+                        .and_then(|l| l.get(k))
+                        .copied()
+                        .flatten()
+                        .filter(|_| sw.contexts && k % 2 == 0)
+                        .map(|c| tradeterms::Money {
+                            currency: tradeterms::Currency::from_code("EUR").unwrap(),
+                            amount: Decimal::new(c / 2, 2),
+                        })
+                        .into_iter()
+                        .collect(),
                 })
                 .collect(),
         })
@@ -1493,7 +1507,18 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
             scope: scope_of(&p.scope, n, n_seg),
             roles: roles_of(&p.roles, &pool),
             slot: p.slot.map(|s| format!("slot-{s}")),
-            when: p.when.clone(),
+            // C3: with contexts, every other policy also has a threshold in euros.
+            when: if sw.contexts && i % 2 == 1 {
+                OrderCondition::Any(vec![
+                    p.when.clone(),
+                    OrderCondition::TotalAboveIn(tradeterms::Money {
+                        currency: tradeterms::Currency::from_code("EUR").unwrap(),
+                        amount: Decimal::new(50_000 + 7_919 * i as i64, 2),
+                    }),
+                ])
+            } else {
+                p.when.clone()
+            },
             steps: p
                 .steps
                 .iter()

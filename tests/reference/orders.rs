@@ -124,14 +124,18 @@ struct LineFacts<'d> {
 }
 
 /// O7: whether a condition holds (every comparison strict).
+/// C3: `currency` is the order's, `default` the ordering account's: a threshold applies only to
+/// orders in its currency (`total_above` is in the default one).
 fn holds(
     c: &OrderCondition,
     subtotal: Decimal,
+    (currency, default): (&str, &str),
     limit: Option<Decimal>,
     lines: &[LineFacts<'_>],
 ) -> bool {
     match c {
-        OrderCondition::TotalAbove(x) => subtotal > *x,
+        OrderCondition::TotalAbove(x) => currency == default && subtotal > *x,
+        OrderCondition::TotalAboveIn(m) => currency == m.currency.code() && subtotal > m.amount,
         OrderCondition::LineQtyAbove(n) => lines.iter().any(|l| l.qty > *n),
         OrderCondition::LinesAbove(n) => lines.len() as u64 > *n,
         OrderCondition::Category(cat) => lines
@@ -149,8 +153,12 @@ fn holds(
                 _ => false,
             })
         }
-        OrderCondition::All(cs) => cs.iter().all(|c| holds(c, subtotal, limit, lines)),
-        OrderCondition::Any(cs) => cs.iter().any(|c| holds(c, subtotal, limit, lines)),
+        OrderCondition::All(cs) => cs
+            .iter()
+            .all(|c| holds(c, subtotal, (currency, default), limit, lines)),
+        OrderCondition::Any(cs) => cs
+            .iter()
+            .any(|c| holds(c, subtotal, (currency, default), limit, lines)),
     }
 }
 
@@ -368,6 +376,18 @@ pub fn order(ds: &Dataset, o: &Order) -> Result<OrderAnswer, String> {
     // X4 reports the experiments of those reaching the account, either arm.
     // O12: none at all for a requester who may not act for the account.
     let sees_account = ent.access.grants[0].allowed();
+    // C3: the spending limit in the order's currency: `spending_limit` in the account's
+    // default currency, `spending_limits` in another; the lowest of the reaching memberships.
+    let limit = if ctx.currency == account.currency {
+        ent.access.spending_limit
+    } else {
+        reaching_memberships(ds, user, account.id.as_str())
+            .iter()
+            .flat_map(|m| m.spending_limits.iter())
+            .filter(|l| l.currency.code() == ctx.currency)
+            .map(|l| l.amount)
+            .min()
+    };
     let mut policies: Vec<(Level, &tradeterms::ApprovalPolicyData)> = ds
         .approval_policies
         .iter()
@@ -404,7 +424,13 @@ pub fn order(ds: &Dataset, o: &Order) -> Result<OrderAnswer, String> {
             continue;
         }
         slots.push(slot);
-        if !holds(&p.when, subtotal, ent.access.spending_limit, &facts) {
+        if !holds(
+            &p.when,
+            subtotal,
+            (ctx.currency.as_str(), account.currency.as_str()),
+            limit,
+            &facts,
+        ) {
             continue;
         }
         for (n, approvers) in p.steps.iter().enumerate() {

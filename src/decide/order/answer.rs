@@ -7,9 +7,8 @@ use crate::decide::resolution::{
 };
 use crate::format::{Approvers, QuantityRule};
 use crate::id::{AccountId, PriceListId, Sku, UserId};
-use crate::money::Currency;
+use crate::money::Money;
 use jiff::Timestamp;
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -389,30 +388,6 @@ pub struct Approval {
     pub steps: Vec<ApprovalStep>,
     /// Applicable policies replaced by a more specific policy of the same slot.
     pub overridden: Vec<RuleRef>,
-}
-
-/// An amount in one currency.
-///
-/// ```
-/// use tradeterms::{Currency, Money};
-/// let m = Money { currency: Currency::from_code("USD").unwrap(), amount: "12.50".parse().unwrap() };
-/// assert_eq!(m.to_string(), "12.50 USD");
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct Money {
-    /// The currency.
-    pub currency: Currency,
-    /// The amount.
-    #[serde(with = "crate::money::decimal_str")]
-    #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
-    pub amount: Decimal,
-}
-
-impl fmt::Display for Money {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.amount, self.currency)
-    }
 }
 
 /// The answer to a whole order.

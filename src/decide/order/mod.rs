@@ -8,7 +8,7 @@ use crate::decide::approval::{self, OrderFacts};
 use crate::decide::core::{Actor, Party};
 use crate::decide::entitlement::Entitled;
 use crate::decide::order::answer::{
-    Approval, ApprovalStatus, ApprovalStep, Blocker, LeadTimeBreach, LineAnswer, Money, Order,
+    Approval, ApprovalStatus, ApprovalStep, Blocker, LeadTimeBreach, LineAnswer, Order,
     OrderAnswer, QuantitySource, QuantityViolation,
 };
 use crate::decide::resolution::{Access, Grant, Outcome, Payment, Resolution, RuleRef};
@@ -20,6 +20,7 @@ use crate::model::experiment::ExperimentArm;
 use crate::model::scope::applicable_rules;
 use crate::model::snapshot::Snapshot;
 use crate::money::Currency;
+use crate::money::Money;
 use rust_decimal::Decimal;
 
 fn check_quantity(
@@ -128,8 +129,10 @@ impl Snapshot {
             self.order_lines(&party, order, &access, &experiments_reached, &mut blockers)?;
         let facts = OrderFacts {
             subtotal: priced.subtotal,
+            currency,
+            account_currency: acc.currency,
             lines: priced.facts,
-            spending_limit: access.spending_limit,
+            spending_limit: entitled.spending_limit_in(currency, acc.currency),
         };
         // O12: a requester who may not act for the account learns nothing of its approval
         // policies or approvers.

@@ -275,8 +275,11 @@ fn reference_policies(
     let Some(acc) = inner.accounts.get(idx) else {
         return Ok(Vec::new());
     };
+    // An order of that total in the account's default currency.
     let facts = OrderFacts {
         subtotal: total,
+        currency: acc.currency,
+        account_currency: acc.currency,
         lines: Vec::new(),
         spending_limit: None,
     };
