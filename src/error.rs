@@ -806,6 +806,15 @@ pub enum ResolveError {
         /// The unit asked for.
         unit: crate::id::UnitId,
     },
+    /// An impact comparison asked in more contexts than
+    /// [`ImpactOptions::MAX_CONTEXTS`](crate::ImpactOptions::MAX_CONTEXTS).
+    #[error("an impact comparison takes at most {max} contexts, not {count}: compare in fewer")]
+    TooManyContexts {
+        /// The contexts asked.
+        count: usize,
+        /// The most accepted.
+        max: usize,
+    },
     /// A quantity of zero.
     #[error("quantity must be at least 1 for SKU {}", crate::id::quoted(.0.as_str()))]
     ZeroQuantity(Sku),
@@ -886,6 +895,7 @@ error_codes!(
         UnknownChannel(channel) => "unknown_channel",
         CurrencyNotAccepted { account, currency } => "currency_not_accepted",
         UnknownUnit { sku, unit } => "unknown_unit",
+        TooManyContexts { count, max } => "too_many_contexts",
         ZeroQuantity(sku) => "zero_quantity",
         EmptyOrder => "empty_order",
         ZeroSheetQuantity => "zero_sheet_quantity",

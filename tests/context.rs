@@ -470,3 +470,63 @@ fn approval_thresholds_and_spending_limits_apply_in_their_currency() {
     assert_eq!(missing[1].rules, ["big-usd"]); // no CAD amount
     assert!(missing[1].detail.contains("CAD"), "{}", missing[1]);
 }
+
+/// Issue 12 point 6: `impact` compares answers per context given in its options, and each
+/// change names its context; a currency an account does not buy in leaves it out.
+#[test]
+fn impact_compares_answers_per_context() {
+    let s = snapshot();
+    let change = tradeterms::Changeset {
+        id: "edi-price".into(),
+        author: "maria@seller.example".into(),
+        reason: "EDI contract price".into(),
+        at: at(),
+        base_version: s.version(),
+        ops: vec![tradeterms::Op::SetEntry {
+            list: "abb-edi".into(),
+            entry: tradeterms::EntryData {
+                sku: "DRILL".into(),
+                tiers: vec![tradeterms::TierData {
+                    min_qty: 1,
+                    unit_price: "85.00".parse().unwrap(),
+                }],
+                ..tradeterms::EntryData::default()
+            },
+        }],
+    };
+    let after = s.apply(&change).unwrap();
+    // Without contexts: the EDI assignment never applies, so nothing moves.
+    let plain = s.impact(&after, &tradeterms::ImpactOptions::at(at())).unwrap();
+    assert_eq!(plain.total_changes, 0, "{plain:?}");
+    // Per context: Abb Corp's drill moves on EDI only, and Bob's shop never.
+    let contexts = vec![
+        Context::default().channel("web"),
+        Context::default().channel("edi"),
+        Context::default()
+            .channel("edi")
+            .currency(Currency::from_code("CAD").unwrap()),
+    ];
+    let impact = s
+        .impact(
+            &after,
+            &tradeterms::ImpactOptions::at(at()).with_contexts(contexts.clone()),
+        )
+        .unwrap();
+    assert_eq!(impact.total_changes, 1, "{impact:?}");
+    let c = &impact.changes[0];
+    assert_eq!((c.account.as_str(), c.sku.as_str()), ("abb-corp", "DRILL"));
+    assert_eq!(c.context.as_ref(), Some(&contexts[1]));
+    assert_eq!(c.percent.unwrap().to_string(), "-5.56");
+    // An undeclared channel is refused; so are too many contexts.
+    let err = s
+        .impact(
+            &after,
+            &tradeterms::ImpactOptions::at(at()).with_contexts(vec![Context::default().channel("fax")]),
+        )
+        .unwrap_err();
+    assert_eq!(err, ResolveError::UnknownChannel("fax".into()));
+    assert!(matches!(
+        s.impact(&after, &tradeterms::ImpactOptions::at(at()).with_contexts(vec![Context::default(); 33])),
+        Err(ResolveError::TooManyContexts { count: 33, max: 32 })
+    ));
+}

@@ -33,9 +33,24 @@ pub struct ImpactOptions {
     /// [`Impact::changes`] holds a deterministic sample of at most [`Impact::SAMPLE`] changes.
     /// Memory stays proportional to the limit, however many pairs the change moves.
     pub max_changes: usize,
+    /// The contexts answers are compared in (SEMANTICS C1-C3): each (account, SKU) is compared
+    /// once per context, and each change names its context. Empty (the default): once, in no
+    /// context and the account's default currency. An account that does not buy in a
+    /// context's currency is absent in that context. At most
+    /// [`ImpactOptions::MAX_CONTEXTS`].
+    pub contexts: Vec<crate::decide::resolution::Context>,
 }
 
 impl ImpactOptions {
+    /// The most contexts one comparison takes: each multiplies the pairs compared.
+    pub const MAX_CONTEXTS: usize = 32;
+
+    /// The same options, comparing in each of `contexts`.
+    #[must_use]
+    pub fn with_contexts(self, contexts: Vec<crate::decide::resolution::Context>) -> ImpactOptions {
+        ImpactOptions { contexts, ..self }
+    }
+
     /// The default for [`ImpactOptions::max_changes`].
     pub const DEFAULT_MAX_CHANGES: usize = 10_000;
 
@@ -47,6 +62,7 @@ impl ImpactOptions {
             qty: 1,
             reference_order_total: None,
             max_changes: ImpactOptions::DEFAULT_MAX_CHANGES,
+            contexts: Vec::new(),
         }
     }
 }
@@ -119,6 +135,9 @@ pub struct ImpactChange {
     #[serde(with = "crate::money::decimal_str::option")]
     #[cfg_attr(feature = "schema", schemars(with = "Option<Decimal>"))]
     pub percent: Option<Decimal>,
+    /// The context compared in, when the options named contexts (C1-C3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<crate::decide::resolution::Context>,
 }
 
 impl fmt::Display for ImpactChange {

@@ -19,6 +19,7 @@ mod reach;
 
 use crate::decide::approval::{self, OrderFacts};
 use crate::decide::core::{Actor, Lean, Party, Verdict};
+use crate::decide::resolution::Context;
 use crate::error::ResolveError;
 use crate::format::changeset::Changeset;
 use crate::govern::impact::answer::{
@@ -35,12 +36,28 @@ use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashSet};
 
 /// The account's own view, for comparing snapshots: every permission and no role-limited
 /// rule. `None` if the account does not exist in this snapshot.
-fn account_view<'s>(inner: &'s Built, account: &AccountId, at: Timestamp) -> Option<Party<'s>> {
+fn account_view<'s>(
+    inner: &'s Built,
+    account: &AccountId,
+    at: Timestamp,
+    context: Option<&Context>,
+) -> Option<Party<'s>> {
     let idx = inner.accounts.lookup(account.as_str())?;
     let acc = inner.accounts.get(idx)?;
     // An account is compared on every SKU a change reaches: index its visibility rules once.
-    // Compared as a query that names no context would see it, in the account's own currency.
-    let ctx = crate::model::context::Ctx::plain(acc.currency);
+    // Without a context, as a query that names none would see it, in the account's own
+    // currency; in a context, as a query asked in it. A channel this version does not declare,
+    // or a currency the account does not buy in, leaves the account absent in that context.
+    let ctx = match context {
+        None => crate::model::context::Ctx::plain(acc.currency),
+        Some(c) => {
+            let channel = match &c.channel {
+                Some(ch) => Some(inner.channels.lookup(ch.as_str())?),
+                None => None,
+            };
+            crate::decide::resolve::ctx_for(account, acc, channel, c).ok()?
+        }
+    };
     Some(Party::new(inner, idx, acc, Actor::AccountItself, at, ctx).index_visibility())
 }
 
@@ -126,7 +143,8 @@ fn pair_hash(account: &AccountId, sku: &Sku) -> u64 {
 /// A change kept for the sample, ordered by its pair's hash (then the pair, should two hash
 /// alike): a max-heap of these keeps the lowest.
 struct Sampled {
-    key: (u64, AccountId, Sku),
+    /// The pair's hash, the pair, and the context's position in the options.
+    key: (u64, AccountId, Sku, usize),
     change: ImpactChange,
 }
 
@@ -156,6 +174,8 @@ struct Changes {
     limit: usize,
     sample_size: usize,
     listed: Vec<ImpactChange>,
+    /// The context position of each listed change.
+    listed_contexts: Vec<usize>,
     sample: Option<BinaryHeap<Sampled>>,
     total: usize,
     accounts: usize,
@@ -171,6 +191,7 @@ impl Changes {
             limit,
             sample_size: limit.min(Impact::SAMPLE),
             listed: Vec::new(),
+            listed_contexts: Vec::new(),
             sample: None,
             total: 0,
             accounts: 0,
@@ -182,7 +203,14 @@ impl Changes {
 
     /// Records one (account, SKU) whose answer changes. The change itself is built only if it
     /// is kept: listed while under the limit, or among the sample's lowest hashes after.
-    fn record(&mut self, account: &AccountId, sku: &Sku, before: &Seen<'_>, after: &Seen<'_>) {
+    fn record(
+        &mut self,
+        account: &AccountId,
+        sku: &Sku,
+        (ci, context): (usize, Option<&Context>),
+        before: &Seen<'_>,
+        after: &Seen<'_>,
+    ) {
         self.total = self.total.saturating_add(1);
         if !self.skus.contains(sku) {
             self.skus.insert(sku.clone());
@@ -210,35 +238,52 @@ impl Changes {
             before: before.summary(),
             after: after.summary(),
             percent,
+            context: context.cloned(),
         };
         if self.sample.is_none() && self.listed.len() < self.limit {
             self.listed.push(change());
+            self.listed_contexts.push(ci);
             return;
         }
         let sample_size = self.sample_size;
         let sample = self.sample.get_or_insert_with(|| {
             // The limit is reached: the changes listed so far become the sample's candidates.
             let mut sample = BinaryHeap::new();
-            for c in std::mem::take(&mut self.listed) {
-                push_bounded(&mut sample, sample_size, pair_hash(&c.account, &c.sku), c);
+            for (c, ci) in std::mem::take(&mut self.listed)
+                .into_iter()
+                .zip(std::mem::take(&mut self.listed_contexts))
+            {
+                push_bounded(
+                    &mut sample,
+                    sample_size,
+                    pair_hash(&c.account, &c.sku),
+                    ci,
+                    c,
+                );
             }
             sample
         });
         let hash = pair_hash(account, sku);
         let kept = sample.len() < sample_size
-            || sample
-                .peek()
-                .is_some_and(|top| (hash, account, sku) < (top.key.0, &top.key.1, &top.key.2));
+            || sample.peek().is_some_and(|top| {
+                (hash, account, sku, ci) < (top.key.0, &top.key.1, &top.key.2, top.key.3)
+            });
         if kept {
-            push_bounded(sample, sample_size, hash, change());
+            push_bounded(sample, sample_size, hash, ci, change());
         }
     }
 }
 
 /// Adds a change to the sample, dropping the highest hash beyond `size`.
-fn push_bounded(sample: &mut BinaryHeap<Sampled>, size: usize, hash: u64, c: ImpactChange) {
+fn push_bounded(
+    sample: &mut BinaryHeap<Sampled>,
+    size: usize,
+    hash: u64,
+    ci: usize,
+    c: ImpactChange,
+) {
     sample.push(Sampled {
-        key: (hash, c.account.clone(), c.sku.clone()),
+        key: (hash, c.account.clone(), c.sku.clone(), ci),
         change: c,
     });
     if sample.len() > size {
@@ -357,22 +402,44 @@ impl Snapshot {
                 merge(slot, skus.clone());
             }
         }
+        // C1-C3: the contexts compared in; none named compares once without a context.
+        if options.contexts.len() > ImpactOptions::MAX_CONTEXTS {
+            return Err(ResolveError::TooManyContexts {
+                count: options.contexts.len(),
+                max: ImpactOptions::MAX_CONTEXTS,
+            });
+        }
+        for c in &options.contexts {
+            if let Some(ch) = &c.channel
+                && b.channels.lookup(ch.as_str()).is_none()
+                && a.channels.lookup(ch.as_str()).is_none()
+            {
+                return Err(ResolveError::UnknownChannel(ch.clone()));
+            }
+        }
+        let contexts: Vec<Option<&Context>> = if options.contexts.is_empty() {
+            vec![None]
+        } else {
+            options.contexts.iter().map(Some).collect()
+        };
         let mut changes = Changes::new(options.max_changes);
         let mut examined = 0usize;
         for (account, skus) in &pairs {
-            let view_b = account_view(b, account, options.at);
-            let view_a = account_view(a, account, options.at);
             let list: Vec<&Sku> = match skus {
                 Skus::All => all_skus().iter().collect(),
                 Skus::Some(s) => s.iter().collect(),
             };
             let before_count = changes.total;
-            for sku in list {
-                examined = examined.saturating_add(1);
-                let before = summarize(b, view_b.as_ref(), sku, options.qty)?;
-                let after = summarize(a, view_a.as_ref(), sku, options.qty)?;
-                if before != after {
-                    changes.record(account, sku, &before, &after);
+            for (ci, &context) in contexts.iter().enumerate() {
+                let view_b = account_view(b, account, options.at, context);
+                let view_a = account_view(a, account, options.at, context);
+                for sku in &list {
+                    examined = examined.saturating_add(1);
+                    let before = summarize(b, view_b.as_ref(), sku, options.qty)?;
+                    let after = summarize(a, view_a.as_ref(), sku, options.qty)?;
+                    if before != after {
+                        changes.record(account, sku, (ci, context), &before, &after);
+                    }
                 }
             }
             if changes.total != before_count {
@@ -403,7 +470,9 @@ impl Snapshot {
         let listed = match changes.sample {
             Some(sample) => {
                 let mut kept: Vec<Sampled> = sample.into_vec();
-                kept.sort_by(|x, y| (&x.key.1, &x.key.2).cmp(&(&y.key.1, &y.key.2)));
+                kept.sort_by(|x, y| {
+                    (&x.key.1, &x.key.2, x.key.3).cmp(&(&y.key.1, &y.key.2, y.key.3))
+                });
                 kept.into_iter().map(|s| s.change).collect()
             }
             None => changes.listed,
