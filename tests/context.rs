@@ -496,7 +496,9 @@ fn impact_compares_answers_per_context() {
     };
     let after = s.apply(&change).unwrap();
     // Without contexts: the EDI assignment never applies, so nothing moves.
-    let plain = s.impact(&after, &tradeterms::ImpactOptions::at(at())).unwrap();
+    let plain = s
+        .impact(&after, &tradeterms::ImpactOptions::at(at()))
+        .unwrap();
     assert_eq!(plain.total_changes, 0, "{plain:?}");
     // Per context: Abb Corp's drill moves on EDI only, and Bob's shop never.
     let contexts = vec![
@@ -521,12 +523,43 @@ fn impact_compares_answers_per_context() {
     let err = s
         .impact(
             &after,
-            &tradeterms::ImpactOptions::at(at()).with_contexts(vec![Context::default().channel("fax")]),
+            &tradeterms::ImpactOptions::at(at())
+                .with_contexts(vec![Context::default().channel("fax")]),
         )
         .unwrap_err();
     assert_eq!(err, ResolveError::UnknownChannel("fax".into()));
     assert!(matches!(
-        s.impact(&after, &tradeterms::ImpactOptions::at(at()).with_contexts(vec![Context::default(); 33])),
+        s.impact(
+            &after,
+            &tradeterms::ImpactOptions::at(at()).with_contexts(vec![Context::default(); 33])
+        ),
         Err(ResolveError::TooManyContexts { count: 33, max: 32 })
     ));
+}
+
+/// Issue 12 point 6: `lint` names an assignment that can never apply because no account it
+/// reaches buys in its list's currency.
+#[test]
+fn lint_names_an_assignment_no_account_it_reaches_can_buy_from() {
+    // As shipped: CAD lists reach everyone, and Abb Corp buys in CAD.
+    let s = snapshot();
+    assert!(
+        !s.lint(at())
+            .iter()
+            .any(|w| w.kind == tradeterms::WarningKind::AssignmentNeverApplies)
+    );
+    let json = DATA.replace(
+        r#"{ "id": "everyone-usd","#,
+        r#"{ "id": "bob-cad", "price_list": "public-cad", "scope": { "account": "bob-shop" } },
+           { "id": "everyone-usd","#,
+    );
+    let s = Snapshot::from_dataset(&Dataset::from_json(&json).unwrap()).unwrap();
+    let never: Vec<_> = s
+        .lint(at())
+        .into_iter()
+        .filter(|w| w.kind == tradeterms::WarningKind::AssignmentNeverApplies)
+        .collect();
+    assert_eq!(never.len(), 1, "{never:#?}");
+    assert_eq!(never[0].rules, ["bob-cad"]);
+    assert!(never[0].detail.contains("CAD"), "{}", never[0]);
 }

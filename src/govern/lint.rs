@@ -65,6 +65,9 @@ pub enum WarningKind {
     /// currency the policy states no amount for: orders in that currency never meet the
     /// threshold, since the engine converts no money (SEMANTICS C3).
     ThresholdWithoutCurrency,
+    /// A price assignment that can never decide a price: its list is in a currency that no
+    /// account it reaches may buy in (SEMANTICS C3).
+    AssignmentNeverApplies,
     /// Not a problem of its own: the list reached [`MAX_WARNINGS`], and this last warning
     /// counts the warnings left out, by kind. It always sorts last.
     MoreWarnings,
@@ -84,6 +87,7 @@ impl fmt::Display for WarningKind {
             WarningKind::ThresholdWithoutCurrency => {
                 "approval threshold states no amount in a currency"
             }
+            WarningKind::AssignmentNeverApplies => "assignment can never apply",
             WarningKind::MoreWarnings => "more warnings not listed",
         })
     }
@@ -774,6 +778,73 @@ fn deprecated_inheritance(inner: &Built, out: &mut Warnings) {
     }
 }
 
+/// An assignment whose list's currency no account it reaches may buy in (C3). The currencies
+/// bought in each subtree are gathered once, walking each account's ancestors (at most
+/// `MAX_DEPTH`), and each segment's once over its members: then each assignment is one lookup.
+fn never_applies(inner: &Built, out: &mut Warnings) {
+    use crate::model::scope::ScopeKey;
+    use crate::money::Currency;
+    fn buys(
+        a: &crate::model::account::AccountRec,
+    ) -> impl Iterator<Item = crate::money::Currency> + '_ {
+        std::iter::once(a.currency).chain(a.currencies.iter().copied())
+    }
+    let mut everyone: BTreeSet<Currency> = BTreeSet::new();
+    let mut subtree: Vec<BTreeSet<Currency>> = vec![BTreeSet::new(); inner.accounts.recs.len()];
+    for (i, acc) in inner.accounts.recs.iter().enumerate() {
+        for c in buys(acc) {
+            everyone.insert(c);
+            for &x in
+                std::iter::once(&crate::model::validate::to_u32(i)).chain(acc.ancestors.iter())
+            {
+                if let Some(set) = subtree.get_mut(x as usize) {
+                    set.insert(c);
+                }
+            }
+        }
+    }
+    let segment: Vec<BTreeSet<Currency>> = inner
+        .segments
+        .iter()
+        .map(|seg| {
+            seg.members
+                .iter()
+                .filter_map(|&m| inner.accounts.get(m))
+                .flat_map(buys)
+                .collect()
+        })
+        .collect();
+    for a in inner.assignments.iter() {
+        let Some(list) = inner.lists.get(a.list as usize) else {
+            continue;
+        };
+        let reached = match a.scope {
+            ScopeKey::Everyone => everyone.contains(&list.currency),
+            ScopeKey::Segment(s) => segment
+                .get(s as usize)
+                .is_some_and(|set| set.contains(&list.currency)),
+            ScopeKey::Account(x) => inner
+                .accounts
+                .get(x)
+                .is_some_and(|acc| buys(acc).any(|c| c == list.currency)),
+            ScopeKey::Subtree(x) => subtree
+                .get(x as usize)
+                .is_some_and(|set| set.contains(&list.currency)),
+        };
+        if !reached {
+            out.push(Warning {
+                kind: WarningKind::AssignmentNeverApplies,
+                rules: vec![a.id.to_string()],
+                owners: vec![a.owner.clone()],
+                detail: format!(
+                    "assignment `{}` applies list `{}` in {}, which no account it reaches may buy in: add the currency to those accounts' `currencies`, or assign a list in theirs",
+                    a.id, list.id, list.currency
+                ),
+            });
+        }
+    }
+}
+
 /// The currencies an order-total condition states an amount in: `default` when it has a
 /// `total_above` (the ordering account's default currency), and each `total_above_in`'s.
 /// Conditions nest at most `MAX_CONDITION_DEPTH` deep (checked at build).
@@ -990,6 +1061,7 @@ impl Snapshot {
         deprecated_inheritance(inner, &mut out);
         above_reference(inner, at, &mut out);
         thresholds_per_currency(inner, &mut out);
+        never_applies(inner, &mut out);
         out.finish()
     }
 }
