@@ -224,6 +224,7 @@ fn expected_lines(
             let answer = s.resolve_ref(&q.with_audience(audience)).unwrap();
             visible.then(|| SheetLine {
                 sku: sku.clone(),
+                unit: None,
                 visibility: answer.visibility,
                 outcome: answer.outcome,
             })

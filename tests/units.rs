@@ -403,3 +403,47 @@ fn austin_hardware_buys_cartons_and_pallets_in_the_demo() {
     let (amount, ..) = priced(&s, &ask(3, None));
     assert_eq!(amount, "15.60");
 }
+
+/// Issue 12 point 6: a sheet streamed per unit has one line per unit each visible SKU is sold
+/// in, base unit first, each as `resolve` answers it in that unit; a plain sheet is unchanged.
+#[test]
+fn a_sheet_streams_per_unit_as_resolve_answers() {
+    let s = snapshot();
+    for (account, user) in [("austin", "ann"), ("bob-shop", "bob")] {
+        let plain: Vec<_> = s
+            .price_sheet(account, user, at(), 3)
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert!(plain.iter().all(|l| l.unit.is_none()));
+        let lines: Vec<_> = s
+            .price_sheet(account, user, at(), 3)
+            .unwrap()
+            .per_unit()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let keys: Vec<(String, Option<String>)> = lines
+            .iter()
+            .map(|l| (l.sku.to_string(), l.unit.as_ref().map(|u| u.to_string())))
+            .collect();
+        // SECRET is hidden: no line in any unit.
+        assert_eq!(
+            keys,
+            [
+                ("CABLE".to_string(), None),
+                ("CABLE".to_string(), Some("reel".to_string())),
+                ("SCREW-4".to_string(), None),
+                ("SCREW-4".to_string(), Some("box".to_string())),
+                ("SCREW-4".to_string(), Some("pallet".to_string())),
+            ]
+        );
+        for line in &lines {
+            let q = query(account, user, line.sku.as_str(), 3, line.unit.as_ref().map(|u| u.as_str()));
+            let r = s.resolve(&q).unwrap();
+            assert_eq!(line.outcome, r.outcome, "{account} {:?} {:?}", line.sku, line.unit);
+        }
+        // The base-unit lines are the plain sheet's.
+        let base: Vec<_> = lines.into_iter().filter(|l| l.unit.is_none()).collect();
+        assert_eq!(base, plain);
+    }
+}

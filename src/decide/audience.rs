@@ -176,6 +176,7 @@ impl SheetLine {
         }
         SheetLine {
             sku: self.sku,
+            unit: self.unit,
             visibility: None,
             outcome: self.outcome.for_audience(audience),
         }

@@ -22,6 +22,10 @@ use std::fmt;
 pub struct SheetLine {
     /// The SKU.
     pub sku: Sku,
+    /// The unit the line is priced in, on a sheet streamed [`PriceSheet::per_unit`]; absent
+    /// for the SKU's base unit (SEMANTICS U2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<crate::id::UnitId>,
     /// Why it is visible; absent in a `Buyer` answer (A2).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visibility: Option<Visibility>,
@@ -64,6 +68,9 @@ pub struct PriceSheet {
     party: Option<PartyKey>,
     access: Access,
     next: usize,
+    /// The unit index of the next line of the current SKU, on a per-unit sheet.
+    unit: u16,
+    per_unit: bool,
     qty: u64,
     audience: Audience,
 }
@@ -87,6 +94,8 @@ impl PriceSheet {
             party,
             access,
             next: 0,
+            unit: 0,
+            per_unit: false,
             qty,
             audience: Audience::Operator,
         }
@@ -96,6 +105,35 @@ impl PriceSheet {
     #[must_use]
     pub fn audience(self, audience: Audience) -> Self {
         PriceSheet { audience, ..self }
+    }
+
+    /// The same sheet with one line per unit each visible SKU is sold in (U1-U3): its base
+    /// unit first ([`SheetLine::unit`] absent), then its declared units in order, each priced
+    /// at the sheet's quantity in that unit. A list with no entry in a unit prices it only if
+    /// it derives units; otherwise that line says what `resolve` would (a quote, say).
+    ///
+    /// ```
+    /// use tradeterms::{Dataset, Snapshot};
+    /// let snapshot = Snapshot::from_dataset(&Dataset::from_json(include_str!("../../examples/data/demo.json"))?)?;
+    /// let sheet = snapshot.price_sheet("austin-hardware", "bob", "2026-06-01T00:00:00Z".parse()?, 1)?.per_unit();
+    /// let screws: Vec<_> = sheet
+    ///     .filter_map(Result::ok)
+    ///     .filter(|l| l.sku.as_str() == "SCREW-100")
+    ///     .map(|l| (l.unit.map(|u| u.to_string()), l.outcome.price().map(|p| p.amount.to_string())))
+    ///     .collect();
+    /// assert_eq!(screws, [
+    ///     (None, Some("5.20".to_string())),
+    ///     (Some("carton".to_string()), Some("52.00".to_string())),
+    ///     (Some("pallet".to_string()), Some("1950.00".to_string())),
+    /// ]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn per_unit(self) -> Self {
+        PriceSheet {
+            per_unit: true,
+            ..self
+        }
     }
 
     /// What the user may do for the account. A user who may not see the catalogue gets an
@@ -155,19 +193,37 @@ impl Iterator for PriceSheet {
         // No party: the user may not see the catalogue (or the account does not exist).
         let party = self.party.as_ref()?.party(self.snapshot.inner())?;
         while let Some(rec) = party.inner.catalog.recs.get(self.next) {
-            let sku = crate::model::validate::to_u32(self.next);
-            self.next = self.next.saturating_add(1);
-            // The lean visibility pass first: hidden SKUs cost no explanation (V7).
-            if !visibility::decide(&party, sku, rec, &mut Lean) {
+            let pos = self.next;
+            let sku = crate::model::validate::to_u32(pos);
+            let unit = self.unit;
+            // The next line: this SKU's next unit on a per-unit sheet, else the next SKU.
+            if self.per_unit && usize::from(unit) < rec.unit_count().saturating_sub(1) {
+                self.unit = unit.saturating_add(1);
+            } else {
+                self.unit = 0;
+                self.next = self.next.saturating_add(1);
+            }
+            // The lean visibility pass first, once per SKU: hidden SKUs cost no explanation
+            // (V7), and a hidden SKU has no line in any unit.
+            if unit == 0 && !visibility::decide(&party, sku, rec, &mut Lean) {
+                self.unit = 0;
+                self.next = pos.saturating_add(1);
                 continue;
             }
+            let unit_name = (unit != 0).then(|| {
+                rec.unit_name(crate::model::catalog::Unit {
+                    index: unit,
+                    contains: 1,
+                })
+            });
             let mut recorder = Explain::default();
             return Some(
                 party
-                    .decide(sku, rec, self.qty, None, &mut recorder)
+                    .decide(sku, rec, self.qty, unit_name, &mut recorder)
                     .map(|verdict| {
                         SheetLine {
                             sku: rec.sku.clone(),
+                            unit: unit_name.map(crate::id::UnitId::new),
                             visibility: Some(recorder.visibility(&party, true)),
                             outcome: recorder.outcome(&party, verdict),
                         }

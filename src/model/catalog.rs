@@ -85,6 +85,14 @@ impl SkuRec {
         })
     }
 
+    /// How many units the SKU is sold in, its base unit included.
+    pub(crate) fn unit_count(&self) -> usize {
+        self.units
+            .as_deref()
+            .map_or(0, |u| u.others.len())
+            .saturating_add(1)
+    }
+
     /// The base unit's name.
     pub(crate) fn base_unit(&self) -> &str {
         self.units
