@@ -13,6 +13,9 @@
 //!   cycled through.
 //! - `quote/repeated_key`, `quote/random_keys`: the same questions through `Snapshot::quote`,
 //!   the same decision without the explanation (no allocation).
+//! - `resolve/random_keys_in_contexts`, `quote/random_keys_in_contexts` (issue 12): the same
+//!   keys on the same data with channels, ship-to countries, second currencies and units
+//!   (`generate::with_contexts`), asked in contexts and units (`generate::in_contexts`).
 //! - `floor/hashmap_random_keys`: the answers to the same random keys precomputed into a
 //!   `HashMap<(AccountId, Sku), Decimal>` (the amount only) and looked up in the same sequence:
 //!   the cost of the cheapest possible "pricing engine". `random_keys / floor` is the price of
@@ -45,6 +48,12 @@ fn bench(c: &mut Criterion) {
     let snapshot = Snapshot::from_dataset(&dataset).expect("generated data builds");
     let probe = generate::probe_query(&dataset).expect("a probe account exists");
     let queries = generate::queries(&dataset, KEYS, SEED);
+    // Issue 12: the same data with channels, countries, second currencies and units, asked
+    // the same queries in contexts and units.
+    let dataset_ctx = generate::with_contexts(dataset.clone());
+    let snapshot_ctx = Snapshot::from_dataset(&dataset_ctx).expect("generated data builds");
+    let queries_ctx = generate::in_contexts(&dataset_ctx, queries.clone());
+    drop(dataset_ctx);
     drop(dataset);
     assert_eq!(queries.len(), KEYS);
     let (mut priced, mut candidates) = (0usize, 0usize);
@@ -83,6 +92,14 @@ fn bench(c: &mut Criterion) {
             snapshot.resolve(black_box(q))
         })
     });
+    group.bench_function("random_keys_in_contexts", |b| {
+        let mut i = 0usize;
+        b.iter(|| {
+            let q = &queries_ctx[i & (KEYS - 1)];
+            i = i.wrapping_add(1);
+            snapshot_ctx.resolve(black_box(q))
+        })
+    });
     group.finish();
 
     let mut group = c.benchmark_group("quote");
@@ -95,6 +112,14 @@ fn bench(c: &mut Criterion) {
             let q = &queries[i & (KEYS - 1)];
             i = i.wrapping_add(1);
             snapshot.quote(black_box(q))
+        })
+    });
+    group.bench_function("random_keys_in_contexts", |b| {
+        let mut i = 0usize;
+        b.iter(|| {
+            let q = &queries_ctx[i & (KEYS - 1)];
+            i = i.wrapping_add(1);
+            snapshot_ctx.quote(black_box(q))
         })
     });
     group.finish();

@@ -1404,6 +1404,103 @@ pub fn probe_query(dataset: &Dataset) -> Option<Query> {
     best.map(|(_, q)| q)
 }
 
+/// The same dataset with pricing contexts and units (issue 12), for measuring what they cost:
+/// channels `web` and `edi`; every fourth contract assignment limited to `edi` and every
+/// fourth other one to ship-to `CA` (a contract still reaches its account in those contexts);
+/// EUR accounts also buying in USD; a third of the SKUs sold by the `box` of 10 too, with
+/// every public list deriving boxes from its base entries. Answers for queries without a
+/// context or a unit change only where a limited assignment no longer applies.
+///
+/// ```
+/// use tradeterms::generate::{self, Size, Spec};
+/// let dataset = generate::with_contexts(generate::dataset(&Spec::for_size(Size::Small), 1));
+/// assert_eq!(dataset.channels.len(), 2);
+/// let snapshot = tradeterms::Snapshot::from_dataset(&dataset).unwrap();
+/// let queries = generate::in_contexts(&dataset, generate::queries(&dataset, 100, 2));
+/// assert!(queries.iter().any(|q| q.context.channel.is_some() && q.unit.is_some()));
+/// for q in &queries {
+///     snapshot.resolve(q).unwrap();
+/// }
+/// ```
+pub fn with_contexts(mut dataset: Dataset) -> Dataset {
+    use crate::format::channel::ChannelData;
+    dataset.channels = vec![
+        ChannelData {
+            id: "web".into(),
+            name: "Web portal".into(),
+        },
+        ChannelData {
+            id: "edi".into(),
+            name: "EDI".into(),
+        },
+    ];
+    let ca = crate::country::Country::from_code("CA");
+    for (i, a) in dataset.assignments.iter_mut().enumerate() {
+        if a.id.as_str().starts_with("everyone-") {
+            continue;
+        }
+        match i % 8 {
+            0 => a.channels = vec!["edi".into()],
+            4 => a.countries = ca.into_iter().collect(),
+            _ => {}
+        }
+    }
+    for a in &mut dataset.accounts {
+        if a.currency == "EUR" {
+            a.currencies = vec!["USD".to_string()];
+        }
+    }
+    for (i, s) in dataset.catalog.iter_mut().enumerate() {
+        if i % 3 == 0 {
+            s.units = vec![crate::format::catalog::UnitData {
+                unit: "box".into(),
+                contains: Decimal::from(10),
+                quantity: None,
+            }];
+        }
+    }
+    for l in &mut dataset.price_lists {
+        if l.id.as_str().starts_with("public-") {
+            l.derive_units = true;
+        }
+    }
+    dataset
+}
+
+/// `queries` asked in contexts, as a storefront and an EDI link would ask them (for data from
+/// [`with_contexts`]): by position, a third on `web`, a third on `edi`, a third naming no
+/// channel; every other one shipping to `CA`; and SKUs sold by the box asked in boxes one time
+/// in two. Deterministic.
+pub fn in_contexts(dataset: &Dataset, queries: Vec<Query>) -> Vec<Query> {
+    let boxed: HashSet<&str> = dataset
+        .catalog
+        .iter()
+        .filter(|s| !s.units.is_empty())
+        .map(|s| s.sku.as_str())
+        .collect();
+    let ca = crate::country::Country::from_code("CA");
+    queries
+        .into_iter()
+        .enumerate()
+        .map(|(i, q)| {
+            let mut ctx = crate::decide::resolution::Context::default();
+            match i % 3 {
+                0 => ctx = ctx.channel("web"),
+                1 => ctx = ctx.channel("edi"),
+                _ => {}
+            }
+            if i % 2 == 0
+                && let Some(ca) = ca
+            {
+                ctx = ctx.ship_to(ca);
+            }
+            let in_box = i % 4 < 2 && boxed.contains(q.sku.as_str());
+            let q = q.with_context(ctx);
+            if in_box { q.in_unit("box") } else { q }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

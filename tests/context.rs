@@ -350,16 +350,25 @@ fn a_gross_list_is_never_compared_with_a_net_one() {
 
 #[test]
 fn datasets_and_queries_without_context_answer_as_before() {
-    // The demo data has no channels, countries or second currencies: its answers are those
-    // pinned by the scenario tests; here, a query's JSON does not even mention a context.
+    // A query without a context: its JSON does not even mention one. (The demo's contexts
+    // reach only Abb Canada; the scenario tests pin the answers of every other account.)
     let q = Query::new("abb-corp", "john", "DRILL", 1, at());
     let json = serde_json::to_string(&q).unwrap();
     assert!(!json.contains("context"), "{json}");
-    let demo: Dataset = serde_json::from_str(include_str!("../examples/data/demo.json")).unwrap();
-    let back = serde_json::to_string(&demo).unwrap();
+    let plain = Dataset::from_json(
+        r#"{ "accounts": [{ "id": "a", "name": "A", "currency": "USD" }],
+             "catalog": [{ "sku": "S", "name": "S" }],
+             "price_lists": [{ "id": "l", "name": "L", "owner": "o", "currency": "USD",
+               "entries": [{ "sku": "S", "tiers": [{ "min_qty": 1, "unit_price": "1" }] }] }] }"#,
+    )
+    .unwrap();
+    let back = serde_json::to_string(&plain).unwrap();
     assert!(
-        !back.contains("channels") && !back.contains("tax_included"),
-        "no new field is written when unused"
+        !back.contains("channels")
+            && !back.contains("tax_included")
+            && !back.contains("derive_units")
+            && !back.contains("units"),
+        "no new field is written when unused: {back}"
     );
 }
 
@@ -562,4 +571,25 @@ fn lint_names_an_assignment_no_account_it_reaches_can_buy_from() {
     assert_eq!(never.len(), 1, "{never:#?}");
     assert_eq!(never[0].rules, ["bob-cad"]);
     assert!(never[0].detail.contains("CAD"), "{}", never[0]);
+}
+
+/// The shipped demo: Abb Corp's Canadian branch buys in CAD, at the public CAD price on the
+/// web and at its EDI contract price through EDI.
+#[test]
+fn abb_canada_buys_in_cad_through_edi_in_the_demo() {
+    let s = Snapshot::from_dataset(
+        &Dataset::from_json(include_str!("../examples/data/demo.json")).unwrap(),
+    )
+    .unwrap();
+    let ask = |channel: &str| {
+        price(
+            &s,
+            "abb-canada",
+            "claire",
+            "DRILL-18V",
+            Context::default().channel(channel),
+        )
+    };
+    assert_eq!(ask("web"), ("179.00 CAD".to_string(), "public-cad".to_string()));
+    assert_eq!(ask("edi"), ("159.00 CAD".to_string(), "abb-canada-edi".to_string()));
 }

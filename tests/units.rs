@@ -438,9 +438,19 @@ fn a_sheet_streams_per_unit_as_resolve_answers() {
             ]
         );
         for line in &lines {
-            let q = query(account, user, line.sku.as_str(), 3, line.unit.as_ref().map(|u| u.as_str()));
+            let q = query(
+                account,
+                user,
+                line.sku.as_str(),
+                3,
+                line.unit.as_ref().map(|u| u.as_str()),
+            );
             let r = s.resolve(&q).unwrap();
-            assert_eq!(line.outcome, r.outcome, "{account} {:?} {:?}", line.sku, line.unit);
+            assert_eq!(
+                line.outcome, r.outcome,
+                "{account} {:?} {:?}",
+                line.sku, line.unit
+            );
         }
         // The base-unit lines are the plain sheet's.
         let base: Vec<_> = lines.into_iter().filter(|l| l.unit.is_none()).collect();
