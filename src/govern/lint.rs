@@ -345,6 +345,8 @@ fn shadowed(inner: &Built, out: &mut Warnings) {
             ScopeKey::Everyone => {
                 all_precedence(&mut (0..crate::model::validate::to_u32(inner.accounts.recs.len())))
             }
+            // Guests select by precedence (G4).
+            ScopeKey::Guests => true,
         })
     };
     let mut priced: HashMap<u32, Vec<u32>> = HashMap::new();
@@ -654,6 +656,12 @@ fn above_reference(inner: &Built, at: Timestamp, out: &mut Warnings) {
             ScopeKey::Everyone => (0..crate::model::validate::to_u32(inner.accounts.recs.len()))
                 .filter_map(|m| reference_of(m, currency))
                 .collect(),
+            // A guest compares with the reference list named for every account (G4).
+            ScopeKey::Guests => inner
+                .references
+                .for_account(crate::decide::core::GUEST, &[], currency)
+                .into_iter()
+                .collect(),
         }
     };
     let mut reached: HashMap<(ScopeKey, crate::money::Currency), BTreeSet<u32>> = HashMap::new();
@@ -803,6 +811,8 @@ fn self_approval(inner: &Built, out: &mut Warnings) {
                 .get(s)
                 .map(|members| members.to_vec())
                 .unwrap_or_default(),
+            // Refused at build (G2): no policy reaches guests.
+            crate::format::Scope::Guests => Vec::new(),
         };
         for (n, step) in policy.steps.iter().enumerate() {
             // Named approvers do not depend on the account: they are found once, and the one
