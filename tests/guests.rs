@@ -11,6 +11,7 @@
     clippy::indexing_slicing,
     clippy::string_slice,
     clippy::arithmetic_side_effects,
+    clippy::unreachable,
     reason = "test code: a panic is a failed test, and its arithmetic runs on small generated values"
 )]
 
