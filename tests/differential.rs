@@ -13,6 +13,10 @@
 //! whole orders (lines, quantity violations, lead times, subtotal, blockers, approval steps
 //! with eligible approvers and escalation, overridden policies, payment, experiments).
 //!
+//! Guests (SEMANTICS G1-G8) are compared apart, on data with `guests` rules and a channel that
+//! shows guests prices: the engine's `resolve_guest` against the reference's literal guest
+//! rules on what a guest may see, `quote_guest` and the guests' sheet against `resolve_guest`.
+//!
 //! Two generator configurations (`tests/common`): the pricing core alone, and every rule kind
 //! switched on (visibility, payment, approvals, experiments, quote-only, quantity rules,
 //! attribute segments, lead times). Each case generates one valid dataset, ~40 queries against
@@ -855,6 +859,65 @@ fn generator_covers_the_units() {
             "priced_each_by_name",
             "unit_no_entry",
             "UnknownUnit",
+        ],
+    );
+}
+
+/// Guards the guests configuration against degenerating: over a fixed sample, guests are priced,
+/// asked to sign in, refused a hidden SKU, sent to a quote, and asked for a currency; a price
+/// is decided at the guests level and at the everyone level; and a `guests` visibility rule
+/// decides for some guest.
+#[test]
+fn generator_covers_guests() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    use reference::{Kind, Level};
+    let mut seen = std::collections::BTreeMap::<String, usize>::new();
+    let mut runner = TestRunner::deterministic();
+    let strategy = (
+        common::dataset_with(Switches {
+            guests: true,
+            contexts: true,
+            units: true,
+            ..Switches::all()
+        }),
+        prop::collection::vec(common::raw_query(), 40),
+    );
+    for _ in 0..64 {
+        let (ds, queries) = strategy.new_tree(&mut runner).unwrap().current();
+        for raw in &queries {
+            let q = common::guest_query(&ds, raw);
+            let mut note = |k: String| *seen.entry(k).or_default() += 1;
+            match reference::resolve_guest(&ds, &q) {
+                Err(e) => note(format!("error:{e}")),
+                Ok(a) => {
+                    note(format!("kind:{:?}", a.kind));
+                    if let Some((_, _, _, level, _)) = &a.source {
+                        note(format!("priced-at:{level:?}"));
+                    }
+                    let guests_rule = a
+                        .visibility
+                        .as_ref()
+                        .and_then(|v| v.decided_by.as_ref())
+                        .is_some_and(|r| r.level == Level::Guests);
+                    if guests_rule && a.kind != Kind::SignInForPrice {
+                        note("visibility:guests-rule".into());
+                    }
+                }
+            }
+        }
+    }
+    require(
+        &seen,
+        &[
+            "kind:Priced",
+            "kind:SignInForPrice",
+            "kind:NotVisible",
+            "kind:QuoteRequired",
+            "error:GuestCurrencyRequired",
+            "priced-at:Guests",
+            "priced-at:Everyone",
+            "visibility:guests-rule",
         ],
     );
 }
