@@ -5,7 +5,8 @@
 //! an account, most specific first: the account's own rules, then each ancestor's
 //! "and descendants" rules nearest first (while the account and the accounts between inherit
 //! that rule kind), then segment rules, then rules for everyone. The cost is proportional to the
-//! rules that apply, never to the rules that exist.
+//! rules that apply, never to the rules that exist. Rules scoped to guests reach no account;
+//! [`guest_indices`] lists the rules reaching a guest (guests, then everyone), once at build.
 
 use crate::format::PriceFallback;
 use crate::id::RoleName;
