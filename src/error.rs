@@ -208,6 +208,17 @@ pub enum BuildProblem {
         /// The missing id.
         to: String,
     },
+    /// A payment rule or approval policy scoped to `guests`: guests neither pay nor order, so
+    /// only price-list assignments and visibility rules may be scoped to them (SEMANTICS G2).
+    #[error(
+        "{kind} `{id}` is scoped to `guests`, who neither pay nor order: scope it to accounts, or use `guests` on assignments and visibility rules only"
+    )]
+    GuestScope {
+        /// The kind of the rule.
+        kind: EntityKind,
+        /// The rule's id.
+        id: String,
+    },
     /// Accounts whose parents form a cycle.
     #[error(
         "accounts {} form a parent cycle: one of them must be a top-level account",
@@ -600,6 +611,7 @@ error_codes!(
         InvalidId { kind, field, id, fault } => "invalid_id",
         DuplicateId { kind, id } => "duplicate_id",
         DanglingReference { from_kind, from, to_kind, to } => "dangling_reference",
+        GuestScope { kind, id } => "guest_scope",
         AccountCycle { accounts } => "account_cycle",
         TooDeep { account, depth, limit } => "too_deep",
         UnknownCurrency { kind, id, code: "currency" } => "unknown_currency",
@@ -794,6 +806,10 @@ pub enum ResolveError {
         /// The currency asked for.
         currency: crate::money::Currency,
     },
+    /// A guest query names no currency: a guest has no account whose default currency could
+    /// stand in, so the host says which currency its storefront shows (SEMANTICS G4).
+    #[error("a guest query must name a currency: set the context's `currency`")]
+    GuestCurrencyRequired,
     /// A line in a unit its SKU is not sold in (SEMANTICS U2). Checked only once the SKU is
     /// known to be visible to the user, so it tells nothing about hidden SKUs.
     #[error(
@@ -895,6 +911,7 @@ error_codes!(
         UnknownChannel(channel) => "unknown_channel",
         CurrencyNotAccepted { account, currency } => "currency_not_accepted",
         UnknownUnit { sku, unit } => "unknown_unit",
+        GuestCurrencyRequired => "guest_currency_required",
         TooManyContexts { count, max } => "too_many_contexts",
         ZeroQuantity(sku) => "zero_quantity",
         EmptyOrder => "empty_order",

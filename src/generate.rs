@@ -1184,7 +1184,7 @@ pub fn contract_queries(dataset: &Dataset, n: usize, seed: u64) -> Vec<Query> {
         let (id, subtree) = match &a.scope {
             Scope::Account(id) => (id, false),
             Scope::Subtree(id) => (id, true),
-            Scope::Everyone | Scope::Segment(_) => continue,
+            Scope::Everyone | Scope::Segment(_) | Scope::Guests => continue,
         };
         if let Some(list) = lists.get(a.price_list.as_str())
             && list.relative.is_none()
@@ -1428,10 +1428,12 @@ pub fn with_contexts(mut dataset: Dataset) -> Dataset {
         ChannelData {
             id: "web".into(),
             name: "Web portal".into(),
+            guest_prices: true,
         },
         ChannelData {
             id: "edi".into(),
             name: "EDI".into(),
+            guest_prices: false,
         },
     ];
     let ca = crate::country::Country::from_code("CA");

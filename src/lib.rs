@@ -20,6 +20,7 @@ pub mod time;
 
 pub use country::Country;
 pub use decide::audience::Audience;
+pub use decide::guest::{GuestQuery, GuestResolution, GuestSheet};
 pub use decide::handle::{AccountHandle, HandleQuery, SkuHandle, UserHandle};
 pub use decide::order::answer::{
     Approval, ApprovalStatus, ApprovalStep, Blocker, LeadTimeBreach, LineAnswer, Order,

@@ -590,6 +590,12 @@ fn abb_canada_buys_in_cad_through_edi_in_the_demo() {
             Context::default().channel(channel),
         )
     };
-    assert_eq!(ask("web"), ("179.00 CAD".to_string(), "public-cad".to_string()));
-    assert_eq!(ask("edi"), ("159.00 CAD".to_string(), "abb-canada-edi".to_string()));
+    assert_eq!(
+        ask("web"),
+        ("179.00 CAD".to_string(), "public-cad".to_string())
+    );
+    assert_eq!(
+        ask("edi"),
+        ("159.00 CAD".to_string(), "abb-canada-edi".to_string())
+    );
 }

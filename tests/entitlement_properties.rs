@@ -42,6 +42,7 @@ fn common_quote(r: &tradeterms::Resolution) -> tradeterms::Quote {
             Outcome::Denied(_) => QuoteOutcome::Denied,
             Outcome::NotVisible => QuoteOutcome::NotVisible,
             Outcome::PriceHidden(_) => QuoteOutcome::PriceHidden,
+            Outcome::SignInForPrice => QuoteOutcome::SignInForPrice,
             Outcome::QuoteRequired(_) => QuoteOutcome::QuoteRequired,
             Outcome::Priced(p) => QuoteOutcome::Priced {
                 amount: p.price.amount,

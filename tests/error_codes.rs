@@ -99,6 +99,7 @@ fn every_resolve_error_serialises_with_its_code_and_ids() {
             unit: "crate".into(),
         },
         ResolveError::TooManyContexts { count: 40, max: 32 },
+        ResolveError::GuestCurrencyRequired,
     ];
     let codes: BTreeSet<_> = all.iter().map(ResolveError::code).collect();
     assert_eq!(codes, ResolveError::CODES.iter().copied().collect());

@@ -304,6 +304,7 @@ fn distinct_conditions(n: usize) -> Duration {
         .map(|i| ChannelData {
             id: format!("ch{i}").into(),
             name: format!("ch{i}"),
+            guest_prices: false,
         })
         .collect();
     data.assignments = (0..n)

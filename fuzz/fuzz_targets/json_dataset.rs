@@ -39,7 +39,7 @@ fuzz_target!(|data: &[u8]| {
             }
             let _ = r.to_string();
         }
-        lines.push(OrderLine { sku, qty, lead_time_days: None });
+        lines.push(OrderLine { sku, qty, lead_time_days: None, unit: None });
         if lines.len() == 3 {
             let order = Order::new(account, user, at, std::mem::take(&mut lines)).with_audience(audience);
             if let Ok(a) = snapshot.resolve_order(&order) {

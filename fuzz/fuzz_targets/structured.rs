@@ -5,13 +5,16 @@
 //! The data also carries a segment whose predicate is nested as deep as the input says (up to
 //! 10,000 levels, built in Rust where JSON would stop at 128): deeper than 64 must be refused
 //! at build, never overflow the stack. Queries and orders are asked for both audiences; a buyer
-//! answer must decide as the operator's and name no assignment.
+//! answer must decide as the operator's and name no assignment. Some assignments are scoped to
+//! guests, and every query is also asked as a guest on the web channel (which shows guests
+//! prices) and without a channel: a guest's answer is always a buyer's, and without a channel a
+//! visible SKU is never priced.
 #![no_main]
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use tradeterms::{
-    AccountData, Audience, Order, OrderLine, Outcome, AssignmentData, Changeset, Dataset, Entity, EntityRef, EntryData, ImpactOptions,
+    AccountData, Audience, ChannelData, Context, Currency, GuestQuery, Order, QuoteOutcome, OrderLine, Outcome, AssignmentData, Changeset, Dataset, Entity, EntityRef, EntryData, ImpactOptions,
     MembershipData, Op, PriceListData, PricePolicy, Query, Reach, Scope, SkuData, Snapshot,
     TierData, TierMode, Timestamp, UserData,
 };
@@ -79,8 +82,9 @@ fn dataset(input: &Input) -> Dataset {
         d.assignments.push(AssignmentData {
             id: format!("as{k}").into(),
             price_list: id("l", list % 9).into(),
-            scope: match scope % 3 {
+            scope: match scope % 4 {
                 0 => Scope::Everyone,
+                3 => Scope::Guests,
                 1 => Scope::Account(id("a", target % 24).into()),
                 _ => Scope::Subtree(id("a", target % 24).into()),
             },
@@ -88,6 +92,7 @@ fn dataset(input: &Input) -> Dataset {
             ..Default::default()
         });
     }
+    d.channels.push(ChannelData { id: "web".into(), name: String::new(), guest_prices: true });
     // A segment rule nested `depth` deep: Not(Not(...(tier = 1)...)).
     let mut rule = tradeterms::Predicate::Eq(tradeterms::AttrCmp {
         attr: "tier".into(),
@@ -138,7 +143,7 @@ fn ops(input: &Input) -> Vec<Op> {
                     ..Default::default()
                 },
             },
-            1 => Op::Remove(EntityRef::Entry { list: id("l", a % 9).into(), sku: id("s", b % 18).into() }),
+            1 => Op::Remove(EntityRef::Entry { list: id("l", a % 9).into(), sku: id("s", b % 18).into(), unit: None }),
             2 => Op::Remove(EntityRef::Assignment(id("as", a % 13).into())),
             _ => Op::Upsert(Entity::Account(AccountData {
                 id: id("a", a % 24).into(),
@@ -185,7 +190,25 @@ fuzz_target!(|input: Input| {
                 }
             }
         }
-        lines.push(OrderLine { sku: id("s", s % 18).into(), qty: u64::from(qty), lead_time_days: None });
+        let Some(usd) = Currency::from_code("USD") else { return };
+        for (context, priced) in [
+            (Context::default().channel("web").currency(usd), true),
+            (Context::default().currency(usd), false),
+        ] {
+            let guest = GuestQuery::new(id("s", s % 18), u64::from(qty), at).context(context);
+            for snap in std::iter::once(&v1).chain(v2.as_ref()) {
+                if let Ok(r) = snap.resolve_guest(&guest) {
+                    if let Outcome::Priced(p) = &r.outcome {
+                        assert!(priced, "a guest without a channel was priced");
+                        assert!(p.source.is_none() && p.candidates.is_empty());
+                    }
+                }
+                if let Ok(q) = snap.quote_guest(&guest) {
+                    assert!(!matches!(q.outcome, QuoteOutcome::Priced { assignment: Some(_), .. }));
+                }
+            }
+        }
+        lines.push(OrderLine { sku: id("s", s % 18).into(), qty: u64::from(qty), lead_time_days: None, unit: None });
     }
     if !lines.is_empty() {
         let order = Order::new("a0", "u", at, lines);

@@ -37,7 +37,17 @@ pub(crate) enum Actor<'s> {
     /// The account's own view, for comparing two snapshots (impact): every permission, and no
     /// role, so role-limited rules do not apply.
     AccountItself,
+    /// A guest: no account and no user (G1). No role, so role-limited rules do not apply;
+    /// `prices` says whether the query's channel shows guests prices (G5).
+    Guest {
+        /// Whether guests see prices on the query's channel.
+        prices: bool,
+    },
 }
+
+/// The account index a guest's party carries: no account has it, so nothing filed by account
+/// (a reference list named for an account, say) is ever found for a guest.
+pub(crate) const GUEST: u32 = u32::MAX;
 
 /// One account, the one acting for it and the instant asked about: everything the decision
 /// needs that does not depend on the SKU, gathered once per query or per sheet.
@@ -72,7 +82,7 @@ impl<'s> Party<'s> {
     ) -> Party<'s> {
         let refused = |p| match actor {
             Actor::User(e) if !e.may(p) => Some(e),
-            Actor::User(_) | Actor::AccountItself => None,
+            Actor::User(_) | Actor::AccountItself | Actor::Guest { .. } => None,
         };
         Party {
             inner,
@@ -85,6 +95,30 @@ impl<'s> Party<'s> {
             prices_refused: refused(Permission::ViewPrices),
             actor,
             visibility_index: None,
+        }
+    }
+
+    /// A guest's party (G1-G5): the rules precomputed for guests, decided with the guest
+    /// settings, in the context whose channel says whether guests see prices. `index` is a
+    /// visibility index already built for guests (a guest sheet's), if any.
+    pub(crate) fn guest(
+        inner: &'s Built,
+        at: Timestamp,
+        ctx: Ctx,
+        index: Option<&'s visibility::VisIndex>,
+    ) -> Party<'s> {
+        let prices = inner.channels.guest_prices(ctx.channel);
+        Party {
+            inner,
+            index: GUEST,
+            account: &inner.guest,
+            actor: Actor::Guest { prices },
+            rules: Some(&inner.guest_rules),
+            at,
+            ctx,
+            catalog_refused: None,
+            prices_refused: None,
+            visibility_index: index.map(Cow::Borrowed),
         }
     }
 
@@ -117,7 +151,7 @@ impl<'s> Party<'s> {
         roles.is_empty()
             || match &self.actor {
                 Actor::User(e) => e.holds_any(roles),
-                Actor::AccountItself => false,
+                Actor::AccountItself | Actor::Guest { .. } => false,
             }
     }
 
@@ -191,6 +225,9 @@ impl<'s> Party<'s> {
         };
         if let Some(user) = self.prices_refused {
             return Ok(Verdict::PriceHidden(user));
+        }
+        if matches!(self.actor, Actor::Guest { prices: false }) {
+            return Ok(Verdict::SignInForPrice);
         }
         if rec.quote_only {
             return Ok(Verdict::QuoteRequired(QuoteWhy::SkuQuoteOnly));
@@ -272,6 +309,8 @@ pub(crate) enum Verdict<'s> {
     NotVisible,
     /// The user may not see prices (E6).
     PriceHidden(Entitled<'s>),
+    /// A guest on a channel that shows guests no prices (G5).
+    SignInForPrice,
     /// A quote is needed (Q1-Q3, W6).
     QuoteRequired(QuoteWhy<'s>),
     /// A price (R8) and its reference price (P9).

@@ -94,6 +94,7 @@ impl<'s> Explain<'s> {
         match verdict {
             Verdict::Denied(user) => Outcome::Denied(user.refusal(Permission::ViewCatalog)),
             Verdict::NotVisible => Outcome::NotVisible,
+            Verdict::SignInForPrice => Outcome::SignInForPrice,
             Verdict::PriceHidden(user) => {
                 Outcome::PriceHidden(user.refusal(Permission::ViewPrices))
             }
@@ -262,6 +263,7 @@ pub(crate) fn specificity(inner: &Built, level: &ScopeLevel) -> Specificity {
             account: inner.accounts.id_of(*account).clone(),
         },
         ScopeLevel::Segment(s) => Specificity::Segment(segment_id(inner, *s).clone()),
+        ScopeLevel::Guests => Specificity::Guests,
         ScopeLevel::Everyone => Specificity::Everyone,
     }
 }

@@ -5,7 +5,8 @@
 //!   `entitlement` (E), `visibility` (V), `select` (P, W, Q) and `tiers` (T) are its steps.
 //! - `explain`: the recorder that keeps every rule and candidate met, for `resolve`, the price
 //!   sheet and orders; `Lean` (in `core`) keeps nothing, for `quote` and `quote_sheet`.
-//! - The calls: `resolve`, `quote`, `sheet`, `order` (with `approval`), `payment`, and the
+//! - The calls: `resolve`, `quote`, `sheet`, `order` (with `approval`), `payment`, `guest`
+//!   (the same decision for a visitor not signed in), and the
 //!   answer types in `resolution`; `handle`: the same `quote` and `resolve` by integer handles.
 //!
 //! May import `model`, `format` and the leaf modules; never `govern`.
@@ -15,6 +16,7 @@ pub(crate) mod audience;
 pub(crate) mod core;
 pub(crate) mod entitlement;
 pub(crate) mod explain;
+pub(crate) mod guest;
 pub(crate) mod handle;
 pub(crate) mod order;
 pub(crate) mod payment;

@@ -40,6 +40,9 @@ pub enum QuoteOutcome {
     NotVisible,
     /// The user may see the SKU but not its price.
     PriceHidden,
+    /// A guest may see the SKU but must sign in for its price: the channel shows guests no
+    /// prices (SEMANTICS G5).
+    SignInForPrice,
     /// The line needs a quote.
     QuoteRequired,
     /// A price.
@@ -81,11 +84,12 @@ pub struct Quote {
 
 impl QuoteOutcome {
     /// The lean form of a verdict.
-    fn of(verdict: Verdict<'_>) -> QuoteOutcome {
+    pub(crate) fn of(verdict: Verdict<'_>) -> QuoteOutcome {
         match verdict {
             Verdict::Denied(_) => QuoteOutcome::Denied,
             Verdict::NotVisible => QuoteOutcome::NotVisible,
             Verdict::PriceHidden(_) => QuoteOutcome::PriceHidden,
+            Verdict::SignInForPrice => QuoteOutcome::SignInForPrice,
             Verdict::QuoteRequired(_) => QuoteOutcome::QuoteRequired,
             Verdict::Priced(w, reference) => QuoteOutcome::Priced {
                 amount: w.list.currency.round(w.exact),

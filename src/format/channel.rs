@@ -10,6 +10,10 @@ use serde::{Deserialize, Serialize};
 /// ```
 /// let c: tradeterms::ChannelData = serde_json::from_str(r#"{ "id": "edi", "name": "EDI orders" }"#).unwrap();
 /// assert_eq!(c.id.as_str(), "edi");
+/// assert!(!c.guest_prices); // guests on EDI are asked to sign in for prices
+/// let web: tradeterms::ChannelData =
+///     serde_json::from_str(r#"{ "id": "web", "name": "Web shop", "guest_prices": true }"#).unwrap();
+/// assert!(web.guest_prices);
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -20,4 +24,8 @@ pub struct ChannelData {
     /// Display name.
     #[serde(default)]
     pub name: String,
+    /// Whether guests (visitors not signed in) asking on this channel see prices; when `false`
+    /// (the default) a SKU visible to a guest is `SignInForPrice` (SEMANTICS G5).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub guest_prices: bool,
 }

@@ -1,6 +1,7 @@
-//! Who a rule applies to: everyone, a segment, one account, or an account and its
-//! descendants. Every rule kind (price-list assignments, visibility, payment and approval
-//! rules) is scoped the same way.
+//! Who a rule applies to: everyone, a segment, one account, an account and its descendants,
+//! or guests (visitors not signed in). Every rule kind (price-list assignments, visibility,
+//! payment and approval rules) is scoped the same way; the `guests` scope is for price-list
+//! assignments and visibility rules only (SEMANTICS G2).
 
 use crate::id::{AccountId, SegmentId};
 use serde::{Deserialize, Serialize};
@@ -13,6 +14,8 @@ use serde::{Deserialize, Serialize};
 /// assert_eq!(s, Scope::Subtree("abb-corp".into()));
 /// let e: Scope = serde_json::from_str(r#""everyone""#).unwrap();
 /// assert_eq!(e, Scope::Everyone);
+/// let g: Scope = serde_json::from_str(r#""guests""#).unwrap();
+/// assert_eq!(g, Scope::Guests);
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -27,4 +30,7 @@ pub enum Scope {
     Account(AccountId),
     /// An account and all its descendants.
     Subtree(AccountId),
+    /// Guests: visitors not signed in, asking with a context alone (SEMANTICS G1-G2). Reaches
+    /// no account; a guest is reached by these rules and by `everyone` rules only.
+    Guests,
 }

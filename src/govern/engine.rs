@@ -12,6 +12,7 @@
 //! whole new snapshot, for a full reload), and `truncate_log_before` (the same data, a shorter
 //! change log).
 
+use crate::decide::guest::{GuestQuery, GuestResolution, GuestSheet};
 use crate::decide::order::answer::{Order, OrderAnswer};
 use crate::decide::quote::{Quote, QuoteSheet};
 use crate::decide::resolution::{Context, Payment, Query, QueryRef, Resolution};
@@ -208,6 +209,37 @@ impl Engine {
         self.current
             .load()
             .quote_sheet_in(account, user, at, qty, context)
+    }
+
+    /// Answers a guest's question on the current snapshot ([`Snapshot::resolve_guest`]),
+    /// redacted for a buyer.
+    ///
+    /// # Errors
+    /// As [`Snapshot::resolve_guest`].
+    pub fn resolve_guest(&self, query: &GuestQuery) -> Result<GuestResolution, ResolveError> {
+        self.current.load().resolve_guest(query)
+    }
+
+    /// Quotes a guest's question on the current snapshot ([`Snapshot::quote_guest`]).
+    ///
+    /// # Errors
+    /// As [`Snapshot::quote_guest`].
+    pub fn quote_guest(&self, query: &GuestQuery) -> Result<Quote, ResolveError> {
+        self.current.load().quote_guest(query)
+    }
+
+    /// The guests' price sheet on the current snapshot ([`Snapshot::guest_sheet`]), holding
+    /// that snapshot as [`Engine::price_sheet`]'s does.
+    ///
+    /// # Errors
+    /// As [`Snapshot::guest_sheet`].
+    pub fn guest_sheet(
+        &self,
+        context: &Context,
+        at: Timestamp,
+        qty: u64,
+    ) -> Result<GuestSheet, ResolveError> {
+        self.current.load().guest_sheet(context, at, qty)
     }
 
     /// The writer lock. A poisoned lock only means another writer panicked between load and

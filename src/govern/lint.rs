@@ -66,7 +66,8 @@ pub enum WarningKind {
     /// threshold, since the engine converts no money (SEMANTICS C3).
     ThresholdWithoutCurrency,
     /// A price assignment that can never decide a price: its list is in a currency that no
-    /// account it reaches may buy in (SEMANTICS C3).
+    /// account it reaches may buy in (SEMANTICS C3), or it is for guests and no channel shows
+    /// guests prices (G5).
     AssignmentNeverApplies,
     /// Not a problem of its own: the list reached [`MAX_WARNINGS`], and this last warning
     /// counts the warnings left out, by kind. It always sorts last.
@@ -358,6 +359,8 @@ fn shadowed(inner: &Built, out: &mut Warnings) {
             ScopeKey::Everyone => {
                 all_precedence(&mut (0..crate::model::validate::to_u32(inner.accounts.recs.len())))
             }
+            // Guests select by precedence (G4).
+            ScopeKey::Guests => true,
         })
     };
     let mut priced: HashMap<u32, Vec<u32>> = HashMap::new();
@@ -667,6 +670,12 @@ fn above_reference(inner: &Built, at: Timestamp, out: &mut Warnings) {
             ScopeKey::Everyone => (0..crate::model::validate::to_u32(inner.accounts.recs.len()))
                 .filter_map(|m| reference_of(m, currency))
                 .collect(),
+            // A guest compares with the reference list named for every account (G4).
+            ScopeKey::Guests => inner
+                .references
+                .for_account(crate::decide::core::GUEST, &[], currency)
+                .into_iter()
+                .collect(),
         }
     };
     let mut reached: HashMap<(ScopeKey, crate::money::Currency), BTreeSet<u32>> = HashMap::new();
@@ -830,16 +839,26 @@ fn never_applies(inner: &Built, out: &mut Warnings) {
             ScopeKey::Subtree(x) => subtree
                 .get(x as usize)
                 .is_some_and(|set| set.contains(&list.currency)),
+            // A guest asks in any currency, but sees prices only on a channel that shows
+            // guests prices (G5): without one, a `guests` assignment never prices.
+            ScopeKey::Guests => inner.channels.any_guest_prices(),
         };
         if !reached {
             out.push(Warning {
                 kind: WarningKind::AssignmentNeverApplies,
                 rules: vec![a.id.to_string()],
                 owners: vec![a.owner.clone()],
-                detail: format!(
-                    "assignment `{}` applies list `{}` in {}, which no account it reaches may buy in: add the currency to those accounts' `currencies`, or assign a list in theirs",
-                    a.id, list.id, list.currency
-                ),
+                detail: if matches!(a.scope, ScopeKey::Guests) {
+                    format!(
+                        "assignment `{}` prices guests, but no channel shows guests prices: set `guest_prices` on a channel, or remove it",
+                        a.id
+                    )
+                } else {
+                    format!(
+                        "assignment `{}` applies list `{}` in {}, which no account it reaches may buy in: add the currency to those accounts' `currencies`, or assign a list in theirs",
+                        a.id, list.id, list.currency
+                    )
+                },
             });
         }
     }
@@ -966,6 +985,8 @@ fn self_approval(inner: &Built, out: &mut Warnings) {
                 .get(s)
                 .map(|members| members.to_vec())
                 .unwrap_or_default(),
+            // Refused at build (G2): no policy reaches guests.
+            crate::format::Scope::Guests => Vec::new(),
         };
         for (n, step) in policy.steps.iter().enumerate() {
             // Named approvers do not depend on the account: they are found once, and the one

@@ -38,6 +38,28 @@ pub(crate) struct AccountRec {
     pub(crate) segments: Arc<[u32]>,
 }
 
+impl AccountRec {
+    /// The settings a guest is decided with (G1, G4): no account, no ancestor, no segment;
+    /// `precedence`, the whole search, an `open` catalogue. Its currency is never read: a
+    /// guest's currency is the one the query names.
+    pub(crate) fn guest() -> AccountRec {
+        AccountRec {
+            id: AccountId::new(""),
+            name: "guests".to_string(),
+            ancestors: Arc::new([]),
+            children: Arc::new([]),
+            currency: Currency::PLACEHOLDER,
+            currencies: Arc::new([]),
+            policy: PricePolicy::Precedence,
+            fallback: PriceFallback::Everyone,
+            catalog_mode: CatalogMode::Open,
+            max_lead_time_days: None,
+            inherit: Inheritance::default(),
+            segments: Arc::new([]),
+        }
+    }
+}
+
 /// All accounts, indexed.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Accounts {

@@ -9,29 +9,40 @@ use crate::format::ChannelData;
 use crate::id::ChannelId;
 use crate::model::validate::to_u32;
 use crate::money::Currency;
-use std::collections::BTreeSet;
 
 /// The declared channels, sorted by id: a channel's index is its position.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Channels {
     ids: Vec<ChannelId>,
+    /// Whether guests see prices on each channel, by index (G5).
+    guest_prices: Vec<bool>,
 }
 
 impl Channels {
     /// The channels of a dataset; a channel declared twice is a `DuplicateId`.
     pub(crate) fn build(data: &[ChannelData], problems: &mut Vec<BuildProblem>) -> Channels {
-        let mut seen = BTreeSet::new();
+        let mut seen = std::collections::BTreeMap::new();
         for c in data {
-            if !seen.insert(c.id.clone()) {
+            if seen.insert(c.id.clone(), c.guest_prices).is_some() {
                 problems.push(BuildProblem::DuplicateId {
                     kind: EntityKind::Channel,
                     id: c.id.to_string(),
                 });
             }
         }
-        Channels {
-            ids: seen.into_iter().collect(),
-        }
+        let (ids, guest_prices) = seen.into_iter().unzip();
+        Channels { ids, guest_prices }
+    }
+
+    /// Whether guests see prices on the channel at `index` (G5); never without a channel.
+    pub(crate) fn guest_prices(&self, index: Option<u32>) -> bool {
+        index.is_some_and(|i| self.guest_prices.get(i as usize).copied().unwrap_or(false))
+    }
+
+    /// Whether guests see prices on some channel: only then can a guest be priced, and only
+    /// then do ties between the assignments reaching guests matter (G6).
+    pub(crate) fn any_guest_prices(&self) -> bool {
+        self.guest_prices.iter().any(|&g| g)
     }
 
     /// The index of a declared channel.

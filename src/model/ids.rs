@@ -61,7 +61,7 @@ impl Ids<'_> {
 
     fn scope(&mut self, scope: &Scope, at: At<'_>) {
         match scope {
-            Scope::Everyone => {}
+            Scope::Everyone | Scope::Guests => {}
             Scope::Segment(s) => self.check(EntityKind::Segment, s.as_str(), at, ".scope.segment"),
             Scope::Account(a) => self.check(EntityKind::Account, a.as_str(), at, ".scope.account"),
             Scope::Subtree(a) => self.check(EntityKind::Account, a.as_str(), at, ".scope.subtree"),

@@ -5,7 +5,8 @@
 //! an account, most specific first: the account's own rules, then each ancestor's
 //! "and descendants" rules nearest first (while the account and the accounts between inherit
 //! that rule kind), then segment rules, then rules for everyone. The cost is proportional to the
-//! rules that apply, never to the rules that exist.
+//! rules that apply, never to the rules that exist. Rules scoped to guests reach no account;
+//! [`guest_indices`] lists the rules reaching a guest (guests, then everyone), once at build.
 
 use crate::format::PriceFallback;
 use crate::id::RoleName;
@@ -20,6 +21,8 @@ pub(crate) enum ScopeKey {
     Segment(u32),
     Account(u32),
     Subtree(u32),
+    /// Guests (G2): reaches no account.
+    Guests,
 }
 
 /// How a rule reached an account. Precedence compares [`ScopeLevel::class`] only: two segments are
@@ -33,6 +36,8 @@ pub(crate) enum ScopeLevel {
         account: u32,
     },
     Segment(u32),
+    /// A `guests` rule reaching a guest (G3): ranked as a segment, above everyone.
+    Guests,
     Everyone,
 }
 
@@ -42,19 +47,20 @@ impl ScopeLevel {
         let needed = match self {
             ScopeLevel::Own => PriceFallback::Own,
             ScopeLevel::Ancestor { .. } => PriceFallback::Tree,
-            ScopeLevel::Segment(_) => PriceFallback::Segments,
+            ScopeLevel::Segment(_) | ScopeLevel::Guests => PriceFallback::Segments,
             ScopeLevel::Everyone => PriceFallback::Everyone,
         };
         needed <= fallback
     }
 
     /// The precedence class, ignoring which segment: rules at the same class compete on
-    /// priority. Two segments are equally specific.
+    /// priority. Two segments are equally specific; the guests level ranks as a segment (a
+    /// guest is in no segment, so the two never meet).
     pub(crate) fn class(&self) -> (u8, u32) {
         match self {
             ScopeLevel::Own => (0, 0),
             ScopeLevel::Ancestor { distance, .. } => (1, *distance),
-            ScopeLevel::Segment(_) => (2, 0),
+            ScopeLevel::Segment(_) | ScopeLevel::Guests => (2, 0),
             ScopeLevel::Everyone => (3, 0),
         }
     }
@@ -150,12 +156,43 @@ pub(crate) fn applicable_indices<R: ScopedRule>(
             }
         }
     });
+    in_precedence_order(out, tiebreak)
+}
+
+/// Rules found for one party, sorted by [`precedence_key`] then the kind's `tiebreak`.
+fn in_precedence_order<R: ScopedRule>(
+    mut out: Vec<(ScopeLevel, u32, &R)>,
+    tiebreak: impl Fn(&R, &R) -> Ordering,
+) -> Vec<(ScopeLevel, u32)> {
     out.sort_by(|(la, _, ra), (lb, _, rb)| {
         precedence_key(la, !ra.roles().is_empty())
             .cmp(&precedence_key(lb, !rb.roles().is_empty()))
             .then_with(|| tiebreak(ra, rb))
     });
     out.into_iter().map(|(l, i, _)| (l, i)).collect()
+}
+
+/// The rules of one kind reaching a guest (G3), as indexes into `table`, in precedence order:
+/// `guests` rules, then `everyone` rules. Role-limited rules are left out (a guest holds no
+/// role), and so are rules tagged with an experiment (a guest is in no cohort: G3).
+pub(crate) fn guest_indices<R: ScopedRule>(
+    index: &ScopeIndex,
+    table: &[R],
+    tiebreak: impl Fn(&R, &R) -> Ordering,
+) -> Vec<(ScopeLevel, u32)> {
+    let levels = [
+        (ScopeLevel::Guests, &index.guests),
+        (ScopeLevel::Everyone, &index.everyone),
+    ];
+    let out = levels
+        .into_iter()
+        .flat_map(|(level, rules)| rules.iter().map(move |&i| (level, i)))
+        .filter_map(|(level, i)| {
+            let rule = table.get(i as usize)?;
+            (rule.roles().is_empty() && rule.experiment().is_none()).then_some((level, i, rule))
+        })
+        .collect();
+    in_precedence_order(out, tiebreak)
 }
 
 /// The rules of each kind that reach one account, precomputed at build time in precedence
@@ -176,12 +213,15 @@ pub(crate) struct ScopeIndex {
     subtree: BTreeMap<u32, Vec<u32>>,
     segment: BTreeMap<u32, Vec<u32>>,
     everyone: Vec<u32>,
+    /// Rules for guests: they reach no account (G2).
+    guests: Vec<u32>,
 }
 
 impl ScopeIndex {
     pub(crate) fn insert(&mut self, scope: ScopeKey, rule: u32) {
         let list = match scope {
             ScopeKey::Everyone => &mut self.everyone,
+            ScopeKey::Guests => &mut self.guests,
             ScopeKey::Segment(s) => self.segment.entry(s).or_default(),
             ScopeKey::Account(a) => self.own.entry(a).or_default(),
             ScopeKey::Subtree(a) => {
@@ -257,6 +297,20 @@ pub(crate) fn resolve_scope(
     };
     match scope {
         Scope::Everyone => Some(ScopeKey::Everyone),
+        Scope::Guests => {
+            // Guests neither pay nor order: only prices and visibility reach them (G2).
+            let for_guests = matches!(
+                from_kind,
+                EntityKind::Assignment | EntityKind::VisibilityRule
+            );
+            if !for_guests {
+                problems.push(BuildProblem::GuestScope {
+                    kind: from_kind,
+                    id: from.to_string(),
+                });
+            }
+            for_guests.then_some(ScopeKey::Guests)
+        }
         Scope::Segment(s) => {
             let key = segments.get(s.as_str()).map(|&i| ScopeKey::Segment(i));
             if key.is_none() {

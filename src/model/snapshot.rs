@@ -41,6 +41,10 @@ pub(crate) struct Model {
     pub(crate) approval_scopes: Arc<ScopeIndex>,
     /// The price and visibility rules reaching each account, by account index.
     pub(crate) account_rules: imbl::Vector<crate::model::scope::AccountRules>,
+    /// The price and visibility rules reaching a guest, in precedence order (G3), and the
+    /// settings a guest is decided with (G4): precomputed like an account's.
+    pub(crate) guest_rules: crate::model::scope::AccountRules,
+    pub(crate) guest: crate::model::account::AccountRec,
     /// Experiments, for holdout arms.
     pub(crate) experiments: Arc<Vec<crate::model::experiment::ExperimentRec>>,
     /// Price-list index by id.
@@ -223,6 +227,7 @@ impl Snapshot {
                 &accounts,
                 &segments,
                 &catalog,
+                channels.any_guest_prices(),
                 &mut problems,
             );
         }
@@ -242,6 +247,7 @@ impl Snapshot {
             &visibility_rules,
             &experiments,
         );
+        let guest_rules = guest_rules(&price_scopes, &assignments, &vis_scopes, &visibility_rules);
         crate::model::pricing::tax::check_relative(&lists, &mut problems);
         crate::model::pricing::tax::check_accounts(
             &accounts,
@@ -288,6 +294,8 @@ impl Snapshot {
                     source: Arc::new(source),
                     experiments: Arc::new(experiments),
                     account_rules,
+                    guest_rules,
+                    guest: crate::model::account::AccountRec::guest(),
                     channels: Arc::new(channels),
                 }),
             }),
@@ -471,6 +479,22 @@ pub(crate) fn precompute_account_rules(
             )
         })
         .collect()
+}
+
+/// The price and visibility rules reaching a guest (G3): `guests` then `everyone` rules, without
+/// role-limited or experiment-tagged ones.
+pub(crate) fn guest_rules(
+    price_scopes: &ScopeIndex,
+    assignments: &[AssignmentRec],
+    vis_scopes: &ScopeIndex,
+    visibility_rules: &[VisRule],
+) -> crate::model::scope::AccountRules {
+    use crate::model::scope::guest_indices;
+    crate::model::scope::AccountRules {
+        prices: guest_indices(price_scopes, assignments, AssignmentRec::tiebreak).into(),
+        visibility: guest_indices(vis_scopes, visibility_rules, VisRule::tiebreak).into(),
+        experiments: std::sync::Arc::new([]),
+    }
 }
 
 /// The price and visibility rules reaching one account.

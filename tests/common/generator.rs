@@ -74,6 +74,10 @@ pub struct Switches {
     /// boxes, at most 3 a line with quantity rules on); some entries priced per box; half the
     /// lists `derive_units`; queries and order lines asking for units (see [`unit_for`]).
     pub units: bool,
+    /// Guests (SEMANTICS G1-G8), derived from indexes without drawing randomness: channels
+    /// `web` (showing guests prices) and `edi` (not) declared; of every four assignments the
+    /// fourth, and of every three visibility rules the second, scoped to `guests`.
+    pub guests: bool,
 }
 
 impl Switches {
@@ -93,6 +97,7 @@ impl Switches {
             references: false,
             contexts: false,
             units: false,
+            guests: false,
         }
     }
 
@@ -112,6 +117,7 @@ impl Switches {
             references: true,
             contexts: false,
             units: false,
+            guests: false,
         }
     }
 }
@@ -1416,6 +1422,11 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
                 3 => Scope::Subtree(account_id(a.target.index(n)).into()),
                 _ => Scope::Everyone,
             };
+            let scope = if sw.guests && i % 4 == 3 {
+                Scope::Guests
+            } else {
+                scope
+            };
             AssignmentData {
                 id: assignment_id(i, a.priority_key).into(),
                 price_list: list_id(a.list.index(price_lists.len())).into(),
@@ -1441,7 +1452,11 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
         .map(|(i, r)| VisibilityRuleData {
             id: visibility_rule_id(i),
             owner: format!("assortment{i}@seller.example"),
-            scope: scope_of(&r.scope, n, n_seg),
+            scope: if sw.guests && i % 3 == 1 {
+                Scope::Guests
+            } else {
+                scope_of(&r.scope, n, n_seg)
+            },
             roles: roles_of(&r.roles, &pool),
             target: match r.target {
                 0 => Target::All,
@@ -1565,15 +1580,17 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
         approval_policies,
         experiments,
         reference_lists,
-        channels: if sw.contexts {
+        channels: if sw.contexts || sw.guests {
             vec![
                 ChannelData {
                     id: "web".into(),
                     name: "Web".into(),
+                    guest_prices: sw.guests,
                 },
                 ChannelData {
                     id: "edi".into(),
                     name: "EDI".into(),
+                    guest_prices: false,
                 },
             ]
         } else {

@@ -134,6 +134,45 @@ pub fn context_for(
     ctx
 }
 
+/// G1-G5: a guest's question from a raw query (no randomness): its SKU, quantity, instant and
+/// unit; channel none, `web` or `edi` by quantity (when the data declares channels); ship-to
+/// as [`context_for`]; the currency of one of the dataset's lists, or now and then none
+/// (`GuestCurrencyRequired`) or one no list is in.
+pub fn guest_query(ds: &Dataset, raw: &RawQuery) -> tradeterms::GuestQuery {
+    let mut ctx = tradeterms::Context::default();
+    if !ds.channels.is_empty() {
+        match raw.qty % 4 {
+            1 | 3 => ctx = ctx.channel("web"),
+            2 => ctx = ctx.channel("edi"),
+            _ => {}
+        }
+        match raw.at % 3 {
+            1 => ctx = ctx.ship_to(tradeterms::Country::from_code("US").unwrap()),
+            2 => ctx = ctx.ship_to(tradeterms::Country::from_code("CA").unwrap()),
+            _ => {}
+        }
+    }
+    let mut currencies: Vec<&str> = ds.price_lists.iter().map(|l| l.currency.as_str()).collect();
+    currencies.sort_unstable();
+    currencies.dedup();
+    let currency = match raw.qty % 11 {
+        5 => None,
+        7 => Some("JPY"),
+        _ if currencies.is_empty() => Some("USD"),
+        _ => Some(currencies[raw.account.index(currencies.len())]),
+    };
+    if let Some(c) = currency {
+        ctx = ctx.currency(tradeterms::Currency::from_code(c).unwrap());
+    }
+    let sku = ds.catalog[raw.sku.index(ds.catalog.len())].sku.clone();
+    let unit = generator::unit_for(ds, sku.as_str(), raw.qty + raw.at as u64);
+    let q = tradeterms::GuestQuery::new(sku, raw.qty, ts(QUERY_INSTANTS[raw.at])).context(ctx);
+    match unit {
+        Some(u) => q.unit(u),
+        None => q,
+    }
+}
+
 impl RawQuery {
     pub fn query(&self, ds: &Dataset) -> Query {
         let user = &ds.users[self.user.index(ds.users.len())];

@@ -18,6 +18,8 @@ pub enum Kind {
     PriceHidden,
     Priced,
     QuoteRequired,
+    /// G5: a guest on a channel that shows guests no prices.
+    SignInForPrice,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,8 +53,13 @@ pub struct AccessAns {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Level {
     Own,
-    Ancestor { distance: u32, account: String },
+    Ancestor {
+        distance: u32,
+        account: String,
+    },
     Segment(String),
+    /// G3: a `guests` rule reaching a guest.
+    Guests,
     Everyone,
 }
 
@@ -63,7 +70,7 @@ impl Level {
         match self {
             Level::Own => (0, 0),
             Level::Ancestor { distance, .. } => (1, *distance),
-            Level::Segment(_) => (2, 0),
+            Level::Segment(_) | Level::Guests => (2, 0),
             Level::Everyone => (3, 0),
         }
     }
@@ -342,6 +349,7 @@ pub fn level_of(s: &Specificity) -> Level {
             account: account.to_string(),
         },
         Specificity::Segment(s) => Level::Segment(s.to_string()),
+        Specificity::Guests => Level::Guests,
         Specificity::Everyone => Level::Everyone,
     }
 }
@@ -468,6 +476,7 @@ pub fn error_name(e: &ResolveError) -> String {
         ResolveError::CurrencyNotAccepted { .. } => "CurrencyNotAccepted".into(),
         ResolveError::Overflow { .. } => "Overflow".into(),
         ResolveError::UnknownUnit { .. } => "UnknownUnit".into(),
+        ResolveError::GuestCurrencyRequired => "GuestCurrencyRequired".into(),
         other => format!("{other:?}"),
     }
 }
@@ -502,6 +511,10 @@ pub fn from_resolution(r: &Resolution) -> Answer {
         },
         Outcome::NotVisible => Answer {
             kind: Kind::NotVisible,
+            ..base
+        },
+        Outcome::SignInForPrice => Answer {
+            kind: Kind::SignInForPrice,
             ..base
         },
         Outcome::QuoteRequired(qr) => Answer {
@@ -564,6 +577,7 @@ pub fn from_quote(q: &QuoteOutcome) -> Answer {
         QuoteOutcome::Denied => Answer::bare(Kind::Denied),
         QuoteOutcome::NotVisible => Answer::bare(Kind::NotVisible),
         QuoteOutcome::PriceHidden => Answer::bare(Kind::PriceHidden),
+        QuoteOutcome::SignInForPrice => Answer::bare(Kind::SignInForPrice),
         QuoteOutcome::QuoteRequired => Answer::bare(Kind::QuoteRequired),
         QuoteOutcome::Priced {
             amount,
@@ -688,5 +702,71 @@ pub fn from_order(a: &tradeterms::OrderAnswer) -> OrderAnswer {
         overridden: a.approval.overridden.iter().map(rule_of).collect(),
         payment: from_payment(&a.payment),
         experiments: arms_of(&a.experiments),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Guests (G1-G8)
+// ---------------------------------------------------------------------------------------------
+
+/// What a guest may learn of an answer (G7, A2): the kind, the quote reason without the
+/// assignment, and for a price its amounts, tiers, quantity rule and redacted reference; no
+/// access, visibility, candidate, source or adjustment.
+pub fn guest_view(a: &Answer) -> Answer {
+    let buyer = tradeterms::Audience::Buyer;
+    Answer {
+        quote_reason: a.quote_reason.clone().map(|q| match q {
+            QuoteWhy::ListQuoteOnly { list, .. } => QuoteWhy::ListQuoteOnly {
+                assignment: String::new(),
+                list,
+            },
+            other => other,
+        }),
+        currency: a.currency.clone(),
+        tier_mode: a.tier_mode,
+        slices: a.slices.clone(),
+        exact_amount: a.exact_amount,
+        amount: a.amount,
+        quantity_rule: a.quantity_rule,
+        derived_units: a.derived_units,
+        reference: a.reference.clone().map(|r| r.for_audience(buyer)),
+        ..Answer::bare(a.kind.clone())
+    }
+}
+
+/// The engine's guest answer in the comparable shape of [`guest_view`].
+pub fn from_guest(r: &tradeterms::GuestResolution) -> Answer {
+    let base = Answer::bare(Kind::NotVisible);
+    match &r.outcome {
+        Outcome::Denied(_) => Answer::bare(Kind::Denied),
+        Outcome::PriceHidden(_) => Answer::bare(Kind::PriceHidden),
+        Outcome::NotVisible => base,
+        Outcome::SignInForPrice => Answer::bare(Kind::SignInForPrice),
+        Outcome::QuoteRequired(qr) => Answer {
+            quote_reason: Some(match &qr.reason {
+                QuoteReason::ListQuoteOnly { list, .. } => QuoteWhy::ListQuoteOnly {
+                    assignment: String::new(),
+                    list: list.to_string(),
+                },
+                other => quote_why(other),
+            }),
+            ..Answer::bare(Kind::QuoteRequired)
+        },
+        Outcome::Priced(p) => Answer {
+            currency: Some(p.price.currency.code().to_string()),
+            tier_mode: Some(p.price.tier_mode),
+            slices: p
+                .price
+                .slices
+                .iter()
+                .map(|s| (s.min_qty, s.units, s.unit_price, s.amount))
+                .collect(),
+            exact_amount: Some(p.price.exact_amount),
+            amount: Some(p.price.amount),
+            quantity_rule: p.quantity_rule,
+            derived_units: p.derived_units,
+            reference: Some(p.reference.clone()),
+            ..Answer::bare(Kind::Priced)
+        },
     }
 }

@@ -248,6 +248,8 @@ pub fn arm(ds: &Dataset, experiment: &str, account: &AccountData) -> tradeterms:
 pub fn admits(ds: &Dataset, tag: &Option<String>, account: &AccountData) -> bool {
     match tag {
         None => true,
+        // G3: a guest is in no cohort; tagged rules do not reach it.
+        Some(_) if account.id.as_str() == GUEST => false,
         Some(e) => arm(ds, e, account) == tradeterms::Arm::Treatment,
     }
 }
@@ -301,7 +303,7 @@ pub fn reach(ds: &Dataset, scope: &Scope, account: &AccountData, kind: RuleKind)
         let needed = match level {
             Level::Own => PriceFallback::Own,
             Level::Ancestor { .. } => PriceFallback::Tree,
-            Level::Segment(_) => PriceFallback::Segments,
+            Level::Segment(_) | Level::Guests => PriceFallback::Segments,
             Level::Everyone => PriceFallback::Everyone,
         };
         if needed > fallback {
@@ -313,7 +315,17 @@ pub fn reach(ds: &Dataset, scope: &Scope, account: &AccountData, kind: RuleKind)
 
 fn reach_any(ds: &Dataset, scope: &Scope, account: &AccountData, kind: RuleKind) -> Option<Level> {
     let me = account.id.as_str();
+    // G2, G3: a guest is reached by `guests` and `everyone` rules only; an account never by
+    // `guests` rules.
+    if me == GUEST {
+        return match scope {
+            Scope::Guests => Some(Level::Guests),
+            Scope::Everyone => Some(Level::Everyone),
+            _ => None,
+        };
+    }
     match scope {
+        Scope::Guests => None,
         Scope::Account(a) => (a.as_str() == me).then_some(Level::Own),
         Scope::Subtree(x) => {
             if x.as_str() == me {
@@ -1349,4 +1361,68 @@ pub fn resolve_line(
         derived_units: won.derived,
         ..base
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Guests (G1-G8)
+// ---------------------------------------------------------------------------------------------
+
+/// The id of the stand-in account a guest is decided as; no generated account has it.
+pub const GUEST: &str = "guest-visitor-not-signed-in";
+
+/// G1-G7: a guest's question by the literal rules, as a full answer (project it with
+/// [`guest_view`] to compare with the engine's redacted one); `Err` names the error variant.
+pub fn resolve_guest(ds: &Dataset, q: &tradeterms::GuestQuery) -> Result<Answer, String> {
+    // G7 (R1): zero quantity, an undeclared channel, then no currency, are input errors.
+    if q.qty == 0 {
+        return Err("ZeroQuantity".into());
+    }
+    declared(ds, &q.context)?;
+    let Some(currency) = q.context.currency else {
+        return Err("GuestCurrencyRequired".into());
+    };
+    // G4: no parent, no segment, no setting: precedence, the whole search, an open catalogue;
+    // the currency is the one asked for.
+    let guest = AccountData {
+        id: GUEST.into(),
+        name: "guests".into(),
+        currency: currency.code().to_string(),
+        ..AccountData::default()
+    };
+    let ctx = plain_ctx(&q.context, currency.code().to_string());
+    let unit = q.unit.as_ref().map(|u| u.as_str());
+    // R3: a missing SKU is a hidden one; G2: visibility from `guests` and `everyone` rules,
+    // a guest holding no role.
+    let Some(sku) = find_sku(ds, q.sku.as_str()) else {
+        return Ok(Answer::bare(Kind::NotVisible));
+    };
+    if !visibility(ds, &guest, &[], sku, &ctx).visible {
+        return Ok(Answer::bare(Kind::NotVisible));
+    }
+    if unit_of(sku, unit).is_none() {
+        return Err("UnknownUnit".into());
+    }
+    // G5: only a channel declared with `guest_prices` shows guests prices.
+    let prices = q
+        .context
+        .channel
+        .as_ref()
+        .is_some_and(|c| ds.channels.iter().any(|d| &d.id == c && d.guest_prices));
+    if !prices {
+        return Ok(Answer::bare(Kind::SignInForPrice));
+    }
+    // G6: then as for a member allowed everything.
+    let allowed = GrantAns::Allowed {
+        role: "guest".into(),
+        via: String::new(),
+    };
+    let ent = Entitlement {
+        access: AccessAns {
+            grants: std::array::from_fn(|_| allowed.clone()),
+            spending_limit: None,
+        },
+        roles: Vec::new(),
+        member: true,
+    };
+    resolve_line(ds, &guest, &ent, Some(sku), q.qty, unit, q.at, &q.context)
 }

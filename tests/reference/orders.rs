@@ -337,7 +337,9 @@ pub fn order(ds: &Dataset, o: &Order) -> Result<OrderAnswer, String> {
                 reason: answer.quote_reason.clone().unwrap(),
                 may_request_quote,
             }),
-            Kind::NotVisible => blockers.push(BlockerAns::NotVisible { line: i }),
+            Kind::NotVisible | Kind::SignInForPrice => {
+                blockers.push(BlockerAns::NotVisible { line: i })
+            }
             Kind::Denied | Kind::PriceHidden => blockers.push(BlockerAns::Denied {
                 line: i,
                 refusal: answer.refusal.clone().unwrap(),

@@ -440,6 +440,7 @@ impl fmt::Display for OrderAnswer {
                 Outcome::Priced(p) => format!("{} {}", p.price.amount, p.price.currency),
                 Outcome::QuoteRequired(qr) => format!("quote required: {}", qr.reason),
                 Outcome::NotVisible => "not visible".to_string(),
+                Outcome::SignInForPrice => "sign in for price".to_string(),
                 Outcome::PriceHidden(r) | Outcome::Denied(r) => format!("no price: {r}"),
             };
             writeln!(

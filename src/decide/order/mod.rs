@@ -321,10 +321,14 @@ impl Snapshot {
                     reason: q.reason.clone(),
                     may_request_quote,
                 }),
-                Outcome::NotVisible => blockers.push(Blocker::NotVisible {
-                    line: i,
-                    sku: line.sku.clone(),
-                }),
+                // An order always has a signed-in user: `SignInForPrice` (G5) is a guest's
+                // and never reaches an order; were it to, the line could not be bought.
+                Outcome::NotVisible | Outcome::SignInForPrice => {
+                    blockers.push(Blocker::NotVisible {
+                        line: i,
+                        sku: line.sku.clone(),
+                    })
+                }
                 Outcome::Denied(r) | Outcome::PriceHidden(r) => blockers.push(Blocker::Denied {
                     line: i,
                     sku: line.sku.clone(),

@@ -55,6 +55,7 @@ impl fmt::Display for Specificity {
                 write!(f, "ancestor `{account}` ({distance} up)")
             }
             Specificity::Segment(s) => write!(f, "segment `{s}`"),
+            Specificity::Guests => f.write_str("guests"),
             Specificity::Everyone => f.write_str("everyone"),
         }
     }
@@ -258,6 +259,7 @@ impl fmt::Display for Resolution {
         match &self.outcome {
             Outcome::Denied(r) => writeln!(f, "  DENIED: {r}")?,
             Outcome::NotVisible => writeln!(f, "  NOT VISIBLE")?,
+            Outcome::SignInForPrice => writeln!(f, "  SIGN IN FOR PRICE")?,
             Outcome::PriceHidden(r) => writeln!(f, "  PRICE HIDDEN: {r}")?,
             Outcome::QuoteRequired(qr) => {
                 writeln!(f, "  QUOTE REQUIRED: {}", qr.reason)?;

@@ -394,18 +394,21 @@ pub enum Specificity {
     },
     /// Assigned to a segment the account belongs to.
     Segment(SegmentId),
+    /// Assigned to guests (SEMANTICS G3): ranked as a segment. Only a guest's answer names it,
+    /// and a guest's answer is redacted for buyers, so it is seen by operators' tools only.
+    Guests,
     /// Assigned to everyone.
     Everyone,
 }
 
 impl Specificity {
     /// The level alone, lower is more specific: `(0, 0)` the account, `(1, distance)` an
-    /// ancestor, `(2, 0)` any segment, `(3, 0)` everyone.
+    /// ancestor, `(2, 0)` any segment or guests, `(3, 0)` everyone.
     pub fn rank(&self) -> (u8, u32) {
         match self {
             Specificity::Account => (0, 0),
             Specificity::Ancestor { distance, .. } => (1, *distance),
-            Specificity::Segment(_) => (2, 0),
+            Specificity::Segment(_) | Specificity::Guests => (2, 0),
             Specificity::Everyone => (3, 0),
         }
     }
@@ -995,6 +998,9 @@ pub enum Outcome {
     NotVisible,
     /// The user may see the item but not its price. Nothing about prices is revealed.
     PriceHidden(Refusal),
+    /// A guest may see the item but must sign in for its price: the query's channel shows
+    /// guests no prices (SEMANTICS G5). Nothing about prices is revealed.
+    SignInForPrice,
     /// A price was found.
     Priced(Box<Priced>),
     /// No list prices this line: a quote is needed.

@@ -31,6 +31,7 @@ impl Snapshot {
                 accounts: &accounts,
                 segments: &inner.segments,
                 catalog: &inner.catalog,
+                guests_priced: inner.channels.any_guest_prices(),
             }
             .check_all(&inner.ties, &mut problems);
         }

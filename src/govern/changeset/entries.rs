@@ -101,6 +101,7 @@ impl Snapshot {
                 accounts: &inner.accounts,
                 segments: &inner.segments,
                 catalog: &inner.catalog,
+                guests_priced: inner.channels.any_guest_prices(),
             };
             ties.check_new_entries(
                 &inner.ties,

@@ -121,7 +121,10 @@ fn summarize<'s>(
             list: &w.list.id,
         },
         Verdict::QuoteRequired(_) => Seen::QuoteRequired,
-        Verdict::NotVisible | Verdict::Denied(_) | Verdict::PriceHidden(_) => Seen::NotVisible,
+        Verdict::NotVisible
+        | Verdict::Denied(_)
+        | Verdict::PriceHidden(_)
+        | Verdict::SignInForPrice => Seen::NotVisible,
     })
 }
 

@@ -63,6 +63,8 @@ fn scope_accounts(inner: &Built, scope: &Scope) -> Option<Vec<AccountId>> {
     };
     match scope {
         Scope::Everyone => None,
+        // Guests are no account: an impact preview compares accounts only (G8).
+        Scope::Guests => Some(Vec::new()),
         Scope::Account(a) => Some(vec![a.clone()]),
         Scope::Subtree(a) => Some(subtree(a)),
         Scope::Segment(s) => Some(

@@ -35,6 +35,8 @@ use crate::error::TIE_NAMED as NAMED;
 pub(crate) enum TieGroup {
     Own(u32),
     Segment,
+    /// Assignments scoped to guests (G6).
+    Guests,
     Everyone,
 }
 
@@ -43,6 +45,7 @@ impl TieGroup {
         match scope {
             ScopeKey::Account(x) | ScopeKey::Subtree(x) => TieGroup::Own(x),
             ScopeKey::Segment(_) => TieGroup::Segment,
+            ScopeKey::Guests => TieGroup::Guests,
             ScopeKey::Everyone => TieGroup::Everyone,
         }
     }
@@ -215,6 +218,9 @@ pub(crate) struct Ties<'a, L: ?Sized> {
     pub(crate) accounts: &'a Accounts,
     pub(crate) segments: &'a [SegmentRec],
     pub(crate) catalog: &'a Catalog,
+    /// Whether guests see prices on some channel: guests select by precedence in every
+    /// currency, so `guests` and `everyone` assignments can then tie for them (G6).
+    pub(crate) guests_priced: bool,
 }
 
 impl<L: super::ListTable + ?Sized> Ties<'_, L> {
@@ -266,10 +272,14 @@ impl<L: super::ListTable + ?Sized> Ties<'_, L> {
         currency: Currency,
     ) -> Option<Reach> {
         let all = match (group, a.scope) {
-            (TieGroup::Everyone, _) => *deciders.everyone.entry(currency).or_insert_with(|| {
-                (0..to_u32(self.accounts.recs.len()))
-                    .any(|i| self.decides(i, currency, PriceFallback::Everyone))
-            }),
+            (TieGroup::Everyone, _) => {
+                self.guests_priced
+                    || *deciders.everyone.entry(currency).or_insert_with(|| {
+                        (0..to_u32(self.accounts.recs.len()))
+                            .any(|i| self.decides(i, currency, PriceFallback::Everyone))
+                    })
+            }
+            (TieGroup::Guests, _) => self.guests_priced,
             (TieGroup::Own(x), scope) => {
                 let own = *deciders
                     .own
@@ -334,6 +344,7 @@ impl<L: super::ListTable + ?Sized> Ties<'_, L> {
         let scope = match group {
             TieGroup::Own(x) => format!("account {}", quoted(self.accounts.id_of(x).as_str())),
             TieGroup::Segment => "segment members".to_string(),
+            TieGroup::Guests => "guests".to_string(),
             TieGroup::Everyone => "everyone".to_string(),
         };
         BuildProblem::AmbiguousAssignments {
@@ -895,6 +906,7 @@ pub(crate) fn check_ties(
     accounts: &Accounts,
     segments: &[SegmentRec],
     catalog: &Catalog,
+    guests_priced: bool,
     problems: &mut Vec<BuildProblem>,
 ) {
     let index = TieIndex::build(assignments, lists);
@@ -904,6 +916,7 @@ pub(crate) fn check_ties(
         accounts,
         segments,
         catalog,
+        guests_priced,
     }
     .check_all(&index, problems);
 }
@@ -1035,8 +1048,12 @@ mod tests {
                         && t.decides(*m, currency, PriceFallback::Segments)
                 })
             }
-            (TieGroup::Everyone, _, _) => (0..to_u32(t.accounts.recs.len()))
-                .any(|i| t.decides(i, currency, PriceFallback::Everyone)),
+            (TieGroup::Everyone, _, _) => {
+                t.guests_priced
+                    || (0..to_u32(t.accounts.recs.len()))
+                        .any(|i| t.decides(i, currency, PriceFallback::Everyone))
+            }
+            (TieGroup::Guests, _, _) => t.guests_priced,
             _ => false,
         }
     }
@@ -1198,8 +1215,9 @@ mod tests {
             .map(|i| AssignmentData {
                 id: format!("as{i}").into(),
                 price_list: price_lists[rng.below(6) as usize].id.clone(),
-                scope: match rng.below(5) {
+                scope: match rng.below(6) {
                     0 => Scope::Everyone,
+                    5 => Scope::Guests,
                     1 => Scope::Segment(format!("seg{}", rng.below(2)).into()),
                     2 => Scope::Subtree(format!("acc{}", rng.below(3)).into()),
                     _ => Scope::Account(format!("acc{}", rng.below(3)).into()),
@@ -1224,6 +1242,7 @@ mod tests {
                 .map(|c| crate::format::ChannelData {
                     id: format!("ch{c}").into(),
                     name: "C".into(),
+                    guest_prices: c == 0 && rng.coin(),
                 })
                 .collect(),
             accounts,
@@ -1241,6 +1260,7 @@ mod tests {
         accounts: Accounts,
         segments: Vec<SegmentRec>,
         catalog: Catalog,
+        guests_priced: bool,
     }
 
     impl Built {
@@ -1251,6 +1271,7 @@ mod tests {
                 accounts: &self.accounts,
                 segments: &self.segments,
                 catalog: &self.catalog,
+                guests_priced: self.guests_priced,
             }
         }
     }
@@ -1290,6 +1311,7 @@ mod tests {
             accounts,
             segments,
             catalog,
+            guests_priced: channels.any_guest_prices(),
         })
     }
 
