@@ -549,6 +549,7 @@ fn generator_covers_every_rule_kind() {
                             Target::Sku(_) => "vis:target:sku",
                             Target::Category(_) => "vis:target:category",
                             Target::Attributes(_) => "vis:target:attributes",
+                            _ => unreachable!("a variant this test does not know yet"),
                         }
                         .into(),
                     );
@@ -672,6 +673,7 @@ fn generator_covers_every_rule_kind() {
                         (Approvers::RoleEscalating(_), Some(_)) => "step:escalating",
                         (Approvers::RoleEscalating(_), None) => "step:escalating-nobody",
                         (Approvers::Users(_), _) => "step:users",
+                        _ => unreachable!("a variant this test does not know yet"),
                     }
                     .into(),
                 );

@@ -52,6 +52,7 @@ fn common_quote(r: &tradeterms::Resolution) -> tradeterms::Quote {
                 assignment: Some(p.source.as_ref().unwrap().assignment.clone()),
                 reference: p.reference.clone(),
             },
+            _ => unreachable!("a variant this test does not know yet"),
         },
     }
 }

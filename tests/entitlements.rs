@@ -42,6 +42,7 @@ fn options(p: Payment) -> tradeterms::PaymentOptions {
     match p {
         Payment::Options(o) => *o,
         Payment::Denied(r) => panic!("expected payment options, got denied: {r}"),
+        other => panic!("expected payment options, got {other:?}"),
     }
 }
 

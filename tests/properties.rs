@@ -138,6 +138,7 @@ proptest! {
                     prop_assert_eq!(slice_mins, reached);
                     prop_assert!(p.price.slices.iter().all(|s| s.units > 0));
                 }
+                _ => unreachable!("a variant this test does not know yet"),
             }
         }
     }

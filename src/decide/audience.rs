@@ -47,7 +47,6 @@ impl Audience {
 impl Resolution {
     /// The answer as `audience` may see it: unchanged for operators; for a buyer, without
     /// the rules that decided or lost, their owners, other lists and experiments (A2).
-    #[must_use]
     pub fn for_audience(mut self, audience: Audience) -> Resolution {
         if audience.is_operator() {
             return self;
@@ -63,7 +62,6 @@ impl Resolution {
 impl Outcome {
     /// The outcome as `audience` may see it (A2): a buyer's price keeps its amounts, tiers,
     /// quantity rule, reference amount and the deciding list's name.
-    #[must_use]
     pub fn for_audience(self, audience: Audience) -> Outcome {
         if audience.is_operator() {
             return self;
@@ -144,7 +142,6 @@ impl QuoteReason {
 impl QuoteOutcome {
     /// The lean verdict as `audience` may see it: a buyer's price names no assignment and no
     /// reference list (A2).
-    #[must_use]
     pub fn for_audience(self, audience: Audience) -> QuoteOutcome {
         match self {
             QuoteOutcome::Priced {
@@ -186,7 +183,6 @@ impl SheetLine {
 impl Payment {
     /// The payment options as `audience` may see them: a buyer sees the terms and methods in
     /// force, not the rules that set them (A2).
-    #[must_use]
     pub fn for_audience(self, audience: Audience) -> Payment {
         match self {
             Payment::Options(mut o) if !audience.is_operator() => {
@@ -210,7 +206,6 @@ impl OrderAnswer {
     /// The order answer as `audience` may see it: each line as [`Resolution::for_audience`],
     /// approval steps with their condition and approvers but not the policy behind them,
     /// payment as [`Payment::for_audience`], no experiments (A2).
-    #[must_use]
     pub fn for_audience(mut self, audience: Audience) -> OrderAnswer {
         if audience.is_operator() {
             return self;

@@ -33,6 +33,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+#[must_use = "an answer that is not read decides nothing"]
 pub enum QuoteOutcome {
     /// The user may not see the account's catalogue.
     Denied,
@@ -75,6 +77,7 @@ pub enum QuoteOutcome {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[must_use = "an answer that is not read decides nothing"]
 pub struct Quote {
     /// The snapshot version.
     pub version: u64,

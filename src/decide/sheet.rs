@@ -61,6 +61,7 @@ pub struct SheetLine {
 /// let lines: Vec<_> = sheet.collect::<Result<_, _>>().unwrap();
 /// assert!(lines.windows(2).all(|w| w[0].sku < w[1].sku));
 /// ```
+#[must_use = "an answer that is not read decides nothing"]
 pub struct PriceSheet {
     snapshot: Snapshot,
     account: AccountId,
@@ -102,7 +103,6 @@ impl PriceSheet {
     }
 
     /// The same sheet, each line answered for `audience` (SEMANTICS A1-A3).
-    #[must_use]
     pub fn audience(self, audience: Audience) -> Self {
         PriceSheet { audience, ..self }
     }
@@ -128,7 +128,6 @@ impl PriceSheet {
     /// ]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    #[must_use]
     pub fn per_unit(self) -> Self {
         PriceSheet {
             per_unit: true,

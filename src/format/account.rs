@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum PricePolicy {
     /// The most specific scope wins (own account, nearest ancestor, segment, everyone), then the
     /// highest priority.
@@ -89,6 +90,7 @@ impl Default for Inheritance {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum CatalogMode {
     /// Every SKU is visible unless a rule excludes it.
     #[default]
@@ -111,6 +113,7 @@ pub enum CatalogMode {
 )]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum PriceFallback {
     /// Only assignments made to the account itself (alone or with its descendants).
     Own,

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum OrderCondition {
     /// The order subtotal is above this amount, in the ordering account's default currency:
     /// it applies only to orders in that currency (SEMANTICS C3).
@@ -58,6 +59,7 @@ pub enum OrderCondition {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Approvers {
     /// Users holding this role at the ordering account (directly or through a subtree
     /// membership).

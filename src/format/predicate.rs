@@ -359,6 +359,7 @@ fn exact_decimal(text: &str) -> Result<Decimal, NumberFault> {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Predicate {
     /// The attribute equals the value.
     Eq(AttrCmp),

@@ -351,6 +351,7 @@ pub fn level_of(s: &Specificity) -> Level {
         Specificity::Segment(s) => Level::Segment(s.to_string()),
         Specificity::Guests => Level::Guests,
         Specificity::Everyone => Level::Everyone,
+        _ => unreachable!("a variant this test does not know yet"),
     }
 }
 
@@ -403,6 +404,7 @@ fn status_of(s: &CandidateStatus) -> Status {
                 WindowOf::List => "list".into(),
                 WindowOf::Entry => "entry".into(),
                 WindowOf::BaseList(b) => format!("base_list:{b}"),
+                _ => unreachable!("a variant this test does not know yet"),
             },
             from: window.from,
             until: window.until,
@@ -563,6 +565,7 @@ pub fn from_resolution(r: &Resolution) -> Answer {
             reference: Some(p.reference.clone()),
             ..base
         },
+        _ => unreachable!("a variant this test does not know yet"),
     }
 }
 
@@ -594,6 +597,7 @@ pub fn from_quote(q: &QuoteOutcome) -> Answer {
             amount: Some(*amount),
             ..Answer::bare(Kind::Priced)
         },
+        _ => unreachable!("a variant this test does not know yet"),
     }
 }
 
@@ -613,6 +617,7 @@ pub fn from_payment(p: &Payment) -> PayAnswer {
             }),
             experiments: arms_of(&o.experiments),
         },
+        _ => unreachable!("a variant this test does not know yet"),
     }
 }
 
@@ -621,6 +626,7 @@ fn violation_of(v: &tradeterms::QuantityViolation) -> Violation {
         match &v.source {
             tradeterms::QuantitySource::Sku => None,
             tradeterms::QuantitySource::Entry(l) => Some(l.to_string()),
+            _ => unreachable!("a variant this test does not know yet"),
         },
         v.rule,
         v.below,
@@ -686,6 +692,7 @@ pub fn from_order(a: &tradeterms::OrderAnswer) -> OrderAnswer {
             ApprovalStatus::Required => ApprovalStatusAns::Required,
             ApprovalStatus::Unapprovable => ApprovalStatusAns::Unapprovable,
             ApprovalStatus::NotEvaluated => ApprovalStatusAns::NotEvaluated,
+            _ => unreachable!("a variant this test does not know yet"),
         },
         steps: a
             .approval
@@ -768,5 +775,6 @@ pub fn from_guest(r: &tradeterms::GuestResolution) -> Answer {
             reference: Some(p.reference.clone()),
             ..Answer::bare(Kind::Priced)
         },
+        _ => unreachable!("a variant this test does not know yet"),
     }
 }

@@ -186,6 +186,7 @@ pub fn eval(p: &Predicate, attrs: &Attributes) -> bool {
         Predicate::All(ps) => ps.iter().all(|q| eval(q, attrs)),
         Predicate::Any(ps) => ps.iter().any(|q| eval(q, attrs)),
         Predicate::Not(q) => !eval(q, attrs),
+        _ => unreachable!("a variant this test does not know yet"),
     }
 }
 
@@ -355,6 +356,7 @@ fn reach_any(ds: &Dataset, scope: &Scope, account: &AccountData, kind: RuleKind)
             in_segment(ds, s.as_str(), account).then(|| Level::Segment(s.to_string()))
         }
         Scope::Everyone => Some(Level::Everyone),
+        _ => unreachable!("a variant this test does not know yet"),
     }
 }
 
@@ -480,6 +482,7 @@ fn targets(ds: &Dataset, target: &Target, sku: &SkuData) -> bool {
         Target::Sku(s) => *s == sku.sku,
         Target::Category(c) => sku.categories.iter().any(|sc| covers(c, sc)),
         Target::Attributes(p) => eval(p, &sku.attributes),
+        _ => unreachable!("a variant this test does not know yet"),
     }
 }
 
@@ -490,6 +493,7 @@ fn target_rank(target: &Target) -> (u8, usize) {
         Target::Sku(_) => (2, 0),
         Target::Category(c) => (1, depth(c)),
         Target::All | Target::Attributes(_) => (0, 0),
+        _ => unreachable!("a variant this test does not know yet"),
     }
 }
 
@@ -838,6 +842,7 @@ pub fn price_line(
                 slices.push((m, units, p, amount));
             }
         }
+        _ => unreachable!("a variant this test does not know yet"),
     }
     let mut total = Decimal::ZERO;
     for s in &slices {
@@ -1274,6 +1279,7 @@ pub fn resolve_line(
             }
             best.map(|(i, _)| i)
         }
+        _ => unreachable!("a variant this test does not know yet"),
     };
 
     let Some(w) = winner else {

@@ -159,6 +159,7 @@ fn holds(
         OrderCondition::Any(cs) => cs
             .iter()
             .any(|c| holds(c, subtotal, (currency, default), limit, lines)),
+        _ => unreachable!("a variant this test does not know yet"),
     }
 }
 
@@ -215,6 +216,7 @@ fn eligible(
             out.dedup();
             (out, None)
         }
+        _ => unreachable!("a variant this test does not know yet"),
     }
 }
 

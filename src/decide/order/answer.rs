@@ -110,6 +110,7 @@ pub struct OrderLine {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum QuantitySource {
     /// The catalogue item.
     Sku,
@@ -346,6 +347,7 @@ pub struct ApprovalStep {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ApprovalStatus {
     /// No policy applies: the order needs no approval.
     AutoApproved,
@@ -397,6 +399,7 @@ pub struct Approval {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[must_use = "an answer that is not read decides nothing"]
 pub struct OrderAnswer {
     /// The snapshot version that produced the answer.
     pub version: u64,

@@ -382,6 +382,7 @@ pub struct Access {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Specificity {
     /// Assigned to the account itself (alone or with its descendants).
     Account,
@@ -433,6 +434,7 @@ impl PartialOrd for Specificity {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum WindowOf {
     /// The assignment's window.
     Assignment,
@@ -954,6 +956,8 @@ pub struct Decided<T> {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+#[must_use = "an answer that is not read decides nothing"]
 pub enum Payment {
     /// The user may not order for the account.
     Denied(Refusal),
@@ -989,6 +993,8 @@ pub struct PaymentOptions {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+#[must_use = "an answer that is not read decides nothing"]
 pub enum Outcome {
     /// The user may not see this account's catalogue. Nothing about prices or assortment is
     /// revealed.
@@ -1033,6 +1039,7 @@ impl Outcome {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[must_use = "an answer that is not read decides nothing"]
 pub struct Resolution {
     /// The snapshot version that produced the answer.
     pub version: u64,

@@ -76,6 +76,7 @@ impl ImpactOptions {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum AnswerSummary {
     /// The account or the SKU does not exist in this snapshot.
     Absent,
@@ -196,6 +197,7 @@ pub struct PriceMove {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[must_use = "an answer that is not read decides nothing"]
 pub struct Impact {
     /// The version compared from.
     pub before_version: u64,
@@ -299,7 +301,7 @@ impl fmt::Display for Impact {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug)]
-#[must_use]
+#[must_use = "an answer that is not read decides nothing"]
 pub struct Prepared {
     pub(crate) base: Snapshot,
     pub(crate) snapshot: Snapshot,
@@ -345,6 +347,7 @@ impl Prepared {
 /// # fn f(e: tradeterms::PreviewError) { println!("{e}"); }
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum PreviewError {
     /// The changeset could not be applied.
     #[error(transparent)]
