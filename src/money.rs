@@ -179,6 +179,21 @@ pub(crate) fn adjust_by_percent(price: Decimal, percent: Decimal) -> Option<Deci
     }
 }
 
+/// Rounds a unit price to a price point (P6b): to the nearest multiple of `multiple` (more
+/// than zero, checked at build), half away from zero, then plus `ending` (`-0.01` for .99
+/// prices). A step of the adjustment formula, separate from the one rounding of a line amount
+/// ([`Currency::round`]). `None` on overflow or a zero multiple.
+pub(crate) fn round_to_price_point(
+    price: Decimal,
+    multiple: Decimal,
+    ending: Decimal,
+) -> Option<Decimal> {
+    let steps = price
+        .checked_div(multiple)?
+        .round_dp_with_strategy(0, ROUNDING);
+    steps.checked_mul(multiple)?.checked_add(ending)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,6 +249,28 @@ mod tests {
         assert!(Currency::from_code("XAU").is_none());
         assert!(Currency::from_code("usd").is_none());
         assert!(Currency::from_code("").is_none());
+    }
+
+    #[test]
+    fn price_points_round_half_away_from_zero_then_add_the_ending() {
+        let d = |s: &str| Decimal::from_str(s).unwrap();
+        // 12.34 x 1.12 = 13.8208 -> 14 -> 13.99
+        assert_eq!(
+            round_to_price_point(d("13.8208"), d("1"), d("-0.01")),
+            Some(d("13.99"))
+        );
+        assert_eq!(
+            round_to_price_point(d("1.025"), d("0.05"), Decimal::ZERO),
+            Some(d("1.05"))
+        );
+        assert_eq!(
+            round_to_price_point(d("1.0249"), d("0.05"), Decimal::ZERO),
+            Some(d("1.00"))
+        );
+        assert_eq!(
+            round_to_price_point(d("1"), Decimal::ZERO, Decimal::ZERO),
+            None
+        );
     }
 
     #[test]

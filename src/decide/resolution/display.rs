@@ -118,9 +118,30 @@ impl fmt::Display for Candidate {
 
 impl fmt::Display for Adjustment {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "`{}`: {} % on `{}`", self.list, self.percent, self.base)?;
+        match self.price {
+            Some(p) => write!(f, "`{}`: price {p} on `{}`", self.list, self.base)?,
+            None => {
+                write!(f, "`{}`: {} %", self.list, self.percent)?;
+                if let Some(a) = self.amount {
+                    write!(f, ", {a} per unit")?;
+                }
+                if let Some(r) = self.round_to {
+                    write!(f, ", rounded to {r}")?;
+                }
+                if let Some(e) = self.ending {
+                    write!(f, " ending {e}")?;
+                }
+                write!(f, " on `{}`", self.base)?;
+            }
+        }
+        if let Some(s) = &self.sku {
+            write!(f, " for SKU `{s}`")?;
+        }
         if let Some(c) = &self.category {
             write!(f, " for category `{c}`")?;
+        }
+        if let Some(m) = self.min_qty {
+            write!(f, " from {m} units")?;
         }
         Ok(())
     }
