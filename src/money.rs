@@ -2,7 +2,9 @@
 //!
 //! Every amount is a [`Decimal`]; arithmetic on input-derived values uses the checked forms, and
 //! an overflow surfaces as an error, never as a wrong price. Rounding happens exactly once, on the
-//! extended line amount, to the currency's minor units with [`ROUNDING`]. Unit prices stay exact.
+//! extended line amount, to the currency's minor units with [`ROUNDING`]. Unit prices stay exact,
+//! except where a relative list's adjustment asks for a price point (`round_to`, SEMANTICS P6b):
+//! a named step of its formula, not a rounding of an amount.
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -63,7 +65,8 @@ impl Currency {
     }
 
     /// Rounds an exact amount to this currency's minor units with [`ROUNDING`]. This is the only
-    /// rounding the engine performs.
+    /// rounding of amounts the engine performs (a price point an adjustment asks for is a step
+    /// of its unit-price formula, SEMANTICS P6b).
     pub fn round(&self, amount: Decimal) -> Decimal {
         let mut rounded = amount.round_dp_with_strategy(self.minor_units(), ROUNDING);
         // Fix the scale so 12.5 USD prints and serialises as 12.50.
