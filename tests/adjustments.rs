@@ -379,3 +379,24 @@ fn a_derived_price_counts_the_adjustments_min_qty_in_base_units() {
         ("northwind-contract".to_string(), "1.00".to_string())
     );
 }
+
+#[test]
+fn the_demo_contract_takes_20_percent_off_gloves_from_120_rounded_to_5_cents() {
+    let demo = Dataset::from_json(include_str!("../examples/data/demo.json")).unwrap();
+    let s = Snapshot::from_dataset(&demo).unwrap();
+    let unit = |qty: u64| {
+        let r = s
+            .resolve(&Query::new("abb-north", "john", "GLOVES-12", qty, at()))
+            .unwrap();
+        let Outcome::Priced(p) = r.outcome else {
+            panic!("not priced: {r}")
+        };
+        (
+            p.source.unwrap().list.to_string(),
+            p.price.unit_price().unwrap().to_string(),
+        )
+    };
+    // 108: the holding's 10 % off list; 120: 3.90 x 0.80 = 3.12 -> 3.10.
+    assert_eq!(unit(108), ("abb-contract".to_string(), "3.51".to_string()));
+    assert_eq!(unit(120), ("abb-contract".to_string(), "3.10".to_string()));
+}
