@@ -92,8 +92,7 @@ fn with_adjustments(adjustments: serde_json::Value) -> Dataset {
 
 fn problems(ds: &Dataset) -> Vec<BuildProblem> {
     Snapshot::from_dataset(ds)
-        .err()
-        .expect("the build must refuse")
+        .expect_err("the build must refuse")
         .problems()
         .to_vec()
 }

@@ -394,7 +394,7 @@ fn adjustment(i: usize, j: usize, cat: Option<usize>, tenths: i64, skus: usize) 
         percent: Decimal::new(tenths, 1),
         ..AdjustmentData::default()
     };
-    let seed = tenths.unsigned_abs() as usize;
+    let seed = usize::try_from(tenths.unsigned_abs()).unwrap_or(0);
     let sku = || Some(sku_id((seed + j) % skus.max(1)).into());
     match (seed / 10 + 3 * j + i) % 12 {
         0 => {
@@ -402,7 +402,7 @@ fn adjustment(i: usize, j: usize, cat: Option<usize>, tenths: i64, skus: usize) 
             a.sku = sku();
         }
         1 => a.min_qty = Some(MIN_QTYS[2 + (i + j) % 4]),
-        2 => a.amount = Some(Decimal::new((seed % 500) as i64, 2)),
+        2 => a.amount = Some(Decimal::new(i64::try_from(seed % 500).unwrap_or(0), 2)),
         3 => a.round_to = Some(Decimal::new(5, 2)),
         4 => {
             // Half the multiple added first: rounding never reaches 0, so the .99 ending
@@ -413,7 +413,10 @@ fn adjustment(i: usize, j: usize, cat: Option<usize>, tenths: i64, skus: usize) 
         }
         5 => {
             a.percent = Decimal::ZERO;
-            a.price = Some(Decimal::new((seed * 37 % 100_000) as i64, 2));
+            a.price = Some(Decimal::new(
+                i64::try_from(seed * 37 % 100_000).unwrap_or(0),
+                2,
+            ));
         }
         6 => {
             a.category = None;
