@@ -170,6 +170,10 @@ fn a_fixed_amount_off() {
     assert_eq!((amount.as_str(), unit.as_str()), ("69.00", "23.00"));
     assert_eq!(p.price.adjustments[0].amount, Some(d("-2.00")));
     assert!(p.price.adjustments[0].percent.is_zero());
+    assert_eq!(
+        p.price.adjustments[0].to_string(),
+        "`northwind-contract`: -2.00 per unit on `public` for SKU `SAW`"
+    );
 }
 
 #[test]

@@ -121,12 +121,24 @@ impl fmt::Display for Adjustment {
         match self.price {
             Some(p) => write!(f, "`{}`: price {p} on `{}`", self.list, self.base)?,
             None => {
-                write!(f, "`{}`: {} %", self.list, self.percent)?;
+                write!(f, "`{}`: ", self.list)?;
+                // The percent is shown unless another step says all there is to say.
+                let percent =
+                    !self.percent.is_zero() || (self.amount.is_none() && self.round_to.is_none());
+                if percent {
+                    write!(f, "{} %", self.percent)?;
+                }
                 if let Some(a) = self.amount {
-                    write!(f, ", {a} per unit")?;
+                    if percent {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{a} per unit")?;
                 }
                 if let Some(r) = self.round_to {
-                    write!(f, ", rounded to {r}")?;
+                    if percent || self.amount.is_some() {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "rounded to {r}")?;
                 }
                 if let Some(e) = self.ending {
                     write!(f, " ending {e}")?;

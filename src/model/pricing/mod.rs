@@ -254,7 +254,8 @@ impl SkuLists {
     }
 
     /// Whether `list` (through its relative chain) may price `sku`: `false` means it surely
-    /// does not.
+    /// does not. A relative list's adjustments (their targets and `min_qty`, P6a) only narrow
+    /// what its root prices, so the root's entries stay an over-approximation.
     pub(crate) fn may_price(&self, list: u32, sku: u32) -> bool {
         let root = self.roots.get(list as usize).copied().unwrap_or(list);
         let s = sku as usize;
