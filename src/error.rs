@@ -307,13 +307,32 @@ pub enum BuildProblem {
         /// The most relative lists a chain may pass through.
         limit: usize,
     },
-    /// A relative list without adjustments, or with an adjustment below -100 %.
+    /// A relative list without adjustments, or an adjustment that cannot price: a percent below
+    /// -100, both a SKU and a category, `min_qty` 0, a `price` with a percent, amount or
+    /// rounding, a negative `price`, a `round_to` of zero or less, an `ending` without
+    /// `round_to` or not smaller than it (SEMANTICS B5).
     #[error("price list `{list}` has an invalid adjustment: {detail}")]
     InvalidAdjustment {
         /// The list.
         list: PriceListId,
         /// What is wrong.
         detail: String,
+    },
+    /// Two adjustments of one relative list with the same target: the same SKU, the same
+    /// category, or both without a target (SEMANTICS P6a). Which should decide cannot be read
+    /// from the data.
+    #[error(
+        "price list `{list}` has two adjustments for {target} (adjustments {first} and {second}): keep one adjustment per target"
+    )]
+    DuplicateAdjustment {
+        /// The relative list.
+        list: PriceListId,
+        /// The target both name, as `SKU `x``, `category `x`` or `every SKU`.
+        target: String,
+        /// Position of the first in the list's `adjustments` (from 0).
+        first: usize,
+        /// Position of the second.
+        second: usize,
     },
     /// A price entry without tiers.
     #[error("price list `{list}` has no tiers for SKU `{sku}`: give at least one tier")]
@@ -621,6 +640,7 @@ error_codes!(
         RelativeWithEntries { list } => "relative_with_entries",
         RelativeTooDeep { list, limit } => "relative_too_deep",
         InvalidAdjustment { list, detail } => "invalid_adjustment",
+        DuplicateAdjustment { list, target, first, second } => "duplicate_adjustment",
         EmptyTiers { list, sku } => "empty_tiers",
         TooManyTiers { list, sku, count, max } => "too_many_tiers",
         TooLarge { kind, count, max } => "too_large",
@@ -877,6 +897,20 @@ pub enum ResolveError {
         "the {0} handle was taken from another snapshot: take it again from the snapshot you ask"
     )]
     ForeignHandle(EntityKind),
+    /// A relative list's adjustment (its `amount` or `ending`) made a unit price the line
+    /// uses negative (SEMANTICS P6c): never priced as a negative amount.
+    #[error(
+        "the unit price of SKU `{sku}`{} would be negative: check the adjustment's `amount` and `ending`",
+        match list { Some(l) => format!(" in price list `{l}`"), None => String::new() }
+    )]
+    NegativePrice {
+        /// The SKU.
+        sku: Sku,
+        /// The relative list whose adjustment made the price negative (which may be a losing
+        /// candidate, a list it derives from, or the reference list); absent for a `Buyer`
+        /// (SEMANTICS A2).
+        list: Option<PriceListId>,
+    },
     /// An amount too large for exact decimal arithmetic.
     #[error(
         "the amount for SKU `{sku}`{} at quantity {qty} overflows exact decimal arithmetic: check the price and quantity",
@@ -921,5 +955,6 @@ error_codes!(
         ConditionOverflow { policy } => "condition_overflow",
         ForeignHandle(kind) => "foreign_handle",
         Overflow { sku, list, qty } => "overflow",
+        NegativePrice { sku, list } => "negative_computed_price",
     }
 );

@@ -818,16 +818,19 @@ pub fn dataset(spec: &Spec, seed: u64) -> Dataset {
             adjustments.push(AdjustmentData {
                 category: None,
                 percent: percent_off(1usize.saturating_add(rng.below(5))),
+                ..AdjustmentData::default()
             });
         }
         let top = rng.pick(&TOP_CATEGORIES).copied().unwrap_or("tools");
         adjustments.push(AdjustmentData {
             category: Some(top.into()),
             percent: percent_off(5usize.saturating_add(rng.below(10))),
+            ..AdjustmentData::default()
         });
         adjustments.push(AdjustmentData {
             category: Some(format!("{top}/sub-{:02}", rng.below(SUB_CATEGORIES))),
             percent: percent_off(10usize.saturating_add(rng.below(15))),
+            ..AdjustmentData::default()
         });
         let list = PriceListData {
             id: PriceListId::new(format!("relative-{r:03}")),

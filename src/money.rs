@@ -2,7 +2,9 @@
 //!
 //! Every amount is a [`Decimal`]; arithmetic on input-derived values uses the checked forms, and
 //! an overflow surfaces as an error, never as a wrong price. Rounding happens exactly once, on the
-//! extended line amount, to the currency's minor units with [`ROUNDING`]. Unit prices stay exact.
+//! extended line amount, to the currency's minor units with [`ROUNDING`]. Unit prices stay exact,
+//! except where a relative list's adjustment asks for a price point (`round_to`, SEMANTICS P6b):
+//! a named step of its formula, not a rounding of an amount.
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -63,7 +65,8 @@ impl Currency {
     }
 
     /// Rounds an exact amount to this currency's minor units with [`ROUNDING`]. This is the only
-    /// rounding the engine performs.
+    /// rounding of amounts the engine performs (a price point an adjustment asks for is a step
+    /// of its unit-price formula, SEMANTICS P6b).
     pub fn round(&self, amount: Decimal) -> Decimal {
         let mut rounded = amount.round_dp_with_strategy(self.minor_units(), ROUNDING);
         // Fix the scale so 12.5 USD prints and serialises as 12.50.
@@ -194,6 +197,21 @@ pub(crate) fn adjust_by_percent(price: Decimal, percent: Decimal) -> Option<Deci
     }
 }
 
+/// Rounds a unit price to a price point (P6b): to the nearest multiple of `multiple` (more
+/// than zero, checked at build), half away from zero, then plus `ending` (`-0.01` for .99
+/// prices). A step of the adjustment formula, separate from the one rounding of a line amount
+/// ([`Currency::round`]). `None` on overflow or a zero multiple.
+pub(crate) fn round_to_price_point(
+    price: Decimal,
+    multiple: Decimal,
+    ending: Decimal,
+) -> Option<Decimal> {
+    let steps = price
+        .checked_div(multiple)?
+        .round_dp_with_strategy(0, ROUNDING);
+    steps.checked_mul(multiple)?.checked_add(ending)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -249,6 +267,28 @@ mod tests {
         assert!(Currency::from_code("XAU").is_none());
         assert!(Currency::from_code("usd").is_none());
         assert!(Currency::from_code("").is_none());
+    }
+
+    #[test]
+    fn price_points_round_half_away_from_zero_then_add_the_ending() {
+        let d = |s: &str| Decimal::from_str(s).unwrap();
+        // 12.34 x 1.12 = 13.8208 -> 14 -> 13.99
+        assert_eq!(
+            round_to_price_point(d("13.8208"), d("1"), d("-0.01")),
+            Some(d("13.99"))
+        );
+        assert_eq!(
+            round_to_price_point(d("1.025"), d("0.05"), Decimal::ZERO),
+            Some(d("1.05"))
+        );
+        assert_eq!(
+            round_to_price_point(d("1.0249"), d("0.05"), Decimal::ZERO),
+            Some(d("1.00"))
+        );
+        assert_eq!(
+            round_to_price_point(d("1"), Decimal::ZERO, Decimal::ZERO),
+            None
+        );
     }
 
     #[test]

@@ -318,6 +318,56 @@ fn overflow_in_a_losing_candidate_matches_reference() {
     );
 }
 
+/// P6c on data the generator never makes: an amount off that takes a unit price below zero is
+/// `NegativePrice`, for the winner under `precedence` (a losing candidate is not priced) and for
+/// any eligible candidate under `lowest_price`; only the tiers a line uses are computed, so a
+/// line below the tier that would go negative is priced.
+#[test]
+fn negative_price_matches_reference() {
+    let ds: Dataset = serde_json::from_value(serde_json::json!({
+        "accounts": [
+            { "id": "p", "name": "P", "currency": "USD" },
+            { "id": "l", "name": "L", "currency": "USD", "price_policy": "lowest_price" }
+        ],
+        "users": [{ "id": "u", "name": "U", "memberships": [
+            { "account": "p", "roles": ["buyer"] }, { "account": "l", "roles": ["buyer"] } ] }],
+        "catalog": [{ "sku": "S", "name": "S" }],
+        "price_lists": [
+            { "id": "cheap", "name": "C", "owner": "o", "currency": "USD",
+              "entries": [{ "sku": "S", "tiers": [{ "min_qty": 1, "unit_price": "1.00" }] }] },
+            { "id": "base", "name": "B", "owner": "o", "currency": "USD",
+              "entries": [{ "sku": "S", "tiers": [
+                  { "min_qty": 1, "unit_price": "5.00" }, { "min_qty": 3, "unit_price": "1.50" } ] }] },
+            { "id": "off", "name": "O", "owner": "o", "currency": "USD",
+              "relative": { "base": "base", "adjustments": [{ "amount": "-2.00" }] } }
+        ],
+        "assignments": [
+            { "id": "a-cheap", "price_list": "cheap", "scope": "everyone", "priority": 2 },
+            { "id": "c-off", "price_list": "off", "scope": "everyone", "priority": 0 }
+        ]
+    }))
+    .unwrap();
+    let snapshot = common::build(&ds);
+    let (engine, lean, model) = (Resolve(&snapshot), Quote(&snapshot), Reference(&ds));
+    let at = common::ts(common::QUERY_INSTANTS[3]);
+    for (account, qty) in [("p", 1), ("p", 3), ("l", 1), ("l", 3)] {
+        let q = Query::new(account, "u", "S", qty, at);
+        for (a, b) in [
+            (&engine as &dyn Resolver, &model as &dyn Resolver),
+            (&lean, &engine),
+            (&lean, &model),
+        ] {
+            compare_answers(a, b, &q).unwrap();
+        }
+    }
+    assert!(engine.answer(&Query::new("p", "u", "S", 3, at)).is_ok());
+    assert!(engine.answer(&Query::new("l", "u", "S", 1, at)).is_ok());
+    assert_eq!(
+        engine.answer(&Query::new("l", "u", "S", 3, at)),
+        Err("NegativePrice".to_string())
+    );
+}
+
 /// Samples the reference's answers over a fixed sequence of generated datasets and queries.
 fn sample(
     sw: Switches,
@@ -517,6 +567,84 @@ fn generator_covers_the_pricing_semantics() {
             "lowest:tie",
             "lowest:not-first",
             "order:id-tiebreak",
+        ],
+    );
+}
+
+/// Guards the generator's relative-list adjustments (P6a-P6c): over a fixed sample, each of a
+/// SKU target, a category target, no target, `min_qty` (met, and not met so that a less specific
+/// adjustment decides), `amount`, `round_to`, `ending` and a fixed `price` decides at least one
+/// priced answer, and two-link chains occur.
+#[test]
+fn generator_covers_the_adjustment_formulas() {
+    use std::collections::BTreeMap;
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut note = |k: &str| *seen.entry(k.to_string()).or_default() += 1;
+    sample(
+        Switches::pricing(),
+        200,
+        |ds, q, a| {
+            if a.adjustments.len() > 1 {
+                note("adj:chain");
+            }
+            for (list, _, adj) in &a.adjustments {
+                note(match (&adj.sku, &adj.category) {
+                    (Some(_), _) => "adj:target:sku",
+                    (None, Some(_)) => "adj:target:category",
+                    (None, None) => "adj:target:all",
+                });
+                if adj.min_qty.is_some() {
+                    note("adj:min_qty:met");
+                }
+                // A less specific adjustment decided because the line is below a more
+                // specific one's `min_qty`.
+                let rel = ds
+                    .price_lists
+                    .iter()
+                    .find(|l| l.id.as_str() == list)
+                    .and_then(|l| l.relative.as_ref())
+                    .unwrap();
+                let rank = |x: &tradeterms::AdjustmentData| match (&x.sku, &x.category) {
+                    (Some(_), _) => 100,
+                    (None, Some(c)) => c.split('/').count(),
+                    (None, None) => 0,
+                };
+                if rel.adjustments.iter().any(|o| {
+                    o.min_qty.is_some_and(|m| q.qty < m)
+                        && rank(o) > rank(adj)
+                        && o.sku.as_ref().is_none_or(|s| *s == q.sku)
+                }) {
+                    note("adj:min_qty:below");
+                }
+                if adj.amount.is_some() {
+                    note("adj:amount");
+                }
+                if adj.round_to.is_some() {
+                    note("adj:round_to");
+                }
+                if adj.ending.is_some() {
+                    note("adj:ending");
+                }
+                if adj.price.is_some() {
+                    note("adj:price");
+                }
+            }
+        },
+        |_, _| {},
+    );
+    require(
+        &seen,
+        &[
+            "adj:chain",
+            "adj:target:sku",
+            "adj:target:category",
+            "adj:target:all",
+            "adj:min_qty:met",
+            "adj:min_qty:below",
+            "adj:amount",
+            "adj:round_to",
+            "adj:ending",
+            "adj:price",
         ],
     );
 }

@@ -99,6 +99,10 @@ fn every_resolve_error_serialises_with_its_code_and_ids() {
             unit: "crate".into(),
         },
         ResolveError::TooManyContexts { count: 40, max: 32 },
+        ResolveError::NegativePrice {
+            sku: "DRILL".into(),
+            list: None,
+        },
         ResolveError::GuestCurrencyRequired,
     ];
     let codes: BTreeSet<_> = all.iter().map(ResolveError::code).collect();

@@ -101,8 +101,8 @@ impl Reference {
 
 impl ResolveError {
     /// The error as `audience` may see it: an overflow a buyer can cause with an absurd
-    /// quantity names no list (it may be another contract or the reference list) and no
-    /// approval policy (A2).
+    /// quantity, or a negative price, names no list (it may be another contract or the
+    /// reference list) and no approval policy (A2).
     #[must_use]
     pub fn for_audience(self, audience: Audience) -> ResolveError {
         if audience.is_operator() {
@@ -114,6 +114,9 @@ impl ResolveError {
                 list: None,
                 qty,
             },
+            ResolveError::NegativePrice { sku, .. } => {
+                ResolveError::NegativePrice { sku, list: None }
+            }
             ResolveError::ConditionOverflow { .. } => {
                 ResolveError::ConditionOverflow { policy: None }
             }

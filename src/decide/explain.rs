@@ -208,7 +208,8 @@ fn lost_status(why: Loss<'_>, met: &Met<'_>, party: &Party<'_>) -> CandidateStat
     }
 }
 
-/// The relative-list adjustments applied to an entry, outermost first (P7).
+/// The relative-list adjustments applied to an entry, outermost first, each the one that
+/// decided for its list (P6a, P7).
 fn adjustments(entry: &EntryView<'_>) -> Vec<Adjustment> {
     let mut out = Vec::new();
     let mut base_id = entry.base.id.clone();
@@ -216,8 +217,14 @@ fn adjustments(entry: &EntryView<'_>) -> Vec<Adjustment> {
         out.push(Adjustment {
             list: rel.id.clone(),
             base: base_id,
+            sku: adj.sku.as_ref().map(|(_, s)| s.clone()),
             category: adj.category.clone(),
+            min_qty: adj.min_qty,
             percent: adj.percent,
+            amount: adj.amount,
+            round_to: adj.round_to,
+            ending: adj.ending,
+            price: adj.price,
         });
         base_id = rel.id.clone();
     }

@@ -44,8 +44,7 @@ pub(crate) fn compare(
     if list.quote_only {
         return none(NoReference::OnQuote);
     }
-    let entry = match pricing::lookup_entry(&inner.lists, list, sku, line.unit, &rec.categories, at)
-    {
+    let entry = match pricing::lookup_entry(&inner.lists, list, sku, line, &rec.categories, at) {
         Ok(e) => e,
         Err(EntryMiss::NoEntry) => return none(NoReference::NoEntry),
         Err(EntryMiss::BaseNotValid { .. }) => return none(NoReference::NotValid),
@@ -73,7 +72,7 @@ pub(crate) fn compare(
         }
         count = count.saturating_add(1);
     })
-    .map_err(|()| overflow())?;
+    .map_err(|e| crate::decide::select::price_error(e, rec, list, qty))?;
     let Some(exact) = exact else {
         // Below the reference entry's first tier: it does not price this quantity.
         return none(NoReference::NoEntry);

@@ -19,7 +19,7 @@ use crate::format::PricePolicy;
 use crate::model::catalog::{LineQty, SkuRec};
 use crate::model::context::Mismatch;
 use crate::model::pricing::build::AssignmentRec;
-use crate::model::pricing::{self, EntryMiss, EntryView, ListRec};
+use crate::model::pricing::{self, EntryMiss, EntryView, ListRec, PriceError};
 use crate::model::snapshot::Built;
 use jiff::Timestamp;
 
@@ -72,14 +72,8 @@ pub(crate) fn select<'s, R: Recorder<'s>>(
             recorder.eligible(met, None, b.best());
             continue;
         }
-        let amount =
-            price_line(&entry, entry.tier_mode(), qty, |s| recorder.slice(s)).map_err(|()| {
-                ResolveError::Overflow {
-                    sku: rec.sku.clone(),
-                    list: Some(list.id.clone()),
-                    qty,
-                }
-            })?;
+        let amount = price_line(&entry, entry.tier_mode(), qty, |s| recorder.slice(s))
+            .map_err(|e| price_error(e, rec, list, qty))?;
         let Some(amount) = amount else {
             // Eligibility checked the first tier; report it as the filter would have.
             recorder.lost(
@@ -158,8 +152,7 @@ fn eligibility<'s>(
     if list.currency != party.ctx.currency {
         return Err(Loss::OtherCurrency);
     }
-    let entry = match pricing::lookup_entry(&inner.lists, list, sku, line.unit, &rec.categories, at)
-    {
+    let entry = match pricing::lookup_entry(&inner.lists, list, sku, line, &rec.categories, at) {
         Ok(e) => e,
         Err(EntryMiss::NoEntry) => return Err(Loss::NoEntry),
         Err(EntryMiss::BaseNotValid { base, window }) => {
@@ -183,4 +176,25 @@ fn eligibility<'s>(
         return Err(Loss::BelowMinimumQuantity { min_qty });
     }
     Ok(entry)
+}
+
+/// The error of a line `list` could not price: an overflow names the candidate list (T6), a
+/// negative unit price the relative list whose adjustment made it (P6c).
+pub(crate) fn price_error(
+    e: PriceError<'_>,
+    rec: &SkuRec,
+    list: &ListRec,
+    qty: u64,
+) -> ResolveError {
+    match e {
+        PriceError::Overflow => ResolveError::Overflow {
+            sku: rec.sku.clone(),
+            list: Some(list.id.clone()),
+            qty,
+        },
+        PriceError::Negative(by) => ResolveError::NegativePrice {
+            sku: rec.sku.clone(),
+            list: Some(by.clone()),
+        },
+    }
 }

@@ -4,26 +4,28 @@
 
 use crate::decide::resolution::TierSlice;
 use crate::format::TierMode;
-use crate::model::pricing::EntryView;
+use crate::model::pricing::{EntryView, PriceError};
 use crate::money;
 use rust_decimal::Decimal;
 
 /// Prices `qty` line units of an entry: the exact amount, calling `on_slice` for each tier's
 /// share (one slice in volume mode, one per tier reached in graduated mode). `None` if `qty` is
-/// below the first tier; `Err` on overflow. Allocates nothing.
+/// below the first tier; `Err` on overflow, or when an adjustment makes a unit price the line
+/// uses negative (P6c: only the tiers pricing the line are computed). Allocates nothing.
 ///
 /// A price derived from the base-unit entry (U3) reaches its tier at the quantity in base
 /// units (3 boxes of 100 reach the tier from 300), and its unit price is the base price times
 /// the conversion; a graduated line is split in base units.
-pub(crate) fn price_line(
-    entry: &EntryView<'_>,
+pub(crate) fn price_line<'a>(
+    entry: &EntryView<'a>,
     mode: TierMode,
     line_qty: u64,
     mut on_slice: impl FnMut(TierSlice),
-) -> Result<Option<Decimal>, ()> {
+) -> Result<Option<Decimal>, PriceError<'a>> {
+    let overflow = PriceError::Overflow;
     let per = entry.per_line_unit();
     // The quantity counted in the entry's unit.
-    let qty = line_qty.checked_mul(per).ok_or(())?;
+    let qty = line_qty.checked_mul(per).ok_or(overflow)?;
     // INVARIANT: tiers strictly increase in min_qty from at least 1 (checked at build).
     let reached = entry.tiers.iter().take_while(|t| t.min_qty <= qty).count();
     let Some(top) = reached.checked_sub(1) else {
@@ -31,9 +33,9 @@ pub(crate) fn price_line(
     };
     match mode {
         TierMode::Volume => {
-            let t = entry.tier(top)?.ok_or(())?;
-            let unit_price = money::mul(t.unit_price, Decimal::from(per)).ok_or(())?;
-            let amount = money::mul(unit_price, Decimal::from(line_qty)).ok_or(())?;
+            let t = entry.tier(top)?.ok_or(overflow)?;
+            let unit_price = money::mul(t.unit_price, Decimal::from(per)).ok_or(overflow)?;
+            let amount = money::mul(unit_price, Decimal::from(line_qty)).ok_or(overflow)?;
             on_slice(TierSlice {
                 min_qty: t.min_qty,
                 units: line_qty,
@@ -45,10 +47,10 @@ pub(crate) fn price_line(
         TierMode::Graduated => {
             let mut total = Decimal::ZERO;
             for i in 0..reached {
-                let t = entry.tier(i)?.ok_or(())?;
+                let t = entry.tier(i)?.ok_or(overflow)?;
                 // Units at positions [t.min_qty, next.min_qty - 1], capped at qty.
                 let last_pos = match entry.tiers.get(i.saturating_add(1)).filter(|_| i < top) {
-                    Some(next) => next.min_qty.checked_sub(1).ok_or(())?,
+                    Some(next) => next.min_qty.checked_sub(1).ok_or(overflow)?,
                     None => qty,
                 };
                 // The first tier also covers the positions below its minimum: a line that
@@ -57,9 +59,9 @@ pub(crate) fn price_line(
                 let units = last_pos
                     .checked_sub(first_pos)
                     .and_then(|d| d.checked_add(1))
-                    .ok_or(())?;
-                let amount = money::mul(t.unit_price, Decimal::from(units)).ok_or(())?;
-                total = money::add(total, amount).ok_or(())?;
+                    .ok_or(overflow)?;
+                let amount = money::mul(t.unit_price, Decimal::from(units)).ok_or(overflow)?;
+                total = money::add(total, amount).ok_or(overflow)?;
                 on_slice(TierSlice {
                     min_qty: t.min_qty,
                     units,

@@ -74,25 +74,79 @@ pub struct EntryData {
     pub unit: Option<crate::id::UnitId>,
 }
 
-/// One adjustment of a relative list: a percentage applied to every SKU, or to the SKUs of a
-/// category and its sub-categories.
+/// One adjustment of a relative list: what it targets (one SKU, a category and its
+/// sub-categories, or every SKU), from which line quantity, and how it prices (SEMANTICS
+/// P6a-P6c).
+///
+/// The price is computed in one order: the base's unit price x (100 + `percent`) / 100, plus
+/// `amount` per unit, then rounded to a multiple of `round_to` (half away from zero) plus
+/// `ending`. Or `price` sets the unit price outright.
 ///
 /// ```
 /// let a: tradeterms::AdjustmentData = serde_json::from_str(
 ///     r#"{ "category": "tools/power", "percent": "-20" }"#).unwrap();
 /// assert_eq!(a.percent, rust_decimal::Decimal::from(-20));
+///
+/// // 12 % up, rounded to a .99 price point, for one SKU from 10 units.
+/// let b: tradeterms::AdjustmentData = serde_json::from_str(r#"{ "sku": "DRILL-18V",
+///     "min_qty": 10, "percent": "12", "round_to": "1", "ending": "-0.01" }"#).unwrap();
+/// assert_eq!(b.min_qty, Some(10));
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AdjustmentData {
-    /// The category this adjustment is limited to; every SKU if absent.
+    /// The one SKU this adjustment is limited to (not with `category`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sku: Option<Sku>,
+    /// The category this adjustment is limited to; every SKU if absent (and no `sku`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
-    /// The change in percent, `-20` for 20 % off; at least `-100`.
-    #[serde(with = "crate::money::decimal_str")]
-    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    /// The adjustment applies to lines of at least this quantity (counted in the entry's unit:
+    /// base units for a derived price, SEMANTICS U3); every quantity if absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_qty: Option<u64>,
+    /// The change in percent, `-20` for 20 % off; at least `-100`; 0 if absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Decimal::is_zero",
+        with = "crate::money::decimal_str"
+    )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub percent: Decimal,
+    /// A fixed amount added to the unit price after `percent`, negative to take off (`"-2.00"`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::money::decimal_str::option"
+    )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
+    pub amount: Option<Decimal>,
+    /// Rounds the unit price to a multiple of this (`"0.05"`, `"1"`), half away from zero;
+    /// more than zero.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::money::decimal_str::option"
+    )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
+    pub round_to: Option<Decimal>,
+    /// Added after rounding to `round_to` (`"-0.01"` for .99 prices); needs `round_to`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::money::decimal_str::option"
+    )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
+    pub ending: Option<Decimal>,
+    /// A fixed unit price for the target, instead of `percent`, `amount` and rounding.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::money::decimal_str::option"
+    )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
+    pub price: Option<Decimal>,
 }
 
 /// A list whose prices derive from another list.
@@ -108,8 +162,9 @@ pub struct AdjustmentData {
 pub struct RelativeData {
     /// The list the prices derive from (same currency).
     pub base: PriceListId,
-    /// Adjustments; for a SKU the one with the deepest matching category applies, then the one
-    /// without a category. A SKU no adjustment matches has no entry in this list.
+    /// Adjustments; for a SKU and a line quantity the most specific applicable one decides: the
+    /// one targeting the SKU, then the deepest matching category, then the one without a
+    /// target (SEMANTICS P6a). A line no adjustment applies to has no entry in this list.
     pub adjustments: Vec<AdjustmentData>,
 }
 

@@ -700,7 +700,10 @@ fn above_reference(inner: &Built, at: Timestamp, out: &mut Warnings) {
             &inner.lists,
             list,
             sku,
-            crate::model::catalog::Unit::BASE,
+            crate::model::catalog::LineQty {
+                qty,
+                unit: crate::model::catalog::Unit::BASE,
+            },
             &rec.categories,
             at,
         )

@@ -167,6 +167,12 @@ impl Ids<'_> {
                     &|| format!("{}.relative.adjustments[{j}]", at()),
                     ".category",
                 );
+                self.opt(
+                    EntityKind::Sku,
+                    a.sku.as_ref().map(|s| s.as_str()),
+                    &|| format!("{}.relative.adjustments[{j}]", at()),
+                    ".sku",
+                );
             }
         }
     }

@@ -389,6 +389,51 @@ fn raw_rel_list() -> impl Strategy<Value = RawRelList> {
         })
 }
 
+/// One adjustment of relative list `i` at position `j`, from its drawn category and percent;
+/// now and then (derived from the same draws, so the other draws are unchanged) it targets a
+/// SKU, starts at a quantity, adds an amount, rounds to a price point or sets a fixed price
+/// (P6a-P6c). Generated formulas never make a price negative (other properties resolve every
+/// query); `tests/adjustments.rs` and the differential test's own case cover that error.
+fn adjustment(i: usize, j: usize, cat: Option<usize>, tenths: i64, skus: usize) -> AdjustmentData {
+    let mut a = AdjustmentData {
+        category: cat.map(|c| CATEGORIES[c].to_string()),
+        percent: Decimal::new(tenths, 1),
+        ..AdjustmentData::default()
+    };
+    let seed = usize::try_from(tenths.unsigned_abs()).unwrap_or(0);
+    let sku = || Some(sku_id((seed + j) % skus.max(1)).into());
+    match (seed / 10 + 3 * j + i) % 12 {
+        0 => {
+            a.category = None;
+            a.sku = sku();
+        }
+        1 => a.min_qty = Some(MIN_QTYS[2 + (i + j) % 4]),
+        2 => a.amount = Some(Decimal::new(i64::try_from(seed % 500).unwrap_or(0), 2)),
+        3 => a.round_to = Some(Decimal::new(5, 2)),
+        4 => {
+            // Half the multiple added first: rounding never reaches 0, so the .99 ending
+            // never goes below it.
+            a.amount = Some(Decimal::new(50, 2));
+            a.round_to = Some(Decimal::ONE);
+            a.ending = Some(Decimal::new(-1, 2));
+        }
+        5 => {
+            a.percent = Decimal::ZERO;
+            a.price = Some(Decimal::new(
+                i64::try_from(seed * 37 % 100_000).unwrap_or(0),
+                2,
+            ));
+        }
+        6 => {
+            a.category = None;
+            a.sku = sku();
+            a.min_qty = Some(MIN_QTYS[4]);
+        }
+        _ => {}
+    }
+    a
+}
+
 #[derive(Clone, Debug)]
 pub struct RawAssignment {
     list: Index,
@@ -1380,14 +1425,21 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
             entries: Vec::new(),
             relative: Some(RelativeData {
                 base: list_id(base).into(),
-                adjustments: l
-                    .adjustments
-                    .iter()
-                    .map(|&(cat, tenths)| AdjustmentData {
-                        category: cat.map(|c| CATEGORIES[c].to_string()),
-                        percent: Decimal::new(tenths, 1),
-                    })
-                    .collect(),
+                adjustments: {
+                    let mut out: Vec<AdjustmentData> = Vec::new();
+                    for (j, &(cat, tenths)) in l.adjustments.iter().enumerate() {
+                        let adj = adjustment(i, j, cat, tenths, catalog.len());
+                        // P6a: one adjustment per target (a later one with the same target
+                        // never decided, as the first listed won equal depths).
+                        if !out
+                            .iter()
+                            .any(|o| o.sku == adj.sku && o.category == adj.category)
+                        {
+                            out.push(adj);
+                        }
+                    }
+                    out
+                },
             }),
             quote_only: x.list_quote_only.get(i).copied().unwrap_or(false),
             tax_included: false,

@@ -128,8 +128,8 @@ pub struct Cand {
 /// (min_qty, units, unit_price, amount)
 pub type Slice = (u64, u64, Decimal, Decimal);
 
-/// (relative list, its base, category, percent), outermost first.
-pub type Adj = (String, String, Option<String>, Decimal);
+/// (relative list, its base, the deciding adjustment as written), outermost first (P6a).
+pub type Adj = (String, String, tradeterms::AdjustmentData);
 
 /// A rule named in an explanation: id, owner, how it reached the account, its roles (sorted).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -477,6 +477,7 @@ pub fn error_name(e: &ResolveError) -> String {
         ResolveError::UnknownChannel(_) => "UnknownChannel".into(),
         ResolveError::CurrencyNotAccepted { .. } => "CurrencyNotAccepted".into(),
         ResolveError::Overflow { .. } => "Overflow".into(),
+        ResolveError::NegativePrice { .. } => "NegativePrice".into(),
         ResolveError::UnknownUnit { .. } => "UnknownUnit".into(),
         ResolveError::GuestCurrencyRequired => "GuestCurrencyRequired".into(),
         other => format!("{other:?}"),
@@ -554,8 +555,16 @@ pub fn from_resolution(r: &Resolution) -> Answer {
                     (
                         a.list.to_string(),
                         a.base.to_string(),
-                        a.category.clone(),
-                        a.percent,
+                        tradeterms::AdjustmentData {
+                            sku: a.sku.clone(),
+                            category: a.category.clone(),
+                            min_qty: a.min_qty,
+                            percent: a.percent,
+                            amount: a.amount,
+                            round_to: a.round_to,
+                            ending: a.ending,
+                            price: a.price,
+                        },
                     )
                 })
                 .collect(),

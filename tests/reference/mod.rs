@@ -643,11 +643,12 @@ fn reference_price(
     if list.quote_only {
         return none(NoReference::OnQuote);
     }
-    let (tiers, entry, adjustments, derived) = match entry_for(ds, list, sku, unit, at, 64, false) {
-        Ok(e) => e,
-        Err(Miss::NoEntry) => return none(NoReference::NoEntry),
-        Err(Miss::BaseNotValid(..)) => return none(NoReference::NotValid),
-    };
+    let (tiers, entry, adjustments, derived) =
+        match entry_for(ds, list, sku, qty, unit, at, 64, false) {
+            Ok(e) => e,
+            Err(Miss::NoEntry) => return none(NoReference::NoEntry),
+            Err(Miss::BaseNotValid(..)) => return none(NoReference::NotValid),
+        };
     let per = derived.unwrap_or(1);
     if !in_window(&entry.valid, at) {
         return none(NoReference::NotValid);
@@ -700,10 +701,15 @@ fn absolute_root<'d>(ds: &'d Dataset, list: &'d PriceListData) -> &'d PriceListD
     cur
 }
 
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the literal rules read every input"
+)]
 fn entry_for<'d>(
     ds: &'d Dataset,
     list: &'d PriceListData,
     sku: &SkuData,
+    qty: u64,
     unit: &(Option<String>, u64),
     at: Timestamp,
     depth_left: usize,
@@ -750,63 +756,108 @@ fn entry_for<'d>(
             if depth_left == 0 {
                 return Err(Miss::NoEntry);
             }
-            // P6: the adjustment with the deepest category covering one of the SKU's
-            // categories; no category covers everything at depth 0; equal depth -> first listed.
-            let mut best: Option<(usize, &tradeterms::AdjustmentData)> = None;
-            for adj in &rel.adjustments {
-                let d = match &adj.category {
-                    None => Some(0),
-                    Some(c) => categories.iter().any(|sc| covers(c, sc)).then(|| depth(c)),
-                };
-                if let Some(d) = d
-                    && best.is_none_or(|(bd, _)| d > bd)
-                {
-                    best = Some((d, adj));
+            // P6a: an adjustment's target covers the SKU: the SKU itself, a category covering
+            // one of its categories, or no target. How specific: SKU (2, 0), category (1,
+            // depth), none (0, 0).
+            let rank = |adj: &tradeterms::AdjustmentData| -> Option<(u8, usize)> {
+                match (&adj.sku, &adj.category) {
+                    (Some(s), _) => (*s == sku.sku).then_some((2, 0)),
+                    (None, Some(c)) => categories
+                        .iter()
+                        .any(|sc| covers(c, sc))
+                        .then(|| (1, depth(c))),
+                    (None, None) => Some((0, 0)),
                 }
-            }
-            let (_, adj) = best.ok_or(Miss::NoEntry)?;
+            };
+            // The most specific among those applying at `reached`; equal rank -> first listed.
+            let pick = |reached: Option<u64>| {
+                let mut best: Option<((u8, usize), &tradeterms::AdjustmentData)> = None;
+                for adj in &rel.adjustments {
+                    let applies = match (adj.min_qty, reached) {
+                        (Some(m), Some(q)) => q >= m,
+                        _ => true,
+                    };
+                    if let Some(r) = rank(adj)
+                        && applies
+                        && best.is_none_or(|(br, _)| r > br)
+                    {
+                        best = Some((r, adj));
+                    }
+                }
+                best.map(|(_, a)| a)
+            };
+            // Walking down the chain, some adjustment must target the SKU (at any quantity),
+            // before the base's window is looked at.
+            pick(None).ok_or(Miss::NoEntry)?;
             let base = find_list(ds, rel.base.as_str()).ok_or(Miss::NoEntry)?;
             if !in_window(&base.valid, at) {
                 return Err(Miss::BaseNotValid(base.id.to_string(), base.valid));
             }
             let (tiers, entry, inner, derived) =
-                entry_for(ds, base, sku, unit, at, depth_left - 1, derive_asked)?;
-            let mut adjustments = vec![(
-                list.id.to_string(),
-                base.id.to_string(),
-                adj.category.clone(),
-                adj.percent,
-            )];
+                entry_for(ds, base, sku, qty, unit, at, depth_left - 1, derive_asked)?;
+            // P6a: then the one applying at the line's quantity in the entry's unit (base
+            // units when derived, U3); none: no entry.
+            let adj = pick(Some(qty.saturating_mul(derived.unwrap_or(1)))).ok_or(Miss::NoEntry)?;
+            let mut adjustments = vec![(list.id.to_string(), base.id.to_string(), adj.clone())];
             adjustments.extend(inner);
             Ok((tiers, entry, adjustments, derived))
         }
     }
 }
 
-/// P7: unit prices multiplied by `(100 + percent) / 100` for each link, innermost first,
-/// exactly; `None` on overflow.
-fn derive(tiers: &[(u64, Decimal)], adjustments: &[Adj]) -> Option<Vec<(u64, Decimal)>> {
+/// P6b, P6c: each unit price through the adjustments, innermost first, exactly: a fixed
+/// `price` replaces it; otherwise price x (100 + percent) / 100, plus `amount`, then rounded to
+/// a multiple of `round_to` half away from zero plus `ending`. A negative result is
+/// `Err("NegativePrice")`, an overflow `Err("Overflow")` (T6).
+fn derive(tiers: &[(u64, Decimal)], adjustments: &[Adj]) -> Result<Vec<(u64, Decimal)>, String> {
+    let overflow = || "Overflow".to_string();
     let mut out = Vec::with_capacity(tiers.len());
     for &(m, p) in tiers {
         let mut p = p;
-        for (_, _, _, percent) in adjustments.iter().rev() {
-            // P7, T6: price x (100 + percent) / 100; where the product overflows, the same
-            // value as price x ((100 + percent) / 100) when that ratio is exact.
-            let factor = Decimal::ONE_HUNDRED.checked_add(*percent)?;
-            p = match p.checked_mul(factor) {
-                Some(scaled) => scaled.checked_div(Decimal::ONE_HUNDRED)?,
+        for (_, _, adj) in adjustments.iter().rev() {
+            p = match adj.price {
+                Some(fixed) => fixed,
                 None => {
-                    let ratio = factor / Decimal::ONE_HUNDRED;
-                    if ratio * Decimal::ONE_HUNDRED != factor {
-                        return None;
+                    // P7, T6: price x (100 + percent) / 100; where the product overflows, the
+                    // same value as price x ((100 + percent) / 100) when that ratio is exact.
+                    let factor = Decimal::ONE_HUNDRED
+                        .checked_add(adj.percent)
+                        .ok_or_else(overflow)?;
+                    let mut q = match p.checked_mul(factor) {
+                        Some(scaled) => scaled
+                            .checked_div(Decimal::ONE_HUNDRED)
+                            .ok_or_else(overflow)?,
+                        None => {
+                            let ratio = factor / Decimal::ONE_HUNDRED;
+                            if ratio * Decimal::ONE_HUNDRED != factor {
+                                return Err(overflow());
+                            }
+                            p.checked_mul(ratio).ok_or_else(overflow)?
+                        }
+                    };
+                    if let Some(a) = adj.amount {
+                        q = q.checked_add(a).ok_or_else(overflow)?;
                     }
-                    p.checked_mul(ratio)?
+                    if let Some(r) = adj.round_to {
+                        let steps = q
+                            .checked_div(r)
+                            .ok_or_else(overflow)?
+                            .round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
+                        q = steps
+                            .checked_mul(r)
+                            .and_then(|x| x.checked_add(adj.ending.unwrap_or_default()))
+                            .ok_or_else(overflow)?;
+                    }
+                    q
                 }
             };
+            if p < Decimal::ZERO {
+                return Err("NegativePrice".into());
+            }
         }
         out.push((m, p));
     }
-    Some(out)
+    Ok(out)
 }
 
 /// T1-T4: the slices and the exact amount of `qty` units, `None` on overflow (T6).
@@ -889,9 +940,19 @@ impl Eligible {
     fn line(&self, qty: u64) -> Result<(Vec<Slice>, Decimal), String> {
         let overflow = || "Overflow".to_string();
         let base_qty = qty.checked_mul(self.per).ok_or_else(overflow)?;
-        let (mut slices, total) = derive(&self.tiers, &self.adjustments)
-            .and_then(|tiers| price_line(&tiers, self.mode, base_qty))
-            .ok_or_else(overflow)?;
+        // P6c: only the tiers that price the line are derived: the highest reached one in
+        // volume mode, every reached one in graduated mode.
+        let mut reached: Vec<(u64, Decimal)> = self
+            .tiers
+            .iter()
+            .copied()
+            .filter(|(m, _)| *m <= base_qty)
+            .collect();
+        if self.mode == TierMode::Volume && reached.len() > 1 {
+            reached.drain(..reached.len() - 1);
+        }
+        let derived = derive(&reached, &self.adjustments)?;
+        let (mut slices, total) = price_line(&derived, self.mode, base_qty).ok_or_else(overflow)?;
         if self.mode == TierMode::Volume && self.per != 1 {
             let (m, _, p, _) = slices[0];
             let unit_price = p
@@ -954,7 +1015,7 @@ fn evaluate(
                 return Err(Status::OtherCurrency(list.currency.clone()));
             }
             let (tiers, entry, adjustments, derived) =
-                match entry_for(ds, list, sku, unit, at, 64, false) {
+                match entry_for(ds, list, sku, qty, unit, at, 64, false) {
                     Ok(e) => e,
                     Err(Miss::NoEntry) => return Err(Status::NoEntry),
                     Err(Miss::BaseNotValid(base, w)) => {
@@ -1001,7 +1062,12 @@ pub fn candidate_amounts(ds: &Dataset, q: &Query) -> Vec<(String, Option<Decimal
     let unit = unit_of(sku, q.unit.as_ref().map(|u| u.as_str())).unwrap();
     evaluate(ds, account, sku, q.qty, &unit, q.at, &ctx)
         .into_iter()
-        .map(|(c, e)| (c.assignment, e.map(|e| e.line(q.qty).unwrap().1)))
+        .map(|(c, e)| {
+            (
+                c.assignment,
+                e.and_then(|e| e.line(q.qty).ok()).map(|l| l.1),
+            )
+        })
         .collect()
 }
 

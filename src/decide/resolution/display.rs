@@ -119,9 +119,42 @@ impl fmt::Display for Candidate {
 
 impl fmt::Display for Adjustment {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "`{}`: {} % on `{}`", self.list, self.percent, self.base)?;
+        match self.price {
+            Some(p) => write!(f, "`{}`: price {p} on `{}`", self.list, self.base)?,
+            None => {
+                write!(f, "`{}`: ", self.list)?;
+                // The percent is shown unless another step says all there is to say.
+                let percent =
+                    !self.percent.is_zero() || (self.amount.is_none() && self.round_to.is_none());
+                if percent {
+                    write!(f, "{} %", self.percent)?;
+                }
+                if let Some(a) = self.amount {
+                    if percent {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{a} per unit")?;
+                }
+                if let Some(r) = self.round_to {
+                    if percent || self.amount.is_some() {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "rounded to {r}")?;
+                }
+                if let Some(e) = self.ending {
+                    write!(f, " ending {e}")?;
+                }
+                write!(f, " on `{}`", self.base)?;
+            }
+        }
+        if let Some(s) = &self.sku {
+            write!(f, " for SKU `{s}`")?;
+        }
         if let Some(c) = &self.category {
             write!(f, " for category `{c}`")?;
+        }
+        if let Some(m) = self.min_qty {
+            write!(f, " from {m} units")?;
         }
         Ok(())
     }

@@ -550,26 +550,49 @@ pub struct TierSlice {
     pub amount: Decimal,
 }
 
-/// A percentage applied by a relative list.
+/// The adjustment of a relative list that decided a price (SEMANTICS P6a-P6c): its target,
+/// the quantity it applies from, and its formula.
 ///
 /// ```
 /// use tradeterms::Adjustment;
-/// let a = Adjustment { list: "abb".into(), base: "public".into(), category: None, percent: (-20).into() };
+/// let a = Adjustment { list: "abb".into(), base: "public".into(), category: None, percent: (-20).into(),
+///     ..Adjustment::default() };
 /// assert_eq!(a.to_string(), "`abb`: -20 % on `public`");
+/// let b = Adjustment { list: "abb".into(), base: "public".into(), sku: Some("DRILL-18V".into()),
+///     min_qty: Some(10), price: Some("89.00".parse().unwrap()), ..Adjustment::default() };
+/// assert_eq!(b.to_string(), "`abb`: price 89.00 on `public` for SKU `DRILL-18V` from 10 units");
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Adjustment {
     /// The relative list.
     pub list: PriceListId,
     /// The list it derives from.
     pub base: PriceListId,
+    /// The one SKU the adjustment targets, if it targets one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sku: Option<Sku>,
     /// The category the adjustment is limited to, if any.
     pub category: Option<String>,
+    /// The line quantity (in the entry's unit) it applies from, if it says one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_qty: Option<u64>,
     /// The change in percent.
     #[serde(with = "crate::money::decimal_str")]
     #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
     pub percent: Decimal,
+    /// The fixed amount added per unit after the percent, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Decimal>,
+    /// The multiple the price is rounded to, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub round_to: Option<Decimal>,
+    /// Added after rounding, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ending: Option<Decimal>,
+    /// The fixed unit price it sets, instead of the formula.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<Decimal>,
 }
 
 /// A priced line.

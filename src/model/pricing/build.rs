@@ -86,30 +86,7 @@ pub(crate) fn build_lists(
                         detail: "a relative list needs at least one adjustment".into(),
                     });
                 }
-                let mut adjustments = Vec::with_capacity(rel.adjustments.len());
-                for adj in &rel.adjustments {
-                    if adj.percent < Decimal::from(-100) {
-                        problems.push(BuildProblem::InvalidAdjustment {
-                            list: l.id.clone(),
-                            detail: format!(
-                                "{} % would make prices negative: use -100 or more",
-                                adj.percent
-                            ),
-                        });
-                    }
-                    let category = adj
-                        .category
-                        .as_ref()
-                        .map(|c| c.trim_matches('/').to_string());
-                    adjustments.push(AdjustmentRec {
-                        depth: category
-                            .as_deref()
-                            .map(pricing::category_depth)
-                            .unwrap_or(0),
-                        category,
-                        percent: adj.percent,
-                    });
-                }
+                let adjustments = build_adjustments(&l.id, &rel.adjustments, catalog, problems);
                 match index.get(rel.base.as_str()) {
                     Some(&base) => ListBody::Relative { base, adjustments },
                     None => {
@@ -145,6 +122,129 @@ pub(crate) fn build_lists(
     }
     check_relative_lists(&lists, problems);
     lists
+}
+
+/// A relative list's adjustments, each checked on its own (B5) and against the others: two
+/// with the same target are refused (P6a).
+fn build_adjustments(
+    list: &crate::id::PriceListId,
+    data: &[crate::format::pricing::AdjustmentData],
+    catalog: &Catalog,
+    problems: &mut Vec<BuildProblem>,
+) -> Vec<AdjustmentRec> {
+    let mut out: Vec<AdjustmentRec> = Vec::with_capacity(data.len());
+    // The target of each adjustment read so far, with its position.
+    let mut seen: HashMap<(Option<&str>, Option<String>), usize> = HashMap::new();
+    for (pos, adj) in data.iter().enumerate() {
+        let mut invalid = |detail: String| {
+            problems.push(BuildProblem::InvalidAdjustment {
+                list: list.clone(),
+                detail,
+            });
+        };
+        if adj.percent < Decimal::from(-100) {
+            invalid(format!(
+                "{} % would make prices negative: use -100 or more",
+                adj.percent
+            ));
+        }
+        if adj.sku.is_some() && adj.category.is_some() {
+            invalid(format!(
+                "adjustment {pos} targets both a SKU and a category: give one of them"
+            ));
+        }
+        if adj.min_qty == Some(0) {
+            invalid(format!(
+                "adjustment {pos} has `min_qty` 0: give 1 or more, or leave it out"
+            ));
+        }
+        if let Some(price) = adj.price {
+            if !adj.percent.is_zero()
+                || adj.amount.is_some()
+                || adj.round_to.is_some()
+                || adj.ending.is_some()
+            {
+                invalid(format!(
+                    "adjustment {pos} sets a fixed `price` and also a `percent`, `amount`, `round_to` or `ending`: give the price alone, or the formula"
+                ));
+            }
+            if price < Decimal::ZERO {
+                invalid(format!(
+                    "adjustment {pos} sets a negative `price` {price}: prices must be zero or more"
+                ));
+            }
+        }
+        if let Some(multiple) = adj.round_to
+            && multiple <= Decimal::ZERO
+        {
+            invalid(format!(
+                "adjustment {pos} rounds to {multiple}: `round_to` must be more than zero, such as \"0.05\" or \"1\""
+            ));
+        }
+        match (adj.ending, adj.round_to) {
+            (Some(_), None) => invalid(format!(
+                "adjustment {pos} has an `ending` without `round_to`: give the multiple to round to"
+            )),
+            (Some(ending), Some(multiple))
+                if multiple > Decimal::ZERO && ending.abs() >= multiple =>
+            {
+                invalid(format!(
+                    "adjustment {pos} has an `ending` {ending} not smaller than its `round_to` {multiple}: use an ending such as \"-0.01\""
+                ));
+            }
+            _ => {}
+        }
+        let sku = adj
+            .sku
+            .as_ref()
+            .and_then(|s| match catalog.lookup(s.as_str()) {
+                Some(i) => Some((i, s.clone())),
+                None => {
+                    problems.push(BuildProblem::DanglingReference {
+                        from_kind: EntityKind::PriceList,
+                        from: list.to_string(),
+                        to_kind: EntityKind::Sku,
+                        to: s.to_string(),
+                    });
+                    None
+                }
+            });
+        let category = adj
+            .category
+            .as_ref()
+            .map(|c| c.trim_matches('/').to_string());
+        let key = (adj.sku.as_ref().map(|s| s.as_str()), category.clone());
+        if let Some(&first) = seen.get(&key) {
+            problems.push(BuildProblem::DuplicateAdjustment {
+                list: list.clone(),
+                target: match (&adj.sku, &category) {
+                    (Some(s), _) => format!("SKU `{s}`"),
+                    (None, Some(c)) => format!("category `{c}`"),
+                    (None, None) => "every SKU".to_string(),
+                },
+                first,
+                second: pos,
+            });
+        } else {
+            seen.insert(key, pos);
+        }
+        out.push(AdjustmentRec {
+            rank: match (&sku, &category) {
+                (Some(_), _) => pricing::SKU_RANK,
+                (None, Some(c)) => pricing::category_depth(c),
+                (None, None) => 0,
+            },
+            sku,
+            category,
+            min_qty: adj.min_qty,
+            percent: adj.percent,
+            amount: adj.amount,
+            round_to: adj.round_to,
+            ending: adj.ending,
+            price: adj.price,
+        });
+    }
+    out
 }
 
 /// The list's base-unit table and one table per further unit index (U2): `units[i]` holds the

@@ -1,8 +1,8 @@
 //! Price lists and the arithmetic of a line: tiers, relative lists, volume and graduated modes.
 //!
 //! An absolute list stores its entries in a [`table::PriceTable`]. A relative list stores only
-//! its base and its percentage adjustments; its entry for a SKU is derived on lookup from the
-//! base's entry, so a change to the base reaches every list derived from it at once.
+//! its base and its adjustments; its entry for a SKU is derived on lookup from the base's
+//! entry, so a change to the base reaches every list derived from it at once.
 
 pub(crate) mod build;
 pub(crate) mod reference;
@@ -21,12 +21,76 @@ use table::{PriceTable, Tier};
 /// (reported as a cycle would be unreasonable, so the build reports the chain's end).
 pub(crate) const MAX_RELATIVE_DEPTH: usize = 16;
 
-/// A percentage adjustment of a relative list.
-#[derive(Clone, Debug)]
+/// An adjustment of a relative list (SEMANTICS P6a-P6c): its target, the quantity it applies
+/// from, and its formula.
+#[derive(Clone, Debug, Default)]
 pub(crate) struct AdjustmentRec {
+    /// The one SKU targeted: its index in the catalogue and its id (for explanations).
+    pub(crate) sku: Option<(u32, Sku)>,
+    /// The category targeted (with its sub-categories), trimmed of `/`.
     pub(crate) category: Option<String>,
-    pub(crate) depth: usize,
+    /// How specific the target is: [`SKU_RANK`] for a SKU, the category's depth, 0 for all.
+    pub(crate) rank: usize,
+    /// The smallest line quantity (in the entry's unit) the adjustment applies to.
+    pub(crate) min_qty: Option<u64>,
     pub(crate) percent: Decimal,
+    pub(crate) amount: Option<Decimal>,
+    pub(crate) round_to: Option<Decimal>,
+    pub(crate) ending: Option<Decimal>,
+    /// A fixed unit price, instead of the formula.
+    pub(crate) price: Option<Decimal>,
+}
+
+/// The rank of a SKU target: above any category depth (P6a).
+pub(crate) const SKU_RANK: usize = usize::MAX;
+
+/// Why an adjusted price could not be computed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum PriceError<'a> {
+    /// A step overflowed exact decimal arithmetic (T6).
+    Overflow,
+    /// The adjustment of this relative list made a unit price negative (P6c).
+    Negative(&'a PriceListId),
+}
+
+impl AdjustmentRec {
+    /// Whether the adjustment's target covers a SKU with this index and these categories,
+    /// whatever the quantity.
+    pub(crate) fn targets(&self, sku: u32, categories: &[String]) -> bool {
+        match (&self.sku, &self.category) {
+            (Some((s, _)), _) => *s == sku,
+            (None, Some(c)) => categories.iter().any(|sc| category_covers(c, sc)),
+            (None, None) => true,
+        }
+    }
+
+    /// Whether it applies to a line of `qty` units of the entry's unit.
+    pub(crate) fn applies_at(&self, qty: u64) -> bool {
+        self.min_qty.is_none_or(|m| qty >= m)
+    }
+
+    /// The unit price this adjustment makes of a base unit price `price`, in the order of
+    /// P6b: the fixed `price` if set; else `price x (100 + percent) / 100`, plus `amount`,
+    /// then rounded to a price point (`round_to`, `ending`). `None` on overflow. The result
+    /// may be negative: the caller refuses it (P6c).
+    pub(crate) fn apply(&self, price: Decimal) -> Option<Decimal> {
+        if let Some(fixed) = self.price {
+            return Some(fixed);
+        }
+        let mut p = money::adjust_by_percent(price, self.percent)?;
+        if let Some(amount) = self.amount {
+            p = money::add(p, amount)?;
+        }
+        if let Some(multiple) = self.round_to {
+            p = money::round_to_price_point(p, multiple, self.ending.unwrap_or(Decimal::ZERO))?;
+        }
+        // Issue 16, point 4 (margins over cost) clamps here, after the price point.
+        if p.is_zero() {
+            // -0 (from rounding a small negative) reads as 0.
+            p.set_sign_positive(true);
+        }
+        Some(p)
+    }
 }
 
 /// What a list holds.
@@ -190,7 +254,8 @@ impl SkuLists {
     }
 
     /// Whether `list` (through its relative chain) may price `sku`: `false` means it surely
-    /// does not.
+    /// does not. A relative list's adjustments (their targets and `min_qty`, P6a) only narrow
+    /// what its root prices, so the root's entries stay an over-approximation.
     pub(crate) fn may_price(&self, list: u32, sku: u32) -> bool {
         let root = self.roots.get(list as usize).copied().unwrap_or(list);
         let s = sku as usize;
@@ -248,20 +313,23 @@ pub(crate) fn category_depth(cat: &str) -> usize {
     cat.split('/').filter(|s| !s.is_empty()).count()
 }
 
-/// The adjustment a relative list applies to a SKU with these categories: the one with the
-/// deepest category covering one of them, then the one without a category; at equal depth the
-/// one listed first.
+/// The adjustment a relative list applies to a SKU (index `sku`, with these categories) on a
+/// line of `qty` units of the entry's unit (P6a): among those whose target covers the SKU and
+/// whose `min_qty` the line reaches, the most specific (the SKU, then the deepest category, then
+/// no target); of two different categories of equal depth, the one listed first. Pass
+/// `u64::MAX` to ask whether one applies at some quantity.
 pub(crate) fn pick_adjustment<'a>(
     adjustments: &'a [AdjustmentRec],
+    sku: u32,
     categories: &[String],
+    qty: u64,
 ) -> Option<&'a AdjustmentRec> {
     let mut best: Option<&AdjustmentRec> = None;
     for adj in adjustments {
-        let matches = match &adj.category {
-            None => true,
-            Some(c) => categories.iter().any(|sc| category_covers(c, sc)),
-        };
-        if matches && best.is_none_or(|b| adj.depth > b.depth) {
+        if adj.applies_at(qty)
+            && adj.targets(sku, categories)
+            && best.is_none_or(|b| adj.rank > b.rank)
+        {
             best = Some(adj);
         }
     }
@@ -327,13 +395,16 @@ impl<'a> EntryView<'a> {
     }
 
     /// Tier `i` with every adjustment applied, innermost first (list = base x a1, outer = list
-    /// x a2); `Err` on overflow.
-    pub(crate) fn tier(&self, i: usize) -> Result<Option<Tier>, ()> {
+    /// x a2; P6b); `Err` on overflow or on a negative unit price (P6c).
+    pub(crate) fn tier(&self, i: usize) -> Result<Option<Tier>, PriceError<'a>> {
         let Some(mut t) = self.tiers.get(i) else {
             return Ok(None);
         };
-        for (_, adj) in self.links().rev() {
-            t.unit_price = money::adjust_by_percent(t.unit_price, adj.percent).ok_or(())?;
+        for &(list, adj) in self.chain.iter().rev().flatten() {
+            t.unit_price = adj.apply(t.unit_price).ok_or(PriceError::Overflow)?;
+            if t.unit_price < Decimal::ZERO {
+                return Err(PriceError::Negative(&list.id));
+            }
         }
         Ok(Some(t))
     }
@@ -349,17 +420,23 @@ pub(crate) enum EntryMiss<'a> {
     },
 }
 
-/// Looks up the entry of `list` for `sku` in `unit`, deriving through relative lists: the
-/// entry in that unit, or, when the list or a list it derives from says `derive_units`, the
-/// base-unit entry read in base units (U3).
+/// Looks up the entry of `list` for `sku` on a line of `line.qty` units `line.unit`, deriving
+/// through relative lists: the entry in that unit, or, when the list or a list it derives from
+/// says `derive_units`, the base-unit entry read in base units (U3).
+///
+/// Each relative list of the chain needs an adjustment targeting the SKU (checked walking down
+/// the chain, before its base's window); once the entry is found, the adjustment of each link
+/// is picked at the line's quantity in the entry's unit (P6a), and a link with none is
+/// `NoEntry`.
 pub(crate) fn lookup_entry<'a, L: ListTable + ?Sized>(
     lists: &'a L,
     list: &'a ListRec,
     sku: u32,
-    unit: crate::model::catalog::Unit,
+    line: crate::model::catalog::LineQty,
     categories: &[String],
     at: jiff::Timestamp,
 ) -> Result<EntryView<'a>, EntryMiss<'a>> {
+    let unit = line.unit;
     let mut chain: [Option<(&ListRec, &AdjustmentRec)>; MAX_RELATIVE_DEPTH] =
         [None; MAX_RELATIVE_DEPTH];
     let mut depth = 0usize;
@@ -377,6 +454,18 @@ pub(crate) fn lookup_entry<'a, L: ListTable + ?Sized>(
                     ),
                     None => return Err(EntryMiss::NoEntry),
                 };
+                // P6a: the adjustment of each link at the line's quantity in the entry's unit.
+                let qty = line.qty.saturating_mul(derived.unwrap_or(1));
+                for (rel, adj) in chain.iter_mut().flatten() {
+                    if !adj.applies_at(qty) {
+                        let rel: &'a ListRec = rel;
+                        let ListBody::Relative { adjustments, .. } = &rel.body else {
+                            return Err(EntryMiss::NoEntry);
+                        };
+                        *adj = pick_adjustment(adjustments, sku, categories, qty)
+                            .ok_or(EntryMiss::NoEntry)?;
+                    }
+                }
                 return Ok(EntryView {
                     tiers: entry.tiers,
                     extra: entry.extra,
@@ -386,7 +475,10 @@ pub(crate) fn lookup_entry<'a, L: ListTable + ?Sized>(
                 });
             }
             ListBody::Relative { base, adjustments } => {
-                let adj = pick_adjustment(adjustments, categories).ok_or(EntryMiss::NoEntry)?;
+                // The most specific adjustment targeting the SKU at any quantity; replaced
+                // above by the one applying at the line's quantity when it does not.
+                let adj = pick_adjustment(adjustments, sku, categories, u64::MAX)
+                    .ok_or(EntryMiss::NoEntry)?;
                 // INVARIANT: the build rejects chains deeper than MAX_RELATIVE_DEPTH.
                 let slot = chain.get_mut(depth).ok_or(EntryMiss::NoEntry)?;
                 *slot = Some((cur, adj));

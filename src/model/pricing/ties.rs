@@ -921,7 +921,8 @@ pub(crate) fn check_ties(
     .check_all(&index, problems);
 }
 
-/// Whether a list prices a SKU (deriving through relative lists, windows aside).
+/// Whether a list prices a SKU at some quantity (deriving through relative lists, windows
+/// aside).
 pub(crate) fn prices<L: super::ListTable + ?Sized>(
     lists: &L,
     list: u32,
@@ -937,7 +938,8 @@ pub(crate) fn prices<L: super::ListTable + ?Sized>(
         match lists.list(cur).map(|l| &l.body) {
             Some(ListBody::Absolute(table)) => return table.get(sku).is_some(),
             Some(ListBody::Relative { base, adjustments }) => {
-                if pricing::pick_adjustment(adjustments, cats).is_none() {
+                // At some quantity (B7 is conservative about `min_qty`).
+                if pricing::pick_adjustment(adjustments, sku, cats, u64::MAX).is_none() {
                     return false;
                 }
                 cur = *base;
@@ -967,9 +969,9 @@ pub(crate) fn priced_skus<L: super::ListTable + ?Sized>(
                             .get(sku)
                             .map(|s| s.categories.as_slice())
                             .unwrap_or(&[]);
-                        chain
-                            .iter()
-                            .all(|adjs| pricing::pick_adjustment(adjs, cats).is_some())
+                        chain.iter().all(|adjs| {
+                            pricing::pick_adjustment(adjs, sku, cats, u64::MAX).is_some()
+                        })
                     })
                     .collect();
             }
@@ -1206,6 +1208,7 @@ mod tests {
                     adjustments: vec![AdjustmentData {
                         category: rng.coin().then(|| "a".to_string()),
                         percent: (-5).into(),
+                        ..AdjustmentData::default()
                     }],
                 }),
                 ..PriceListData::default()
