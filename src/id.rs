@@ -145,7 +145,7 @@ const SHOWN_CHARS: usize = 32;
 /// It is also the error of parsing an id (`"abb-corp".parse::<AccountId>()`, [`FromStr`]).
 ///
 /// ```
-/// use tradeterms::id::IdFault;
+/// use tradeterms::IdFault;
 /// assert_eq!(IdFault::of("abb-corp"), None);
 /// assert_eq!(IdFault::of("  "), Some(IdFault::Blank));
 /// assert_eq!(IdFault::of("abb\u{202e}proc"), Some(IdFault::Bidirectional('\u{202e}')));
@@ -241,7 +241,7 @@ crate::error::error_codes!(
     /// ...}` (the character as its code point, never the invisible character itself).
     ///
     /// ```
-    /// use tradeterms::id::IdFault;
+    /// use tradeterms::IdFault;
     /// let fault = IdFault::of("abb\u{202e}proc").unwrap();
     /// assert_eq!(fault.code(), "bidirectional");
     /// assert_eq!(serde_json::to_value(fault).unwrap()["character"], "U+202E");

@@ -6,19 +6,19 @@
 
 // The layers, each importing only from the ones listed after it (checked by `tests/layers.rs`):
 // govern -> decide -> model -> format -> the leaf modules (id, money, time, error, country).
-pub mod country;
+mod country;
 mod decide;
-pub mod error;
+mod error;
 mod format;
 #[cfg(feature = "generate")]
 pub mod generate;
 mod govern;
-pub mod id;
+mod id;
 mod model;
-pub mod money;
-pub mod time;
+mod money;
+mod time;
 
-pub use country::Country;
+pub use country::{Country, UnknownCountry};
 pub use decide::audience::Audience;
 pub use decide::guest::{GuestQuery, GuestResolution, GuestSheet};
 pub use decide::handle::{AccountHandle, HandleQuery, SkuHandle, UserHandle};
@@ -61,12 +61,13 @@ pub use govern::impact::answer::{
 };
 pub use govern::lint::{MAX_WARNINGS, Warning, WarningKind};
 pub use id::{
-    AccountId, AssignmentId, ChannelId, PriceListId, RoleName, SegmentId, Sku, UnitId, UserId,
+    AccountId, AssignmentId, ChannelId, IdFault, MAX_ID_BYTES, PriceListId, RoleName, SegmentId,
+    Sku, UnitId, UserId,
 };
 pub use jiff::Timestamp;
 pub use model::account::MAX_DEPTH;
 pub use model::experiment::{Arm, Cohorts, ExperimentArm};
 pub use model::snapshot::Snapshot;
-pub use money::{Currency, Money, ROUNDING};
+pub use money::{Currency, Money, ROUNDING, UnknownCurrency};
 pub use rust_decimal::Decimal;
 pub use time::Window;

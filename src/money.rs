@@ -94,7 +94,7 @@ impl fmt::Display for Currency {
 /// let eur: Currency = "EUR".parse()?;
 /// assert_eq!(eur.to_string().parse::<Currency>()?, eur);
 /// assert!("eur".parse::<Currency>().is_err());
-/// # Ok::<(), tradeterms::money::UnknownCurrency>(())
+/// # Ok::<(), tradeterms::UnknownCurrency>(())
 /// ```
 impl std::str::FromStr for Currency {
     type Err = UnknownCurrency;

@@ -11,9 +11,9 @@
 )]
 
 use tradeterms::{
-    AccountId, AssignmentId, Audience, ChannelId, Context, Currency, Dataset, Engine, Outcome,
-    PriceListId, PriceSheet, Query, QueryRef, QuoteOutcome, QuoteSheet, RoleName, SegmentId,
-    SheetLine, Sku, Snapshot, Timestamp, UserId, id::IdFault,
+    AccountId, AssignmentId, Audience, ChannelId, Context, Currency, Dataset, Engine, IdFault,
+    Outcome, PriceListId, PriceSheet, Query, QueryRef, QuoteOutcome, QuoteSheet, RoleName,
+    SegmentId, SheetLine, Sku, Snapshot, Timestamp, UserId,
 };
 
 fn demo() -> Snapshot {

@@ -263,7 +263,7 @@ fn all_messages(v: &Value) -> String {
 
 #[test]
 fn malformed_ids_are_refused_naming_their_kind_and_path() {
-    use tradeterms::id::IdFault;
+    use tradeterms::IdFault;
     let long = "L".repeat(257);
     let cases: Vec<(&str, String, IdFault)> = vec![
         ("  ", "\"  \"".into(), IdFault::Blank),
@@ -457,7 +457,7 @@ fn two_spellings_of_one_id_are_not_two_entities() {
     );
     let (p, _) = only_problem(&v);
     assert!(
-        matches!(&p, BuildProblem::InvalidId { field, fault: tradeterms::id::IdFault::NotNfc, .. }
+        matches!(&p, BuildProblem::InvalidId { field, fault: tradeterms::IdFault::NotNfc, .. }
             if field == "catalog[3].sku"),
         "{p:?}"
     );

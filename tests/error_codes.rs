@@ -12,7 +12,7 @@
 
 use serde_json::json;
 use std::collections::BTreeSet;
-use tradeterms::id::IdFault;
+use tradeterms::IdFault;
 use tradeterms::{
     ApplyError, BuildError, BuildProblem, Changeset, Currency, Dataset, EntityKind, EntityRef,
     ImpactOptions, PreviewError, ResolveError, Snapshot,
