@@ -362,7 +362,9 @@ impl Snapshot {
         self.inner.catalog.get(idx).map(|s| s.name.as_str())
     }
 
-    /// Number of price entries stored in absolute lists (relative lists store none).
+    /// Number of price entries stored in absolute lists (relative lists store none), in
+    /// every unit. A stable diagnostic: what the README's per-entry memory and build figures
+    /// divide by, and a figure a host may log after a reload.
     pub fn price_entry_count(&self) -> usize {
         self.inner
             .lists

@@ -222,7 +222,10 @@ pub struct Impact {
     pub largest_increase: Option<PriceMove>,
     /// The largest price decrease.
     pub largest_decrease: Option<PriceMove>,
-    /// How many (account, SKU) pairs the preview re-resolved: the pairs the change could reach.
+    /// How many (account, SKU) pairs the preview re-resolved (once per context compared): the
+    /// pairs the change could reach. A stable diagnostic of what a preview cost, not part of
+    /// the answer's meaning: two previews with the same changes may examine different counts
+    /// as the reach computation gets sharper.
     pub pairs_examined: usize,
 }
 
