@@ -101,6 +101,43 @@ pub struct OrderLine {
     pub lead_time_days: Option<u32>,
 }
 
+impl OrderLine {
+    /// A line of `qty` of `sku` in its base unit: a constructor, so a field added later
+    /// breaks no caller that uses it.
+    ///
+    /// ```
+    /// use tradeterms::OrderLine;
+    /// let line = OrderLine::new("SCREW-100", 3).in_unit("pallet").with_lead_time(10);
+    /// assert_eq!((line.qty, line.unit.unwrap().as_str(), line.lead_time_days), (3, "pallet", Some(10)));
+    /// ```
+    pub fn new(sku: impl Into<Sku>, qty: u64) -> OrderLine {
+        OrderLine {
+            sku: sku.into(),
+            qty,
+            unit: None,
+            lead_time_days: None,
+        }
+    }
+
+    /// The same line, with `qty` counted in `unit` (SEMANTICS U2).
+    #[must_use]
+    pub fn in_unit(self, unit: impl Into<crate::id::UnitId>) -> OrderLine {
+        OrderLine {
+            unit: Some(unit.into()),
+            ..self
+        }
+    }
+
+    /// The same line, with its own lead time in days.
+    #[must_use]
+    pub fn with_lead_time(self, days: u32) -> OrderLine {
+        OrderLine {
+            lead_time_days: Some(days),
+            ..self
+        }
+    }
+}
+
 /// Where a quantity rule comes from.
 ///
 /// ```
