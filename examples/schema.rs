@@ -23,41 +23,10 @@
     reason = "example code: it shows the API plainly and exits on bad input with the error"
 )]
 
-use schemars::generate::SchemaSettings;
-use schemars::{JsonSchema, Schema};
-
-/// A schema of what the engine reads.
-fn input<T: JsonSchema>() -> Schema {
-    schemars::schema_for!(T)
-}
-
-/// A schema of what the engine writes.
-fn answer<T: JsonSchema>() -> Schema {
-    SchemaSettings::default()
-        .for_serialize()
-        .into_generator()
-        .into_root_schema_for::<T>()
-}
-
-/// Every shipped schema by name (`schema/<name>.schema.json`); keep in step with
-/// `tests/schema.rs`.
-fn schemas() -> Vec<(&'static str, Schema)> {
-    use tradeterms::*;
-    vec![
-        ("dataset", input::<Dataset>()),
-        ("changeset", input::<Changeset>()),
-        ("query", input::<Query>()),
-        ("order", input::<Order>()),
-        ("resolution", answer::<Resolution>()),
-        ("quote", answer::<Quote>()),
-        ("sheet_line", answer::<SheetLine>()),
-        ("order_answer", answer::<OrderAnswer>()),
-        ("payment", answer::<Payment>()),
-        ("impact", answer::<Impact>()),
-        ("warning", answer::<Warning>()),
-        ("log_entry", answer::<LogEntry>()),
-    ]
-}
+#[path = "support/schemas.rs"]
+mod schemas;
+use schemars::Schema;
+use schemas::{input, schemas};
 
 const USAGE: &str = "usage: schema [NAME | --write DIR | --list | --help]
   (no argument)  print the dataset schema

@@ -13,42 +13,11 @@
 )]
 #![cfg(feature = "schema")]
 
-use schemars::generate::SchemaSettings;
-use schemars::{JsonSchema, Schema};
+#[path = "../examples/support/schemas.rs"]
+mod schemas;
+use schemas::schemas;
 
 const REGENERATE: &str = "cargo run --features schema --example schema -- --write schema";
-
-/// A schema of what the engine reads (as `examples/schema.rs` makes it).
-fn input<T: JsonSchema>() -> Schema {
-    schemars::schema_for!(T)
-}
-
-/// A schema of what the engine writes.
-fn answer<T: JsonSchema>() -> Schema {
-    SchemaSettings::default()
-        .for_serialize()
-        .into_generator()
-        .into_root_schema_for::<T>()
-}
-
-/// Every shipped schema, as `examples/schema.rs` lists them.
-fn schemas() -> Vec<(&'static str, Schema)> {
-    use tradeterms::*;
-    vec![
-        ("dataset", input::<Dataset>()),
-        ("changeset", input::<Changeset>()),
-        ("query", input::<Query>()),
-        ("order", input::<Order>()),
-        ("resolution", answer::<Resolution>()),
-        ("quote", answer::<Quote>()),
-        ("sheet_line", answer::<SheetLine>()),
-        ("order_answer", answer::<OrderAnswer>()),
-        ("payment", answer::<Payment>()),
-        ("impact", answer::<Impact>()),
-        ("warning", answer::<Warning>()),
-        ("log_entry", answer::<LogEntry>()),
-    ]
-}
 
 fn shipped(name: &str) -> String {
     let path = format!("{}/schema/{name}.schema.json", env!("CARGO_MANIFEST_DIR"));
