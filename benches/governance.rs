@@ -137,20 +137,22 @@ fn changeset(
     list: &PriceListId,
     entries: Vec<EntryData>,
 ) -> Changeset {
-    Changeset {
+    Changeset::new(
         id,
-        author: "pricing@seller.example".into(),
-        reason: "benchmark".into(),
-        at: generate::AT,
+        "pricing@seller.example",
+        "benchmark",
+        generate::AT,
         base_version,
-        ops: entries
+    )
+    .with_ops(
+        entries
             .into_iter()
             .map(|entry| Op::SetEntry {
                 list: list.clone(),
                 entry,
             })
             .collect(),
-    }
+    )
 }
 
 /// The first always-valid absolute contract list with enough entries assigned to a subtree,

@@ -83,23 +83,17 @@ fn bench(c: &mut Criterion) {
             .take(LINES - skus.len()),
     );
     assert_eq!(skus.len(), LINES);
-    let order = Order {
-        audience: tradeterms::Audience::Operator,
-        context: Default::default(),
-        account: account.clone(),
-        user: user.clone(),
-        at: generate::AT,
-        lines: skus
-            .into_iter()
+    let order = Order::new(
+        account.clone(),
+        user.clone(),
+        generate::AT,
+        skus.into_iter()
             .zip(&queries)
-            .map(|(sku, q)| OrderLine {
-                sku,
-                qty: q.qty,
-                unit: None,
-                lead_time_days: None,
-            })
+            .map(|(sku, q)| OrderLine::new(sku, q.qty))
             .collect(),
-    };
+    )
+    .with_audience(tradeterms::Audience::Operator)
+    .with_context(Default::default());
     drop(dataset);
 
     let answer = snapshot.resolve_order(&order).expect("the order resolves");

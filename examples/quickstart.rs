@@ -133,39 +133,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "\n## An order for Abb Corp North: case packs, a quote-only SKU, a lead time beyond the contract, approvals"
     );
-    let order = Order {
-        audience: tradeterms::Audience::Operator,
-        context: Default::default(),
-        account: "abb-north".into(),
-        user: "john".into(),
+    let order = Order::new(
+        "abb-north",
+        "john",
         at,
-        lines: vec![
-            OrderLine {
-                sku: "DRILL-18V".into(),
-                qty: 10,
-                unit: None,
-                lead_time_days: None,
-            },
-            OrderLine {
-                sku: "GLOVES-12".into(),
-                qty: 30,
-                unit: None,
-                lead_time_days: None,
-            },
-            OrderLine {
-                sku: "SAW-CIRC".into(),
-                qty: 1,
-                unit: None,
-                lead_time_days: None,
-            },
-            OrderLine {
-                sku: "LASER-LVL".into(),
-                qty: 1,
-                unit: None,
-                lead_time_days: None,
-            },
+        vec![
+            OrderLine::new("DRILL-18V", 10),
+            OrderLine::new("GLOVES-12", 30),
+            OrderLine::new("SAW-CIRC", 1),
+            OrderLine::new("LASER-LVL", 1),
         ],
-    };
+    );
     println!("{}", snapshot.resolve_order(&order)?);
     Ok(())
 }

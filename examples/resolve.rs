@@ -309,12 +309,8 @@ fn run() -> Result<(), String> {
                 std::fs::read_to_string(file).map_err(|e| format!("cannot read `{file}`: {e}"))?;
             let changeset = tradeterms::Changeset::from_json(&text)
                 .map_err(|e| format!("`{file}` is not a valid changeset: {e}"))?;
-            let options = tradeterms::ImpactOptions {
-                at: args.at,
-                qty,
-                reference_order_total: reference_total,
-                ..tradeterms::ImpactOptions::at(args.at)
-            };
+            let mut options = tradeterms::ImpactOptions::at(args.at).with_qty(qty);
+            options.reference_order_total = reference_total;
             let impact = snapshot
                 .preview(&changeset, &options)
                 .map_err(|e| e.to_string())?

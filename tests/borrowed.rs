@@ -222,11 +222,12 @@ fn expected_lines(
             let operator = s.resolve_ref(&q).unwrap();
             let visible = operator.visibility.as_ref().is_some_and(|v| v.visible);
             let answer = s.resolve_ref(&q.with_audience(audience)).unwrap();
-            visible.then(|| SheetLine {
-                sku: sku.clone(),
-                unit: None,
-                visibility: answer.visibility,
-                outcome: answer.outcome,
+            // `SheetLine` is `#[non_exhaustive]`: built from its JSON form.
+            visible.then(|| {
+                serde_json::from_value::<SheetLine>(serde_json::json!({
+                    "sku": sku, "visibility": answer.visibility, "outcome": answer.outcome,
+                }))
+                .unwrap()
             })
         })
         .collect()

@@ -167,18 +167,8 @@ fn a_demo_buyer_order_names_no_policy_and_no_payment_rule() {
         "john",
         at(),
         vec![
-            OrderLine {
-                sku: "DRILL-18V".into(),
-                qty: 40,
-                unit: None,
-                lead_time_days: None,
-            },
-            OrderLine {
-                sku: "SAW-CIRC".into(),
-                qty: 1,
-                unit: None,
-                lead_time_days: None,
-            },
+            OrderLine::new("DRILL-18V", 40),
+            OrderLine::new("SAW-CIRC", 1),
         ],
     );
     let operator = s.resolve_order(&order).unwrap();

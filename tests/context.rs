@@ -196,20 +196,7 @@ fn an_account_buys_in_each_currency_it_declares_and_no_other() {
         "abb-corp",
         "john",
         at(),
-        vec![
-            OrderLine {
-                sku: "DRILL".into(),
-                qty: 2,
-                unit: None,
-                lead_time_days: None,
-            },
-            OrderLine {
-                sku: "SAW".into(),
-                qty: 1,
-                unit: None,
-                lead_time_days: None,
-            },
-        ],
+        vec![OrderLine::new("DRILL", 2), OrderLine::new("SAW", 1)],
     )
     .with_context(in_cad);
     let a = s.resolve_order(&order).unwrap();
@@ -417,18 +404,8 @@ fn approval_thresholds_and_spending_limits_apply_in_their_currency() {
         if let Some(c) = currency {
             ctx = ctx.currency(Currency::from_code(c).unwrap());
         }
-        let o = Order::new(
-            "abb-corp",
-            "john",
-            at(),
-            vec![OrderLine {
-                sku: "DRILL".into(),
-                qty,
-                unit: None,
-                lead_time_days: None,
-            }],
-        )
-        .with_context(ctx);
+        let o = Order::new("abb-corp", "john", at(), vec![OrderLine::new("DRILL", qty)])
+            .with_context(ctx);
         let a = s.resolve_order(&o).unwrap();
         let mut policies: Vec<String> = a
             .approval
@@ -485,24 +462,20 @@ fn approval_thresholds_and_spending_limits_apply_in_their_currency() {
 #[test]
 fn impact_compares_answers_per_context() {
     let s = snapshot();
-    let change = tradeterms::Changeset {
-        id: "edi-price".into(),
-        author: "maria@seller.example".into(),
-        reason: "EDI contract price".into(),
-        at: at(),
-        base_version: s.version(),
-        ops: vec![tradeterms::Op::SetEntry {
-            list: "abb-edi".into(),
-            entry: tradeterms::EntryData {
-                sku: "DRILL".into(),
-                tiers: vec![tradeterms::TierData {
-                    min_qty: 1,
-                    unit_price: "85.00".parse().unwrap(),
-                }],
-                ..tradeterms::EntryData::default()
-            },
-        }],
-    };
+    let change = tradeterms::Changeset::new(
+        "edi-price",
+        "maria@seller.example",
+        "EDI contract price",
+        at(),
+        s.version(),
+    )
+    .with_ops(vec![tradeterms::Op::SetEntry {
+        list: "abb-edi".into(),
+        entry: tradeterms::EntryData::new(
+            "DRILL",
+            vec![tradeterms::TierData::new(1, "85.00".parse().unwrap())],
+        ),
+    }]);
     let after = s.apply(&change).unwrap();
     // Without contexts: the EDI assignment never applies, so nothing moves.
     let plain = s

@@ -192,12 +192,9 @@ fn guests_differential(ds: &Dataset, queries: &[(RawQuery, Fault)]) -> Result<()
             };
             for line in sheet {
                 let line = line.map_err(|e| fail(format!("guest sheet line: {e}")))?;
-                let one = q.clone();
-                let one = tradeterms::GuestQuery {
-                    sku: line.sku.clone(),
-                    unit: None,
-                    ..one
-                };
+                // A sheet line is in the SKU's base unit.
+                let mut one = q.clone().with_sku(line.sku.clone());
+                one.unit = None;
                 let alone = snapshot
                     .resolve_guest(&one)
                     .map_err(|e| fail(format!("{e}")))?;

@@ -29,29 +29,12 @@ fn demo() -> Dataset {
 fn set_price(list: &str, sku: &str, price: &str) -> Op {
     Op::SetEntry {
         list: list.into(),
-        entry: EntryData {
-            sku: sku.into(),
-            tiers: vec![TierData {
-                min_qty: 1,
-                unit_price: price.parse().unwrap(),
-            }],
-            valid: None,
-            quantity: None,
-            quote_above: None,
-            unit: None,
-        },
+        entry: EntryData::new(sku, vec![TierData::new(1, price.parse().unwrap())]),
     }
 }
 
 fn cs(id: &str, base: u64, ops: Vec<Op>) -> Changeset {
-    Changeset {
-        id: id.into(),
-        author: "maria@seller.example".into(),
-        reason: "test".into(),
-        at: at(),
-        base_version: base,
-        ops,
-    }
+    Changeset::new(id, "maria@seller.example", "test", at(), base).with_ops(ops)
 }
 
 fn drill(engine_or_snapshot: &Snapshot) -> String {

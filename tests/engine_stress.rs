@@ -27,27 +27,13 @@ fn at() -> Timestamp {
 fn set_prices(version: u64) -> Vec<Op> {
     let entry = |sku: &str, price: u64| Op::SetEntry {
         list: "public-usd".into(),
-        entry: EntryData {
-            sku: sku.into(),
-            tiers: vec![TierData {
-                min_qty: 1,
-                unit_price: price.into(),
-            }],
-            ..EntryData::default()
-        },
+        entry: EntryData::new(sku, vec![TierData::new(1, price.into())]),
     };
     vec![entry("HAMMER-16", version), entry("SCREW-100", 2 * version)]
 }
 
 fn changeset(id: String, base: u64, ops: Vec<Op>) -> Changeset {
-    Changeset {
-        id,
-        author: "writer".into(),
-        reason: "stress".into(),
-        at: at(),
-        base_version: base,
-        ops,
-    }
+    Changeset::new(id, "writer", "stress", at(), base).with_ops(ops)
 }
 
 #[test]
@@ -122,14 +108,7 @@ fn readers_see_one_consistent_version_while_a_writer_publishes() {
             let mut ops = set_prices(v);
             ops.push(Op::SetEntry {
                 list: "public-usd".into(),
-                entry: EntryData {
-                    sku: "HAMMER-16".into(),
-                    tiers: vec![TierData {
-                        min_qty: 0,
-                        unit_price: 1.into(),
-                    }],
-                    ..EntryData::default()
-                },
+                entry: EntryData::new("HAMMER-16", vec![TierData::new(0, 1.into())]),
             });
             assert!(matches!(
                 engine.publish(&changeset(format!("bad-{v}"), v - 1, ops)),

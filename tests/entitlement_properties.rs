@@ -36,25 +36,24 @@ fn names_prices(json: &str) -> bool {
 /// What `quote` must say, derived from an explained resolution.
 fn common_quote(r: &tradeterms::Resolution) -> tradeterms::Quote {
     use tradeterms::QuoteOutcome;
-    tradeterms::Quote {
-        version: r.version,
-        outcome: match &r.outcome {
-            Outcome::Denied(_) => QuoteOutcome::Denied,
-            Outcome::NotVisible => QuoteOutcome::NotVisible,
-            Outcome::PriceHidden(_) => QuoteOutcome::PriceHidden,
-            Outcome::SignInForPrice => QuoteOutcome::SignInForPrice,
-            Outcome::QuoteRequired(_) => QuoteOutcome::QuoteRequired,
-            Outcome::Priced(p) => QuoteOutcome::Priced {
-                amount: p.price.amount,
-                exact_amount: p.price.exact_amount,
-                currency: p.price.currency,
-                tax_included: p.price.tax_included,
-                assignment: Some(p.source.as_ref().unwrap().assignment.clone()),
-                reference: p.reference.clone(),
-            },
-            _ => unreachable!("a variant this test does not know yet"),
+    let outcome = match &r.outcome {
+        Outcome::Denied(_) => QuoteOutcome::Denied,
+        Outcome::NotVisible => QuoteOutcome::NotVisible,
+        Outcome::PriceHidden(_) => QuoteOutcome::PriceHidden,
+        Outcome::SignInForPrice => QuoteOutcome::SignInForPrice,
+        Outcome::QuoteRequired(_) => QuoteOutcome::QuoteRequired,
+        Outcome::Priced(p) => QuoteOutcome::Priced {
+            amount: p.price.amount,
+            exact_amount: p.price.exact_amount,
+            currency: p.price.currency,
+            tax_included: p.price.tax_included,
+            assignment: Some(p.source.as_ref().unwrap().assignment.clone()),
+            reference: p.reference.clone(),
         },
-    }
+        _ => unreachable!("a variant this test does not know yet"),
+    };
+    // `Quote` is `#[non_exhaustive]`: built from its JSON form, as a host's test would.
+    serde_json::from_value(serde_json::json!({ "version": r.version, "outcome": outcome })).unwrap()
 }
 
 /// Whether `user` holds an enabled membership reaching `account` (the rule stated in the README,
@@ -240,14 +239,7 @@ proptest! {
         let c = if own > 0 && pick < categories.len() { categories[pick % own].clone() } else {
             categories[pick % categories.len()].clone()
         };
-        let rule = |id: &str, target: tradeterms::Target, effect: Effect| tradeterms::VisibilityRuleData {
-            id: id.into(),
-            owner: "merch@seller.example".into(),
-            scope: scope.clone(),
-            target,
-            effect,
-            ..Default::default()
-        };
+        let rule = |id: &str, target: tradeterms::Target, effect: Effect| tradeterms::VisibilityRuleData::new(id, "merch@seller.example", scope.clone(), target, effect);
         let mut with = ds.clone();
         with.visibility_rules.push(rule("prop-drill", tradeterms::Target::Sku(k.sku.clone()), Effect::Include));
         let mut after = with.clone();

@@ -40,27 +40,13 @@ fn price(s: &Snapshot, account: &str, user: &str, sku: &str, qty: u64) -> String
 }
 
 fn cs(id: &str, base: u64, ops: Vec<Op>) -> Changeset {
-    Changeset {
-        id: id.into(),
-        author: "maria@seller.example".into(),
-        reason: "test".into(),
-        at: at(),
-        base_version: base,
-        ops,
-    }
+    Changeset::new(id, "maria@seller.example", "test", at(), base).with_ops(ops)
 }
 
 fn set_price(list: &str, sku: &str, price: &str) -> Op {
     Op::SetEntry {
         list: list.into(),
-        entry: EntryData {
-            sku: sku.into(),
-            tiers: vec![TierData {
-                min_qty: 1,
-                unit_price: price.parse().unwrap(),
-            }],
-            ..EntryData::default()
-        },
+        entry: EntryData::new(sku, vec![TierData::new(1, price.parse().unwrap())]),
     }
 }
 
@@ -146,12 +132,11 @@ fn an_invalid_changeset_is_refused_whole_and_nothing_is_half_applied() {
     let dangling = cs(
         "cs-dangling",
         1,
-        vec![Op::Upsert(Entity::Assignment(AssignmentData {
-            id: "new".into(),
-            price_list: "no-such-list".into(),
-            scope: Scope::Everyone,
-            ..AssignmentData::default()
-        }))],
+        vec![Op::Upsert(Entity::Assignment(AssignmentData::new(
+            "new",
+            "no-such-list",
+            Scope::Everyone,
+        )))],
     );
     assert!(
         v1.apply(&dangling)
@@ -170,28 +155,21 @@ fn an_invalid_changeset_is_refused_whole_and_nothing_is_half_applied() {
     ));
     // A new entry that would tie two equal-priority assignments is caught on the fast path too.
     let mut d = demo();
-    d.price_lists.push(tradeterms::PriceListData {
-        id: "east-extra".into(),
-        name: "East extras".into(),
-        owner: "east-sales".into(),
-        currency: "USD".into(),
-        entries: vec![EntryData {
-            sku: "HAMMER-16".into(),
-            tiers: vec![TierData {
-                min_qty: 1,
-                unit_price: "20.00".parse().unwrap(),
-            }],
-            ..EntryData::default()
-        }],
-        ..Default::default()
-    });
-    d.assignments.push(AssignmentData {
-        id: "east-extra-own".into(),
-        price_list: "east-extra".into(),
-        scope: Scope::Account("abb-east".into()),
-        priority: 0,
-        ..AssignmentData::default()
-    });
+    d.price_lists.push(
+        tradeterms::PriceListData::new("east-extra", "East extras", "east-sales", "USD")
+            .with_entries(vec![EntryData::new(
+                "HAMMER-16",
+                vec![TierData::new(1, "20.00".parse().unwrap())],
+            )]),
+    );
+    d.assignments.push(
+        AssignmentData::new(
+            "east-extra-own",
+            "east-extra",
+            Scope::Account("abb-east".into()),
+        )
+        .with_priority(0),
+    );
     // The hammer is not a power tool, so East's relative list does not price it: no tie yet.
     let s = Snapshot::from_dataset(&d).unwrap_or_else(|e| panic!("{e}"));
     // Pricing the drill in the extra list would tie it with East's power-tool list.
@@ -210,14 +188,10 @@ fn an_invalid_changeset_is_refused_whole_and_nothing_is_half_applied() {
     );
     // The same change as a whole-list replacement goes through the rebuild and is refused alike.
     let mut list = d.price_lists.last().unwrap().clone();
-    list.entries.push(EntryData {
-        sku: "DRILL-18V".into(),
-        tiers: vec![TierData {
-            min_qty: 1,
-            unit_price: "100.00".parse().unwrap(),
-        }],
-        ..EntryData::default()
-    });
+    list.entries.push(EntryData::new(
+        "DRILL-18V",
+        vec![TierData::new(1, "100.00".parse().unwrap())],
+    ));
     let whole = cs("cs-tie-2", 1, vec![Op::Upsert(Entity::PriceList(list))]);
     assert!(
         s.apply(&whole)
@@ -261,40 +235,24 @@ fn a_price_increase_for_one_segment_previewed_published_then_rolled_back() {
         1,
         vec![Op::SetEntry {
             list: "wholesale-usd".into(),
-            entry: EntryData {
-                sku: "SCREW-100".into(),
-                tiers: vec![
-                    TierData {
-                        min_qty: 1,
-                        unit_price: "6.05".parse().unwrap(),
-                    },
-                    TierData {
-                        min_qty: 100,
-                        unit_price: "5.28".parse().unwrap(),
-                    },
-                    TierData {
-                        min_qty: 1000,
-                        unit_price: "4.62".parse().unwrap(),
-                    },
+            entry: EntryData::new(
+                "SCREW-100",
+                vec![
+                    TierData::new(1, "6.05".parse().unwrap()),
+                    TierData::new(100, "5.28".parse().unwrap()),
+                    TierData::new(1000, "4.62".parse().unwrap()),
                 ],
-                ..EntryData::default()
-            },
+            ),
         }],
     );
-    let options = ImpactOptions {
-        qty: 10,
-        ..ImpactOptions::at(at())
-    };
+    let options = ImpactOptions::at(at()).with_qty(10);
     let preview = v1.preview(&raise, &options).unwrap().into_impact();
     // Only Austin Hardware is in the segment; its own contract (5.20) is cheaper than the new
     // segment price at 10 units, but under the old one the segment won at 55.00... check both.
     let before = price(&v1, "austin-hardware", "bob", "SCREW-100", 10);
     assert_eq!(before, "52.00"); // own contract 5.20 beats the segment's 5.50 under lowest price
     assert!(preview.changes.is_empty(), "{preview}");
-    let options = ImpactOptions {
-        qty: 500,
-        ..ImpactOptions::at(at())
-    };
+    let options = ImpactOptions::at(at()).with_qty(500);
     let preview = v1.preview(&raise, &options).unwrap().into_impact();
     assert_eq!(preview.changes.len(), 1, "{preview}");
     let change = &preview.changes[0];
@@ -342,13 +300,9 @@ fn a_changeset_carrying_a_malformed_id_is_refused_on_every_apply_path() {
     let v1 = Snapshot::from_dataset(&demo()).unwrap();
     let bad = format!("HAMMER\u{202e}{}", "6".repeat(1_000));
     let assignment = |id: &str, list: &str| {
-        Op::Upsert(Entity::Assignment(AssignmentData {
-            id: id.into(),
-            price_list: list.into(),
-            scope: Scope::Everyone,
-            priority: 99,
-            ..Default::default()
-        }))
+        Op::Upsert(Entity::Assignment(
+            AssignmentData::new(id, list, Scope::Everyone).with_priority(99),
+        ))
     };
     let cases = [
         // The price-entry fast path, the rebuild path, a removal, the changeset's own id.
@@ -593,43 +547,29 @@ fn a_new_entry_is_quoted_as_it_is_resolved() {
 fn an_impact_over_the_limit_is_a_summary_with_a_stable_sample() {
     let mut d = Dataset::default();
     for i in 0..40 {
-        d.accounts.push(tradeterms::AccountData {
-            id: format!("acc-{i:02}").into(),
-            name: "A".into(),
-            currency: "USD".into(),
-            ..Default::default()
-        });
+        d.accounts.push(tradeterms::AccountData::new(
+            format!("acc-{i:02}"),
+            "A",
+            "USD",
+        ));
     }
     let mut entries = Vec::new();
     for k in 0..25 {
-        d.catalog.push(tradeterms::SkuData {
-            sku: format!("sku-{k:02}").into(),
-            name: "S".into(),
-            ..Default::default()
-        });
-        entries.push(EntryData {
-            sku: format!("sku-{k:02}").into(),
-            tiers: vec![TierData {
-                min_qty: 1,
-                unit_price: "10.00".parse().unwrap(),
-            }],
-            ..EntryData::default()
-        });
+        d.catalog
+            .push(tradeterms::SkuData::new(format!("sku-{k:02}"), "S"));
+        entries.push(EntryData::new(
+            format!("sku-{k:02}"),
+            vec![TierData::new(1, "10.00".parse().unwrap())],
+        ));
     }
-    d.price_lists.push(tradeterms::PriceListData {
-        id: "public".into(),
-        name: "Public".into(),
-        owner: "pricing".into(),
-        currency: "USD".into(),
-        entries,
-        ..Default::default()
-    });
-    d.assignments.push(tradeterms::AssignmentData {
-        id: "all".into(),
-        price_list: "public".into(),
-        scope: Scope::Everyone,
-        ..Default::default()
-    });
+    d.price_lists.push(
+        tradeterms::PriceListData::new("public", "Public", "pricing", "USD").with_entries(entries),
+    );
+    d.assignments.push(tradeterms::AssignmentData::new(
+        "all",
+        "public",
+        Scope::Everyone,
+    ));
     let v1 = Snapshot::from_dataset(&d).unwrap();
     // Every price up 10 %, but SKU 07 up 50 % and SKU 03 down 20 %.
     let ops = (0..25)
@@ -646,10 +586,7 @@ fn an_impact_over_the_limit_is_a_summary_with_a_stable_sample() {
     let all = v1
         .preview(
             &change,
-            &ImpactOptions {
-                max_changes: usize::MAX,
-                ..ImpactOptions::at(at())
-            },
+            &ImpactOptions::at(at()).with_max_changes(usize::MAX),
         )
         .unwrap()
         .into_impact();
@@ -662,10 +599,7 @@ fn an_impact_over_the_limit_is_a_summary_with_a_stable_sample() {
             .into_impact(),
         all
     );
-    let options = ImpactOptions {
-        max_changes: 999,
-        ..ImpactOptions::at(at())
-    };
+    let options = ImpactOptions::at(at()).with_max_changes(999);
     let summary = v1.preview(&change, &options).unwrap().into_impact();
     assert!(summary.limit_reached);
     assert_eq!(summary.total_changes, 1000);
@@ -773,7 +707,7 @@ proptest! {
             .filter(|(k, v)| after.get(*k) != Some(*v))
             .map(|(k, _)| k.clone())
             .collect();
-        let impact = v1.impact(&v2, &ImpactOptions { qty, ..ImpactOptions::at(at()) }).unwrap();
+        let impact = v1.impact(&v2, &ImpactOptions::at(at()).with_qty(qty)).unwrap();
         let reported: Vec<(String, String)> = impact
             .changes
             .iter()
@@ -785,7 +719,7 @@ proptest! {
 
         // A limit keeps every count and largest move exact, and lists a sample of the changes.
         let limited = v1
-            .impact(&v2, &ImpactOptions { qty, max_changes: 2, ..ImpactOptions::at(at()) })
+            .impact(&v2, &ImpactOptions::at(at()).with_qty(qty).with_max_changes(2))
             .unwrap();
         prop_assert_eq!(limited.total_changes, brute.len());
         prop_assert_eq!(limited.limit_reached, brute.len() > 2);

@@ -518,7 +518,8 @@ proptest! {
             }
             if let Ok(sheet) = s.guest_sheet(&q.context, q.at, q.qty.max(1)) {
                 for line in sheet.flatten() {
-                    let one = GuestQuery { sku: line.sku.clone(), unit: None, qty: q.qty.max(1), ..q.clone() };
+                    let mut one = q.clone().with_sku(line.sku.clone()).with_qty(q.qty.max(1));
+                    one.unit = None;
                     tells_nothing(&ds, &line, &deciding(&ds, &one))?;
                 }
             }

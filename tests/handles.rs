@@ -45,10 +45,7 @@ fn handles_answer_as_ids_do_on_generated_data() {
             other.user = users[(i * 7 + 3) % users.len()].clone();
             queries.push(other);
         }
-        queries.push(Query {
-            qty: 0,
-            ..queries[0].clone()
-        });
+        queries.push(queries[0].clone().with_qty(0));
         for q in queries {
             for audience in [Audience::Operator, Audience::Buyer] {
                 let q = q.clone().with_audience(audience);
@@ -69,14 +66,7 @@ fn at() -> Timestamp {
 }
 
 fn changeset(id: &str, ops: Vec<Op>) -> Changeset {
-    Changeset {
-        id: id.into(),
-        author: "maria@seller.example".into(),
-        reason: "test".into(),
-        at: at(),
-        base_version: 1,
-        ops,
-    }
+    Changeset::new(id, "maria@seller.example", "test", at(), 1).with_ops(ops)
 }
 
 #[test]
@@ -89,30 +79,20 @@ fn a_handle_of_another_build_is_refused_by_kind() {
     // The same ids, another snapshot: equal answers by id, refused handles.
     assert_eq!(a.quote(&q), b.quote(&q));
     assert_eq!(
-        a.quote_by(&HandleQuery {
-            account: hb.account,
-            ..ha
-        }),
+        a.quote_by(&ha.with_account(hb.account)),
         Err(ResolveError::ForeignHandle(EntityKind::Account))
     );
     assert_eq!(
-        a.resolve_by(&HandleQuery {
-            user: hb.user,
-            ..ha
-        }),
+        a.resolve_by(&ha.with_user(hb.user)),
         Err(ResolveError::ForeignHandle(EntityKind::User))
     );
     assert_eq!(
-        a.quote_by(&HandleQuery { sku: hb.sku, ..ha }),
+        a.quote_by(&ha.with_sku(hb.sku)),
         Err(ResolveError::ForeignHandle(EntityKind::Sku))
     );
     // Checked before the quantity.
     assert_eq!(
-        a.quote_by(&HandleQuery {
-            sku: hb.sku,
-            qty: 0,
-            ..ha
-        }),
+        a.quote_by(&ha.with_sku(hb.sku).with_qty(0)),
         Err(ResolveError::ForeignHandle(EntityKind::Sku))
     );
     // A clone is the same snapshot.
@@ -134,14 +114,7 @@ fn handles_survive_a_price_change_but_not_a_new_sku() {
             "price",
             vec![Op::SetEntry {
                 list: "wholesale-usd".into(),
-                entry: EntryData {
-                    sku: "SCREW-100".into(),
-                    tiers: vec![TierData {
-                        min_qty: 1,
-                        unit_price: "1.23".parse().unwrap(),
-                    }],
-                    ..EntryData::default()
-                },
+                entry: EntryData::new("SCREW-100", vec![TierData::new(1, "1.23".parse().unwrap())]),
             }],
         ))
         .unwrap();
@@ -158,19 +131,16 @@ fn handles_survive_a_price_change_but_not_a_new_sku() {
     let v3 = v1
         .apply(&changeset(
             "sku",
-            vec![Op::Upsert(tradeterms::Entity::Sku(tradeterms::SkuData {
-                sku: "NEW-1".into(),
-                name: "New".into(),
-                ..tradeterms::SkuData::default()
-            }))],
+            vec![Op::Upsert(tradeterms::Entity::Sku(
+                tradeterms::SkuData::new("NEW-1", "New"),
+            ))],
         ))
         .unwrap();
     assert_eq!(
-        v3.quote_by(&HandleQuery {
-            account: by_handles(&v3, &q).account,
-            user: by_handles(&v3, &q).user,
-            ..h
-        }),
+        v3.quote_by(
+            &h.with_account(by_handles(&v3, &q).account)
+                .with_user(by_handles(&v3, &q).user)
+        ),
         Err(ResolveError::ForeignHandle(EntityKind::Sku))
     );
     let h3 = by_handles(&v3, &q);

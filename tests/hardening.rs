@@ -27,25 +27,16 @@ fn one_price(price: &str, mode: TierMode) -> Dataset {
              "assignments": [{ "id": "all", "price_list": "l", "scope": "everyone" }] }"#,
     )
     .unwrap();
-    d.price_lists.push(PriceListData {
-        id: "l".into(),
-        name: "L".into(),
-        owner: "o".into(),
-        currency: "USD".into(),
-        tier_mode: mode,
-        entries: ["X", "Y"]
-            .iter()
-            .map(|s| EntryData {
-                sku: (*s).into(),
-                tiers: vec![TierData {
-                    min_qty: 1,
-                    unit_price: price.parse().unwrap(),
-                }],
-                ..Default::default()
-            })
-            .collect(),
-        ..Default::default()
-    });
+    d.price_lists.push(
+        PriceListData::new("l", "L", "o", "USD")
+            .with_tier_mode(mode)
+            .with_entries(
+                ["X", "Y"]
+                    .iter()
+                    .map(|s| EntryData::new(*s, vec![TierData::new(1, price.parse().unwrap())]))
+                    .collect(),
+            ),
+    );
     d
 }
 
@@ -77,27 +68,14 @@ fn an_order_whose_subtotal_overflows_is_an_error() {
         TierMode::Volume,
     ))
     .unwrap();
-    let order = Order {
-        audience: tradeterms::Audience::Operator,
-        context: Default::default(),
-        account: "a".into(),
-        user: "u".into(),
-        at: at(),
-        lines: vec![
-            OrderLine {
-                sku: "X".into(),
-                qty: 1,
-                unit: None,
-                lead_time_days: None,
-            },
-            OrderLine {
-                sku: "Y".into(),
-                qty: 1,
-                unit: None,
-                lead_time_days: None,
-            },
-        ],
-    };
+    let order = Order::new(
+        "a",
+        "u",
+        at(),
+        vec![OrderLine::new("X", 1), OrderLine::new("Y", 1)],
+    )
+    .with_audience(tradeterms::Audience::Operator)
+    .with_context(Default::default());
     assert!(matches!(
         s.resolve_order(&order).unwrap_err(),
         ResolveError::SubtotalOverflow { .. }
@@ -149,12 +127,10 @@ fn a_tree_at_the_depth_limit_builds_and_resolves_and_one_deeper_is_refused() {
         let mut d = one_price("1.00", TierMode::Volume);
         d.accounts.clear();
         for i in 0..depth {
-            d.accounts.push(AccountData {
-                id: format!("d{i}").into(),
-                name: format!("D{i}"),
-                parent: (i > 0).then(|| format!("d{}", i - 1).into()),
-                currency: "USD".into(),
-                ..Default::default()
+            d.accounts.push({
+                let mut v = AccountData::new(format!("d{i}"), format!("D{i}"), "USD");
+                v.parent = (i > 0).then(|| format!("d{}", i - 1).into());
+                v
             });
         }
         d.users[0].memberships[0].account = "d0".into();
@@ -396,32 +372,31 @@ fn conditions_nested_deeper_than_the_limit_are_refused_not_a_stack_overflow() {
     d.accounts[0]
         .attributes
         .insert("region".into(), AttrValue::Text("west".into()));
-    d.segments.push(SegmentData {
-        id: "deep-segment".into(),
-        name: "Deep".into(),
-        accounts: Vec::new(),
-        rule: Some(deep_predicate(10_000)),
-    });
-    d.visibility_rules.push(VisibilityRuleData {
-        id: "deep-rule".into(),
-        owner: "o".into(),
-        scope: Scope::Everyone,
-        target: Target::Attributes(deep_predicate(10_000)),
-        ..Default::default()
-    });
-    d.approval_policies.push(ApprovalPolicyData {
-        id: "deep-policy".into(),
-        owner: "o".into(),
-        scope: Scope::Everyone,
-        roles: Vec::new(),
-        slot: None,
-        when: deep_condition(10_000),
-        steps: vec![Approvers::Role(RoleName::new("approver"))],
-        stage: 0,
-        experiment: None,
-        channels: Vec::new(),
-        countries: Vec::new(),
-    });
+    d.segments.push(
+        SegmentData::new("deep-segment", "Deep")
+            .with_accounts(Vec::new())
+            .with_rule(deep_predicate(10_000)),
+    );
+    d.visibility_rules.push(
+        VisibilityRuleData::default()
+            .with_id("deep-rule")
+            .with_owner("o")
+            .with_scope(Scope::Everyone)
+            .with_target(Target::Attributes(deep_predicate(10_000))),
+    );
+    d.approval_policies.push(
+        ApprovalPolicyData::new(
+            "deep-policy",
+            "o",
+            Scope::Everyone,
+            deep_condition(10_000),
+            vec![Approvers::Role(RoleName::new("approver"))],
+        )
+        .with_roles(Vec::new())
+        .with_stage(0)
+        .with_channels(Vec::new())
+        .with_countries(Vec::new()),
+    );
     let err = Snapshot::from_dataset(&d).unwrap_err();
     let mut deep: Vec<String> = err
         .problems()

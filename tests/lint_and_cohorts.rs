@@ -98,29 +98,20 @@ fn the_demo_dataset_is_clean_but_for_its_deprecated_inheritance_flag() {
 #[test]
 fn a_shadowed_assignment_is_reported_with_both_owners() {
     let mut d = base();
-    d.price_lists.push(tradeterms::PriceListData {
-        id: "acme-promo".into(),
-        name: "Promo".into(),
-        owner: "growth".into(),
-        currency: "USD".into(),
-        entries: vec![EntryData {
-            sku: "X".into(),
-            tiers: vec![TierData {
-                min_qty: 1,
-                unit_price: "7.00".parse().unwrap(),
-            }],
-            ..Default::default()
-        }],
-        ..Default::default()
-    });
+    d.price_lists.push(
+        tradeterms::PriceListData::new("acme-promo", "Promo", "growth", "USD").with_entries(vec![
+            EntryData::new("X", vec![TierData::new(1, "7.00".parse().unwrap())]),
+        ]),
+    );
     // Same scope as `acme` but a lower priority, and `acme` prices everything it prices.
-    d.assignments.push(AssignmentData {
-        id: "acme-promo".into(),
-        price_list: "acme-promo".into(),
-        scope: tradeterms::Scope::Subtree("acme".into()),
-        priority: -1,
-        ..Default::default()
-    });
+    d.assignments.push(
+        AssignmentData::new(
+            "acme-promo",
+            "acme-promo",
+            tradeterms::Scope::Subtree("acme".into()),
+        )
+        .with_priority(-1),
+    );
     let s = Snapshot::from_dataset(&d).unwrap();
     let w = s.lint(at());
     assert_eq!(w.len(), 1, "{w:?}");
@@ -189,14 +180,13 @@ fn an_approval_step_only_a_buyer_can_approve_is_reported() {
 #[test]
 fn an_include_made_moot_by_an_exclude_as_specific_is_reported() {
     let mut d = base();
-    d.visibility_rules.push(tradeterms::VisibilityRuleData {
-        id: "acme-hammers".into(),
-        owner: "acme-sales".into(),
-        scope: tradeterms::Scope::Subtree("acme".into()),
-        target: tradeterms::Target::Sku("Y".into()),
-        effect: tradeterms::Effect::Include,
-        ..Default::default()
-    });
+    d.visibility_rules.push(tradeterms::VisibilityRuleData::new(
+        "acme-hammers",
+        "acme-sales",
+        tradeterms::Scope::Subtree("acme".into()),
+        tradeterms::Target::Sku("Y".into()),
+        tradeterms::Effect::Include,
+    ));
     let s = Snapshot::from_dataset(&d).unwrap();
     assert_eq!(s.lint(at()), [], "the SKU's inclusion decides for Y");
     let y = s
@@ -204,14 +194,13 @@ fn an_include_made_moot_by_an_exclude_as_specific_is_reported() {
         .unwrap();
     assert!(y.visibility.unwrap().visible);
 
-    d.visibility_rules.push(tradeterms::VisibilityRuleData {
-        id: "acme-hand-tools".into(),
-        owner: "acme-sales".into(),
-        scope: tradeterms::Scope::Subtree("acme".into()),
-        target: tradeterms::Target::Category("/tools/hand/".into()),
-        effect: tradeterms::Effect::Include,
-        ..Default::default()
-    });
+    d.visibility_rules.push(tradeterms::VisibilityRuleData::new(
+        "acme-hand-tools",
+        "acme-sales",
+        tradeterms::Scope::Subtree("acme".into()),
+        tradeterms::Target::Category("/tools/hand/".into()),
+        tradeterms::Effect::Include,
+    ));
     let s = Snapshot::from_dataset(&d).unwrap();
     let w = s.lint(at());
     assert_eq!(
@@ -246,15 +235,16 @@ fn moot_includes_agree_with_comparing_every_pair() {
         for (s, scope) in scopes.iter().enumerate() {
             for (r, roles) in roles.iter().enumerate() {
                 for effect in [Effect::Include, Effect::Exclude] {
-                    rules.push(VisibilityRuleData {
-                        id: format!("{effect:?}-{t}-{s}-{r}"),
-                        owner: "o".into(),
-                        scope: scope.clone(),
-                        roles: roles.clone(),
-                        target: target.clone(),
-                        effect,
-                        ..Default::default()
-                    });
+                    rules.push(
+                        VisibilityRuleData::new(
+                            format!("{effect:?}-{t}-{s}-{r}"),
+                            "o",
+                            scope.clone(),
+                            target.clone(),
+                            effect,
+                        )
+                        .with_roles(roles.clone()),
+                    );
                 }
             }
         }
@@ -342,24 +332,16 @@ fn shadowed_assignments_agree_with_comparing_every_pair() {
         }
     }
     for (id, entries) in &lists {
-        d.price_lists.push(PriceListData {
-            id: id.as_str().into(),
-            name: "L".into(),
-            owner: format!("owner-{id}"),
-            currency: "USD".into(),
-            entries: entries
-                .iter()
-                .map(|(sku, from)| EntryData {
-                    sku: (*sku).into(),
-                    tiers: vec![TierData {
-                        min_qty: *from,
-                        unit_price: "5.00".parse().unwrap(),
-                    }],
-                    ..Default::default()
-                })
-                .collect(),
-            ..Default::default()
-        });
+        d.price_lists.push(
+            PriceListData::new(id.as_str(), "L", format!("owner-{id}"), "USD").with_entries(
+                entries
+                    .iter()
+                    .map(|(sku, from)| {
+                        EntryData::new(*sku, vec![TierData::new(*from, "5.00".parse().unwrap())])
+                    })
+                    .collect(),
+            ),
+        );
     }
     let scopes = [
         Scope::Everyone,
@@ -391,13 +373,15 @@ fn shadowed_assignments_agree_with_comparing_every_pair() {
     }
     for (i, priority) in priorities.into_iter().enumerate() {
         let list = &lists[next() % lists.len()].0;
-        d.assignments.push(AssignmentData {
-            id: format!("a-{i:03}").into(),
-            price_list: list.as_str().into(),
-            scope: scopes[next() % scopes.len()].clone(),
-            priority,
-            valid: window(next()),
-            ..Default::default()
+        d.assignments.push({
+            let mut v = AssignmentData::new(
+                format!("a-{i:03}"),
+                list.as_str(),
+                scopes[next() % scopes.len()].clone(),
+            )
+            .with_priority(priority);
+            v.valid = window(next());
+            v
         });
     }
     let contains = |outer: &Option<Window>, inner: &Option<Window>| match (outer, inner) {
@@ -452,13 +436,12 @@ fn the_warning_list_is_capped_with_a_count_of_the_rest() {
     let mut d = base();
     let extra = tradeterms::MAX_WARNINGS + 50;
     for i in 0..extra {
-        d.price_lists.push(tradeterms::PriceListData {
-            id: format!("unused-{i:05}").into(),
-            name: "Unused".into(),
-            owner: "pricing".into(),
-            currency: "USD".into(),
-            ..Default::default()
-        });
+        d.price_lists.push(tradeterms::PriceListData::new(
+            format!("unused-{i:05}"),
+            "Unused",
+            "pricing",
+            "USD",
+        ));
     }
     let s = Snapshot::from_dataset(&d).unwrap();
     let w = s.lint(at());
@@ -482,35 +465,24 @@ fn the_warning_list_is_capped_with_a_count_of_the_rest() {
 
 fn with_experiment(holdout_bp: u32) -> Dataset {
     let mut d = base();
-    d.experiments.push(ExperimentData {
-        id: "promo-q3".into(),
-        owner: "growth@seller.example".into(),
-        salt: "promo-q3-2026".into(),
+    d.experiments.push(ExperimentData::new(
+        "promo-q3",
+        "growth@seller.example",
+        "promo-q3-2026",
         holdout_bp,
-    });
-    d.price_lists.push(tradeterms::PriceListData {
-        id: "promo".into(),
-        name: "Q3 promotion".into(),
-        owner: "growth@seller.example".into(),
-        currency: "USD".into(),
-        entries: vec![EntryData {
-            sku: "X".into(),
-            tiers: vec![TierData {
-                min_qty: 1,
-                unit_price: "6.00".parse().unwrap(),
-            }],
-            ..Default::default()
-        }],
-        ..Default::default()
-    });
-    d.assignments.push(AssignmentData {
-        id: "promo-everyone".into(),
-        price_list: "promo".into(),
-        scope: tradeterms::Scope::Everyone,
-        priority: 5,
-        experiment: Some("promo-q3".into()),
-        ..Default::default()
-    });
+    ));
+    d.price_lists.push(
+        tradeterms::PriceListData::new("promo", "Q3 promotion", "growth@seller.example", "USD")
+            .with_entries(vec![EntryData::new(
+                "X",
+                vec![TierData::new(1, "6.00".parse().unwrap())],
+            )]),
+    );
+    d.assignments.push(
+        AssignmentData::new("promo-everyone", "promo", tradeterms::Scope::Everyone)
+            .with_priority(5)
+            .with_experiment("promo-q3"),
+    );
     d
 }
 
@@ -520,30 +492,18 @@ fn a_promotional_list_tagged_with_an_experiment_reaches_only_the_treatment_arm()
     // Many independent customers, each with a branch, and a buyer for each.
     for i in 0..200 {
         let id = format!("cust-{i:03}");
-        d.accounts.push(tradeterms::AccountData {
-            id: id.as_str().into(),
-            name: id.clone(),
-            currency: "USD".into(),
-            ..Default::default()
-        });
-        d.accounts.push(tradeterms::AccountData {
-            id: format!("{id}-branch").into(),
-            name: id.clone(),
-            parent: Some(id.as_str().into()),
-            currency: "USD".into(),
-            ..Default::default()
-        });
-        d.users.push(tradeterms::UserData {
-            id: format!("u-{i:03}").into(),
-            name: id.clone(),
-            memberships: vec![tradeterms::MembershipData {
-                account: id.as_str().into(),
-                roles: vec!["buyer".into()],
-                reach: tradeterms::Reach::Subtree,
-                ..Default::default()
-            }],
-            ..Default::default()
-        });
+        d.accounts
+            .push(tradeterms::AccountData::new(id.as_str(), id.clone(), "USD"));
+        d.accounts.push(
+            tradeterms::AccountData::new(format!("{id}-branch"), id.clone(), "USD")
+                .with_parent(id.as_str()),
+        );
+        d.users.push(
+            tradeterms::UserData::new(format!("u-{i:03}"), id.clone()).with_memberships(vec![
+                tradeterms::MembershipData::new(id.as_str(), vec!["buyer".into()])
+                    .with_reach(tradeterms::Reach::Subtree),
+            ]),
+        );
     }
     let s = Snapshot::from_dataset(&d).unwrap();
     let cohorts = s.cohorts("promo-q3").unwrap();
@@ -613,13 +573,9 @@ fn the_observed_holdout_share_is_within_one_point_of_the_configured_one() {
         for salt in salts {
             let mut d = with_experiment(bp);
             d.experiments[0].salt = salt.into();
-            d.accounts
-                .extend((0..10_000).map(|i| tradeterms::AccountData {
-                    id: format!("top-{i}").into(),
-                    name: format!("Top {i}"),
-                    currency: "USD".into(),
-                    ..Default::default()
-                }));
+            d.accounts.extend((0..10_000).map(|i| {
+                tradeterms::AccountData::new(format!("top-{i}"), format!("Top {i}"), "USD")
+            }));
             let s = Snapshot::from_dataset(&d).unwrap();
             let c = s.cohorts("promo-q3").unwrap();
             let held = c
@@ -645,45 +601,29 @@ fn the_observed_holdout_share_is_within_one_point_of_the_configured_one() {
 #[test]
 fn arms_do_not_move_when_unrelated_entities_change() {
     let mut d = with_experiment(3000);
-    d.accounts.extend((0..500).map(|i| tradeterms::AccountData {
-        id: format!("top-{i}").into(),
-        name: format!("Top {i}"),
-        currency: "USD".into(),
-        ..Default::default()
-    }));
+    d.accounts.extend(
+        (0..500)
+            .map(|i| tradeterms::AccountData::new(format!("top-{i}"), format!("Top {i}"), "USD")),
+    );
     let v1 = Snapshot::from_dataset(&d).unwrap();
     let before = v1.cohorts("promo-q3").unwrap();
-    let change = Changeset {
-        id: "unrelated".into(),
-        author: "ops".into(),
-        reason: "new SKU, new customer, new price".into(),
-        at: at(),
-        base_version: 1,
-        ops: vec![
-            Op::Upsert(Entity::Sku(tradeterms::SkuData {
-                sku: "Z".into(),
-                name: "Z".into(),
-                ..Default::default()
-            })),
-            Op::Upsert(Entity::Account(tradeterms::AccountData {
-                id: "newcomer".into(),
-                name: "N".into(),
-                currency: "USD".into(),
-                ..Default::default()
-            })),
-            Op::SetEntry {
-                list: "public".into(),
-                entry: EntryData {
-                    sku: "Y".into(),
-                    tiers: vec![TierData {
-                        min_qty: 1,
-                        unit_price: "4.00".parse().unwrap(),
-                    }],
-                    ..Default::default()
-                },
-            },
-        ],
-    };
+    let change = Changeset::new(
+        "unrelated",
+        "ops",
+        "new SKU, new customer, new price",
+        at(),
+        1,
+    )
+    .with_ops(vec![
+        Op::Upsert(Entity::Sku(tradeterms::SkuData::new("Z", "Z"))),
+        Op::Upsert(Entity::Account(tradeterms::AccountData::new(
+            "newcomer", "N", "USD",
+        ))),
+        Op::SetEntry {
+            list: "public".into(),
+            entry: EntryData::new("Y", vec![TierData::new(1, "4.00".parse().unwrap())]),
+        },
+    ]);
     let v2 = v1.apply(&change).unwrap();
     let after = v2.cohorts("promo-q3").unwrap();
     let mut after_treatment = after.treatment.clone();

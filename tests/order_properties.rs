@@ -38,22 +38,17 @@ fn lines() -> impl Strategy<Value = Vec<(usize, u64)>> {
 }
 
 fn order(ds: &Dataset, account: usize, user: usize, lines: &[(usize, u64)]) -> Order {
-    Order {
-        audience: tradeterms::Audience::Operator,
-        context: Default::default(),
-        account: ds.accounts[account % ds.accounts.len()].id.clone(),
-        user: ds.users[user % ds.users.len()].id.clone(),
-        at: at(),
-        lines: lines
+    Order::new(
+        ds.accounts[account % ds.accounts.len()].id.clone(),
+        ds.users[user % ds.users.len()].id.clone(),
+        at(),
+        lines
             .iter()
-            .map(|&(s, qty)| OrderLine {
-                sku: ds.catalog[s % ds.catalog.len()].sku.clone(),
-                qty,
-                unit: None,
-                lead_time_days: None,
-            })
+            .map(|&(s, qty)| OrderLine::new(ds.catalog[s % ds.catalog.len()].sku.clone(), qty))
             .collect(),
-    }
+    )
+    .with_audience(tradeterms::Audience::Operator)
+    .with_context(Default::default())
 }
 
 fn steps(a: &tradeterms::OrderAnswer) -> BTreeSet<(String, usize)> {

@@ -77,22 +77,17 @@ fn snapshot() -> Snapshot {
 }
 
 fn order(account: &str, user: &str, lines: &[(&str, u64)]) -> Order {
-    Order {
-        audience: tradeterms::Audience::Operator,
-        context: Default::default(),
-        account: account.into(),
-        user: user.into(),
-        at: at(),
-        lines: lines
+    Order::new(
+        account,
+        user,
+        at(),
+        lines
             .iter()
-            .map(|&(sku, qty)| OrderLine {
-                sku: sku.into(),
-                qty,
-                unit: None,
-                lead_time_days: None,
-            })
+            .map(|&(sku, qty)| OrderLine::new(sku, qty))
             .collect(),
-    }
+    )
+    .with_audience(tradeterms::Audience::Operator)
+    .with_context(Default::default())
 }
 
 #[test]

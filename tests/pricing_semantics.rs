@@ -143,24 +143,10 @@ fn derivation_tree(fan: usize, depth: usize, assigned: usize) -> Value {
 }
 
 fn add_b_to_base() -> Changeset {
-    Changeset {
-        id: "cs".into(),
-        author: "test".into(),
-        reason: "price B in the base list".into(),
-        at: at(),
-        base_version: 1,
-        ops: vec![Op::SetEntry {
-            list: "base".into(),
-            entry: EntryData {
-                sku: "B".into(),
-                tiers: vec![TierData {
-                    min_qty: 1,
-                    unit_price: "5.00".parse().unwrap(),
-                }],
-                ..Default::default()
-            },
-        }],
-    }
+    Changeset::new("cs", "test", "price B in the base list", at(), 1).with_ops(vec![Op::SetEntry {
+        list: "base".into(),
+        entry: EntryData::new("B", vec![TierData::new(1, "5.00".parse().unwrap())]),
+    }])
 }
 
 /// Whether the full build accepts the dataset with `B` added to `base`.

@@ -25,22 +25,16 @@ fn at() -> Timestamp {
 }
 
 fn order(account: &str, user: &str, skus: &[&str]) -> Order {
-    Order {
-        audience: tradeterms::Audience::Operator,
-        context: Default::default(),
-        account: account.into(),
-        user: user.into(),
-        at: at(),
-        lines: skus
-            .iter()
-            .map(|s| OrderLine {
-                sku: (*s).into(),
-                qty: 1,
-                unit: None,
-                lead_time_days: Some(3),
-            })
+    Order::new(
+        account,
+        user,
+        at(),
+        skus.iter()
+            .map(|s| OrderLine::new(*s, 1).with_lead_time(3))
             .collect(),
-    }
+    )
+    .with_audience(tradeterms::Audience::Operator)
+    .with_context(Default::default())
 }
 
 /// The parts of an answer that could differ between two probes: everything but the ids the
@@ -196,20 +190,15 @@ fn a_zero_quantity_is_refused_before_anything_is_looked_up() {
 fn a_member_who_may_not_see_the_catalogue_cannot_probe_it_through_an_order() {
     let mut dataset: Dataset =
         serde_json::from_str(include_str!("../examples/data/demo.json")).unwrap();
-    dataset.roles.push(tradeterms::RoleData {
-        name: "approve-only".into(),
-        permissions: vec![tradeterms::Permission::Approve],
-    });
-    dataset.users.push(tradeterms::UserData {
-        id: "amy".into(),
-        name: "Amy".into(),
-        memberships: vec![tradeterms::MembershipData {
-            account: "abb-north".into(),
-            roles: vec!["approve-only".into()],
-            ..Default::default()
-        }],
-        ..Default::default()
-    });
+    dataset.roles.push(tradeterms::RoleData::new(
+        "approve-only",
+        vec![tradeterms::Permission::Approve],
+    ));
+    dataset.users.push(
+        tradeterms::UserData::new("amy", "Amy").with_memberships(vec![
+            tradeterms::MembershipData::new("abb-north", vec!["approve-only".into()]),
+        ]),
+    );
     let s = Snapshot::from_dataset(&dataset).unwrap();
     let existing = order_json(&s, "abb-north", "amy", &["DRILL-18V", "SAW-CIRC"]);
     let missing = order_json(&s, "abb-north", "amy", &["NOPE-1", "NOPE-2"]);

@@ -218,34 +218,14 @@ proptest! {
         }
         let child = AccountId::new("fresh-child");
         let currency = ds.accounts.iter().find(|a| a.id == p).unwrap().currency.clone();
-        ds.accounts.push(AccountData {
-            id: child.clone(),
-            name: "Fresh child".into(),
-            parent: Some(p.clone()),
-            currency,
-            inherit: Inheritance::default(),
-            price_policy: None,
-            ..AccountData::default()
-        });
-        ds.users.push(UserData {
-            id: "probe".into(),
-            name: "Probe".into(),
-            disabled: false,
-            memberships: vec![MembershipData {
-                account: p.clone(),
-                roles: vec![RoleName::new("admin")],
-                reach: Reach::Subtree,
-                disabled: false,
-                spending_limit: None,
-                spending_limits: Vec::new(),
-            }],
-        });
+        ds.accounts.push(AccountData::new(child.clone(), "Fresh child", currency).with_parent(p.clone()).with_inherit(Inheritance::default()));
+        ds.users.push(UserData::new("probe", "Probe").with_disabled(false).with_memberships(vec![MembershipData::new(p.clone(), vec![RoleName::new("admin")]).with_reach(Reach::Subtree).with_disabled(false).with_spending_limits(Vec::new())]));
         let ds = common::ensure_builds(ds, 0);
         let snapshot = common::build(&ds);
         for raw in &qs {
             let q = raw.query(&ds);
-            let at_parent = Query { account: p.clone(), user: "probe".into(), ..q.clone() };
-            let at_child = Query { account: child.clone(), ..at_parent.clone() };
+            let at_parent = q.clone().with_account(p.clone()).with_user("probe");
+            let at_child = at_parent.clone().with_account(child.clone());
             let rp = snapshot.resolve(&at_parent).unwrap();
             let rc = snapshot.resolve(&at_child).unwrap();
             prop_assert_eq!(

@@ -94,13 +94,21 @@ fn ids(candidates: &[Candidate]) -> Vec<&str> {
     candidates.iter().map(|c| c.assignment.as_str()).collect()
 }
 
+// Answer types are `#[non_exhaustive]`: a test (like a host's golden test) builds the
+// expected value from its JSON form.
 fn slice(min_qty: u64, units: u64, unit_price: &str, amount: &str) -> TierSlice {
-    TierSlice {
-        min_qty,
-        units,
-        unit_price: d(unit_price),
-        amount: d(amount),
-    }
+    serde_json::from_value(serde_json::json!({
+        "min_qty": min_qty, "units": units, "unit_price": unit_price, "amount": amount,
+    }))
+    .unwrap()
+}
+
+/// The adjustment a percent-only relative list reports.
+fn adjustment(list: &str, base: &str, category: Option<&str>, percent: &str) -> Adjustment {
+    serde_json::from_value(serde_json::json!({
+        "list": list, "base": base, "category": category, "percent": percent,
+    }))
+    .unwrap()
 }
 
 fn won_by<'a>(r: &'a Resolution, assignment: &str) -> &'a Priced {
@@ -468,13 +476,7 @@ fn john_buys_for_abb_north_at_its_regional_list() {
     );
     assert_eq!(
         p.price.adjustments,
-        vec![Adjustment {
-            list: "abb-contract".into(),
-            base: "public-usd".into(),
-            category: None,
-            percent: d("-10"),
-            ..Default::default()
-        }]
+        vec![adjustment("abb-contract", "public-usd", None, "-10")]
     );
     // North sees saws (its own include beats the holding's exclude): 189.00 x 0.9 = 170.10
     let r = demo_ask("john", "abb-north", "SAW-CIRC", 1);
@@ -516,13 +518,12 @@ fn john_buys_for_abb_east_at_its_power_tools_discount() {
     assert_eq!(p.price.amount.to_string(), "1011.50");
     assert_eq!(
         p.price.adjustments,
-        vec![Adjustment {
-            list: "abb-east-tools".into(),
-            base: "public-usd".into(),
-            category: Some("tools/power".into()),
-            percent: d("-15"),
-            ..Default::default()
-        }]
+        vec![adjustment(
+            "abb-east-tools",
+            "public-usd",
+            Some("tools/power"),
+            "-15"
+        )]
     );
     // tier 1: 129.00 x 0.85 = 109.65
     let r = demo_ask("john", "abb-east", "DRILL-18V", 1);
@@ -1085,13 +1086,7 @@ fn a_percent_for_every_sku_applies_to_every_tier() {
     assert_eq!(p.price.amount.to_string(), "810.00");
     assert_eq!(
         p.price.adjustments,
-        vec![Adjustment {
-            list: "pct".into(),
-            base: "base".into(),
-            category: None,
-            percent: d("-10"),
-            ..Default::default()
-        }]
+        vec![adjustment("pct", "base", None, "-10")]
     );
     // SCREW: 10.00 x 0.9 = 9.00
     let r = ask(&s, "plain", "SCREW", 1);
@@ -1118,13 +1113,7 @@ fn the_deepest_matching_category_adjustment_wins() {
         assert_eq!(p.price.amount.to_string(), amount, "{sku}");
         assert_eq!(
             p.price.adjustments,
-            vec![Adjustment {
-                list: "cat-rel".into(),
-                base: "base".into(),
-                category: category.map(String::from),
-                percent: d(percent),
-                ..Default::default()
-            }],
+            vec![adjustment("cat-rel", "base", category, percent)],
             "{sku}"
         );
     }
@@ -1163,20 +1152,8 @@ fn a_relative_list_of_a_relative_list_multiplies_both_adjustments_exactly() {
     assert_eq!(
         p.price.adjustments,
         vec![
-            Adjustment {
-                list: "rel-of-rel".into(),
-                base: "cat-rel".into(),
-                category: None,
-                percent: d("-10"),
-                ..Default::default()
-            },
-            Adjustment {
-                list: "cat-rel".into(),
-                base: "base".into(),
-                category: Some("tools/power/drills".into()),
-                percent: d("-25"),
-                ..Default::default()
-            },
+            adjustment("rel-of-rel", "cat-rel", None, "-10"),
+            adjustment("cat-rel", "base", Some("tools/power/drills"), "-25"),
         ]
     );
     // SCREW: 10.00 x 0.90 (catch-all) x 0.90 = 8.10

@@ -284,14 +284,17 @@ fn zero_negative_fractional_and_duplicate_units_are_build_errors_naming_sku_and_
 #[test]
 fn quantity_rules_count_in_the_lines_unit() {
     let s = snapshot();
-    let order = |qty: u64, unit: Option<&str>| Order {
-        lines: vec![OrderLine {
-            sku: "SCREW-4".into(),
-            qty,
-            unit: unit.map(Into::into),
-            lead_time_days: None,
-        }],
-        ..Order::new("austin", "ann", at(), Vec::new())
+    let order = |qty: u64, unit: Option<&str>| {
+        let line = OrderLine::new("SCREW-4", qty);
+        Order::new(
+            "austin",
+            "ann",
+            at(),
+            vec![match unit {
+                Some(unit) => line.in_unit(unit),
+                None => line,
+            }],
+        )
     };
     // 150 each breaks the SKU's increment of 100; 3 boxes do not (the rule counts each).
     let a = s.resolve_order(&order(150, None)).unwrap();
@@ -311,14 +314,7 @@ fn quantity_rules_count_in_the_lines_unit() {
 }
 
 fn cs(id: &str, base: u64, ops: Vec<Op>) -> Changeset {
-    Changeset {
-        id: id.into(),
-        author: "maria@seller.example".into(),
-        reason: "test".into(),
-        at: at(),
-        base_version: base,
-        ops,
-    }
+    Changeset::new(id, "maria@seller.example", "test", at(), base).with_ops(ops)
 }
 
 #[test]
@@ -326,15 +322,8 @@ fn unit_entries_change_by_changeset_and_survive_a_round_trip() {
     let s = snapshot();
     let set = Op::SetEntry {
         list: "austin-contract".into(),
-        entry: EntryData {
-            sku: "SCREW-4".into(),
-            unit: Some("pallet".into()),
-            tiers: vec![TierData {
-                min_qty: 1,
-                unit_price: "300.00".parse().unwrap(),
-            }],
-            ..EntryData::default()
-        },
+        entry: EntryData::new("SCREW-4", vec![TierData::new(1, "300.00".parse().unwrap())])
+            .with_unit("pallet"),
     };
     let change = cs("pallet-price", s.version(), vec![set]);
     let s2 = s.apply(&change).unwrap();

@@ -86,57 +86,28 @@ pub fn cases() -> Vec<Case> {
 }
 
 fn price(p: &str) -> Vec<TierData> {
-    vec![TierData {
-        min_qty: 1,
-        unit_price: p.parse().unwrap(),
-    }]
+    vec![TierData::new(1, p.parse().unwrap())]
 }
 
 fn account(i: usize) -> AccountData {
-    AccountData {
-        id: format!("acc-{i:06}").into(),
-        name: format!("Account {i}"),
-        currency: "USD".into(),
-        ..Default::default()
-    }
+    AccountData::new(format!("acc-{i:06}"), format!("Account {i}"), "USD")
 }
 
 fn sku(i: usize) -> SkuData {
-    SkuData {
-        sku: format!("sku-{i:06}").into(),
-        name: format!("SKU {i}"),
-        categories: vec![format!("cat-{i:06}")],
-        ..Default::default()
-    }
+    SkuData::new(format!("sku-{i:06}"), format!("SKU {i}"))
+        .with_categories(vec![format!("cat-{i:06}")])
 }
 
 fn entry(i: usize, p: &str) -> EntryData {
-    EntryData {
-        sku: format!("sku-{i:06}").into(),
-        tiers: price(p),
-        ..Default::default()
-    }
+    EntryData::new(format!("sku-{i:06}"), price(p))
 }
 
 fn list(id: String, entries: Vec<EntryData>) -> PriceListData {
-    PriceListData {
-        id: id.into(),
-        name: "List".into(),
-        owner: "pricing".into(),
-        currency: "USD".into(),
-        entries,
-        ..Default::default()
-    }
+    PriceListData::new(id, "List", "pricing", "USD").with_entries(entries)
 }
 
 fn assign(id: String, list: String, scope: Scope, priority: i32) -> AssignmentData {
-    AssignmentData {
-        id: id.into(),
-        price_list: list.into(),
-        scope,
-        priority,
-        ..Default::default()
-    }
+    AssignmentData::new(id, list, scope).with_priority(priority)
 }
 
 fn build(d: &Dataset) -> Snapshot {
@@ -146,11 +117,9 @@ fn build(d: &Dataset) -> Snapshot {
 /// `n` accounts and `n` SKUs; for each SKU, a one-SKU list assigned to everyone at priority 0
 /// and another at priority 1: `n` shadowed assignments in one scope reaching `n` accounts.
 fn lint_shadowed(n: usize) -> Duration {
-    let mut d = Dataset {
-        accounts: (0..n).map(account).collect(),
-        catalog: (0..n).map(sku).collect(),
-        ..Default::default()
-    };
+    let mut d = Dataset::default()
+        .with_accounts((0..n).map(account).collect())
+        .with_catalog((0..n).map(sku).collect());
     for k in 0..n {
         for (p, name) in [(0, "low"), (1, "high")] {
             let id = format!("{name}-{k:06}");
@@ -178,11 +147,9 @@ fn lint_shadowed(n: usize) -> Duration {
 /// category's, SEMANTICS V4) and `n` that are not (the SKU's, more specific, V8) among
 /// `2n` x `n` same-scope pairs.
 fn lint_moot(n: usize) -> Duration {
-    let mut d = Dataset {
-        accounts: vec![account(0)],
-        catalog: (0..n).map(sku).collect(),
-        ..Default::default()
-    };
+    let mut d = Dataset::default()
+        .with_accounts(vec![account(0)])
+        .with_catalog((0..n).map(sku).collect());
     for k in 0..n {
         for (kind, effect, target) in [
             (
@@ -201,14 +168,13 @@ fn lint_moot(n: usize) -> Duration {
                 Target::Category(format!("cat-{k:06}")),
             ),
         ] {
-            d.visibility_rules.push(VisibilityRuleData {
-                id: format!("{effect:?}-{kind}-{k:06}"),
-                owner: "merch".into(),
-                scope: Scope::Everyone,
+            d.visibility_rules.push(VisibilityRuleData::new(
+                format!("{effect:?}-{kind}-{k:06}"),
+                "merch",
+                Scope::Everyone,
                 target,
                 effect,
-                ..Default::default()
-            });
+            ));
         }
     }
     let s = build(&d);
@@ -234,16 +200,19 @@ const IMPACT_SKUS: usize = 1_000;
 /// every price: `n` pairs move, far over the default limit of detailed changes.
 fn impact_huge(n: usize) -> Duration {
     let accounts = (n / IMPACT_SKUS).max(1);
-    let d = Dataset {
-        accounts: (0..accounts).map(account).collect(),
-        catalog: (0..IMPACT_SKUS).map(sku).collect(),
-        price_lists: vec![list(
+    let d = Dataset::default()
+        .with_accounts((0..accounts).map(account).collect())
+        .with_catalog((0..IMPACT_SKUS).map(sku).collect())
+        .with_price_lists(vec![list(
             "public".into(),
             (0..IMPACT_SKUS).map(|k| entry(k, "10")).collect(),
-        )],
-        assignments: vec![assign("all".into(), "public".into(), Scope::Everyone, 0)],
-        ..Default::default()
-    };
+        )])
+        .with_assignments(vec![assign(
+            "all".into(),
+            "public".into(),
+            Scope::Everyone,
+            0,
+        )]);
     let before = build(&d);
     let mut raised = d.clone();
     for (k, e) in raised.price_lists[0].entries.iter_mut().enumerate() {
@@ -267,22 +236,15 @@ fn impact_huge(n: usize) -> Duration {
 /// A catalogue of `n` SKUs, and a changeset upserting `n` more: apply it, then compute its
 /// inverse and apply that (two rebuilds of up to `2n` SKUs, which dominate).
 fn apply_inverse(n: usize) -> Duration {
-    let d = Dataset {
-        accounts: vec![account(0)],
-        catalog: (0..n).map(sku).collect(),
-        ..Default::default()
-    };
+    let d = Dataset::default()
+        .with_accounts(vec![account(0)])
+        .with_catalog((0..n).map(sku).collect());
     let v1 = build(&d);
-    let cs = Changeset {
-        id: "many-skus".into(),
-        author: "bench".into(),
-        reason: "adversarial".into(),
-        at: at(),
-        base_version: v1.version(),
-        ops: (n..2 * n)
+    let cs = Changeset::new("many-skus", "bench", "adversarial", at(), v1.version()).with_ops(
+        (n..2 * n)
             .map(|i| Op::Upsert(Entity::Sku(sku(i))))
             .collect(),
-    };
+    );
     let round_trip = || {
         let v2 = v1.apply(&cs).unwrap();
         let undo = cs.inverse(&v1);
@@ -303,36 +265,35 @@ fn apply_inverse(n: usize) -> Duration {
 fn curated_sheet(n: usize) -> Duration {
     let mut acc = account(0);
     acc.catalog_mode = Some(CatalogMode::Curated);
-    let d = Dataset {
-        accounts: vec![acc],
-        users: vec![UserData {
-            id: "buyer".into(),
-            name: "Buyer".into(),
-            memberships: vec![MembershipData {
-                account: "acc-000000".into(),
-                roles: vec!["buyer".into()],
-                ..Default::default()
-            }],
-            ..Default::default()
-        }],
-        catalog: (0..n).map(sku).collect(),
-        price_lists: vec![list(
+    let d = Dataset::default()
+        .with_accounts(vec![acc])
+        .with_users(vec![UserData::new("buyer", "Buyer").with_memberships(
+            vec![MembershipData::new("acc-000000", vec!["buyer".into()])],
+        )])
+        .with_catalog((0..n).map(sku).collect())
+        .with_price_lists(vec![list(
             "public".into(),
             (0..n).map(|k| entry(k, "10")).collect(),
-        )],
-        assignments: vec![assign("all".into(), "public".into(), Scope::Everyone, 0)],
-        visibility_rules: (0..n)
-            .map(|k| VisibilityRuleData {
-                id: format!("show-{k:06}"),
-                owner: "merch".into(),
-                scope: Scope::Account("acc-000000".into()),
-                target: Target::Sku(format!("sku-{k:06}").into()),
-                effect: Effect::Include,
-                ..Default::default()
-            })
-            .collect(),
-        ..Default::default()
-    };
+        )])
+        .with_assignments(vec![assign(
+            "all".into(),
+            "public".into(),
+            Scope::Everyone,
+            0,
+        )])
+        .with_visibility_rules(
+            (0..n)
+                .map(|k| {
+                    VisibilityRuleData::new(
+                        format!("show-{k:06}"),
+                        "merch",
+                        Scope::Account("acc-000000".into()),
+                        Target::Sku(format!("sku-{k:06}").into()),
+                        Effect::Include,
+                    )
+                })
+                .collect(),
+        );
     let s = build(&d);
     let mut lines = 0;
     let took = time(|| {
@@ -348,11 +309,9 @@ fn curated_sheet(n: usize) -> Duration {
 /// `n` lists pricing one SKU, each assigned to everyone at its own priority: every assignment
 /// but the highest is shadowed, and every list prices the SKU the others price.
 fn lint_shared_sku(n: usize) -> Duration {
-    let mut d = Dataset {
-        accounts: vec![account(0)],
-        catalog: vec![sku(0)],
-        ..Default::default()
-    };
+    let mut d = Dataset::default()
+        .with_accounts(vec![account(0)])
+        .with_catalog(vec![sku(0)]);
     for k in 0..n {
         let id = format!("list-{k:06}");
         d.price_lists.push(list(id.clone(), vec![entry(0, "1")]));
@@ -375,11 +334,9 @@ fn lint_shared_sku(n: usize) -> Duration {
 /// above it: `n` warnings, each against the account's own reference, none against the
 /// reference lists of the other accounts.
 fn lint_references(n: usize) -> Duration {
-    let mut d = Dataset {
-        accounts: (0..n).map(account).collect(),
-        catalog: vec![sku(0)],
-        ..Default::default()
-    };
+    let mut d = Dataset::default()
+        .with_accounts((0..n).map(account).collect())
+        .with_catalog(vec![sku(0)]);
     for k in 0..n {
         let reference = format!("ref-{k:06}");
         let contract = format!("contract-{k:06}");
@@ -387,10 +344,8 @@ fn lint_references(n: usize) -> Duration {
             .push(list(reference.clone(), vec![entry(0, "1")]));
         d.price_lists
             .push(list(contract.clone(), vec![entry(0, "2")]));
-        d.reference_lists.push(ReferenceListData {
-            list: reference.into(),
-            account: Some(format!("acc-{k:06}").into()),
-        });
+        d.reference_lists
+            .push(ReferenceListData::new(reference).with_account(format!("acc-{k:06}")));
         d.assignments.push(assign(
             contract.clone(),
             contract,
@@ -412,25 +367,25 @@ fn lint_references(n: usize) -> Duration {
 /// `n` accounts, each with its own approval policy naming nobody: every policy is looked up
 /// by id once.
 fn lint_policies(n: usize) -> Duration {
-    let d = Dataset {
-        accounts: (0..n).map(account).collect(),
-        approval_policies: (0..n)
-            .map(|k| ApprovalPolicyData {
-                id: format!("policy-{k:06}"),
-                owner: "finance".into(),
-                scope: Scope::Account(format!("acc-{k:06}").into()),
-                roles: Vec::new(),
-                slot: None,
-                when: OrderCondition::TotalAbove(100.into()),
-                steps: vec![Approvers::Users(Vec::new())],
-                stage: 0,
-                experiment: None,
-                channels: Vec::new(),
-                countries: Vec::new(),
-            })
-            .collect(),
-        ..Default::default()
-    };
+    let d = Dataset::default()
+        .with_accounts((0..n).map(account).collect())
+        .with_approval_policies(
+            (0..n)
+                .map(|k| {
+                    ApprovalPolicyData::new(
+                        format!("policy-{k:06}"),
+                        "finance",
+                        Scope::Account(format!("acc-{k:06}").into()),
+                        OrderCondition::TotalAbove(100.into()),
+                        vec![Approvers::Users(Vec::new())],
+                    )
+                    .with_roles(Vec::new())
+                    .with_stage(0)
+                    .with_channels(Vec::new())
+                    .with_countries(Vec::new())
+                })
+                .collect(),
+        );
     let s = build(&d);
     let mut warnings = Vec::new();
     let took = time(|| warnings = s.lint(at()));
@@ -448,46 +403,47 @@ fn lint_policies(n: usize) -> Duration {
 fn curated_attribute_sheet(n: usize) -> Duration {
     let mut acc = account(0);
     acc.catalog_mode = Some(CatalogMode::Curated);
-    let d = Dataset {
-        accounts: vec![acc],
-        users: vec![UserData {
-            id: "buyer".into(),
-            name: "Buyer".into(),
-            memberships: vec![MembershipData {
-                account: "acc-000000".into(),
-                roles: vec!["buyer".into()],
-                ..Default::default()
-            }],
-            ..Default::default()
-        }],
-        catalog: (0..n)
-            .map(|k| {
-                let mut s = sku(k);
-                s.attributes
-                    .insert("code".into(), AttrValue::Text(format!("c-{k:06}")));
-                s
-            })
-            .collect(),
-        price_lists: vec![list(
+    let d = Dataset::default()
+        .with_accounts(vec![acc])
+        .with_users(vec![UserData::new("buyer", "Buyer").with_memberships(
+            vec![MembershipData::new("acc-000000", vec!["buyer".into()])],
+        )])
+        .with_catalog(
+            (0..n)
+                .map(|k| {
+                    let mut s = sku(k);
+                    s.attributes
+                        .insert("code".into(), AttrValue::Text(format!("c-{k:06}")));
+                    s
+                })
+                .collect(),
+        )
+        .with_price_lists(vec![list(
             "public".into(),
             (0..n).map(|k| entry(k, "10")).collect(),
-        )],
-        assignments: vec![assign("all".into(), "public".into(), Scope::Everyone, 0)],
-        visibility_rules: (0..n)
-            .map(|k| VisibilityRuleData {
-                id: format!("show-{k:06}"),
-                owner: "merch".into(),
-                scope: Scope::Account("acc-000000".into()),
-                target: Target::Attributes(Predicate::Eq(AttrCmp {
-                    attr: "code".into(),
-                    value: AttrValue::Text(format!("c-{k:06}")),
-                })),
-                effect: Effect::Include,
-                ..Default::default()
-            })
-            .collect(),
-        ..Default::default()
-    };
+        )])
+        .with_assignments(vec![assign(
+            "all".into(),
+            "public".into(),
+            Scope::Everyone,
+            0,
+        )])
+        .with_visibility_rules(
+            (0..n)
+                .map(|k| {
+                    VisibilityRuleData::new(
+                        format!("show-{k:06}"),
+                        "merch",
+                        Scope::Account("acc-000000".into()),
+                        Target::Attributes(Predicate::Eq(AttrCmp {
+                            attr: "code".into(),
+                            value: AttrValue::Text(format!("c-{k:06}")),
+                        })),
+                        Effect::Include,
+                    )
+                })
+                .collect(),
+        );
     let s = build(&d);
     let mut lines = 0;
     let took = time(|| {

@@ -72,74 +72,47 @@ pub fn cases() -> Vec<Case> {
 }
 
 fn account(id: &str, policy: PricePolicy) -> AccountData {
-    AccountData {
-        id: id.into(),
-        name: id.into(),
-        currency: "USD".into(),
-        price_policy: Some(policy),
-        ..AccountData::default()
-    }
+    AccountData::new(id, id, "USD").with_price_policy(policy)
 }
 
 fn sku(id: &str) -> SkuData {
-    SkuData {
-        sku: id.into(),
-        name: id.into(),
-        ..SkuData::default()
-    }
+    SkuData::new(id, id)
 }
 
 fn entry(sku: &str) -> EntryData {
-    EntryData {
-        sku: sku.into(),
-        tiers: vec![TierData {
-            min_qty: 1,
-            unit_price: 1.into(),
-        }],
-        ..EntryData::default()
-    }
+    EntryData::new(sku, vec![TierData::new(1, 1.into())])
 }
 
 fn list(id: &str, sku: &str) -> PriceListData {
-    PriceListData {
-        id: id.into(),
-        name: id.into(),
-        owner: "pricing".into(),
-        currency: "USD".into(),
-        entries: vec![entry(sku)],
-        ..PriceListData::default()
-    }
+    PriceListData::new(id, id, "pricing", "USD").with_entries(vec![entry(sku)])
 }
 
 fn everyone(id: &str, list: &str) -> AssignmentData {
-    AssignmentData {
-        id: id.into(),
-        price_list: list.into(),
-        scope: Scope::Everyone,
-        ..AssignmentData::default()
-    }
+    AssignmentData::new(id, list, Scope::Everyone)
 }
 
 /// `n` lists, list `i` pricing SKU `i` alone when `one_sku` is false and SKU 0 otherwise, each
 /// assigned to everyone at priority 0.
 fn lists_for_everyone(n: usize, one_sku: bool, accounts: Vec<AccountData>) -> Dataset {
     let skus = if one_sku { 1 } else { n };
-    Dataset {
-        accounts,
-        catalog: (0..skus).map(|i| sku(&format!("S{i}"))).collect(),
-        price_lists: (0..n)
-            .map(|i| {
-                list(
-                    &format!("L{i}"),
-                    &format!("S{}", if one_sku { 0 } else { i }),
-                )
-            })
-            .collect(),
-        assignments: (0..n)
-            .map(|i| everyone(&format!("A{i}"), &format!("L{i}")))
-            .collect(),
-        ..Dataset::default()
-    }
+    Dataset::default()
+        .with_accounts(accounts)
+        .with_catalog((0..skus).map(|i| sku(&format!("S{i}"))).collect())
+        .with_price_lists(
+            (0..n)
+                .map(|i| {
+                    list(
+                        &format!("L{i}"),
+                        &format!("S{}", if one_sku { 0 } else { i }),
+                    )
+                })
+                .collect(),
+        )
+        .with_assignments(
+            (0..n)
+                .map(|i| everyone(&format!("A{i}"), &format!("L{i}")))
+                .collect(),
+        )
 }
 
 /// (a) `n` everyone assignments at one priority, each on a list pricing its own SKU, with one
@@ -160,19 +133,21 @@ fn new_entries(n: usize) -> Duration {
     data.catalog
         .extend((0..100).map(|i| sku(&format!("NEW{i}"))));
     let snapshot = Snapshot::from_dataset(&data).unwrap();
-    let change = Changeset {
-        id: "new-entries".into(),
-        author: "bench".into(),
-        reason: "adversarial sizes".into(),
-        at: "2026-01-01T00:00:00Z".parse().unwrap(),
-        base_version: 1,
-        ops: (0..100)
+    let change = Changeset::new(
+        "new-entries",
+        "bench",
+        "adversarial sizes",
+        "2026-01-01T00:00:00Z".parse().unwrap(),
+        1,
+    )
+    .with_ops(
+        (0..100)
             .map(|i| Op::SetEntry {
                 list: format!("L{}", i * (n / 100)).into(),
                 entry: entry(&format!("NEW{i}")),
             })
             .collect(),
-    };
+    );
     // The first change of a history fingerprints its data once (for `replay`), a cost linear
     // in the dataset paid once per history, not per change: paid here, outside the timing.
     let _ = snapshot.origin_fingerprint();
@@ -279,13 +254,11 @@ fn one_list_every_sku(n: usize) -> Duration {
         price_lists.push(l);
         assignments.push(everyone(&format!("E{i}"), &format!("E{i}")));
     }
-    let data = Dataset {
-        accounts: vec![account("acme", PricePolicy::Precedence), euro],
-        catalog: (0..n).map(|i| sku(&format!("S{i}"))).collect(),
-        price_lists,
-        assignments,
-        ..Dataset::default()
-    };
+    let data = Dataset::default()
+        .with_accounts(vec![account("acme", PricePolicy::Precedence), euro])
+        .with_catalog((0..n).map(|i| sku(&format!("S{i}"))).collect())
+        .with_price_lists(price_lists)
+        .with_assignments(assignments);
     let mut built = None;
     let elapsed = time(|| built = Some(Snapshot::from_dataset(&data)));
     assert!(
@@ -301,11 +274,7 @@ fn one_list_every_sku(n: usize) -> Duration {
 fn distinct_conditions(n: usize) -> Duration {
     let mut data = lists_for_everyone(1, true, vec![account("acme", PricePolicy::Precedence)]);
     data.channels = (0..n)
-        .map(|i| ChannelData {
-            id: format!("ch{i}").into(),
-            name: format!("ch{i}"),
-            guest_prices: false,
-        })
+        .map(|i| ChannelData::new(format!("ch{i}"), format!("ch{i}")).with_guest_prices(false))
         .collect();
     data.assignments = (0..n)
         .map(|i| {
@@ -342,13 +311,11 @@ fn one_list_every_sku_same_currency(n: usize) -> Duration {
         a.valid = Some(days(day, day + 1));
         assignments.push(a);
     }
-    let data = Dataset {
-        accounts: vec![account("acme", PricePolicy::Precedence)],
-        catalog: (0..n).map(|i| sku(&format!("S{i}"))).collect(),
-        price_lists,
-        assignments,
-        ..Dataset::default()
-    };
+    let data = Dataset::default()
+        .with_accounts(vec![account("acme", PricePolicy::Precedence)])
+        .with_catalog((0..n).map(|i| sku(&format!("S{i}"))).collect())
+        .with_price_lists(price_lists)
+        .with_assignments(assignments);
     let mut built = None;
     let elapsed = time(|| built = Some(Snapshot::from_dataset(&data)));
     assert!(built.unwrap().is_ok(), "windows apart never tie");

@@ -4,15 +4,23 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use tradeterms::{Audience, Dataset, ImpactOptions, Order, OrderLine, Outcome, Query, Snapshot, Timestamp};
+use tradeterms::{
+    Audience, Dataset, ImpactOptions, Order, OrderLine, Outcome, Query, Snapshot, Timestamp,
+};
 
 fuzz_target!(|data: &[u8]| {
     // The first byte says where the JSON ends; the rest drives the queries.
-    let Some((&split, rest)) = data.split_first() else { return };
+    let Some((&split, rest)) = data.split_first() else {
+        return;
+    };
     let cut = (usize::from(split) * rest.len() / 256).min(rest.len());
     let (json, choices) = rest.split_at(rest.len() - cut);
-    let Ok(dataset) = serde_json::from_slice::<Dataset>(json) else { return };
-    let Ok(snapshot) = Snapshot::from_dataset(&dataset) else { return };
+    let Ok(dataset) = serde_json::from_slice::<Dataset>(json) else {
+        return;
+    };
+    let Ok(snapshot) = Snapshot::from_dataset(&dataset) else {
+        return;
+    };
     let accounts: Vec<_> = snapshot.account_ids().cloned().collect();
     let skus: Vec<_> = snapshot.skus().cloned().collect();
     let users: Vec<_> = dataset.users.iter().map(|u| u.id.clone()).collect();
@@ -28,8 +36,13 @@ fuzz_target!(|data: &[u8]| {
         let sku = skus[pick(2, skus.len())].clone();
         let qty = u64::from(c.get(3).copied().unwrap_or(1)).max(1);
         // Every other query is asked for the buyer: it must render, and name no assignment.
-        let audience = if c.first().is_some_and(|b| b % 2 == 1) { Audience::Buyer } else { Audience::Operator };
-        let q = Query::new(account.clone(), user.clone(), sku.clone(), qty, at).with_audience(audience);
+        let audience = if c.first().is_some_and(|b| b % 2 == 1) {
+            Audience::Buyer
+        } else {
+            Audience::Operator
+        };
+        let q =
+            Query::new(account.clone(), user.clone(), sku.clone(), qty, at).with_audience(audience);
         if let Ok(r) = snapshot.resolve(&q) {
             if let Some(p) = r.outcome.price() {
                 assert_eq!(p.amount, p.currency.round(p.exact_amount));
@@ -39,9 +52,10 @@ fuzz_target!(|data: &[u8]| {
             }
             let _ = r.to_string();
         }
-        lines.push(OrderLine { sku, qty, lead_time_days: None, unit: None });
+        lines.push(OrderLine::new(sku, qty));
         if lines.len() == 3 {
-            let order = Order::new(account, user, at, std::mem::take(&mut lines)).with_audience(audience);
+            let order =
+                Order::new(account, user, at, std::mem::take(&mut lines)).with_audience(audience);
             if let Ok(a) = snapshot.resolve_order(&order) {
                 let _ = a.to_string();
             }

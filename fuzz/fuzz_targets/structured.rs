@@ -14,8 +14,9 @@
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use tradeterms::{
-    AccountData, Audience, ChannelData, Context, Currency, GuestQuery, Order, QuoteOutcome, OrderLine, Outcome, AssignmentData, Changeset, Dataset, Entity, EntityRef, EntryData, ImpactOptions,
-    MembershipData, Op, PriceListData, PricePolicy, Query, Reach, Scope, SkuData, Snapshot,
+    AccountData, AssignmentData, Audience, Changeset, ChannelData, Context, Currency, Dataset,
+    Entity, EntityRef, EntryData, GuestQuery, ImpactOptions, MembershipData, Op, Order, OrderLine,
+    Outcome, PriceListData, PricePolicy, Query, QuoteOutcome, Reach, Scope, SkuData, Snapshot,
     TierData, TierMode, Timestamp, UserData,
 };
 
@@ -40,59 +41,75 @@ fn dataset(input: &Input) -> Dataset {
     let n = input.parents.len().clamp(1, 20);
     let mut d = Dataset::default();
     for (i, p) in input.parents.iter().take(n).enumerate() {
-        d.accounts.push(AccountData {
-            id: format!("a{i}").into(),
-            name: String::new(),
-            parent: p.map(|p| id("a", p % 24).into()),
-            currency: if i % 5 == 4 { "EUR".into() } else { "USD".into() },
-            price_policy: (i % 3 == 1).then_some(PricePolicy::LowestPrice),
-            ..Default::default()
+        d.accounts.push({
+            let mut v = AccountData::new(
+                format!("a{i}"),
+                String::new(),
+                if i % 5 == 4 { "EUR" } else { "USD" },
+            );
+            v.parent = p.map(|p| id("a", p % 24).into());
+            v.price_policy = (i % 3 == 1).then_some(PricePolicy::LowestPrice);
+            v
         });
     }
     for s in 0..input.skus.min(16) {
-        d.catalog.push(SkuData { sku: id("s", s).into(), name: String::new(), categories: vec![format!("c/{}", s % 3)], ..Default::default() });
+        d.catalog.push(
+            SkuData::new(id("s", s), String::new()).with_categories(vec![format!("c/{}", s % 3)]),
+        );
     }
     for (l, (graduated, eur, entries)) in input.lists.iter().take(8).enumerate() {
-        d.price_lists.push(PriceListData {
-            id: format!("l{l}").into(),
-            name: String::new(),
-            owner: "o".into(),
-            currency: if *eur { "EUR".into() } else { "USD".into() },
-            tier_mode: if *graduated { TierMode::Graduated } else { TierMode::Volume },
-            entries: entries
-                .iter()
-                .take(16)
-                .map(|(sku, tiers)| EntryData {
-                    sku: id("s", *sku % 18).into(),
-                    tiers: tiers
-                        .iter()
-                        .take(4)
-                        .map(|&(min, cents, scale)| TierData {
-                            min_qty: u64::from(min),
-                            unit_price: tradeterms::Decimal::new(cents, u32::from(scale % 29)),
-                        })
-                        .collect(),
-                    ..Default::default()
-                })
-                .collect(),
-            ..Default::default()
-        });
+        d.price_lists.push(
+            PriceListData::new(
+                format!("l{l}"),
+                String::new(),
+                "o",
+                if *eur { "EUR" } else { "USD" },
+            )
+            .with_tier_mode(if *graduated {
+                TierMode::Graduated
+            } else {
+                TierMode::Volume
+            })
+            .with_entries(
+                entries
+                    .iter()
+                    .take(16)
+                    .map(|(sku, tiers)| {
+                        EntryData::new(
+                            id("s", *sku % 18),
+                            tiers
+                                .iter()
+                                .take(4)
+                                .map(|&(min, cents, scale)| {
+                                    TierData::new(
+                                        u64::from(min),
+                                        tradeterms::Decimal::new(cents, u32::from(scale % 29)),
+                                    )
+                                })
+                                .collect(),
+                        )
+                    })
+                    .collect(),
+            ),
+        );
     }
     for (k, &(list, scope, target, priority)) in input.assignments.iter().take(12).enumerate() {
-        d.assignments.push(AssignmentData {
-            id: format!("as{k}").into(),
-            price_list: id("l", list % 9).into(),
-            scope: match scope % 4 {
-                0 => Scope::Everyone,
-                3 => Scope::Guests,
-                1 => Scope::Account(id("a", target % 24).into()),
-                _ => Scope::Subtree(id("a", target % 24).into()),
-            },
-            priority: i32::from(priority),
-            ..Default::default()
-        });
+        d.assignments.push(
+            AssignmentData::new(
+                format!("as{k}"),
+                id("l", list % 9),
+                match scope % 4 {
+                    0 => Scope::Everyone,
+                    3 => Scope::Guests,
+                    1 => Scope::Account(id("a", target % 24).into()),
+                    _ => Scope::Subtree(id("a", target % 24).into()),
+                },
+            )
+            .with_priority(i32::from(priority)),
+        );
     }
-    d.channels.push(ChannelData { id: "web".into(), name: String::new(), guest_prices: true });
+    d.channels
+        .push(ChannelData::new("web", String::new()).with_guest_prices(true));
     // A segment rule nested `depth` deep: Not(Not(...(tier = 1)...)).
     let mut rule = tradeterms::Predicate::Eq(tradeterms::AttrCmp {
         attr: "tier".into(),
@@ -102,30 +119,35 @@ fn dataset(input: &Input) -> Dataset {
         rule = tradeterms::Predicate::Not(Box::new(rule));
     }
     if let Some(first) = d.accounts.first_mut() {
-        first.attributes.insert("tier".into(), tradeterms::AttrValue::Number(1.into()));
+        first
+            .attributes
+            .insert("tier".into(), tradeterms::AttrValue::Number(1.into()));
     }
-    d.segments.push(tradeterms::SegmentData {
-        id: "deep".into(),
-        name: String::new(),
-        accounts: Vec::new(),
-        rule: Some(rule),
-    });
-    d.users.push(UserData {
-        id: "u".into(),
-        name: String::new(),
-        memberships: input
-            .memberships
-            .iter()
-            .take(8)
-            .map(|&(a, subtree, role)| MembershipData {
-                account: id("a", a % 24).into(),
-                roles: vec![["buyer", "viewer", "admin", "nobody"][usize::from(role % 4)].into()],
-                reach: if subtree { Reach::Subtree } else { Reach::Account },
-                ..Default::default()
-            })
-            .collect(),
-        ..Default::default()
-    });
+    d.segments.push(
+        tradeterms::SegmentData::new("deep", String::new())
+            .with_accounts(Vec::new())
+            .with_rule(rule),
+    );
+    d.users.push(
+        UserData::new("u", String::new()).with_memberships(
+            input
+                .memberships
+                .iter()
+                .take(8)
+                .map(|&(a, subtree, role)| {
+                    MembershipData::new(
+                        id("a", a % 24),
+                        vec![["buyer", "viewer", "admin", "nobody"][usize::from(role % 4)].into()],
+                    )
+                    .with_reach(if subtree {
+                        Reach::Subtree
+                    } else {
+                        Reach::Account
+                    })
+                })
+                .collect(),
+        ),
+    );
     d
 }
 
@@ -137,20 +159,21 @@ fn ops(input: &Input) -> Vec<Op> {
         .map(|&(kind, a, b, cents)| match kind % 4 {
             0 => Op::SetEntry {
                 list: id("l", a % 9).into(),
-                entry: EntryData {
-                    sku: id("s", b % 18).into(),
-                    tiers: vec![TierData { min_qty: 1, unit_price: tradeterms::Decimal::new(cents, 2) }],
-                    ..Default::default()
-                },
+                entry: EntryData::new(
+                    id("s", b % 18),
+                    vec![TierData::new(1, tradeterms::Decimal::new(cents, 2))],
+                ),
             },
-            1 => Op::Remove(EntityRef::Entry { list: id("l", a % 9).into(), sku: id("s", b % 18).into(), unit: None }),
+            1 => Op::Remove(EntityRef::Entry {
+                list: id("l", a % 9).into(),
+                sku: id("s", b % 18).into(),
+                unit: None,
+            }),
             2 => Op::Remove(EntityRef::Assignment(id("as", a % 13).into())),
-            _ => Op::Upsert(Entity::Account(AccountData {
-                id: id("a", a % 24).into(),
-                name: String::new(),
-                parent: (b % 2 == 0).then(|| id("a", b % 24).into()),
-                currency: "USD".into(),
-                ..Default::default()
+            _ => Op::Upsert(Entity::Account({
+                let mut v = AccountData::new(id("a", a % 24), String::new(), "USD");
+                v.parent = (b % 2 == 0).then(|| id("a", b % 24).into());
+                v
             })),
         })
         .collect()
@@ -158,17 +181,29 @@ fn ops(input: &Input) -> Vec<Op> {
 
 fuzz_target!(|input: Input| {
     let d = dataset(&input);
-    let Ok(v1) = Snapshot::from_dataset(&d) else { return };
+    let Ok(v1) = Snapshot::from_dataset(&d) else {
+        return;
+    };
     let at = Timestamp::UNIX_EPOCH;
-    let change = Changeset { id: "c".into(), author: "f".into(), reason: "fuzz".into(), at, base_version: 1, ops: ops(&input) };
+    let change = Changeset::new("c", "f", "fuzz", at, 1).with_ops(ops(&input));
     let v2 = v1.apply(&change).ok();
     // Built despite the deep predicate only if it is within the limit.
     // 63 `not`s and the comparison are 64 levels, the most accepted.
     let depth = input.depth % 10_001;
-    assert!(depth < 64, "a predicate {} levels deep was accepted", depth + 1);
+    assert!(
+        depth < 64,
+        "a predicate {} levels deep was accepted",
+        depth + 1
+    );
     let mut lines = Vec::new();
     for &(a, s, qty, buyer) in input.queries.iter().take(16) {
-        let q = Query::new(id("a", a % 24).as_str(), "u", id("s", s % 18).as_str(), u64::from(qty), at);
+        let q = Query::new(
+            id("a", a % 24).as_str(),
+            "u",
+            id("s", s % 18).as_str(),
+            u64::from(qty),
+            at,
+        );
         for snap in std::iter::once(&v1).chain(v2.as_ref()) {
             if let Ok(r) = snap.resolve(&q)
                 && let Some(p) = r.outcome.price()
@@ -180,7 +215,10 @@ fuzz_target!(|input: Input| {
                 let seen = snap.resolve(&q.clone().with_audience(Audience::Buyer));
                 match (operator, seen) {
                     (Ok(o), Ok(b)) => {
-                        assert_eq!(o.outcome.price().map(|p| p.amount), b.outcome.price().map(|p| p.amount));
+                        assert_eq!(
+                            o.outcome.price().map(|p| p.amount),
+                            b.outcome.price().map(|p| p.amount)
+                        );
                         if let Outcome::Priced(p) = &b.outcome {
                             assert!(p.source.is_none() && p.candidates.is_empty());
                         }
@@ -190,7 +228,9 @@ fuzz_target!(|input: Input| {
                 }
             }
         }
-        let Some(usd) = Currency::from_code("USD") else { return };
+        let Some(usd) = Currency::from_code("USD") else {
+            return;
+        };
         for (context, priced) in [
             (Context::default().channel("web").currency(usd), true),
             (Context::default().currency(usd), false),
@@ -204,17 +244,26 @@ fuzz_target!(|input: Input| {
                     }
                 }
                 if let Ok(q) = snap.quote_guest(&guest) {
-                    assert!(!matches!(q.outcome, QuoteOutcome::Priced { assignment: Some(_), .. }));
+                    assert!(!matches!(
+                        q.outcome,
+                        QuoteOutcome::Priced {
+                            assignment: Some(_),
+                            ..
+                        }
+                    ));
                 }
             }
         }
-        lines.push(OrderLine { sku: id("s", s % 18).into(), qty: u64::from(qty), lead_time_days: None, unit: None });
+        lines.push(OrderLine::new(id("s", s % 18), u64::from(qty)));
     }
     if !lines.is_empty() {
         let order = Order::new("a0", "u", at, lines);
         let operator = v1.resolve_order(&order);
         let buyer = v1.resolve_order(&order.with_audience(Audience::Buyer));
-        assert_eq!(operator.as_ref().map(|a| a.subtotal).ok(), buyer.as_ref().map(|a| a.subtotal).ok());
+        assert_eq!(
+            operator.as_ref().map(|a| a.subtotal).ok(),
+            buyer.as_ref().map(|a| a.subtotal).ok()
+        );
         if let Ok(b) = buyer {
             assert!(b.approval.steps.iter().all(|s| s.policy.is_none()));
         }

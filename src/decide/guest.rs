@@ -34,6 +34,7 @@ use std::fmt;
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct GuestQuery {
     /// The SKU asked about.
     pub sku: Sku,
@@ -48,6 +49,12 @@ pub struct GuestQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<UnitId>,
 }
+
+crate::format::builder!(GuestQuery;
+    into with_sku(sku: Sku),
+    set with_qty(qty: u64),
+    set with_at(at: Timestamp),
+);
 
 impl GuestQuery {
     /// A guest's question about `qty` of `sku` at `at`, with an empty context: set one with
@@ -86,6 +93,7 @@ impl GuestQuery {
 /// # fn f(r: &tradeterms::GuestResolution) { println!("{r}"); let _ = r.outcome.price(); }
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct GuestResolution {
     /// The snapshot version that produced the answer.
     pub version: u64,

@@ -136,6 +136,7 @@ handle!(
 /// assert_eq!(q.qty, 2);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct HandleQuery<'s> {
     /// The account acted for.
     pub account: AccountHandle<'s>,
@@ -174,6 +175,31 @@ impl<'s> HandleQuery<'s> {
     #[must_use]
     pub fn with_audience(self, audience: Audience) -> HandleQuery<'s> {
         HandleQuery { audience, ..self }
+    }
+
+    /// The same query for another SKU (the handles of one snapshot are `Copy`: a host resolving
+    /// an order's lines changes only the SKU).
+    #[must_use]
+    pub fn with_sku(self, sku: SkuHandle<'s>) -> HandleQuery<'s> {
+        HandleQuery { sku, ..self }
+    }
+
+    /// The same query for another account.
+    #[must_use]
+    pub fn with_account(self, account: AccountHandle<'s>) -> HandleQuery<'s> {
+        HandleQuery { account, ..self }
+    }
+
+    /// The same query for another quantity.
+    #[must_use]
+    pub fn with_qty(self, qty: u64) -> HandleQuery<'s> {
+        HandleQuery { qty, ..self }
+    }
+
+    /// The same query for another user.
+    #[must_use]
+    pub fn with_user(self, user: UserHandle<'s>) -> HandleQuery<'s> {
+        HandleQuery { user, ..self }
     }
 }
 

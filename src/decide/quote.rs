@@ -78,6 +78,7 @@ pub enum QuoteOutcome {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[must_use = "an answer that is not read decides nothing"]
+#[non_exhaustive]
 pub struct Quote {
     /// The snapshot version.
     pub version: u64,

@@ -64,6 +64,7 @@ impl Permission {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RoleData {
     /// The role's name, used in memberships.
     pub name: RoleName,
@@ -99,6 +100,7 @@ pub enum Reach {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct MembershipData {
     /// The account acted for.
     pub account: AccountId,
@@ -136,6 +138,7 @@ pub struct MembershipData {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UserData {
     /// Unique id.
     pub id: UserId,
@@ -148,3 +151,75 @@ pub struct UserData {
     #[serde(default)]
     pub memberships: Vec<MembershipData>,
 }
+
+impl RoleData {
+    /// A role granting `permissions`.
+    ///
+    /// ```
+    /// use tradeterms::{Permission, RoleData};
+    /// let r = RoleData::new("buyer", vec![Permission::ViewCatalog, Permission::ViewPrices, Permission::Buy]);
+    /// assert_eq!(r.permissions.len(), 3);
+    /// ```
+    pub fn new(name: impl Into<RoleName>, permissions: Vec<Permission>) -> Self {
+        RoleData {
+            name: name.into(),
+            permissions,
+            ..RoleData::default()
+        }
+    }
+}
+
+crate::format::builder!(RoleData;
+    into with_name(name: RoleName),
+    set with_permissions(permissions: Vec<Permission>),
+);
+
+impl MembershipData {
+    /// An enabled membership of `account` alone (not its subtree), with no spending limit.
+    ///
+    /// ```
+    /// use tradeterms::{MembershipData, Reach};
+    /// let m = MembershipData::new("abb-corp", vec!["buyer".into()]).with_reach(Reach::Subtree);
+    /// assert_eq!(m.reach, Reach::Subtree);
+    /// ```
+    pub fn new(account: impl Into<AccountId>, roles: Vec<RoleName>) -> Self {
+        MembershipData {
+            account: account.into(),
+            roles,
+            ..MembershipData::default()
+        }
+    }
+}
+
+crate::format::builder!(MembershipData;
+    into with_account(account: AccountId),
+    set with_roles(roles: Vec<RoleName>),
+    set with_reach(reach: Reach),
+    set with_disabled(disabled: bool),
+    some with_spending_limit(spending_limit: Decimal),
+    set with_spending_limits(spending_limits: Vec<crate::money::Money>),
+);
+
+impl UserData {
+    /// An enabled user with no memberships yet.
+    ///
+    /// ```
+    /// use tradeterms::{MembershipData, UserData};
+    /// let u = UserData::new("john", "John").with_memberships(vec![MembershipData::new("abb-corp", vec!["buyer".into()])]);
+    /// assert_eq!(u.memberships.len(), 1);
+    /// ```
+    pub fn new(id: impl Into<UserId>, name: impl Into<String>) -> Self {
+        UserData {
+            id: id.into(),
+            name: name.into(),
+            ..UserData::default()
+        }
+    }
+}
+
+crate::format::builder!(UserData;
+    into with_id(id: UserId),
+    into with_name(name: String),
+    set with_disabled(disabled: bool),
+    set with_memberships(memberships: Vec<MembershipData>),
+);

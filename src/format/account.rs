@@ -58,6 +58,7 @@ impl std::fmt::Display for PricePolicy {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, default)]
+#[non_exhaustive]
 pub struct Inheritance {
     /// Whether price-list assignments made to an ancestor "and its descendants" reach this
     /// account. `false` is "own lists only" (OroCommerce's fallback setting).
@@ -138,6 +139,7 @@ pub enum PriceFallback {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AccountData {
     /// Unique id.
     pub id: AccountId,
@@ -178,3 +180,45 @@ pub struct AccountData {
     #[serde(default)]
     pub inherit: Inheritance,
 }
+
+impl AccountData {
+    /// A top-level account buying in `currency`, inheriting everything, with the dataset's default policies.
+    ///
+    /// ```
+    /// let a = tradeterms::AccountData::new("abb-north", "Abb North", "USD").with_parent("abb-corp");
+    /// assert_eq!(a.parent.unwrap().as_str(), "abb-corp");
+    /// ```
+    pub fn new(
+        id: impl Into<AccountId>,
+        name: impl Into<String>,
+        currency: impl Into<String>,
+    ) -> Self {
+        AccountData {
+            id: id.into(),
+            name: name.into(),
+            currency: currency.into(),
+            ..AccountData::default()
+        }
+    }
+}
+
+crate::format::builder!(AccountData;
+    into with_id(id: AccountId),
+    into with_name(name: String),
+    some_into with_parent(parent: AccountId),
+    into with_currency(currency: String),
+    set with_currencies(currencies: Vec<String>),
+    set with_attributes(attributes: Attributes),
+    some with_price_policy(price_policy: PricePolicy),
+    some with_price_fallback(price_fallback: PriceFallback),
+    some with_max_lead_time_days(max_lead_time_days: u32),
+    some with_catalog_mode(catalog_mode: CatalogMode),
+    set with_inherit(inherit: Inheritance),
+);
+
+crate::format::builder!(Inheritance;
+    set with_price_lists(price_lists: bool),
+    set with_visibility(visibility: bool),
+    set with_payment_terms(payment_terms: bool),
+    set with_approvals(approvals: bool),
+);

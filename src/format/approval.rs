@@ -84,6 +84,7 @@ pub enum Approvers {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ApprovalPolicyData {
     /// Unique id.
     pub id: String,
@@ -123,3 +124,49 @@ pub struct ApprovalPolicyData {
 fn is_zero(n: &u32) -> bool {
     *n == 0
 }
+
+impl ApprovalPolicyData {
+    /// A policy for every role and context, in stage 0, outside any experiment.
+    ///
+    /// ```
+    /// use tradeterms::{ApprovalPolicyData, Approvers, OrderCondition, Scope};
+    /// let p = ApprovalPolicyData::new("big-orders", "finance", Scope::Subtree("abb-corp".into()),
+    ///     OrderCondition::TotalAbove("10000".parse().unwrap()), vec![Approvers::Role("approver".into())]);
+    /// assert_eq!(p.steps.len(), 1);
+    /// ```
+    pub fn new(
+        id: impl Into<String>,
+        owner: impl Into<String>,
+        scope: Scope,
+        when: OrderCondition,
+        steps: Vec<Approvers>,
+    ) -> Self {
+        ApprovalPolicyData {
+            id: id.into(),
+            owner: owner.into(),
+            scope,
+            when,
+            steps,
+            roles: Vec::new(),
+            slot: None,
+            stage: 0,
+            experiment: None,
+            channels: Vec::new(),
+            countries: Vec::new(),
+        }
+    }
+}
+
+crate::format::builder!(ApprovalPolicyData;
+    into with_id(id: String),
+    into with_owner(owner: String),
+    set with_scope(scope: Scope),
+    set with_roles(roles: Vec<RoleName>),
+    some_into with_slot(slot: String),
+    set with_when(when: OrderCondition),
+    set with_steps(steps: Vec<Approvers>),
+    set with_stage(stage: u32),
+    some_into with_experiment(experiment: String),
+    set with_channels(channels: Vec<crate::id::ChannelId>),
+    set with_countries(countries: Vec<crate::country::Country>),
+);

@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct SkuData {
     /// Unique SKU.
     pub sku: Sku,
@@ -68,6 +69,7 @@ pub struct SkuData {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UnitData {
     /// The unit's name, unique within the SKU.
     pub unit: crate::id::UnitId,
@@ -92,6 +94,7 @@ pub struct UnitData {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct QuantityRule {
     /// Smallest quantity (at least 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -103,3 +106,60 @@ pub struct QuantityRule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub increment: Option<u64>,
 }
+
+impl SkuData {
+    /// A SKU in no category, sold in `each`, with no attributes or quantity rule.
+    ///
+    /// ```
+    /// let s = tradeterms::SkuData::new("DRILL-18V", "18V drill").with_categories(vec!["tools/power".into()]);
+    /// assert_eq!(s.categories.len(), 1);
+    /// ```
+    pub fn new(sku: impl Into<Sku>, name: impl Into<String>) -> Self {
+        SkuData {
+            sku: sku.into(),
+            name: name.into(),
+            ..SkuData::default()
+        }
+    }
+}
+
+crate::format::builder!(SkuData;
+    into with_sku(sku: Sku),
+    into with_name(name: String),
+    set with_categories(categories: Vec<String>),
+    set with_attributes(attributes: Attributes),
+    some with_cost(cost: Decimal),
+    some with_lead_time_days(lead_time_days: u32),
+    some with_quantity(quantity: QuantityRule),
+    set with_quote_only(quote_only: bool),
+    some_into with_base_unit(base_unit: crate::id::UnitId),
+    set with_units(units: Vec<UnitData>),
+);
+
+impl UnitData {
+    /// A unit holding `contains` base units, with no quantity rule of its own.
+    ///
+    /// ```
+    /// let u = tradeterms::UnitData::new("carton", 10.into());
+    /// assert_eq!(u.contains, 10.into());
+    /// ```
+    pub fn new(unit: impl Into<crate::id::UnitId>, contains: Decimal) -> Self {
+        UnitData {
+            unit: unit.into(),
+            contains,
+            quantity: None,
+        }
+    }
+}
+
+crate::format::builder!(UnitData;
+    into with_unit(unit: crate::id::UnitId),
+    set with_contains(contains: Decimal),
+    some with_quantity(quantity: QuantityRule),
+);
+
+crate::format::builder!(QuantityRule;
+    some with_min(min: u64),
+    some with_max(max: u64),
+    some with_increment(increment: u64),
+);

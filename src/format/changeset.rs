@@ -194,6 +194,7 @@ impl Op {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Changeset {
     /// Unique id of the changeset.
     pub id: String,
@@ -209,6 +210,43 @@ pub struct Changeset {
     pub ops: Vec<Op>,
 }
 
+impl Changeset {
+    /// A changeset with no operations yet, prepared against `base_version`.
+    ///
+    /// ```
+    /// use tradeterms::{Changeset, EntityRef, Op};
+    /// let c = Changeset::new("raise-drills", "maria@seller.example", "supplier increase",
+    ///     "2026-06-01T00:00:00Z".parse().unwrap(), 1)
+    ///     .with_ops(vec![Op::Remove(EntityRef::PriceList("promo".into()))]);
+    /// assert_eq!(c.ops.len(), 1);
+    /// ```
+    pub fn new(
+        id: impl Into<String>,
+        author: impl Into<String>,
+        reason: impl Into<String>,
+        at: Timestamp,
+        base_version: u64,
+    ) -> Changeset {
+        Changeset {
+            id: id.into(),
+            author: author.into(),
+            reason: reason.into(),
+            at,
+            base_version,
+            ops: Vec::new(),
+        }
+    }
+}
+
+crate::format::builder!(Changeset;
+    into with_id(id: String),
+    into with_author(author: String),
+    into with_reason(reason: String),
+    set with_at(at: Timestamp),
+    set with_base_version(base_version: u64),
+    set with_ops(ops: Vec<Op>),
+);
+
 /// One entry of a snapshot's change log.
 ///
 /// ```
@@ -216,6 +254,7 @@ pub struct Changeset {
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LogEntry {
     /// The version the changeset produced.
     pub version: u64,

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ChannelData {
     /// Unique id.
     pub id: ChannelId,
@@ -29,3 +30,25 @@ pub struct ChannelData {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub guest_prices: bool,
 }
+
+impl ChannelData {
+    /// A sales channel that shows guests no prices (`with_guest_prices(true)` to show them).
+    ///
+    /// ```
+    /// let c = tradeterms::ChannelData::new("web", "Web shop").with_guest_prices(true);
+    /// assert!(c.guest_prices);
+    /// ```
+    pub fn new(id: impl Into<ChannelId>, name: impl Into<String>) -> Self {
+        ChannelData {
+            id: id.into(),
+            name: name.into(),
+            ..ChannelData::default()
+        }
+    }
+}
+
+crate::format::builder!(ChannelData;
+    into with_id(id: ChannelId),
+    into with_name(name: String),
+    set with_guest_prices(guest_prices: bool),
+);

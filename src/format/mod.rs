@@ -16,6 +16,52 @@
 //! May import only the leaf modules (`id`, `money`, `time`, `error`, `country`): the raw format knows
 //! nothing of the model built from it.
 
+/// `with_<field>` builder methods for an input type, one per field. The input types are
+/// `#[non_exhaustive]`, so a host cannot write them as struct literals: it starts from `new`
+/// (or `Default`) and sets what it needs, and a field added in a later release breaks no one.
+/// `set` takes the field's type, `into` anything that converts into it (ids, names), `some` and
+/// `some_into` the value of an optional field.
+macro_rules! builder {
+    ($ty:ident; $($kind:ident $setter:ident($field:ident: $fty:ty)),* $(,)?) => {
+        impl $ty {
+            $(crate::format::builder!(@$kind $ty $setter $field $fty);)*
+        }
+    };
+    (@set $ty:ident $setter:ident $field:ident $fty:ty) => {
+        #[doc = concat!("With [`", stringify!($ty), "::", stringify!($field), "`] set to `", stringify!($field), "`.")]
+        #[must_use]
+        pub fn $setter(mut self, $field: $fty) -> Self {
+            self.$field = $field;
+            self
+        }
+    };
+    (@into $ty:ident $setter:ident $field:ident $fty:ty) => {
+        #[doc = concat!("With [`", stringify!($ty), "::", stringify!($field), "`] set to `", stringify!($field), "`.")]
+        #[must_use]
+        pub fn $setter(mut self, $field: impl Into<$fty>) -> Self {
+            self.$field = $field.into();
+            self
+        }
+    };
+    (@some $ty:ident $setter:ident $field:ident $fty:ty) => {
+        #[doc = concat!("With [`", stringify!($ty), "::", stringify!($field), "`] set to `Some(", stringify!($field), ")`.")]
+        #[must_use]
+        pub fn $setter(mut self, $field: $fty) -> Self {
+            self.$field = Some($field);
+            self
+        }
+    };
+    (@some_into $ty:ident $setter:ident $field:ident $fty:ty) => {
+        #[doc = concat!("With [`", stringify!($ty), "::", stringify!($field), "`] set to `Some(", stringify!($field), ")`.")]
+        #[must_use]
+        pub fn $setter(mut self, $field: impl Into<$fty>) -> Self {
+            self.$field = Some($field.into());
+            self
+        }
+    };
+}
+pub(crate) use builder;
+
 pub(crate) mod access;
 pub(crate) mod account;
 pub(crate) mod approval;
@@ -59,6 +105,7 @@ pub(crate) use visibility::{Effect, Target, VisibilityRuleData};
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Dataset {
     /// The account forest.
     #[serde(default)]
@@ -133,3 +180,19 @@ impl Dataset {
         }
     }
 }
+
+builder!(Dataset;
+    set with_accounts(accounts: Vec<AccountData>),
+    set with_channels(channels: Vec<ChannelData>),
+    set with_roles(roles: Vec<RoleData>),
+    set with_users(users: Vec<UserData>),
+    set with_segments(segments: Vec<SegmentData>),
+    set with_catalog(catalog: Vec<SkuData>),
+    set with_price_lists(price_lists: Vec<PriceListData>),
+    set with_assignments(assignments: Vec<AssignmentData>),
+    set with_visibility_rules(visibility_rules: Vec<VisibilityRuleData>),
+    set with_payment_rules(payment_rules: Vec<PaymentRuleData>),
+    set with_approval_policies(approval_policies: Vec<ApprovalPolicyData>),
+    set with_experiments(experiments: Vec<experiment::ExperimentData>),
+    set with_reference_lists(reference_lists: Vec<reference::ReferenceListData>),
+);

@@ -45,6 +45,7 @@ impl std::fmt::Display for PaymentTerms {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct PaymentRuleData {
     /// Unique id.
     pub id: String,
@@ -73,3 +74,34 @@ pub struct PaymentRuleData {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub countries: Vec<crate::country::Country>,
 }
+
+impl PaymentRuleData {
+    /// A rule for every role and context that sets nothing yet (`with_terms`, `with_methods`).
+    ///
+    /// ```
+    /// use tradeterms::{PaymentRuleData, PaymentTerms, Scope};
+    /// let r = PaymentRuleData::new("abb-net30", "credit", Scope::Subtree("abb-corp".into()))
+    ///     .with_terms(PaymentTerms::NetDays(30));
+    /// assert_eq!(r.terms, Some(PaymentTerms::NetDays(30)));
+    /// ```
+    pub fn new(id: impl Into<String>, owner: impl Into<String>, scope: Scope) -> Self {
+        PaymentRuleData {
+            id: id.into(),
+            owner: owner.into(),
+            scope,
+            ..PaymentRuleData::default()
+        }
+    }
+}
+
+crate::format::builder!(PaymentRuleData;
+    into with_id(id: String),
+    into with_owner(owner: String),
+    set with_scope(scope: Scope),
+    set with_roles(roles: Vec<RoleName>),
+    some with_terms(terms: PaymentTerms),
+    some with_methods(methods: Vec<String>),
+    some_into with_experiment(experiment: String),
+    set with_channels(channels: Vec<crate::id::ChannelId>),
+    set with_countries(countries: Vec<crate::country::Country>),
+);

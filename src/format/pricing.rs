@@ -35,6 +35,7 @@ pub enum TierMode {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct TierData {
     /// Smallest quantity this tier applies to (at least 1).
     pub min_qty: u64,
@@ -54,6 +55,7 @@ pub struct TierData {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EntryData {
     /// The SKU priced.
     pub sku: Sku,
@@ -95,6 +97,7 @@ pub struct EntryData {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AdjustmentData {
     /// The one SKU this adjustment is limited to (not with `category`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -159,6 +162,7 @@ pub struct AdjustmentData {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RelativeData {
     /// The list the prices derive from (same currency).
     pub base: PriceListId,
@@ -180,6 +184,7 @@ pub struct RelativeData {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct PriceListData {
     /// Unique id.
     pub id: PriceListId,
@@ -246,6 +251,7 @@ impl PriceListData {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AssignmentData {
     /// Unique id.
     pub id: AssignmentId,
@@ -274,3 +280,155 @@ pub struct AssignmentData {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub countries: Vec<crate::country::Country>,
 }
+
+impl TierData {
+    /// A tier from `min_qty` units at `unit_price`.
+    ///
+    /// ```
+    /// let t = tradeterms::TierData::new(10, "89.00".parse().unwrap());
+    /// assert_eq!(t.min_qty, 10);
+    /// ```
+    pub fn new(min_qty: u64, unit_price: Decimal) -> Self {
+        TierData {
+            min_qty,
+            unit_price,
+        }
+    }
+}
+
+crate::format::builder!(TierData;
+    set with_min_qty(min_qty: u64),
+    set with_unit_price(unit_price: Decimal),
+);
+
+impl EntryData {
+    /// An entry in the SKU's base unit, always valid, with no quantity rule of its own.
+    ///
+    /// ```
+    /// use tradeterms::{EntryData, TierData};
+    /// let e = EntryData::new("DRILL-18V", vec![TierData::new(1, "99.00".parse().unwrap())]);
+    /// assert_eq!(e.tiers.len(), 1);
+    /// ```
+    pub fn new(sku: impl Into<Sku>, tiers: Vec<TierData>) -> Self {
+        EntryData {
+            sku: sku.into(),
+            tiers,
+            ..EntryData::default()
+        }
+    }
+}
+
+crate::format::builder!(EntryData;
+    into with_sku(sku: Sku),
+    set with_tiers(tiers: Vec<TierData>),
+    some with_valid(valid: Window),
+    some with_quantity(quantity: QuantityRule),
+    some with_quote_above(quote_above: u64),
+    some_into with_unit(unit: crate::id::UnitId),
+);
+
+crate::format::builder!(AdjustmentData;
+    some_into with_sku(sku: Sku),
+    some_into with_category(category: String),
+    some with_min_qty(min_qty: u64),
+    set with_percent(percent: Decimal),
+    some with_amount(amount: Decimal),
+    some with_round_to(round_to: Decimal),
+    some with_ending(ending: Decimal),
+    some with_price(price: Decimal),
+);
+
+impl RelativeData {
+    /// A relative list deriving from `base` through `adjustments`.
+    ///
+    /// ```
+    /// use tradeterms::{AdjustmentData, RelativeData};
+    /// let r = RelativeData::new("public-usd", vec![AdjustmentData::default().with_percent((-20).into())]);
+    /// assert_eq!(r.adjustments.len(), 1);
+    /// ```
+    pub fn new(base: impl Into<PriceListId>, adjustments: Vec<AdjustmentData>) -> Self {
+        RelativeData {
+            base: base.into(),
+            adjustments,
+        }
+    }
+}
+
+crate::format::builder!(RelativeData;
+    into with_base(base: PriceListId),
+    set with_adjustments(adjustments: Vec<AdjustmentData>),
+);
+
+impl PriceListData {
+    /// An absolute list with no entries yet, volume tiers, net prices, always valid.
+    ///
+    /// ```
+    /// use tradeterms::{EntryData, PriceListData, TierData};
+    /// let l = PriceListData::new("public-usd", "Public", "pricing@seller.example", "USD")
+    ///     .with_entries(vec![EntryData::new("DRILL-18V", vec![TierData::new(1, "99.00".parse().unwrap())])]);
+    /// assert_eq!(l.entries.len(), 1);
+    /// ```
+    pub fn new(
+        id: impl Into<PriceListId>,
+        name: impl Into<String>,
+        owner: impl Into<String>,
+        currency: impl Into<String>,
+    ) -> Self {
+        PriceListData {
+            id: id.into(),
+            name: name.into(),
+            owner: owner.into(),
+            currency: currency.into(),
+            ..PriceListData::default()
+        }
+    }
+}
+
+crate::format::builder!(PriceListData;
+    into with_id(id: PriceListId),
+    into with_name(name: String),
+    into with_owner(owner: String),
+    into with_currency(currency: String),
+    set with_tier_mode(tier_mode: TierMode),
+    some with_valid(valid: Window),
+    set with_entries(entries: Vec<EntryData>),
+    some with_relative(relative: RelativeData),
+    set with_quote_only(quote_only: bool),
+    set with_tax_included(tax_included: bool),
+    set with_derive_units(derive_units: bool),
+);
+
+impl AssignmentData {
+    /// An assignment at priority 0, always valid, in every context.
+    ///
+    /// ```
+    /// use tradeterms::{AssignmentData, Scope};
+    /// let a = AssignmentData::new("abb-contract", "abb-usd", Scope::Subtree("abb-corp".into()))
+    ///     .with_priority(10);
+    /// assert_eq!(a.priority, 10);
+    /// ```
+    pub fn new(
+        id: impl Into<AssignmentId>,
+        price_list: impl Into<PriceListId>,
+        scope: Scope,
+    ) -> Self {
+        AssignmentData {
+            id: id.into(),
+            price_list: price_list.into(),
+            scope,
+            ..AssignmentData::default()
+        }
+    }
+}
+
+crate::format::builder!(AssignmentData;
+    into with_id(id: AssignmentId),
+    into with_price_list(price_list: PriceListId),
+    set with_scope(scope: Scope),
+    set with_priority(priority: i32),
+    some with_valid(valid: Window),
+    some_into with_owner(owner: String),
+    some_into with_experiment(experiment: String),
+    set with_channels(channels: Vec<crate::id::ChannelId>),
+    set with_countries(countries: Vec<crate::country::Country>),
+);

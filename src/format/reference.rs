@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ReferenceListData {
     /// The price list; its currency is the currency it is the reference for.
     pub list: PriceListId,
@@ -23,3 +24,23 @@ pub struct ReferenceListData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<AccountId>,
 }
+
+impl ReferenceListData {
+    /// A reference list for every account (`with_account` limits it to one).
+    ///
+    /// ```
+    /// let r = tradeterms::ReferenceListData::new("public-usd").with_account("abb-corp");
+    /// assert_eq!(r.account.unwrap().as_str(), "abb-corp");
+    /// ```
+    pub fn new(list: impl Into<PriceListId>) -> Self {
+        ReferenceListData {
+            list: list.into(),
+            ..ReferenceListData::default()
+        }
+    }
+}
+
+crate::format::builder!(ReferenceListData;
+    into with_list(list: PriceListId),
+    some_into with_account(account: AccountId),
+);

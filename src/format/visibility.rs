@@ -61,6 +61,7 @@ pub enum Effect {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct VisibilityRuleData {
     /// Unique id.
     pub id: String,
@@ -88,3 +89,42 @@ pub struct VisibilityRuleData {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub countries: Vec<crate::country::Country>,
 }
+
+impl VisibilityRuleData {
+    /// A rule for every role, in every context, outside any experiment.
+    ///
+    /// ```
+    /// use tradeterms::{Effect, Scope, Target, VisibilityRuleData};
+    /// let r = VisibilityRuleData::new("hide-tools", "merch", Scope::Subtree("abb-corp".into()),
+    ///     Target::Category("tools".into()), Effect::Exclude);
+    /// assert_eq!(r.effect, Effect::Exclude);
+    /// ```
+    pub fn new(
+        id: impl Into<String>,
+        owner: impl Into<String>,
+        scope: Scope,
+        target: Target,
+        effect: Effect,
+    ) -> Self {
+        VisibilityRuleData {
+            id: id.into(),
+            owner: owner.into(),
+            scope,
+            target,
+            effect,
+            ..VisibilityRuleData::default()
+        }
+    }
+}
+
+crate::format::builder!(VisibilityRuleData;
+    into with_id(id: String),
+    into with_owner(owner: String),
+    set with_scope(scope: Scope),
+    set with_roles(roles: Vec<RoleName>),
+    set with_target(target: Target),
+    set with_effect(effect: Effect),
+    some_into with_experiment(experiment: String),
+    set with_channels(channels: Vec<crate::id::ChannelId>),
+    set with_countries(countries: Vec<crate::country::Country>),
+);

@@ -297,10 +297,8 @@ impl Engine {
     /// use tradeterms::{Changeset, Dataset, Engine, Op, Snapshot};
     /// let engine = Engine::new(Snapshot::from_dataset(&Dataset::from_json(include_str!("../../examples/data/demo.json"))?)?);
     /// let template = Changeset::from_json(include_str!("../../examples/data/changeset.json"))?;
-    /// let version = engine.update(|current| Changeset {
-    ///     id: format!("reprice-v{}", current.version()),
-    ///     base_version: current.version(),
-    ///     ..template.clone()
+    /// let version = engine.update(|current| {
+    ///     template.clone().with_id(format!("reprice-v{}", current.version()))
     /// })?;
     /// assert_eq!(version, 2);
     /// assert_eq!(engine.snapshot().change_log()[0].changeset.id, "reprice-v1");

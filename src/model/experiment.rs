@@ -50,11 +50,13 @@ impl fmt::Display for Arm {
 /// The arm of one experiment that touched an answer.
 ///
 /// ```
-/// let a = tradeterms::ExperimentArm { experiment: "promo".into(), arm: tradeterms::Arm::Treatment };
+/// let a: tradeterms::ExperimentArm =
+///     serde_json::from_str(r#"{ "experiment": "promo", "arm": "treatment" }"#).unwrap();
 /// assert_eq!(a.to_string(), "experiment `promo`: treatment");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ExperimentArm {
     /// The experiment.
     pub experiment: String,
@@ -75,6 +77,7 @@ impl fmt::Display for ExperimentArm {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Cohorts {
     /// The experiment.
     pub experiment: String,

@@ -67,14 +67,10 @@ impl RawChange {
                 };
                 Op::SetEntry {
                     list: lists[list.index(lists.len())].id.clone(),
-                    entry: EntryData {
-                        sku: ds.catalog[sku.index(ds.catalog.len())].sku.clone(),
-                        tiers: vec![TierData {
-                            min_qty: 1,
-                            unit_price: Decimal::new(i64::from(*cents), 2),
-                        }],
-                        ..EntryData::default()
-                    },
+                    entry: EntryData::new(
+                        ds.catalog[sku.index(ds.catalog.len())].sku.clone(),
+                        vec![TierData::new(1, Decimal::new(i64::from(*cents), 2))],
+                    ),
                 }
             }
             RawChange::MoveAssignment {

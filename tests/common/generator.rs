@@ -395,10 +395,10 @@ fn raw_rel_list() -> impl Strategy<Value = RawRelList> {
 /// (P6a-P6c). Generated formulas never make a price negative (other properties resolve every
 /// query); `tests/adjustments.rs` and the differential test's own case cover that error.
 fn adjustment(i: usize, j: usize, cat: Option<usize>, tenths: i64, skus: usize) -> AdjustmentData {
-    let mut a = AdjustmentData {
-        category: cat.map(|c| CATEGORIES[c].to_string()),
-        percent: Decimal::new(tenths, 1),
-        ..AdjustmentData::default()
+    let mut a = {
+        let mut v = AdjustmentData::default().with_percent(Decimal::new(tenths, 1));
+        v.category = cat.map(|c| CATEGORIES[c].to_string());
+        v
     };
     let seed = usize::try_from(tenths.unsigned_abs()).unwrap_or(0);
     let sku = || Some(sku_id((seed + j) % skus.max(1)).into());
@@ -558,10 +558,12 @@ fn raw_qty_rule() -> impl Strategy<Value = RawQtyRule> {
 
 fn qty_rule(raw: &RawQtyRule) -> QuantityRule {
     let (min, max, increment) = *raw;
-    let mut rule = QuantityRule {
-        min,
-        max,
-        increment,
+    let mut rule = {
+        let mut v = QuantityRule::default();
+        v.min = min;
+        v.max = max;
+        v.increment = increment;
+        v
     };
     if let (Some(lo), Some(hi)) = (min, max)
         && hi < lo
@@ -1151,24 +1153,23 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
             }
             _ => None,
         };
-        let mut account = AccountData {
-            id: account_id(i).into(),
-            name: format!("Account {i}"),
-            parent: parent.map(|p| account_id(p).into()),
-            currency: a.currency.to_string(),
+        let mut account = {
+            let mut v = AccountData::new(
+                account_id(i),
+                format!("Account {i}"),
+                a.currency.to_string(),
+            )
             // C3: every third account also buys in a second currency.
-            currencies: if sw.contexts && i % 3 == 1 {
+            .with_currencies(if sw.contexts && i % 3 == 1 {
                 vec![if a.currency == "EUR" { "USD" } else { "EUR" }.to_string()]
             } else {
                 Vec::new()
-            },
-            price_policy: a.policy,
-            price_fallback: a.fallback,
-            inherit: Inheritance {
-                price_lists: a.inherit_prices,
-                ..Inheritance::default()
-            },
-            ..AccountData::default()
+            })
+            .with_inherit(Inheritance::default().with_price_lists(a.inherit_prices));
+            v.parent = parent.map(|p| account_id(p).into());
+            v.price_policy = a.policy;
+            v.price_fallback = a.fallback;
+            v
         };
         if let Some(e) = x.accounts.get(i) {
             if sw.visibility {
@@ -1197,77 +1198,81 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
         accounts.push(account);
     }
 
-    let mut roles = vec![RoleData {
-        name: RoleName::new(BROWSE_ROLE),
-        permissions: vec![Permission::ViewCatalog],
-    }];
+    let mut roles = vec![RoleData::new(
+        RoleName::new(BROWSE_ROLE),
+        vec![Permission::ViewCatalog],
+    )];
     if raw.override_viewer {
-        roles.push(RoleData {
-            name: RoleName::new("viewer"),
-            permissions: vec![Permission::ViewCatalog],
-        });
+        roles.push(RoleData::new(
+            RoleName::new("viewer"),
+            vec![Permission::ViewCatalog],
+        ));
     }
     if sw.probe {
-        roles.push(RoleData {
-            name: RoleName::new(PROBE_ROLE),
-            permissions: Permission::ALL.to_vec(),
-        });
+        roles.push(RoleData::new(
+            RoleName::new(PROBE_ROLE),
+            Permission::ALL.to_vec(),
+        ));
     }
     if sw.approvals {
-        roles.push(RoleData {
-            name: RoleName::new(FINANCE_ROLE),
-            permissions: vec![
+        roles.push(RoleData::new(
+            RoleName::new(FINANCE_ROLE),
+            vec![
                 Permission::ViewCatalog,
                 Permission::ViewPrices,
                 Permission::Approve,
             ],
-        });
+        ));
     }
 
     let mut users: Vec<UserData> = raw
         .users
         .iter()
         .enumerate()
-        .map(|(i, u)| UserData {
-            id: user_id(i).into(),
-            name: format!("User {i}"),
-            disabled: u.disabled,
-            memberships: u
-                .memberships
-                .iter()
-                .enumerate()
-                .map(|(k, m)| MembershipData {
-                    account: account_id(m.account.index(n)).into(),
-                    roles: m.roles.iter().map(|&r| RoleName::new(pool[r])).collect(),
-                    reach: if m.subtree {
-                        Reach::Subtree
-                    } else {
-                        Reach::Account
-                    },
-                    disabled: m.disabled,
-                    spending_limit: x
-                        .spending_limits
-                        .get(i)
-                        .and_then(|l| l.get(k))
-                        .copied()
-                        .flatten()
-                        .map(|c| Decimal::new(c, 2)),
-                    // C3: with contexts, some limits are also stated in euros.
-                    spending_limits: x
-                        .spending_limits
-                        .get(i)
-                        .and_then(|l| l.get(k))
-                        .copied()
-                        .flatten()
-                        .filter(|_| sw.contexts && k % 2 == 0)
-                        .map(|c| tradeterms::Money {
-                            currency: tradeterms::Currency::from_code("EUR").unwrap(),
-                            amount: Decimal::new(c / 2, 2),
+        .map(|(i, u)| {
+            UserData::new(user_id(i), format!("User {i}"))
+                .with_disabled(u.disabled)
+                .with_memberships(
+                    u.memberships
+                        .iter()
+                        .enumerate()
+                        .map(|(k, m)| {
+                            let mut v = MembershipData::new(
+                                account_id(m.account.index(n)),
+                                m.roles.iter().map(|&r| RoleName::new(pool[r])).collect(),
+                            )
+                            .with_reach(if m.subtree {
+                                Reach::Subtree
+                            } else {
+                                Reach::Account
+                            })
+                            .with_disabled(m.disabled)
+                            // C3: with contexts, some limits are also stated in euros.
+                            .with_spending_limits(
+                                x.spending_limits
+                                    .get(i)
+                                    .and_then(|l| l.get(k))
+                                    .copied()
+                                    .flatten()
+                                    .filter(|_| sw.contexts && k % 2 == 0)
+                                    .map(|c| tradeterms::Money {
+                                        currency: tradeterms::Currency::from_code("EUR").unwrap(),
+                                        amount: Decimal::new(c / 2, 2),
+                                    })
+                                    .into_iter()
+                                    .collect(),
+                            );
+                            v.spending_limit = x
+                                .spending_limits
+                                .get(i)
+                                .and_then(|l| l.get(k))
+                                .copied()
+                                .flatten()
+                                .map(|c| Decimal::new(c, 2));
+                            v
                         })
-                        .into_iter()
                         .collect(),
-                })
-                .collect(),
+                )
         })
         .collect();
 
@@ -1275,14 +1280,15 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
         .segments
         .iter()
         .enumerate()
-        .map(|(i, members)| SegmentData {
-            id: segment_id(i).into(),
-            name: format!("Segment {i}"),
-            accounts: members
-                .iter()
-                .map(|m| account_id(m.index(n)).into())
-                .collect(),
-            rule: x.segment_rules.get(i).cloned().flatten(),
+        .map(|(i, members)| {
+            let mut v = SegmentData::new(segment_id(i), format!("Segment {i}")).with_accounts(
+                members
+                    .iter()
+                    .map(|m| account_id(m.index(n)).into())
+                    .collect(),
+            );
+            v.rule = x.segment_rules.get(i).cloned().flatten();
+            v
         })
         .collect::<Vec<_>>();
 
@@ -1291,12 +1297,8 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
         .iter()
         .enumerate()
         .map(|(i, cats)| {
-            let mut sku = SkuData {
-                sku: sku_id(i).into(),
-                name: format!("Item {i}"),
-                categories: cats.iter().map(|&c| CATEGORIES[c].to_string()).collect(),
-                ..SkuData::default()
-            };
+            let mut sku = SkuData::new(sku_id(i), format!("Item {i}"))
+                .with_categories(cats.iter().map(|&c| CATEGORIES[c].to_string()).collect());
             if let Some(e) = x.skus.get(i) {
                 if sw.quote_only {
                     sku.quote_only = e.quote_only;
@@ -1337,31 +1339,24 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
                     .min_qtys
                     .iter()
                     .zip(e.cents.iter())
-                    .map(|(&min_qty, &cents)| TierData {
-                        min_qty,
-                        unit_price: Decimal::new(cents, 2),
-                    })
+                    .map(|(&min_qty, &cents)| TierData::new(min_qty, Decimal::new(cents, 2)))
                     .collect();
                 if sw.monotone_amounts {
                     tiers.truncate(1);
                     tiers[0].min_qty = 1;
                 }
-                (
-                    s,
-                    EntryData {
-                        sku: sku_id(s).into(),
-                        tiers,
-                        valid: e.valid.as_ref().map(window),
-                        quantity: extra
-                            .filter(|_| sw.quantity_rules)
-                            .and_then(|x| x.quantity.as_ref())
-                            .map(qty_rule),
-                        quote_above: extra
-                            .filter(|_| sw.quote_only && !sw.monotone_amounts)
-                            .and_then(|x| x.quote_above),
-                        unit: None,
-                    },
-                )
+                (s, {
+                    let mut v = EntryData::new(sku_id(s), tiers);
+                    v.valid = e.valid.as_ref().map(window);
+                    v.quantity = extra
+                        .filter(|_| sw.quantity_rules)
+                        .and_then(|x| x.quantity.as_ref())
+                        .map(qty_rule);
+                    v.quote_above = extra
+                        .filter(|_| sw.quote_only && !sw.monotone_amounts)
+                        .and_then(|x| x.quote_above);
+                    v
+                })
             })
             .flat_map(|(s, e)| {
                 // U2: some entries also priced per box, from their own tiers (a box costs its
@@ -1373,77 +1368,80 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
                             .find(|u| u.unit.as_str() == "box")
                     })
                     .flatten()
-                    .map(|b| EntryData {
-                        unit: Some(b.unit.clone()),
-                        tiers: e
-                            .tiers
-                            .iter()
-                            .map(|t| TierData {
-                                min_qty: t.min_qty,
-                                unit_price: (t.unit_price * b.contains - Decimal::new(1, 2))
-                                    .max(Decimal::ZERO),
-                            })
-                            .collect(),
-                        ..e.clone()
+                    .map(|b| {
+                        e.clone().with_unit(b.unit.clone()).with_tiers(
+                            e.tiers
+                                .iter()
+                                .map(|t| {
+                                    TierData::new(
+                                        t.min_qty,
+                                        (t.unit_price * b.contains - Decimal::new(1, 2))
+                                            .max(Decimal::ZERO),
+                                    )
+                                })
+                                .collect(),
+                        )
                     });
                 std::iter::once(e).chain(boxed)
             })
             .collect();
-        price_lists.push(PriceListData {
-            id: list_id(i).into(),
-            name: format!("List {i}"),
-            owner: format!("owner{i}@seller.example"),
-            currency: l.currency.to_string(),
-            tier_mode: if l.graduated {
+        price_lists.push({
+            let mut v = PriceListData::new(
+                list_id(i),
+                format!("List {i}"),
+                format!("owner{i}@seller.example"),
+                l.currency.to_string(),
+            )
+            .with_tier_mode(if l.graduated {
                 TierMode::Graduated
             } else {
                 TierMode::Volume
-            },
-            valid: l.valid.as_ref().map(window),
-            entries,
-            relative: None,
-            quote_only: x.list_quote_only.get(i).copied().unwrap_or(false),
-            tax_included: false,
-            derive_units: sw.units && li.is_multiple_of(2),
+            })
+            .with_entries(entries)
+            .with_quote_only(x.list_quote_only.get(i).copied().unwrap_or(false))
+            .with_tax_included(false)
+            .with_derive_units(sw.units && li.is_multiple_of(2));
+            v.valid = l.valid.as_ref().map(window);
+            v
         });
     }
     for l in &raw.rel_lists {
         let i = price_lists.len();
         let base = l.base.index(i);
         let currency = price_lists[base].currency.clone();
-        price_lists.push(PriceListData {
-            id: list_id(i).into(),
-            name: format!("List {i}"),
-            owner: format!("owner{i}@seller.example"),
-            currency,
-            tier_mode: if l.graduated {
+        price_lists.push({
+            let mut v = PriceListData::new(
+                list_id(i),
+                format!("List {i}"),
+                format!("owner{i}@seller.example"),
+                currency,
+            )
+            .with_tier_mode(if l.graduated {
                 TierMode::Graduated
             } else {
                 TierMode::Volume
-            },
-            valid: l.valid.as_ref().map(window),
-            entries: Vec::new(),
-            relative: Some(RelativeData {
-                base: list_id(base).into(),
-                adjustments: {
-                    let mut out: Vec<AdjustmentData> = Vec::new();
-                    for (j, &(cat, tenths)) in l.adjustments.iter().enumerate() {
-                        let adj = adjustment(i, j, cat, tenths, catalog.len());
-                        // P6a: one adjustment per target (a later one with the same target
-                        // never decided, as the first listed won equal depths).
-                        if !out
-                            .iter()
-                            .any(|o| o.sku == adj.sku && o.category == adj.category)
-                        {
-                            out.push(adj);
-                        }
+            })
+            .with_entries(Vec::new())
+            .with_relative(RelativeData::new(list_id(base), {
+                let mut out: Vec<AdjustmentData> = Vec::new();
+                for (j, &(cat, tenths)) in l.adjustments.iter().enumerate() {
+                    let adj = adjustment(i, j, cat, tenths, catalog.len());
+                    // P6a: one adjustment per target (a later one with the same target
+                    // never decided, as the first listed won equal depths).
+                    if !out
+                        .iter()
+                        .any(|o| o.sku == adj.sku && o.category == adj.category)
+                    {
+                        out.push(adj);
                     }
-                    out
-                },
-            }),
-            quote_only: x.list_quote_only.get(i).copied().unwrap_or(false),
-            tax_included: false,
-            derive_units: sw.units && i.is_multiple_of(3),
+                }
+                out
+            }))
+            .with_quote_only(x.list_quote_only.get(i).copied().unwrap_or(false))
+            .with_tax_included(false)
+            .with_derive_units(sw.units && i.is_multiple_of(3));
+            v.valid = l.valid.as_ref().map(window);
+            v
         });
     }
 
@@ -1451,11 +1449,13 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
         .experiments
         .iter()
         .enumerate()
-        .map(|(i, e)| ExperimentData {
-            id: experiment_id(i),
-            owner: format!("growth{i}@seller.example"),
-            salt: format!("salt-{}", e.salt),
-            holdout_bp: e.holdout_bp,
+        .map(|(i, e)| {
+            ExperimentData::new(
+                experiment_id(i),
+                format!("growth{i}@seller.example"),
+                format!("salt-{}", e.salt),
+                e.holdout_bp,
+            )
         })
         .collect();
     let n_exp = experiments.len();
@@ -1479,20 +1479,22 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
             } else {
                 scope
             };
-            AssignmentData {
-                id: assignment_id(i, a.priority_key).into(),
-                price_list: list_id(a.list.index(price_lists.len())).into(),
-                scope,
-                priority: if raw.tie_prone {
+            {
+                let mut v = AssignmentData::new(
+                    assignment_id(i, a.priority_key),
+                    list_id(a.list.index(price_lists.len())),
+                    scope,
+                )
+                .with_priority(if raw.tie_prone {
                     i32::from(a.priority_key % 3)
                 } else {
                     0
-                },
-                valid: a.valid.as_ref().map(window),
-                owner: None,
-                experiment: x.assignment_tags.get(i).and_then(|t| tag_of(t, n_exp)),
-                channels: context_channels(sw, i, 4),
-                countries: context_countries(sw, i, 5),
+                })
+                .with_channels(context_channels(sw, i, 4))
+                .with_countries(context_countries(sw, i, 5));
+                v.valid = a.valid.as_ref().map(window);
+                v.experiment = x.assignment_tags.get(i).and_then(|t| tag_of(t, n_exp));
+                v
             }
         })
         .collect();
@@ -1501,29 +1503,34 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
         .visibility
         .iter()
         .enumerate()
-        .map(|(i, r)| VisibilityRuleData {
-            id: visibility_rule_id(i),
-            owner: format!("assortment{i}@seller.example"),
-            scope: if sw.guests && i % 3 == 1 {
-                Scope::Guests
-            } else {
-                scope_of(&r.scope, n, n_seg)
-            },
-            roles: roles_of(&r.roles, &pool),
-            target: match r.target {
-                0 => Target::All,
-                1 => Target::Sku(sku_id(r.target_index.index(catalog.len())).into()),
-                3 if sw.attribute_segments => Target::Attributes(r.predicate.clone()),
-                _ => Target::Category(CATEGORIES[r.target_index.index(CATEGORIES.len())].into()),
-            },
-            effect: if r.include {
-                Effect::Include
-            } else {
-                Effect::Exclude
-            },
-            experiment: tag_of(&r.experiment, n_exp),
-            channels: context_channels(sw, i.wrapping_add(2), 3),
-            countries: Vec::new(),
+        .map(|(i, r)| {
+            let mut v = VisibilityRuleData::new(
+                visibility_rule_id(i),
+                format!("assortment{i}@seller.example"),
+                if sw.guests && i % 3 == 1 {
+                    Scope::Guests
+                } else {
+                    scope_of(&r.scope, n, n_seg)
+                },
+                match r.target {
+                    0 => Target::All,
+                    1 => Target::Sku(sku_id(r.target_index.index(catalog.len())).into()),
+                    3 if sw.attribute_segments => Target::Attributes(r.predicate.clone()),
+                    _ => {
+                        Target::Category(CATEGORIES[r.target_index.index(CATEGORIES.len())].into())
+                    }
+                },
+                if r.include {
+                    Effect::Include
+                } else {
+                    Effect::Exclude
+                },
+            )
+            .with_roles(roles_of(&r.roles, &pool))
+            .with_channels(context_channels(sw, i.wrapping_add(2), 3))
+            .with_countries(Vec::new());
+            v.experiment = tag_of(&r.experiment, n_exp);
+            v
         })
         .collect();
 
@@ -1531,19 +1538,22 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
     // experiment sets loses that setting (the build rejects two such rules).
     let mut payment_rules: Vec<PaymentRuleData> = Vec::new();
     for (i, r) in x.payment.iter().enumerate() {
-        let mut rule = PaymentRuleData {
-            id: payment_rule_id(i),
-            owner: format!("credit{i}@seller.example"),
-            scope: scope_of(&r.scope, n, n_seg),
-            roles: roles_of(&r.roles, &pool),
-            terms: r.terms,
-            methods: r
+        let mut rule = {
+            let mut v = PaymentRuleData::new(
+                payment_rule_id(i),
+                format!("credit{i}@seller.example"),
+                scope_of(&r.scope, n, n_seg),
+            )
+            .with_roles(roles_of(&r.roles, &pool))
+            .with_channels(Vec::new())
+            .with_countries(context_countries(sw, i, 3));
+            v.terms = r.terms;
+            v.methods = r
                 .methods
                 .as_ref()
-                .map(|m| m.iter().map(|&k| METHODS[k].to_string()).collect()),
-            experiment: tag_of(&r.experiment, n_exp),
-            channels: Vec::new(),
-            countries: context_countries(sw, i, 3),
+                .map(|m| m.iter().map(|&k| METHODS[k].to_string()).collect());
+            v.experiment = tag_of(&r.experiment, n_exp);
+            v
         };
         let key = |p: &PaymentRuleData| {
             let mut roles = p.roles.clone();
@@ -1568,44 +1578,45 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
         .approvals
         .iter()
         .enumerate()
-        .map(|(i, p)| ApprovalPolicyData {
-            id: policy_id(i),
-            owner: format!("finance{i}@buyer.example"),
-            scope: scope_of(&p.scope, n, n_seg),
-            roles: roles_of(&p.roles, &pool),
-            slot: p.slot.map(|s| format!("slot-{s}")),
-            // C3: with contexts, every other policy also has a threshold in euros.
-            when: if sw.contexts && i % 2 == 1 {
-                OrderCondition::Any(vec![
-                    p.when.clone(),
-                    OrderCondition::TotalAboveIn(tradeterms::Money {
-                        currency: tradeterms::Currency::from_code("EUR").unwrap(),
-                        amount: Decimal::new(50_000 + 7_919 * i as i64, 2),
-                    }),
-                ])
-            } else {
-                p.when.clone()
-            },
-            steps: p
-                .steps
-                .iter()
-                .map(|s| match s.kind {
-                    0 => Approvers::Role(RoleName::new(STEP_ROLES[s.role])),
-                    1 => Approvers::RoleEscalating(RoleName::new(STEP_ROLES[s.role])),
-                    _ => Approvers::Users(
-                        s.users
-                            .iter()
-                            .map(|u| user_id(u.index(users.len())).into())
-                            .collect(),
-                    ),
-                })
-                .collect(),
+        .map(|(i, p)| {
+            let mut v = ApprovalPolicyData::new(
+                policy_id(i),
+                format!("finance{i}@buyer.example"),
+                scope_of(&p.scope, n, n_seg),
+                if sw.contexts && i % 2 == 1 {
+                    OrderCondition::Any(vec![
+                        p.when.clone(),
+                        OrderCondition::TotalAboveIn(tradeterms::Money {
+                            currency: tradeterms::Currency::from_code("EUR").unwrap(),
+                            amount: Decimal::new(50_000 + 7_919 * i as i64, 2),
+                        }),
+                    ])
+                } else {
+                    p.when.clone()
+                },
+                p.steps
+                    .iter()
+                    .map(|s| match s.kind {
+                        0 => Approvers::Role(RoleName::new(STEP_ROLES[s.role])),
+                        1 => Approvers::RoleEscalating(RoleName::new(STEP_ROLES[s.role])),
+                        _ => Approvers::Users(
+                            s.users
+                                .iter()
+                                .map(|u| user_id(u.index(users.len())).into())
+                                .collect(),
+                        ),
+                    })
+                    .collect(),
+            )
+            .with_roles(roles_of(&p.roles, &pool))
             // Stages against the policies' id order, so a chain's order is the stages', not
             // the ids' (O11); drawn from the index, so no other part of the data moves.
-            stage: u32::try_from((x.approvals.len() - i) % 3).unwrap(),
-            experiment: tag_of(&p.experiment, n_exp),
-            channels: context_channels(sw, i, 3),
-            countries: Vec::new(),
+            .with_stage(u32::try_from((x.approvals.len() - i) % 3).unwrap())
+            .with_channels(context_channels(sw, i, 3))
+            .with_countries(Vec::new());
+            v.slot = p.slot.map(|s| format!("slot-{s}"));
+            v.experiment = tag_of(&p.experiment, n_exp);
+            v
         })
         .collect();
 
@@ -1619,36 +1630,27 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
     } else {
         Vec::new()
     };
-    let mut ds = Dataset {
-        accounts,
-        roles,
-        users,
-        segments,
-        catalog,
-        price_lists,
-        assignments,
-        visibility_rules,
-        payment_rules,
-        approval_policies,
-        experiments,
-        reference_lists,
-        channels: if sw.contexts || sw.guests {
+    let mut ds = Dataset::default()
+        .with_accounts(accounts)
+        .with_roles(roles)
+        .with_users(users)
+        .with_segments(segments)
+        .with_catalog(catalog)
+        .with_price_lists(price_lists)
+        .with_assignments(assignments)
+        .with_visibility_rules(visibility_rules)
+        .with_payment_rules(payment_rules)
+        .with_approval_policies(approval_policies)
+        .with_experiments(experiments)
+        .with_reference_lists(reference_lists)
+        .with_channels(if sw.contexts || sw.guests {
             vec![
-                ChannelData {
-                    id: "web".into(),
-                    name: "Web".into(),
-                    guest_prices: sw.guests,
-                },
-                ChannelData {
-                    id: "edi".into(),
-                    name: "EDI".into(),
-                    guest_prices: false,
-                },
+                ChannelData::new("web", "Web").with_guest_prices(sw.guests),
+                ChannelData::new("edi", "EDI").with_guest_prices(false),
             ]
         } else {
             Vec::new()
-        },
-    };
+        });
     if !raw.tie_prone {
         let keys: Vec<u8> = raw.assignments.iter().map(|a| a.priority_key).collect();
         distinct_priorities(&mut ds, &keys, raw.priority_offset);
@@ -1668,10 +1670,7 @@ fn reference_lists(lists: &[PriceListData], accounts: &[AccountData]) -> Vec<Ref
         .enumerate()
         .filter(|(k, _)| k % 3 != 2)
         .filter_map(|(_, c)| lists.iter().find(|l| l.currency == *c))
-        .map(|l| ReferenceListData {
-            list: l.id.clone(),
-            account: None,
-        })
+        .map(|l| ReferenceListData::new(l.id.clone()))
         .collect();
     let root = accounts
         .iter()
@@ -1679,10 +1678,7 @@ fn reference_lists(lists: &[PriceListData], accounts: &[AccountData]) -> Vec<Ref
     if let Some(root) = root
         && let Some(second) = lists.iter().filter(|l| l.currency == root.currency).nth(1)
     {
-        out.push(ReferenceListData {
-            list: second.id.clone(),
-            account: Some(root.id.clone()),
-        });
+        out.push(ReferenceListData::new(second.id.clone()).with_account(root.id.clone()));
     }
     out
 }
@@ -1690,20 +1686,17 @@ fn reference_lists(lists: &[PriceListData], accounts: &[AccountData]) -> Vec<Ref
 /// The probe user: [`PROBE_ROLE`] with subtree reach at every account (not only the roots, so
 /// that it still reaches an account a changeset makes a root).
 pub fn probe_user(accounts: &[AccountData]) -> UserData {
-    UserData {
-        id: PROBE_USER.into(),
-        name: "Probe".into(),
-        disabled: false,
-        memberships: accounts
-            .iter()
-            .map(|a| MembershipData {
-                account: a.id.clone(),
-                roles: vec![RoleName::new(PROBE_ROLE)],
-                reach: Reach::Subtree,
-                ..MembershipData::default()
-            })
-            .collect(),
-    }
+    UserData::new(PROBE_USER, "Probe")
+        .with_disabled(false)
+        .with_memberships(
+            accounts
+                .iter()
+                .map(|a| {
+                    MembershipData::new(a.id.clone(), vec![RoleName::new(PROBE_ROLE)])
+                        .with_reach(Reach::Subtree)
+                })
+                .collect(),
+        )
 }
 
 /// Gives every assignment a distinct priority: a permutation of a range, in the order of
@@ -1771,21 +1764,13 @@ pub fn units_of_sku(i: usize, quantity_rules: bool) -> Vec<tradeterms::UnitData>
     let per_box = 2 + (i % 4) as i64;
     let mut units = Vec::new();
     if i % 3 != 2 {
-        units.push(tradeterms::UnitData {
-            unit: "box".into(),
-            contains: Decimal::from(per_box),
-            quantity: None,
-        });
+        units.push(tradeterms::UnitData::new("box", Decimal::from(per_box)));
     }
     if i.is_multiple_of(3) {
-        units.push(tradeterms::UnitData {
-            unit: "pallet".into(),
-            contains: Decimal::from(per_box * 10),
-            quantity: quantity_rules.then_some(QuantityRule {
-                min: None,
-                max: Some(3),
-                increment: None,
-            }),
+        units.push({
+            let mut v = tradeterms::UnitData::new("pallet", Decimal::from(per_box * 10));
+            v.quantity = quantity_rules.then_some(QuantityRule::default().with_max(3));
+            v
         });
     }
     units

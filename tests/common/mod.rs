@@ -228,27 +228,27 @@ pub fn raw_order() -> impl Strategy<Value = RawOrder> {
 impl RawOrder {
     pub fn order(&self, ds: &Dataset) -> Order {
         let q = self.query.query(ds);
-        Order {
-            audience: tradeterms::Audience::Operator,
-            context: q.context.clone(),
-            account: q.account,
-            user: q.user,
-            at: q.at,
-            lines: self
-                .lines
+        Order::new(
+            q.account,
+            q.user,
+            q.at,
+            self.lines
                 .iter()
-                .map(|(sku, qty, lead)| OrderLine {
-                    sku: ds.catalog[sku.index(ds.catalog.len())].sku.clone(),
-                    qty: *qty,
-                    unit: generator::unit_for(
+                .map(|(sku, qty, lead)| {
+                    let mut v =
+                        OrderLine::new(ds.catalog[sku.index(ds.catalog.len())].sku.clone(), *qty);
+                    v.unit = generator::unit_for(
                         ds,
                         ds.catalog[sku.index(ds.catalog.len())].sku.as_str(),
                         *qty,
-                    ),
-                    lead_time_days: *lead,
+                    );
+                    v.lead_time_days = *lead;
+                    v
                 })
                 .collect(),
-        }
+        )
+        .with_audience(tradeterms::Audience::Operator)
+        .with_context(q.context.clone())
     }
 }
 

@@ -552,20 +552,17 @@ pub fn from_resolution(r: &Resolution) -> Answer {
                 .adjustments
                 .iter()
                 .map(|a| {
-                    (
-                        a.list.to_string(),
-                        a.base.to_string(),
-                        tradeterms::AdjustmentData {
-                            sku: a.sku.clone(),
-                            category: a.category.clone(),
-                            min_qty: a.min_qty,
-                            percent: a.percent,
-                            amount: a.amount,
-                            round_to: a.round_to,
-                            ending: a.ending,
-                            price: a.price,
-                        },
-                    )
+                    (a.list.to_string(), a.base.to_string(), {
+                        let mut v = tradeterms::AdjustmentData::default().with_percent(a.percent);
+                        v.sku = a.sku.clone();
+                        v.category = a.category.clone();
+                        v.min_qty = a.min_qty;
+                        v.amount = a.amount;
+                        v.round_to = a.round_to;
+                        v.ending = a.ending;
+                        v.price = a.price;
+                        v
+                    })
                 })
                 .collect(),
             candidates: cands_of(&p.candidates),

@@ -676,13 +676,16 @@ fn reference_price(
         (saving * Decimal::ONE_HUNDRED / reference)
             .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
     });
-    Ok(Reference::Compared(Box::new(tradeterms::ReferencePrice {
-        list: Some(list.id.clone()),
-        unit_price: (slices.len() == 1).then(|| slices[0].2),
-        amount: reference,
-        saving,
-        saving_percent,
-    })))
+    // Answer types are `#[non_exhaustive]`: built from their JSON form, as a host's test would.
+    let price: tradeterms::ReferencePrice = serde_json::from_value(serde_json::json!({
+        "list": list.id,
+        "unit_price": (slices.len() == 1).then(|| slices[0].2),
+        "amount": reference,
+        "saving": saving,
+        "saving_percent": saving_percent,
+    }))
+    .unwrap();
+    Ok(Reference::Compared(Box::new(price)))
 }
 
 /// The absolute list a list derives from (itself when absolute).
@@ -1455,12 +1458,7 @@ pub fn resolve_guest(ds: &Dataset, q: &tradeterms::GuestQuery) -> Result<Answer,
     };
     // G4: no parent, no segment, no setting: precedence, the whole search, an open catalogue;
     // the currency is the one asked for.
-    let guest = AccountData {
-        id: GUEST.into(),
-        name: "guests".into(),
-        currency: currency.code().to_string(),
-        ..AccountData::default()
-    };
+    let guest = AccountData::new(GUEST, "guests", currency.code().to_string());
     let ctx = plain_ctx(&q.context, currency.code().to_string());
     let unit = q.unit.as_ref().map(|u| u.as_str());
     // R3: a missing SKU is a hidden one; G2: visibility from `guests` and `everyone` rules,

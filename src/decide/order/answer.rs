@@ -23,6 +23,7 @@ use std::fmt;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Order {
     /// The account ordered for.
     pub account: AccountId,
@@ -41,13 +42,18 @@ pub struct Order {
     pub context: Context,
 }
 
+crate::format::builder!(Order;
+    set with_lines(lines: Vec<OrderLine>),
+    set with_at(at: Timestamp),
+);
+
 impl Order {
     /// An order for the operator audience.
     ///
     /// ```
     /// use tradeterms::{Order, OrderLine};
     /// let o = Order::new("abb-north", "john", "2026-06-01T00:00:00Z".parse().unwrap(),
-    ///     vec![OrderLine { sku: "DRILL-18V".into(), qty: 2, unit: None, lead_time_days: None }]);
+    ///     vec![OrderLine::new("DRILL-18V", 2)]);
     /// assert_eq!(o.lines.len(), 1);
     /// ```
     pub fn new(
@@ -88,6 +94,7 @@ impl Order {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct OrderLine {
     /// The SKU.
     pub sku: Sku,
@@ -167,13 +174,15 @@ impl fmt::Display for QuantitySource {
 /// A quantity that breaks a quantity rule, with the nearest quantities that would not.
 ///
 /// ```
-/// use tradeterms::{QuantityRule, QuantitySource, QuantityViolation};
-/// let v = QuantityViolation { source: QuantitySource::Sku,
-///     rule: QuantityRule { min: None, max: None, increment: Some(12) }, below: Some(12), above: Some(24) };
+/// use tradeterms::{QuantitySource, QuantityViolation};
+/// let v: QuantityViolation = serde_json::from_str(
+///     r#"{ "source": "sku", "rule": { "increment": 12 }, "below": 12, "above": 24 }"#).unwrap();
+/// assert_eq!(v.source, QuantitySource::Sku);
 /// assert!(v.to_string().contains("12 or 24"));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct QuantityViolation {
     /// Which rule.
     pub source: QuantitySource,
@@ -211,11 +220,13 @@ impl fmt::Display for QuantityViolation {
 /// A line whose lead time is longer than the account's contract accepts.
 ///
 /// ```
-/// let b = tradeterms::LeadTimeBreach { lead_time_days: 21, max_lead_time_days: 14 };
+/// let b: tradeterms::LeadTimeBreach =
+///     serde_json::from_str(r#"{ "lead_time_days": 21, "max_lead_time_days": 14 }"#).unwrap();
 /// assert_eq!(b.to_string(), "lead time 21 days exceeds the contract's 14 days");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LeadTimeBreach {
     /// The line's lead time.
     pub lead_time_days: u32,
@@ -240,6 +251,7 @@ impl fmt::Display for LeadTimeBreach {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LineAnswer {
     /// The line as `resolve` answers it.
     pub resolution: Resolution,
@@ -359,6 +371,7 @@ impl fmt::Display for Blocker {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ApprovalStep {
     /// The policy that requires it; absent in a `Buyer` answer (A2).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -415,11 +428,14 @@ impl fmt::Display for ApprovalStatus {
 /// The approval requirement of an order.
 ///
 /// ```
-/// let a = tradeterms::Approval { status: tradeterms::ApprovalStatus::AutoApproved, steps: vec![], overridden: vec![] };
+/// let a: tradeterms::Approval = serde_json::from_str(
+///     r#"{ "status": "auto_approved", "steps": [], "overridden": [] }"#).unwrap();
+/// assert_eq!(a.status, tradeterms::ApprovalStatus::AutoApproved);
 /// assert!(a.steps.is_empty());
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Approval {
     /// The verdict.
     pub status: ApprovalStatus,
@@ -437,6 +453,7 @@ pub struct Approval {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[must_use = "an answer that is not read decides nothing"]
+#[non_exhaustive]
 pub struct OrderAnswer {
     /// The snapshot version that produced the answer.
     pub version: u64,

@@ -29,6 +29,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Query {
     /// The account acted for.
     pub account: AccountId,
@@ -68,6 +69,7 @@ pub struct Query {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Context {
     /// The sales channel, declared under the dataset's `channels`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -113,6 +115,14 @@ impl Context {
         }
     }
 }
+
+crate::format::builder!(Query;
+    into with_account(account: AccountId),
+    into with_user(user: UserId),
+    into with_sku(sku: Sku),
+    set with_qty(qty: u64),
+    set with_at(at: Timestamp),
+);
 
 impl Query {
     /// Builds a query.
@@ -340,13 +350,15 @@ impl Grant {
 ///
 /// ```
 /// use tradeterms::{Access, Grant, Refusal};
-/// let no = Grant::Refused(Refusal::NotEntitled);
-/// let a = Access { view_catalog: no.clone(), view_prices: no.clone(), buy: no.clone(),
-///                  request_quote: no, spending_limit: None };
+/// let no = r#"{ "refused": { "reason": "not_entitled" } }"#;
+/// let a: Access = serde_json::from_str(&format!(
+///     r#"{{ "view_catalog": {no}, "view_prices": {no}, "buy": {no}, "request_quote": {no} }}"#)).unwrap();
+/// assert_eq!(a.buy, Grant::Refused(Refusal::NotEntitled));
 /// assert!(!a.buy.is_allowed());
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Access {
     /// May see the catalogue.
     pub view_catalog: Grant,
@@ -506,13 +518,15 @@ pub enum CandidateStatus {
 /// One assignment that could have priced the line.
 ///
 /// ```
-/// use tradeterms::{Candidate, CandidateStatus, Specificity};
-/// let c = Candidate { assignment: "a".into(), list: "l".into(), specificity: Specificity::Everyone,
-///                     priority: 0, status: CandidateStatus::NoEntry };
+/// use tradeterms::{Candidate, CandidateStatus};
+/// let c: Candidate = serde_json::from_str(r#"{ "assignment": "a", "list": "l",
+///     "specificity": "everyone", "priority": 0, "status": { "status": "no_entry" } }"#).unwrap();
+/// assert_eq!(c.status, CandidateStatus::NoEntry);
 /// assert!(c.to_string().contains("no entry"));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Candidate {
     /// The assignment.
     pub assignment: AssignmentId,
@@ -530,11 +544,13 @@ pub struct Candidate {
 ///
 /// ```
 /// use tradeterms::TierSlice;
-/// let s = TierSlice { min_qty: 10, units: 5, unit_price: 2.into(), amount: 10.into() };
+/// let s: TierSlice = serde_json::from_str(
+///     r#"{ "min_qty": 10, "units": 5, "unit_price": "2", "amount": "10" }"#).unwrap();
 /// assert_eq!(s.amount, 10.into());
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TierSlice {
     /// The tier's minimum quantity.
     pub min_qty: u64,
@@ -555,15 +571,16 @@ pub struct TierSlice {
 ///
 /// ```
 /// use tradeterms::Adjustment;
-/// let a = Adjustment { list: "abb".into(), base: "public".into(), category: None, percent: (-20).into(),
-///     ..Adjustment::default() };
+/// let a: Adjustment = serde_json::from_str(
+///     r#"{ "list": "abb", "base": "public", "category": null, "percent": "-20" }"#).unwrap();
 /// assert_eq!(a.to_string(), "`abb`: -20 % on `public`");
-/// let b = Adjustment { list: "abb".into(), base: "public".into(), sku: Some("DRILL-18V".into()),
-///     min_qty: Some(10), price: Some("89.00".parse().unwrap()), ..Adjustment::default() };
+/// let b: Adjustment = serde_json::from_str(r#"{ "list": "abb", "base": "public", "category": null,
+///     "sku": "DRILL-18V", "min_qty": 10, "percent": "0", "price": "89.00" }"#).unwrap();
 /// assert_eq!(b.to_string(), "`abb`: price 89.00 on `public` for SKU `DRILL-18V` from 10 units");
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Adjustment {
     /// The relative list.
     pub list: PriceListId,
@@ -598,15 +615,16 @@ pub struct Adjustment {
 /// A priced line.
 ///
 /// ```
-/// use tradeterms::{Currency, Price, TierMode, TierSlice};
-/// let p = Price { currency: Currency::from_code("USD").unwrap(), tier_mode: TierMode::Volume,
-///     slices: vec![TierSlice { min_qty: 1, units: 3, unit_price: "1.005".parse().unwrap(), amount: "3.015".parse().unwrap() }],
-///     exact_amount: "3.015".parse().unwrap(), amount: "3.02".parse().unwrap(), adjustments: vec![],
-///     tax_included: false };
+/// use tradeterms::{Price, TierMode};
+/// let p: Price = serde_json::from_str(r#"{ "currency": "USD", "tier_mode": "volume",
+///     "slices": [{ "min_qty": 1, "units": 3, "unit_price": "1.005", "amount": "3.015" }],
+///     "exact_amount": "3.015", "amount": "3.02", "adjustments": [] }"#).unwrap();
+/// assert_eq!(p.tier_mode, TierMode::Volume);
 /// assert_eq!(p.unit_price(), Some("1.005".parse().unwrap()));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Price {
     /// Currency of every amount.
     pub currency: Currency,
@@ -650,12 +668,14 @@ impl Price {
 ///
 /// ```
 /// use tradeterms::{Source, Specificity};
-/// let s = Source { assignment: "a".into(), list: "l".into(), owner: "o".into(),
-///                  specificity: Specificity::Everyone, priority: 0 };
+/// let s: Source = serde_json::from_str(r#"{ "assignment": "a", "list": "l", "owner": "o",
+///     "specificity": "everyone", "priority": 0 }"#).unwrap();
+/// assert_eq!(s.specificity, Specificity::Everyone);
 /// assert_eq!(s.from_account(), None);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Source {
     /// The winning assignment.
     pub assignment: AssignmentId,
@@ -687,6 +707,7 @@ impl Source {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Priced {
     /// The price.
     pub price: Price,
@@ -755,6 +776,7 @@ impl Reference {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ReferencePrice {
     /// The reference list; absent in a `Buyer` answer (A2).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -842,6 +864,7 @@ pub enum QuoteReason {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct QuoteRequired {
     /// Why.
     pub reason: QuoteReason,
@@ -854,12 +877,14 @@ pub struct QuoteRequired {
 ///
 /// ```
 /// use tradeterms::{RuleRef, Specificity};
-/// let r = RuleRef { id: "lincoln-uniforms".into(), owner: "schools@seller.example".into(),
-///                   specificity: Specificity::Account, roles: vec![] };
+/// let r: RuleRef = serde_json::from_str(r#"{ "id": "lincoln-uniforms",
+///     "owner": "schools@seller.example", "specificity": "account", "roles": [] }"#).unwrap();
+/// assert_eq!(r.specificity, Specificity::Account);
 /// assert_eq!(r.to_string(), "`lincoln-uniforms` (own account, owner schools@seller.example)");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct RuleRef {
     /// The rule's id.
     pub id: String,
@@ -875,11 +900,14 @@ pub struct RuleRef {
 ///
 /// ```
 /// use tradeterms::{CatalogMode, Visibility};
-/// let v = Visibility { visible: false, mode: CatalogMode::Curated, decided_by: None, effect: None, overridden: vec![] };
+/// let v: Visibility = serde_json::from_str(r#"{ "visible": false, "mode": "curated",
+///     "decided_by": null, "effect": null, "overridden": [] }"#).unwrap();
+/// assert_eq!(v.mode, CatalogMode::Curated);
 /// assert_eq!(v.to_string(), "not visible: curated catalogue and no rule includes this SKU");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Visibility {
     /// Whether the SKU is visible.
     pub visible: bool,
@@ -898,18 +926,18 @@ pub struct Visibility {
 /// deciding rule beat it (SEMANTICS V6).
 ///
 /// ```
-/// use tradeterms::{Effect, OverrideReason, OverriddenRule, RuleRef, Specificity};
-/// let o = OverriddenRule {
-///     rule: RuleRef { id: "hide-tools".into(), owner: "merch".into(),
-///                     specificity: Specificity::Account, roles: vec![] },
-///     effect: Effect::Exclude,
-///     reason: OverrideReason::LessSpecificTarget,
-/// };
+/// use tradeterms::{Effect, OverrideReason, OverriddenRule};
+/// let o: OverriddenRule = serde_json::from_str(r#"{ "effect": "exclude",
+///     "reason": "less_specific_target",
+///     "rule": { "id": "hide-tools", "owner": "merch", "roles": [], "specificity": "account" } }"#)
+///     .unwrap();
+/// assert_eq!((o.effect, o.reason), (Effect::Exclude, OverrideReason::LessSpecificTarget));
 /// assert_eq!(o.to_string(),
 ///     "`hide-tools` (own account, owner merch), which excludes: less specific target");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct OverriddenRule {
     /// The rule.
     pub rule: RuleRef,
@@ -951,14 +979,16 @@ pub enum OverrideReason {
 /// A payment setting and the rule that decided it.
 ///
 /// ```
-/// use tradeterms::{Decided, PaymentTerms, RuleRef, Specificity};
-/// let d = Decided { value: PaymentTerms::NetDays(30), rule: Some(RuleRef { id: "store-net30".into(),
-///     owner: "credit".into(), specificity: Specificity::Account, roles: vec![] }), overridden: vec![] };
+/// use tradeterms::{Decided, PaymentTerms};
+/// let d: Decided<PaymentTerms> = serde_json::from_str(r#"{ "value": { "net_days": 30 },
+///     "rule": { "id": "store-net30", "owner": "credit", "roles": [], "specificity": "account" },
+///     "overridden": [] }"#).unwrap();
 /// assert_eq!(d.value, PaymentTerms::NetDays(30));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schema", schemars(rename = "Decided_for_{T}"))]
+#[non_exhaustive]
 pub struct Decided<T> {
     /// The value in force.
     pub value: T,
@@ -991,11 +1021,13 @@ pub enum Payment {
 /// The payment terms and methods in force; `None` where no rule sets them.
 ///
 /// ```
-/// let o = tradeterms::PaymentOptions { terms: None, methods: None, experiments: vec![] };
+/// let o: tradeterms::PaymentOptions =
+///     serde_json::from_str(r#"{ "terms": null, "methods": null }"#).unwrap();
 /// assert!(o.terms.is_none());
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PaymentOptions {
     /// When invoices are due.
     pub terms: Option<Decided<PaymentTerms>>,
@@ -1063,6 +1095,7 @@ impl Outcome {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[must_use = "an answer that is not read decides nothing"]
+#[non_exhaustive]
 pub struct Resolution {
     /// The snapshot version that produced the answer.
     pub version: u64,

@@ -20,6 +20,7 @@ use std::fmt;
 /// assert_eq!(o.max_changes, tradeterms::ImpactOptions::DEFAULT_MAX_CHANGES);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ImpactOptions {
     /// The instant answers are compared at.
     pub at: Timestamp,
@@ -40,6 +41,13 @@ pub struct ImpactOptions {
     /// [`ImpactOptions::MAX_CONTEXTS`].
     pub contexts: Vec<crate::decide::resolution::Context>,
 }
+
+crate::format::builder!(ImpactOptions;
+    set with_qty(qty: u64),
+    some with_reference_order_total(reference_order_total: Decimal),
+    set with_max_changes(max_changes: usize),
+    set with_at(at: Timestamp),
+);
 
 impl ImpactOptions {
     /// The most contexts one comparison takes: each multiplies the pairs compared.
@@ -122,6 +130,7 @@ impl fmt::Display for AnswerSummary {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ImpactChange {
     /// The account.
     pub account: AccountId,
@@ -163,6 +172,7 @@ impl fmt::Display for ImpactChange {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ApprovalChange {
     /// The account.
     pub account: AccountId,
@@ -179,6 +189,7 @@ pub struct ApprovalChange {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PriceMove {
     /// The account.
     pub account: AccountId,
@@ -198,6 +209,7 @@ pub struct PriceMove {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[must_use = "an answer that is not read decides nothing"]
+#[non_exhaustive]
 pub struct Impact {
     /// The version compared from.
     pub before_version: u64,
