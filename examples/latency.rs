@@ -228,6 +228,24 @@ fn report(mix: &str, rows: &[Row]) {
             );
         }
     }
+    // One line per path for `examples/perf_table.rs`: the lowest figure over the rounds (the
+    // least disturbed by this machine's other tenants), in nanoseconds.
+    for row in rows {
+        let best = |i: usize| {
+            row.rounds
+                .iter()
+                .map(|s| s.figures()[i])
+                .fold(f64::INFINITY, f64::min)
+        };
+        println!(
+            "summary latency mix={mix} path={} p50_ns={:.0} p99_ns={:.0} p999_ns={:.0} mean_ns={:.0}",
+            row.name,
+            best(0),
+            best(1),
+            best(2),
+            best(3)
+        );
+    }
     println!("  ranges over {rounds} rounds ({mix}): figure min-max (ratio to the floor min-max)");
     for row in rows {
         let mut cells = Vec::new();

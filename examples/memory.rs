@@ -190,6 +190,13 @@ fn main() -> ExitCode {
         "peak above pre-build live bytes during the build: {:.1} MiB",
         mib(peak_during_build)
     );
+    // One line for `examples/perf_table.rs`.
+    println!(
+        "summary memory entries={entries} bytes_per_entry={:.1} build_ms={:.0} peak_build_mib={:.0}",
+        retained as f64 / entries.max(1) as f64,
+        built.as_secs_f64() * 1000.0,
+        mib(peak_during_build),
+    );
     let (allocs_before, started) = (ALLOCATIONS.load(Ordering::Relaxed), Instant::now());
     let mut bytes = 0usize;
     let mut priced = 0usize;
