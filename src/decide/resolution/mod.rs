@@ -595,6 +595,104 @@ pub struct Adjustment {
     pub price: Option<Decimal>,
 }
 
+/// A margin over cost met by a tier that priced the line (SEMANTICS P6d-P6f): the list whose
+/// margin it is and its owner, the cost, and what became of the unit price. Operators only: a
+/// buyer's answer never carries one (A2).
+///
+/// ```
+/// use tradeterms::{MarginCheck, MarginStatus};
+/// let m = MarginCheck { list: "cost-plus".into(), owner: "sales@seller.example".into(),
+///     min_qty: 1, min_margin: Some(5.into()), max_margin: None, cost_list: "cost-usd".into(),
+///     cost: Some("10.00".parse().unwrap()), written: "9.99".parse().unwrap(),
+///     unit_price: "10.50".parse().unwrap(),
+///     status: MarginStatus::ClampedToFloor { floor: "10.50".parse().unwrap() } };
+/// assert_eq!(m.to_string(), "`cost-plus` (owner sales@seller.example) from 1 units: 9.99 under \
+///     the floor 10.50 (cost 10.00 in `cost-usd` + 5 %), clamped to 10.50");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct MarginCheck {
+    /// The list whose margin it is.
+    pub list: PriceListId,
+    /// Who answers for that list.
+    pub owner: String,
+    /// The tier's minimum quantity (in the entry's unit).
+    pub min_qty: u64,
+    /// The least margin over cost in force, in percent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(with = "crate::money::decimal_str::option")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<Decimal>"))]
+    pub min_margin: Option<Decimal>,
+    /// The most margin over cost in force, in percent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(with = "crate::money::decimal_str::option")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<Decimal>"))]
+    pub max_margin: Option<Decimal>,
+    /// The cost list of the currency.
+    pub cost_list: PriceListId,
+    /// The unit cost at the tier; absent when the cost list has none (the margin then does not
+    /// apply).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(with = "crate::money::decimal_str::option")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<Decimal>"))]
+    pub cost: Option<Decimal>,
+    /// The unit price as the list's formula wrote it.
+    #[serde(with = "crate::money::decimal_str")]
+    #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
+    pub written: Decimal,
+    /// The unit price after the margin: the bound when clamped, `written` otherwise.
+    #[serde(with = "crate::money::decimal_str")]
+    #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
+    pub unit_price: Decimal,
+    /// What the margin did.
+    pub status: MarginStatus,
+}
+
+/// What a margin over cost did to a unit price (SEMANTICS P6e, P6f).
+///
+/// ```
+/// use tradeterms::MarginStatus;
+/// assert_eq!(MarginStatus::Within.to_string(), "within its margins");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case", tag = "status")]
+#[non_exhaustive]
+pub enum MarginStatus {
+    /// Between the floor and the ceiling.
+    Within,
+    /// Under the floor, raised to it (the list says `clamp`).
+    ClampedToFloor {
+        /// cost x (100 + `min_margin`) / 100.
+        #[serde(with = "crate::money::decimal_str")]
+        #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
+        floor: Decimal,
+    },
+    /// Over the ceiling, lowered to it (the list says `clamp`).
+    ClampedToCeiling {
+        /// cost x (100 + `max_margin`) / 100.
+        #[serde(with = "crate::money::decimal_str")]
+        #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
+        ceiling: Decimal,
+    },
+    /// Under the floor, priced as written and reported (the list says `report`).
+    BelowFloor {
+        /// cost x (100 + `min_margin`) / 100.
+        #[serde(with = "crate::money::decimal_str")]
+        #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
+        floor: Decimal,
+    },
+    /// Over the ceiling, priced as written and reported (the list says `report`).
+    AboveCeiling {
+        /// cost x (100 + `max_margin`) / 100.
+        #[serde(with = "crate::money::decimal_str")]
+        #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
+        ceiling: Decimal,
+    },
+    /// The cost list has no cost for the SKU at this tier: the margin does not apply.
+    NoCost,
+}
+
 /// A priced line.
 ///
 /// ```
@@ -602,7 +700,7 @@ pub struct Adjustment {
 /// let p = Price { currency: Currency::from_code("USD").unwrap(), tier_mode: TierMode::Volume,
 ///     slices: vec![TierSlice { min_qty: 1, units: 3, unit_price: "1.005".parse().unwrap(), amount: "3.015".parse().unwrap() }],
 ///     exact_amount: "3.015".parse().unwrap(), amount: "3.02".parse().unwrap(), adjustments: vec![],
-///     tax_included: false };
+///     margins: vec![], tax_included: false };
 /// assert_eq!(p.unit_price(), Some("1.005".parse().unwrap()));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -625,6 +723,11 @@ pub struct Price {
     pub amount: Decimal,
     /// Relative-list adjustments applied, outermost first.
     pub adjustments: Vec<Adjustment>,
+    /// The margins over cost met by the tiers that priced the line, innermost list first
+    /// (SEMANTICS P6d-P6f); empty when no list of the price states one, and in a `Buyer`
+    /// answer (A2).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub margins: Vec<MarginCheck>,
     /// Whether the amounts include tax (the deciding list is gross); net if false (C5).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub tax_included: bool,
