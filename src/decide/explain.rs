@@ -228,6 +228,8 @@ fn adjustments(entry: &EntryView<'_>) -> Vec<Adjustment> {
             round_to: adj.round_to,
             ending: adj.ending,
             price: adj.price,
+            min_margin: adj.margins.min,
+            max_margin: adj.margins.max,
         });
         base_id = rel.id.clone();
     }

@@ -78,6 +78,11 @@ pub struct Switches {
     /// `web` (showing guests prices) and `edi` (not) declared; of every four assignments the
     /// fourth, and of every three visibility rules the second, scoped to `guests`.
     pub guests: bool,
+    /// Cost lists and margins over cost (SEMANTICS P6d-P6f), derived from the lists without
+    /// drawing randomness (see [`add_costs`]): a cost list per currency, cost-plus relative
+    /// lists, minimum margins clamped or reported on lists, and adjustments with a minimum or
+    /// maximum margin of their own.
+    pub costs: bool,
 }
 
 impl Switches {
@@ -98,6 +103,7 @@ impl Switches {
             contexts: false,
             units: false,
             guests: false,
+            costs: true,
         }
     }
 
@@ -118,6 +124,7 @@ impl Switches {
             contexts: false,
             units: false,
             guests: false,
+            costs: true,
         }
     }
 }
@@ -394,7 +401,14 @@ fn raw_rel_list() -> impl Strategy<Value = RawRelList> {
 /// SKU, starts at a quantity, adds an amount, rounds to a price point or sets a fixed price
 /// (P6a-P6c). Generated formulas never make a price negative (other properties resolve every
 /// query); `tests/adjustments.rs` and the differential test's own case cover that error.
-fn adjustment(i: usize, j: usize, cat: Option<usize>, tenths: i64, skus: usize) -> AdjustmentData {
+fn adjustment(
+    i: usize,
+    j: usize,
+    cat: Option<usize>,
+    tenths: i64,
+    skus: usize,
+    costs: bool,
+) -> AdjustmentData {
     let mut a = AdjustmentData {
         category: cat.map(|c| CATEGORIES[c].to_string()),
         percent: Decimal::new(tenths, 1),
@@ -428,6 +442,13 @@ fn adjustment(i: usize, j: usize, cat: Option<usize>, tenths: i64, skus: usize) 
             a.category = None;
             a.sku = sku();
             a.min_qty = Some(MIN_QTYS[4]);
+        }
+        // P6d: margins over cost of the adjustment's own (they matter only with
+        // `Switches::costs`, which gives every currency a cost list).
+        7 if costs => a.min_margin = Some(Decimal::from(30)),
+        8 if costs => {
+            a.max_margin = Some(Decimal::from(40));
+            a.percent = Decimal::from(60);
         }
         _ => {}
     }
@@ -1405,6 +1426,7 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
             quote_only: x.list_quote_only.get(i).copied().unwrap_or(false),
             tax_included: false,
             derive_units: sw.units && li.is_multiple_of(2),
+            ..PriceListData::default()
         });
     }
     for l in &raw.rel_lists {
@@ -1428,7 +1450,7 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
                 adjustments: {
                     let mut out: Vec<AdjustmentData> = Vec::new();
                     for (j, &(cat, tenths)) in l.adjustments.iter().enumerate() {
-                        let adj = adjustment(i, j, cat, tenths, catalog.len());
+                        let adj = adjustment(i, j, cat, tenths, catalog.len(), sw.costs);
                         // P6a: one adjustment per target (a later one with the same target
                         // never decided, as the first listed won equal depths).
                         if !out
@@ -1444,6 +1466,7 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
             quote_only: x.list_quote_only.get(i).copied().unwrap_or(false),
             tax_included: false,
             derive_units: sw.units && i.is_multiple_of(3),
+            ..PriceListData::default()
         });
     }
 
@@ -1619,6 +1642,11 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
     } else {
         Vec::new()
     };
+    // After the assignments and references, which draw lists by index: no cost list is ever
+    // assigned or a reference.
+    if sw.costs {
+        add_costs(&mut price_lists, raw.abs_lists.len());
+    }
     let mut ds = Dataset {
         accounts,
         roles,
@@ -1654,6 +1682,74 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
         distinct_priorities(&mut ds, &keys, raw.priority_offset);
     }
     ensure_builds(ds, raw.priority_offset)
+}
+
+/// Cost lists and margins (SEMANTICS P6d-P6f), derived from the lists alone (no randomness):
+/// for each currency of an absolute list, a cost list `cost-<currency>` whose entries are the
+/// first such list's, every third one left out (a SKU without a cost), at 60 % of its prices;
+/// of the relative lists, every third (from the third) derives from its currency's cost list
+/// (cost-plus), every second states a 5 % minimum margin, clamped on every fourth; of the
+/// absolute lists, every third (from the second) a 10 % minimum margin, clamped on every
+/// other. Adjustments state their own margins in [`adjustment`].
+fn add_costs(price_lists: &mut Vec<PriceListData>, n_abs: usize) {
+    let mut costs: Vec<PriceListData> = Vec::new();
+    for l in price_lists.iter().take(n_abs) {
+        if costs.iter().any(|c| c.currency == l.currency) {
+            continue;
+        }
+        let entries = l
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| k % 3 != 2)
+            .map(|(_, e)| EntryData {
+                quantity: None,
+                quote_above: None,
+                tiers: e
+                    .tiers
+                    .iter()
+                    .map(|t| TierData {
+                        min_qty: t.min_qty,
+                        unit_price: t.unit_price * Decimal::new(6, 1),
+                    })
+                    .collect(),
+                ..e.clone()
+            })
+            .collect();
+        let cost: PriceListData = serde_json::from_value(serde_json::json!({
+            "id": format!("cost-{}", l.currency),
+            "name": format!("Cost {}", l.currency),
+            "owner": "finance@seller.example",
+            "currency": l.currency,
+            "cost": true,
+        }))
+        .unwrap();
+        costs.push(PriceListData { entries, ..cost });
+    }
+    for (i, l) in price_lists.iter_mut().enumerate() {
+        let clamp = serde_json::from_value(serde_json::json!("clamp")).unwrap();
+        match (&mut l.relative, i.checked_sub(n_abs)) {
+            (Some(rel), Some(r)) => {
+                if r % 3 == 2 {
+                    rel.base = format!("cost-{}", l.currency).into();
+                }
+                if r % 2 == 0 {
+                    l.min_margin = Some(Decimal::from(5));
+                    if r % 4 == 0 {
+                        l.margin = clamp;
+                    }
+                }
+            }
+            (None, _) if i % 3 == 1 => {
+                l.min_margin = Some(Decimal::from(10));
+                if i % 2 == 0 {
+                    l.margin = clamp;
+                }
+            }
+            _ => {}
+        }
+    }
+    price_lists.extend(costs);
 }
 
 /// Reference lists named from the data alone: for two currencies of every three (in code

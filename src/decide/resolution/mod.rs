@@ -593,6 +593,12 @@ pub struct Adjustment {
     /// The fixed unit price it sets, instead of the formula.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<Decimal>,
+    /// Its own least margin over cost in percent, if it states one (P6d).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_margin: Option<Decimal>,
+    /// Its own most margin over cost in percent, if it states one (P6d).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_margin: Option<Decimal>,
 }
 
 /// A margin over cost met by a tier that priced the line (SEMANTICS P6d-P6f): the list whose
