@@ -618,10 +618,12 @@ pub(crate) fn lookup_entry<'a, L: ListTable + ?Sized>(
                             .ok_or(EntryMiss::NoEntry)?;
                     }
                 }
-                // P6d: the cost, only when some list of the chain states a margin.
-                let margins = cur.has_margins || chain.iter().flatten().any(|(l, _)| l.has_margins);
+                // P6d: the cost, only when some list of the chain states a margin (a dataset
+                // without a cost list stops at the first test).
+                let margins =
+                    || cur.has_margins || chain.iter().flatten().any(|(l, _)| l.has_margins);
                 let cost = match list.cost_list.and_then(|c| lists.list(c)) {
-                    Some(cost_list) if margins => Some(CostView {
+                    Some(cost_list) if margins() => Some(CostView {
                         list: cost_list,
                         tiers: cost_entry(cost_list, sku, derived.map_or(unit.index, |_| 0), at),
                     }),
