@@ -449,3 +449,62 @@ fn todays_datasets_serialise_without_the_new_fields() {
         assert!(!json.contains(field), "{field} in {json}");
     }
 }
+
+#[test]
+fn a_chain_holds_each_list_s_own_price_and_a_graduated_line_each_tier() {
+    // A contract derived from Acme's cost-plus list, 10 % off, with its own 2 % floor,
+    // reported; the cost list is graduated, so both lists price graduated lines (T7).
+    let s = snapshot_with(|v| {
+        v["price_lists"][0]["tier_mode"] = json!("graduated");
+        v["price_lists"].as_array_mut().unwrap().push(json!({
+            "id": "acme-promo", "name": "Acme promo", "owner": "promo@seller.example",
+            "currency": "USD", "min_margin": "2",
+            "relative": { "base": "cost-plus", "adjustments": [{ "percent": "-10" }] } }));
+        v["assignments"][0]["price_list"] = json!("acme-promo");
+    });
+    let r = s
+        .resolve(&Query::new("acme", "ann", "BOLT", 101, at()))
+        .unwrap();
+    let Outcome::Priced(p) = &r.outcome else {
+        panic!("{r}")
+    };
+    // BOLT: cost 10.00 then 8.00 from 100. Cost-plus gives 10.99 and 8.99 (within 5 %); the
+    // promo 10 % off gives 9.891 and 8.091, under its 2 % floors 10.20 and 8.16: reported.
+    let units: Vec<Decimal> = p.price.slices.iter().map(|s| s.unit_price).collect();
+    assert_eq!(units, vec![d("9.891"), d("8.091")]);
+    let seen: Vec<(&str, u64, &MarginStatus)> = p
+        .price
+        .margins
+        .iter()
+        .map(|m| (m.list.as_str(), m.min_qty, &m.status))
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            ("cost-plus", 1, &MarginStatus::Within),
+            (
+                "acme-promo",
+                1,
+                &MarginStatus::BelowFloor { floor: d("10.20") }
+            ),
+            ("cost-plus", 100, &MarginStatus::Within),
+            (
+                "acme-promo",
+                100,
+                &MarginStatus::BelowFloor { floor: d("8.16") }
+            ),
+        ]
+    );
+    let lint: Vec<_> = s
+        .lint(at())
+        .into_iter()
+        .filter(|w| w.kind == WarningKind::PricedUnderMargin && w.rules == ["acme-promo"])
+        .collect();
+    let bolt = lint.iter().find(|w| w.detail.contains("`BOLT`")).unwrap();
+    assert!(
+        bolt.detail.contains("from 1 units") && bolt.detail.contains("from 100 units"),
+        "{}",
+        bolt.detail
+    );
+    assert_eq!(bolt.owners, ["promo@seller.example"]);
+}

@@ -47,6 +47,11 @@ pub enum MarginMode {
 
 impl MarginMode {
     /// Whether this is the default, `Report` (serde skips the field then).
+    ///
+    /// ```
+    /// assert!(tradeterms::MarginMode::Report.is_report());
+    /// assert!(!tradeterms::MarginMode::Clamp.is_report());
+    /// ```
     pub fn is_report(&self) -> bool {
         matches!(self, MarginMode::Report)
     }

@@ -5,7 +5,8 @@
 //! so shrinking works on every part independently and references are always valid. A part
 //! whose switch is off is generated as `Just(empty)`: it draws no randomness and adds nothing
 //! to the dataset, so `Switches::pricing()` gives exactly the pricing-core datasets (accounts,
-//! users, explicit segments, catalogue, absolute and relative lists, assignments).
+//! users, explicit segments, catalogue, absolute and relative lists, assignments, and the cost
+//! lists and margins of [`Switches::costs`], which draw no randomness).
 //!
 //! Every generated dataset builds: references are drawn from what exists, predicates only name
 //! attributes with one type each (account `acct-0` and SKU `SKU-0` carry all of them), quantity
