@@ -508,3 +508,35 @@ fn a_chain_holds_each_list_s_own_price_and_a_graduated_line_each_tier() {
     );
     assert_eq!(bolt.owners, ["promo@seller.example"]);
 }
+
+#[test]
+fn an_impact_preview_of_a_cost_change_names_the_prices_its_floor_moves() {
+    // Globex clamps: GLUE at 10.49 is raised to its floor 10.50 while it costs 10.00.
+    let s = snapshot_with(|v| v["price_lists"][3]["margin"] = json!("clamp"));
+    assert_eq!(priced(&s, "globex", "GLUE", 1).0, d("10.50"));
+    let change = Changeset::from_json(
+        r#"{ "id": "cs-1", "author": "maria", "reason": "glue got cheaper",
+             "at": "2026-06-01T00:00:00Z", "base_version": 1, "ops": [
+             { "set_entry": { "list": "cost-usd", "entry": { "sku": "GLUE",
+               "tiers": [{ "min_qty": 1, "unit_price": "9.00" }] } } } ] }"#,
+    )
+    .unwrap();
+    let next = s.apply(&change).unwrap();
+    assert_eq!(priced(&next, "globex", "GLUE", 1).0, d("10.49"));
+    let impact = s
+        .impact(&next, &tradeterms::ImpactOptions::at(at()))
+        .unwrap();
+    let moved: Vec<(String, String)> = impact
+        .changes
+        .iter()
+        .map(|c| (c.account.to_string(), c.sku.to_string()))
+        .collect();
+    // Acme's cost-plus GLUE moves too (9.00 x 1.12 -> 9.99, over its floor 9.45).
+    assert_eq!(
+        moved,
+        vec![
+            ("acme".to_string(), "GLUE".to_string()),
+            ("globex".to_string(), "GLUE".to_string())
+        ]
+    );
+}
