@@ -260,11 +260,24 @@ fn without_a_cost_the_margin_does_not_apply_and_the_explanation_says_so() {
         .unwrap()
         .to_string();
     assert!(text.contains("no cost in `cost-usd`"), "{text}");
-    // Nor does lint call it under its margin.
+    // Nor does lint call it under its margin; it says the margin has no cost to apply to.
+    let lint = s.lint(at());
     assert!(
-        !s.lint(at())
+        !lint
             .iter()
             .any(|w| w.kind == WarningKind::PricedUnderMargin && w.detail.contains("NOCOST"))
+    );
+    let missing: Vec<_> = lint
+        .iter()
+        .filter(|w| w.kind == WarningKind::MarginWithoutCost)
+        .collect();
+    assert_eq!(missing.len(), 1, "{missing:?}");
+    assert_eq!(missing[0].rules, ["globex-contract"]);
+    assert_eq!(missing[0].owners, ["key-accounts@seller.example"]);
+    assert!(
+        missing[0].detail.contains("SKU `NOCOST` from 1 units"),
+        "{}",
+        missing[0].detail
     );
 }
 

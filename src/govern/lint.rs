@@ -73,6 +73,10 @@ pub enum WarningKind {
     /// rather than clamps (SEMANTICS P6f): one warning per list and SKU, naming each quantity
     /// from which it is under, with the list's owner.
     PricedUnderMargin,
+    /// A list stating a margin over cost prices a SKU that its currency's cost list has no
+    /// cost for at some tier (SEMANTICS P6f): there the margin cannot apply, and the price
+    /// stands as written unchecked. One warning per list and SKU, with the list's owner.
+    MarginWithoutCost,
     /// Not a problem of its own: the list reached [`MAX_WARNINGS`], and this last warning
     /// counts the warnings left out, by kind. It always sorts last.
     MoreWarnings,
@@ -94,6 +98,7 @@ impl fmt::Display for WarningKind {
             }
             WarningKind::AssignmentNeverApplies => "assignment can never apply",
             WarningKind::PricedUnderMargin => "price under cost plus its minimum margin",
+            WarningKind::MarginWithoutCost => "margin over cost with no cost to apply to",
             WarningKind::MoreWarnings => "more warnings not listed",
         })
     }
@@ -823,6 +828,8 @@ fn under_margin(inner: &Built, at: Timestamp, out: &mut Warnings) {
             }
             let mut under: Vec<(u64, rust_decimal::Decimal, rust_decimal::Decimal)> = Vec::new();
             let mut cost_list = None;
+            // Quantities from which the list's margin finds no cost.
+            let mut no_cost: Vec<u64> = Vec::new();
             for q in quantities {
                 let Ok(view) = lookup_entry(&inner.lists, list, sku, line(q), cats, at) else {
                     continue;
@@ -833,14 +840,21 @@ fn under_margin(inner: &Built, at: Timestamp, out: &mut Warnings) {
                 };
                 cost_list = view.cost().map(|c| c.list.id.clone());
                 let mut found = None;
+                let mut missing = false;
                 let _ = view.tier_with(top, |e| {
-                    if std::ptr::eq(e.list, list)
-                        && !e.list.clamp
+                    if !std::ptr::eq(e.list, list) {
+                        return;
+                    }
+                    missing |= e.cost.is_none();
+                    if !e.list.clamp
                         && let Some((MarginBound::Floor, floor)) = e.bound
                     {
                         found = Some((e.written, floor));
                     }
                 });
+                if missing {
+                    no_cost.push(q);
+                }
                 if let Some((written, floor)) = found
                     && under
                         .last()
@@ -862,8 +876,21 @@ fn under_margin(inner: &Built, at: Timestamp, out: &mut Warnings) {
                         "list `{}` prices SKU `{}` under cost plus its minimum margin (cost list `{}`): {}",
                         list.id,
                         inner.catalog.sku_of(sku),
-                        cost_list.map(|c| c.to_string()).unwrap_or_default(),
+                        cost_list.clone().map(|c| c.to_string()).unwrap_or_default(),
                         quantities.join(", ")
+                    ),
+                ));
+            }
+            if let Some(first) = no_cost.first() {
+                out.push(warning(
+                    WarningKind::MarginWithoutCost,
+                    vec![list.id.to_string()],
+                    vec![list.owner.clone()],
+                    format!(
+                        "list `{}` states a margin over cost, but cost list `{}` has no cost for SKU `{}` from {first} units: give the SKU a cost or its price goes unchecked",
+                        list.id,
+                        cost_list.map(|c| c.to_string()).unwrap_or_default(),
+                        inner.catalog.sku_of(sku),
                     ),
                 ));
             }
@@ -1161,8 +1188,9 @@ impl Snapshot {
     /// can never decide anything, lists assigned nowhere, tiers that rise with quantity,
     /// assignments whose window has passed by `at`, approval steps only a buyer could approve,
     /// inclusions an exclusion as specific makes moot, accounts using the deprecated
-    /// `inherit.price_lists: false`, and prices under cost plus their minimum margin in lists
-    /// that report them. Each names the rule ids and their owners.
+    /// `inherit.price_lists: false`, prices under cost plus their minimum margin in lists that
+    /// report them, and margins with no cost to apply to. Each names the rule ids and their
+    /// owners.
     ///
     /// At most [`MAX_WARNINGS`] are listed, the first in that order; a last warning of kind
     /// [`WarningKind::MoreWarnings`] then counts the rest. Rules are compared only with the
