@@ -599,6 +599,42 @@ pub enum BuildProblem {
         /// A SKU two of them price (the first in catalogue order on which two tie).
         sku: Sku,
     },
+    /// A cost list assigned to a scope or named as a reference list: a cost list is never a
+    /// candidate and never shown to a buyer (SEMANTICS P6d).
+    #[error(
+        "{kind} `{id}` names price list `{list}`, a cost list: a cost list is never sold or shown as a list price; name a list derived from it"
+    )]
+    CostListAssigned {
+        /// What names it: an assignment or a reference list setting.
+        kind: EntityKind,
+        /// Its id (an assignment's, or the reference list's own for a reference setting).
+        id: String,
+        /// The cost list.
+        list: PriceListId,
+    },
+    /// Two cost lists in one currency: the cost of a SKU in that currency would be ambiguous
+    /// (SEMANTICS P6d).
+    #[error(
+        "price lists `{first}` and `{second}` are both cost lists in {currency}: keep one cost list per currency"
+    )]
+    DuplicateCostList {
+        /// The currency.
+        currency: String,
+        /// The first by id.
+        first: PriceListId,
+        /// The second by id.
+        second: PriceListId,
+    },
+    /// Margins that cannot apply: a margin below -100 %, a `min_margin` above the
+    /// `max_margin`, margins on a cost list, margins on a list whose currency has no cost
+    /// list, or a cost list that is relative (SEMANTICS P6d).
+    #[error("price list `{list}` has an invalid margin: {detail}")]
+    InvalidMargin {
+        /// The list.
+        list: PriceListId,
+        /// What is wrong.
+        detail: String,
+    },
 }
 
 /// How many assignments of a tie group a problem names; the others are counted.
@@ -664,6 +700,9 @@ error_codes!(
         InvalidHoldout { experiment, holdout_bp } => "invalid_holdout",
         MissingOwner { kind, id } => "missing_owner",
         AmbiguousAssignments { assignments, more, scope, priority, sku } => "ambiguous_assignments",
+        CostListAssigned { kind, id, list } => "cost_list_assigned",
+        DuplicateCostList { currency, first, second } => "duplicate_cost_list",
+        InvalidMargin { list, detail } => "invalid_margin",
     }
 );
 

@@ -28,10 +28,10 @@ pub use decide::order::answer::{
 };
 pub use decide::quote::{Quote, QuoteOutcome, QuoteSheet};
 pub use decide::resolution::{
-    Access, Adjustment, Candidate, CandidateStatus, Context, Decided, Grant, NoReference, Outcome,
-    OverriddenRule, OverrideReason, Payment, PaymentOptions, Price, Priced, Query, QueryRef,
-    QuoteReason, QuoteRequired, Reference, ReferencePrice, Refusal, Resolution, RuleRef, Source,
-    Specificity, TierSlice, Visibility, WindowOf,
+    Access, Adjustment, Candidate, CandidateStatus, Context, Decided, Grant, MarginCheck,
+    MarginStatus, NoReference, Outcome, OverriddenRule, OverrideReason, Payment, PaymentOptions,
+    Price, Priced, Query, QueryRef, QuoteReason, QuoteRequired, Reference, ReferencePrice, Refusal,
+    Resolution, RuleRef, Source, Specificity, TierSlice, Visibility, WindowOf,
 };
 pub use decide::sheet::{PriceSheet, SheetLine};
 pub use error::{BuildError, BuildProblem, EntityKind, ResolveError};
@@ -47,7 +47,8 @@ pub use format::json::FormatError;
 pub use format::payment::{PaymentRuleData, PaymentTerms};
 pub use format::predicate::{AttrCmp, AttrIn, AttrValue, Attributes, Predicate};
 pub use format::pricing::{
-    AdjustmentData, AssignmentData, EntryData, PriceListData, RelativeData, TierData, TierMode,
+    AdjustmentData, AssignmentData, EntryData, MarginMode, PriceListData, RelativeData, TierData,
+    TierMode,
 };
 pub use format::reference::ReferenceListData;
 pub use format::scope::Scope;

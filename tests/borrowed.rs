@@ -48,7 +48,7 @@ fn skus(s: &Snapshot) -> Vec<Sku> {
 fn str_lookups_answer_exactly_like_owned_ids_for_every_demo_account_user_and_sku() {
     let s = demo();
     let (accounts, users, skus) = (accounts(&s), users(), skus(&s));
-    assert_eq!((accounts.len(), users.len(), skus.len()), (8, 7, 7));
+    assert_eq!((accounts.len(), users.len(), skus.len()), (9, 8, 7));
     let mut priced = 0;
     for sku in &skus {
         let name: &str = sku.as_str();

@@ -278,6 +278,7 @@ proptest! {
             let expected = operator.outcome.price().map(|p| {
                 let mut p = p.clone();
                 p.adjustments.clear();
+                p.margins.clear();
                 p
             });
             prop_assert_eq!(buyer.outcome.price(), expected.as_ref());

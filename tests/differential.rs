@@ -646,6 +646,64 @@ fn generator_covers_the_adjustment_formulas() {
     );
 }
 
+/// Guards the generator's cost lists and margins (P6d-P6f): over a fixed sample, prices
+/// derived from a cost list (cost-plus), margins of a list and of an adjustment, and every
+/// thing a margin can do (within, clamped to the floor, under it and reported, over a ceiling,
+/// no cost) occur in priced answers, and a graduated line meets a margin on several tiers.
+#[test]
+fn generator_covers_the_margins_over_cost() {
+    use std::collections::BTreeMap;
+    use tradeterms::MarginStatus;
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut note = |k: &str| *seen.entry(k.to_string()).or_default() += 1;
+    sample(
+        Switches::pricing(),
+        200,
+        |ds, _, a| {
+            let cost_list = |id: &str| ds.price_lists.iter().any(|l| l.id.as_str() == id && l.cost);
+            if a.adjustments.iter().any(|(_, base, _)| cost_list(base)) {
+                note("cost:plus");
+            }
+            if a.adjustments
+                .iter()
+                .any(|(_, _, adj)| adj.min_margin.is_some() || adj.max_margin.is_some())
+            {
+                note("margin:adjustment");
+            }
+            let tiers: std::collections::BTreeSet<u64> = a.margins.iter().map(|m| m.2).collect();
+            if tiers.len() > 1 {
+                note("margin:tiers");
+            }
+            for m in &a.margins {
+                note(match m.8 {
+                    MarginStatus::Within => "margin:within",
+                    MarginStatus::ClampedToFloor { .. } => "margin:clamped_floor",
+                    MarginStatus::BelowFloor { .. } => "margin:below_floor",
+                    MarginStatus::ClampedToCeiling { .. } => "margin:clamped_ceiling",
+                    MarginStatus::AboveCeiling { .. } => "margin:above_ceiling",
+                    MarginStatus::NoCost => "margin:no_cost",
+                    _ => "margin:other",
+                });
+            }
+        },
+        |_, _| {},
+    );
+    require(
+        &seen,
+        &[
+            "cost:plus",
+            "margin:adjustment",
+            "margin:tiers",
+            "margin:within",
+            "margin:clamped_floor",
+            "margin:below_floor",
+            "margin:above_ceiling",
+            "margin:clamped_ceiling",
+            "margin:no_cost",
+        ],
+    );
+}
+
 /// Guards the all-switches generator: visibility decided by each kind of rule and by each
 /// mode, role-limited and overridden rules, every quote reason, both experiment arms, payment
 /// settings decided and overridden, every order blocker, every approval status and step kind.

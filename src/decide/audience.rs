@@ -71,6 +71,7 @@ impl Outcome {
                 p.source = None;
                 p.candidates.clear();
                 p.price.adjustments.clear();
+                p.price.margins.clear();
                 p.reference = p.reference.for_audience(audience);
                 Outcome::Priced(p)
             }

@@ -5,12 +5,13 @@
 use crate::decide::core::{Best, Loss, Met, Party, QuoteWhy, Recorder, Verdict, WindowOf, Winner};
 use crate::decide::resolution::WindowOf as PublicWindowOf;
 use crate::decide::resolution::{
-    Adjustment, Candidate, CandidateStatus, Outcome, OverriddenRule, OverrideReason, Price, Priced,
-    QuoteReason, QuoteRequired, Reference, RuleRef, Source, Specificity, TierSlice, Visibility,
+    Adjustment, Candidate, CandidateStatus, MarginCheck, MarginStatus, Outcome, OverriddenRule,
+    OverrideReason, Price, Priced, QuoteReason, QuoteRequired, Reference, RuleRef, Source,
+    Specificity, TierSlice, Visibility,
 };
 use crate::format::Permission;
 use crate::id::SegmentId;
-use crate::model::pricing::EntryView;
+use crate::model::pricing::{EntryView, MarginBound, MarginEvent};
 use crate::model::scope::ScopeLevel;
 use crate::model::snapshot::Built;
 use crate::model::visibility::VisRule;
@@ -122,6 +123,7 @@ impl<'s> Explain<'s> {
     fn priced(mut self, party: &Party<'s>, w: Winner<'s>, reference: Reference) -> Outcome {
         let inner = party.inner;
         let slices = std::mem::take(&mut self.best_slices);
+        let margins = margins(&w.entry, &slices);
         let candidates = self.candidates(party);
         let currency = w.list.currency;
         Outcome::Priced(Box::new(Priced {
@@ -132,6 +134,7 @@ impl<'s> Explain<'s> {
                 exact_amount: w.exact,
                 amount: currency.round(w.exact),
                 adjustments: adjustments(&w.entry),
+                margins,
                 tax_included: w.list.tax_included,
             },
             list_name: w.list.name.clone(),
@@ -225,10 +228,57 @@ fn adjustments(entry: &EntryView<'_>) -> Vec<Adjustment> {
             round_to: adj.round_to,
             ending: adj.ending,
             price: adj.price,
+            min_margin: adj.margins.min,
+            max_margin: adj.margins.max,
         });
         base_id = rel.id.clone();
     }
     out.reverse();
+    out
+}
+
+/// The margins over cost met by the tiers that priced the line (P6d-P6f), innermost list
+/// first, tier by tier: each tier is computed again, recording what the margins did. Lists
+/// without margins record nothing, so this costs nothing for them.
+fn margins(entry: &EntryView<'_>, slices: &[TierSlice]) -> Vec<MarginCheck> {
+    let mut out = Vec::new();
+    let Some(cost) = entry.cost() else {
+        return out;
+    };
+    for (i, t) in entry.tiers.iter().enumerate() {
+        if !slices.iter().any(|s| s.min_qty == t.min_qty) {
+            continue;
+        }
+        // The line was priced with these tiers: computing one again cannot fail.
+        let _ = entry.tier_with(i, |e: MarginEvent<'_>| {
+            let status = match (e.bound, e.cost) {
+                (_, None) => MarginStatus::NoCost,
+                (None, Some(_)) => MarginStatus::Within,
+                (Some((MarginBound::Floor, floor)), _) if e.list.clamp => {
+                    MarginStatus::ClampedToFloor { floor }
+                }
+                (Some((MarginBound::Floor, floor)), _) => MarginStatus::BelowFloor { floor },
+                (Some((MarginBound::Ceiling, ceiling)), _) if e.list.clamp => {
+                    MarginStatus::ClampedToCeiling { ceiling }
+                }
+                (Some((MarginBound::Ceiling, ceiling)), _) => {
+                    MarginStatus::AboveCeiling { ceiling }
+                }
+            };
+            out.push(MarginCheck {
+                list: e.list.id.clone(),
+                owner: e.list.owner.clone(),
+                min_qty: e.min_qty,
+                min_margin: e.margins.min,
+                max_margin: e.margins.max,
+                cost_list: cost.list.id.clone(),
+                cost: e.cost,
+                written: e.written,
+                unit_price: e.price,
+                status,
+            });
+        });
+    }
     out
 }
 

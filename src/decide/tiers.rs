@@ -101,6 +101,11 @@ mod tests {
             quote_only: false,
             tax_included: false,
             derive_units: false,
+            cost: false,
+            margins: Default::default(),
+            clamp: false,
+            has_margins: false,
+            cost_list: None,
             unit_tables: Vec::new(),
             body: ListBody::Absolute(table::PriceTable::default()),
         };

@@ -33,8 +33,9 @@ pub struct SkuData {
         deserialize_with = "crate::format::predicate::attributes::deserialize"
     )]
     pub attributes: Attributes,
-    /// What one unit costs the seller, for margin floors (a decimal string in the currency of
-    /// the prices it is compared with).
+    /// What one unit costs the seller, for the approval condition `margin_below_percent` (a
+    /// decimal string in the currency of the prices it is compared with). Price margins over
+    /// cost (`min_margin`, `max_margin`) read the currency's cost list instead (SEMANTICS P6d).
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",

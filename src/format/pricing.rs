@@ -26,6 +26,37 @@ pub enum TierMode {
     Graduated,
 }
 
+/// What a list does with a unit price outside its margins over cost (SEMANTICS P6d-P6f).
+///
+/// ```
+/// let m: tradeterms::MarginMode = serde_json::from_str("\"clamp\"").unwrap();
+/// assert_eq!(m, tradeterms::MarginMode::Clamp);
+/// assert_eq!(tradeterms::MarginMode::default(), tradeterms::MarginMode::Report);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum MarginMode {
+    /// The price stands as written; the operator's explanation and `lint` report it.
+    #[default]
+    Report,
+    /// The price is raised to the floor (or lowered to the ceiling), and the explanation says so.
+    Clamp,
+}
+
+impl MarginMode {
+    /// Whether this is the default, `Report` (serde skips the field then).
+    ///
+    /// ```
+    /// assert!(tradeterms::MarginMode::Report.is_report());
+    /// assert!(!tradeterms::MarginMode::Clamp.is_report());
+    /// ```
+    pub fn is_report(&self) -> bool {
+        matches!(self, MarginMode::Report)
+    }
+}
+
 /// One quantity tier of a price entry.
 ///
 /// ```
@@ -82,7 +113,9 @@ pub struct EntryData {
 ///
 /// The price is computed in one order: the base's unit price x (100 + `percent`) / 100, plus
 /// `amount` per unit, then rounded to a multiple of `round_to` (half away from zero) plus
-/// `ending`. Or `price` sets the unit price outright.
+/// `ending`. Or `price` sets the unit price outright. Then `min_margin` and `max_margin`
+/// (percent over the SKU's cost, from the currency's cost list) hold it between a floor and a
+/// ceiling, as the list's `margin` mode says (SEMANTICS P6d-P6f).
 ///
 /// ```
 /// let a: tradeterms::AdjustmentData = serde_json::from_str(
@@ -93,6 +126,11 @@ pub struct EntryData {
 /// let b: tradeterms::AdjustmentData = serde_json::from_str(r#"{ "sku": "DRILL-18V",
 ///     "min_qty": 10, "percent": "12", "round_to": "1", "ending": "-0.01" }"#).unwrap();
 /// assert_eq!(b.min_qty, Some(10));
+///
+/// // Cost + 12 % rounded to .99, never under cost + 5 % (on a list whose base is the cost list).
+/// let c: tradeterms::AdjustmentData = serde_json::from_str(r#"{ "percent": "12",
+///     "round_to": "1", "ending": "-0.01", "min_margin": "5" }"#).unwrap();
+/// assert_eq!(c.min_margin, Some(rust_decimal::Decimal::from(5)));
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -150,6 +188,24 @@ pub struct AdjustmentData {
     )]
     #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub price: Option<Decimal>,
+    /// The least margin over cost, in percent (`"5"`: at least cost x 1.05), for what this
+    /// adjustment targets; replaces the list's `min_margin` (SEMANTICS P6d).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::money::decimal_str::option"
+    )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
+    pub min_margin: Option<Decimal>,
+    /// The most margin over cost, in percent, for what this adjustment targets; replaces the
+    /// list's `max_margin` (SEMANTICS P6d).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::money::decimal_str::option"
+    )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
+    pub max_margin: Option<Decimal>,
 }
 
 /// A list whose prices derive from another list.
@@ -172,7 +228,8 @@ pub struct RelativeData {
     pub adjustments: Vec<AdjustmentData>,
 }
 
-/// A price list: absolute (its own entries) or relative (derived from another list).
+/// A price list: absolute (its own entries) or relative (derived from another list), or the
+/// cost list of its currency (`cost`).
 ///
 /// ```
 /// let l: tradeterms::PriceListData = serde_json::from_str(r#"{
@@ -180,6 +237,19 @@ pub struct RelativeData {
 ///     "entries": [{ "sku": "DRILL-18V", "tiers": [{ "min_qty": 1, "unit_price": "99.00" }] }]
 /// }"#).unwrap();
 /// assert_eq!(l.entries.len(), 1);
+///
+/// // What the SKUs cost, and a cost-plus contract never under cost + 5 %, clamped.
+/// let cost: tradeterms::PriceListData = serde_json::from_str(r#"{
+///     "id": "cost-usd", "name": "Cost", "owner": "finance@seller.example", "currency": "USD",
+///     "cost": true,
+///     "entries": [{ "sku": "DRILL-18V", "tiers": [{ "min_qty": 1, "unit_price": "61.00" }] }]
+/// }"#).unwrap();
+/// let plus: tradeterms::PriceListData = serde_json::from_str(r#"{
+///     "id": "cost-plus", "name": "Cost plus 12", "owner": "sales@seller.example",
+///     "currency": "USD", "min_margin": "5", "margin": "clamp",
+///     "relative": { "base": "cost-usd", "adjustments": [{ "percent": "12" }] }
+/// }"#).unwrap();
+/// assert!(cost.cost && plus.margin == tradeterms::MarginMode::Clamp);
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -219,6 +289,33 @@ pub struct PriceListData {
     /// no price in that unit.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub derive_units: bool,
+    /// A cost list: what each SKU costs the seller in this currency (at most one per currency).
+    /// Never assigned, never a reference list, never shown to a buyer; a relative list may
+    /// derive from it (cost-plus) and margins are measured against it (SEMANTICS P6d).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub cost: bool,
+    /// The least margin over cost, in percent, of every price of this list; an adjustment's
+    /// own `min_margin` replaces it for what the adjustment targets (SEMANTICS P6d).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::money::decimal_str::option"
+    )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
+    pub min_margin: Option<Decimal>,
+    /// The most margin over cost, in percent, of every price of this list; an adjustment's
+    /// own `max_margin` replaces it for what the adjustment targets (SEMANTICS P6d).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::money::decimal_str::option"
+    )]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
+    pub max_margin: Option<Decimal>,
+    /// What a price outside its margins becomes: `report` (the default) prices it as written
+    /// and reports it, `clamp` raises it to the floor or lowers it to the ceiling (P6e).
+    #[serde(default, skip_serializing_if = "MarginMode::is_report")]
+    pub margin: MarginMode,
 }
 
 impl PriceListData {
@@ -236,6 +333,10 @@ impl PriceListData {
             quote_only: self.quote_only,
             tax_included: self.tax_included,
             derive_units: self.derive_units,
+            cost: self.cost,
+            min_margin: self.min_margin,
+            max_margin: self.max_margin,
+            margin: self.margin,
         }
     }
 }
@@ -336,6 +437,8 @@ crate::format::builder!(AdjustmentData;
     some with_round_to(round_to: Decimal),
     some with_ending(ending: Decimal),
     some with_price(price: Decimal),
+    some with_min_margin(min_margin: Decimal),
+    some with_max_margin(max_margin: Decimal),
 );
 
 impl RelativeData {
@@ -396,6 +499,10 @@ crate::format::builder!(PriceListData;
     set with_quote_only(quote_only: bool),
     set with_tax_included(tax_included: bool),
     set with_derive_units(derive_units: bool),
+    set with_cost(cost: bool),
+    some with_min_margin(min_margin: Decimal),
+    some with_max_margin(max_margin: Decimal),
+    set with_margin(margin: MarginMode),
 );
 
 impl AssignmentData {

@@ -69,6 +69,14 @@ pub enum WarningKind {
     /// account it reaches may buy in (SEMANTICS C3), or it is for guests and no channel shows
     /// guests prices (G5).
     AssignmentNeverApplies,
+    /// A price under its floor, cost x (100 + `min_margin`) / 100, in a list that reports
+    /// rather than clamps (SEMANTICS P6f): one warning per list and SKU, naming each quantity
+    /// from which it is under, with the list's owner.
+    PricedUnderMargin,
+    /// A list stating a margin over cost prices a SKU that its currency's cost list has no
+    /// cost for at some tier (SEMANTICS P6f): there the margin cannot apply, and the price
+    /// stands as written unchecked. One warning per list and SKU, with the list's owner.
+    MarginWithoutCost,
     /// Not a problem of its own: the list reached [`MAX_WARNINGS`], and this last warning
     /// counts the warnings left out, by kind. It always sorts last.
     MoreWarnings,
@@ -89,6 +97,8 @@ impl fmt::Display for WarningKind {
                 "approval threshold states no amount in a currency"
             }
             WarningKind::AssignmentNeverApplies => "assignment can never apply",
+            WarningKind::PricedUnderMargin => "price under cost plus its minimum margin",
+            WarningKind::MarginWithoutCost => "margin over cost with no cost to apply to",
             WarningKind::MoreWarnings => "more warnings not listed",
         })
     }
@@ -450,7 +460,8 @@ fn unassigned_and_tiers(inner: &Built, at: Timestamp, out: &mut Warnings) {
         }
     }
     for (i, list) in inner.lists.iter().enumerate() {
-        if !used.contains(&crate::model::validate::to_u32(i)) {
+        // A cost list is never assigned: it is used as a floor and a base (P6d).
+        if !list.cost && !used.contains(&crate::model::validate::to_u32(i)) {
             out.push(warning(
                 WarningKind::UnassignedList,
                 vec![list.id.to_string()],
@@ -771,6 +782,123 @@ fn above_reference(inner: &Built, at: Timestamp, out: &mut Warnings) {
     }
 }
 
+/// Prices under cost plus their minimum margin in lists that report (P6f): for each list
+/// stating a margin, each SKU it prices and each quantity at which its price may change (a
+/// tier of the entry, an adjustment's `min_qty`), the tier priced there, held against the cost
+/// as a line would be. Lines in the base unit. One list and one SKU at a time, through the
+/// SKU's own entries: linear in the entries of the lists with margins.
+fn under_margin(inner: &Built, at: Timestamp, out: &mut Warnings) {
+    use crate::model::catalog::{LineQty, Unit};
+    use crate::model::pricing::{MarginBound, lookup_entry};
+    for (li, list) in inner.lists.iter().enumerate() {
+        let list: &crate::model::pricing::ListRec = list;
+        if !list.has_margins || list.cost {
+            continue;
+        }
+        let li = crate::model::validate::to_u32(li);
+        for sku in priced_skus(&inner.lists, li, &inner.catalog) {
+            let Some(rec) = inner.catalog.get(sku) else {
+                continue;
+            };
+            let cats = &rec.categories;
+            let line = |qty| LineQty {
+                qty,
+                unit: Unit::BASE,
+            };
+            let mut quantities: BTreeSet<u64> = BTreeSet::new();
+            let mut cur: &crate::model::pricing::ListRec = list;
+            for _ in 0..=crate::model::pricing::MAX_RELATIVE_DEPTH {
+                match &cur.body {
+                    ListBody::Absolute(_) => break,
+                    ListBody::Relative { base, adjustments } => {
+                        quantities.extend(
+                            adjustments
+                                .iter()
+                                .filter(|a| a.targets(sku, cats))
+                                .filter_map(|a| a.min_qty),
+                        );
+                        match inner.lists.get(*base as usize) {
+                            Some(b) => cur = b,
+                            None => break,
+                        }
+                    }
+                }
+            }
+            if let Ok(view) = lookup_entry(&inner.lists, list, sku, line(u64::MAX), cats, at) {
+                quantities.extend(view.tiers.iter().map(|t| t.min_qty));
+            }
+            let mut under: Vec<(u64, rust_decimal::Decimal, rust_decimal::Decimal)> = Vec::new();
+            let mut cost_list = None;
+            // Quantities from which the list's margin finds no cost.
+            let mut no_cost: Vec<u64> = Vec::new();
+            for q in quantities {
+                let Ok(view) = lookup_entry(&inner.lists, list, sku, line(q), cats, at) else {
+                    continue;
+                };
+                let reached = view.tiers.iter().take_while(|t| t.min_qty <= q).count();
+                let Some(top) = reached.checked_sub(1) else {
+                    continue;
+                };
+                cost_list = view.cost().map(|c| c.list.id.clone());
+                let mut found = None;
+                let mut missing = false;
+                let _ = view.tier_with(top, |e| {
+                    if !std::ptr::eq(e.list, list) {
+                        return;
+                    }
+                    missing |= e.cost.is_none();
+                    if !e.list.clamp
+                        && let Some((MarginBound::Floor, floor)) = e.bound
+                    {
+                        found = Some((e.written, floor));
+                    }
+                });
+                if missing {
+                    no_cost.push(q);
+                }
+                if let Some((written, floor)) = found
+                    && under
+                        .last()
+                        .is_none_or(|&(_, w, f)| (w, f) != (written, floor))
+                {
+                    under.push((q, written, floor));
+                }
+            }
+            if !under.is_empty() {
+                let quantities: Vec<String> = under
+                    .iter()
+                    .map(|(q, w, f)| format!("{w} < {f} from {q} units"))
+                    .collect();
+                out.push(warning(
+                    WarningKind::PricedUnderMargin,
+                    vec![list.id.to_string()],
+                    vec![list.owner.clone()],
+                    format!(
+                        "list `{}` prices SKU `{}` under cost plus its minimum margin (cost list `{}`): {}",
+                        list.id,
+                        inner.catalog.sku_of(sku),
+                        cost_list.clone().map(|c| c.to_string()).unwrap_or_default(),
+                        quantities.join(", ")
+                    ),
+                ));
+            }
+            if let Some(first) = no_cost.first() {
+                out.push(warning(
+                    WarningKind::MarginWithoutCost,
+                    vec![list.id.to_string()],
+                    vec![list.owner.clone()],
+                    format!(
+                        "list `{}` states a margin over cost, but cost list `{}` has no cost for SKU `{}` from {first} units: give the SKU a cost or its price goes unchecked",
+                        list.id,
+                        cost_list.map(|c| c.to_string()).unwrap_or_default(),
+                        inner.catalog.sku_of(sku),
+                    ),
+                ));
+            }
+        }
+    }
+}
+
 /// Accounts still limiting their price search with the deprecated flag (S10).
 fn deprecated_inheritance(inner: &Built, out: &mut Warnings) {
     for a in inner
@@ -1060,8 +1188,10 @@ impl Snapshot {
     /// Warnings an operator should see before publishing, sorted by kind then rule: rules that
     /// can never decide anything, lists assigned nowhere, tiers that rise with quantity,
     /// assignments whose window has passed by `at`, approval steps only a buyer could approve,
-    /// inclusions an exclusion as specific makes moot, and accounts using the deprecated
-    /// `inherit.price_lists: false`. Each names the rule ids and their owners.
+    /// inclusions an exclusion as specific makes moot, accounts using the deprecated
+    /// `inherit.price_lists: false`, prices under cost plus their minimum margin in lists that
+    /// report them, and margins with no cost to apply to. Each names the rule ids and their
+    /// owners.
     ///
     /// At most [`MAX_WARNINGS`] are listed, the first in that order; a last warning of kind
     /// [`WarningKind::MoreWarnings`] then counts the rest. Rules are compared only with the
@@ -1087,6 +1217,7 @@ impl Snapshot {
         above_reference(inner, at, &mut out);
         thresholds_per_currency(inner, &mut out);
         never_applies(inner, &mut out);
+        under_margin(inner, at, &mut out);
         out.finish()
     }
 }

@@ -5,7 +5,8 @@
 //! so shrinking works on every part independently and references are always valid. A part
 //! whose switch is off is generated as `Just(empty)`: it draws no randomness and adds nothing
 //! to the dataset, so `Switches::pricing()` gives exactly the pricing-core datasets (accounts,
-//! users, explicit segments, catalogue, absolute and relative lists, assignments).
+//! users, explicit segments, catalogue, absolute and relative lists, assignments, and the cost
+//! lists and margins of [`Switches::costs`], which draw no randomness).
 //!
 //! Every generated dataset builds: references are drawn from what exists, predicates only name
 //! attributes with one type each (account `acct-0` and SKU `SKU-0` carry all of them), quantity
@@ -78,6 +79,11 @@ pub struct Switches {
     /// `web` (showing guests prices) and `edi` (not) declared; of every four assignments the
     /// fourth, and of every three visibility rules the second, scoped to `guests`.
     pub guests: bool,
+    /// Cost lists and margins over cost (SEMANTICS P6d-P6f), derived from the lists without
+    /// drawing randomness (see [`add_costs`]): a cost list per currency, cost-plus relative
+    /// lists, minimum margins clamped or reported on lists, and adjustments with a minimum or
+    /// maximum margin of their own.
+    pub costs: bool,
 }
 
 impl Switches {
@@ -98,6 +104,7 @@ impl Switches {
             contexts: false,
             units: false,
             guests: false,
+            costs: true,
         }
     }
 
@@ -118,6 +125,7 @@ impl Switches {
             contexts: false,
             units: false,
             guests: false,
+            costs: true,
         }
     }
 }
@@ -394,7 +402,14 @@ fn raw_rel_list() -> impl Strategy<Value = RawRelList> {
 /// SKU, starts at a quantity, adds an amount, rounds to a price point or sets a fixed price
 /// (P6a-P6c). Generated formulas never make a price negative (other properties resolve every
 /// query); `tests/adjustments.rs` and the differential test's own case cover that error.
-fn adjustment(i: usize, j: usize, cat: Option<usize>, tenths: i64, skus: usize) -> AdjustmentData {
+fn adjustment(
+    i: usize,
+    j: usize,
+    cat: Option<usize>,
+    tenths: i64,
+    skus: usize,
+    costs: bool,
+) -> AdjustmentData {
     let mut a = {
         let mut v = AdjustmentData::default().with_percent(Decimal::new(tenths, 1));
         v.category = cat.map(|c| CATEGORIES[c].to_string());
@@ -428,6 +443,13 @@ fn adjustment(i: usize, j: usize, cat: Option<usize>, tenths: i64, skus: usize) 
             a.category = None;
             a.sku = sku();
             a.min_qty = Some(MIN_QTYS[4]);
+        }
+        // P6d: margins over cost of the adjustment's own (they matter only with
+        // `Switches::costs`, which gives every currency a cost list).
+        7 if costs => a.min_margin = Some(Decimal::from(30)),
+        8 if costs => {
+            a.max_margin = Some(Decimal::from(40));
+            a.percent = Decimal::from(60);
         }
         _ => {}
     }
@@ -1425,7 +1447,7 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
             .with_relative(RelativeData::new(list_id(base), {
                 let mut out: Vec<AdjustmentData> = Vec::new();
                 for (j, &(cat, tenths)) in l.adjustments.iter().enumerate() {
-                    let adj = adjustment(i, j, cat, tenths, catalog.len());
+                    let adj = adjustment(i, j, cat, tenths, catalog.len(), sw.costs);
                     // P6a: one adjustment per target (a later one with the same target
                     // never decided, as the first listed won equal depths).
                     if !out
@@ -1630,6 +1652,11 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
     } else {
         Vec::new()
     };
+    // After the assignments and references, which draw lists by index: no cost list is ever
+    // assigned or a reference.
+    if sw.costs {
+        add_costs(&mut price_lists, raw.abs_lists.len());
+    }
     let mut ds = Dataset::default()
         .with_accounts(accounts)
         .with_roles(roles)
@@ -1656,6 +1683,73 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
         distinct_priorities(&mut ds, &keys, raw.priority_offset);
     }
     ensure_builds(ds, raw.priority_offset)
+}
+
+/// Cost lists and margins (SEMANTICS P6d-P6f), derived from the lists alone (no randomness):
+/// for each currency of an absolute list, a cost list `cost-<currency>` whose entries are the
+/// first such list's, every third one left out (a SKU without a cost), at 60 % of its prices;
+/// of the relative lists, every third (from the third) derives from its currency's cost list
+/// (cost-plus), every second states a 5 % minimum margin, clamped on every fourth; of the
+/// absolute lists, every third (from the second) a 10 % minimum margin, clamped on every
+/// other. Adjustments state their own margins in [`adjustment`].
+fn add_costs(price_lists: &mut Vec<PriceListData>, n_abs: usize) {
+    let mut costs: Vec<PriceListData> = Vec::new();
+    for l in price_lists.iter().take(n_abs) {
+        if costs.iter().any(|c| c.currency == l.currency) {
+            continue;
+        }
+        let entries = l
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| k % 3 != 2)
+            .map(|(_, e)| {
+                let mut cost = e.clone().with_tiers(
+                    e.tiers
+                        .iter()
+                        .map(|t| TierData::new(t.min_qty, t.unit_price * Decimal::new(6, 1)))
+                        .collect(),
+                );
+                // A cost entry carries no quantity rule and no quote threshold of its own.
+                cost.quantity = None;
+                cost.quote_above = None;
+                cost
+            })
+            .collect();
+        let cost: PriceListData = serde_json::from_value(serde_json::json!({
+            "id": format!("cost-{}", l.currency),
+            "name": format!("Cost {}", l.currency),
+            "owner": "finance@seller.example",
+            "currency": l.currency,
+            "cost": true,
+        }))
+        .unwrap();
+        costs.push(cost.with_entries(entries));
+    }
+    for (i, l) in price_lists.iter_mut().enumerate() {
+        let clamp = serde_json::from_value(serde_json::json!("clamp")).unwrap();
+        match (&mut l.relative, i.checked_sub(n_abs)) {
+            (Some(rel), Some(r)) => {
+                if r % 3 == 2 {
+                    rel.base = format!("cost-{}", l.currency).into();
+                }
+                if r % 2 == 0 {
+                    l.min_margin = Some(Decimal::from(5));
+                    if r % 4 == 0 {
+                        l.margin = clamp;
+                    }
+                }
+            }
+            (None, _) if i % 3 == 1 => {
+                l.min_margin = Some(Decimal::from(10));
+                if i % 2 == 0 {
+                    l.margin = clamp;
+                }
+            }
+            _ => {}
+        }
+    }
+    price_lists.extend(costs);
 }
 
 /// Reference lists named from the data alone: for two currencies of every three (in code

@@ -198,7 +198,23 @@ pub struct Answer {
     pub derived_units: Option<u64>,
     /// The reference price and saving (Priced only, P9).
     pub reference: Option<tradeterms::Reference>,
+    /// The margins over cost met by the tiers that priced the line (P6d-P6f).
+    pub margins: Vec<MarginAns>,
 }
+
+/// A margin met (P6d-P6f): list, owner, the tier's min_qty, (min_margin, max_margin), cost list,
+/// cost, the unit price as written and after, and what the margin did.
+pub type MarginAns = (
+    String,
+    String,
+    u64,
+    (Option<Decimal>, Option<Decimal>),
+    String,
+    Option<Decimal>,
+    Decimal,
+    Decimal,
+    tradeterms::MarginStatus,
+);
 
 impl Answer {
     pub fn bare(kind: Kind) -> Answer {
@@ -222,6 +238,7 @@ impl Answer {
             quantity_rule: None,
             derived_units: None,
             reference: None,
+            margins: Vec::new(),
         }
     }
 
@@ -561,6 +578,8 @@ pub fn from_resolution(r: &Resolution) -> Answer {
                         v.round_to = a.round_to;
                         v.ending = a.ending;
                         v.price = a.price;
+                        v.min_margin = a.min_margin;
+                        v.max_margin = a.max_margin;
                         v
                     })
                 })
@@ -569,6 +588,24 @@ pub fn from_resolution(r: &Resolution) -> Answer {
             quantity_rule: p.quantity_rule,
             derived_units: p.derived_units,
             reference: Some(p.reference.clone()),
+            margins: p
+                .price
+                .margins
+                .iter()
+                .map(|m| {
+                    (
+                        m.list.to_string(),
+                        m.owner.clone(),
+                        m.min_qty,
+                        (m.min_margin, m.max_margin),
+                        m.cost_list.to_string(),
+                        m.cost,
+                        m.written,
+                        m.unit_price,
+                        m.status.clone(),
+                    )
+                })
+                .collect(),
             ..base
         },
         _ => unreachable!("a variant this test does not know yet"),

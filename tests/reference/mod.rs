@@ -659,7 +659,9 @@ fn reference_price(
     if tiers.first().is_none_or(|t| qty * per < t.0) {
         return none(NoReference::NoEntry);
     }
+    let costing = Costing::new(ds, list, &adjustments, sku, unit, derived, at);
     let priced = Eligible {
+        costing,
         tiers,
         currency: currency.to_string(),
         mode: absolute_root(ds, list).tier_mode,
@@ -812,12 +814,21 @@ fn entry_for<'d>(
 /// `price` replaces it; otherwise price x (100 + percent) / 100, plus `amount`, then rounded to
 /// a multiple of `round_to` half away from zero plus `ending`. A negative result is
 /// `Err("NegativePrice")`, an overflow `Err("Overflow")` (T6).
-fn derive(tiers: &[(u64, Decimal)], adjustments: &[Adj]) -> Result<Vec<(u64, Decimal)>, String> {
+fn derive(
+    tiers: &[(u64, Decimal)],
+    adjustments: &[Adj],
+    costing: Option<&Costing>,
+    margins: &mut Vec<MarginAns>,
+) -> Result<Vec<(u64, Decimal)>, String> {
     let overflow = || "Overflow".to_string();
     let mut out = Vec::with_capacity(tiers.len());
     for &(m, p) in tiers {
         let mut p = p;
-        for (_, _, adj) in adjustments.iter().rev() {
+        // P6d: the absolute list holds its own tier first.
+        if let Some(c) = costing {
+            p = c.hold(&c.root, m, p, margins)?;
+        }
+        for (k, (_, _, adj)) in adjustments.iter().enumerate().rev() {
             p = match adj.price {
                 Some(fixed) => fixed,
                 None => {
@@ -857,10 +868,166 @@ fn derive(tiers: &[(u64, Decimal)], adjustments: &[Adj]) -> Result<Vec<(u64, Dec
             if p < Decimal::ZERO {
                 return Err("NegativePrice".into());
             }
+            // P6d: then the relative list holds its adjusted price, before the next derives.
+            if let Some(c) = costing {
+                p = c.hold(&c.links[k], m, p, margins)?;
+            }
         }
         out.push((m, p));
     }
     Ok(out)
+}
+
+/// One list's margins over cost as they apply to a price (P6d): the list, its owner, whether
+/// it clamps, and its bounds (an adjustment's over the list's).
+#[derive(Clone, Debug)]
+struct ListMargins {
+    list: String,
+    owner: String,
+    clamp: bool,
+    min: Option<Decimal>,
+    max: Option<Decimal>,
+}
+
+impl ListMargins {
+    fn of(list: &PriceListData, adj: Option<&tradeterms::AdjustmentData>) -> ListMargins {
+        ListMargins {
+            list: list.id.to_string(),
+            owner: list.owner.clone(),
+            clamp: list.margin == tradeterms::MarginMode::Clamp,
+            min: adj.and_then(|a| a.min_margin).or(list.min_margin),
+            max: adj.and_then(|a| a.max_margin).or(list.max_margin),
+        }
+    }
+}
+
+/// What the margins of a price read (P6d): the cost list of the currency and its entry for the
+/// SKU (in the tiers' unit, valid at `at`), and the margins of the absolute list and of each
+/// link of the chain (parallel to the adjustments, outermost first).
+#[derive(Clone, Debug)]
+struct Costing {
+    cost_list: String,
+    cost: Option<Vec<(u64, Decimal)>>,
+    root: ListMargins,
+    links: Vec<ListMargins>,
+}
+
+impl Costing {
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the literal rules read every input"
+    )]
+    fn new(
+        ds: &Dataset,
+        list: &PriceListData,
+        adjustments: &[Adj],
+        sku: &SkuData,
+        unit: &(Option<String>, u64),
+        derived: Option<u64>,
+        at: Timestamp,
+    ) -> Option<Costing> {
+        let cost_list = ds
+            .price_lists
+            .iter()
+            .find(|l| l.cost && l.currency == list.currency)?;
+        // The tiers count in the line's unit, or in base units when derived (U3).
+        let want = if derived.is_some() {
+            None
+        } else {
+            unit.0.clone()
+        };
+        let base_name = sku.base_unit.as_ref().map_or("each", |b| b.as_str());
+        let cost = if in_window(&cost_list.valid, at) {
+            cost_list
+                .entries
+                .iter()
+                .find(|e| {
+                    e.sku == sku.sku
+                        && e.unit
+                            .as_ref()
+                            .map(|u| u.as_str())
+                            .filter(|u| *u != base_name)
+                            == want.as_deref()
+                })
+                .filter(|e| in_window(&e.valid, at))
+                .map(|e| e.tiers.iter().map(|t| (t.min_qty, t.unit_price)).collect())
+        } else {
+            None
+        };
+        Some(Costing {
+            cost_list: cost_list.id.to_string(),
+            cost,
+            root: ListMargins::of(absolute_root(ds, list), None),
+            links: adjustments
+                .iter()
+                .map(|(l, _, adj)| ListMargins::of(find_list(ds, l).unwrap(), Some(adj)))
+                .collect(),
+        })
+    }
+
+    /// P6d-P6f: price `p` of the tier from `m` held by `lm`: the cost at `m` (the cost entry's
+    /// highest tier reached there); under the floor (cost x (100 + min) / 100) or over the
+    /// ceiling, the bound when the list clamps, `p` otherwise; every margin stated is recorded.
+    fn hold(
+        &self,
+        lm: &ListMargins,
+        m: u64,
+        p: Decimal,
+        out: &mut Vec<MarginAns>,
+    ) -> Result<Decimal, String> {
+        use tradeterms::MarginStatus;
+        if lm.min.is_none() && lm.max.is_none() {
+            return Ok(p);
+        }
+        let cost = self.cost.as_ref().and_then(|tiers| {
+            tiers
+                .iter()
+                .filter(|(min, _)| *min <= m)
+                .max_by_key(|(min, _)| *min)
+                .map(|t| t.1)
+        });
+        let bound = |margin: Option<Decimal>| -> Result<Option<Decimal>, String> {
+            let (Some(c), Some(pct)) = (cost, margin) else {
+                return Ok(None);
+            };
+            let factor = Decimal::ONE_HUNDRED + pct;
+            match c.checked_mul(factor) {
+                Some(x) => Ok(Some(x / Decimal::ONE_HUNDRED)),
+                None => {
+                    let ratio = factor / Decimal::ONE_HUNDRED;
+                    if ratio * Decimal::ONE_HUNDRED != factor {
+                        return Err("Overflow".into());
+                    }
+                    c.checked_mul(ratio)
+                        .map(Some)
+                        .ok_or_else(|| "Overflow".to_string())
+                }
+            }
+        };
+        let (floor, ceiling) = (bound(lm.min)?, bound(lm.max)?);
+        let (status, price) = match (cost, floor, ceiling) {
+            (None, _, _) => (MarginStatus::NoCost, p),
+            (_, Some(f), _) if p < f && lm.clamp => (MarginStatus::ClampedToFloor { floor: f }, f),
+            (_, Some(f), _) if p < f => (MarginStatus::BelowFloor { floor: f }, p),
+            (_, _, Some(c)) if p > c && lm.clamp => {
+                (MarginStatus::ClampedToCeiling { ceiling: c }, c)
+            }
+            (_, _, Some(c)) if p > c => (MarginStatus::AboveCeiling { ceiling: c }, p),
+            _ => (MarginStatus::Within, p),
+        };
+        out.push((
+            lm.list.clone(),
+            lm.owner.clone(),
+            m,
+            (lm.min, lm.max),
+            self.cost_list.clone(),
+            cost,
+            p,
+            price,
+            status,
+        ));
+        Ok(price)
+    }
 }
 
 /// T1-T4: the slices and the exact amount of `qty` units, `None` on overflow (T6).
@@ -934,9 +1101,29 @@ struct Eligible {
     /// U3: entry units per line unit (1 unless derived).
     per: u64,
     derived: Option<u64>,
+    /// P6d: the cost and margins the prices are held by, when the currency has a cost list.
+    costing: Option<Costing>,
 }
 
 impl Eligible {
+    /// The margins met by the tiers pricing `qty` (P6d-P6f), tier by tier, innermost list
+    /// first, as the explanation lists them.
+    fn margins(&self, qty: u64) -> Vec<MarginAns> {
+        let base_qty = qty.saturating_mul(self.per);
+        let mut reached: Vec<(u64, Decimal)> = self
+            .tiers
+            .iter()
+            .copied()
+            .filter(|(m, _)| *m <= base_qty)
+            .collect();
+        if self.mode == TierMode::Volume && reached.len() > 1 {
+            reached.drain(..reached.len() - 1);
+        }
+        let mut out = Vec::new();
+        let _ = derive(&reached, &self.adjustments, self.costing.as_ref(), &mut out);
+        out
+    }
+
     /// The slices and exact amount at `qty` (T1-T4); `Err("Overflow")` on overflow (T6).
     /// U3: a derived line prices `qty x per` base units; in volume mode its one slice is
     /// restated per line unit (unit price x per).
@@ -954,7 +1141,12 @@ impl Eligible {
         if self.mode == TierMode::Volume && reached.len() > 1 {
             reached.drain(..reached.len() - 1);
         }
-        let derived = derive(&reached, &self.adjustments)?;
+        let derived = derive(
+            &reached,
+            &self.adjustments,
+            self.costing.as_ref(),
+            &mut Vec::new(),
+        )?;
         let (mut slices, total) = price_line(&derived, self.mode, base_qty).ok_or_else(overflow)?;
         if self.mode == TierMode::Volume && self.per != 1 {
             let (m, _, p, _) = slices[0];
@@ -1033,7 +1225,9 @@ fn evaluate(
             if qty.saturating_mul(per) < first {
                 return Err(Status::BelowMinimumQuantity(first));
             }
+            let costing = Costing::new(ds, list, &adjustments, sku, unit, derived, at);
             Ok(Eligible {
+                costing,
                 tiers,
                 currency: list.currency.clone(),
                 // T7: a relative list prices with the tier mode of the absolute list it derives
@@ -1411,10 +1605,12 @@ pub fn resolve_line(
             ..base
         });
     }
+    let margins = won.margins(qty);
     let amount = round(&won.currency, won_exact);
     let reference = reference_price(ds, account, sku, qty, &unit, at, &won.currency, amount)?;
     Ok(Answer {
         kind: Kind::Priced,
+        margins,
         reference: Some(reference),
         policy: Some(policy),
         winner: Some(winner_id),

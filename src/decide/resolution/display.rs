@@ -3,11 +3,12 @@
 //! whole [`Resolution`], candidates listed with why they won or lost.
 
 use crate::decide::resolution::{
-    Adjustment, Candidate, CandidateStatus, Grant, NoReference, Outcome, OverriddenRule,
-    OverrideReason, Payment, QuoteReason, Reference, Refusal, Resolution, RuleRef, Specificity,
-    Visibility, WindowOf,
+    Adjustment, Candidate, CandidateStatus, Grant, MarginCheck, MarginStatus, NoReference, Outcome,
+    OverriddenRule, OverrideReason, Payment, QuoteReason, Reference, Refusal, Resolution, RuleRef,
+    Specificity, Visibility, WindowOf,
 };
 use crate::format::{CatalogMode, Effect, TierMode};
+use rust_decimal::Decimal;
 use std::fmt;
 
 impl fmt::Display for Refusal {
@@ -157,6 +158,63 @@ impl fmt::Display for Adjustment {
             write!(f, " from {m} units")?;
         }
         Ok(())
+    }
+}
+
+impl fmt::Display for MarginStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MarginStatus::Within => f.write_str("within its margins"),
+            MarginStatus::ClampedToFloor { floor } => write!(f, "clamped to the floor {floor}"),
+            MarginStatus::ClampedToCeiling { ceiling } => {
+                write!(f, "clamped to the ceiling {ceiling}")
+            }
+            MarginStatus::BelowFloor { floor } => {
+                write!(f, "under the floor {floor}, priced as written")
+            }
+            MarginStatus::AboveCeiling { ceiling } => {
+                write!(f, "over the ceiling {ceiling}, priced as written")
+            }
+            MarginStatus::NoCost => f.write_str("no cost, so the margin does not apply"),
+        }
+    }
+}
+
+impl fmt::Display for MarginCheck {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "`{}` (owner {}) from {} units: ",
+            self.list, self.owner, self.min_qty
+        )?;
+        let margin = |f: &mut fmt::Formatter<'_>, m: Decimal| match self.cost {
+            Some(c) => write!(f, "(cost {c} in `{}` + {m} %)", self.cost_list),
+            None => write!(f, "(cost + {m} %)"),
+        };
+        match &self.status {
+            MarginStatus::Within => write!(f, "{} within its margins", self.written),
+            MarginStatus::NoCost => write!(
+                f,
+                "{}, no cost in `{}` for this SKU and tier: margins not applied",
+                self.written, self.cost_list
+            ),
+            MarginStatus::ClampedToFloor { floor } | MarginStatus::BelowFloor { floor } => {
+                write!(f, "{} under the floor {floor} ", self.written)?;
+                margin(f, self.min_margin.unwrap_or_default())?;
+                match self.status {
+                    MarginStatus::ClampedToFloor { .. } => write!(f, ", clamped to {floor}"),
+                    _ => f.write_str(", priced as written"),
+                }
+            }
+            MarginStatus::ClampedToCeiling { ceiling } | MarginStatus::AboveCeiling { ceiling } => {
+                write!(f, "{} over the ceiling {ceiling} ", self.written)?;
+                margin(f, self.max_margin.unwrap_or_default())?;
+                match self.status {
+                    MarginStatus::ClampedToCeiling { .. } => write!(f, ", clamped to {ceiling}"),
+                    _ => f.write_str(", priced as written"),
+                }
+            }
+        }
     }
 }
 
@@ -328,6 +386,9 @@ impl fmt::Display for Resolution {
                 }
                 for a in &price.adjustments {
                     writeln!(f, "    adjusted by {a}")?;
+                }
+                for m in &price.margins {
+                    writeln!(f, "    margin: {m}")?;
                 }
                 writeln!(f, "    {}", p.reference)?;
                 match &p.source {

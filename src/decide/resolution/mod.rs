@@ -610,6 +610,111 @@ pub struct Adjustment {
     /// The fixed unit price it sets, instead of the formula.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<Decimal>,
+    /// Its own least margin over cost in percent, if it states one (P6d).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_margin: Option<Decimal>,
+    /// Its own most margin over cost in percent, if it states one (P6d).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_margin: Option<Decimal>,
+}
+
+/// A margin over cost met by a tier that priced the line (SEMANTICS P6d-P6f): the list whose
+/// margin it is and its owner, the cost, and what became of the unit price. Operators only: a
+/// buyer's answer never carries one (A2).
+///
+/// ```
+/// use tradeterms::{MarginCheck, MarginStatus};
+/// let m: MarginCheck = serde_json::from_str(r#"{ "list": "cost-plus",
+///     "owner": "sales@seller.example", "min_qty": 1, "min_margin": "5", "cost_list": "cost-usd",
+///     "cost": "10.00", "written": "9.99", "unit_price": "10.50",
+///     "status": { "status": "clamped_to_floor", "floor": "10.50" } }"#).unwrap();
+/// assert!(matches!(m.status, MarginStatus::ClampedToFloor { .. }));
+/// assert_eq!(m.to_string(), "`cost-plus` (owner sales@seller.example) from 1 units: 9.99 under \
+///     the floor 10.50 (cost 10.00 in `cost-usd` + 5 %), clamped to 10.50");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+pub struct MarginCheck {
+    /// The list whose margin it is.
+    pub list: PriceListId,
+    /// Who answers for that list.
+    pub owner: String,
+    /// The tier's minimum quantity (in the entry's unit).
+    pub min_qty: u64,
+    /// The least margin over cost in force, in percent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(with = "crate::money::decimal_str::option")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<Decimal>"))]
+    pub min_margin: Option<Decimal>,
+    /// The most margin over cost in force, in percent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(with = "crate::money::decimal_str::option")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<Decimal>"))]
+    pub max_margin: Option<Decimal>,
+    /// The cost list of the currency.
+    pub cost_list: PriceListId,
+    /// The unit cost at the tier; absent when the cost list has none (the margin then does not
+    /// apply).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(with = "crate::money::decimal_str::option")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<Decimal>"))]
+    pub cost: Option<Decimal>,
+    /// The unit price as the list's formula wrote it.
+    #[serde(with = "crate::money::decimal_str")]
+    #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
+    pub written: Decimal,
+    /// The unit price after the margin: the bound when clamped, `written` otherwise.
+    #[serde(with = "crate::money::decimal_str")]
+    #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
+    pub unit_price: Decimal,
+    /// What the margin did.
+    pub status: MarginStatus,
+}
+
+/// What a margin over cost did to a unit price (SEMANTICS P6e, P6f).
+///
+/// ```
+/// use tradeterms::MarginStatus;
+/// assert_eq!(MarginStatus::Within.to_string(), "within its margins");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case", tag = "status")]
+#[non_exhaustive]
+pub enum MarginStatus {
+    /// Between the floor and the ceiling.
+    Within,
+    /// Under the floor, raised to it (the list says `clamp`).
+    ClampedToFloor {
+        /// cost x (100 + `min_margin`) / 100.
+        #[serde(with = "crate::money::decimal_str")]
+        #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
+        floor: Decimal,
+    },
+    /// Over the ceiling, lowered to it (the list says `clamp`).
+    ClampedToCeiling {
+        /// cost x (100 + `max_margin`) / 100.
+        #[serde(with = "crate::money::decimal_str")]
+        #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
+        ceiling: Decimal,
+    },
+    /// Under the floor, priced as written and reported (the list says `report`).
+    BelowFloor {
+        /// cost x (100 + `min_margin`) / 100.
+        #[serde(with = "crate::money::decimal_str")]
+        #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
+        floor: Decimal,
+    },
+    /// Over the ceiling, priced as written and reported (the list says `report`).
+    AboveCeiling {
+        /// cost x (100 + `max_margin`) / 100.
+        #[serde(with = "crate::money::decimal_str")]
+        #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
+        ceiling: Decimal,
+    },
+    /// The cost list has no cost for the SKU at this tier: the margin does not apply.
+    NoCost,
 }
 
 /// A priced line.
@@ -643,6 +748,11 @@ pub struct Price {
     pub amount: Decimal,
     /// Relative-list adjustments applied, outermost first.
     pub adjustments: Vec<Adjustment>,
+    /// The margins over cost met by the tiers that priced the line, innermost list first
+    /// (SEMANTICS P6d-P6f); empty when no list of the price states one, and in a `Buyer`
+    /// answer (A2).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub margins: Vec<MarginCheck>,
     /// Whether the amounts include tax (the deciding list is gross); net if false (C5).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub tax_included: bool,

@@ -161,6 +161,11 @@ impl ListRec {
             quote_only: self.quote_only,
             tax_included: self.tax_included,
             derive_units: self.derive_units,
+            cost: self.cost,
+            margins: self.margins,
+            clamp: self.clamp,
+            has_margins: self.has_margins,
+            cost_list: self.cost_list,
             unit_tables: self.unit_tables.clone(),
             body: ListBody::Relative {
                 base: 0,

@@ -94,9 +94,19 @@ fn reach_scope(reach: &mut Reach, inner: &Built, scope: &Scope, skus: Skus) {
     }
 }
 
-/// Lists deriving, directly or not, from a list (the list included), by id.
+/// Lists deriving, directly or not, from a list (the list included), by id. A cost list's
+/// prices also move every list of its currency stating a margin over cost (P6d), and the lists
+/// deriving from those.
 fn with_derived(data: &Dataset, list: &PriceListId) -> BTreeSet<PriceListId> {
     let mut out = BTreeSet::from([list.clone()]);
+    if let Some(cost) = data.price_lists.iter().find(|l| l.id == *list && l.cost) {
+        out.extend(
+            data.price_lists
+                .iter()
+                .filter(|l| l.currency == cost.currency && states_margins(l))
+                .map(|l| l.id.clone()),
+        );
+    }
     loop {
         let before = out.len();
         for l in &data.price_lists {
@@ -110,6 +120,17 @@ fn with_derived(data: &Dataset, list: &PriceListId) -> BTreeSet<PriceListId> {
             return out;
         }
     }
+}
+
+/// Whether a list or one of its adjustments states a margin over cost (P6d).
+fn states_margins(l: &crate::format::PriceListData) -> bool {
+    l.min_margin.is_some()
+        || l.max_margin.is_some()
+        || l.relative.as_ref().is_some_and(|r| {
+            r.adjustments
+                .iter()
+                .any(|a| a.min_margin.is_some() || a.max_margin.is_some())
+        })
 }
 
 /// Adds the accounts reached by the assignments of these lists, for these SKUs.

@@ -1,9 +1,10 @@
 //! Building price lists and assignments from the data (ties are refused in [`super::ties`]).
 
 use super::table::{EntryExtra, EntryRow, PriceTable, Tier};
-use super::{AdjustmentRec, ListBody, ListRec};
+use super::{AdjustmentRec, ListBody, ListRec, Margins};
 use crate::error::{BuildProblem, EntityKind};
 use crate::format::Dataset;
+use crate::format::pricing::MarginMode;
 use crate::id::AssignmentId;
 use crate::model::catalog::Catalog;
 use crate::model::pricing;
@@ -106,6 +107,30 @@ pub(crate) fn build_lists(
                 ListBody::Absolute(table)
             }
         };
+        let margins = Margins {
+            min: l.min_margin,
+            max: l.max_margin,
+        };
+        check_margins(&l.id, None, margins, problems);
+        let has_margins = !margins.is_empty()
+            || matches!(&body, ListBody::Relative { adjustments, .. }
+                if adjustments.iter().any(|a| !a.margins.is_empty()));
+        if l.cost {
+            if has_margins {
+                problems.push(BuildProblem::InvalidMargin {
+                    list: l.id.clone(),
+                    detail:
+                        "a cost list states margins: margins belong on the lists priced over cost"
+                            .into(),
+                });
+            }
+            if l.relative.is_some() {
+                problems.push(BuildProblem::InvalidMargin {
+                    list: l.id.clone(),
+                    detail: "a cost list is relative: give a cost list its own entries".into(),
+                });
+            }
+        }
         lists.push(ListRec {
             id: l.id.clone(),
             name: l.name.clone(),
@@ -116,12 +141,95 @@ pub(crate) fn build_lists(
             quote_only: l.quote_only,
             tax_included: l.tax_included,
             derive_units: l.derive_units,
+            cost: l.cost,
+            margins,
+            clamp: l.margin == MarginMode::Clamp,
+            has_margins,
+            cost_list: None,
             unit_tables,
             body,
         });
     }
     check_relative_lists(&lists, problems);
+    link_cost_lists(&mut lists, problems);
     lists
+}
+
+/// One cost list per currency (P6d), and each list's cost list; a list stating margins in a
+/// currency without one is refused, since its margins could never apply.
+fn link_cost_lists(lists: &mut [ListRec], problems: &mut Vec<BuildProblem>) {
+    let mut cost_of: HashMap<Currency, u32> = HashMap::new();
+    for (i, l) in lists.iter().enumerate() {
+        if !l.cost {
+            continue;
+        }
+        match cost_of
+            .get(&l.currency)
+            .and_then(|&c| lists.get(c as usize))
+        {
+            Some(first) => {
+                let (first, second) = if first.id <= l.id {
+                    (first.id.clone(), l.id.clone())
+                } else {
+                    (l.id.clone(), first.id.clone())
+                };
+                problems.push(BuildProblem::DuplicateCostList {
+                    currency: l.currency.to_string(),
+                    first,
+                    second,
+                });
+            }
+            None => {
+                cost_of.insert(l.currency, to_u32(i));
+            }
+        }
+    }
+    for l in lists.iter_mut() {
+        if l.cost {
+            continue;
+        }
+        l.cost_list = cost_of.get(&l.currency).copied();
+        if l.has_margins && l.cost_list.is_none() {
+            problems.push(BuildProblem::InvalidMargin {
+                list: l.id.clone(),
+                detail: format!(
+                    "it states margins over cost but no cost list is in {}: add a cost list in that currency",
+                    l.currency
+                ),
+            });
+        }
+    }
+}
+
+/// Margins that can apply (P6d): each at least -100 (a floor or ceiling of zero or more),
+/// and `min_margin` not above `max_margin`. `at` names the adjustment, if the margins are one's.
+fn check_margins(
+    list: &crate::id::PriceListId,
+    at: Option<usize>,
+    margins: Margins,
+    problems: &mut Vec<BuildProblem>,
+) {
+    let whose = at.map_or_else(String::new, |pos| format!("adjustment {pos} has "));
+    for (name, m) in [("min_margin", margins.min), ("max_margin", margins.max)] {
+        if let Some(m) = m
+            && m < Decimal::from(-100)
+        {
+            problems.push(BuildProblem::InvalidMargin {
+                list: list.clone(),
+                detail: format!("{whose}`{name}` {m} %, below cost x 0: use -100 or more"),
+            });
+        }
+    }
+    if let (Some(min), Some(max)) = (margins.min, margins.max)
+        && min > max
+    {
+        problems.push(BuildProblem::InvalidMargin {
+            list: list.clone(),
+            detail: format!(
+                "{whose}`min_margin` {min} % above `max_margin` {max} %: no price could meet both"
+            ),
+        });
+    }
 }
 
 /// A relative list's adjustments, each checked on its own (B5) and against the others: two
@@ -194,6 +302,15 @@ fn build_adjustments(
             }
             _ => {}
         }
+        check_margins(
+            list,
+            Some(pos),
+            Margins {
+                min: adj.min_margin,
+                max: adj.max_margin,
+            },
+            problems,
+        );
         let sku = adj
             .sku
             .as_ref()
@@ -242,6 +359,10 @@ fn build_adjustments(
             round_to: adj.round_to,
             ending: adj.ending,
             price: adj.price,
+            margins: Margins {
+                min: adj.min_margin,
+                max: adj.max_margin,
+            },
         });
     }
     out
@@ -516,6 +637,16 @@ pub(crate) fn build_assignments(
             a.id.as_str(),
             problems,
         );
+        if let Some(cost) = list
+            .and_then(|l| list_recs.get(l as usize))
+            .filter(|l| l.cost)
+        {
+            problems.push(BuildProblem::CostListAssigned {
+                kind: EntityKind::Assignment,
+                id: a.id.to_string(),
+                list: cost.id.clone(),
+            });
+        }
         if let (Some(list), Some(scope)) = (list, scope) {
             // An assignment without its own owner is answered for by its list's owner (the list
             // index was just resolved from this table).

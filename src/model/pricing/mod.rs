@@ -39,6 +39,57 @@ pub(crate) struct AdjustmentRec {
     pub(crate) ending: Option<Decimal>,
     /// A fixed unit price, instead of the formula.
     pub(crate) price: Option<Decimal>,
+    /// Its own margins over cost, each replacing the list's (P6d).
+    pub(crate) margins: Margins,
+}
+
+/// Margins over cost, in percent (P6d): the floor is cost x (100 + `min`) / 100, the ceiling
+/// cost x (100 + `max`) / 100.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Margins {
+    pub(crate) min: Option<Decimal>,
+    pub(crate) max: Option<Decimal>,
+}
+
+impl Margins {
+    /// Whether no bound is set.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.min.is_none() && self.max.is_none()
+    }
+
+    /// These margins, each bound not set taken from `list`'s (an adjustment's over its list's).
+    pub(crate) fn over(self, list: Margins) -> Margins {
+        Margins {
+            min: self.min.or(list.min),
+            max: self.max.or(list.max),
+        }
+    }
+}
+
+/// What a margin did to one tier's unit price (P6d-P6f), for the explanation and `lint`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct MarginEvent<'a> {
+    /// The list whose margin it is.
+    pub(crate) list: &'a ListRec,
+    /// The tier's minimum quantity.
+    pub(crate) min_qty: u64,
+    /// The margins in force.
+    pub(crate) margins: Margins,
+    /// The cost at the tier, if the cost list has one.
+    pub(crate) cost: Option<Decimal>,
+    /// The bound crossed, if one was: the floor or the ceiling.
+    pub(crate) bound: Option<(MarginBound, Decimal)>,
+    /// The unit price as written (after the formula).
+    pub(crate) written: Decimal,
+    /// The unit price after the margin (the bound when clamped).
+    pub(crate) price: Decimal,
+}
+
+/// Which bound a price crossed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum MarginBound {
+    Floor,
+    Ceiling,
 }
 
 /// The rank of a SKU target: above any category depth (P6a).
@@ -117,6 +168,16 @@ pub(crate) struct ListRec {
     pub(crate) tax_included: bool,
     /// Whether a unit with no entry is priced from the base-unit entry (U3).
     pub(crate) derive_units: bool,
+    /// Whether this is its currency's cost list (P6d): never assigned, never a reference.
+    pub(crate) cost: bool,
+    /// The list's own margins over cost (P6d); an adjustment's bounds replace them.
+    pub(crate) margins: Margins,
+    /// Whether a price outside its margins is clamped (P6e); reported otherwise.
+    pub(crate) clamp: bool,
+    /// Whether the list or one of its adjustments states a margin.
+    pub(crate) has_margins: bool,
+    /// The cost list of the list's currency, if the dataset has one.
+    pub(crate) cost_list: Option<u32>,
     /// Entries in units other than the base unit, by unit index: `unit_tables[i]` holds the
     /// entries in each SKU's unit `i + 1` (U2). Empty for most lists.
     pub(crate) unit_tables: Vec<PriceTable>,
@@ -350,6 +411,30 @@ pub(crate) struct EntryView<'a> {
     pub(crate) derived: Option<u64>,
     /// Relative lists and their adjustment for this SKU, outermost first.
     chain: [Option<(&'a ListRec, &'a AdjustmentRec)>; MAX_RELATIVE_DEPTH],
+    /// The cost of the SKU, looked up only when a list of the chain states a margin (P6d):
+    /// the cost list's entry in the unit the tiers count in, if it has one valid at `at`.
+    cost: Option<CostView<'a>>,
+}
+
+/// The cost list's entry for an entry's SKU (P6d).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct CostView<'a> {
+    /// The cost list.
+    pub(crate) list: &'a ListRec,
+    /// Its entry's tiers, if it has an entry valid at the instant asked about.
+    pub(crate) tiers: Option<table::TierRun<'a>>,
+}
+
+impl CostView<'_> {
+    /// The cost of one unit at `qty` (in the entry's unit): the cost entry's highest tier
+    /// reached; `None` without an entry or below its first tier.
+    pub(crate) fn at(&self, qty: u64) -> Option<Decimal> {
+        self.tiers?
+            .iter()
+            .take_while(|t| t.min_qty <= qty)
+            .last()
+            .map(|t| t.unit_price)
+    }
 }
 
 impl<'a> EntryView<'a> {
@@ -362,6 +447,7 @@ impl<'a> EntryView<'a> {
             base,
             derived: None,
             chain: [None; MAX_RELATIVE_DEPTH],
+            cost: None,
         }
     }
 
@@ -397,16 +483,82 @@ impl<'a> EntryView<'a> {
     /// Tier `i` with every adjustment applied, innermost first (list = base x a1, outer = list
     /// x a2; P6b); `Err` on overflow or on a negative unit price (P6c).
     pub(crate) fn tier(&self, i: usize) -> Result<Option<Tier>, PriceError<'a>> {
+        self.tier_with(i, |_| {})
+    }
+
+    /// [`EntryView::tier`], calling `on_margin` for every margin met on the way (P6d-P6f):
+    /// each list's price (the absolute list's tier, then each link's adjusted price) is held
+    /// by that list's margins (an adjustment's bounds over its list's) against the cost at
+    /// the tier's minimum quantity, before the next link derives from it.
+    pub(crate) fn tier_with(
+        &self,
+        i: usize,
+        mut on_margin: impl FnMut(MarginEvent<'a>),
+    ) -> Result<Option<Tier>, PriceError<'a>> {
         let Some(mut t) = self.tiers.get(i) else {
             return Ok(None);
         };
+        if self.base.has_margins {
+            t.unit_price = self.hold(self.base, self.base.margins, t, &mut on_margin)?;
+        }
         for &(list, adj) in self.chain.iter().rev().flatten() {
             t.unit_price = adj.apply(t.unit_price).ok_or(PriceError::Overflow)?;
             if t.unit_price < Decimal::ZERO {
                 return Err(PriceError::Negative(&list.id));
             }
+            if list.has_margins {
+                t.unit_price =
+                    self.hold(list, adj.margins.over(list.margins), t, &mut on_margin)?;
+            }
         }
         Ok(Some(t))
+    }
+
+    /// The unit price of tier `t` held by `list`'s margins (P6d-P6f): clamped to the floor or
+    /// ceiling when the list clamps, as written otherwise; every margin that applies to the
+    /// tier is told to `on_margin`, with the cost or without one.
+    fn hold(
+        &self,
+        list: &'a ListRec,
+        margins: Margins,
+        t: Tier,
+        on_margin: &mut impl FnMut(MarginEvent<'a>),
+    ) -> Result<Decimal, PriceError<'a>> {
+        if margins.is_empty() {
+            return Ok(t.unit_price);
+        }
+        let cost = self.cost.and_then(|c| c.at(t.min_qty));
+        let mut event = MarginEvent {
+            list,
+            min_qty: t.min_qty,
+            margins,
+            cost,
+            bound: None,
+            written: t.unit_price,
+            price: t.unit_price,
+        };
+        if let Some(cost) = cost {
+            let bound = |m: Option<Decimal>| -> Result<Option<Decimal>, PriceError<'a>> {
+                m.map(|m| money::adjust_by_percent(cost, m).ok_or(PriceError::Overflow))
+                    .transpose()
+            };
+            let (floor, ceiling) = (bound(margins.min)?, bound(margins.max)?);
+            event.bound = match (floor, ceiling) {
+                (Some(f), _) if t.unit_price < f => Some((MarginBound::Floor, f)),
+                (_, Some(c)) if t.unit_price > c => Some((MarginBound::Ceiling, c)),
+                _ => None,
+            };
+            if let (Some((_, b)), true) = (event.bound, list.clamp) {
+                event.price = b;
+            }
+        }
+        on_margin(event);
+        Ok(event.price)
+    }
+
+    /// The cost list's entry this view holds prices against, if a margin applies.
+    pub(crate) fn cost(&self) -> Option<CostView<'a>> {
+        self.cost
     }
 }
 
@@ -466,12 +618,24 @@ pub(crate) fn lookup_entry<'a, L: ListTable + ?Sized>(
                             .ok_or(EntryMiss::NoEntry)?;
                     }
                 }
+                // P6d: the cost, only when some list of the chain states a margin (a dataset
+                // without a cost list stops at the first test).
+                let margins =
+                    || cur.has_margins || chain.iter().flatten().any(|(l, _)| l.has_margins);
+                let cost = match list.cost_list.and_then(|c| lists.list(c)) {
+                    Some(cost_list) if margins() => Some(CostView {
+                        list: cost_list,
+                        tiers: cost_entry(cost_list, sku, derived.map_or(unit.index, |_| 0), at),
+                    }),
+                    _ => None,
+                };
                 return Ok(EntryView {
                     tiers: entry.tiers,
                     extra: entry.extra,
                     base: cur,
                     derived,
                     chain,
+                    cost,
                 });
             }
             ListBody::Relative { base, adjustments } => {
@@ -494,6 +658,24 @@ pub(crate) fn lookup_entry<'a, L: ListTable + ?Sized>(
             }
         }
     }
+}
+
+/// The tiers of a cost list's entry for `sku` in unit index `unit`, when the list and the
+/// entry are valid at `at` (P6d).
+fn cost_entry(
+    list: &ListRec,
+    sku: u32,
+    unit: u16,
+    at: jiff::Timestamp,
+) -> Option<table::TierRun<'_>> {
+    if !list.valid.contains(at) {
+        return None;
+    }
+    let entry = list.table(unit)?.get(sku)?;
+    if entry.extra.valid.is_some_and(|w| !w.contains(at)) {
+        return None;
+    }
+    Some(entry.tiers)
 }
 
 /// Short description of an entry for messages: `list/sku`.

@@ -42,6 +42,14 @@ impl ReferenceIndex {
             let Some(list) = list_recs.get(li as usize) else {
                 continue;
             };
+            if list.cost {
+                problems.push(BuildProblem::CostListAssigned {
+                    kind: EntityKind::ReferenceList,
+                    id: r.list.to_string(),
+                    list: list.id.clone(),
+                });
+                continue;
+            }
             let account = match &r.account {
                 None => None,
                 Some(a) => match accounts.lookup(a.as_str()) {
