@@ -46,6 +46,13 @@ pub fn cases() -> Vec<Case> {
             run: lint_policies,
         },
         Case {
+            name: "lint: tiers priced under cost + margin (16.4)",
+            size: 20_000,
+            unit: "SKUs",
+            budget: Duration::from_millis(1_000),
+            run: lint_margins,
+        },
+        Case {
             name: "lint: moot inclusions (13.6)",
             size: 2_000,
             unit: "pairs",
@@ -361,6 +368,50 @@ fn lint_references(n: usize) -> Duration {
         .filter(|w| w.kind == WarningKind::AboveReference)
         .count();
     assert_eq!(above, n, "each contract is above its own reference only");
+    took
+}
+
+/// `n` SKUs, each with three tiers in the USD cost list, priced by 8 reporting lists with a
+/// 10 % minimum margin, every tier under its floor: 24 `n` tiers to check against the cost
+/// list, each one lookup (no pairing of lists, SKUs or tiers), the warnings capped.
+fn lint_margins(n: usize) -> Duration {
+    let tiers = |prices: [&str; 3]| {
+        vec![
+            TierData::new(1, prices[0].parse().unwrap()),
+            TierData::new(10, prices[1].parse().unwrap()),
+            TierData::new(100, prices[2].parse().unwrap()),
+        ]
+    };
+    let entries = |prices: [&str; 3]| {
+        (0..n)
+            .map(|i| EntryData::new(format!("sku-{i:06}"), tiers(prices)))
+            .collect::<Vec<_>>()
+    };
+    let mut d = Dataset::default()
+        .with_accounts(vec![account(0)])
+        .with_catalog((0..n).map(sku).collect());
+    d.price_lists
+        .push(list("cost-usd".into(), entries(["10.00", "9.00", "8.00"])).with_cost(true));
+    for k in 0..8 {
+        let id = format!("margin-{k}");
+        d.price_lists.push(
+            list(id.clone(), entries(["10.50", "9.50", "8.50"]))
+                .with_min_margin(tradeterms::Decimal::from(10)),
+        );
+        d.assignments
+            .push(assign(id.clone(), id, Scope::Everyone, k));
+    }
+    let s = build(&d);
+    let mut warnings = Vec::new();
+    let took = time(|| warnings = s.lint(at()));
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.kind == WarningKind::PricedUnderMargin),
+        "every tier is under its floor"
+    );
+    // Capped: the first MAX_WARNINGS and one `MoreWarnings` counting the rest.
+    assert!(warnings.len() <= tradeterms::MAX_WARNINGS + 1);
     took
 }
 
