@@ -142,25 +142,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         lines: vec![
             OrderLine {
                 sku: "DRILL-18V".into(),
-                qty: 10,
+                qty: 10u64.into(),
                 unit: None,
                 lead_time_days: None,
             },
             OrderLine {
                 sku: "GLOVES-12".into(),
-                qty: 30,
+                qty: 30u64.into(),
                 unit: None,
                 lead_time_days: None,
             },
             OrderLine {
                 sku: "SAW-CIRC".into(),
-                qty: 1,
+                qty: 1u64.into(),
                 unit: None,
                 lead_time_days: None,
             },
             OrderLine {
                 sku: "LASER-LVL".into(),
-                qty: 1,
+                qty: 1u64.into(),
                 unit: None,
                 lead_time_days: None,
             },

@@ -311,7 +311,7 @@ fn run() -> Result<(), String> {
                 .map_err(|e| format!("`{file}` is not a valid changeset: {e}"))?;
             let options = tradeterms::ImpactOptions {
                 at: args.at,
-                qty,
+                qty: qty.into(),
                 reference_order_total: reference_total,
                 ..tradeterms::ImpactOptions::at(args.at)
             };

@@ -386,9 +386,9 @@ pub enum BuildProblem {
         /// The SKU.
         sku: Sku,
         /// The earlier tier's minimum.
-        previous: u64,
+        previous: crate::Quantity,
         /// The later tier's minimum.
-        next: u64,
+        next: crate::Quantity,
     },
     /// A negative unit price.
     #[error(
@@ -400,7 +400,7 @@ pub enum BuildProblem {
         /// The SKU.
         sku: Sku,
         /// The tier.
-        min_qty: u64,
+        min_qty: crate::Quantity,
         /// The price given.
         price: String,
     },
@@ -548,6 +548,36 @@ pub enum BuildProblem {
         /// The cost given.
         cost: String,
     },
+    /// A SKU's `quantity_decimals` above [`Quantity::MAX_DECIMALS`](crate::Quantity::MAX_DECIMALS)
+    /// (SEMANTICS U6).
+    #[error(
+        "SKU {} has quantity_decimals {decimals}: at most {max} are supported",
+        crate::id::quoted(sku.as_str())
+    )]
+    InvalidQuantityDecimals {
+        /// The SKU.
+        sku: Sku,
+        /// The decimals given.
+        decimals: u32,
+        /// The most supported.
+        max: u32,
+    },
+    /// A quantity in the data (a tier's `min_qty`, a quantity rule, `quote_above`, an
+    /// adjustment's `min_qty` for one SKU) finer than its SKU's `quantity_decimals` (U7).
+    #[error(
+        "SKU {} counts quantities to {decimals} decimals, but {what} says {qty}: round it to {decimals} decimals or raise the SKU's quantity_decimals",
+        crate::id::quoted(sku.as_str())
+    )]
+    QuantityTooPrecise {
+        /// The SKU.
+        sku: Sku,
+        /// Where the quantity is (`price list `abb` tier 2`, `quantity rule`).
+        what: String,
+        /// The quantity given.
+        qty: crate::Quantity,
+        /// The SKU's quantity decimals.
+        decimals: u32,
+    },
     /// An approval policy names a user that does not exist.
     #[error(
         "approval policy `{policy}` names user `{user}`, who does not exist: fix the name or add the user"
@@ -664,6 +694,8 @@ error_codes!(
         InvalidHoldout { experiment, holdout_bp } => "invalid_holdout",
         MissingOwner { kind, id } => "missing_owner",
         AmbiguousAssignments { assignments, more, scope, priority, sku } => "ambiguous_assignments",
+        InvalidQuantityDecimals { sku, decimals, max } => "invalid_quantity_decimals",
+        QuantityTooPrecise { sku, what, qty, decimals } => "quantity_too_precise",
     }
 );
 
@@ -923,7 +955,22 @@ pub enum ResolveError {
         /// list); absent for a `Buyer` (SEMANTICS A2).
         list: Option<PriceListId>,
         /// The quantity asked.
-        qty: u64,
+        qty: crate::Quantity,
+    },
+    /// A quantity finer than the SKU's `quantity_decimals` (SEMANTICS U7), or one too large
+    /// to count in its steps. Checked only once the SKU is known to be visible to the user,
+    /// so it tells nothing about hidden SKUs.
+    #[error(
+        "SKU {} counts quantities to {decimals} decimals: {qty} is not a multiple of its step",
+        crate::id::quoted(sku.as_str())
+    )]
+    QuantityTooPrecise {
+        /// The SKU.
+        sku: Sku,
+        /// The quantity asked.
+        qty: crate::Quantity,
+        /// The SKU's quantity decimals.
+        decimals: u32,
     },
 }
 
@@ -956,5 +1003,6 @@ error_codes!(
         ForeignHandle(kind) => "foreign_handle",
         Overflow { sku, list, qty } => "overflow",
         NegativePrice { sku, list } => "negative_computed_price",
+        QuantityTooPrecise { sku, qty, decimals } => "quantity_too_precise",
     }
 );

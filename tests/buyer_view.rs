@@ -169,13 +169,13 @@ fn a_demo_buyer_order_names_no_policy_and_no_payment_rule() {
         vec![
             OrderLine {
                 sku: "DRILL-18V".into(),
-                qty: 40,
+                qty: 40u64.into(),
                 unit: None,
                 lead_time_days: None,
             },
             OrderLine {
                 sku: "SAW-CIRC".into(),
-                qty: 1,
+                qty: 1u64.into(),
                 unit: None,
                 lead_time_days: None,
             },

@@ -199,13 +199,13 @@ fn an_account_buys_in_each_currency_it_declares_and_no_other() {
         vec![
             OrderLine {
                 sku: "DRILL".into(),
-                qty: 2,
+                qty: 2u64.into(),
                 unit: None,
                 lead_time_days: None,
             },
             OrderLine {
                 sku: "SAW".into(),
-                qty: 1,
+                qty: 1u64.into(),
                 unit: None,
                 lead_time_days: None,
             },
@@ -423,7 +423,7 @@ fn approval_thresholds_and_spending_limits_apply_in_their_currency() {
             at(),
             vec![OrderLine {
                 sku: "DRILL".into(),
-                qty,
+                qty: qty.into(),
                 unit: None,
                 lead_time_days: None,
             }],
@@ -496,7 +496,7 @@ fn impact_compares_answers_per_context() {
             entry: tradeterms::EntryData {
                 sku: "DRILL".into(),
                 tiers: vec![tradeterms::TierData {
-                    min_qty: 1,
+                    min_qty: 1u64.into(),
                     unit_price: "85.00".parse().unwrap(),
                 }],
                 ..tradeterms::EntryData::default()

@@ -32,7 +32,7 @@ fn set_price(list: &str, sku: &str, price: &str) -> Op {
         entry: EntryData {
             sku: sku.into(),
             tiers: vec![TierData {
-                min_qty: 1,
+                min_qty: 1u64.into(),
                 unit_price: price.parse().unwrap(),
             }],
             valid: None,

@@ -30,7 +30,7 @@ fn set_prices(version: u64) -> Vec<Op> {
         entry: EntryData {
             sku: sku.into(),
             tiers: vec![TierData {
-                min_qty: 1,
+                min_qty: 1u64.into(),
                 unit_price: price.into(),
             }],
             ..EntryData::default()
@@ -125,7 +125,7 @@ fn readers_see_one_consistent_version_while_a_writer_publishes() {
                 entry: EntryData {
                     sku: "HAMMER-16".into(),
                     tiers: vec![TierData {
-                        min_qty: 0,
+                        min_qty: 0u64.into(),
                         unit_price: 1.into(),
                     }],
                     ..EntryData::default()

@@ -56,7 +56,7 @@ fn set_price(list: &str, sku: &str, price: &str) -> Op {
         entry: EntryData {
             sku: sku.into(),
             tiers: vec![TierData {
-                min_qty: 1,
+                min_qty: 1u64.into(),
                 unit_price: price.parse().unwrap(),
             }],
             ..EntryData::default()
@@ -178,7 +178,7 @@ fn an_invalid_changeset_is_refused_whole_and_nothing_is_half_applied() {
         entries: vec![EntryData {
             sku: "HAMMER-16".into(),
             tiers: vec![TierData {
-                min_qty: 1,
+                min_qty: 1u64.into(),
                 unit_price: "20.00".parse().unwrap(),
             }],
             ..EntryData::default()
@@ -213,7 +213,7 @@ fn an_invalid_changeset_is_refused_whole_and_nothing_is_half_applied() {
     list.entries.push(EntryData {
         sku: "DRILL-18V".into(),
         tiers: vec![TierData {
-            min_qty: 1,
+            min_qty: 1u64.into(),
             unit_price: "100.00".parse().unwrap(),
         }],
         ..EntryData::default()
@@ -265,15 +265,15 @@ fn a_price_increase_for_one_segment_previewed_published_then_rolled_back() {
                 sku: "SCREW-100".into(),
                 tiers: vec![
                     TierData {
-                        min_qty: 1,
+                        min_qty: 1u64.into(),
                         unit_price: "6.05".parse().unwrap(),
                     },
                     TierData {
-                        min_qty: 100,
+                        min_qty: 100u64.into(),
                         unit_price: "5.28".parse().unwrap(),
                     },
                     TierData {
-                        min_qty: 1000,
+                        min_qty: 1000u64.into(),
                         unit_price: "4.62".parse().unwrap(),
                     },
                 ],
@@ -282,7 +282,7 @@ fn a_price_increase_for_one_segment_previewed_published_then_rolled_back() {
         }],
     );
     let options = ImpactOptions {
-        qty: 10,
+        qty: 10u64.into(),
         ..ImpactOptions::at(at())
     };
     let preview = v1.preview(&raise, &options).unwrap().into_impact();
@@ -292,7 +292,7 @@ fn a_price_increase_for_one_segment_previewed_published_then_rolled_back() {
     assert_eq!(before, "52.00"); // own contract 5.20 beats the segment's 5.50 under lowest price
     assert!(preview.changes.is_empty(), "{preview}");
     let options = ImpactOptions {
-        qty: 500,
+        qty: 500u64.into(),
         ..ImpactOptions::at(at())
     };
     let preview = v1.preview(&raise, &options).unwrap().into_impact();
@@ -610,7 +610,7 @@ fn an_impact_over_the_limit_is_a_summary_with_a_stable_sample() {
         entries.push(EntryData {
             sku: format!("sku-{k:02}").into(),
             tiers: vec![TierData {
-                min_qty: 1,
+                min_qty: 1u64.into(),
                 unit_price: "10.00".parse().unwrap(),
             }],
             ..EntryData::default()
@@ -773,7 +773,7 @@ proptest! {
             .filter(|(k, v)| after.get(*k) != Some(*v))
             .map(|(k, _)| k.clone())
             .collect();
-        let impact = v1.impact(&v2, &ImpactOptions { qty, ..ImpactOptions::at(at()) }).unwrap();
+        let impact = v1.impact(&v2, &ImpactOptions { qty: qty.into(), ..ImpactOptions::at(at()) }).unwrap();
         let reported: Vec<(String, String)> = impact
             .changes
             .iter()
@@ -785,7 +785,7 @@ proptest! {
 
         // A limit keeps every count and largest move exact, and lists a sample of the changes.
         let limited = v1
-            .impact(&v2, &ImpactOptions { qty, max_changes: 2, ..ImpactOptions::at(at()) })
+            .impact(&v2, &ImpactOptions { qty: qty.into(), max_changes: 2, ..ImpactOptions::at(at()) })
             .unwrap();
         prop_assert_eq!(limited.total_changes, brute.len());
         prop_assert_eq!(limited.limit_reached, brute.len() > 2);

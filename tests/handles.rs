@@ -46,7 +46,7 @@ fn handles_answer_as_ids_do_on_generated_data() {
             queries.push(other);
         }
         queries.push(Query {
-            qty: 0,
+            qty: 0u64.into(),
             ..queries[0].clone()
         });
         for q in queries {
@@ -110,7 +110,7 @@ fn a_handle_of_another_build_is_refused_by_kind() {
     assert_eq!(
         a.quote_by(&HandleQuery {
             sku: hb.sku,
-            qty: 0,
+            qty: 0u64.into(),
             ..ha
         }),
         Err(ResolveError::ForeignHandle(EntityKind::Sku))
@@ -137,7 +137,7 @@ fn handles_survive_a_price_change_but_not_a_new_sku() {
                 entry: EntryData {
                     sku: "SCREW-100".into(),
                     tiers: vec![TierData {
-                        min_qty: 1,
+                        min_qty: 1u64.into(),
                         unit_price: "1.23".parse().unwrap(),
                     }],
                     ..EntryData::default()

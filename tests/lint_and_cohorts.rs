@@ -106,7 +106,7 @@ fn a_shadowed_assignment_is_reported_with_both_owners() {
         entries: vec![EntryData {
             sku: "X".into(),
             tiers: vec![TierData {
-                min_qty: 1,
+                min_qty: 1u64.into(),
                 unit_price: "7.00".parse().unwrap(),
             }],
             ..Default::default()
@@ -352,7 +352,7 @@ fn shadowed_assignments_agree_with_comparing_every_pair() {
                 .map(|(sku, from)| EntryData {
                     sku: (*sku).into(),
                     tiers: vec![TierData {
-                        min_qty: *from,
+                        min_qty: (*from).into(),
                         unit_price: "5.00".parse().unwrap(),
                     }],
                     ..Default::default()
@@ -496,7 +496,7 @@ fn with_experiment(holdout_bp: u32) -> Dataset {
         entries: vec![EntryData {
             sku: "X".into(),
             tiers: vec![TierData {
-                min_qty: 1,
+                min_qty: 1u64.into(),
                 unit_price: "6.00".parse().unwrap(),
             }],
             ..Default::default()
@@ -676,7 +676,7 @@ fn arms_do_not_move_when_unrelated_entities_change() {
                 entry: EntryData {
                     sku: "Y".into(),
                     tiers: vec![TierData {
-                        min_qty: 1,
+                        min_qty: 1u64.into(),
                         unit_price: "4.00".parse().unwrap(),
                     }],
                     ..Default::default()

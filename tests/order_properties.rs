@@ -48,7 +48,7 @@ fn order(ds: &Dataset, account: usize, user: usize, lines: &[(usize, u64)]) -> O
             .iter()
             .map(|&(s, qty)| OrderLine {
                 sku: ds.catalog[s % ds.catalog.len()].sku.clone(),
-                qty,
+                qty: qty.into(),
                 unit: None,
                 lead_time_days: None,
             })
@@ -94,7 +94,7 @@ proptest! {
         // Raising a line's quantity (and so the total, prices being per unit) never removes a step.
         let mut bigger = o.clone();
         let i = which % bigger.lines.len();
-        bigger.lines[i].qty += bump;
+        bigger.lines[i].qty = (bigger.lines[i].qty.to_u64().unwrap() + bump).into();
         let b = s.resolve_order(&bigger).unwrap();
         prop_assert!(b.subtotal.map(|m| m.amount) >= a.subtotal.map(|m| m.amount));
         let (before, after) = (steps(&a), steps(&b));

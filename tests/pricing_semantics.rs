@@ -154,7 +154,7 @@ fn add_b_to_base() -> Changeset {
             entry: EntryData {
                 sku: "B".into(),
                 tiers: vec![TierData {
-                    min_qty: 1,
+                    min_qty: 1u64.into(),
                     unit_price: "5.00".parse().unwrap(),
                 }],
                 ..Default::default()

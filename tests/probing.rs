@@ -35,7 +35,7 @@ fn order(account: &str, user: &str, skus: &[&str]) -> Order {
             .iter()
             .map(|s| OrderLine {
                 sku: (*s).into(),
-                qty: 1,
+                qty: 1u64.into(),
                 unit: None,
                 lead_time_days: Some(3),
             })

@@ -47,7 +47,11 @@ fn find_list<'d>(ds: &'d Dataset, id: &str) -> &'d PriceListData {
 fn tier_min_qtys(ds: &Dataset, list: &str, sku: &str) -> Vec<u64> {
     let l = absolute_base(ds, list);
     let entry = l.entries.iter().find(|e| e.sku.as_str() == sku).unwrap();
-    entry.tiers.iter().map(|t| t.min_qty).collect()
+    entry
+        .tiers
+        .iter()
+        .map(|t| t.min_qty.to_u64().unwrap())
+        .collect()
 }
 
 /// The price fallback in force for an account: the nearest set on it or an ancestor.
@@ -118,7 +122,7 @@ proptest! {
             let base = absolute_base(&ds, p.source.as_ref().unwrap().list.as_str());
             prop_assert_eq!(p.price.tier_mode, base.tier_mode);
             let mins = tier_min_qtys(&ds, p.source.as_ref().unwrap().list.as_str(), q.sku.as_str());
-            let reached: Vec<u64> = mins.iter().copied().filter(|&m| m <= q.qty).collect();
+            let reached: Vec<u64> = mins.iter().copied().filter(|&m| q.qty >= m).collect();
             prop_assert!(!reached.is_empty(), "priced below the first tier: {:?}", q);
             for s in &p.price.slices {
                 prop_assert_eq!(s.amount, s.unit_price * Decimal::from(s.units));
@@ -131,10 +135,10 @@ proptest! {
                     prop_assert_eq!(s.units, q.qty);
                 }
                 TierMode::Graduated => {
-                    let units: u64 = p.price.slices.iter().map(|s| s.units).sum();
+                    let units: tradeterms::Quantity = p.price.slices.iter().map(|s| s.units).sum();
                     prop_assert_eq!(units, q.qty, "slices {:?}", p.price.slices);
                     let slice_mins: Vec<u64> =
-                        p.price.slices.iter().map(|s| s.min_qty).collect();
+                        p.price.slices.iter().map(|s| s.min_qty.to_u64().unwrap()).collect();
                     prop_assert_eq!(slice_mins, reached);
                     prop_assert!(p.price.slices.iter().all(|s| s.units > 0));
                 }

@@ -185,7 +185,12 @@ fn a_derived_graduated_line_is_split_in_base_units() {
     };
     assert_eq!(p.price.amount.to_string(), "124.50");
     assert_eq!(p.derived_units, Some(50));
-    let units: Vec<u64> = p.price.slices.iter().map(|s| s.units).collect();
+    let units: Vec<u64> = p
+        .price
+        .slices
+        .iter()
+        .map(|s| s.units.to_u64().unwrap())
+        .collect();
     assert_eq!(units, [99, 51]);
     // A SKU whose base unit is the metre is asked for in metres by name or by default.
     let (amount, ..) = priced(&s, &query("bob-shop", "bob", "CABLE", 2, Some("m")));
@@ -287,7 +292,7 @@ fn quantity_rules_count_in_the_lines_unit() {
     let order = |qty: u64, unit: Option<&str>| Order {
         lines: vec![OrderLine {
             sku: "SCREW-4".into(),
-            qty,
+            qty: qty.into(),
             unit: unit.map(Into::into),
             lead_time_days: None,
         }],
@@ -330,7 +335,7 @@ fn unit_entries_change_by_changeset_and_survive_a_round_trip() {
             sku: "SCREW-4".into(),
             unit: Some("pallet".into()),
             tiers: vec![TierData {
-                min_qty: 1,
+                min_qty: 1u64.into(),
                 unit_price: "300.00".parse().unwrap(),
             }],
             ..EntryData::default()

@@ -87,7 +87,7 @@ pub fn cases() -> Vec<Case> {
 
 fn price(p: &str) -> Vec<TierData> {
     vec![TierData {
-        min_qty: 1,
+        min_qty: 1u64.into(),
         unit_price: p.parse().unwrap(),
     }]
 }

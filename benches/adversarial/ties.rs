@@ -93,7 +93,7 @@ fn entry(sku: &str) -> EntryData {
     EntryData {
         sku: sku.into(),
         tiers: vec![TierData {
-            min_qty: 1,
+            min_qty: 1u64.into(),
             unit_price: 1.into(),
         }],
         ..EntryData::default()

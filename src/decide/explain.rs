@@ -108,7 +108,7 @@ impl<'s> Explain<'s> {
                     },
                     QuoteWhy::AboveQuantity(w, limit) => QuoteReason::AboveQuantity {
                         list: w.list.id.clone(),
-                        quote_above: *limit,
+                        quote_above: crate::Quantity::from_steps(*limit, w.decimals),
                     },
                 };
                 // A quote-only SKU never looks at candidates (Q1): none were recorded.
@@ -144,7 +144,7 @@ impl<'s> Explain<'s> {
             }),
             policy: party.account.policy,
             candidates,
-            quantity_rule: w.entry.extra.quantity,
+            quantity_rule: w.entry.extra.quantity.map(|r| r.to_data(w.decimals)),
             derived_units: w.entry.derived,
             reference,
         }))

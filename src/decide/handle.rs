@@ -143,8 +143,8 @@ pub struct HandleQuery<'s> {
     pub user: UserHandle<'s>,
     /// The SKU asked about.
     pub sku: SkuHandle<'s>,
-    /// Quantity, at least 1.
-    pub qty: u64,
+    /// Quantity, more than zero; decimals within the SKU's `quantity_decimals` (U6).
+    pub qty: crate::Quantity,
     /// The instant the question is asked for.
     pub at: Timestamp,
     /// Who will read the answer (SEMANTICS A1-A3).
@@ -157,14 +157,14 @@ impl<'s> HandleQuery<'s> {
         account: AccountHandle<'s>,
         user: UserHandle<'s>,
         sku: SkuHandle<'s>,
-        qty: u64,
+        qty: impl Into<crate::Quantity>,
         at: Timestamp,
     ) -> HandleQuery<'s> {
         HandleQuery {
             account,
             user,
             sku,
-            qty,
+            qty: qty.into(),
             at,
             audience: Audience::Operator,
         }
@@ -286,7 +286,7 @@ impl Snapshot {
     > {
         let (account, user, sku) = self.indexes(query)?;
         let inner = self.inner();
-        if query.qty == 0 {
+        if query.qty.is_zero() {
             return Err(ResolveError::ZeroQuantity(
                 inner.catalog.sku_of(sku).clone(),
             ));

@@ -130,7 +130,7 @@ pub struct QuoteSheet {
     party: Option<PartyKey>,
     audience: Audience,
     next: usize,
-    qty: u64,
+    qty: crate::Quantity,
 }
 
 const _: () = {
@@ -223,7 +223,7 @@ impl Snapshot {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn quote_ref(&self, query: &QueryRef<'_>) -> Result<Quote, ResolveError> {
-        if query.qty == 0 {
+        if query.qty.is_zero() {
             return Err(ResolveError::ZeroQuantity(crate::id::Sku::new(query.sku)));
         }
         let asked = self.party(query.account, query.user, query.at, query.context)?;
@@ -243,10 +243,11 @@ impl Snapshot {
         &'s self,
         asked: Result<(Party<'s>, Entitled<'s>), Entitled<'s>>,
         sku: impl FnOnce() -> Option<(u32, &'s crate::model::catalog::SkuRec)>,
-        qty: u64,
+        qty: impl Into<crate::Quantity>,
         unit: Option<&str>,
         audience: Audience,
     ) -> Result<Quote, ResolveError> {
+        let qty: crate::Quantity = qty.into();
         let outcome = match asked {
             Err(_) => QuoteOutcome::Denied,
             Ok((party, _)) => match sku() {
@@ -277,8 +278,9 @@ impl Snapshot {
         account: impl AsRef<str>,
         user: impl AsRef<str>,
         at: jiff::Timestamp,
-        qty: u64,
+        qty: impl Into<crate::Quantity>,
     ) -> Result<QuoteSheet, ResolveError> {
+        let qty: crate::Quantity = qty.into();
         self.quote_sheet_in(account, user, at, qty, &Context::default())
     }
 
@@ -295,10 +297,11 @@ impl Snapshot {
         account: impl AsRef<str>,
         user: impl AsRef<str>,
         at: jiff::Timestamp,
-        qty: u64,
+        qty: impl Into<crate::Quantity>,
         context: &Context,
     ) -> Result<QuoteSheet, ResolveError> {
-        if qty == 0 {
+        let qty: crate::Quantity = qty.into();
+        if qty.is_zero() {
             return Err(ResolveError::ZeroSheetQuantity);
         }
         // Every SKU is decided: the key indexes the visibility rules once.

@@ -36,8 +36,9 @@ pub enum TierMode {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TierData {
-    /// Smallest quantity this tier applies to (at least 1).
-    pub min_qty: u64,
+    /// Smallest quantity this tier applies to (more than zero; within the SKU's
+    /// `quantity_decimals`, such as `10` or `2.5`).
+    pub min_qty: crate::Quantity,
     /// Price of one unit in this tier, as a decimal string.
     #[serde(with = "crate::money::decimal_str")]
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
@@ -67,7 +68,7 @@ pub struct EntryData {
     pub quantity: Option<QuantityRule>,
     /// Above this quantity the price is on quote ("call for pricing above 1,000 units").
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quote_above: Option<u64>,
+    pub quote_above: Option<crate::Quantity>,
     /// The unit this entry prices, one the SKU declares; its base unit if absent. Tiers,
     /// `quantity` and `quote_above` count in this unit (SEMANTICS U2).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -90,7 +91,7 @@ pub struct EntryData {
 /// // 12 % up, rounded to a .99 price point, for one SKU from 10 units.
 /// let b: tradeterms::AdjustmentData = serde_json::from_str(r#"{ "sku": "DRILL-18V",
 ///     "min_qty": 10, "percent": "12", "round_to": "1", "ending": "-0.01" }"#).unwrap();
-/// assert_eq!(b.min_qty, Some(10));
+/// assert_eq!(b.min_qty, Some(10u64.into()));
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -103,9 +104,10 @@ pub struct AdjustmentData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// The adjustment applies to lines of at least this quantity (counted in the entry's unit:
-    /// base units for a derived price, SEMANTICS U3); every quantity if absent.
+    /// base units for a derived price, SEMANTICS U3); every quantity if absent. May be a
+    /// decimal (`2.5`) for SKUs sold by the metre or the kilogram (U9).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min_qty: Option<u64>,
+    pub min_qty: Option<crate::Quantity>,
     /// The change in percent, `-20` for 20 % off; at least `-100`; 0 if absent.
     #[serde(
         default,

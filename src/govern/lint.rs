@@ -465,6 +465,8 @@ fn unassigned_and_tiers(inner: &Built, at: Timestamp, out: &mut Warnings) {
                     .zip(e.tiers.iter().skip(1))
                     .find(|(x, y)| y.unit_price > x.unit_price);
                 if let Some((x, y)) = rises {
+                    let decimals = inner.catalog.get(sku).map_or(0, |r| r.decimals());
+                    let q = |steps| crate::Quantity::from_steps(steps, decimals);
                     let sku = inner.catalog.sku_of(sku);
                     out.push(warning(
                         WarningKind::RisingTier,
@@ -472,7 +474,11 @@ fn unassigned_and_tiers(inner: &Built, at: Timestamp, out: &mut Warnings) {
                         vec![list.owner.clone()],
                         format!(
                             "in list `{}`, SKU `{sku}` costs {} from {} units but {} from {}: buying more costs more per unit",
-                            list.id, y.unit_price, y.min_qty, x.unit_price, x.min_qty
+                            list.id,
+                            y.unit_price,
+                            q(y.min_qty),
+                            x.unit_price,
+                            q(x.min_qty)
                         ),
                     ));
                 }
@@ -703,12 +709,13 @@ fn above_reference(inner: &Built, at: Timestamp, out: &mut Warnings) {
             crate::model::catalog::LineQty {
                 qty,
                 unit: crate::model::catalog::Unit::BASE,
+                decimals: rec.decimals(),
             },
             &rec.categories,
             at,
         )
         .ok()?;
-        let exact = price_line(&entry, entry.tier_mode(), qty, |_| {}).ok()??;
+        let exact = price_line(&entry, entry.tier_mode(), qty, rec.decimals(), |_| {}).ok()??;
         Some((list.currency.round(exact), entry))
     }
     let line = |list, sku, qty| priced(inner, list, sku, qty, at);
@@ -748,6 +755,8 @@ fn above_reference(inner: &Built, at: Timestamp, out: &mut Warnings) {
                     .filter_map(|q| {
                         let (a, _) = line(list, sku, q)?;
                         let (r, _) = line(reference, sku, q)?;
+                        let decimals = inner.catalog.get(sku).map_or(0, |r| r.decimals());
+                        let q = crate::Quantity::from_steps(q, decimals);
                         (a > r).then(|| format!("{a} > {r} at {q}"))
                     })
                     .collect();

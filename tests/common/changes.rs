@@ -70,7 +70,7 @@ impl RawChange {
                     entry: EntryData {
                         sku: ds.catalog[sku.index(ds.catalog.len())].sku.clone(),
                         tiers: vec![TierData {
-                            min_qty: 1,
+                            min_qty: 1u64.into(),
                             unit_price: Decimal::new(i64::from(*cents), 2),
                         }],
                         ..EntryData::default()

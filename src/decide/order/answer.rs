@@ -47,7 +47,7 @@ impl Order {
     /// ```
     /// use tradeterms::{Order, OrderLine};
     /// let o = Order::new("abb-north", "john", "2026-06-01T00:00:00Z".parse().unwrap(),
-    ///     vec![OrderLine { sku: "DRILL-18V".into(), qty: 2, unit: None, lead_time_days: None }]);
+    ///     vec![OrderLine { sku: "DRILL-18V".into(), qty: 2u64.into(), unit: None, lead_time_days: None }]);
     /// assert_eq!(o.lines.len(), 1);
     /// ```
     pub fn new(
@@ -91,8 +91,9 @@ impl Order {
 pub struct OrderLine {
     /// The SKU.
     pub sku: Sku,
-    /// Quantity, at least 1.
-    pub qty: u64,
+    /// Quantity, more than zero; decimals within the SKU's `quantity_decimals` (`12.5` metres
+    /// of cable, SEMANTICS U6).
+    pub qty: crate::Quantity,
     /// The unit `qty` counts in: one the SKU declares, its base unit if absent (SEMANTICS U2).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<crate::id::UnitId>,
@@ -108,12 +109,13 @@ impl OrderLine {
     /// ```
     /// use tradeterms::OrderLine;
     /// let line = OrderLine::new("SCREW-100", 3).in_unit("pallet").with_lead_time(10);
-    /// assert_eq!((line.qty, line.unit.unwrap().as_str(), line.lead_time_days), (3, "pallet", Some(10)));
+    /// assert_eq!(line.qty, 3);
+    /// assert_eq!((line.unit.unwrap().as_str(), line.lead_time_days), ("pallet", Some(10)));
     /// ```
-    pub fn new(sku: impl Into<Sku>, qty: u64) -> OrderLine {
+    pub fn new(sku: impl Into<Sku>, qty: impl Into<crate::Quantity>) -> OrderLine {
         OrderLine {
             sku: sku.into(),
-            qty,
+            qty: qty.into(),
             unit: None,
             lead_time_days: None,
         }
@@ -169,7 +171,8 @@ impl fmt::Display for QuantitySource {
 /// ```
 /// use tradeterms::{QuantityRule, QuantitySource, QuantityViolation};
 /// let v = QuantityViolation { source: QuantitySource::Sku,
-///     rule: QuantityRule { min: None, max: None, increment: Some(12) }, below: Some(12), above: Some(24) };
+///     rule: QuantityRule { min: None, max: None, increment: Some(12u64.into()) },
+///     below: Some(12u64.into()), above: Some(24u64.into()) };
 /// assert!(v.to_string().contains("12 or 24"));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -180,9 +183,9 @@ pub struct QuantityViolation {
     /// The rule.
     pub rule: QuantityRule,
     /// The nearest valid quantity below, if any.
-    pub below: Option<u64>,
+    pub below: Option<crate::Quantity>,
     /// The nearest valid quantity above, if any.
-    pub above: Option<u64>,
+    pub above: Option<crate::Quantity>,
 }
 
 impl fmt::Display for QuantityViolation {

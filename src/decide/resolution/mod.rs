@@ -36,8 +36,8 @@ pub struct Query {
     pub user: UserId,
     /// The SKU asked about.
     pub sku: Sku,
-    /// Quantity, at least 1.
-    pub qty: u64,
+    /// Quantity, more than zero; decimals within the SKU's `quantity_decimals` (U6).
+    pub qty: crate::Quantity,
     /// The instant the question is asked for; the engine never reads a clock.
     pub at: Timestamp,
     /// Who will read the answer: `Operator` (the default) or `Buyer` (SEMANTICS A1-A3).
@@ -120,14 +120,14 @@ impl Query {
         account: impl Into<AccountId>,
         user: impl Into<UserId>,
         sku: impl Into<Sku>,
-        qty: u64,
+        qty: impl Into<crate::Quantity>,
         at: Timestamp,
     ) -> Query {
         Query {
             account: account.into(),
             user: user.into(),
             sku: sku.into(),
-            qty,
+            qty: qty.into(),
             at,
             audience: Audience::Operator,
             context: Context::default(),
@@ -197,8 +197,8 @@ pub struct QueryRef<'a> {
     pub user: &'a str,
     /// The SKU asked about.
     pub sku: &'a str,
-    /// Quantity, at least 1.
-    pub qty: u64,
+    /// Quantity, more than zero; decimals within the SKU's `quantity_decimals` (U6).
+    pub qty: crate::Quantity,
     /// The instant the question is asked for.
     pub at: Timestamp,
     /// Who will read the answer (SEMANTICS A1-A3).
@@ -218,12 +218,18 @@ static NO_CONTEXT: Context = Context {
 
 impl<'a> QueryRef<'a> {
     /// Builds a borrowed query, for the `Operator` audience, in no context.
-    pub fn new(account: &'a str, user: &'a str, sku: &'a str, qty: u64, at: Timestamp) -> Self {
+    pub fn new(
+        account: &'a str,
+        user: &'a str,
+        sku: &'a str,
+        qty: impl Into<crate::Quantity>,
+        at: Timestamp,
+    ) -> Self {
         QueryRef {
             account,
             user,
             sku,
-            qty,
+            qty: qty.into(),
             at,
             audience: Audience::Operator,
             context: &NO_CONTEXT,
@@ -484,7 +490,7 @@ pub enum CandidateStatus {
     /// The quantity is below the list's first tier for this SKU.
     BelowMinimumQuantity {
         /// The first tier's minimum.
-        min_qty: u64,
+        min_qty: crate::Quantity,
     },
     /// Valid, but a more specific or higher-priority candidate won (precedence policy, or an
     /// equal price under the lowest-price policy).
@@ -530,16 +536,18 @@ pub struct Candidate {
 ///
 /// ```
 /// use tradeterms::TierSlice;
-/// let s = TierSlice { min_qty: 10, units: 5, unit_price: 2.into(), amount: 10.into() };
+/// let s = TierSlice { min_qty: 10u64.into(), units: 5u64.into(), unit_price: 2.into(), amount: 10.into() };
+/// let m = TierSlice { min_qty: 10u64.into(), units: "2.5".parse().unwrap(), unit_price: 2.into(), amount: 5.into() };
+/// assert_eq!(m.units.to_string(), "2.5");
 /// assert_eq!(s.amount, 10.into());
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TierSlice {
     /// The tier's minimum quantity.
-    pub min_qty: u64,
-    /// Units priced at this tier.
-    pub units: u64,
+    pub min_qty: crate::Quantity,
+    /// Units priced at this tier (a decimal for a SKU with `quantity_decimals`: `2.5` m).
+    pub units: crate::Quantity,
     /// Unit price at this tier (exact, after any relative adjustment).
     #[serde(with = "crate::money::decimal_str")]
     #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
@@ -559,7 +567,7 @@ pub struct TierSlice {
 ///     ..Adjustment::default() };
 /// assert_eq!(a.to_string(), "`abb`: -20 % on `public`");
 /// let b = Adjustment { list: "abb".into(), base: "public".into(), sku: Some("DRILL-18V".into()),
-///     min_qty: Some(10), price: Some("89.00".parse().unwrap()), ..Adjustment::default() };
+///     min_qty: Some(10u64.into()), price: Some("89.00".parse().unwrap()), ..Adjustment::default() };
 /// assert_eq!(b.to_string(), "`abb`: price 89.00 on `public` for SKU `DRILL-18V` from 10 units");
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -576,7 +584,7 @@ pub struct Adjustment {
     pub category: Option<String>,
     /// The line quantity (in the entry's unit) it applies from, if it says one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min_qty: Option<u64>,
+    pub min_qty: Option<crate::Quantity>,
     /// The change in percent.
     #[serde(with = "crate::money::decimal_str")]
     #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
@@ -600,7 +608,7 @@ pub struct Adjustment {
 /// ```
 /// use tradeterms::{Currency, Price, TierMode, TierSlice};
 /// let p = Price { currency: Currency::from_code("USD").unwrap(), tier_mode: TierMode::Volume,
-///     slices: vec![TierSlice { min_qty: 1, units: 3, unit_price: "1.005".parse().unwrap(), amount: "3.015".parse().unwrap() }],
+///     slices: vec![TierSlice { min_qty: 1u64.into(), units: 3u64.into(), unit_price: "1.005".parse().unwrap(), amount: "3.015".parse().unwrap() }],
 ///     exact_amount: "3.015".parse().unwrap(), amount: "3.02".parse().unwrap(), adjustments: vec![],
 ///     tax_included: false };
 /// assert_eq!(p.unit_price(), Some("1.005".parse().unwrap()));
@@ -641,7 +649,7 @@ impl Price {
     }
 
     /// The tier reached: the highest `min_qty` not above the quantity.
-    pub fn tier_min_qty(&self) -> Option<u64> {
+    pub fn tier_min_qty(&self) -> Option<crate::Quantity> {
         self.slices.last().map(|s| s.min_qty)
     }
 }
@@ -831,7 +839,7 @@ pub enum QuoteReason {
         /// The deciding list.
         list: PriceListId,
         /// The largest quantity priced without a quote.
-        quote_above: u64,
+        quote_above: crate::Quantity,
     },
 }
 

@@ -24,7 +24,7 @@ pub struct ImpactOptions {
     /// The instant answers are compared at.
     pub at: Timestamp,
     /// The quantity prices are compared at.
-    pub qty: u64,
+    pub qty: crate::Quantity,
     /// If set, also compare which approval policies an order of this subtotal would trigger,
     /// per account.
     pub reference_order_total: Option<Decimal>,
@@ -59,7 +59,7 @@ impl ImpactOptions {
     pub fn at(at: Timestamp) -> ImpactOptions {
         ImpactOptions {
             at,
-            qty: 1,
+            qty: crate::Quantity::ONE,
             reference_order_total: None,
             max_changes: ImpactOptions::DEFAULT_MAX_CHANGES,
             contexts: Vec::new(),
