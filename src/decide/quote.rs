@@ -121,7 +121,7 @@ impl QuoteOutcome {
 /// drop(snapshot); // the sheet holds its own handle
 /// assert!(format!("{sheet:?}").contains("abb-east"));
 /// let lines: Vec<_> = sheet.collect::<Result<_, _>>().unwrap();
-/// assert_eq!(lines.len(), 5); // six SKUs, but the saw is hidden from Abb East
+/// assert_eq!(lines.len(), 6); // seven SKUs, but the saw is hidden from Abb East
 /// ```
 pub struct QuoteSheet {
     snapshot: Snapshot,

@@ -56,7 +56,7 @@ pub struct SheetLine {
 /// assert_eq!(
 ///     format!("{sheet:?}"),
 ///     "PriceSheet { account: \"abb-north\", user: Some(\"john\"), version: 1, qty: 1, \
-///      audience: Operator, sees_catalog: true, position: 0, catalog: 6 }",
+///      audience: Operator, sees_catalog: true, position: 0, catalog: 7 }",
 /// );
 /// let lines: Vec<_> = sheet.collect::<Result<_, _>>().unwrap();
 /// assert!(lines.windows(2).all(|w| w[0].sku < w[1].sku));
