@@ -386,9 +386,9 @@ pub enum BuildProblem {
         /// The SKU.
         sku: Sku,
         /// The earlier tier's minimum.
-        previous: crate::Quantity,
+        previous: crate::quantity::Quantity,
         /// The later tier's minimum.
-        next: crate::Quantity,
+        next: crate::quantity::Quantity,
     },
     /// A negative unit price.
     #[error(
@@ -400,7 +400,7 @@ pub enum BuildProblem {
         /// The SKU.
         sku: Sku,
         /// The tier.
-        min_qty: crate::Quantity,
+        min_qty: crate::quantity::Quantity,
         /// The price given.
         price: String,
     },
@@ -574,7 +574,7 @@ pub enum BuildProblem {
         /// Where the quantity is (`price list `abb` tier 2`, `quantity rule`).
         what: String,
         /// The quantity given.
-        qty: crate::Quantity,
+        qty: crate::quantity::Quantity,
         /// The SKU's quantity decimals.
         decimals: u32,
     },
@@ -955,7 +955,7 @@ pub enum ResolveError {
         /// list); absent for a `Buyer` (SEMANTICS A2).
         list: Option<PriceListId>,
         /// The quantity asked.
-        qty: crate::Quantity,
+        qty: crate::quantity::Quantity,
     },
     /// A quantity finer than the SKU's `quantity_decimals` (SEMANTICS U7), or one too large
     /// to count in its steps. Checked only once the SKU is known to be visible to the user,
@@ -968,7 +968,7 @@ pub enum ResolveError {
         /// The SKU.
         sku: Sku,
         /// The quantity asked.
-        qty: crate::Quantity,
+        qty: crate::quantity::Quantity,
         /// The SKU's quantity decimals.
         decimals: u32,
     },

@@ -7,11 +7,13 @@
 //! arithmetic; a quantity finer than the SKU's precision is refused with an error naming the SKU.
 
 use rust_decimal::Decimal;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 use std::str::FromStr;
 
 /// A quantity: a non-negative exact decimal (`12`, `12.5`, `0.750`).
+///
+/// Its JSON form is read and written in `format::predicate`, beside the exact reading of
+/// attribute numbers it shares.
 ///
 /// Whole quantities convert from `u64` (so `Query::new(.., 12, ..)` reads as before); decimal
 /// ones from a [`Decimal`] or a string. In JSON a quantity is a number read exactly from its
@@ -264,30 +266,6 @@ impl fmt::Display for Quantity {
 impl fmt::Debug for Quantity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&self.0, f)
-    }
-}
-
-impl Serialize for Quantity {
-    /// A JSON number with its exact digits: `12`, `12.5`.
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if let Some(n) = self.to_u64() {
-            return serializer.serialize_u64(n);
-        }
-        crate::format::predicate::AttrValue::Number(self.0).serialize(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for Quantity {
-    /// A JSON number read exactly from its text, or a string holding one.
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Quantity, D::Error> {
-        use crate::format::predicate::AttrValue;
-        match AttrValue::deserialize(deserializer)? {
-            AttrValue::Number(n) => Quantity::try_from(n).map_err(serde::de::Error::custom),
-            AttrValue::Text(t) => t.parse().map_err(serde::de::Error::custom),
-            AttrValue::Flag(_) => Err(serde::de::Error::custom(
-                "expected a quantity, such as 12 or 12.5",
-            )),
-        }
     }
 }
 

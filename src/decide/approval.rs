@@ -28,7 +28,7 @@ pub(crate) fn by_slot<'a>(
 pub(crate) struct LineFacts<'a> {
     pub(crate) categories: &'a [String],
     /// The line's quantity in base units.
-    pub(crate) qty: crate::Quantity,
+    pub(crate) qty: crate::quantity::Quantity,
     /// The exact line amount, if the line is priced.
     pub(crate) amount: Option<Decimal>,
     /// The SKU's unit cost, if the catalogue gives one.

@@ -205,7 +205,7 @@ impl<'s> Party<'s> {
         &self,
         sku: u32,
         rec: &'s SkuRec,
-        qty: crate::Quantity,
+        qty: crate::quantity::Quantity,
         unit: Option<&str>,
         recorder: &mut R,
     ) -> Result<Verdict<'s>, ResolveError> {
@@ -390,7 +390,7 @@ pub(crate) enum Loss<'s> {
     OtherChannel,
     OtherCountry,
     NoEntry,
-    BelowMinimumQuantity { min_qty: crate::Quantity },
+    BelowMinimumQuantity { min_qty: crate::quantity::Quantity },
 }
 
 /// Which window ruled a candidate out.

@@ -108,7 +108,7 @@ impl<'s> Explain<'s> {
                     },
                     QuoteWhy::AboveQuantity(w, limit) => QuoteReason::AboveQuantity {
                         list: w.list.id.clone(),
-                        quote_above: crate::Quantity::from_steps(*limit, w.decimals),
+                        quote_above: crate::quantity::Quantity::from_steps(*limit, w.decimals),
                     },
                 };
                 // A quote-only SKU never looks at candidates (Q1): none were recorded.

@@ -38,7 +38,7 @@ pub struct GuestQuery {
     /// The SKU asked about.
     pub sku: Sku,
     /// Quantity, more than zero; decimals within the SKU's `quantity_decimals` (U6).
-    pub qty: crate::Quantity,
+    pub qty: crate::quantity::Quantity,
     /// The instant the question is asked for; the engine never reads a clock.
     pub at: Timestamp,
     /// The sales channel, ship-to country and currency (required) asked for (G4, C1-C3).
@@ -52,7 +52,11 @@ pub struct GuestQuery {
 impl GuestQuery {
     /// A guest's question about `qty` of `sku` at `at`, with an empty context: set one with
     /// [`GuestQuery::context`] (a currency is required, G4).
-    pub fn new(sku: impl Into<Sku>, qty: impl Into<crate::Quantity>, at: Timestamp) -> GuestQuery {
+    pub fn new(
+        sku: impl Into<Sku>,
+        qty: impl Into<crate::quantity::Quantity>,
+        at: Timestamp,
+    ) -> GuestQuery {
         GuestQuery {
             sku: sku.into(),
             qty: qty.into(),
@@ -150,7 +154,7 @@ pub struct GuestSheet {
     ctx: Ctx,
     index: visibility::VisIndex,
     next: usize,
-    qty: crate::Quantity,
+    qty: crate::quantity::Quantity,
 }
 
 const _: () = {
@@ -325,9 +329,9 @@ impl Snapshot {
         &self,
         context: &Context,
         at: Timestamp,
-        qty: impl Into<crate::Quantity>,
+        qty: impl Into<crate::quantity::Quantity>,
     ) -> Result<GuestSheet, ResolveError> {
-        let qty: crate::Quantity = qty.into();
+        let qty: crate::quantity::Quantity = qty.into();
         if qty.is_zero() {
             return Err(ResolveError::ZeroSheetQuantity);
         }

@@ -144,7 +144,7 @@ pub struct HandleQuery<'s> {
     /// The SKU asked about.
     pub sku: SkuHandle<'s>,
     /// Quantity, more than zero; decimals within the SKU's `quantity_decimals` (U6).
-    pub qty: crate::Quantity,
+    pub qty: crate::quantity::Quantity,
     /// The instant the question is asked for.
     pub at: Timestamp,
     /// Who will read the answer (SEMANTICS A1-A3).
@@ -157,7 +157,7 @@ impl<'s> HandleQuery<'s> {
         account: AccountHandle<'s>,
         user: UserHandle<'s>,
         sku: SkuHandle<'s>,
-        qty: impl Into<crate::Quantity>,
+        qty: impl Into<crate::quantity::Quantity>,
         at: Timestamp,
     ) -> HandleQuery<'s> {
         HandleQuery {

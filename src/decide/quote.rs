@@ -130,7 +130,7 @@ pub struct QuoteSheet {
     party: Option<PartyKey>,
     audience: Audience,
     next: usize,
-    qty: crate::Quantity,
+    qty: crate::quantity::Quantity,
 }
 
 const _: () = {
@@ -243,11 +243,11 @@ impl Snapshot {
         &'s self,
         asked: Result<(Party<'s>, Entitled<'s>), Entitled<'s>>,
         sku: impl FnOnce() -> Option<(u32, &'s crate::model::catalog::SkuRec)>,
-        qty: impl Into<crate::Quantity>,
+        qty: impl Into<crate::quantity::Quantity>,
         unit: Option<&str>,
         audience: Audience,
     ) -> Result<Quote, ResolveError> {
-        let qty: crate::Quantity = qty.into();
+        let qty: crate::quantity::Quantity = qty.into();
         let outcome = match asked {
             Err(_) => QuoteOutcome::Denied,
             Ok((party, _)) => match sku() {
@@ -278,9 +278,9 @@ impl Snapshot {
         account: impl AsRef<str>,
         user: impl AsRef<str>,
         at: jiff::Timestamp,
-        qty: impl Into<crate::Quantity>,
+        qty: impl Into<crate::quantity::Quantity>,
     ) -> Result<QuoteSheet, ResolveError> {
-        let qty: crate::Quantity = qty.into();
+        let qty: crate::quantity::Quantity = qty.into();
         self.quote_sheet_in(account, user, at, qty, &Context::default())
     }
 
@@ -297,10 +297,10 @@ impl Snapshot {
         account: impl AsRef<str>,
         user: impl AsRef<str>,
         at: jiff::Timestamp,
-        qty: impl Into<crate::Quantity>,
+        qty: impl Into<crate::quantity::Quantity>,
         context: &Context,
     ) -> Result<QuoteSheet, ResolveError> {
-        let qty: crate::Quantity = qty.into();
+        let qty: crate::quantity::Quantity = qty.into();
         if qty.is_zero() {
             return Err(ResolveError::ZeroSheetQuantity);
         }

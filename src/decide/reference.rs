@@ -62,7 +62,7 @@ pub(crate) fn compare(
     let overflow = || ResolveError::Overflow {
         sku: rec.sku.clone(),
         list: Some(list.id.clone()),
-        qty: crate::Quantity::from_steps(qty, line.decimals),
+        qty: crate::quantity::Quantity::from_steps(qty, line.decimals),
     };
     let mut slices: [Option<TierSlice>; 2] = [None, None];
     let mut count = 0usize;

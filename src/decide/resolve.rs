@@ -127,9 +127,9 @@ impl Snapshot {
         account: impl AsRef<str>,
         user: impl AsRef<str>,
         at: Timestamp,
-        qty: impl Into<crate::Quantity>,
+        qty: impl Into<crate::quantity::Quantity>,
     ) -> Result<PriceSheet, ResolveError> {
-        let qty: crate::Quantity = qty.into();
+        let qty: crate::quantity::Quantity = qty.into();
         self.price_sheet_in(account, user, at, qty, &Context::default())
     }
 
@@ -146,10 +146,10 @@ impl Snapshot {
         account: impl AsRef<str>,
         user: impl AsRef<str>,
         at: Timestamp,
-        qty: impl Into<crate::Quantity>,
+        qty: impl Into<crate::quantity::Quantity>,
         context: &Context,
     ) -> Result<PriceSheet, ResolveError> {
-        let qty: crate::Quantity = qty.into();
+        let qty: crate::quantity::Quantity = qty.into();
         if qty.is_zero() {
             return Err(ResolveError::ZeroSheetQuantity);
         }
@@ -367,7 +367,7 @@ impl<'s> Party<'s> {
         &self,
         sku: u32,
         rec: &'s SkuRec,
-        qty: crate::Quantity,
+        qty: crate::quantity::Quantity,
         unit: Option<&crate::id::UnitId>,
     ) -> Result<
         (

@@ -81,7 +81,10 @@ pub(crate) fn select<'s, R: Recorder<'s>>(
             recorder.lost(
                 met,
                 Loss::BelowMinimumQuantity {
-                    min_qty: crate::Quantity::from_steps(entry.first_min_qty(), line.decimals),
+                    min_qty: crate::quantity::Quantity::from_steps(
+                        entry.first_min_qty(),
+                        line.decimals,
+                    ),
                 },
             );
             continue;
@@ -177,7 +180,7 @@ fn eligibility<'s>(
     let min_qty = entry.first_min_qty();
     if entry.entry_qty(line.qty) < min_qty {
         return Err(Loss::BelowMinimumQuantity {
-            min_qty: crate::Quantity::from_steps(min_qty, line.decimals),
+            min_qty: crate::quantity::Quantity::from_steps(min_qty, line.decimals),
         });
     }
     Ok(entry)
@@ -195,7 +198,7 @@ pub(crate) fn price_error(
         PriceError::Overflow => ResolveError::Overflow {
             sku: rec.sku.clone(),
             list: Some(list.id.clone()),
-            qty: crate::Quantity::from_steps(line.qty, line.decimals),
+            qty: crate::quantity::Quantity::from_steps(line.qty, line.decimals),
         },
         PriceError::Negative(by) => ResolveError::NegativePrice {
             sku: rec.sku.clone(),

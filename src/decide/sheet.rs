@@ -72,7 +72,7 @@ pub struct PriceSheet {
     /// The unit index of the next line of the current SKU, on a per-unit sheet.
     unit: u16,
     per_unit: bool,
-    qty: crate::Quantity,
+    qty: crate::quantity::Quantity,
     audience: Audience,
 }
 
@@ -87,7 +87,7 @@ impl PriceSheet {
         account: AccountId,
         party: Option<PartyKey>,
         access: Access,
-        qty: crate::Quantity,
+        qty: crate::quantity::Quantity,
     ) -> PriceSheet {
         PriceSheet {
             snapshot,
@@ -168,7 +168,7 @@ pub(crate) fn sheet_debug(
     snapshot: &Snapshot,
     account: &AccountId,
     party: Option<&PartyKey>,
-    (next, qty, audience): (usize, crate::Quantity, Audience),
+    (next, qty, audience): (usize, crate::quantity::Quantity, Audience),
 ) -> fmt::Result {
     let inner = snapshot.inner();
     let user = party.and_then(|p| inner.users.get(p.user())).map(|u| &u.id);

@@ -31,7 +31,7 @@ pub enum OrderCondition {
     TotalAboveIn(crate::money::Money),
     /// Some line's quantity, in base units, is above this (a decimal for SKUs with
     /// `quantity_decimals`).
-    LineQtyAbove(crate::Quantity),
+    LineQtyAbove(crate::quantity::Quantity),
     /// The order has more lines than this.
     LinesAbove(u64),
     /// Some line's SKU is in this category (or below it).

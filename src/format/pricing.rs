@@ -38,7 +38,7 @@ pub enum TierMode {
 pub struct TierData {
     /// Smallest quantity this tier applies to (more than zero; within the SKU's
     /// `quantity_decimals`, such as `10` or `2.5`).
-    pub min_qty: crate::Quantity,
+    pub min_qty: crate::quantity::Quantity,
     /// Price of one unit in this tier, as a decimal string.
     #[serde(with = "crate::money::decimal_str")]
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
@@ -68,7 +68,7 @@ pub struct EntryData {
     pub quantity: Option<QuantityRule>,
     /// Above this quantity the price is on quote ("call for pricing above 1,000 units").
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quote_above: Option<crate::Quantity>,
+    pub quote_above: Option<crate::quantity::Quantity>,
     /// The unit this entry prices, one the SKU declares; its base unit if absent. Tiers,
     /// `quantity` and `quote_above` count in this unit (SEMANTICS U2).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -107,7 +107,7 @@ pub struct AdjustmentData {
     /// base units for a derived price, SEMANTICS U3); every quantity if absent. May be a
     /// decimal (`2.5`) for SKUs sold by the metre or the kilogram (U9).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min_qty: Option<crate::Quantity>,
+    pub min_qty: Option<crate::quantity::Quantity>,
     /// The change in percent, `-20` for 20 % off; at least `-100`; 0 if absent.
     #[serde(
         default,

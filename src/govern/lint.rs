@@ -466,7 +466,7 @@ fn unassigned_and_tiers(inner: &Built, at: Timestamp, out: &mut Warnings) {
                     .find(|(x, y)| y.unit_price > x.unit_price);
                 if let Some((x, y)) = rises {
                     let decimals = inner.catalog.get(sku).map_or(0, |r| r.decimals());
-                    let q = |steps| crate::Quantity::from_steps(steps, decimals);
+                    let q = |steps| crate::quantity::Quantity::from_steps(steps, decimals);
                     let sku = inner.catalog.sku_of(sku);
                     out.push(warning(
                         WarningKind::RisingTier,
@@ -756,7 +756,7 @@ fn above_reference(inner: &Built, at: Timestamp, out: &mut Warnings) {
                         let (a, _) = line(list, sku, q)?;
                         let (r, _) = line(reference, sku, q)?;
                         let decimals = inner.catalog.get(sku).map_or(0, |r| r.decimals());
-                        let q = crate::Quantity::from_steps(q, decimals);
+                        let q = crate::quantity::Quantity::from_steps(q, decimals);
                         (a > r).then(|| format!("{a} > {r} at {q}"))
                     })
                     .collect();

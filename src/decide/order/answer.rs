@@ -93,7 +93,7 @@ pub struct OrderLine {
     pub sku: Sku,
     /// Quantity, more than zero; decimals within the SKU's `quantity_decimals` (`12.5` metres
     /// of cable, SEMANTICS U6).
-    pub qty: crate::Quantity,
+    pub qty: crate::quantity::Quantity,
     /// The unit `qty` counts in: one the SKU declares, its base unit if absent (SEMANTICS U2).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<crate::id::UnitId>,
@@ -112,7 +112,7 @@ impl OrderLine {
     /// assert_eq!(line.qty, 3);
     /// assert_eq!((line.unit.unwrap().as_str(), line.lead_time_days), ("pallet", Some(10)));
     /// ```
-    pub fn new(sku: impl Into<Sku>, qty: impl Into<crate::Quantity>) -> OrderLine {
+    pub fn new(sku: impl Into<Sku>, qty: impl Into<crate::quantity::Quantity>) -> OrderLine {
         OrderLine {
             sku: sku.into(),
             qty: qty.into(),
@@ -183,9 +183,9 @@ pub struct QuantityViolation {
     /// The rule.
     pub rule: QuantityRule,
     /// The nearest valid quantity below, if any.
-    pub below: Option<crate::Quantity>,
+    pub below: Option<crate::quantity::Quantity>,
     /// The nearest valid quantity above, if any.
-    pub above: Option<crate::Quantity>,
+    pub above: Option<crate::quantity::Quantity>,
 }
 
 impl fmt::Display for QuantityViolation {

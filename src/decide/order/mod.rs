@@ -34,7 +34,7 @@ fn check_quantity(
     if below == Some(qty) {
         return None;
     }
-    let q = |s: Option<u64>| s.map(|s| crate::Quantity::from_steps(s, decimals));
+    let q = |s: Option<u64>| s.map(|s| crate::quantity::Quantity::from_steps(s, decimals));
     Some(QuantityViolation {
         source,
         rule: rule.to_data(decimals),

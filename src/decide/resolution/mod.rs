@@ -37,7 +37,7 @@ pub struct Query {
     /// The SKU asked about.
     pub sku: Sku,
     /// Quantity, more than zero; decimals within the SKU's `quantity_decimals` (U6).
-    pub qty: crate::Quantity,
+    pub qty: crate::quantity::Quantity,
     /// The instant the question is asked for; the engine never reads a clock.
     pub at: Timestamp,
     /// Who will read the answer: `Operator` (the default) or `Buyer` (SEMANTICS A1-A3).
@@ -120,7 +120,7 @@ impl Query {
         account: impl Into<AccountId>,
         user: impl Into<UserId>,
         sku: impl Into<Sku>,
-        qty: impl Into<crate::Quantity>,
+        qty: impl Into<crate::quantity::Quantity>,
         at: Timestamp,
     ) -> Query {
         Query {
@@ -198,7 +198,7 @@ pub struct QueryRef<'a> {
     /// The SKU asked about.
     pub sku: &'a str,
     /// Quantity, more than zero; decimals within the SKU's `quantity_decimals` (U6).
-    pub qty: crate::Quantity,
+    pub qty: crate::quantity::Quantity,
     /// The instant the question is asked for.
     pub at: Timestamp,
     /// Who will read the answer (SEMANTICS A1-A3).
@@ -222,7 +222,7 @@ impl<'a> QueryRef<'a> {
         account: &'a str,
         user: &'a str,
         sku: &'a str,
-        qty: impl Into<crate::Quantity>,
+        qty: impl Into<crate::quantity::Quantity>,
         at: Timestamp,
     ) -> Self {
         QueryRef {
@@ -490,7 +490,7 @@ pub enum CandidateStatus {
     /// The quantity is below the list's first tier for this SKU.
     BelowMinimumQuantity {
         /// The first tier's minimum.
-        min_qty: crate::Quantity,
+        min_qty: crate::quantity::Quantity,
     },
     /// Valid, but a more specific or higher-priority candidate won (precedence policy, or an
     /// equal price under the lowest-price policy).
@@ -545,9 +545,9 @@ pub struct Candidate {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TierSlice {
     /// The tier's minimum quantity.
-    pub min_qty: crate::Quantity,
+    pub min_qty: crate::quantity::Quantity,
     /// Units priced at this tier (a decimal for a SKU with `quantity_decimals`: `2.5` m).
-    pub units: crate::Quantity,
+    pub units: crate::quantity::Quantity,
     /// Unit price at this tier (exact, after any relative adjustment).
     #[serde(with = "crate::money::decimal_str")]
     #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
@@ -584,7 +584,7 @@ pub struct Adjustment {
     pub category: Option<String>,
     /// The line quantity (in the entry's unit) it applies from, if it says one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min_qty: Option<crate::Quantity>,
+    pub min_qty: Option<crate::quantity::Quantity>,
     /// The change in percent.
     #[serde(with = "crate::money::decimal_str")]
     #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
@@ -649,7 +649,7 @@ impl Price {
     }
 
     /// The tier reached: the highest `min_qty` not above the quantity.
-    pub fn tier_min_qty(&self) -> Option<crate::Quantity> {
+    pub fn tier_min_qty(&self) -> Option<crate::quantity::Quantity> {
         self.slices.last().map(|s| s.min_qty)
     }
 }
@@ -839,7 +839,7 @@ pub enum QuoteReason {
         /// The deciding list.
         list: PriceListId,
         /// The largest quantity priced without a quote.
-        quote_above: crate::Quantity,
+        quote_above: crate::quantity::Quantity,
     },
 }
 

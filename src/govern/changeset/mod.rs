@@ -231,7 +231,7 @@ impl Snapshot {
                     .filter_map(|(unit, sku, e)| {
                         let sku_rec = inner.catalog.get(sku)?;
                         let decimals = sku_rec.decimals();
-                        let q = |steps| crate::Quantity::from_steps(steps, decimals);
+                        let q = |steps| crate::quantity::Quantity::from_steps(steps, decimals);
                         Some(EntryData {
                             sku: sku_rec.sku.clone(),
                             tiers: e

@@ -23,8 +23,10 @@ use std::fmt;
 pub struct ImpactOptions {
     /// The instant answers are compared at.
     pub at: Timestamp,
-    /// The quantity prices are compared at.
-    pub qty: crate::Quantity,
+    /// The quantity prices are compared at: a whole one, or one every SKU compared can count
+    /// (a quantity finer than a SKU's `quantity_decimals` is
+    /// [`ResolveError::QuantityTooPrecise`](crate::ResolveError::QuantityTooPrecise), U7).
+    pub qty: crate::quantity::Quantity,
     /// If set, also compare which approval policies an order of this subtotal would trigger,
     /// per account.
     pub reference_order_total: Option<Decimal>,
@@ -59,7 +61,7 @@ impl ImpactOptions {
     pub fn at(at: Timestamp) -> ImpactOptions {
         ImpactOptions {
             at,
-            qty: crate::Quantity::ONE,
+            qty: crate::quantity::Quantity::ONE,
             reference_order_total: None,
             max_changes: ImpactOptions::DEFAULT_MAX_CHANGES,
             contexts: Vec::new(),

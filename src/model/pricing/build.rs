@@ -367,16 +367,17 @@ pub(crate) fn validate_entry(
         });
     }
     // Every quantity of the entry counted in steps of the SKU's precision (U6, U7).
-    let too_precise = |what: String, qty: crate::Quantity, problems: &mut Vec<BuildProblem>| {
-        problems.push(BuildProblem::QuantityTooPrecise {
-            sku: e.sku.clone(),
-            what,
-            qty,
-            decimals,
-        });
-    };
+    let too_precise =
+        |what: String, qty: crate::quantity::Quantity, problems: &mut Vec<BuildProblem>| {
+            problems.push(BuildProblem::QuantityTooPrecise {
+                sku: e.sku.clone(),
+                what,
+                qty,
+                decimals,
+            });
+        };
     let mut tiers = Vec::with_capacity(e.tiers.len());
-    let mut previous: Option<crate::Quantity> = None;
+    let mut previous: Option<crate::quantity::Quantity> = None;
     for (i, t) in e.tiers.iter().enumerate() {
         if t.min_qty.is_zero() {
             problems.push(BuildProblem::ZeroQuantity {

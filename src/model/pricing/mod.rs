@@ -33,7 +33,7 @@ pub(crate) struct AdjustmentRec {
     pub(crate) rank: usize,
     /// The smallest line quantity (in the entry's unit) the adjustment applies to, as written:
     /// a line reaches it from the first step of the SKU's precision at or above it (U9).
-    pub(crate) min_qty: Option<crate::Quantity>,
+    pub(crate) min_qty: Option<crate::quantity::Quantity>,
     pub(crate) percent: Decimal,
     pub(crate) amount: Option<Decimal>,
     pub(crate) round_to: Option<Decimal>,
