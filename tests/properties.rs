@@ -147,6 +147,64 @@ proptest! {
         }
     }
 
+    /// The same with fractional quantities (SEMANTICS U6-U8): volume prices the whole decimal
+    /// quantity at the highest tier reached; graduated slices, counted in the SKU's steps, sum
+    /// to the quantity, each a whole number of steps; every amount is units x unit price,
+    /// exact; a query finer than the SKU's precision is `QuantityTooPrecise` and nothing else.
+    #[test]
+    fn tiers_slice_fractional_quantities_in_steps(
+        ds in common::dataset_with(common::Switches { fractional: true, ..common::Switches::pricing() }),
+        qs in queries(40),
+    ) {
+        let snapshot = common::build(&ds);
+        for raw in &qs {
+            let q = raw.query(&ds);
+            let sku = ds.catalog.iter().find(|s| s.sku == q.sku).unwrap();
+            let step = Decimal::new(1, sku.quantity_decimals);
+            let within = (q.qty.as_decimal() / step).fract().is_zero();
+            let r = match snapshot.resolve(&q) {
+                Ok(r) => r,
+                Err(tradeterms::ResolveError::QuantityTooPrecise { sku: s, decimals, .. }) => {
+                    prop_assert!(!within, "{:?}", q);
+                    prop_assert_eq!((s, decimals), (q.sku.clone(), sku.quantity_decimals));
+                    continue;
+                }
+                Err(e) => return Err(TestCaseError::fail(format!("{q:?}: {e}"))),
+            };
+            // Denied and hidden SKUs answer whatever the quantity; a priced one is within it.
+            let Some(p) = priced(&r.outcome) else { continue };
+            prop_assert!(within, "{:?}", q);
+            let base = absolute_base(&ds, p.source.as_ref().unwrap().list.as_str());
+            let entry = base.entries.iter().find(|e| e.sku == q.sku).unwrap();
+            let reached: Vec<Decimal> = entry
+                .tiers
+                .iter()
+                .map(|t| t.min_qty.as_decimal())
+                .filter(|m| *m <= q.qty.as_decimal())
+                .collect();
+            prop_assert!(!reached.is_empty(), "priced below the first tier: {:?}", q);
+            for s in &p.price.slices {
+                prop_assert_eq!(s.amount, s.unit_price * s.units.as_decimal());
+                prop_assert!((s.units.as_decimal() / step).fract().is_zero());
+            }
+            match p.price.tier_mode {
+                TierMode::Volume => {
+                    let s = &p.price.slices[0];
+                    prop_assert_eq!(s.min_qty.as_decimal(), *reached.iter().max().unwrap());
+                    prop_assert_eq!(s.units, q.qty);
+                }
+                TierMode::Graduated => {
+                    let units: tradeterms::Quantity = p.price.slices.iter().map(|s| s.units).sum();
+                    prop_assert_eq!(units, q.qty, "slices {:?}", p.price.slices);
+                    let mins: Vec<Decimal> =
+                        p.price.slices.iter().map(|s| s.min_qty.as_decimal()).collect();
+                    prop_assert_eq!(mins, reached);
+                }
+                _ => unreachable!("a variant this test does not know yet"),
+            }
+        }
+    }
+
     /// Under lowest_price no eligible candidate is cheaper than the winner, every candidate
     /// ahead of the winner that is eligible is strictly dearer (ties go to the earliest), a
     /// `HigherPrice` loser reports its own, larger, amount and a `LowerPrecedence` loser costs

@@ -363,3 +363,51 @@ fn json_is_exact_and_round_trips() {
     let tenth: Quantity = serde_json::from_str("0.1").unwrap();
     assert_eq!(tenth.as_decimal(), Decimal::new(1, 1));
 }
+
+/// A price sheet at a decimal quantity prices the SKUs that count it and answers the others
+/// with the typed error (U7); at a whole quantity every SKU is priced as before.
+#[test]
+fn sheets_at_a_decimal_quantity() {
+    let s = snapshot();
+    let lines: Vec<_> = s
+        .price_sheet("austin", "ann", at(), q("2.5"))
+        .unwrap()
+        .collect();
+    let cable = lines
+        .iter()
+        .find_map(|l| l.as_ref().ok().filter(|l| l.sku.as_str() == "CABLE-3G"))
+        .unwrap();
+    assert_eq!(cable.outcome.price().unwrap().amount, d("5.00"));
+    assert!(lines.iter().any(|l| matches!(l,
+        Err(ResolveError::QuantityTooPrecise { sku, .. }) if sku.as_str() == "BOLT")));
+    let whole: Vec<_> = s
+        .price_sheet("austin", "ann", at(), 1)
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(whole.len(), 3); // the secret wire is hidden
+}
+
+/// A changeset's entry is checked like a dataset's: a decimal tier within the precision
+/// applies; a finer one is refused naming the SKU.
+#[test]
+fn changesets_take_decimal_tiers() {
+    let s = snapshot();
+    let change = |min: &str| {
+        tradeterms::Changeset::from_json(&format!(
+            r#"{{ "id": "cs-cable", "author": "maria@seller.example", "reason": "cable from 5.5 m",
+                 "at": "2026-06-15T09:00:00Z", "base_version": 1,
+                 "ops": [{{ "set_entry": {{ "list": "public", "entry": {{ "sku": "CABLE-3G", "tiers": [
+                   {{ "min_qty": 1, "unit_price": "2.00" }}, {{ "min_qty": {min}, "unit_price": "1.70" }} ] }} }} }}] }}"#
+        ))
+        .unwrap()
+    };
+    let next = s.apply(&change("5.5")).unwrap();
+    let p = priced(&next, "austin", "ann", "CABLE-3G", q("5.5"));
+    assert_eq!(p.exact_amount, d("9.35"));
+    let p = priced(&next, "austin", "ann", "CABLE-3G", q("5.4"));
+    assert_eq!(p.exact_amount, d("10.8"));
+    let err = s.apply(&change("5.55")).unwrap_err();
+    assert!(err.to_string().contains("CABLE-3G"), "{err}");
+    assert!(err.to_string().contains("5.55"), "{err}");
+}
