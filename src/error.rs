@@ -369,7 +369,9 @@ pub enum BuildProblem {
         max: usize,
     },
     /// A tier with a minimum quantity of zero.
-    #[error("price list `{list}` has a tier with min_qty 0 for SKU `{sku}`: quantities start at 1")]
+    #[error(
+        "price list `{list}` has a tier with min_qty 0 for SKU `{sku}`: quantities are more than zero"
+    )]
     ZeroQuantity {
         /// The list.
         list: PriceListId,
@@ -884,13 +886,13 @@ pub enum ResolveError {
         max: usize,
     },
     /// A quantity of zero.
-    #[error("quantity must be at least 1 for SKU {}", crate::id::quoted(.0.as_str()))]
+    #[error("quantity must be more than zero for SKU {}", crate::id::quoted(.0.as_str()))]
     ZeroQuantity(Sku),
     /// An order without lines.
     #[error("the order has no lines: add at least one line")]
     EmptyOrder,
     /// A price sheet asked for at a quantity of zero.
-    #[error("a price sheet's quantity must be at least 1 (use 1 for unit prices)")]
+    #[error("a price sheet's quantity must be more than zero (use 1 for unit prices)")]
     ZeroSheetQuantity,
     /// A priced line in another currency than the order's (never mixed silently).
     #[error(

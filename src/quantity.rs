@@ -45,6 +45,17 @@ pub struct Quantity(Decimal);
 #[error("`{0}` is not a quantity: quantities are zero or more, such as 12 or 12.5")]
 pub struct InvalidQuantity(String);
 
+impl InvalidQuantity {
+    /// The refused text, cut to 40 characters: input is echoed, never unbounded.
+    fn of(text: &str) -> InvalidQuantity {
+        let mut shown: String = text.chars().take(40).collect();
+        if shown.len() < text.len() {
+            shown.push('…');
+        }
+        InvalidQuantity(shown)
+    }
+}
+
 impl Quantity {
     /// The most decimals a SKU's quantities may have (`quantity_decimals`, SEMANTICS U6).
     ///
@@ -206,7 +217,7 @@ impl TryFrom<Decimal> for Quantity {
     /// ```
     fn try_from(d: Decimal) -> Result<Quantity, InvalidQuantity> {
         if d.is_sign_negative() && !d.is_zero() {
-            return Err(InvalidQuantity(d.to_string()));
+            return Err(InvalidQuantity::of(&d.to_string()));
         }
         // `-0` reads as 0.
         Ok(Quantity(d.abs().normalize()))
@@ -224,8 +235,8 @@ impl FromStr for Quantity {
 
     /// A decimal such as `12`, `12.5` or `0.750`, of zero or more.
     fn from_str(s: &str) -> Result<Quantity, InvalidQuantity> {
-        let d = Decimal::from_str_exact(s.trim()).map_err(|_| InvalidQuantity(s.to_string()))?;
-        Quantity::try_from(d).map_err(|_| InvalidQuantity(s.to_string()))
+        let d = Decimal::from_str_exact(s.trim()).map_err(|_| InvalidQuantity::of(s))?;
+        Quantity::try_from(d).map_err(|_| InvalidQuantity::of(s))
     }
 }
 
@@ -323,5 +334,12 @@ mod tests {
         assert!(serde_json::from_str::<Quantity>("true").is_err());
         assert_eq!(serde_json::to_string(&q("12.50")).unwrap(), "12.5");
         assert_eq!(serde_json::to_string(&c).unwrap(), "12");
+    }
+
+    #[test]
+    fn a_refused_text_is_echoed_cut() {
+        let long = "x".repeat(10_000);
+        let e = long.parse::<Quantity>().unwrap_err();
+        assert!(e.to_string().len() < 200, "{e}");
     }
 }
