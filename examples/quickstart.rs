@@ -138,10 +138,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "john",
         at,
         vec![
-            OrderLine::new("DRILL-18V", 10),
-            OrderLine::new("GLOVES-12", 30),
-            OrderLine::new("SAW-CIRC", 1),
-            OrderLine::new("LASER-LVL", 1),
+            OrderLine::new("DRILL-18V", 10u64),
+            OrderLine::new("GLOVES-12", 30u64),
+            OrderLine::new("SAW-CIRC", 1u64),
+            OrderLine::new("LASER-LVL", 1u64),
         ],
     );
     println!("{}", snapshot.resolve_order(&order)?);

@@ -62,12 +62,12 @@ struct OrderFile {
 enum Ask {
     Line {
         sku: String,
-        qty: u64,
+        qty: tradeterms::Quantity,
     },
     Order(String),
     Preview {
         file: String,
-        qty: u64,
+        qty: tradeterms::Quantity,
         reference_total: Option<tradeterms::Decimal>,
     },
     Lint,
@@ -114,10 +114,9 @@ fn parse_args() -> Result<Option<Args>, String> {
             "--sku" => sku = Some(value()?),
             "--qty" => {
                 let v = value()?;
-                qty = Some(
-                    v.parse::<u64>()
-                        .map_err(|_| format!("--qty must be a whole number, got `{v}`"))?,
-                );
+                qty = Some(v.parse::<tradeterms::Quantity>().map_err(|_| {
+                    format!("--qty must be a quantity such as 10 or 12.5, got `{v}`")
+                })?);
             }
             "--at" => {
                 let v = value()?;
@@ -175,7 +174,7 @@ fn parse_args() -> Result<Option<Args>, String> {
             user: None,
             ask: Ask::Preview {
                 file,
-                qty: qty.unwrap_or(1),
+                qty: qty.unwrap_or(tradeterms::Quantity::ONE),
                 reference_total,
             },
             at,

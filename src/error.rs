@@ -369,7 +369,9 @@ pub enum BuildProblem {
         max: usize,
     },
     /// A tier with a minimum quantity of zero.
-    #[error("price list `{list}` has a tier with min_qty 0 for SKU `{sku}`: quantities start at 1")]
+    #[error(
+        "price list `{list}` has a tier with min_qty 0 for SKU `{sku}`: quantities are more than zero"
+    )]
     ZeroQuantity {
         /// The list.
         list: PriceListId,
@@ -386,9 +388,9 @@ pub enum BuildProblem {
         /// The SKU.
         sku: Sku,
         /// The earlier tier's minimum.
-        previous: u64,
+        previous: crate::quantity::Quantity,
         /// The later tier's minimum.
-        next: u64,
+        next: crate::quantity::Quantity,
     },
     /// A negative unit price.
     #[error(
@@ -400,7 +402,7 @@ pub enum BuildProblem {
         /// The SKU.
         sku: Sku,
         /// The tier.
-        min_qty: u64,
+        min_qty: crate::quantity::Quantity,
         /// The price given.
         price: String,
     },
@@ -547,6 +549,36 @@ pub enum BuildProblem {
         sku: Sku,
         /// The cost given.
         cost: String,
+    },
+    /// A SKU's `quantity_decimals` above [`Quantity::MAX_DECIMALS`](crate::Quantity::MAX_DECIMALS)
+    /// (SEMANTICS U6).
+    #[error(
+        "SKU {} has quantity_decimals {decimals}: at most {max} are supported",
+        crate::id::quoted(sku.as_str())
+    )]
+    InvalidQuantityDecimals {
+        /// The SKU.
+        sku: Sku,
+        /// The decimals given.
+        decimals: u32,
+        /// The most supported.
+        max: u32,
+    },
+    /// A quantity in the data (a tier's `min_qty`, a quantity rule, `quote_above`, an
+    /// adjustment's `min_qty` for one SKU) finer than its SKU's `quantity_decimals` (U7).
+    #[error(
+        "SKU {} counts quantities to {decimals} decimals, but {what} says {qty}: round it to {decimals} decimals or raise the SKU's quantity_decimals",
+        crate::id::quoted(sku.as_str())
+    )]
+    QuantityTooPrecise {
+        /// The SKU.
+        sku: Sku,
+        /// Where the quantity is (`price list `abb` tier 2`, `quantity rule`).
+        what: String,
+        /// The quantity given.
+        qty: crate::quantity::Quantity,
+        /// The SKU's quantity decimals.
+        decimals: u32,
     },
     /// An approval policy names a user that does not exist.
     #[error(
@@ -703,6 +735,8 @@ error_codes!(
         CostListAssigned { kind, id, list } => "cost_list_assigned",
         DuplicateCostList { currency, first, second } => "duplicate_cost_list",
         InvalidMargin { list, detail } => "invalid_margin",
+        InvalidQuantityDecimals { sku, decimals, max } => "invalid_quantity_decimals",
+        QuantityTooPrecise { sku, what, qty, decimals } => "quantity_too_precise",
     }
 );
 
@@ -891,13 +925,13 @@ pub enum ResolveError {
         max: usize,
     },
     /// A quantity of zero.
-    #[error("quantity must be at least 1 for SKU {}", crate::id::quoted(.0.as_str()))]
+    #[error("quantity must be more than zero for SKU {}", crate::id::quoted(.0.as_str()))]
     ZeroQuantity(Sku),
     /// An order without lines.
     #[error("the order has no lines: add at least one line")]
     EmptyOrder,
     /// A price sheet asked for at a quantity of zero.
-    #[error("a price sheet's quantity must be at least 1 (use 1 for unit prices)")]
+    #[error("a price sheet's quantity must be more than zero (use 1 for unit prices)")]
     ZeroSheetQuantity,
     /// A priced line in another currency than the order's (never mixed silently).
     #[error(
@@ -962,7 +996,22 @@ pub enum ResolveError {
         /// list); absent for a `Buyer` (SEMANTICS A2).
         list: Option<PriceListId>,
         /// The quantity asked.
-        qty: u64,
+        qty: crate::quantity::Quantity,
+    },
+    /// A quantity finer than the SKU's `quantity_decimals` (SEMANTICS U7), or one too large
+    /// to count in its steps. Checked only once the SKU is known to be visible to the user,
+    /// so it tells nothing about hidden SKUs.
+    #[error(
+        "SKU {} counts quantities to {decimals} decimals: {qty} is not a multiple of its step",
+        crate::id::quoted(sku.as_str())
+    )]
+    QuantityTooPrecise {
+        /// The SKU.
+        sku: Sku,
+        /// The quantity asked.
+        qty: crate::quantity::Quantity,
+        /// The SKU's quantity decimals.
+        decimals: u32,
     },
 }
 
@@ -995,5 +1044,6 @@ error_codes!(
         ForeignHandle(kind) => "foreign_handle",
         Overflow { sku, list, qty } => "overflow",
         NegativePrice { sku, list } => "negative_computed_price",
+        QuantityTooPrecise { sku, qty, decimals } => "quantity_too_precise",
     }
 );

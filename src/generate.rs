@@ -554,7 +554,7 @@ fn catalog(spec: &Spec, rng: &mut Rng) -> (Vec<SkuData>, Vec<i64>) {
             lead_time_days: Some(u32::try_from(1usize.saturating_add(rng.below(30))).unwrap_or(1)),
             quantity: if rng.chance(3) {
                 Some(QuantityRule {
-                    increment: Some(6),
+                    increment: Some(6u64.into()),
                     ..QuantityRule::default()
                 })
             } else {
@@ -576,7 +576,7 @@ fn volume_tiers(rng: &mut Rng, cents: i64, first_min: u64) -> Vec<TierData> {
         .iter()
         .take(count)
         .map(|&(min, pct)| TierData {
-            min_qty: if min == 1 { first_min } else { min },
+            min_qty: if min == 1 { first_min } else { min }.into(),
             unit_price: money(scaled(cents, pct)),
         })
         .collect()
@@ -590,7 +590,7 @@ fn graduated_tiers(rng: &mut Rng, cents: i64) -> Vec<TierData> {
         .iter()
         .take(count)
         .map(|&(min, pct)| TierData {
-            min_qty: min,
+            min_qty: min.into(),
             unit_price: money(scaled(cents, pct)),
         })
         .collect()
@@ -714,7 +714,7 @@ pub fn dataset(spec: &Spec, seed: u64) -> Dataset {
                         volume_tiers(&mut rng, cents, first_min)
                     };
                     let valid = rng.chance(3).then(|| window(Y2025_12, Y2026_02));
-                    let quote_above = rng.chance(1).then_some(1_000);
+                    let quote_above = rng.chance(1).then_some(1_000u64.into());
                     Some(EntryData {
                         sku: sku.clone(),
                         tiers,

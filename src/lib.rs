@@ -16,6 +16,7 @@ mod govern;
 mod id;
 mod model;
 mod money;
+mod quantity;
 mod time;
 
 pub use country::{Country, UnknownCountry};
@@ -70,5 +71,6 @@ pub use model::account::MAX_DEPTH;
 pub use model::experiment::{Arm, Cohorts, ExperimentArm};
 pub use model::snapshot::Snapshot;
 pub use money::{Currency, Money, ROUNDING, UnknownCurrency};
+pub use quantity::{InvalidQuantity, Quantity};
 pub use rust_decimal::Decimal;
 pub use time::Window;

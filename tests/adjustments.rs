@@ -134,7 +134,7 @@ fn an_adjustment_from_10_units_applies_from_10_not_9() {
     // 10 units: the SKU's 15 % off from 10, 80.00 -> 68.00.
     let (_, amount, unit, p) = priced(&s, "DRILL-12V", 10);
     assert_eq!((amount.as_str(), unit.as_str()), ("680.00", "68.00"));
-    assert_eq!(p.price.adjustments[0].min_qty, Some(10));
+    assert_eq!(p.price.adjustments[0].min_qty, Some(10u64.into()));
     // The base tier at the line's quantity, then the adjustment: 20 units reach the 70.00 tier.
     let (_, _, unit, _) = priced(&s, "DRILL-12V", 20);
     assert_eq!(unit, "59.50");

@@ -858,8 +858,8 @@ fn tiers_must_strictly_increase() {
         BuildProblem::TiersNotIncreasing {
             list: "bad".into(),
             sku: "NUT".into(),
-            previous: 1,
-            next: 1
+            previous: 1u64.into(),
+            next: 1u64.into()
         }
     );
     assert_mentions(&text, &["bad", "NUT"]);
@@ -874,8 +874,8 @@ fn tiers_must_strictly_increase() {
         BuildProblem::TiersNotIncreasing {
             list: "bad".into(),
             sku: "NUT".into(),
-            previous: 10,
-            next: 5
+            previous: 10u64.into(),
+            next: 5u64.into()
         }
     );
     assert_mentions(&text, &["bad", "NUT"]);
@@ -892,7 +892,7 @@ fn a_negative_price_is_rejected_but_zero_is_fine() {
         BuildProblem::NegativePrice {
             list: "bad".into(),
             sku: "NUT".into(),
-            min_qty: 10,
+            min_qty: 10u64.into(),
             price: "-0.01".into()
         }
     );

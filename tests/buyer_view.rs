@@ -167,8 +167,8 @@ fn a_demo_buyer_order_names_no_policy_and_no_payment_rule() {
         "john",
         at(),
         vec![
-            OrderLine::new("DRILL-18V", 40),
-            OrderLine::new("SAW-CIRC", 1),
+            OrderLine::new("DRILL-18V", 40u64),
+            OrderLine::new("SAW-CIRC", 1u64),
         ],
     );
     let operator = s.resolve_order(&order).unwrap();

@@ -196,7 +196,7 @@ fn an_account_buys_in_each_currency_it_declares_and_no_other() {
         "abb-corp",
         "john",
         at(),
-        vec![OrderLine::new("DRILL", 2), OrderLine::new("SAW", 1)],
+        vec![OrderLine::new("DRILL", 2u64), OrderLine::new("SAW", 1u64)],
     )
     .with_context(in_cad);
     let a = s.resolve_order(&order).unwrap();
@@ -473,7 +473,7 @@ fn impact_compares_answers_per_context() {
         list: "abb-edi".into(),
         entry: tradeterms::EntryData::new(
             "DRILL",
-            vec![tradeterms::TierData::new(1, "85.00".parse().unwrap())],
+            vec![tradeterms::TierData::new(1u64, "85.00".parse().unwrap())],
         ),
     }]);
     let after = s.apply(&change).unwrap();

@@ -96,7 +96,7 @@ fn apply(fault: &Fault, mut q: Query) -> Query {
         Fault::Account => q.account = "no-such-account".into(),
         Fault::User => q.user = "no-such-user".into(),
         Fault::Sku => q.sku = "NO-SUCH-SKU".into(),
-        Fault::ZeroQty => q.qty = 0,
+        Fault::ZeroQty => q.qty = tradeterms::Quantity::ZERO,
     }
     q
 }
@@ -155,7 +155,7 @@ fn guests_differential(ds: &Dataset, queries: &[(RawQuery, Fault)]) -> Result<()
         let mut q = common::guest_query(ds, raw);
         match f {
             Fault::Sku => q.sku = "NO-SUCH-SKU".into(),
-            Fault::ZeroQty => q.qty = 0,
+            Fault::ZeroQty => q.qty = tradeterms::Quantity::ZERO,
             Fault::Account | Fault::User => q.context.channel = Some("no-such-channel".into()),
             Fault::None => {}
         }
@@ -183,7 +183,9 @@ fn guests_differential(ds: &Dataset, queries: &[(RawQuery, Fault)]) -> Result<()
                 return Err(fail(format!("a guest answer names an owner: {json}")));
             }
         }
+        // A sheet asks one quantity of every SKU: a whole one, which every precision counts.
         if q.qty > 0
+            && q.qty.to_u64().is_some()
             && q.context.currency.is_some()
             && sheets.insert((q.context.clone(), q.at, q.qty))
         {
@@ -251,6 +253,20 @@ proptest! {
         ds in common::dataset_with(Switches { guests: true, contexts: true, units: true, ..Switches::all() }),
         queries in prop::collection::vec((common::raw_query(), fault()), 40),
         orders in prop::collection::vec(common::raw_order(), 2),
+    ) {
+        differential(&ds, &queries, &orders)?;
+        guests_differential(&ds, &queries)?;
+    }
+
+    /// Every rule kind, with fractional quantities (SEMANTICS U6-U9): SKUs counting to 1 and 2
+    /// decimals, decimal tier minimums, quantity rules, quote thresholds and adjustment
+    /// minimums; queries, order lines and guests asking decimals, some finer than the SKU's
+    /// precision; with units and contexts.
+    #[test]
+    fn fractional_quantities_match_reference(
+        ds in common::dataset_with(Switches { fractional: true, units: true, contexts: true, guests: true, ..Switches::all() }),
+        queries in prop::collection::vec((common::raw_query(), fault()), 40),
+        orders in prop::collection::vec(common::raw_order(), 4),
     ) {
         differential(&ds, &queries, &orders)?;
         guests_differential(&ds, &queries)?;
@@ -670,7 +686,8 @@ fn generator_covers_the_margins_over_cost() {
             {
                 note("margin:adjustment");
             }
-            let tiers: std::collections::BTreeSet<u64> = a.margins.iter().map(|m| m.2).collect();
+            let tiers: std::collections::BTreeSet<tradeterms::Decimal> =
+                a.margins.iter().map(|m| m.2).collect();
             if tiers.len() > 1 {
                 note("margin:tiers");
             }
@@ -1103,6 +1120,91 @@ fn generator_covers_guests() {
             "priced-at:Guests",
             "priced-at:Everyone",
             "visibility:guests-rule",
+        ],
+    );
+}
+
+/// Guards the fractional-quantities generator: over a fixed sample, decimal quantities of
+/// SKUs with decimals are priced in volume and in graduated mode (with a slice of a fraction
+/// of a unit), a decimal tier minimum decides or stops a candidate, a quantity finer than the
+/// SKU's precision is refused (on SKUs with and without decimals), and an order line breaks a
+/// decimal quantity rule with decimal nearest quantities.
+#[test]
+fn generator_covers_fractional_quantities() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    use std::collections::BTreeMap;
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut note = |k: &str| *seen.entry(k.to_string()).or_default() += 1;
+    let mut runner = TestRunner::deterministic();
+    let strategy = (
+        common::dataset_with(Switches {
+            fractional: true,
+            ..Switches::all()
+        }),
+        prop::collection::vec(common::raw_query(), 40),
+        prop::collection::vec(common::raw_order(), 4),
+    );
+    let whole = |d: tradeterms::Decimal| d.fract().is_zero();
+    for _ in 0..100 {
+        let (ds, queries, orders) = strategy.new_tree(&mut runner).unwrap().current();
+        for raw in &queries {
+            let q = raw.query(&ds);
+            let decimals = ds
+                .catalog
+                .iter()
+                .find(|s| s.sku == q.sku)
+                .map_or(0, |s| s.quantity_decimals);
+            match reference::resolve(&ds, &q) {
+                Err(e) if e == "QuantityTooPrecise" => note(if decimals > 0 {
+                    "too_precise_decimal_sku"
+                } else {
+                    "too_precise_whole_sku"
+                }),
+                Err(_) => {}
+                Ok(a) => {
+                    if a.kind == reference::Kind::Priced && !whole(q.qty.as_decimal()) {
+                        note(if a.slices.len() > 1 {
+                            "priced_fraction_graduated"
+                        } else {
+                            "priced_fraction"
+                        });
+                        if a.slices.iter().any(|s| !whole(s.0)) {
+                            note("decimal_tier_reached");
+                        }
+                    }
+                    for c in &a.candidates {
+                        if let reference::Status::BelowMinimumQuantity(m) = c.status
+                            && !whole(m)
+                        {
+                            note("below_decimal_minimum");
+                        }
+                    }
+                }
+            }
+        }
+        for raw in &orders {
+            if let Ok(answer) = reference::orders::order(&ds, &raw.order(&ds)) {
+                for l in &answer.lines {
+                    for v in &l.violations {
+                        if v.2.is_some_and(|b| !whole(b)) || v.3.is_some_and(|b| !whole(b)) {
+                            note("decimal_rule_broken");
+                        }
+                    }
+                }
+            }
+        }
+    }
+    require(
+        &seen,
+        &[
+            "priced_fraction",
+            "priced_fraction_graduated",
+            "decimal_tier_reached",
+            "below_decimal_minimum",
+            "too_precise_decimal_sku",
+            "too_precise_whole_sku",
+            "decimal_rule_broken",
         ],
     );
 }

@@ -29,7 +29,7 @@ fn demo() -> Dataset {
 fn set_price(list: &str, sku: &str, price: &str) -> Op {
     Op::SetEntry {
         list: list.into(),
-        entry: EntryData::new(sku, vec![TierData::new(1, price.parse().unwrap())]),
+        entry: EntryData::new(sku, vec![TierData::new(1u64, price.parse().unwrap())]),
     }
 }
 

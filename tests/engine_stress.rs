@@ -27,7 +27,7 @@ fn at() -> Timestamp {
 fn set_prices(version: u64) -> Vec<Op> {
     let entry = |sku: &str, price: u64| Op::SetEntry {
         list: "public-usd".into(),
-        entry: EntryData::new(sku, vec![TierData::new(1, price.into())]),
+        entry: EntryData::new(sku, vec![TierData::new(1u64, price.into())]),
     };
     vec![entry("HAMMER-16", version), entry("SCREW-100", 2 * version)]
 }
@@ -108,7 +108,7 @@ fn readers_see_one_consistent_version_while_a_writer_publishes() {
             let mut ops = set_prices(v);
             ops.push(Op::SetEntry {
                 list: "public-usd".into(),
-                entry: EntryData::new("HAMMER-16", vec![TierData::new(0, 1.into())]),
+                entry: EntryData::new("HAMMER-16", vec![TierData::new(0u64, 1.into())]),
             });
             assert!(matches!(
                 engine.publish(&changeset(format!("bad-{v}"), v - 1, ops)),

@@ -92,7 +92,7 @@ fn every_resolve_error_serialises_with_its_code_and_ids() {
         ResolveError::Overflow {
             sku: "DRILL".into(),
             list: None,
-            qty: u64::MAX,
+            qty: u64::MAX.into(),
         },
         ResolveError::UnknownUnit {
             sku: "DRILL".into(),
@@ -104,6 +104,11 @@ fn every_resolve_error_serialises_with_its_code_and_ids() {
             list: None,
         },
         ResolveError::GuestCurrencyRequired,
+        ResolveError::QuantityTooPrecise {
+            sku: "CABLE".into(),
+            qty: "12.55".parse().unwrap(),
+            decimals: 1,
+        },
     ];
     let codes: BTreeSet<_> = all.iter().map(ResolveError::code).collect();
     assert_eq!(codes, ResolveError::CODES.iter().copied().collect());

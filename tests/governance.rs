@@ -46,7 +46,7 @@ fn cs(id: &str, base: u64, ops: Vec<Op>) -> Changeset {
 fn set_price(list: &str, sku: &str, price: &str) -> Op {
     Op::SetEntry {
         list: list.into(),
-        entry: EntryData::new(sku, vec![TierData::new(1, price.parse().unwrap())]),
+        entry: EntryData::new(sku, vec![TierData::new(1u64, price.parse().unwrap())]),
     }
 }
 
@@ -159,7 +159,7 @@ fn an_invalid_changeset_is_refused_whole_and_nothing_is_half_applied() {
         tradeterms::PriceListData::new("east-extra", "East extras", "east-sales", "USD")
             .with_entries(vec![EntryData::new(
                 "HAMMER-16",
-                vec![TierData::new(1, "20.00".parse().unwrap())],
+                vec![TierData::new(1u64, "20.00".parse().unwrap())],
             )]),
     );
     d.assignments.push(
@@ -190,7 +190,7 @@ fn an_invalid_changeset_is_refused_whole_and_nothing_is_half_applied() {
     let mut list = d.price_lists.last().unwrap().clone();
     list.entries.push(EntryData::new(
         "DRILL-18V",
-        vec![TierData::new(1, "100.00".parse().unwrap())],
+        vec![TierData::new(1u64, "100.00".parse().unwrap())],
     ));
     let whole = cs("cs-tie-2", 1, vec![Op::Upsert(Entity::PriceList(list))]);
     assert!(
@@ -238,21 +238,21 @@ fn a_price_increase_for_one_segment_previewed_published_then_rolled_back() {
             entry: EntryData::new(
                 "SCREW-100",
                 vec![
-                    TierData::new(1, "6.05".parse().unwrap()),
-                    TierData::new(100, "5.28".parse().unwrap()),
-                    TierData::new(1000, "4.62".parse().unwrap()),
+                    TierData::new(1u64, "6.05".parse().unwrap()),
+                    TierData::new(100u64, "5.28".parse().unwrap()),
+                    TierData::new(1000u64, "4.62".parse().unwrap()),
                 ],
             ),
         }],
     );
-    let options = ImpactOptions::at(at()).with_qty(10);
+    let options = ImpactOptions::at(at()).with_qty(10u64);
     let preview = v1.preview(&raise, &options).unwrap().into_impact();
     // Only Austin Hardware is in the segment; its own contract (5.20) is cheaper than the new
     // segment price at 10 units, but under the old one the segment won at 55.00... check both.
     let before = price(&v1, "austin-hardware", "bob", "SCREW-100", 10);
     assert_eq!(before, "52.00"); // own contract 5.20 beats the segment's 5.50 under lowest price
     assert!(preview.changes.is_empty(), "{preview}");
-    let options = ImpactOptions::at(at()).with_qty(500);
+    let options = ImpactOptions::at(at()).with_qty(500u64);
     let preview = v1.preview(&raise, &options).unwrap().into_impact();
     assert_eq!(preview.changes.len(), 1, "{preview}");
     let change = &preview.changes[0];
@@ -559,7 +559,7 @@ fn an_impact_over_the_limit_is_a_summary_with_a_stable_sample() {
             .push(tradeterms::SkuData::new(format!("sku-{k:02}"), "S"));
         entries.push(EntryData::new(
             format!("sku-{k:02}"),
-            vec![TierData::new(1, "10.00".parse().unwrap())],
+            vec![TierData::new(1u64, "10.00".parse().unwrap())],
         ));
     }
     d.price_lists.push(

@@ -516,9 +516,9 @@ proptest! {
             if let Ok(quote) = s.quote_guest(&q) {
                 tells_nothing(&ds, &quote, &decided)?;
             }
-            if let Ok(sheet) = s.guest_sheet(&q.context, q.at, q.qty.max(1)) {
+            if let Ok(sheet) = s.guest_sheet(&q.context, q.at, q.qty.max(1u64.into())) {
                 for line in sheet.flatten() {
-                    let mut one = q.clone().with_sku(line.sku.clone()).with_qty(q.qty.max(1));
+                    let mut one = q.clone().with_sku(line.sku.clone()).with_qty(q.qty.max(1u64.into()));
                     one.unit = None;
                     tells_nothing(&ds, &line, &deciding(&ds, &one))?;
                 }

@@ -45,7 +45,7 @@ fn handles_answer_as_ids_do_on_generated_data() {
             other.user = users[(i * 7 + 3) % users.len()].clone();
             queries.push(other);
         }
-        queries.push(queries[0].clone().with_qty(0));
+        queries.push(queries[0].clone().with_qty(0u64));
         for q in queries {
             for audience in [Audience::Operator, Audience::Buyer] {
                 let q = q.clone().with_audience(audience);
@@ -114,7 +114,10 @@ fn handles_survive_a_price_change_but_not_a_new_sku() {
             "price",
             vec![Op::SetEntry {
                 list: "wholesale-usd".into(),
-                entry: EntryData::new("SCREW-100", vec![TierData::new(1, "1.23".parse().unwrap())]),
+                entry: EntryData::new(
+                    "SCREW-100",
+                    vec![TierData::new(1u64, "1.23".parse().unwrap())],
+                ),
             }],
         ))
         .unwrap();

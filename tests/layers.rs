@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 /// The rank of a layer: a file may only name layers of a lower or equal rank.
 fn rank(layer: &str) -> Option<u8> {
     Some(match layer {
-        "id" | "money" | "time" | "error" | "country" => 0,
+        "id" | "money" | "time" | "error" | "country" | "quantity" => 0,
         "format" => 1,
         "model" => 2,
         "decide" => 3,

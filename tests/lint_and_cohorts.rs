@@ -100,7 +100,7 @@ fn a_shadowed_assignment_is_reported_with_both_owners() {
     let mut d = base();
     d.price_lists.push(
         tradeterms::PriceListData::new("acme-promo", "Promo", "growth", "USD").with_entries(vec![
-            EntryData::new("X", vec![TierData::new(1, "7.00".parse().unwrap())]),
+            EntryData::new("X", vec![TierData::new(1u64, "7.00".parse().unwrap())]),
         ]),
     );
     // Same scope as `acme` but a lower priority, and `acme` prices everything it prices.
@@ -475,7 +475,7 @@ fn with_experiment(holdout_bp: u32) -> Dataset {
         tradeterms::PriceListData::new("promo", "Q3 promotion", "growth@seller.example", "USD")
             .with_entries(vec![EntryData::new(
                 "X",
-                vec![TierData::new(1, "6.00".parse().unwrap())],
+                vec![TierData::new(1u64, "6.00".parse().unwrap())],
             )]),
     );
     d.assignments.push(
@@ -621,7 +621,7 @@ fn arms_do_not_move_when_unrelated_entities_change() {
         ))),
         Op::SetEntry {
             list: "public".into(),
-            entry: EntryData::new("Y", vec![TierData::new(1, "4.00".parse().unwrap())]),
+            entry: EntryData::new("Y", vec![TierData::new(1u64, "4.00".parse().unwrap())]),
         },
     ]);
     let v2 = v1.apply(&change).unwrap();

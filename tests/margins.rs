@@ -489,7 +489,7 @@ fn a_chain_holds_each_list_s_own_price_and_a_graduated_line_each_tier() {
         .price
         .margins
         .iter()
-        .map(|m| (m.list.as_str(), m.min_qty, &m.status))
+        .map(|m| (m.list.as_str(), m.min_qty.to_u64().unwrap(), &m.status))
         .collect();
     assert_eq!(
         seen,

@@ -89,7 +89,7 @@ proptest! {
         // Raising a line's quantity (and so the total, prices being per unit) never removes a step.
         let mut bigger = o.clone();
         let i = which % bigger.lines.len();
-        bigger.lines[i].qty += bump;
+        bigger.lines[i].qty = (bigger.lines[i].qty.to_u64().unwrap() + bump).into();
         let b = s.resolve_order(&bigger).unwrap();
         prop_assert!(b.subtotal.map(|m| m.amount) >= a.subtotal.map(|m| m.amount));
         let (before, after) = (steps(&a), steps(&b));

@@ -183,7 +183,7 @@ fn a_case_pack_of_12_reports_the_nearest_valid_quantities() {
         .unwrap();
     let v = &a.lines[0].quantity_violations[0];
     assert_eq!(v.source, QuantitySource::Sku);
-    assert_eq!((v.below, v.above), (Some(24), Some(36)));
+    assert_eq!((v.below, v.above), (Some(24u64.into()), Some(36u64.into())));
     assert!(!a.orderable);
     // Not silently rounded: the line is priced at the quantity asked.
     assert_eq!(
@@ -206,7 +206,7 @@ fn a_case_pack_of_12_reports_the_nearest_valid_quantities() {
         .unwrap();
     let v = &bolts.lines[0].quantity_violations[0];
     assert_eq!(v.source, QuantitySource::Entry("list".into()));
-    assert_eq!((v.below, v.above), (None, Some(10)));
+    assert_eq!((v.below, v.above), (None, Some(10u64.into())));
 }
 
 #[test]
@@ -255,7 +255,7 @@ fn quote_only_skus_in_a_mixed_order() {
                 3,
                 QuoteReason::AboveQuantity {
                     list: "list".into(),
-                    quote_above: 1000
+                    quote_above: 1000u64.into()
                 }
             ),
         ]

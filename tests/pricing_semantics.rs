@@ -145,7 +145,7 @@ fn derivation_tree(fan: usize, depth: usize, assigned: usize) -> Value {
 fn add_b_to_base() -> Changeset {
     Changeset::new("cs", "test", "price B in the base list", at(), 1).with_ops(vec![Op::SetEntry {
         list: "base".into(),
-        entry: EntryData::new("B", vec![TierData::new(1, "5.00".parse().unwrap())]),
+        entry: EntryData::new("B", vec![TierData::new(1u64, "5.00".parse().unwrap())]),
     }])
 }
 

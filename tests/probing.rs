@@ -30,7 +30,7 @@ fn order(account: &str, user: &str, skus: &[&str]) -> Order {
         user,
         at(),
         skus.iter()
-            .map(|s| OrderLine::new(*s, 1).with_lead_time(3))
+            .map(|s| OrderLine::new(*s, 1u64).with_lead_time(3))
             .collect(),
     )
     .with_audience(tradeterms::Audience::Operator)

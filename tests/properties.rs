@@ -47,7 +47,11 @@ fn find_list<'d>(ds: &'d Dataset, id: &str) -> &'d PriceListData {
 fn tier_min_qtys(ds: &Dataset, list: &str, sku: &str) -> Vec<u64> {
     let l = absolute_base(ds, list);
     let entry = l.entries.iter().find(|e| e.sku.as_str() == sku).unwrap();
-    entry.tiers.iter().map(|t| t.min_qty).collect()
+    entry
+        .tiers
+        .iter()
+        .map(|t| t.min_qty.to_u64().unwrap())
+        .collect()
 }
 
 /// The price fallback in force for an account: the nearest set on it or an ancestor.
@@ -118,7 +122,7 @@ proptest! {
             let base = absolute_base(&ds, p.source.as_ref().unwrap().list.as_str());
             prop_assert_eq!(p.price.tier_mode, base.tier_mode);
             let mins = tier_min_qtys(&ds, p.source.as_ref().unwrap().list.as_str(), q.sku.as_str());
-            let reached: Vec<u64> = mins.iter().copied().filter(|&m| m <= q.qty).collect();
+            let reached: Vec<u64> = mins.iter().copied().filter(|&m| q.qty >= m).collect();
             prop_assert!(!reached.is_empty(), "priced below the first tier: {:?}", q);
             for s in &p.price.slices {
                 prop_assert_eq!(s.amount, s.unit_price * Decimal::from(s.units));
@@ -131,12 +135,70 @@ proptest! {
                     prop_assert_eq!(s.units, q.qty);
                 }
                 TierMode::Graduated => {
-                    let units: u64 = p.price.slices.iter().map(|s| s.units).sum();
+                    let units: tradeterms::Quantity = p.price.slices.iter().map(|s| s.units).sum();
                     prop_assert_eq!(units, q.qty, "slices {:?}", p.price.slices);
                     let slice_mins: Vec<u64> =
-                        p.price.slices.iter().map(|s| s.min_qty).collect();
+                        p.price.slices.iter().map(|s| s.min_qty.to_u64().unwrap()).collect();
                     prop_assert_eq!(slice_mins, reached);
                     prop_assert!(p.price.slices.iter().all(|s| s.units > 0));
+                }
+                _ => unreachable!("a variant this test does not know yet"),
+            }
+        }
+    }
+
+    /// The same with fractional quantities (SEMANTICS U6-U8): volume prices the whole decimal
+    /// quantity at the highest tier reached; graduated slices, counted in the SKU's steps, sum
+    /// to the quantity, each a whole number of steps; every amount is units x unit price,
+    /// exact; a query finer than the SKU's precision is `QuantityTooPrecise` and nothing else.
+    #[test]
+    fn tiers_slice_fractional_quantities_in_steps(
+        ds in common::dataset_with(common::Switches { fractional: true, ..common::Switches::pricing() }),
+        qs in queries(40),
+    ) {
+        let snapshot = common::build(&ds);
+        for raw in &qs {
+            let q = raw.query(&ds);
+            let sku = ds.catalog.iter().find(|s| s.sku == q.sku).unwrap();
+            let step = Decimal::new(1, sku.quantity_decimals);
+            let within = (q.qty.as_decimal() / step).fract().is_zero();
+            let r = match snapshot.resolve(&q) {
+                Ok(r) => r,
+                Err(tradeterms::ResolveError::QuantityTooPrecise { sku: s, decimals, .. }) => {
+                    prop_assert!(!within, "{:?}", q);
+                    prop_assert_eq!((s, decimals), (q.sku.clone(), sku.quantity_decimals));
+                    continue;
+                }
+                Err(e) => return Err(TestCaseError::fail(format!("{q:?}: {e}"))),
+            };
+            // Denied and hidden SKUs answer whatever the quantity; a priced one is within it.
+            let Some(p) = priced(&r.outcome) else { continue };
+            prop_assert!(within, "{:?}", q);
+            let base = absolute_base(&ds, p.source.as_ref().unwrap().list.as_str());
+            let entry = base.entries.iter().find(|e| e.sku == q.sku).unwrap();
+            let reached: Vec<Decimal> = entry
+                .tiers
+                .iter()
+                .map(|t| t.min_qty.as_decimal())
+                .filter(|m| *m <= q.qty.as_decimal())
+                .collect();
+            prop_assert!(!reached.is_empty(), "priced below the first tier: {:?}", q);
+            for s in &p.price.slices {
+                prop_assert_eq!(s.amount, s.unit_price * s.units.as_decimal());
+                prop_assert!((s.units.as_decimal() / step).fract().is_zero());
+            }
+            match p.price.tier_mode {
+                TierMode::Volume => {
+                    let s = &p.price.slices[0];
+                    prop_assert_eq!(s.min_qty.as_decimal(), *reached.iter().max().unwrap());
+                    prop_assert_eq!(s.units, q.qty);
+                }
+                TierMode::Graduated => {
+                    let units: tradeterms::Quantity = p.price.slices.iter().map(|s| s.units).sum();
+                    prop_assert_eq!(units, q.qty, "slices {:?}", p.price.slices);
+                    let mins: Vec<Decimal> =
+                        p.price.slices.iter().map(|s| s.min_qty.as_decimal()).collect();
+                    prop_assert_eq!(mins, reached);
                 }
                 _ => unreachable!("a variant this test does not know yet"),
             }

@@ -220,7 +220,7 @@ fn volume_tiers_price_every_unit_at_the_highest_tier_reached() {
         assert_eq!(p.price.exact_amount, d(amount), "qty {qty}");
         assert_eq!(p.price.amount.to_string(), amount, "qty {qty}");
         assert_eq!(p.price.unit_price(), Some(d(unit)));
-        assert_eq!(p.price.tier_min_qty(), Some(min_qty));
+        assert_eq!(p.price.tier_min_qty(), Some(min_qty.into()));
     }
 }
 
@@ -281,7 +281,7 @@ fn graduated_tiers_price_each_unit_in_the_tier_its_position_falls_in() {
         assert_eq!(p.price.slices, slices, "qty {qty}");
         assert_eq!(p.price.exact_amount, d(amount), "qty {qty}");
         assert_eq!(p.price.amount.to_string(), amount, "qty {qty}");
-        let units: u64 = p.price.slices.iter().map(|s| s.units).sum();
+        let units: tradeterms::Quantity = p.price.slices.iter().map(|s| s.units).sum();
         assert_eq!(units, qty);
     }
 }
@@ -309,7 +309,9 @@ fn a_quantity_below_a_lists_first_tier_leaves_that_list_out() {
     assert_eq!(p.price.amount.to_string(), "20.00");
     assert_eq!(
         status(&p.candidates, "bulk-own"),
-        &CandidateStatus::BelowMinimumQuantity { min_qty: 5 }
+        &CandidateStatus::BelowMinimumQuantity {
+            min_qty: 5u64.into()
+        }
     );
     // qty 5 reaches the first tier: 5 x 4.00 = 20.00 from bulk; public is lower precedence.
     let r = ask(&s, "bulk-co", "PART", 5);
@@ -322,7 +324,9 @@ fn a_quantity_below_a_lists_first_tier_leaves_that_list_out() {
     let p = won_by(&r, "all");
     assert_eq!(
         status(&p.candidates, "bulk-only-own"),
-        &CandidateStatus::BelowMinimumQuantity { min_qty: 5 }
+        &CandidateStatus::BelowMinimumQuantity {
+            min_qty: 5u64.into()
+        }
     );
 }
 
@@ -625,7 +629,9 @@ fn austin_hardware_gets_the_lowest_of_its_contract_wholesale_and_public() {
     assert_eq!(p.price.amount.to_string(), "105.00");
     assert_eq!(
         status(&p.candidates, "austin-own"),
-        &CandidateStatus::BelowMinimumQuantity { min_qty: 12 }
+        &CandidateStatus::BelowMinimumQuantity {
+            min_qty: 12u64.into()
+        }
     );
     assert_eq!(
         status(&p.candidates, "everyone-public"),
@@ -1246,7 +1252,12 @@ fn every_candidate_failing_requires_a_quote_with_each_reason() {
                 }
             ),
             ("u3", &CandidateStatus::NoEntry),
-            ("u4", &CandidateStatus::BelowMinimumQuantity { min_qty: 50 }),
+            (
+                "u4",
+                &CandidateStatus::BelowMinimumQuantity {
+                    min_qty: 50u64.into()
+                }
+            ),
             (
                 "u5",
                 &not_valid(WindowOf::List, window(Some(T2), None), true)
@@ -1467,7 +1478,7 @@ fn an_amount_beyond_exact_decimal_range_is_an_overflow_error() {
         ResolveError::Overflow {
             sku: "PART".into(),
             list: Some("huge".into()),
-            qty: 10_000,
+            qty: 10_000u64.into(),
         }
     );
     let text = e.to_string();
@@ -1737,7 +1748,7 @@ fn a_graduated_line_prices_every_unit_even_when_the_first_tier_starts_above_one(
     }));
     for qty in [5u64, 7, 12] {
         let r = ask(&s, "g-co", "PART", qty);
-        let units: u64 = priced(&r).price.slices.iter().map(|s| s.units).sum();
+        let units: tradeterms::Quantity = priced(&r).price.slices.iter().map(|s| s.units).sum();
         assert_eq!(units, qty, "every unit of the line is priced:\n{r}");
     }
     // 5 units, all in the first tier: 5 x 1.00 = 5.00 (the engine says 1.00)

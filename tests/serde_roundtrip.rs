@@ -260,7 +260,7 @@ fn lint_warnings_impact_change_log_and_cohorts_read_back_equal() {
 
         let change = Changeset::from_json(include_str!("../examples/data/changeset.json")).unwrap();
         let mut options = ImpactOptions::at(at());
-        options.qty = 100;
+        options.qty = 100u64.into();
         options.reference_order_total = Some("2000.00".parse().unwrap());
         let prepared = snapshot.preview(&change, &options).unwrap();
         let json = round_trip(prepared.impact());

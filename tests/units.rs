@@ -185,7 +185,12 @@ fn a_derived_graduated_line_is_split_in_base_units() {
     };
     assert_eq!(p.price.amount.to_string(), "124.50");
     assert_eq!(p.derived_units, Some(50));
-    let units: Vec<u64> = p.price.slices.iter().map(|s| s.units).collect();
+    let units: Vec<u64> = p
+        .price
+        .slices
+        .iter()
+        .map(|s| s.units.to_u64().unwrap())
+        .collect();
     assert_eq!(units, [99, 51]);
     // A SKU whose base unit is the metre is asked for in metres by name or by default.
     let (amount, ..) = priced(&s, &query("bob-shop", "bob", "CABLE", 2, Some("m")));
@@ -322,8 +327,11 @@ fn unit_entries_change_by_changeset_and_survive_a_round_trip() {
     let s = snapshot();
     let set = Op::SetEntry {
         list: "austin-contract".into(),
-        entry: EntryData::new("SCREW-4", vec![TierData::new(1, "300.00".parse().unwrap())])
-            .with_unit("pallet"),
+        entry: EntryData::new(
+            "SCREW-4",
+            vec![TierData::new(1u64, "300.00".parse().unwrap())],
+        )
+        .with_unit("pallet"),
     };
     let change = cs("pallet-price", s.version(), vec![set]);
     let s2 = s.apply(&change).unwrap();

@@ -93,7 +93,7 @@ pub fn cases() -> Vec<Case> {
 }
 
 fn price(p: &str) -> Vec<TierData> {
-    vec![TierData::new(1, p.parse().unwrap())]
+    vec![TierData::new(1u64, p.parse().unwrap())]
 }
 
 fn account(i: usize) -> AccountData {

@@ -80,7 +80,7 @@ fn sku(id: &str) -> SkuData {
 }
 
 fn entry(sku: &str) -> EntryData {
-    EntryData::new(sku, vec![TierData::new(1, 1.into())])
+    EntryData::new(sku, vec![TierData::new(1u64, 1.into())])
 }
 
 fn list(id: &str, sku: &str) -> PriceListData {

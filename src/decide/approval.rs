@@ -27,7 +27,8 @@ pub(crate) fn by_slot<'a>(
 /// What a condition sees of one line.
 pub(crate) struct LineFacts<'a> {
     pub(crate) categories: &'a [String],
-    pub(crate) qty: u64,
+    /// The line's quantity in base units.
+    pub(crate) qty: crate::quantity::Quantity,
     /// The exact line amount, if the line is priced.
     pub(crate) amount: Option<Decimal>,
     /// The SKU's unit cost, if the catalogue gives one.

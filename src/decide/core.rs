@@ -205,7 +205,7 @@ impl<'s> Party<'s> {
         &self,
         sku: u32,
         rec: &'s SkuRec,
-        qty: u64,
+        qty: crate::quantity::Quantity,
         unit: Option<&str>,
         recorder: &mut R,
     ) -> Result<Verdict<'s>, ResolveError> {
@@ -223,6 +223,20 @@ impl<'s> Party<'s> {
                 unit: UnitId::new(unit.unwrap_or_default()),
             });
         };
+        // Like the unit, the quantity's precision is checked only for a visible SKU (U7).
+        let decimals = rec.decimals();
+        let steps = qty.to_steps(decimals).map_err(|fault| match fault {
+            crate::quantity::StepsFault::TooPrecise => ResolveError::QuantityTooPrecise {
+                sku: rec.sku.clone(),
+                qty,
+                decimals,
+            },
+            crate::quantity::StepsFault::Overflow => ResolveError::Overflow {
+                sku: rec.sku.clone(),
+                list: None,
+                qty,
+            },
+        })?;
         if let Some(user) = self.prices_refused {
             return Ok(Verdict::PriceHidden(user));
         }
@@ -232,7 +246,12 @@ impl<'s> Party<'s> {
         if rec.quote_only {
             return Ok(Verdict::QuoteRequired(QuoteWhy::SkuQuoteOnly));
         }
-        select::select(self, sku, rec, LineQty { qty, unit }, recorder)
+        let line = LineQty {
+            qty: steps,
+            unit,
+            decimals,
+        };
+        select::select(self, sku, rec, line, recorder)
     }
 }
 
@@ -341,6 +360,8 @@ pub(crate) struct Winner<'s> {
     pub(crate) entry: EntryView<'s>,
     /// The exact line amount.
     pub(crate) exact: Decimal,
+    /// The SKU's quantity decimals, to show the entry's quantities (U6).
+    pub(crate) decimals: u32,
 }
 
 impl<'s> Winner<'s> {
@@ -369,7 +390,7 @@ pub(crate) enum Loss<'s> {
     OtherChannel,
     OtherCountry,
     NoEntry,
-    BelowMinimumQuantity { min_qty: u64 },
+    BelowMinimumQuantity { min_qty: crate::quantity::Quantity },
 }
 
 /// Which window ruled a candidate out.

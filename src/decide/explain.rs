@@ -109,7 +109,7 @@ impl<'s> Explain<'s> {
                     },
                     QuoteWhy::AboveQuantity(w, limit) => QuoteReason::AboveQuantity {
                         list: w.list.id.clone(),
-                        quote_above: *limit,
+                        quote_above: crate::quantity::Quantity::from_steps(*limit, w.decimals),
                     },
                 };
                 // A quote-only SKU never looks at candidates (Q1): none were recorded.
@@ -123,7 +123,7 @@ impl<'s> Explain<'s> {
     fn priced(mut self, party: &Party<'s>, w: Winner<'s>, reference: Reference) -> Outcome {
         let inner = party.inner;
         let slices = std::mem::take(&mut self.best_slices);
-        let margins = margins(&w.entry, &slices);
+        let margins = margins(&w.entry, &slices, w.decimals);
         let candidates = self.candidates(party);
         let currency = w.list.currency;
         Outcome::Priced(Box::new(Priced {
@@ -147,7 +147,7 @@ impl<'s> Explain<'s> {
             }),
             policy: party.account.policy,
             candidates,
-            quantity_rule: w.entry.extra.quantity,
+            quantity_rule: w.entry.extra.quantity.map(|r| r.to_data(w.decimals)),
             derived_units: w.entry.derived,
             reference,
         }))
@@ -240,13 +240,16 @@ fn adjustments(entry: &EntryView<'_>) -> Vec<Adjustment> {
 /// The margins over cost met by the tiers that priced the line (P6d-P6f), innermost list
 /// first, tier by tier: each tier is computed again, recording what the margins did. Lists
 /// without margins record nothing, so this costs nothing for them.
-fn margins(entry: &EntryView<'_>, slices: &[TierSlice]) -> Vec<MarginCheck> {
+fn margins(entry: &EntryView<'_>, slices: &[TierSlice], decimals: u32) -> Vec<MarginCheck> {
+    use crate::quantity::Quantity;
     let mut out = Vec::new();
     let Some(cost) = entry.cost() else {
         return out;
     };
     for (i, t) in entry.tiers.iter().enumerate() {
-        if !slices.iter().any(|s| s.min_qty == t.min_qty) {
+        // Tiers count in the SKU's steps, slices in its quantities (U6).
+        let min_qty = Quantity::from_steps(t.min_qty, decimals);
+        if !slices.iter().any(|s| s.min_qty == min_qty) {
             continue;
         }
         // The line was priced with these tiers: computing one again cannot fail.
@@ -268,7 +271,7 @@ fn margins(entry: &EntryView<'_>, slices: &[TierSlice]) -> Vec<MarginCheck> {
             out.push(MarginCheck {
                 list: e.list.id.clone(),
                 owner: e.list.owner.clone(),
-                min_qty: e.min_qty,
+                min_qty: Quantity::from_steps(e.min_qty, decimals),
                 min_margin: e.margins.min,
                 max_margin: e.margins.max,
                 cost_list: cost.list.id.clone(),

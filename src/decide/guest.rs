@@ -38,8 +38,8 @@ use std::fmt;
 pub struct GuestQuery {
     /// The SKU asked about.
     pub sku: Sku,
-    /// Quantity, at least 1.
-    pub qty: u64,
+    /// Quantity, more than zero; decimals within the SKU's `quantity_decimals` (U6).
+    pub qty: crate::quantity::Quantity,
     /// The instant the question is asked for; the engine never reads a clock.
     pub at: Timestamp,
     /// The sales channel, ship-to country and currency (required) asked for (G4, C1-C3).
@@ -52,17 +52,21 @@ pub struct GuestQuery {
 
 crate::format::builder!(GuestQuery;
     into with_sku(sku: Sku),
-    set with_qty(qty: u64),
+    into with_qty(qty: crate::quantity::Quantity),
     set with_at(at: Timestamp),
 );
 
 impl GuestQuery {
     /// A guest's question about `qty` of `sku` at `at`, with an empty context: set one with
     /// [`GuestQuery::context`] (a currency is required, G4).
-    pub fn new(sku: impl Into<Sku>, qty: u64, at: Timestamp) -> GuestQuery {
+    pub fn new(
+        sku: impl Into<Sku>,
+        qty: impl Into<crate::quantity::Quantity>,
+        at: Timestamp,
+    ) -> GuestQuery {
         GuestQuery {
             sku: sku.into(),
-            qty,
+            qty: qty.into(),
             at,
             context: Context::default(),
             unit: None,
@@ -158,7 +162,7 @@ pub struct GuestSheet {
     ctx: Ctx,
     index: visibility::VisIndex,
     next: usize,
-    qty: u64,
+    qty: crate::quantity::Quantity,
 }
 
 const _: () = {
@@ -333,9 +337,10 @@ impl Snapshot {
         &self,
         context: &Context,
         at: Timestamp,
-        qty: u64,
+        qty: impl Into<crate::quantity::Quantity>,
     ) -> Result<GuestSheet, ResolveError> {
-        if qty == 0 {
+        let qty: crate::quantity::Quantity = qty.into();
+        if qty.is_zero() {
             return Err(ResolveError::ZeroSheetQuantity);
         }
         let ctx = self.guest_ctx(context)?;
@@ -353,7 +358,7 @@ impl Snapshot {
     /// A guest's party for a query, once its inputs are checked (G7): the quantity, the
     /// channel, the currency, in that order, before anything about the SKU.
     fn guest_party(&self, query: &GuestQuery) -> Result<Party<'_>, ResolveError> {
-        if query.qty == 0 {
+        if query.qty.is_zero() {
             return Err(ResolveError::ZeroQuantity(query.sku.clone()));
         }
         let ctx = self.guest_ctx(&query.context)?;

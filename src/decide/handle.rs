@@ -144,8 +144,8 @@ pub struct HandleQuery<'s> {
     pub user: UserHandle<'s>,
     /// The SKU asked about.
     pub sku: SkuHandle<'s>,
-    /// Quantity, at least 1.
-    pub qty: u64,
+    /// Quantity, more than zero; decimals within the SKU's `quantity_decimals` (U6).
+    pub qty: crate::quantity::Quantity,
     /// The instant the question is asked for.
     pub at: Timestamp,
     /// Who will read the answer (SEMANTICS A1-A3).
@@ -158,14 +158,14 @@ impl<'s> HandleQuery<'s> {
         account: AccountHandle<'s>,
         user: UserHandle<'s>,
         sku: SkuHandle<'s>,
-        qty: u64,
+        qty: impl Into<crate::quantity::Quantity>,
         at: Timestamp,
     ) -> HandleQuery<'s> {
         HandleQuery {
             account,
             user,
             sku,
-            qty,
+            qty: qty.into(),
             at,
             audience: Audience::Operator,
         }
@@ -192,8 +192,11 @@ impl<'s> HandleQuery<'s> {
 
     /// The same query for another quantity.
     #[must_use]
-    pub fn with_qty(self, qty: u64) -> HandleQuery<'s> {
-        HandleQuery { qty, ..self }
+    pub fn with_qty(self, qty: impl Into<crate::quantity::Quantity>) -> HandleQuery<'s> {
+        HandleQuery {
+            qty: qty.into(),
+            ..self
+        }
     }
 
     /// The same query for another user.
@@ -312,7 +315,7 @@ impl Snapshot {
     > {
         let (account, user, sku) = self.indexes(query)?;
         let inner = self.inner();
-        if query.qty == 0 {
+        if query.qty.is_zero() {
             return Err(ResolveError::ZeroQuantity(
                 inner.catalog.sku_of(sku).clone(),
             ));

@@ -122,7 +122,7 @@ impl QuoteOutcome {
 /// drop(snapshot); // the sheet holds its own handle
 /// assert!(format!("{sheet:?}").contains("abb-east"));
 /// let lines: Vec<_> = sheet.collect::<Result<_, _>>().unwrap();
-/// assert_eq!(lines.len(), 5); // six SKUs, but the saw is hidden from Abb East
+/// assert_eq!(lines.len(), 6); // seven SKUs, but the saw is hidden from Abb East
 /// ```
 pub struct QuoteSheet {
     snapshot: Snapshot,
@@ -131,7 +131,7 @@ pub struct QuoteSheet {
     party: Option<PartyKey>,
     audience: Audience,
     next: usize,
-    qty: u64,
+    qty: crate::quantity::Quantity,
 }
 
 const _: () = {
@@ -224,7 +224,7 @@ impl Snapshot {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn quote_ref(&self, query: &QueryRef<'_>) -> Result<Quote, ResolveError> {
-        if query.qty == 0 {
+        if query.qty.is_zero() {
             return Err(ResolveError::ZeroQuantity(crate::id::Sku::new(query.sku)));
         }
         let asked = self.party(query.account, query.user, query.at, query.context)?;
@@ -244,10 +244,11 @@ impl Snapshot {
         &'s self,
         asked: Result<(Party<'s>, Entitled<'s>), Entitled<'s>>,
         sku: impl FnOnce() -> Option<(u32, &'s crate::model::catalog::SkuRec)>,
-        qty: u64,
+        qty: impl Into<crate::quantity::Quantity>,
         unit: Option<&str>,
         audience: Audience,
     ) -> Result<Quote, ResolveError> {
+        let qty: crate::quantity::Quantity = qty.into();
         let outcome = match asked {
             Err(_) => QuoteOutcome::Denied,
             Ok((party, _)) => match sku() {
@@ -278,8 +279,9 @@ impl Snapshot {
         account: impl AsRef<str>,
         user: impl AsRef<str>,
         at: jiff::Timestamp,
-        qty: u64,
+        qty: impl Into<crate::quantity::Quantity>,
     ) -> Result<QuoteSheet, ResolveError> {
+        let qty: crate::quantity::Quantity = qty.into();
         self.quote_sheet_in(account, user, at, qty, &Context::default())
     }
 
@@ -296,10 +298,11 @@ impl Snapshot {
         account: impl AsRef<str>,
         user: impl AsRef<str>,
         at: jiff::Timestamp,
-        qty: u64,
+        qty: impl Into<crate::quantity::Quantity>,
         context: &Context,
     ) -> Result<QuoteSheet, ResolveError> {
-        if qty == 0 {
+        let qty: crate::quantity::Quantity = qty.into();
+        if qty.is_zero() {
             return Err(ResolveError::ZeroSheetQuantity);
         }
         // Every SKU is decided: the key indexes the visibility rules once.

@@ -62,17 +62,17 @@ pub(crate) fn compare(
     let overflow = || ResolveError::Overflow {
         sku: rec.sku.clone(),
         list: Some(list.id.clone()),
-        qty,
+        qty: crate::quantity::Quantity::from_steps(qty, line.decimals),
     };
     let mut slices: [Option<TierSlice>; 2] = [None, None];
     let mut count = 0usize;
-    let exact = price_line(&entry, entry.tier_mode(), qty, |s| {
+    let exact = price_line(&entry, entry.tier_mode(), qty, line.decimals, |s| {
         if let Some(slot) = slices.get_mut(count) {
             *slot = Some(s);
         }
         count = count.saturating_add(1);
     })
-    .map_err(|e| crate::decide::select::price_error(e, rec, list, qty))?;
+    .map_err(|e| crate::decide::select::price_error(e, rec, list, line))?;
     let Some(exact) = exact else {
         // Below the reference entry's first tier: it does not price this quantity.
         return none(NoReference::NoEntry);

@@ -65,7 +65,7 @@ impl Snapshot {
         query: &QueryRef<'_>,
         owned: impl FnOnce() -> Query,
     ) -> Result<Resolution, ResolveError> {
-        if query.qty == 0 {
+        if query.qty.is_zero() {
             return Err(ResolveError::ZeroQuantity(Sku::new(query.sku)));
         }
         let asked = self.party(query.account, query.user, query.at, query.context)?;
@@ -127,8 +127,9 @@ impl Snapshot {
         account: impl AsRef<str>,
         user: impl AsRef<str>,
         at: Timestamp,
-        qty: u64,
+        qty: impl Into<crate::quantity::Quantity>,
     ) -> Result<PriceSheet, ResolveError> {
+        let qty: crate::quantity::Quantity = qty.into();
         self.price_sheet_in(account, user, at, qty, &Context::default())
     }
 
@@ -145,10 +146,11 @@ impl Snapshot {
         account: impl AsRef<str>,
         user: impl AsRef<str>,
         at: Timestamp,
-        qty: u64,
+        qty: impl Into<crate::quantity::Quantity>,
         context: &Context,
     ) -> Result<PriceSheet, ResolveError> {
-        if qty == 0 {
+        let qty: crate::quantity::Quantity = qty.into();
+        if qty.is_zero() {
             return Err(ResolveError::ZeroSheetQuantity);
         }
         let (key, access) = match self.sheet_party(account.as_ref(), user.as_ref(), at, context)? {
@@ -365,7 +367,7 @@ impl<'s> Party<'s> {
         &self,
         sku: u32,
         rec: &'s SkuRec,
-        qty: u64,
+        qty: crate::quantity::Quantity,
         unit: Option<&crate::id::UnitId>,
     ) -> Result<
         (

@@ -72,14 +72,19 @@ pub(crate) fn select<'s, R: Recorder<'s>>(
             recorder.eligible(met, None, b.best());
             continue;
         }
-        let amount = price_line(&entry, entry.tier_mode(), qty, |s| recorder.slice(s))
-            .map_err(|e| price_error(e, rec, list, qty))?;
+        let amount = price_line(&entry, entry.tier_mode(), qty, line.decimals, |s| {
+            recorder.slice(s)
+        })
+        .map_err(|e| price_error(e, rec, list, line))?;
         let Some(amount) = amount else {
             // Eligibility checked the first tier; report it as the filter would have.
             recorder.lost(
                 met,
                 Loss::BelowMinimumQuantity {
-                    min_qty: entry.first_min_qty(),
+                    min_qty: crate::quantity::Quantity::from_steps(
+                        entry.first_min_qty(),
+                        line.decimals,
+                    ),
                 },
             );
             continue;
@@ -95,6 +100,7 @@ pub(crate) fn select<'s, R: Recorder<'s>>(
                     list,
                     entry,
                     exact: amount,
+                    decimals: line.decimals,
                 })
                 .best(),
         };
@@ -173,7 +179,9 @@ fn eligibility<'s>(
     // Tier minimums count in the entry's unit: base units for a derived price (U3).
     let min_qty = entry.first_min_qty();
     if entry.entry_qty(line.qty) < min_qty {
-        return Err(Loss::BelowMinimumQuantity { min_qty });
+        return Err(Loss::BelowMinimumQuantity {
+            min_qty: crate::quantity::Quantity::from_steps(min_qty, line.decimals),
+        });
     }
     Ok(entry)
 }
@@ -184,13 +192,13 @@ pub(crate) fn price_error(
     e: PriceError<'_>,
     rec: &SkuRec,
     list: &ListRec,
-    qty: u64,
+    line: LineQty,
 ) -> ResolveError {
     match e {
         PriceError::Overflow => ResolveError::Overflow {
             sku: rec.sku.clone(),
             list: Some(list.id.clone()),
-            qty,
+            qty: crate::quantity::Quantity::from_steps(line.qty, line.decimals),
         },
         PriceError::Negative(by) => ResolveError::NegativePrice {
             sku: rec.sku.clone(),

@@ -57,7 +57,7 @@ pub struct SheetLine {
 /// assert_eq!(
 ///     format!("{sheet:?}"),
 ///     "PriceSheet { account: \"abb-north\", user: Some(\"john\"), version: 1, qty: 1, \
-///      audience: Operator, sees_catalog: true, position: 0, catalog: 6 }",
+///      audience: Operator, sees_catalog: true, position: 0, catalog: 7 }",
 /// );
 /// let lines: Vec<_> = sheet.collect::<Result<_, _>>().unwrap();
 /// assert!(lines.windows(2).all(|w| w[0].sku < w[1].sku));
@@ -73,7 +73,7 @@ pub struct PriceSheet {
     /// The unit index of the next line of the current SKU, on a per-unit sheet.
     unit: u16,
     per_unit: bool,
-    qty: u64,
+    qty: crate::quantity::Quantity,
     audience: Audience,
 }
 
@@ -88,7 +88,7 @@ impl PriceSheet {
         account: AccountId,
         party: Option<PartyKey>,
         access: Access,
-        qty: u64,
+        qty: crate::quantity::Quantity,
     ) -> PriceSheet {
         PriceSheet {
             snapshot,
@@ -169,7 +169,7 @@ pub(crate) fn sheet_debug(
     snapshot: &Snapshot,
     account: &AccountId,
     party: Option<&PartyKey>,
-    (next, qty, audience): (usize, u64, Audience),
+    (next, qty, audience): (usize, crate::quantity::Quantity, Audience),
 ) -> fmt::Result {
     let inner = snapshot.inner();
     let user = party.and_then(|p| inner.users.get(p.user())).map(|u| &u.id);

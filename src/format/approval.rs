@@ -29,8 +29,9 @@ pub enum OrderCondition {
     /// The order subtotal is above this amount in this currency: it applies only to orders in
     /// that currency (`{ "total_above_in": { "currency": "CAD", "amount": "7000" } }`, C3).
     TotalAboveIn(crate::money::Money),
-    /// Some line's quantity is above this.
-    LineQtyAbove(u64),
+    /// Some line's quantity, in base units, is above this (a decimal for SKUs with
+    /// `quantity_decimals`).
+    LineQtyAbove(crate::quantity::Quantity),
     /// The order has more lines than this.
     LinesAbove(u64),
     /// Some line's SKU is in this category (or below it).

@@ -3,6 +3,7 @@
 
 use crate::format::predicate::Attributes;
 use crate::id::Sku;
+use crate::quantity::Quantity;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -49,6 +50,14 @@ pub struct SkuData {
     /// Minimum, maximum and increment of an order line for this SKU.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<QuantityRule>,
+    /// How many decimals its quantities may have: 0 (whole units) by default, 1 for cable sold
+    /// by the decimetre, 3 for grams of a kilogram; at most [`Quantity::MAX_DECIMALS`]. Every
+    /// quantity of the SKU (query, order line, tier `min_qty`, quantity rule) must be a whole
+    /// number of `10^-quantity_decimals` (SEMANTICS U6).
+    ///
+    /// [`Quantity::MAX_DECIMALS`]: crate::Quantity::MAX_DECIMALS
+    #[serde(default, skip_serializing_if = "crate::format::catalog::is_zero")]
+    pub quantity_decimals: u32,
     /// This SKU is sold on quote only: it is never priced directly.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub quote_only: bool,
@@ -90,22 +99,29 @@ pub struct UnitData {
 ///
 /// ```
 /// let r: tradeterms::QuantityRule = serde_json::from_str(r#"{ "increment": 12 }"#).unwrap();
-/// assert_eq!(r.increment, Some(12));
+/// assert_eq!(r.increment, Some(12u64.into()));
+/// let m: tradeterms::QuantityRule = serde_json::from_str(r#"{ "min": 0.5, "increment": "0.5" }"#).unwrap();
+/// assert_eq!(m.min, Some("0.5".parse().unwrap()));
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct QuantityRule {
-    /// Smallest quantity (at least 1).
+    /// Smallest quantity (more than zero; one step of the SKU's precision if absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min: Option<u64>,
+    pub min: Option<Quantity>,
     /// Largest quantity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max: Option<u64>,
-    /// Quantities must be multiples of this (at least 1).
+    pub max: Option<Quantity>,
+    /// Quantities must be multiples of this (more than zero; `0.5` for half metres).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub increment: Option<u64>,
+    pub increment: Option<Quantity>,
+}
+
+/// Whether a count is zero (to leave a default out of the JSON).
+pub(crate) fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl SkuData {
@@ -132,6 +148,7 @@ crate::format::builder!(SkuData;
     some with_cost(cost: Decimal),
     some with_lead_time_days(lead_time_days: u32),
     some with_quantity(quantity: QuantityRule),
+    set with_quantity_decimals(quantity_decimals: u32),
     set with_quote_only(quote_only: bool),
     some_into with_base_unit(base_unit: crate::id::UnitId),
     set with_units(units: Vec<UnitData>),
@@ -160,7 +177,7 @@ crate::format::builder!(UnitData;
 );
 
 crate::format::builder!(QuantityRule;
-    some with_min(min: u64),
-    some with_max(max: u64),
-    some with_increment(increment: u64),
+    some_into with_min(min: crate::quantity::Quantity),
+    some_into with_max(max: crate::quantity::Quantity),
+    some_into with_increment(increment: crate::quantity::Quantity),
 );

@@ -237,6 +237,35 @@ pub(crate) mod exact_number {
     }
 }
 
+// Quantities (SEMANTICS U6): a JSON number read exactly from its text, or a string; written
+// as a JSON number with its exact digits (a whole one as an integer).
+impl Serialize for crate::quantity::Quantity {
+    /// A JSON number with its exact digits: `12`, `12.5`.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if let Some(n) = self.to_u64() {
+            return serializer.serialize_u64(n);
+        }
+        AttrValue::Number(self.as_decimal()).serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for crate::quantity::Quantity {
+    /// A JSON number read exactly from its text, or a string holding one.
+    fn deserialize<D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<crate::quantity::Quantity, D::Error> {
+        match AttrValue::deserialize(deserializer)? {
+            AttrValue::Number(n) => {
+                crate::quantity::Quantity::try_from(n).map_err(serde::de::Error::custom)
+            }
+            AttrValue::Text(t) => t.parse().map_err(serde::de::Error::custom),
+            AttrValue::Flag(_) => Err(serde::de::Error::custom(
+                "expected a quantity, such as 12 or 12.5",
+            )),
+        }
+    }
+}
+
 /// Why a number is not read.
 #[derive(Debug, PartialEq, Eq)]
 enum NumberFault {

@@ -68,8 +68,9 @@ impl MarginMode {
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct TierData {
-    /// Smallest quantity this tier applies to (at least 1).
-    pub min_qty: u64,
+    /// Smallest quantity this tier applies to (more than zero; within the SKU's
+    /// `quantity_decimals`, such as `10` or `2.5`).
+    pub min_qty: crate::quantity::Quantity,
     /// Price of one unit in this tier, as a decimal string.
     #[serde(with = "crate::money::decimal_str")]
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
@@ -100,7 +101,7 @@ pub struct EntryData {
     pub quantity: Option<QuantityRule>,
     /// Above this quantity the price is on quote ("call for pricing above 1,000 units").
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quote_above: Option<u64>,
+    pub quote_above: Option<crate::quantity::Quantity>,
     /// The unit this entry prices, one the SKU declares; its base unit if absent. Tiers,
     /// `quantity` and `quote_above` count in this unit (SEMANTICS U2).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -125,7 +126,7 @@ pub struct EntryData {
 /// // 12 % up, rounded to a .99 price point, for one SKU from 10 units.
 /// let b: tradeterms::AdjustmentData = serde_json::from_str(r#"{ "sku": "DRILL-18V",
 ///     "min_qty": 10, "percent": "12", "round_to": "1", "ending": "-0.01" }"#).unwrap();
-/// assert_eq!(b.min_qty, Some(10));
+/// assert_eq!(b.min_qty, Some(10u64.into()));
 ///
 /// // Cost + 12 % rounded to .99, never under cost + 5 % (on a list whose base is the cost list).
 /// let c: tradeterms::AdjustmentData = serde_json::from_str(r#"{ "percent": "12",
@@ -144,9 +145,10 @@ pub struct AdjustmentData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// The adjustment applies to lines of at least this quantity (counted in the entry's unit:
-    /// base units for a derived price, SEMANTICS U3); every quantity if absent.
+    /// base units for a derived price, SEMANTICS U3); every quantity if absent. May be a
+    /// decimal (`2.5`) for SKUs sold by the metre or the kilogram (U9).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min_qty: Option<u64>,
+    pub min_qty: Option<crate::quantity::Quantity>,
     /// The change in percent, `-20` for 20 % off; at least `-100`; 0 if absent.
     #[serde(
         default,
@@ -389,16 +391,16 @@ impl TierData {
     /// let t = tradeterms::TierData::new(10, "89.00".parse().unwrap());
     /// assert_eq!(t.min_qty, 10);
     /// ```
-    pub fn new(min_qty: u64, unit_price: Decimal) -> Self {
+    pub fn new(min_qty: impl Into<crate::quantity::Quantity>, unit_price: Decimal) -> Self {
         TierData {
-            min_qty,
+            min_qty: min_qty.into(),
             unit_price,
         }
     }
 }
 
 crate::format::builder!(TierData;
-    set with_min_qty(min_qty: u64),
+    into with_min_qty(min_qty: crate::quantity::Quantity),
     set with_unit_price(unit_price: Decimal),
 );
 
@@ -424,14 +426,14 @@ crate::format::builder!(EntryData;
     set with_tiers(tiers: Vec<TierData>),
     some with_valid(valid: Window),
     some with_quantity(quantity: QuantityRule),
-    some with_quote_above(quote_above: u64),
+    some_into with_quote_above(quote_above: crate::quantity::Quantity),
     some_into with_unit(unit: crate::id::UnitId),
 );
 
 crate::format::builder!(AdjustmentData;
     some_into with_sku(sku: Sku),
     some_into with_category(category: String),
-    some with_min_qty(min_qty: u64),
+    some_into with_min_qty(min_qty: crate::quantity::Quantity),
     set with_percent(percent: Decimal),
     some with_amount(amount: Decimal),
     some with_round_to(round_to: Decimal),

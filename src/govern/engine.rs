@@ -157,8 +157,9 @@ impl Engine {
         account: impl AsRef<str>,
         user: impl AsRef<str>,
         at: Timestamp,
-        qty: u64,
+        qty: impl Into<crate::quantity::Quantity>,
     ) -> Result<PriceSheet, ResolveError> {
+        let qty: crate::quantity::Quantity = qty.into();
         self.current.load().price_sheet(account, user, at, qty)
     }
 
@@ -171,9 +172,10 @@ impl Engine {
         account: impl AsRef<str>,
         user: impl AsRef<str>,
         at: Timestamp,
-        qty: u64,
+        qty: impl Into<crate::quantity::Quantity>,
         context: &Context,
     ) -> Result<PriceSheet, ResolveError> {
+        let qty: crate::quantity::Quantity = qty.into();
         self.current
             .load()
             .price_sheet_in(account, user, at, qty, context)
@@ -189,8 +191,9 @@ impl Engine {
         account: impl AsRef<str>,
         user: impl AsRef<str>,
         at: Timestamp,
-        qty: u64,
+        qty: impl Into<crate::quantity::Quantity>,
     ) -> Result<QuoteSheet, ResolveError> {
+        let qty: crate::quantity::Quantity = qty.into();
         self.current.load().quote_sheet(account, user, at, qty)
     }
 
@@ -203,9 +206,10 @@ impl Engine {
         account: impl AsRef<str>,
         user: impl AsRef<str>,
         at: Timestamp,
-        qty: u64,
+        qty: impl Into<crate::quantity::Quantity>,
         context: &Context,
     ) -> Result<QuoteSheet, ResolveError> {
+        let qty: crate::quantity::Quantity = qty.into();
         self.current
             .load()
             .quote_sheet_in(account, user, at, qty, context)
@@ -237,8 +241,9 @@ impl Engine {
         &self,
         context: &Context,
         at: Timestamp,
-        qty: u64,
+        qty: impl Into<crate::quantity::Quantity>,
     ) -> Result<GuestSheet, ResolveError> {
+        let qty: crate::quantity::Quantity = qty.into();
         self.current.load().guest_sheet(context, at, qty)
     }
 

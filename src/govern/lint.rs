@@ -477,6 +477,8 @@ fn unassigned_and_tiers(inner: &Built, at: Timestamp, out: &mut Warnings) {
                     .zip(e.tiers.iter().skip(1))
                     .find(|(x, y)| y.unit_price > x.unit_price);
                 if let Some((x, y)) = rises {
+                    let decimals = inner.catalog.get(sku).map_or(0, |r| r.decimals());
+                    let q = |steps| crate::quantity::Quantity::from_steps(steps, decimals);
                     let sku = inner.catalog.sku_of(sku);
                     out.push(warning(
                         WarningKind::RisingTier,
@@ -484,7 +486,11 @@ fn unassigned_and_tiers(inner: &Built, at: Timestamp, out: &mut Warnings) {
                         vec![list.owner.clone()],
                         format!(
                             "in list `{}`, SKU `{sku}` costs {} from {} units but {} from {}: buying more costs more per unit",
-                            list.id, y.unit_price, y.min_qty, x.unit_price, x.min_qty
+                            list.id,
+                            y.unit_price,
+                            q(y.min_qty),
+                            x.unit_price,
+                            q(x.min_qty)
                         ),
                     ));
                 }
@@ -715,12 +721,13 @@ fn above_reference(inner: &Built, at: Timestamp, out: &mut Warnings) {
             crate::model::catalog::LineQty {
                 qty,
                 unit: crate::model::catalog::Unit::BASE,
+                decimals: rec.decimals(),
             },
             &rec.categories,
             at,
         )
         .ok()?;
-        let exact = price_line(&entry, entry.tier_mode(), qty, |_| {}).ok()??;
+        let exact = price_line(&entry, entry.tier_mode(), qty, rec.decimals(), |_| {}).ok()??;
         Some((list.currency.round(exact), entry))
     }
     let line = |list, sku, qty| priced(inner, list, sku, qty, at);
@@ -760,6 +767,8 @@ fn above_reference(inner: &Built, at: Timestamp, out: &mut Warnings) {
                     .filter_map(|q| {
                         let (a, _) = line(list, sku, q)?;
                         let (r, _) = line(reference, sku, q)?;
+                        let decimals = inner.catalog.get(sku).map_or(0, |r| r.decimals());
+                        let q = crate::quantity::Quantity::from_steps(q, decimals);
                         (a > r).then(|| format!("{a} > {r} at {q}"))
                     })
                     .collect();
@@ -801,10 +810,14 @@ fn under_margin(inner: &Built, at: Timestamp, out: &mut Warnings) {
                 continue;
             };
             let cats = &rec.categories;
+            // Quantities count in the SKU's steps (U6); shown back in its own decimals.
+            let decimals = rec.decimals();
             let line = |qty| LineQty {
                 qty,
                 unit: Unit::BASE,
+                decimals,
             };
+            let shown = |steps: u64| crate::quantity::Quantity::from_steps(steps, decimals);
             let mut quantities: BTreeSet<u64> = BTreeSet::new();
             let mut cur: &crate::model::pricing::ListRec = list;
             for _ in 0..=crate::model::pricing::MAX_RELATIVE_DEPTH {
@@ -815,7 +828,8 @@ fn under_margin(inner: &Built, at: Timestamp, out: &mut Warnings) {
                             adjustments
                                 .iter()
                                 .filter(|a| a.targets(sku, cats))
-                                .filter_map(|a| a.min_qty),
+                                .filter_map(|a| a.min_qty)
+                                .map(|m| m.ceil_steps(decimals)),
                         );
                         match inner.lists.get(*base as usize) {
                             Some(b) => cur = b,
@@ -867,7 +881,7 @@ fn under_margin(inner: &Built, at: Timestamp, out: &mut Warnings) {
             if !under.is_empty() {
                 let quantities: Vec<String> = under
                     .iter()
-                    .map(|(q, w, f)| format!("{w} < {f} from {q} units"))
+                    .map(|(q, w, f)| format!("{w} < {f} from {} units", shown(*q)))
                     .collect();
                 out.push(warning(
                     WarningKind::PricedUnderMargin,
@@ -882,7 +896,7 @@ fn under_margin(inner: &Built, at: Timestamp, out: &mut Warnings) {
                     ),
                 ));
             }
-            if let Some(first) = no_cost.first() {
+            if let Some(first) = no_cost.first().map(|q| shown(*q)) {
                 out.push(warning(
                     WarningKind::MarginWithoutCost,
                     vec![list.id.to_string()],

@@ -2,9 +2,10 @@
 
 use crate::error::{BuildProblem, EntityKind};
 use crate::format::catalog::UnitData;
-use crate::format::{Attributes, SkuData};
+use crate::format::{Attributes, QuantityRule, SkuData};
 use crate::id::{Sku, UnitId};
 use crate::model::id_map::IdMap;
+use crate::quantity::Quantity;
 use rust_decimal::Decimal;
 
 /// A validated catalogue item.
@@ -16,8 +17,11 @@ pub(crate) struct SkuRec {
     pub(crate) attributes: Attributes,
     pub(crate) cost: Option<rust_decimal::Decimal>,
     pub(crate) lead_time_days: Option<u32>,
-    pub(crate) quantity: Option<Box<crate::format::QuantityRule>>,
+    pub(crate) quantity: Option<Box<StepRule>>,
     pub(crate) quote_only: bool,
+    /// Decimals of its quantities (U6): every quantity of the SKU is held as a count of
+    /// `10^-decimals` steps. At most [`Quantity::MAX_DECIMALS`].
+    pub(crate) decimals: u8,
     /// The units it is sold in besides the base unit `each`; `None` for most SKUs (U1).
     pub(crate) units: Option<Box<Units>>,
 }
@@ -40,8 +44,65 @@ pub(crate) struct UnitRec {
     pub(crate) id: UnitId,
     /// Base units in one of this unit (at least 1).
     pub(crate) contains: u64,
-    /// Quantity rule of a line in this unit.
-    pub(crate) quantity: Option<crate::format::QuantityRule>,
+    /// Quantity rule of a line in this unit, in steps.
+    pub(crate) quantity: Option<StepRule>,
+}
+
+/// A quantity rule counted in steps of a SKU's precision (U6).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub(crate) struct StepRule {
+    pub(crate) min: Option<u64>,
+    pub(crate) max: Option<u64>,
+    pub(crate) increment: Option<u64>,
+}
+
+impl StepRule {
+    /// The rule in steps of `10^-decimals`; `Err` with the first quantity finer than that (or
+    /// too large to count).
+    pub(crate) fn of(rule: &QuantityRule, decimals: u32) -> Result<StepRule, Quantity> {
+        let steps = |q: Option<Quantity>| match q {
+            None => Ok(None),
+            Some(q) => q.to_steps(decimals).map(Some).map_err(|_| q),
+        };
+        Ok(StepRule {
+            min: steps(rule.min)?,
+            max: steps(rule.max)?,
+            increment: steps(rule.increment)?,
+        })
+    }
+
+    /// The rule as data.
+    pub(crate) fn to_data(self, decimals: u32) -> QuantityRule {
+        let q = |s: Option<u64>| s.map(|s| Quantity::from_steps(s, decimals));
+        QuantityRule {
+            min: q(self.min),
+            max: q(self.max),
+            increment: q(self.increment),
+        }
+    }
+}
+
+/// A SKU's quantity rule in steps, or the problem naming the SKU (and `what`, the unit or
+/// entry the rule is on) when one of its quantities is finer than the SKU's precision.
+pub(crate) fn step_rule(
+    rule: &QuantityRule,
+    sku: &Sku,
+    decimals: u32,
+    what: &str,
+    problems: &mut Vec<BuildProblem>,
+) -> Option<StepRule> {
+    match StepRule::of(rule, decimals) {
+        Ok(r) => Some(r),
+        Err(qty) => {
+            problems.push(BuildProblem::QuantityTooPrecise {
+                sku: sku.clone(),
+                what: what.to_string(),
+                qty,
+                decimals,
+            });
+            None
+        }
+    }
 }
 
 /// The unit a line counts in: its index among the SKU's units (0 is the base unit) and how many
@@ -63,8 +124,11 @@ impl Unit {
 /// A line's quantity and the unit it counts in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct LineQty {
+    /// The quantity in steps of `10^-decimals` of `unit`.
     pub(crate) qty: u64,
     pub(crate) unit: Unit,
+    /// The SKU's quantity decimals (U6).
+    pub(crate) decimals: u32,
 }
 
 impl SkuRec {
@@ -115,7 +179,7 @@ impl SkuRec {
 
     /// The quantity rule of a line in `unit`: the SKU's for the base unit, the unit's own
     /// otherwise (U4).
-    pub(crate) fn quantity_rule(&self, unit: Unit) -> Option<&crate::format::QuantityRule> {
+    pub(crate) fn quantity_rule(&self, unit: Unit) -> Option<&StepRule> {
         match unit.index.checked_sub(1) {
             None => self.quantity.as_deref(),
             Some(i) => self
@@ -124,6 +188,11 @@ impl SkuRec {
                 .and_then(|u| u.others.get(usize::from(i)))
                 .and_then(|u| u.quantity.as_ref()),
         }
+    }
+
+    /// Its quantity decimals (U6).
+    pub(crate) fn decimals(&self) -> u32 {
+        u32::from(self.decimals)
     }
 
     /// The item as data.
@@ -135,7 +204,8 @@ impl SkuRec {
             attributes: self.attributes.clone(),
             cost: self.cost,
             lead_time_days: self.lead_time_days,
-            quantity: self.quantity.as_deref().copied(),
+            quantity: self.quantity.as_deref().map(|r| r.to_data(self.decimals())),
+            quantity_decimals: self.decimals(),
             quote_only: self.quote_only,
             base_unit: self.units.as_deref().and_then(|u| u.base.clone()),
             units: self
@@ -147,7 +217,7 @@ impl SkuRec {
                         .map(|o| UnitData {
                             unit: o.id.clone(),
                             contains: Decimal::from(o.contains),
-                            quantity: o.quantity,
+                            quantity: o.quantity.map(|r| r.to_data(self.decimals())),
                         })
                         .collect()
                 })
@@ -213,14 +283,34 @@ impl Catalog {
                 .collect();
             categories.sort();
             categories.dedup();
-            if let Some(q) = &s.quantity {
-                crate::model::validate::check_quantity_rule(
+            let decimals = match u8::try_from(s.quantity_decimals) {
+                Ok(d) if s.quantity_decimals <= Quantity::MAX_DECIMALS => d,
+                _ => {
+                    problems.push(BuildProblem::InvalidQuantityDecimals {
+                        sku: s.sku.clone(),
+                        decimals: s.quantity_decimals,
+                        max: Quantity::MAX_DECIMALS,
+                    });
+                    0
+                }
+            };
+            let quantity = s.quantity.as_ref().and_then(|q| {
+                let r = step_rule(
                     q,
+                    &s.sku,
+                    u32::from(decimals),
+                    "its quantity rule",
+                    problems,
+                )?;
+                crate::model::validate::check_quantity_rule(
+                    &r,
+                    u32::from(decimals),
                     EntityKind::Sku,
                     s.sku.as_str(),
                     problems,
                 );
-            }
+                Some(r)
+            });
             if let Some(c) = s.cost
                 && c.is_sign_negative()
                 && !c.is_zero()
@@ -237,9 +327,10 @@ impl Catalog {
                 attributes: s.attributes.clone(),
                 cost: s.cost,
                 lead_time_days: s.lead_time_days,
-                quantity: s.quantity.map(Box::new),
+                quantity: quantity.map(Box::new),
                 quote_only: s.quote_only,
-                units: units_of(s, problems),
+                units: units_of(s, u32::from(decimals), problems),
+                decimals,
             });
         }
         let index = recs
@@ -257,7 +348,7 @@ pub(crate) const MAX_UNITS: usize = 64;
 
 /// The SKU's declared units, validated (U1): names unique (the base unit's included), each a
 /// whole number of at least 1 base units, each unit's quantity rule satisfiable.
-fn units_of(s: &SkuData, problems: &mut Vec<BuildProblem>) -> Option<Box<Units>> {
+fn units_of(s: &SkuData, decimals: u32, problems: &mut Vec<BuildProblem>) -> Option<Box<Units>> {
     if s.units.is_empty()
         && s.base_unit
             .as_ref()
@@ -315,18 +406,22 @@ fn units_of(s: &SkuData, problems: &mut Vec<BuildProblem>) -> Option<Box<Units>>
             );
             continue;
         };
-        if let Some(q) = &u.quantity {
+        let quantity = u.quantity.as_ref().and_then(|q| {
+            let what = format!("the quantity rule of its unit `{}`", u.unit);
+            let r = step_rule(q, &s.sku, decimals, &what, problems)?;
             crate::model::validate::check_quantity_rule(
-                q,
+                &r,
+                decimals,
                 EntityKind::Sku,
                 &format!("{} (unit {})", s.sku, u.unit),
                 problems,
             );
-        }
+            Some(r)
+        });
         others.push(UnitRec {
             id: u.unit.clone(),
             contains,
-            quantity: u.quantity,
+            quantity,
         });
     }
     Some(Box::new(Units {
@@ -337,10 +432,7 @@ fn units_of(s: &SkuData, problems: &mut Vec<BuildProblem>) -> Option<Box<Units>>
 
 /// The valid quantities nearest to `qty` under `rule`, below and above (both `qty` if it is
 /// valid); `(None, None)` when no quantity is valid.
-pub(crate) fn nearest_valid(
-    rule: &crate::format::QuantityRule,
-    qty: u64,
-) -> (Option<u64>, Option<u64>) {
+pub(crate) fn nearest_valid(rule: &StepRule, qty: u64) -> (Option<u64>, Option<u64>) {
     let inc = rule.increment.unwrap_or(1).max(1);
     let min = rule.min.unwrap_or(1).max(1);
     let max = rule.max.unwrap_or(u64::MAX);
@@ -368,10 +460,9 @@ pub(crate) fn nearest_valid(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::format::QuantityRule;
 
-    fn rule(min: Option<u64>, max: Option<u64>, increment: Option<u64>) -> QuantityRule {
-        QuantityRule {
+    fn rule(min: Option<u64>, max: Option<u64>, increment: Option<u64>) -> StepRule {
+        StepRule {
             min,
             max,
             increment,

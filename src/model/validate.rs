@@ -134,13 +134,16 @@ pub(crate) struct RuleContext<'a> {
     pub(crate) channels: &'a crate::model::context::Channels,
 }
 
-/// Reports a quantity rule that no quantity could satisfy or that makes no sense.
+/// Reports a quantity rule (in steps of `10^-decimals`) that no quantity could satisfy or
+/// that makes no sense.
 pub(crate) fn check_quantity_rule(
-    rule: &crate::format::QuantityRule,
+    rule: &crate::model::catalog::StepRule,
+    decimals: u32,
     kind: EntityKind,
     id: &str,
     problems: &mut Vec<BuildProblem>,
 ) {
+    let q = |s: u64| crate::quantity::Quantity::from_steps(s, decimals);
     let mut bad = |detail: String| {
         problems.push(BuildProblem::InvalidQuantityRule {
             kind,
@@ -149,22 +152,23 @@ pub(crate) fn check_quantity_rule(
         })
     };
     if rule.min == Some(0) {
-        bad("min must be at least 1".into());
+        bad("min must be more than zero".into());
     }
     if rule.increment == Some(0) {
-        bad("increment must be at least 1".into());
+        bad("increment must be more than zero".into());
     }
     if let (Some(min), Some(max)) = (rule.min, rule.max)
         && max < min
     {
-        bad(format!("max {max} is below min {min}"));
+        bad(format!("max {} is below min {}", q(max), q(min)));
     }
     if let Some(max) = rule.max
         && crate::model::catalog::nearest_valid(rule, max).0.is_none()
         && rule.increment.is_some()
     {
         bad(format!(
-            "no quantity up to max {max} is a multiple of the increment at or above min"
+            "no quantity up to max {} is a multiple of the increment at or above min",
+            q(max)
         ));
     }
 }

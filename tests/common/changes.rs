@@ -69,7 +69,7 @@ impl RawChange {
                     list: lists[list.index(lists.len())].id.clone(),
                     entry: EntryData::new(
                         ds.catalog[sku.index(ds.catalog.len())].sku.clone(),
-                        vec![TierData::new(1, Decimal::new(i64::from(*cents), 2))],
+                        vec![TierData::new(1u64, Decimal::new(i64::from(*cents), 2))],
                     ),
                 }
             }

@@ -84,6 +84,14 @@ pub struct Switches {
     /// lists, minimum margins clamped or reported on lists, and adjustments with a minimum or
     /// maximum margin of their own.
     pub costs: bool,
+    /// Fractional quantities (SEMANTICS U6-U9), derived from indexes without drawing
+    /// randomness: of every three SKUs the second counts quantities to 1 decimal (of every
+    /// six the sixth to 2); their tier minimums above 1, quantity rules, `quote_above` and
+    /// one-SKU adjustments' `min_qty` are moved to halves (`9.5`, increment `1.5`), category
+    /// adjustments' `min_qty` too (reached from the next step by whole-unit SKUs); queries and
+    /// order lines ask decimals of them, now and then finer than their precision, and now and
+    /// then a half of a whole-unit SKU (see [`qty_for`]).
+    pub fractional: bool,
 }
 
 impl Switches {
@@ -105,6 +113,7 @@ impl Switches {
             units: false,
             guests: false,
             costs: true,
+            fractional: false,
         }
     }
 
@@ -126,6 +135,7 @@ impl Switches {
             units: false,
             guests: false,
             costs: true,
+            fractional: false,
         }
     }
 }
@@ -422,7 +432,7 @@ fn adjustment(
             a.category = None;
             a.sku = sku();
         }
-        1 => a.min_qty = Some(MIN_QTYS[2 + (i + j) % 4]),
+        1 => a.min_qty = Some(MIN_QTYS[2 + (i + j) % 4].into()),
         2 => a.amount = Some(Decimal::new(i64::try_from(seed % 500).unwrap_or(0), 2)),
         3 => a.round_to = Some(Decimal::new(5, 2)),
         4 => {
@@ -442,7 +452,7 @@ fn adjustment(
         6 => {
             a.category = None;
             a.sku = sku();
-            a.min_qty = Some(MIN_QTYS[4]);
+            a.min_qty = Some(MIN_QTYS[4].into());
         }
         // P6d: margins over cost of the adjustment's own (they matter only with
         // `Switches::costs`, which gives every currency a cost list).
@@ -580,26 +590,26 @@ fn raw_qty_rule() -> impl Strategy<Value = RawQtyRule> {
 
 fn qty_rule(raw: &RawQtyRule) -> QuantityRule {
     let (min, max, increment) = *raw;
-    let mut rule = {
-        let mut v = QuantityRule::default();
-        v.min = min;
-        v.max = max;
-        v.increment = increment;
-        v
-    };
+    let mut max = max;
     if let (Some(lo), Some(hi)) = (min, max)
         && hi < lo
     {
-        rule.max = None;
+        max = None;
     }
-    if let (Some(hi), Some(inc)) = (rule.max, increment) {
+    if let (Some(hi), Some(inc)) = (max, increment) {
         // Some multiple of the increment must lie in [min, max].
         let lo = min.unwrap_or(1);
         if lo.div_ceil(inc) * inc > hi {
-            rule.max = None;
+            max = None;
         }
     }
-    rule
+    {
+        let mut v = QuantityRule::default();
+        v.min = min.map(Into::into);
+        v.max = max.map(Into::into);
+        v.increment = increment.map(Into::into);
+        v
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -769,7 +779,7 @@ fn raw_policy(pool: usize) -> impl Strategy<Value = RawPolicy> {
 fn order_condition() -> impl Strategy<Value = OrderCondition> {
     let leaf = prop_oneof![
         3 => (0i64..300_000).prop_map(|c| OrderCondition::TotalAbove(Decimal::new(c, 2))),
-        2 => (0u64..30).prop_map(OrderCondition::LineQtyAbove),
+        2 => (0u64..30).prop_map(|n| OrderCondition::LineQtyAbove(n.into())),
         1 => (0u64..4).prop_map(OrderCondition::LinesAbove),
         1 => (0usize..CATEGORIES.len()).prop_map(|c| OrderCondition::Category(CATEGORIES[c].to_string())),
         2 => Just(OrderCondition::SpendingLimitExceeded),
@@ -1341,6 +1351,12 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
             if sw.units {
                 sku.units = units_of_sku(i, sw.quantity_rules);
             }
+            if sw.fractional {
+                sku.quantity_decimals = decimals_of_sku(i);
+                if sku.quantity_decimals > 0 {
+                    sku.quantity = sku.quantity.map(|r| halves(&r));
+                }
+            }
             sku
         })
         .collect();
@@ -1365,7 +1381,13 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
                     .collect();
                 if sw.monotone_amounts {
                     tiers.truncate(1);
-                    tiers[0].min_qty = 1;
+                    tiers[0].min_qty = 1u64.into();
+                }
+                let fractional = sw.fractional && decimals_of_sku(s) > 0;
+                if fractional {
+                    for t in &mut tiers {
+                        t.min_qty = less_half(t.min_qty);
+                    }
                 }
                 (s, {
                     let mut v = EntryData::new(sku_id(s), tiers);
@@ -1373,10 +1395,13 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
                     v.quantity = extra
                         .filter(|_| sw.quantity_rules)
                         .and_then(|x| x.quantity.as_ref())
-                        .map(qty_rule);
+                        .map(qty_rule)
+                        .map(|r| if fractional { halves(&r) } else { r });
                     v.quote_above = extra
                         .filter(|_| sw.quote_only && !sw.monotone_amounts)
-                        .and_then(|x| x.quote_above);
+                        .and_then(|x| x.quote_above)
+                        .map(Into::into)
+                        .map(|q| if fractional { less_half(q) } else { q });
                     v
                 })
             })
@@ -1447,7 +1472,19 @@ fn materialise(raw: &RawDataset, sw: Switches) -> Dataset {
             .with_relative(RelativeData::new(list_id(base), {
                 let mut out: Vec<AdjustmentData> = Vec::new();
                 for (j, &(cat, tenths)) in l.adjustments.iter().enumerate() {
-                    let adj = adjustment(i, j, cat, tenths, catalog.len(), sw.costs);
+                    let mut adj = adjustment(i, j, cat, tenths, catalog.len(), sw.costs);
+                    // U9: a category's (or every SKU's) `min_qty` may be finer than
+                    // a SKU's precision; a one-SKU adjustment's only within it.
+                    let target_decimals = adj.sku.as_ref().map(|s| {
+                        catalog
+                            .iter()
+                            .find(|c| &c.sku == s)
+                            .unwrap()
+                            .quantity_decimals
+                    });
+                    if sw.fractional && target_decimals.is_none_or(|d| d > 0) {
+                        adj.min_qty = adj.min_qty.map(less_half);
+                    }
                     // P6a: one adjustment per target (a later one with the same target
                     // never decided, as the first listed won equal depths).
                     if !out
@@ -1863,11 +1900,65 @@ pub fn units_of_sku(i: usize, quantity_rules: bool) -> Vec<tradeterms::UnitData>
     if i.is_multiple_of(3) {
         units.push({
             let mut v = tradeterms::UnitData::new("pallet", Decimal::from(per_box * 10));
-            v.quantity = quantity_rules.then_some(QuantityRule::default().with_max(3));
+            v.quantity = quantity_rules.then_some(QuantityRule::default().with_max(3u64));
             v
         });
     }
     units
+}
+
+/// U6: the quantity decimals of SKU `i` with fractional quantities on: 1 for every third
+/// from the second, 2 for every sixth from the sixth, else 0.
+pub fn decimals_of_sku(i: usize) -> u32 {
+    match i % 6 {
+        1 | 4 => 1,
+        5 => 2,
+        _ => 0,
+    }
+}
+
+/// Half a unit less, for a quantity above 1 (`10` -> `9.5`); 1 and below unchanged.
+fn less_half(q: tradeterms::Quantity) -> tradeterms::Quantity {
+    if q > 1 {
+        tradeterms::Quantity::try_from(q.as_decimal() - Decimal::new(5, 1)).unwrap()
+    } else {
+        q
+    }
+}
+
+/// A quantity rule counted in halves (`min 2, increment 3` -> `min 1, increment 1.5`).
+fn halves(r: &QuantityRule) -> QuantityRule {
+    let half = |q: Option<tradeterms::Quantity>| {
+        q.map(|q| tradeterms::Quantity::try_from(q.as_decimal() * Decimal::new(5, 1)).unwrap())
+    };
+    {
+        let mut v = QuantityRule::default();
+        v.min = half(r.min);
+        v.max = half(r.max);
+        v.increment = half(r.increment);
+        v
+    }
+}
+
+/// U6, U7: the quantity a query or order line asks of `sku` from a raw whole `qty`: on data
+/// with fractional SKUs, a SKU with decimals is asked `qty` (one time in three), `qty - 0.5`,
+/// or `qty - 0.45` (finer than 1 decimal: `QuantityTooPrecise` there, valid at 2); a
+/// whole-unit SKU `qty + 0.5` one time in nine (`QuantityTooPrecise`); otherwise `qty`.
+pub fn qty_for(ds: &Dataset, sku: &str, qty: u64) -> tradeterms::Quantity {
+    let Some(s) = ds.catalog.iter().find(|s| s.sku.as_str() == sku) else {
+        return qty.into();
+    };
+    let fractional = ds.catalog.iter().any(|s| s.quantity_decimals > 0);
+    let d = Decimal::from(qty);
+    let q = match (fractional, s.quantity_decimals, qty % 3, qty % 9) {
+        (false, ..) => d,
+        (true, 0, _, 4) => d + Decimal::new(5, 1),
+        (true, 0, ..) => d,
+        (true, _, 0, _) => d,
+        (true, _, 1, _) => d - Decimal::new(5, 1),
+        (true, ..) => d - Decimal::new(45, 2),
+    };
+    tradeterms::Quantity::try_from(q).unwrap()
 }
 
 /// U2: the unit a query or order line of quantity `qty` names on data with units: none, the

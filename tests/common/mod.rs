@@ -166,7 +166,8 @@ pub fn guest_query(ds: &Dataset, raw: &RawQuery) -> tradeterms::GuestQuery {
     }
     let sku = ds.catalog[raw.sku.index(ds.catalog.len())].sku.clone();
     let unit = generator::unit_for(ds, sku.as_str(), raw.qty + raw.at as u64);
-    let q = tradeterms::GuestQuery::new(sku, raw.qty, ts(QUERY_INSTANTS[raw.at])).context(ctx);
+    let qty = generator::qty_for(ds, sku.as_str(), raw.qty);
+    let q = tradeterms::GuestQuery::new(sku, qty, ts(QUERY_INSTANTS[raw.at])).context(ctx);
     match unit {
         Some(u) => q.unit(u),
         None => q,
@@ -187,11 +188,12 @@ impl RawQuery {
         let context = context_for(ds, &account, self.qty, self.at);
         let sku = ds.catalog[self.sku.index(ds.catalog.len())].sku.clone();
         let unit = generator::unit_for(ds, sku.as_str(), self.qty + self.at as u64);
+        let qty = generator::qty_for(ds, sku.as_str(), self.qty);
         let q = Query::new(
             account,
             user.id.clone(),
             sku,
-            self.qty,
+            qty,
             ts(QUERY_INSTANTS[self.at]),
         )
         .with_context(context);
@@ -235,8 +237,14 @@ impl RawOrder {
             self.lines
                 .iter()
                 .map(|(sku, qty, lead)| {
-                    let mut v =
-                        OrderLine::new(ds.catalog[sku.index(ds.catalog.len())].sku.clone(), *qty);
+                    let mut v = OrderLine::new(
+                        ds.catalog[sku.index(ds.catalog.len())].sku.clone(),
+                        generator::qty_for(
+                            ds,
+                            ds.catalog[sku.index(ds.catalog.len())].sku.as_str(),
+                            *qty,
+                        ),
+                    );
                     v.unit = generator::unit_for(
                         ds,
                         ds.catalog[sku.index(ds.catalog.len())].sku.as_str(),

@@ -90,7 +90,7 @@ pub enum Status {
     OtherChannel,
     OtherCountry,
     NoEntry,
-    BelowMinimumQuantity(u64),
+    BelowMinimumQuantity(Decimal),
     LowerPrecedence {
         winner: String,
     },
@@ -126,7 +126,7 @@ pub struct Cand {
 }
 
 /// (min_qty, units, unit_price, amount)
-pub type Slice = (u64, u64, Decimal, Decimal);
+pub type Slice = (Decimal, Decimal, Decimal, Decimal);
 
 /// (relative list, its base, the deciding adjustment as written), outermost first (P6a).
 pub type Adj = (String, String, tradeterms::AdjustmentData);
@@ -155,7 +155,7 @@ pub enum QuoteWhy {
     NoPrice,
     SkuQuoteOnly,
     ListQuoteOnly { assignment: String, list: String },
-    AboveQuantity { list: String, quote_above: u64 },
+    AboveQuantity { list: String, quote_above: Decimal },
 }
 
 /// How much of an answer a resolver reports.
@@ -207,7 +207,7 @@ pub struct Answer {
 pub type MarginAns = (
     String,
     String,
-    u64,
+    Decimal,
     (Option<Decimal>, Option<Decimal>),
     String,
     Option<Decimal>,
@@ -287,7 +287,12 @@ pub enum PayAnswer {
 }
 
 /// (rule source: `None` for the SKU, the list for an entry; rule; nearest below; nearest above)
-pub type Violation = (Option<String>, QuantityRule, Option<u64>, Option<u64>);
+pub type Violation = (
+    Option<String>,
+    QuantityRule,
+    Option<Decimal>,
+    Option<Decimal>,
+);
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LineAns {
@@ -431,7 +436,9 @@ fn status_of(s: &CandidateStatus) -> Status {
         CandidateStatus::OtherChannel => Status::OtherChannel,
         CandidateStatus::OtherCountry => Status::OtherCountry,
         CandidateStatus::NoEntry => Status::NoEntry,
-        CandidateStatus::BelowMinimumQuantity { min_qty } => Status::BelowMinimumQuantity(*min_qty),
+        CandidateStatus::BelowMinimumQuantity { min_qty } => {
+            Status::BelowMinimumQuantity(min_qty.as_decimal())
+        }
         CandidateStatus::LowerPrecedence { winner } => Status::LowerPrecedence {
             winner: winner.to_string(),
         },
@@ -477,7 +484,7 @@ pub fn quote_why(r: &QuoteReason) -> QuoteWhy {
         },
         QuoteReason::AboveQuantity { list, quote_above } => QuoteWhy::AboveQuantity {
             list: list.to_string(),
-            quote_above: *quote_above,
+            quote_above: quote_above.as_decimal(),
         },
         other => panic!("unexpected quote reason {other:?}"),
     }
@@ -497,6 +504,7 @@ pub fn error_name(e: &ResolveError) -> String {
         ResolveError::NegativePrice { .. } => "NegativePrice".into(),
         ResolveError::UnknownUnit { .. } => "UnknownUnit".into(),
         ResolveError::GuestCurrencyRequired => "GuestCurrencyRequired".into(),
+        ResolveError::QuantityTooPrecise { .. } => "QuantityTooPrecise".into(),
         other => format!("{other:?}"),
     }
 }
@@ -560,7 +568,14 @@ pub fn from_resolution(r: &Resolution) -> Answer {
                 .price
                 .slices
                 .iter()
-                .map(|s| (s.min_qty, s.units, s.unit_price, s.amount))
+                .map(|s| {
+                    (
+                        s.min_qty.as_decimal(),
+                        s.units.as_decimal(),
+                        s.unit_price,
+                        s.amount,
+                    )
+                })
                 .collect(),
             exact_amount: Some(p.price.exact_amount),
             amount: Some(p.price.amount),
@@ -596,7 +611,7 @@ pub fn from_resolution(r: &Resolution) -> Answer {
                     (
                         m.list.to_string(),
                         m.owner.clone(),
-                        m.min_qty,
+                        m.min_qty.as_decimal(),
                         (m.min_margin, m.max_margin),
                         m.cost_list.to_string(),
                         m.cost,
@@ -672,8 +687,8 @@ fn violation_of(v: &tradeterms::QuantityViolation) -> Violation {
             _ => unreachable!("a variant this test does not know yet"),
         },
         v.rule,
-        v.below,
-        v.above,
+        v.below.map(|q| q.as_decimal()),
+        v.above.map(|q| q.as_decimal()),
     )
 }
 
@@ -809,7 +824,14 @@ pub fn from_guest(r: &tradeterms::GuestResolution) -> Answer {
                 .price
                 .slices
                 .iter()
-                .map(|s| (s.min_qty, s.units, s.unit_price, s.amount))
+                .map(|s| {
+                    (
+                        s.min_qty.as_decimal(),
+                        s.units.as_decimal(),
+                        s.unit_price,
+                        s.amount,
+                    )
+                })
                 .collect(),
             exact_amount: Some(p.price.exact_amount),
             amount: Some(p.price.amount),

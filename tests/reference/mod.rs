@@ -585,7 +585,12 @@ enum Miss {
 /// when a line is priced ([`derive`]), as the engine computes only the amounts it needs (T6).
 /// The last part: U3, base units per line unit when the entry is the base-unit one read for a
 /// line in another unit.
-type Entry<'d> = (Vec<(u64, Decimal)>, &'d EntryData, Vec<Adj>, Option<u64>);
+type Entry<'d> = (
+    Vec<(Decimal, Decimal)>,
+    &'d EntryData,
+    Vec<Adj>,
+    Option<u64>,
+);
 
 /// The entry a list has for a SKU, derived through relative lists (P5, P6).
 /// P9: the reference price of a priced line: the reference list named for the account or its
@@ -600,7 +605,7 @@ fn reference_price(
     ds: &Dataset,
     account: &AccountData,
     sku: &SkuData,
-    qty: u64,
+    qty: Decimal,
     unit: &(Option<String>, u64),
     at: Timestamp,
     currency: &str,
@@ -653,10 +658,13 @@ fn reference_price(
     if !in_window(&entry.valid, at) {
         return none(NoReference::NotValid);
     }
-    if entry.quote_above.is_some_and(|limit| qty * per > limit) {
+    if entry
+        .quote_above
+        .is_some_and(|limit| qty * Decimal::from(per) > limit.as_decimal())
+    {
         return none(NoReference::OnQuote);
     }
-    if tiers.first().is_none_or(|t| qty * per < t.0) {
+    if tiers.first().is_none_or(|t| qty * Decimal::from(per) < t.0) {
         return none(NoReference::NoEntry);
     }
     let costing = Costing::new(ds, list, &adjustments, sku, unit, derived, at);
@@ -670,6 +678,7 @@ fn reference_price(
         quote_above: None,
         per,
         derived,
+        step: step_of(sku),
     };
     let (slices, exact) = priced.line(qty)?;
     let reference = round(currency, exact);
@@ -714,7 +723,7 @@ fn entry_for<'d>(
     ds: &'d Dataset,
     list: &'d PriceListData,
     sku: &SkuData,
-    qty: u64,
+    qty: Decimal,
     unit: &(Option<String>, u64),
     at: Timestamp,
     depth_left: usize,
@@ -751,7 +760,10 @@ fn entry_for<'d>(
                 None => return Err(Miss::NoEntry),
             };
             Ok((
-                e.tiers.iter().map(|t| (t.min_qty, t.unit_price)).collect(),
+                e.tiers
+                    .iter()
+                    .map(|t| (t.min_qty.as_decimal(), t.unit_price))
+                    .collect(),
                 e,
                 Vec::new(),
                 derived,
@@ -775,11 +787,11 @@ fn entry_for<'d>(
                 }
             };
             // The most specific among those applying at `reached`; equal rank -> first listed.
-            let pick = |reached: Option<u64>| {
+            let pick = |reached: Option<Decimal>| {
                 let mut best: Option<((u8, usize), &tradeterms::AdjustmentData)> = None;
                 for adj in &rel.adjustments {
                     let applies = match (adj.min_qty, reached) {
-                        (Some(m), Some(q)) => q >= m,
+                        (Some(m), Some(q)) => q >= m.as_decimal(),
                         _ => true,
                     };
                     if let Some(r) = rank(adj)
@@ -802,7 +814,7 @@ fn entry_for<'d>(
                 entry_for(ds, base, sku, qty, unit, at, depth_left - 1, derive_asked)?;
             // P6a: then the one applying at the line's quantity in the entry's unit (base
             // units when derived, U3); none: no entry.
-            let adj = pick(Some(qty.saturating_mul(derived.unwrap_or(1)))).ok_or(Miss::NoEntry)?;
+            let adj = pick(Some(qty * Decimal::from(derived.unwrap_or(1)))).ok_or(Miss::NoEntry)?;
             let mut adjustments = vec![(list.id.to_string(), base.id.to_string(), adj.clone())];
             adjustments.extend(inner);
             Ok((tiers, entry, adjustments, derived))
@@ -815,11 +827,11 @@ fn entry_for<'d>(
 /// a multiple of `round_to` half away from zero plus `ending`. A negative result is
 /// `Err("NegativePrice")`, an overflow `Err("Overflow")` (T6).
 fn derive(
-    tiers: &[(u64, Decimal)],
+    tiers: &[(Decimal, Decimal)],
     adjustments: &[Adj],
     costing: Option<&Costing>,
     margins: &mut Vec<MarginAns>,
-) -> Result<Vec<(u64, Decimal)>, String> {
+) -> Result<Vec<(Decimal, Decimal)>, String> {
     let overflow = || "Overflow".to_string();
     let mut out = Vec::with_capacity(tiers.len());
     for &(m, p) in tiers {
@@ -907,7 +919,7 @@ impl ListMargins {
 #[derive(Clone, Debug)]
 struct Costing {
     cost_list: String,
-    cost: Option<Vec<(u64, Decimal)>>,
+    cost: Option<Vec<(Decimal, Decimal)>>,
     root: ListMargins,
     links: Vec<ListMargins>,
 }
@@ -950,7 +962,12 @@ impl Costing {
                             == want.as_deref()
                 })
                 .filter(|e| in_window(&e.valid, at))
-                .map(|e| e.tiers.iter().map(|t| (t.min_qty, t.unit_price)).collect())
+                .map(|e| {
+                    e.tiers
+                        .iter()
+                        .map(|t| (Decimal::from(t.min_qty), t.unit_price))
+                        .collect()
+                })
         } else {
             None
         };
@@ -971,7 +988,7 @@ impl Costing {
     fn hold(
         &self,
         lm: &ListMargins,
-        m: u64,
+        m: Decimal,
         p: Decimal,
         out: &mut Vec<MarginAns>,
     ) -> Result<Decimal, String> {
@@ -1030,11 +1047,15 @@ impl Costing {
     }
 }
 
-/// T1-T4: the slices and the exact amount of `qty` units, `None` on overflow (T6).
+/// T1-T4: the slices and the exact amount of `qty` units, `None` on overflow (T6). U8: a
+/// line of a SKU with quantity decimals counts positions in steps of `step` (`0.1` at 1
+/// decimal, 1 for whole units): a graduated tier covers the positions from its minimum to one
+/// step below the next tier's, the first one from the first step.
 pub fn price_line(
-    tiers: &[(u64, Decimal)],
+    tiers: &[(Decimal, Decimal)],
     mode: TierMode,
-    qty: u64,
+    qty: Decimal,
+    step: Decimal,
 ) -> Option<(Vec<Slice>, Decimal)> {
     let mut slices = Vec::new();
     match mode {
@@ -1045,7 +1066,7 @@ pub fn price_line(
                 .filter(|(m, _)| *m <= qty)
                 .max_by_key(|(m, _)| *m)
                 .copied()?;
-            let amount = p.checked_mul(Decimal::from(qty))?;
+            let amount = p.checked_mul(qty)?;
             slices.push((m, qty, p, amount));
         }
         TierMode::Graduated => {
@@ -1053,13 +1074,13 @@ pub fn price_line(
                 if m > qty {
                     continue; // tier not reached
                 }
-                let first = if i == 0 { 1 } else { m };
+                let first = if i == 0 { step } else { m };
                 let last = match tiers.get(i + 1) {
-                    Some(&(next, _)) => (next - 1).min(qty),
+                    Some(&(next, _)) => (next - step).min(qty),
                     None => qty,
                 };
-                let units = last - first + 1;
-                let amount = p.checked_mul(Decimal::from(units))?;
+                let units = (last - first + step).normalize();
+                let amount = p.checked_mul(units)?;
                 slices.push((m, units, p, amount));
             }
         }
@@ -1092,25 +1113,37 @@ pub fn round(code: &str, exact: Decimal) -> Decimal {
 /// on demand ([`Eligible::line`]).
 #[derive(Clone)]
 struct Eligible {
-    tiers: Vec<(u64, Decimal)>,
+    tiers: Vec<(Decimal, Decimal)>,
     currency: String,
     mode: TierMode,
     adjustments: Vec<Adj>,
     quantity: Option<QuantityRule>,
-    quote_above: Option<u64>,
+    quote_above: Option<tradeterms::Quantity>,
     /// U3: entry units per line unit (1 unless derived).
     per: u64,
     derived: Option<u64>,
     /// P6d: the cost and margins the prices are held by, when the currency has a cost list.
     costing: Option<Costing>,
+    /// U6: the SKU's smallest quantity step.
+    step: Decimal,
+}
+
+/// U6: the smallest quantity step of a SKU: 1 for whole units, 0.1 at 1 decimal.
+pub fn step_of(sku: &SkuData) -> Decimal {
+    Decimal::new(1, sku.quantity_decimals)
+}
+
+/// U7: whether `qty` is a whole number of the SKU's steps.
+pub fn within_precision(sku: &SkuData, qty: Decimal) -> bool {
+    (qty / step_of(sku)).fract().is_zero()
 }
 
 impl Eligible {
     /// The margins met by the tiers pricing `qty` (P6d-P6f), tier by tier, innermost list
     /// first, as the explanation lists them.
-    fn margins(&self, qty: u64) -> Vec<MarginAns> {
-        let base_qty = qty.saturating_mul(self.per);
-        let mut reached: Vec<(u64, Decimal)> = self
+    fn margins(&self, qty: Decimal) -> Vec<MarginAns> {
+        let base_qty = qty * Decimal::from(self.per);
+        let mut reached: Vec<(Decimal, Decimal)> = self
             .tiers
             .iter()
             .copied()
@@ -1127,12 +1160,14 @@ impl Eligible {
     /// The slices and exact amount at `qty` (T1-T4); `Err("Overflow")` on overflow (T6).
     /// U3: a derived line prices `qty x per` base units; in volume mode its one slice is
     /// restated per line unit (unit price x per).
-    fn line(&self, qty: u64) -> Result<(Vec<Slice>, Decimal), String> {
+    fn line(&self, qty: Decimal) -> Result<(Vec<Slice>, Decimal), String> {
         let overflow = || "Overflow".to_string();
-        let base_qty = qty.checked_mul(self.per).ok_or_else(overflow)?;
+        let base_qty = qty
+            .checked_mul(Decimal::from(self.per))
+            .ok_or_else(overflow)?;
         // P6c: only the tiers that price the line are derived: the highest reached one in
         // volume mode, every reached one in graduated mode.
-        let mut reached: Vec<(u64, Decimal)> = self
+        let mut reached: Vec<(Decimal, Decimal)> = self
             .tiers
             .iter()
             .copied()
@@ -1147,15 +1182,14 @@ impl Eligible {
             self.costing.as_ref(),
             &mut Vec::new(),
         )?;
-        let (mut slices, total) = price_line(&derived, self.mode, base_qty).ok_or_else(overflow)?;
+        let (mut slices, total) =
+            price_line(&derived, self.mode, base_qty, self.step).ok_or_else(overflow)?;
         if self.mode == TierMode::Volume && self.per != 1 {
             let (m, _, p, _) = slices[0];
             let unit_price = p
                 .checked_mul(Decimal::from(self.per))
                 .ok_or_else(overflow)?;
-            let amount = unit_price
-                .checked_mul(Decimal::from(qty))
-                .ok_or_else(overflow)?;
+            let amount = unit_price.checked_mul(qty).ok_or_else(overflow)?;
             slices = vec![(m, qty, unit_price, amount)];
             return Ok((slices, amount));
         }
@@ -1170,7 +1204,7 @@ fn evaluate(
     ds: &Dataset,
     account: &AccountData,
     sku: &SkuData,
-    qty: u64,
+    qty: Decimal,
     unit: &(Option<String>, u64),
     at: Timestamp,
     ctx: &Ctx,
@@ -1221,8 +1255,8 @@ fn evaluate(
                 return Err(not_valid("entry".into(), &entry.valid, at));
             }
             let per = derived.unwrap_or(1);
-            let first = tiers.first().map(|t| t.0).unwrap_or(u64::MAX);
-            if qty.saturating_mul(per) < first {
+            let first = tiers.first().map(|t| t.0).unwrap_or(Decimal::MAX);
+            if qty * Decimal::from(per) < first {
                 return Err(Status::BelowMinimumQuantity(first));
             }
             let costing = Costing::new(ds, list, &adjustments, sku, unit, derived, at);
@@ -1238,6 +1272,7 @@ fn evaluate(
                 quote_above: entry.quote_above,
                 per,
                 derived,
+                step: step_of(sku),
             })
         })();
         match status {
@@ -1257,12 +1292,12 @@ pub fn candidate_amounts(ds: &Dataset, q: &Query) -> Vec<(String, Option<Decimal
     let sku = ds.catalog.iter().find(|s| s.sku == q.sku).unwrap();
     let ctx = ctx_of(account, &q.context).unwrap();
     let unit = unit_of(sku, q.unit.as_ref().map(|u| u.as_str())).unwrap();
-    evaluate(ds, account, sku, q.qty, &unit, q.at, &ctx)
+    evaluate(ds, account, sku, q.qty.as_decimal(), &unit, q.at, &ctx)
         .into_iter()
         .map(|(c, e)| {
             (
                 c.assignment,
-                e.and_then(|e| e.line(q.qty).ok()).map(|l| l.1),
+                e.and_then(|e| e.line(q.qty.as_decimal()).ok()).map(|l| l.1),
             )
         })
         .collect()
@@ -1291,7 +1326,7 @@ fn experiments_reaching(ds: &Dataset, account: &AccountData) -> Vec<(String, tra
 /// Resolves one query by the literal rules; `Err` names the error variant.
 pub fn resolve(ds: &Dataset, q: &Query) -> Result<Answer, String> {
     // R1: zero quantity, then (C1) an undeclared channel, then an unknown user, are input errors.
-    if q.qty == 0 {
+    if q.qty.is_zero() {
         return Err("ZeroQuantity".into());
     }
     declared(ds, &q.context)?;
@@ -1308,7 +1343,7 @@ pub fn resolve(ds: &Dataset, q: &Query) -> Result<Answer, String> {
         account,
         &ent,
         find_sku(ds, q.sku.as_str()),
-        q.qty,
+        q.qty.as_decimal(),
         q.unit.as_ref().map(|u| u.as_str()),
         q.at,
         &q.context,
@@ -1434,7 +1469,7 @@ pub fn resolve_line(
     account: &AccountData,
     ent: &Entitlement,
     sku: Option<&SkuData>,
-    qty: u64,
+    qty: Decimal,
     unit: Option<&str>,
     at: Timestamp,
     context: &tradeterms::Context,
@@ -1475,6 +1510,10 @@ pub fn resolve_line(
     let Some(unit) = unit_of(sku, unit) else {
         return Err("UnknownUnit".into());
     };
+    // U7: so is a quantity finer than the SKU's precision.
+    if !within_precision(sku, qty) {
+        return Err("QuantityTooPrecise".into());
+    }
     // R4, E6.
     if let GrantAns::Refused(r) = &access.grants[1] {
         return Ok(Answer {
@@ -1591,10 +1630,10 @@ pub fn resolve_line(
         })
     } else {
         won.quote_above
-            .filter(|&limit| qty * won.per > limit)
+            .filter(|&limit| qty * Decimal::from(won.per) > limit.as_decimal())
             .map(|quote_above| QuoteWhy::AboveQuantity {
                 list: w_list.id.to_string(),
-                quote_above,
+                quote_above: quote_above.as_decimal(),
             })
     };
     if let Some(reason) = quote {
@@ -1645,7 +1684,7 @@ pub const GUEST: &str = "guest-visitor-not-signed-in";
 /// [`guest_view`] to compare with the engine's redacted one); `Err` names the error variant.
 pub fn resolve_guest(ds: &Dataset, q: &tradeterms::GuestQuery) -> Result<Answer, String> {
     // G7 (R1): zero quantity, an undeclared channel, then no currency, are input errors.
-    if q.qty == 0 {
+    if q.qty.is_zero() {
         return Err("ZeroQuantity".into());
     }
     declared(ds, &q.context)?;
@@ -1667,6 +1706,9 @@ pub fn resolve_guest(ds: &Dataset, q: &tradeterms::GuestQuery) -> Result<Answer,
     }
     if unit_of(sku, unit).is_none() {
         return Err("UnknownUnit".into());
+    }
+    if !within_precision(sku, q.qty.as_decimal()) {
+        return Err("QuantityTooPrecise".into());
     }
     // G5: only a channel declared with `guest_prices` shows guests prices.
     let prices = q
@@ -1690,5 +1732,14 @@ pub fn resolve_guest(ds: &Dataset, q: &tradeterms::GuestQuery) -> Result<Answer,
         roles: Vec::new(),
         member: true,
     };
-    resolve_line(ds, &guest, &ent, Some(sku), q.qty, unit, q.at, &q.context)
+    resolve_line(
+        ds,
+        &guest,
+        &ent,
+        Some(sku),
+        q.qty.as_decimal(),
+        unit,
+        q.at,
+        &q.context,
+    )
 }

@@ -83,31 +83,48 @@ pub fn payment_for(ds: &Dataset, account: &AccountData, ent: &Entitlement, ctx: 
 // Quantity rules
 // ---------------------------------------------------------------------------------------------
 
-/// O4: min (default 1) <= q <= max, and q a multiple of the increment (counted from 0).
-fn valid_qty(rule: &QuantityRule, q: u64) -> bool {
-    q >= rule.min.unwrap_or(1).max(1)
-        && rule.max.is_none_or(|m| q <= m)
-        && q.is_multiple_of(rule.increment.unwrap_or(1).max(1))
+/// O4, U6: min (default one step) <= q <= max, and q a multiple of the increment (default one
+/// step; counted from 0). `step` is the SKU's smallest quantity step (1 for whole units).
+fn valid_qty(rule: &QuantityRule, q: Decimal, step: Decimal) -> bool {
+    let d = |x: Option<tradeterms::Quantity>| x.map(|x| x.as_decimal());
+    q >= d(rule.min).unwrap_or(step).max(step)
+        && d(rule.max).is_none_or(|m| q <= m)
+        && (q / d(rule.increment).unwrap_or(step).max(step))
+            .fract()
+            .is_zero()
 }
 
 /// O4: the nearest valid quantities below and above `qty` (both `qty` if it is valid), by
-/// counting: the largest valid quantity not above `qty`, the smallest not below it.
-pub fn nearest_valid(rule: &QuantityRule, qty: u64) -> (Option<u64>, Option<u64>) {
-    let below = (1..=qty).rev().find(|&q| valid_qty(rule, q));
+/// counting steps: the largest valid quantity not above `qty`, the smallest not below it.
+pub fn nearest_valid(
+    rule: &QuantityRule,
+    qty: Decimal,
+    step: Decimal,
+) -> (Option<Decimal>, Option<Decimal>) {
+    let d = |x: Option<tradeterms::Quantity>| x.map(|x| x.as_decimal());
+    let n = u64::try_from((qty / step).trunc()).unwrap();
+    let at = |k: u64| (Decimal::from(k) * step).normalize();
+    let below = (1..=n).rev().map(at).find(|&q| valid_qty(rule, q, step));
     // With no maximum, a multiple of the increment at or above the minimum is within one
     // increment of max(qty, min).
-    let ceiling = rule
-        .max
-        .unwrap_or_else(|| qty.max(rule.min.unwrap_or(1)) + rule.increment.unwrap_or(1).max(1));
-    let above = (qty..=ceiling).find(|&q| valid_qty(rule, q));
+    let ceiling = d(rule.max).unwrap_or_else(|| {
+        qty.max(d(rule.min).unwrap_or(step)) + d(rule.increment).unwrap_or(step).max(step)
+    });
+    let top = u64::try_from((ceiling / step).trunc()).unwrap();
+    let above = (n..=top).map(at).find(|&q| valid_qty(rule, q, step));
     (below, above)
 }
 
-fn violation(rule: &QuantityRule, source: Option<String>, qty: u64) -> Option<Violation> {
-    if valid_qty(rule, qty) {
+fn violation(
+    rule: &QuantityRule,
+    source: Option<String>,
+    qty: Decimal,
+    step: Decimal,
+) -> Option<Violation> {
+    if valid_qty(rule, qty, step) {
         return None;
     }
-    let (below, above) = nearest_valid(rule, qty);
+    let (below, above) = nearest_valid(rule, qty, step);
     Some((source, *rule, below, above))
 }
 
@@ -118,7 +135,7 @@ fn violation(rule: &QuantityRule, source: Option<String>, qty: u64) -> Option<Vi
 /// What a condition sees of one line: categories, quantity, exact amount if priced, unit cost.
 struct LineFacts<'d> {
     categories: &'d [String],
-    qty: u64,
+    qty: Decimal,
     amount: Option<Decimal>,
     cost: Option<Decimal>,
 }
@@ -136,7 +153,7 @@ fn holds(
     match c {
         OrderCondition::TotalAbove(x) => currency == default && subtotal > *x,
         OrderCondition::TotalAboveIn(m) => currency == m.currency.code() && subtotal > m.amount,
-        OrderCondition::LineQtyAbove(n) => lines.iter().any(|l| l.qty > *n),
+        OrderCondition::LineQtyAbove(n) => lines.iter().any(|l| l.qty > n.as_decimal()),
         OrderCondition::LinesAbove(n) => lines.len() as u64 > *n,
         OrderCondition::Category(cat) => lines
             .iter()
@@ -147,8 +164,7 @@ fn holds(
         OrderCondition::MarginBelowPercent(floor) => {
             lines.iter().any(|l| match (l.amount, l.cost) {
                 (Some(amount), Some(cost)) => {
-                    amount * (Decimal::ONE_HUNDRED - *floor)
-                        < cost * Decimal::from(l.qty) * Decimal::ONE_HUNDRED
+                    amount * (Decimal::ONE_HUNDRED - *floor) < cost * l.qty * Decimal::ONE_HUNDRED
                 }
                 _ => false,
             })
@@ -236,7 +252,7 @@ pub fn order(ds: &Dataset, o: &Order) -> Result<OrderAnswer, String> {
         return Err("EmptyOrder".into());
     }
     // R1: a zero quantity on any line, then (C1) an undeclared channel, then an unknown user.
-    if o.lines.iter().any(|l| l.qty == 0) {
+    if o.lines.iter().any(|l| l.qty.is_zero()) {
         return Err("ZeroQuantity".into());
     }
     declared(ds, &o.context)?;
@@ -301,7 +317,8 @@ pub fn order(ds: &Dataset, o: &Order) -> Result<OrderAnswer, String> {
     for (i, line) in o.lines.iter().enumerate() {
         let sku = find_sku(ds, line.sku.as_str());
         let unit = line.unit.as_ref().map(|u| u.as_str());
-        let answer = resolve_line(ds, account, &ent, sku, line.qty, unit, o.at, &o.context)?;
+        let qty = line.qty.as_decimal();
+        let answer = resolve_line(ds, account, &ent, sku, qty, unit, o.at, &o.context)?;
         // R3: a SKU the catalogue does not have has no facts, like a hidden one.
         let sku = sku.filter(|_| !matches!(answer.kind, Kind::Denied | Kind::NotVisible));
         // O12: a SKU's own facts only for a line whose SKU the requester may see.
@@ -319,7 +336,8 @@ pub fn order(ds: &Dataset, o: &Order) -> Result<OrderAnswer, String> {
             _ => None,
         };
         if let Some(rule) = rule {
-            violations.extend(violation(rule, None, line.qty));
+            let step = crate::reference::step_of(sku.unwrap());
+            violations.extend(violation(rule, None, qty, step));
         }
         match answer.kind {
             Kind::Priced => {
@@ -329,8 +347,9 @@ pub fn order(ds: &Dataset, o: &Order) -> Result<OrderAnswer, String> {
                 if let Some(rule) = &answer.quantity_rule {
                     let list = answer.source.as_ref().unwrap().0.clone();
                     // U3: a derived price's entry rule counts base units.
-                    let qty = line.qty * answer.derived_units.unwrap_or(1);
-                    violations.extend(violation(rule, Some(list), qty));
+                    let step = crate::reference::step_of(sku.unwrap());
+                    let qty = qty * Decimal::from(answer.derived_units.unwrap_or(1));
+                    violations.extend(violation(rule, Some(list), qty, step));
                 }
                 subtotal += answer.amount.unwrap();
             }
@@ -364,7 +383,7 @@ pub fn order(ds: &Dataset, o: &Order) -> Result<OrderAnswer, String> {
         facts.push(LineFacts {
             categories: sku.map_or(&[], |s| &s.categories),
             // Approval conditions count base units (U4).
-            qty: line.qty * line_unit.as_ref().map_or(1, |u| u.1),
+            qty: qty * Decimal::from(line_unit.as_ref().map_or(1, |u| u.1)),
             amount: (answer.kind == Kind::Priced).then(|| answer.exact_amount.unwrap()),
             cost: sku.and_then(|s| s.cost),
         });

@@ -98,8 +98,9 @@ impl Order {
 pub struct OrderLine {
     /// The SKU.
     pub sku: Sku,
-    /// Quantity, at least 1.
-    pub qty: u64,
+    /// Quantity, more than zero; decimals within the SKU's `quantity_decimals` (`12.5` metres
+    /// of cable, SEMANTICS U6).
+    pub qty: crate::quantity::Quantity,
     /// The unit `qty` counts in: one the SKU declares, its base unit if absent (SEMANTICS U2).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<crate::id::UnitId>,
@@ -115,12 +116,13 @@ impl OrderLine {
     /// ```
     /// use tradeterms::OrderLine;
     /// let line = OrderLine::new("SCREW-100", 3).in_unit("pallet").with_lead_time(10);
-    /// assert_eq!((line.qty, line.unit.unwrap().as_str(), line.lead_time_days), (3, "pallet", Some(10)));
+    /// assert_eq!(line.qty, 3);
+    /// assert_eq!((line.unit.unwrap().as_str(), line.lead_time_days), ("pallet", Some(10)));
     /// ```
-    pub fn new(sku: impl Into<Sku>, qty: u64) -> OrderLine {
+    pub fn new(sku: impl Into<Sku>, qty: impl Into<crate::quantity::Quantity>) -> OrderLine {
         OrderLine {
             sku: sku.into(),
-            qty,
+            qty: qty.into(),
             unit: None,
             lead_time_days: None,
         }
@@ -189,9 +191,9 @@ pub struct QuantityViolation {
     /// The rule.
     pub rule: QuantityRule,
     /// The nearest valid quantity below, if any.
-    pub below: Option<u64>,
+    pub below: Option<crate::quantity::Quantity>,
     /// The nearest valid quantity above, if any.
-    pub above: Option<u64>,
+    pub above: Option<crate::quantity::Quantity>,
 }
 
 impl fmt::Display for QuantityViolation {

@@ -15,7 +15,7 @@ use crate::decide::resolution::{Access, Grant, Outcome, Payment, Resolution, Rul
 use crate::decide::resolve::Asker;
 use crate::error::ResolveError;
 use crate::format::Permission;
-use crate::format::QuantityRule;
+use crate::model::catalog::StepRule;
 use crate::model::experiment::ExperimentArm;
 use crate::model::scope::applicable_rules;
 use crate::model::snapshot::Snapshot;
@@ -23,8 +23,10 @@ use crate::money::Currency;
 use crate::money::Money;
 use rust_decimal::Decimal;
 
+/// A line of `qty` steps of `10^-decimals` checked against a rule in the same steps (U6).
 fn check_quantity(
-    rule: &QuantityRule,
+    rule: &StepRule,
+    decimals: u32,
     source: QuantitySource,
     qty: u64,
 ) -> Option<QuantityViolation> {
@@ -32,11 +34,12 @@ fn check_quantity(
     if below == Some(qty) {
         return None;
     }
+    let q = |s: Option<u64>| s.map(|s| crate::quantity::Quantity::from_steps(s, decimals));
     Some(QuantityViolation {
         source,
-        rule: *rule,
-        below,
-        above,
+        rule: rule.to_data(decimals),
+        below: q(below),
+        above: q(above),
     })
 }
 
@@ -82,7 +85,7 @@ impl Snapshot {
         if order.lines.is_empty() {
             return Err(ResolveError::EmptyOrder);
         }
-        if let Some(line) = order.lines.iter().find(|l| l.qty == 0) {
+        if let Some(line) = order.lines.iter().find(|l| l.qty.is_zero()) {
             return Err(ResolveError::ZeroQuantity(line.sku.clone()));
         }
         let inner = self.inner();
@@ -279,13 +282,19 @@ impl Snapshot {
             // The line's unit; `explain` has refused a unit a visible SKU is not sold in (U2).
             let unit = rec.and_then(|r| r.unit(line.unit.as_ref().map(|u| u.as_str())));
             // U4: the SKU's rule counts base-unit lines, a unit's own rule lines in that unit.
-            if let Some(rule) = rec.zip(unit).and_then(|(r, u)| r.quantity_rule(u)) {
-                violations.extend(check_quantity(rule, QuantitySource::Sku, line.qty));
+            // The line in steps of the SKU's precision: `explain` has refused a quantity finer
+            // than a visible SKU's (U7); a hidden SKU's is never read.
+            let decimals = rec.map_or(0, |r| r.decimals());
+            let steps = line.qty.to_steps(decimals).ok();
+            if let Some(rule) = rec.zip(unit).and_then(|(r, u)| r.quantity_rule(u))
+                && let Some(steps) = steps
+            {
+                violations.extend(check_quantity(rule, decimals, QuantitySource::Sku, steps));
             }
             // Approval conditions on quantities count base units, whatever unit a line names.
             let base_qty = line
                 .qty
-                .saturating_mul(unit.map_or(1, |u: crate::model::catalog::Unit| u.contains));
+                .saturating_times(unit.map_or(1, |u: crate::model::catalog::Unit| u.contains));
             let mut exact = None;
             match &outcome {
                 Outcome::Priced(p) => {
@@ -299,13 +308,16 @@ impl Snapshot {
                     // The explained answer always names its source; the audience is applied
                     // to the finished order answer, after these checks.
                     let list = p.source.as_ref().map(|s| &s.list);
-                    if let (Some(rule), Some(list)) = (&p.quantity_rule, list) {
+                    if let (Some(rule), Some(list), Some(steps)) = (&p.quantity_rule, list, steps)
+                        && let Ok(rule) = StepRule::of(rule, decimals)
+                    {
                         // The entry's rule counts in the entry's unit: base units when the
                         // price is derived (U3).
                         violations.extend(check_quantity(
-                            rule,
+                            &rule,
+                            decimals,
                             QuantitySource::Entry(list.clone()),
-                            line.qty.saturating_mul(p.derived_units.unwrap_or(1)),
+                            steps.saturating_mul(p.derived_units.unwrap_or(1)),
                         ));
                     }
                     subtotal = subtotal.checked_add(p.price.amount).ok_or_else(|| {

@@ -381,7 +381,7 @@ impl fmt::Display for Resolution {
                         f,
                         "    derived from the base-unit entry: 1 {} = {n} base units, tier at {} base units",
                         q.unit.as_ref().map_or("unit", |u| u.as_str()),
-                        q.qty.saturating_mul(n)
+                        q.qty.saturating_times(n)
                     )?;
                 }
                 for a in &price.adjustments {

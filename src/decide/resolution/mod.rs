@@ -37,8 +37,8 @@ pub struct Query {
     pub user: UserId,
     /// The SKU asked about.
     pub sku: Sku,
-    /// Quantity, at least 1.
-    pub qty: u64,
+    /// Quantity, more than zero; decimals within the SKU's `quantity_decimals` (U6).
+    pub qty: crate::quantity::Quantity,
     /// The instant the question is asked for; the engine never reads a clock.
     pub at: Timestamp,
     /// Who will read the answer: `Operator` (the default) or `Buyer` (SEMANTICS A1-A3).
@@ -120,7 +120,7 @@ crate::format::builder!(Query;
     into with_account(account: AccountId),
     into with_user(user: UserId),
     into with_sku(sku: Sku),
-    set with_qty(qty: u64),
+    into with_qty(qty: crate::quantity::Quantity),
     set with_at(at: Timestamp),
 );
 
@@ -130,14 +130,14 @@ impl Query {
         account: impl Into<AccountId>,
         user: impl Into<UserId>,
         sku: impl Into<Sku>,
-        qty: u64,
+        qty: impl Into<crate::quantity::Quantity>,
         at: Timestamp,
     ) -> Query {
         Query {
             account: account.into(),
             user: user.into(),
             sku: sku.into(),
-            qty,
+            qty: qty.into(),
             at,
             audience: Audience::Operator,
             context: Context::default(),
@@ -207,8 +207,8 @@ pub struct QueryRef<'a> {
     pub user: &'a str,
     /// The SKU asked about.
     pub sku: &'a str,
-    /// Quantity, at least 1.
-    pub qty: u64,
+    /// Quantity, more than zero; decimals within the SKU's `quantity_decimals` (U6).
+    pub qty: crate::quantity::Quantity,
     /// The instant the question is asked for.
     pub at: Timestamp,
     /// Who will read the answer (SEMANTICS A1-A3).
@@ -228,12 +228,18 @@ static NO_CONTEXT: Context = Context {
 
 impl<'a> QueryRef<'a> {
     /// Builds a borrowed query, for the `Operator` audience, in no context.
-    pub fn new(account: &'a str, user: &'a str, sku: &'a str, qty: u64, at: Timestamp) -> Self {
+    pub fn new(
+        account: &'a str,
+        user: &'a str,
+        sku: &'a str,
+        qty: impl Into<crate::quantity::Quantity>,
+        at: Timestamp,
+    ) -> Self {
         QueryRef {
             account,
             user,
             sku,
-            qty,
+            qty: qty.into(),
             at,
             audience: Audience::Operator,
             context: &NO_CONTEXT,
@@ -496,7 +502,7 @@ pub enum CandidateStatus {
     /// The quantity is below the list's first tier for this SKU.
     BelowMinimumQuantity {
         /// The first tier's minimum.
-        min_qty: u64,
+        min_qty: crate::quantity::Quantity,
     },
     /// Valid, but a more specific or higher-priority candidate won (precedence policy, or an
     /// equal price under the lowest-price policy).
@@ -546,6 +552,9 @@ pub struct Candidate {
 /// use tradeterms::TierSlice;
 /// let s: TierSlice = serde_json::from_str(
 ///     r#"{ "min_qty": 10, "units": 5, "unit_price": "2", "amount": "10" }"#).unwrap();
+/// let m: TierSlice = serde_json::from_str(
+///     r#"{ "min_qty": 10, "units": 2.5, "unit_price": "2", "amount": "5" }"#).unwrap();
+/// assert_eq!(m.units.to_string(), "2.5");
 /// assert_eq!(s.amount, 10.into());
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -553,9 +562,9 @@ pub struct Candidate {
 #[non_exhaustive]
 pub struct TierSlice {
     /// The tier's minimum quantity.
-    pub min_qty: u64,
-    /// Units priced at this tier.
-    pub units: u64,
+    pub min_qty: crate::quantity::Quantity,
+    /// Units priced at this tier (a decimal for a SKU with `quantity_decimals`: `2.5` m).
+    pub units: crate::quantity::Quantity,
     /// Unit price at this tier (exact, after any relative adjustment).
     #[serde(with = "crate::money::decimal_str")]
     #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
@@ -593,7 +602,7 @@ pub struct Adjustment {
     pub category: Option<String>,
     /// The line quantity (in the entry's unit) it applies from, if it says one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min_qty: Option<u64>,
+    pub min_qty: Option<crate::quantity::Quantity>,
     /// The change in percent.
     #[serde(with = "crate::money::decimal_str")]
     #[cfg_attr(feature = "schema", schemars(with = "Decimal"))]
@@ -641,7 +650,7 @@ pub struct MarginCheck {
     /// Who answers for that list.
     pub owner: String,
     /// The tier's minimum quantity (in the entry's unit).
-    pub min_qty: u64,
+    pub min_qty: crate::quantity::Quantity,
     /// The least margin over cost in force, in percent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(with = "crate::money::decimal_str::option")]
@@ -769,7 +778,7 @@ impl Price {
     }
 
     /// The tier reached: the highest `min_qty` not above the quantity.
-    pub fn tier_min_qty(&self) -> Option<u64> {
+    pub fn tier_min_qty(&self) -> Option<crate::quantity::Quantity> {
         self.slices.last().map(|s| s.min_qty)
     }
 }
@@ -963,7 +972,7 @@ pub enum QuoteReason {
         /// The deciding list.
         list: PriceListId,
         /// The largest quantity priced without a quote.
-        quote_above: u64,
+        quote_above: crate::quantity::Quantity,
     },
 }
 

@@ -230,19 +230,21 @@ impl Snapshot {
                     .flat_map(|(unit, table)| table.iter().map(move |(sku, e)| (unit, sku, e)))
                     .filter_map(|(unit, sku, e)| {
                         let sku_rec = inner.catalog.get(sku)?;
+                        let decimals = sku_rec.decimals();
+                        let q = |steps| crate::quantity::Quantity::from_steps(steps, decimals);
                         Some(EntryData {
                             sku: sku_rec.sku.clone(),
                             tiers: e
                                 .tiers
                                 .iter()
                                 .map(|t| crate::format::TierData {
-                                    min_qty: t.min_qty,
+                                    min_qty: q(t.min_qty),
                                     unit_price: t.unit_price,
                                 })
                                 .collect(),
                             valid: e.extra.valid,
-                            quantity: e.extra.quantity,
-                            quote_above: e.extra.quote_above,
+                            quantity: e.extra.quantity.map(|r| r.to_data(decimals)),
+                            quote_above: e.extra.quote_above.map(q),
                             unit: (unit != 0).then(|| {
                                 crate::id::UnitId::new(sku_rec.unit_name(
                                     crate::model::catalog::Unit {

@@ -24,8 +24,10 @@ use std::fmt;
 pub struct ImpactOptions {
     /// The instant answers are compared at.
     pub at: Timestamp,
-    /// The quantity prices are compared at.
-    pub qty: u64,
+    /// The quantity prices are compared at: a whole one, or one every SKU compared can count
+    /// (a quantity finer than a SKU's `quantity_decimals` is
+    /// [`ResolveError::QuantityTooPrecise`](crate::ResolveError::QuantityTooPrecise), U7).
+    pub qty: crate::quantity::Quantity,
     /// If set, also compare which approval policies an order of this subtotal would trigger,
     /// per account.
     pub reference_order_total: Option<Decimal>,
@@ -43,7 +45,7 @@ pub struct ImpactOptions {
 }
 
 crate::format::builder!(ImpactOptions;
-    set with_qty(qty: u64),
+    into with_qty(qty: crate::quantity::Quantity),
     some with_reference_order_total(reference_order_total: Decimal),
     set with_max_changes(max_changes: usize),
     set with_at(at: Timestamp),
@@ -67,7 +69,7 @@ impl ImpactOptions {
     pub fn at(at: Timestamp) -> ImpactOptions {
         ImpactOptions {
             at,
-            qty: 1,
+            qty: crate::quantity::Quantity::ONE,
             reference_order_total: None,
             max_changes: ImpactOptions::DEFAULT_MAX_CHANGES,
             contexts: Vec::new(),

@@ -102,7 +102,7 @@ fn summarize<'s>(
     inner: &'s Built,
     party: Option<&Party<'s>>,
     sku: &Sku,
-    qty: u64,
+    qty: crate::quantity::Quantity,
 ) -> Result<Seen<'s>, ResolveError> {
     let Some(party) = party else {
         return Ok(Seen::Absent);

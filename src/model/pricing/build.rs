@@ -261,7 +261,7 @@ fn build_adjustments(
                 "adjustment {pos} targets both a SKU and a category: give one of them"
             ));
         }
-        if adj.min_qty == Some(0) {
+        if adj.min_qty.is_some_and(|q| q.is_zero()) {
             invalid(format!(
                 "adjustment {pos} has `min_qty` 0: give 1 or more, or leave it out"
             ));
@@ -315,7 +315,21 @@ fn build_adjustments(
             .sku
             .as_ref()
             .and_then(|s| match catalog.lookup(s.as_str()) {
-                Some(i) => Some((i, s.clone())),
+                Some(i) => {
+                    // A one-SKU adjustment's `min_qty` counts in that SKU's steps (U7).
+                    let decimals = catalog.get(i).map_or(0, |r| r.decimals());
+                    if let Some(q) = adj.min_qty
+                        && q.to_steps(decimals).is_err()
+                    {
+                        problems.push(BuildProblem::QuantityTooPrecise {
+                            sku: s.clone(),
+                            what: format!("adjustment {pos} of price list `{list}` (min_qty)"),
+                            qty: q,
+                            decimals,
+                        });
+                    }
+                    Some((i, s.clone()))
+                }
                 None => {
                     problems.push(BuildProblem::DanglingReference {
                         from_kind: EntityKind::PriceList,
@@ -443,6 +457,7 @@ pub(crate) fn validate_entry(
         });
         return None;
     };
+    let decimals = catalog.get(sku).map_or(0, |rec| rec.decimals());
     let unit = match catalog
         .get(sku)
         .and_then(|rec| rec.unit(e.unit.as_ref().map(|u| u.as_str())))
@@ -472,9 +487,20 @@ pub(crate) fn validate_entry(
             sku: e.sku.clone(),
         });
     }
-    let mut previous: Option<u64> = None;
-    for t in &e.tiers {
-        if t.min_qty == 0 {
+    // Every quantity of the entry counted in steps of the SKU's precision (U6, U7).
+    let too_precise =
+        |what: String, qty: crate::quantity::Quantity, problems: &mut Vec<BuildProblem>| {
+            problems.push(BuildProblem::QuantityTooPrecise {
+                sku: e.sku.clone(),
+                what,
+                qty,
+                decimals,
+            });
+        };
+    let mut tiers = Vec::with_capacity(e.tiers.len());
+    let mut previous: Option<crate::quantity::Quantity> = None;
+    for (i, t) in e.tiers.iter().enumerate() {
+        if t.min_qty.is_zero() {
             problems.push(BuildProblem::ZeroQuantity {
                 list: list.clone(),
                 sku: e.sku.clone(),
@@ -499,36 +525,57 @@ pub(crate) fn validate_entry(
             });
         }
         previous = Some(t.min_qty);
+        match t.min_qty.to_steps(decimals) {
+            Ok(min_qty) => tiers.push(Tier {
+                min_qty,
+                unit_price: t.unit_price,
+            }),
+            Err(_) => too_precise(
+                format!("price list `{list}` tier {} (min_qty)", i.saturating_add(1)),
+                t.min_qty,
+                problems,
+            ),
+        }
     }
     let valid = e
         .valid
         .map(|w| check_window(Some(w), EntityKind::PriceEntry, &label(), problems));
-    if let Some(q) = &e.quantity {
-        crate::model::validate::check_quantity_rule(q, EntityKind::PriceEntry, &label(), problems);
-    }
-    if e.quote_above == Some(0) {
+    let quantity = e.quantity.as_ref().and_then(|q| {
+        let what = format!("the quantity rule of price list `{list}`");
+        let r = crate::model::catalog::step_rule(q, &e.sku, decimals, &what, problems)?;
+        crate::model::validate::check_quantity_rule(
+            &r,
+            decimals,
+            EntityKind::PriceEntry,
+            &label(),
+            problems,
+        );
+        Some(r)
+    });
+    if e.quote_above.is_some_and(|q| q.is_zero()) {
         problems.push(BuildProblem::InvalidQuantityRule {
             kind: EntityKind::PriceEntry,
             id: label(),
-            detail: "quote_above must be at least 1".into(),
+            detail: "quote_above must be more than zero".into(),
         });
     }
+    let quote_above = match e.quote_above.map(|q| (q, q.to_steps(decimals))) {
+        None => None,
+        Some((_, Ok(steps))) => Some(steps),
+        Some((q, Err(_))) => {
+            too_precise(format!("price list `{list}` quote_above"), q, problems);
+            None
+        }
+    };
     Some((
         unit,
         EntryRow {
             sku,
-            tiers: e
-                .tiers
-                .iter()
-                .map(|t| Tier {
-                    min_qty: t.min_qty,
-                    unit_price: t.unit_price,
-                })
-                .collect(),
+            tiers,
             extra: EntryExtra {
                 valid,
-                quantity: e.quantity,
-                quote_above: e.quote_above,
+                quantity,
+                quote_above,
             },
         },
     ))

@@ -31,8 +31,9 @@ pub(crate) struct AdjustmentRec {
     pub(crate) category: Option<String>,
     /// How specific the target is: [`SKU_RANK`] for a SKU, the category's depth, 0 for all.
     pub(crate) rank: usize,
-    /// The smallest line quantity (in the entry's unit) the adjustment applies to.
-    pub(crate) min_qty: Option<u64>,
+    /// The smallest line quantity (in the entry's unit) the adjustment applies to, as written:
+    /// a line reaches it from the first step of the SKU's precision at or above it (U9).
+    pub(crate) min_qty: Option<crate::quantity::Quantity>,
     pub(crate) percent: Decimal,
     pub(crate) amount: Option<Decimal>,
     pub(crate) round_to: Option<Decimal>,
@@ -115,9 +116,9 @@ impl AdjustmentRec {
         }
     }
 
-    /// Whether it applies to a line of `qty` units of the entry's unit.
-    pub(crate) fn applies_at(&self, qty: u64) -> bool {
-        self.min_qty.is_none_or(|m| qty >= m)
+    /// Whether it applies to a line of `qty` steps of `10^-decimals` of the entry's unit.
+    pub(crate) fn applies_at(&self, qty: u64, decimals: u32) -> bool {
+        self.min_qty.is_none_or(|m| qty >= m.ceil_steps(decimals))
     }
 
     /// The unit price this adjustment makes of a base unit price `price`, in the order of
@@ -375,7 +376,7 @@ pub(crate) fn category_depth(cat: &str) -> usize {
 }
 
 /// The adjustment a relative list applies to a SKU (index `sku`, with these categories) on a
-/// line of `qty` units of the entry's unit (P6a): among those whose target covers the SKU and
+/// line of `qty` steps of `10^-decimals` of the entry's unit (P6a, U9): among those whose target covers the SKU and
 /// whose `min_qty` the line reaches, the most specific (the SKU, then the deepest category, then
 /// no target); of two different categories of equal depth, the one listed first. Pass
 /// `u64::MAX` to ask whether one applies at some quantity.
@@ -384,10 +385,11 @@ pub(crate) fn pick_adjustment<'a>(
     sku: u32,
     categories: &[String],
     qty: u64,
+    decimals: u32,
 ) -> Option<&'a AdjustmentRec> {
     let mut best: Option<&AdjustmentRec> = None;
     for adj in adjustments {
-        if adj.applies_at(qty)
+        if adj.applies_at(qty, decimals)
             && adj.targets(sku, categories)
             && best.is_none_or(|b| adj.rank > b.rank)
         {
@@ -609,12 +611,12 @@ pub(crate) fn lookup_entry<'a, L: ListTable + ?Sized>(
                 // P6a: the adjustment of each link at the line's quantity in the entry's unit.
                 let qty = line.qty.saturating_mul(derived.unwrap_or(1));
                 for (rel, adj) in chain.iter_mut().flatten() {
-                    if !adj.applies_at(qty) {
+                    if !adj.applies_at(qty, line.decimals) {
                         let rel: &'a ListRec = rel;
                         let ListBody::Relative { adjustments, .. } = &rel.body else {
                             return Err(EntryMiss::NoEntry);
                         };
-                        *adj = pick_adjustment(adjustments, sku, categories, qty)
+                        *adj = pick_adjustment(adjustments, sku, categories, qty, line.decimals)
                             .ok_or(EntryMiss::NoEntry)?;
                     }
                 }
@@ -641,7 +643,7 @@ pub(crate) fn lookup_entry<'a, L: ListTable + ?Sized>(
             ListBody::Relative { base, adjustments } => {
                 // The most specific adjustment targeting the SKU at any quantity; replaced
                 // above by the one applying at the line's quantity when it does not.
-                let adj = pick_adjustment(adjustments, sku, categories, u64::MAX)
+                let adj = pick_adjustment(adjustments, sku, categories, u64::MAX, 0)
                     .ok_or(EntryMiss::NoEntry)?;
                 // INVARIANT: the build rejects chains deeper than MAX_RELATIVE_DEPTH.
                 let slot = chain.get_mut(depth).ok_or(EntryMiss::NoEntry)?;

@@ -7,7 +7,7 @@
 //! (no allocation) plus a binary search inside a chunk; a one-price change copies one chunk and
 //! shares every other chunk with the previous version, which keeps retained versions small.
 
-use crate::format::QuantityRule;
+use crate::model::catalog::StepRule;
 use crate::time::Window;
 use rust_decimal::Decimal;
 use std::sync::Arc;
@@ -19,6 +19,7 @@ pub(crate) const CHUNK: usize = 64;
 /// One quantity tier.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Tier {
+    /// In steps of the SKU's precision (U6).
     pub(crate) min_qty: u64,
     pub(crate) unit_price: Decimal,
 }
@@ -27,7 +28,8 @@ pub(crate) struct Tier {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct EntryExtra {
     pub(crate) valid: Option<Window>,
-    pub(crate) quantity: Option<QuantityRule>,
+    /// The entry's quantity rule and quote threshold, in steps of the SKU's precision (U6).
+    pub(crate) quantity: Option<StepRule>,
     pub(crate) quote_above: Option<u64>,
 }
 

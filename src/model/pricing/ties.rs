@@ -939,7 +939,7 @@ pub(crate) fn prices<L: super::ListTable + ?Sized>(
             Some(ListBody::Absolute(table)) => return table.get(sku).is_some(),
             Some(ListBody::Relative { base, adjustments }) => {
                 // At some quantity (B7 is conservative about `min_qty`).
-                if pricing::pick_adjustment(adjustments, sku, cats, u64::MAX).is_none() {
+                if pricing::pick_adjustment(adjustments, sku, cats, u64::MAX, 0).is_none() {
                     return false;
                 }
                 cur = *base;
@@ -970,7 +970,7 @@ pub(crate) fn priced_skus<L: super::ListTable + ?Sized>(
                             .map(|s| s.categories.as_slice())
                             .unwrap_or(&[]);
                         chain.iter().all(|adjs| {
-                            pricing::pick_adjustment(adjs, sku, cats, u64::MAX).is_some()
+                            pricing::pick_adjustment(adjs, sku, cats, u64::MAX, 0).is_some()
                         })
                     })
                     .collect();
@@ -1186,7 +1186,7 @@ mod tests {
                     .map(|k| EntryData {
                         sku: format!("S{k}").into(),
                         tiers: vec![TierData {
-                            min_qty: 1,
+                            min_qty: 1u64.into(),
                             unit_price: 1.into(),
                         }],
                         ..EntryData::default()
