@@ -1385,3 +1385,51 @@ fn a_negative_spending_limit_is_refused() {
     v["users"][0]["memberships"][0]["spending_limit"] = json!("0");
     assert_builds(&v);
 }
+
+/// Lists are built on several threads once a dataset holds 100,000 entries or more (issue 15):
+/// the problems still come in list order, each list's in its own order, as on one thread.
+#[test]
+fn a_large_dataset_reports_its_problems_in_list_order() {
+    let skus: Vec<Value> = (0..4_000)
+        .map(|i| json!({ "sku": format!("S{i:05}"), "name": "S" }))
+        .collect();
+    // 40 lists of 4,000 entries: 160,000 entries, over the one-thread limit.
+    let bad = [3usize, 17, 38];
+    let lists: Vec<Value> = (0..40usize)
+        .map(|l| {
+            let mut entries: Vec<Value> = (0..4_000)
+                .map(|i| {
+                    json!({ "sku": format!("S{i:05}"),
+                            "tiers": [{ "min_qty": 1, "unit_price": "1.00" }] })
+                })
+                .collect();
+            if bad.contains(&l) {
+                // Two problems in one list: an unknown SKU, then a tier that does not increase.
+                entries.push(json!({ "sku": format!("NOPE-{l}"),
+                                     "tiers": [{ "min_qty": 1, "unit_price": "1.00" }] }));
+                entries[10] = json!({ "sku": "S00010", "tiers": [
+                    { "min_qty": 5, "unit_price": "1.00" }, { "min_qty": 5, "unit_price": "0.90" }] });
+            }
+            json!({ "id": format!("L{l:02}"), "name": "L", "owner": "o", "currency": "USD",
+                    "entries": entries })
+        })
+        .collect();
+    let v = json!({ "accounts": [{ "id": "a", "name": "A", "currency": "USD" }],
+                    "catalog": skus, "price_lists": lists });
+    let found = problems(&v);
+    let lists_named: Vec<String> = found
+        .iter()
+        .map(|p| {
+            let text = p.to_string();
+            let at = text.find("`L").expect("each problem names its list");
+            text[at + 1..at + 4].to_string()
+        })
+        .collect();
+    assert_eq!(
+        lists_named,
+        ["L03", "L03", "L17", "L17", "L38", "L38"],
+        "{found:#?}"
+    );
+    // The same data twice: the same problems, in the same order.
+    assert_eq!(problems(&v), found);
+}

@@ -340,9 +340,26 @@ pub(crate) fn check_dataset(data: &Dataset, problems: &mut Vec<BuildProblem>) {
     for (i, s) in data.catalog.iter().enumerate() {
         ids.sku(s, &|| format!("catalog[{i}]"));
     }
-    for (i, l) in data.price_lists.iter().enumerate() {
-        ids.price_list(l, &|| format!("price_lists[{i}]"));
-    }
+    // Every entry's SKU id is checked: on several threads for a large dataset (each list's
+    // problems in order, the lists in input order, as on one thread).
+    let lists: Vec<(usize, &crate::format::PriceListData)> =
+        data.price_lists.iter().enumerate().collect();
+    let found = crate::model::parallel::map_chunks(
+        &lists,
+        |(_, l)| l.entries.len().saturating_add(1),
+        100_000,
+        |chunk| {
+            let mut found = Vec::new();
+            let mut ids = Ids {
+                problems: &mut found,
+            };
+            for (i, l) in chunk {
+                ids.price_list(l, &|| format!("price_lists[{i}]"));
+            }
+            found
+        },
+    );
+    ids.problems.extend(found);
     for (i, a) in data.assignments.iter().enumerate() {
         ids.assignment(a, &|| format!("assignments[{i}]"));
     }

@@ -18,6 +18,7 @@ pub(crate) mod context;
 pub(crate) mod experiment;
 pub(crate) mod id_map;
 pub(crate) mod ids;
+pub(crate) mod parallel;
 pub(crate) mod payment;
 pub(crate) mod predicate;
 pub(crate) mod pricing;

@@ -63,96 +63,125 @@ pub(crate) fn build_lists(
         .enumerate()
         .map(|(i, l)| (l.id.as_str(), to_u32(i)))
         .collect();
-    let mut lists = Vec::with_capacity(unique.len());
-    for l in &unique {
-        let currency = Currency::from_code(&l.currency).unwrap_or_else(|| {
-            problems.push(BuildProblem::UnknownCurrency {
-                kind: EntityKind::PriceList,
-                id: l.id.to_string(),
-                code: l.currency.clone(),
-            });
-            Currency::PLACEHOLDER
-        });
-        let valid = check_window(l.valid, EntityKind::PriceList, l.id.as_str(), problems);
-        check_owner(&l.owner, EntityKind::PriceList, l.id.as_str(), problems);
-        let mut unit_tables = Vec::new();
-        let body = match &l.relative {
-            Some(rel) => {
-                if !l.entries.is_empty() {
-                    problems.push(BuildProblem::RelativeWithEntries { list: l.id.clone() });
-                }
-                if rel.adjustments.is_empty() {
-                    problems.push(BuildProblem::InvalidAdjustment {
-                        list: l.id.clone(),
-                        detail: "a relative list needs at least one adjustment".into(),
-                    });
-                }
-                let adjustments = build_adjustments(&l.id, &rel.adjustments, catalog, problems);
-                match index.get(rel.base.as_str()) {
-                    Some(&base) => ListBody::Relative { base, adjustments },
-                    None => {
-                        problems.push(BuildProblem::DanglingReference {
-                            from_kind: EntityKind::PriceList,
-                            from: l.id.to_string(),
-                            to_kind: EntityKind::PriceList,
-                            to: rel.base.to_string(),
-                        });
-                        ListBody::Absolute(PriceTable::default())
-                    }
-                }
-            }
-            None => {
-                let (table, units) = build_table(l, catalog, problems);
-                unit_tables = units;
-                ListBody::Absolute(table)
-            }
-        };
-        let margins = Margins {
-            min: l.min_margin,
-            max: l.max_margin,
-        };
-        check_margins(&l.id, None, margins, problems);
-        let has_margins = !margins.is_empty()
-            || matches!(&body, ListBody::Relative { adjustments, .. }
-                if adjustments.iter().any(|a| !a.margins.is_empty()));
-        if l.cost {
-            if has_margins {
-                problems.push(BuildProblem::InvalidMargin {
-                    list: l.id.clone(),
-                    detail:
-                        "a cost list states margins: margins belong on the lists priced over cost"
-                            .into(),
-                });
-            }
-            if l.relative.is_some() {
-                problems.push(BuildProblem::InvalidMargin {
-                    list: l.id.clone(),
-                    detail: "a cost list is relative: give a cost list its own entries".into(),
-                });
-            }
-        }
-        lists.push(ListRec {
-            id: l.id.clone(),
-            name: l.name.clone(),
-            owner: l.owner.clone(),
-            currency,
-            tier_mode: l.tier_mode,
-            valid,
-            quote_only: l.quote_only,
-            tax_included: l.tax_included,
-            derive_units: l.derive_units,
-            cost: l.cost,
-            margins,
-            clamp: l.margin == MarginMode::Clamp,
-            has_margins,
-            cost_list: None,
-            unit_tables,
-            body,
-        });
+    // Lists are independent of one another until they are linked below: built in chunks on
+    // up to `parallel::threads()` threads (below 100,000 entries, on this one), each chunk
+    // with its own problems, joined in input order (the same lists and problems as one thread).
+    let built = crate::model::parallel::map_chunks(
+        &unique,
+        |l| l.entries.len().saturating_add(1),
+        100_000,
+        |chunk| {
+            chunk
+                .iter()
+                .map(|l| {
+                    let mut found = Vec::new();
+                    let rec = build_list(l, &index, catalog, &mut found);
+                    (rec, found)
+                })
+                .collect()
+        },
+    );
+    let mut lists = Vec::with_capacity(built.len());
+    for (rec, found) in built {
+        problems.extend(found);
+        lists.push(rec);
     }
     check_relative_lists(&lists, problems);
     link_cost_lists(&mut lists, problems);
     lists
+}
+
+/// One price list, validated and built on its own (any thread): its entries checked against
+/// the catalogue, its relative base resolved through `index`; problems go to `problems`.
+fn build_list(
+    l: &crate::format::PriceListData,
+    index: &HashMap<&str, u32>,
+    catalog: &Catalog,
+    problems: &mut Vec<BuildProblem>,
+) -> ListRec {
+    let currency = Currency::from_code(&l.currency).unwrap_or_else(|| {
+        problems.push(BuildProblem::UnknownCurrency {
+            kind: EntityKind::PriceList,
+            id: l.id.to_string(),
+            code: l.currency.clone(),
+        });
+        Currency::PLACEHOLDER
+    });
+    let valid = check_window(l.valid, EntityKind::PriceList, l.id.as_str(), problems);
+    check_owner(&l.owner, EntityKind::PriceList, l.id.as_str(), problems);
+    let mut unit_tables = Vec::new();
+    let body = match &l.relative {
+        Some(rel) => {
+            if !l.entries.is_empty() {
+                problems.push(BuildProblem::RelativeWithEntries { list: l.id.clone() });
+            }
+            if rel.adjustments.is_empty() {
+                problems.push(BuildProblem::InvalidAdjustment {
+                    list: l.id.clone(),
+                    detail: "a relative list needs at least one adjustment".into(),
+                });
+            }
+            let adjustments = build_adjustments(&l.id, &rel.adjustments, catalog, problems);
+            match index.get(rel.base.as_str()) {
+                Some(&base) => ListBody::Relative { base, adjustments },
+                None => {
+                    problems.push(BuildProblem::DanglingReference {
+                        from_kind: EntityKind::PriceList,
+                        from: l.id.to_string(),
+                        to_kind: EntityKind::PriceList,
+                        to: rel.base.to_string(),
+                    });
+                    ListBody::Absolute(PriceTable::default())
+                }
+            }
+        }
+        None => {
+            let (table, units) = build_table(l, catalog, problems);
+            unit_tables = units;
+            ListBody::Absolute(table)
+        }
+    };
+    let margins = Margins {
+        min: l.min_margin,
+        max: l.max_margin,
+    };
+    check_margins(&l.id, None, margins, problems);
+    let has_margins = !margins.is_empty()
+        || matches!(&body, ListBody::Relative { adjustments, .. }
+            if adjustments.iter().any(|a| !a.margins.is_empty()));
+    if l.cost {
+        if has_margins {
+            problems.push(BuildProblem::InvalidMargin {
+                list: l.id.clone(),
+                detail: "a cost list states margins: margins belong on the lists priced over cost"
+                    .into(),
+            });
+        }
+        if l.relative.is_some() {
+            problems.push(BuildProblem::InvalidMargin {
+                list: l.id.clone(),
+                detail: "a cost list is relative: give a cost list its own entries".into(),
+            });
+        }
+    }
+    ListRec {
+        id: l.id.clone(),
+        name: l.name.clone(),
+        owner: l.owner.clone(),
+        currency,
+        tier_mode: l.tier_mode,
+        valid,
+        quote_only: l.quote_only,
+        tax_included: l.tax_included,
+        derive_units: l.derive_units,
+        cost: l.cost,
+        margins,
+        clamp: l.margin == MarginMode::Clamp,
+        has_margins,
+        cost_list: None,
+        unit_tables,
+        body,
+    }
 }
 
 /// One cost list per currency (P6d), and each list's cost list; a list stating margins in a
@@ -390,8 +419,13 @@ fn build_table(
     problems: &mut Vec<BuildProblem>,
 ) -> (PriceTable, Vec<PriceTable>) {
     let mut rows: Vec<(u16, EntryRow)> = Vec::with_capacity(l.entries.len());
-    for e in &l.entries {
-        if let Some(row) = validate_entry(&l.id, e, catalog, problems) {
+    let found: Vec<Option<u32>> = l
+        .entries
+        .iter()
+        .map(|e| catalog.lookup(e.sku.as_str()))
+        .collect();
+    for (e, found) in l.entries.iter().zip(found) {
+        if let Some(row) = validate_entry_of(&l.id, e, found, catalog, problems) {
             rows.push(row);
         }
     }
@@ -446,9 +480,24 @@ pub(crate) fn validate_entry(
     catalog: &Catalog,
     problems: &mut Vec<BuildProblem>,
 ) -> Option<(u16, EntryRow)> {
+    let found = catalog.lookup(e.sku.as_str());
+    validate_entry_of(list, e, found, catalog, problems)
+}
+
+/// [`validate_entry`] with the entry's SKU already looked up (`found`), so that a whole list's
+/// SKUs can be looked up first, in one tight loop: each lookup is a few cache misses (the id's
+/// text, the table, the stored key), and independent lookups in a row overlap them instead of
+/// waiting for each in turn between the checks of the entries.
+fn validate_entry_of(
+    list: &crate::id::PriceListId,
+    e: &crate::format::EntryData,
+    found: Option<u32>,
+    catalog: &Catalog,
+    problems: &mut Vec<BuildProblem>,
+) -> Option<(u16, EntryRow)> {
     // Formatted only when needed: this runs once per price entry.
     let label = || pricing::entry_label(list, &e.sku);
-    let Some(sku) = catalog.lookup(e.sku.as_str()) else {
+    let Some(sku) = found else {
         problems.push(BuildProblem::DanglingReference {
             from_kind: EntityKind::PriceList,
             from: list.to_string(),

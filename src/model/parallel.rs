@@ -1,0 +1,136 @@
+//! Building a snapshot on more than one core (issue 15): independent parts of the data (price
+//! lists, mostly) are built in contiguous chunks on scoped threads and joined in input order,
+//! so the snapshot, and the order of the problems found, is the same whatever the number of
+//! threads. No thread outlives the call and nothing is shared but read-only data.
+//!
+//! Where threads cannot be spawned (a `wasm32` host, a process at its thread limit) the work
+//! runs on the calling thread: the result does not change, only the time.
+
+/// The most threads a build uses: list building stops scaling well before (it is bound by
+/// memory bandwidth), and a host's other work keeps its cores.
+pub(crate) const MAX_THREADS: usize = 8;
+
+/// The threads a build uses: the cores the host offers (`available_parallelism`), at most
+/// [`MAX_THREADS`], at least 1.
+pub(crate) fn threads() -> usize {
+    std::thread::available_parallelism()
+        .map(std::num::NonZeroUsize::get)
+        .unwrap_or(1)
+        .clamp(1, MAX_THREADS)
+}
+
+/// `f` applied to `items` cut into at most [`threads`] contiguous chunks of about equal
+/// `weight` (a list's entries, say), the chunks' results concatenated in input order.
+/// Below `min_weight` in total, one chunk: spawning costs more than it saves.
+pub(crate) fn map_chunks<T, R, F>(
+    items: &[T],
+    weight: impl Fn(&T) -> usize,
+    min_weight: usize,
+    f: F,
+) -> Vec<R>
+where
+    T: Sync,
+    R: Send,
+    F: Fn(&[T]) -> Vec<R> + Sync,
+{
+    let total = items
+        .iter()
+        .map(&weight)
+        .fold(0usize, usize::saturating_add);
+    let n = threads().min(items.len());
+    if n <= 1 || total < min_weight {
+        return f(items);
+    }
+    let chunks = cut(items, &weight, total, n);
+    std::thread::scope(|scope| {
+        let f = &f;
+        let handles: Vec<_> = chunks
+            .iter()
+            .map(|chunk| {
+                let spawned = std::thread::Builder::new()
+                    .name("tradeterms-build".into())
+                    .spawn_scoped(scope, move || f(chunk));
+                (chunk, spawned.ok())
+            })
+            .collect();
+        let mut out = Vec::new();
+        for (chunk, handle) in handles {
+            // A chunk whose thread could not be spawned, or whose thread failed, is built here:
+            // the same function on the same data, so the same result (or the same failure)
+            // as a one-thread build.
+            let part = match handle.map(std::thread::ScopedJoinHandle::join) {
+                Some(Ok(part)) => part,
+                _ => f(chunk),
+            };
+            out.extend(part);
+        }
+        out
+    })
+}
+
+/// `items` cut into `n` contiguous chunks of about `total / n` weight each (the last takes the
+/// rest); never an empty chunk.
+fn cut<'a, T>(
+    items: &'a [T],
+    weight: &impl Fn(&T) -> usize,
+    total: usize,
+    n: usize,
+) -> Vec<&'a [T]> {
+    let share = total.div_ceil(n.max(1)).max(1);
+    let mut chunks = Vec::with_capacity(n);
+    let mut rest = items;
+    while !rest.is_empty() {
+        let mut taken = 0usize;
+        let mut len = 0usize;
+        for item in rest {
+            if len > 0 && taken >= share && chunks.len().saturating_add(1) < n {
+                break;
+            }
+            taken = taken.saturating_add(weight(item));
+            len = len.saturating_add(1);
+        }
+        let Some((head, tail)) = rest.split_at_checked(len) else {
+            break;
+        };
+        chunks.push(head);
+        rest = tail;
+    }
+    chunks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_keep_the_input_order_and_cover_every_item() {
+        let items: Vec<usize> = (0..1_000).collect();
+        // Uneven weights: a few heavy items among light ones.
+        let weight = |i: &usize| if i % 97 == 0 { 5_000 } else { 1 };
+        let out = map_chunks(&items, weight, 0, |chunk| chunk.to_vec());
+        assert_eq!(out, items);
+        let total: usize = items.iter().map(weight).sum();
+        for n in 1..=9 {
+            let chunks = cut(&items, &weight, total, n);
+            assert!(chunks.len() <= n && !chunks.iter().any(|c| c.is_empty()));
+            assert_eq!(chunks.concat(), items);
+        }
+    }
+
+    #[test]
+    fn small_inputs_stay_on_one_thread() {
+        let items = [1, 2, 3];
+        let out = map_chunks(
+            &items,
+            |_| 1,
+            100,
+            |chunk| {
+                vec![(
+                    chunk.len(),
+                    std::thread::current().name().map(str::to_owned),
+                )]
+            },
+        );
+        assert_eq!(out.iter().map(|(n, _)| *n).collect::<Vec<_>>(), vec![3]);
+    }
+}
