@@ -106,7 +106,7 @@ mod tests {
     fn chunks_keep_the_input_order_and_cover_every_item() {
         let items: Vec<usize> = (0..1_000).collect();
         // Uneven weights: a few heavy items among light ones.
-        let weight = |i: &usize| if i % 97 == 0 { 5_000 } else { 1 };
+        let weight = |i: &usize| if i.is_multiple_of(97) { 5_000 } else { 1 };
         let out = map_chunks(&items, weight, 0, |chunk| chunk.to_vec());
         assert_eq!(out, items);
         let total: usize = items.iter().map(weight).sum();
