@@ -108,7 +108,7 @@ impl VisIndex {
         if let Some(p) = self.by_sku.get(&sku) {
             positions.extend_from_slice(p);
         }
-        for c in &rec.categories {
+        for c in rec.categories.iter() {
             // The categories covering `c` (`category_covers`): `c` itself and `c` cut at each `/`.
             let cuts = c.match_indices('/').filter_map(|(i, _)| c.get(..i));
             for covering in std::iter::once(c.as_str()).chain(cuts) {
@@ -117,7 +117,7 @@ impl VisIndex {
                 }
             }
         }
-        for (attr, value) in &rec.attributes {
+        for (attr, value) in rec.attributes() {
             if let Some(p) = self
                 .by_attribute
                 .get(attr.as_str())

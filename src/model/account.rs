@@ -66,7 +66,72 @@ pub(crate) struct Accounts {
     pub(crate) recs: imbl::Vector<AccountRec>,
     pub(crate) index: Arc<IdMap<AccountId, u32>>,
     /// Each account as given, aligned with `recs`: what changes and exports start from.
-    pub(crate) data: imbl::Vector<AccountData>,
+    pub(crate) data: imbl::Vector<StoredAccount>,
+}
+
+/// An account as given, its attributes shared with every account that has the same ones.
+///
+/// Accounts mostly draw their attributes from a few values (a type, a region), and a map of
+/// them costs over 600 bytes an account (a `BTreeMap` node holds eleven slots); interned, an
+/// account pays a pointer.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct StoredAccount {
+    /// The account as given, except its attributes (left empty): they are in `attributes`.
+    pub(crate) data: AccountData,
+    attributes: Arc<crate::format::Attributes>,
+}
+
+impl StoredAccount {
+    /// The account stored, its attributes interned in `shared`.
+    fn interned(
+        a: &AccountData,
+        shared: &mut std::collections::HashMap<
+            crate::format::Attributes,
+            Arc<crate::format::Attributes>,
+        >,
+    ) -> StoredAccount {
+        let attributes = match shared.get(&a.attributes) {
+            Some(s) => Arc::clone(s),
+            None => {
+                let s = Arc::new(a.attributes.clone());
+                shared.insert(a.attributes.clone(), Arc::clone(&s));
+                s
+            }
+        };
+        StoredAccount::with(a, attributes)
+    }
+
+    fn with(a: &AccountData, attributes: Arc<crate::format::Attributes>) -> StoredAccount {
+        StoredAccount {
+            data: AccountData {
+                id: a.id.clone(),
+                name: a.name.clone(),
+                parent: a.parent.clone(),
+                currency: a.currency.clone(),
+                currencies: a.currencies.clone(),
+                attributes: crate::format::Attributes::new(),
+                price_policy: a.price_policy,
+                price_fallback: a.price_fallback,
+                max_lead_time_days: a.max_lead_time_days,
+                catalog_mode: a.catalog_mode,
+                inherit: a.inherit,
+            },
+            attributes,
+        }
+    }
+
+    /// Its attributes.
+    pub(crate) fn attributes(&self) -> &crate::format::Attributes {
+        &self.attributes
+    }
+
+    /// The account as data.
+    pub(crate) fn to_data(&self) -> AccountData {
+        AccountData {
+            attributes: (*self.attributes).clone(),
+            ..self.data.clone()
+        }
+    }
 }
 
 impl Accounts {
@@ -266,7 +331,13 @@ impl Accounts {
         Accounts {
             recs: recs.into_iter().collect(),
             index: Arc::new(index),
-            data: unique.into_iter().cloned().collect(),
+            data: {
+                let mut shared = std::collections::HashMap::new();
+                unique
+                    .into_iter()
+                    .map(|a| StoredAccount::interned(a, &mut shared))
+                    .collect()
+            },
         }
     }
 
@@ -285,7 +356,7 @@ impl Accounts {
         let mut finals: BTreeMap<u32, &AccountData> = BTreeMap::new();
         for change in changes {
             let idx = self.lookup(change.id.as_str())?;
-            if self.data.get(idx as usize)?.attributes != change.attributes {
+            if *self.data.get(idx as usize)?.attributes() != change.attributes {
                 return None;
             }
             finals.insert(idx, change);
@@ -375,7 +446,8 @@ impl Accounts {
                 }
             }
             if let Some(slot) = next.data.get_mut(idx as usize) {
-                *slot = (*change).clone();
+                // Same attributes (checked above): keep the shared ones.
+                *slot = StoredAccount::with(change, Arc::clone(&slot.attributes));
             }
             let rec = next.recs.get_mut(idx as usize)?;
             rec.name = change.name.clone();
@@ -424,7 +496,7 @@ impl Accounts {
                     }
                     None => (Vec::new(), (None, None), None, None),
                 };
-                let own = next.data.get(node as usize)?;
+                let own = &next.data.get(node as usize)?.data;
                 let (own_policy, own_mode, own_lead) =
                     (own.price_policy, own.catalog_mode, own.max_lead_time_days);
                 if chain.len().saturating_add(1) > MAX_DEPTH {

@@ -359,7 +359,7 @@ impl Snapshot {
     /// A catalogue item's display name.
     pub fn sku_name(&self, sku: impl AsRef<str>) -> Option<&str> {
         let idx = self.inner.catalog.lookup(sku.as_ref())?;
-        self.inner.catalog.get(idx).map(|s| s.name.as_str())
+        self.inner.catalog.get(idx).map(|s| &*s.name)
     }
 
     /// Number of price entries stored in absolute lists (relative lists store none), in

@@ -81,7 +81,7 @@ impl VisRule {
             CompiledTarget::All => true,
             CompiledTarget::Sku(s) => *s == sku,
             CompiledTarget::Category(c) => rec.categories.iter().any(|sc| category_covers(c, sc)),
-            CompiledTarget::Attributes(p) => predicate::eval(p, &rec.attributes),
+            CompiledTarget::Attributes(p) => predicate::eval(p, rec.attributes()),
         }
     }
 
@@ -142,7 +142,7 @@ pub(crate) fn build(
 ) -> (Vec<VisRule>, crate::model::scope::ScopeIndex) {
     use crate::error::EntityKind;
     let schema =
-        predicate::AttrSchema::from_attributes(ctx.catalog.recs.iter().map(|s| &s.attributes));
+        predicate::AttrSchema::from_attributes(ctx.catalog.recs.iter().map(|s| s.attributes()));
     let unique = crate::model::validate::unique_by_id(
         data,
         EntityKind::VisibilityRule,

@@ -366,7 +366,7 @@ impl Snapshot {
                 _ => None,
             };
             facts_lines.push(approval::LineFacts {
-                categories: rec.map_or(&[], |r| &r.categories),
+                categories: rec.map_or(&[], |r| &r.categories[..]),
                 qty: base_qty,
                 amount: exact,
                 cost: rec.and_then(|r| r.cost),

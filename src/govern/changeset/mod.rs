@@ -214,7 +214,12 @@ impl Snapshot {
     pub fn to_dataset(&self) -> Dataset {
         let inner = self.inner();
         let mut data = (*inner.source).clone();
-        data.accounts = inner.accounts.data.iter().cloned().collect();
+        data.accounts = inner
+            .accounts
+            .data
+            .iter()
+            .map(crate::model::account::StoredAccount::to_data)
+            .collect();
         data.catalog = inner.catalog.to_data();
         for l in data.price_lists.iter_mut() {
             let Some(rec) = inner

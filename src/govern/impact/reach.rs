@@ -5,6 +5,7 @@
 
 use crate::format::{Dataset, Scope};
 use crate::id::{AccountId, PriceListId, Sku};
+use crate::model::account::StoredAccount;
 use crate::model::pricing::ListBody;
 use crate::model::snapshot::Built;
 use std::collections::{BTreeMap, BTreeSet};
@@ -310,8 +311,18 @@ pub(crate) fn reach_of(before: &Built, after: &Built) -> Reach {
         }
     }
     let (aa, ab): (Vec<_>, Vec<_>) = (
-        before.accounts.data.iter().cloned().collect(),
-        after.accounts.data.iter().cloned().collect(),
+        before
+            .accounts
+            .data
+            .iter()
+            .map(StoredAccount::to_data)
+            .collect(),
+        after
+            .accounts
+            .data
+            .iter()
+            .map(StoredAccount::to_data)
+            .collect(),
     );
     for (x, y) in differing(&aa, &ab, |a| a.id.clone()) {
         for (inner, acc) in [(before, x), (after, y)] {

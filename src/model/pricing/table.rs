@@ -53,20 +53,40 @@ pub(crate) struct EntryRow {
 /// mantissa and a scale (13 bytes instead of the 24 of a `u64` and a `Decimal`). The rare tier
 /// that does not fit (a minimum above `u32::MAX`, a price with more than 18 significant digits)
 /// is kept whole in `wide`, and its compact slot is marked with [`WIDE`].
+///
+/// The arrays are boxed slices (16 bytes, not a `Vec`'s 24) and the rare parts sit behind one
+/// optional box: a large snapshot holds hundreds of thousands of chunks.
 #[derive(Debug, Default)]
 pub(crate) struct Chunk {
     /// SKU indexes, strictly increasing.
-    skus: Vec<u32>,
+    skus: Box<[u32]>,
     /// `tier_end[i]` is one past the last tier of entry `i`.
-    tier_end: Vec<u32>,
-    mins: Vec<u32>,
-    mantissas: Vec<i64>,
-    scales: Vec<u8>,
+    tier_end: Box<[u32]>,
+    mins: Box<[u32]>,
+    mantissas: Box<[i64]>,
+    scales: Box<[u8]>,
+    /// The wide tiers and the extras, when the chunk has any.
+    rare: Option<Box<Rare>>,
+}
+
+/// The parts of a chunk most chunks do not have.
+#[derive(Debug, Default)]
+struct Rare {
     /// Tiers that do not fit the compact form, by tier position.
     wide: Vec<(u32, Tier)>,
     /// Validity windows, quantity rules and quote thresholds of the (few) entries that have
     /// one, sorted by position.
     extras: Vec<(u32, EntryExtra)>,
+}
+
+impl Chunk {
+    fn wide(&self) -> &[(u32, Tier)] {
+        self.rare.as_deref().map_or(&[], |r| &r.wide)
+    }
+
+    fn extras(&self) -> &[(u32, EntryExtra)] {
+        self.rare.as_deref().map_or(&[], |r| &r.extras)
+    }
 }
 
 /// Marks a compact tier slot whose tier lives in `Chunk::wide`.
@@ -94,10 +114,10 @@ impl<'a> TierRun<'a> {
             let pos32 = u32::try_from(pos).ok()?;
             let w = self
                 .chunk
-                .wide
+                .wide()
                 .binary_search_by_key(&pos32, |(p, _)| *p)
                 .ok()?;
-            return self.chunk.wide.get(w).map(|(_, t)| *t);
+            return self.chunk.wide().get(w).map(|(_, t)| *t);
         }
         let mantissa = *self.chunk.mantissas.get(pos)?;
         Some(Tier {
@@ -136,17 +156,26 @@ fn compact(t: &Tier) -> Option<(u32, i64, u8)> {
     Some((min, mantissa, scale))
 }
 
+/// A chunk while its rows are laid out.
+struct Building {
+    skus: Vec<u32>,
+    tier_end: Vec<u32>,
+    mins: Vec<u32>,
+    mantissas: Vec<i64>,
+    scales: Vec<u8>,
+    rare: Rare,
+}
+
 impl Chunk {
     fn from_rows(rows: &[EntryRow]) -> Chunk {
         let n_tiers = rows.iter().map(|r| r.tiers.len()).sum();
-        let mut chunk = Chunk {
+        let mut chunk = Building {
             skus: Vec::with_capacity(rows.len()),
             tier_end: Vec::with_capacity(rows.len()),
             mins: Vec::with_capacity(n_tiers),
             mantissas: Vec::with_capacity(n_tiers),
             scales: Vec::with_capacity(n_tiers),
-            wide: Vec::new(),
-            extras: Vec::new(),
+            rare: Rare::default(),
         };
         for (pos, row) in rows.iter().enumerate() {
             chunk.skus.push(row.sku);
@@ -159,7 +188,7 @@ impl Chunk {
                     }
                     None => {
                         let at = crate::model::validate::to_u32(chunk.scales.len());
-                        chunk.wide.push((at, *t));
+                        chunk.rare.wide.push((at, *t));
                         chunk.mins.push(0);
                         chunk.mantissas.push(0);
                         chunk.scales.push(WIDE);
@@ -171,11 +200,20 @@ impl Chunk {
                 .push(crate::model::validate::to_u32(chunk.scales.len()));
             if !row.extra.is_empty() {
                 chunk
+                    .rare
                     .extras
                     .push((crate::model::validate::to_u32(pos), row.extra));
             }
         }
-        chunk
+        let has_rare = !chunk.rare.wide.is_empty() || !chunk.rare.extras.is_empty();
+        Chunk {
+            skus: chunk.skus.into_boxed_slice(),
+            tier_end: chunk.tier_end.into_boxed_slice(),
+            mins: chunk.mins.into_boxed_slice(),
+            mantissas: chunk.mantissas.into_boxed_slice(),
+            scales: chunk.scales.into_boxed_slice(),
+            rare: has_rare.then(|| Box::new(chunk.rare)),
+        }
     }
 
     fn get(&self, sku: u32) -> Option<EntryRef<'_>> {
@@ -185,14 +223,15 @@ impl Chunk {
             None => 0,
         };
         let end = *self.tier_end.get(pos)? as usize;
-        let extra = if self.extras.is_empty() {
+        let extras = self.extras();
+        let extra = if extras.is_empty() {
             EntryExtra::default()
         } else {
             let pos32 = u32::try_from(pos).ok()?;
-            self.extras
+            extras
                 .binary_search_by_key(&pos32, |(p, _)| *p)
                 .ok()
-                .and_then(|i| self.extras.get(i))
+                .and_then(|i| extras.get(i))
                 .map(|(_, e)| *e)
                 .unwrap_or_default()
         };

@@ -929,10 +929,7 @@ pub(crate) fn prices<L: super::ListTable + ?Sized>(
     sku: u32,
     catalog: &Catalog,
 ) -> bool {
-    let cats = catalog
-        .get(sku)
-        .map(|s| s.categories.as_slice())
-        .unwrap_or(&[]);
+    let cats = catalog.get(sku).map(|s| &s.categories[..]).unwrap_or(&[]);
     let mut cur = list;
     for _ in 0..=pricing::MAX_RELATIVE_DEPTH {
         match lists.list(cur).map(|l| &l.body) {
@@ -965,10 +962,7 @@ pub(crate) fn priced_skus<L: super::ListTable + ?Sized>(
                     .iter()
                     .map(|(sku, _)| sku)
                     .filter(|&sku| {
-                        let cats = catalog
-                            .get(sku)
-                            .map(|s| s.categories.as_slice())
-                            .unwrap_or(&[]);
+                        let cats = catalog.get(sku).map(|s| &s.categories[..]).unwrap_or(&[]);
                         chain.iter().all(|adjs| {
                             pricing::pick_adjustment(adjs, sku, cats, u64::MAX, 0).is_some()
                         })
