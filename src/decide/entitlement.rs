@@ -95,8 +95,7 @@ impl<'s> Entitled<'s> {
 
     /// Whether the user may do `p` for the account (E3).
     pub(crate) fn may(&self, p: Permission) -> bool {
-        self.reaching()
-            .any(|m| m.roles.iter().any(|(_, perms)| perms.contains(&p)))
+        self.reaching().any(|m| m.grants.contains(p))
     }
 
     /// Whether the user holds one of `roles` for the account: rules limited to roles apply
