@@ -3,9 +3,10 @@
 //! A list's entries are kept in sorted runs ("chunks") laid out as parallel arrays rather than one
 //! allocation per price. Each chunk holds the entries of one bucket of SKU indexes (`sku >> shift`,
 //! the shift chosen per list so that a bucket holds about [`CHUNK`] entries on average), and the
-//! chunks sit in a persistent ordered map keyed by bucket. A lookup is one exact-key map search
-//! (no allocation) plus a binary search inside a chunk; a one-price change copies one chunk and
-//! shares every other chunk with the previous version, which keeps retained versions small.
+//! chunks sit in a two-level radix array by bucket ([`Buckets`]). A lookup is two array reads (no
+//! search, no allocation) plus a binary search inside a chunk; a one-price change copies one
+//! chunk, one page of [`PAGE`] chunk pointers and the list's page array, and shares every other
+//! chunk and page with the previous version, which keeps retained versions small.
 
 use crate::model::catalog::StepRule;
 use crate::time::Window;
@@ -15,6 +16,10 @@ use std::sync::Arc;
 /// Entries per chunk on average: large enough that per-chunk overhead is a few bytes per entry,
 /// small enough that copying one chunk on change is cheap.
 pub(crate) const CHUNK: usize = 64;
+
+/// Entries per page at which a table spread by changes is laid out again: a list built at once
+/// has about `CHUNK * PAGE` (4,096) entries a page, so this allows sixteen times the spread.
+const SPREAD: usize = 256;
 
 /// One quantity tier.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,26 +52,34 @@ pub(crate) struct EntryRow {
     pub(crate) extra: EntryExtra,
 }
 
-/// A sorted run of entries in parallel arrays.
+/// A sorted run of entries: an index of (SKU, end of its tiers) and the tiers themselves.
 ///
 /// Tiers are stored compactly: the minimum quantity as a `u32` and the unit price as a 64-bit
-/// mantissa and a scale (13 bytes instead of the 24 of a `u64` and a `Decimal`). The rare tier
-/// that does not fit (a minimum above `u32::MAX`, a price with more than 18 significant digits)
-/// is kept whole in `wide`, and its compact slot is marked with [`WIDE`].
+/// mantissa and a scale, packed in 13 bytes (instead of the 24 of a `u64` and a `Decimal`). The
+/// rare tier that does not fit (a minimum above `u32::MAX`, a price with more than 18
+/// significant digits) is kept whole in `wide`, and its compact slot is marked with [`WIDE`].
 ///
+/// Two arrays, not five parallel ones: a lookup reads the index (a binary search over SKUs,
+/// with the tier bounds beside them) and then one run of packed tiers, so a price costs two
+/// cache misses after the chunk instead of five, and a chunk three allocations instead of six.
 /// The arrays are boxed slices (16 bytes, not a `Vec`'s 24) and the rare parts sit behind one
 /// optional box: a large snapshot holds hundreds of thousands of chunks.
 #[derive(Debug, Default)]
 pub(crate) struct Chunk {
-    /// SKU indexes, strictly increasing.
-    skus: Box<[u32]>,
-    /// `tier_end[i]` is one past the last tier of entry `i`.
-    tier_end: Box<[u32]>,
-    mins: Box<[u32]>,
-    mantissas: Box<[i64]>,
-    scales: Box<[u8]>,
+    /// (SKU index, one past the entry's last tier), SKU indexes strictly increasing.
+    index: Box<[(u32, u32)]>,
+    tiers: Box<[Packed]>,
     /// The wide tiers and the extras, when the chunk has any.
     rare: Option<Box<Rare>>,
+}
+
+/// A tier in 13 bytes. Packed (alignment 1): its fields are only ever read by value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C, packed)]
+struct Packed {
+    mantissa: i64,
+    min: u32,
+    scale: u8,
 }
 
 /// The parts of a chunk most chunks do not have.
@@ -109,7 +122,8 @@ impl<'a> TierRun<'a> {
     /// Tier `i`, from 0.
     pub(crate) fn get(&self, i: usize) -> Option<Tier> {
         let pos = self.start.checked_add(i).filter(|&p| p < self.end)?;
-        let scale = *self.chunk.scales.get(pos)?;
+        let packed = *self.chunk.tiers.get(pos)?;
+        let scale = packed.scale;
         if scale == WIDE {
             let pos32 = u32::try_from(pos).ok()?;
             let w = self
@@ -119,9 +133,9 @@ impl<'a> TierRun<'a> {
                 .ok()?;
             return self.chunk.wide().get(w).map(|(_, t)| *t);
         }
-        let mantissa = *self.chunk.mantissas.get(pos)?;
+        let (mantissa, min) = (packed.mantissa, packed.min);
         Some(Tier {
-            min_qty: u64::from(*self.chunk.mins.get(pos)?),
+            min_qty: u64::from(min),
             unit_price: Decimal::try_new(mantissa, u32::from(scale)).ok()?,
         })
     }
@@ -156,73 +170,52 @@ fn compact(t: &Tier) -> Option<(u32, i64, u8)> {
     Some((min, mantissa, scale))
 }
 
-/// A chunk while its rows are laid out.
-struct Building {
-    skus: Vec<u32>,
-    tier_end: Vec<u32>,
-    mins: Vec<u32>,
-    mantissas: Vec<i64>,
-    scales: Vec<u8>,
-    rare: Rare,
-}
-
 impl Chunk {
     fn from_rows(rows: &[EntryRow]) -> Chunk {
         let n_tiers = rows.iter().map(|r| r.tiers.len()).sum();
-        let mut chunk = Building {
-            skus: Vec::with_capacity(rows.len()),
-            tier_end: Vec::with_capacity(rows.len()),
-            mins: Vec::with_capacity(n_tiers),
-            mantissas: Vec::with_capacity(n_tiers),
-            scales: Vec::with_capacity(n_tiers),
-            rare: Rare::default(),
-        };
+        let mut index = Vec::with_capacity(rows.len());
+        let mut tiers = Vec::with_capacity(n_tiers);
+        let mut rare = Rare::default();
         for (pos, row) in rows.iter().enumerate() {
-            chunk.skus.push(row.sku);
             for t in &row.tiers {
                 match compact(t) {
-                    Some((min, mantissa, scale)) => {
-                        chunk.mins.push(min);
-                        chunk.mantissas.push(mantissa);
-                        chunk.scales.push(scale);
-                    }
+                    Some((min, mantissa, scale)) => tiers.push(Packed {
+                        mantissa,
+                        min,
+                        scale,
+                    }),
                     None => {
-                        let at = crate::model::validate::to_u32(chunk.scales.len());
-                        chunk.rare.wide.push((at, *t));
-                        chunk.mins.push(0);
-                        chunk.mantissas.push(0);
-                        chunk.scales.push(WIDE);
+                        let at = crate::model::validate::to_u32(tiers.len());
+                        rare.wide.push((at, *t));
+                        tiers.push(Packed {
+                            mantissa: 0,
+                            min: 0,
+                            scale: WIDE,
+                        });
                     }
                 }
             }
-            chunk
-                .tier_end
-                .push(crate::model::validate::to_u32(chunk.scales.len()));
+            index.push((row.sku, crate::model::validate::to_u32(tiers.len())));
             if !row.extra.is_empty() {
-                chunk
-                    .rare
-                    .extras
+                rare.extras
                     .push((crate::model::validate::to_u32(pos), row.extra));
             }
         }
-        let has_rare = !chunk.rare.wide.is_empty() || !chunk.rare.extras.is_empty();
+        let has_rare = !rare.wide.is_empty() || !rare.extras.is_empty();
         Chunk {
-            skus: chunk.skus.into_boxed_slice(),
-            tier_end: chunk.tier_end.into_boxed_slice(),
-            mins: chunk.mins.into_boxed_slice(),
-            mantissas: chunk.mantissas.into_boxed_slice(),
-            scales: chunk.scales.into_boxed_slice(),
-            rare: has_rare.then(|| Box::new(chunk.rare)),
+            index: index.into_boxed_slice(),
+            tiers: tiers.into_boxed_slice(),
+            rare: has_rare.then(|| Box::new(rare)),
         }
     }
 
     fn get(&self, sku: u32) -> Option<EntryRef<'_>> {
-        let pos = self.skus.binary_search(&sku).ok()?;
+        let pos = self.index.binary_search_by_key(&sku, |(s, _)| *s).ok()?;
         let start = match pos.checked_sub(1) {
-            Some(prev) => *self.tier_end.get(prev)? as usize,
+            Some(prev) => self.index.get(prev)?.1 as usize,
             None => 0,
         };
-        let end = *self.tier_end.get(pos)? as usize;
+        let end = self.index.get(pos)?.1 as usize;
         let extras = self.extras();
         let extra = if extras.is_empty() {
             EntryExtra::default()
@@ -256,16 +249,158 @@ impl Chunk {
     }
 
     fn rows(&self) -> impl Iterator<Item = (u32, EntryRef<'_>)> + '_ {
-        self.skus
+        self.index
             .iter()
-            .filter_map(move |&sku| self.get(sku).map(|e| (sku, e)))
+            .filter_map(move |&(sku, _)| self.get(sku).map(|e| (sku, e)))
     }
+}
+
+/// Buckets per page of [`Buckets`]: a page is 64 pointers (512 bytes), copied on a change.
+pub(crate) const PAGE: u32 = 64;
+
+/// A page of chunk pointers: slot `i` is the bucket `page * PAGE + i`. As long as its last
+/// chunk needs (trailing empty slots are not stored).
+type Page = Arc<[Option<Arc<Chunk>>]>;
+
+/// A persistent map from bucket to chunk, as a two-level radix array: bucket `b` is in page
+/// `b / PAGE`, slot `b % PAGE`.
+///
+/// Why not a persistent ordered map (`imbl::OrdMap`, which this replaced): its nodes hold 64
+/// key-value pairs, so a lookup binary-searches a kilobyte per level, three levels deep in a
+/// large list (a dozen cache misses); here it is two reads. And a node costs about 1.6 KB even
+/// for a list with one chunk (most contract lists), a page at most 512 bytes.
+///
+/// The page array spans the pages from the first used to the last used. A list built at once
+/// spans few pages (its shift puts about [`CHUNK`] entries in a bucket); changes that spread a
+/// list far beyond that are caught by [`PriceTable::with_entry`], which rebuilds the table with
+/// a shift that fits, so the page array stays proportional to the entries.
+#[derive(Clone, Debug, Default)]
+struct Buckets {
+    /// The page number of `pages[0]`.
+    first: u32,
+    pages: Arc<[Option<Page>]>,
+}
+
+impl Buckets {
+    /// The buckets of `chunks`, sorted by bucket with no repeats.
+    fn from_sorted(chunks: Vec<(u32, Arc<Chunk>)>) -> Buckets {
+        let (Some((lo, _)), Some((hi, _))) = (chunks.first(), chunks.last()) else {
+            return Buckets::default();
+        };
+        let (first, last) = (lo / PAGE, hi / PAGE);
+        let mut pages: Vec<Option<Page>> = Vec::new();
+        let mut page: Vec<Option<Arc<Chunk>>> = Vec::new();
+        let mut page_no = first;
+        for (bucket, chunk) in chunks {
+            while bucket / PAGE > page_no {
+                pages.push(seal(std::mem::take(&mut page)));
+                page_no = page_no.saturating_add(1);
+            }
+            let slot = (bucket % PAGE) as usize;
+            page.resize(slot, None);
+            page.push(Some(chunk));
+        }
+        pages.push(seal(page));
+        debug_assert_eq!(
+            pages.len() as u64,
+            u64::from(last.saturating_sub(first)).saturating_add(1)
+        );
+        Buckets {
+            first,
+            pages: pages.into(),
+        }
+    }
+
+    fn page(&self, page_no: u32) -> Option<&Page> {
+        let i = page_no.checked_sub(self.first)?;
+        self.pages.get(i as usize)?.as_ref()
+    }
+
+    fn get(&self, bucket: u32) -> Option<&Arc<Chunk>> {
+        self.page(bucket / PAGE)?
+            .get((bucket % PAGE) as usize)?
+            .as_ref()
+    }
+
+    /// A copy with `bucket` holding `chunk` (`None`: emptied). Copies the page array and the
+    /// one page; shares every other page.
+    fn with(&self, bucket: u32, chunk: Option<Arc<Chunk>>) -> Buckets {
+        let page_no = bucket / PAGE;
+        let used = (!self.pages.is_empty()).then(|| {
+            let last = self
+                .first
+                .saturating_add(crate::model::validate::to_u32(self.pages.len()))
+                .saturating_sub(1);
+            (self.first, last)
+        });
+        let (first, last) = match used {
+            Some((first, last)) => (first.min(page_no), last.max(page_no)),
+            None => (page_no, page_no),
+        };
+        let mut pages: Vec<Option<Page>> = (first..=last).map(|p| self.page(p).cloned()).collect();
+        if let Some(slot) = pages.get_mut(page_no.saturating_sub(first) as usize) {
+            let mut page: Vec<Option<Arc<Chunk>>> =
+                slot.as_deref().map(<[_]>::to_vec).unwrap_or_default();
+            let i = (bucket % PAGE) as usize;
+            if page.len() <= i {
+                page.resize(i.saturating_add(1), None);
+            }
+            if let Some(s) = page.get_mut(i) {
+                *s = chunk;
+            }
+            *slot = seal(page);
+        }
+        // Empty pages at either end are dropped, so the span is always first to last used.
+        let lead = pages.iter().take_while(|p| p.is_none()).count();
+        let trail = pages.iter().rev().take_while(|p| p.is_none()).count();
+        let keep = pages.len().saturating_sub(lead).saturating_sub(trail);
+        Buckets {
+            first: first.saturating_add(crate::model::validate::to_u32(lead)),
+            pages: pages.into_iter().skip(lead).take(keep).collect(),
+        }
+    }
+
+    /// Every chunk with its bucket, in bucket order.
+    fn iter(&self) -> impl Iterator<Item = (u32, &Arc<Chunk>)> + '_ {
+        self.pages.iter().enumerate().flat_map(move |(p, page)| {
+            let base = self
+                .first
+                .saturating_add(crate::model::validate::to_u32(p))
+                .saturating_mul(PAGE);
+            page.iter()
+                .flat_map(|page| page.iter())
+                .enumerate()
+                .filter_map(move |(i, c)| {
+                    Some((
+                        base.saturating_add(crate::model::validate::to_u32(i)),
+                        c.as_ref()?,
+                    ))
+                })
+        })
+    }
+
+    fn values(&self) -> impl Iterator<Item = &Arc<Chunk>> + '_ {
+        self.iter().map(|(_, c)| c)
+    }
+
+    /// The number of pages spanned.
+    fn span(&self) -> usize {
+        self.pages.len()
+    }
+}
+
+/// A page as stored: trailing empty slots dropped, `None` if it holds no chunk.
+fn seal(mut page: Vec<Option<Arc<Chunk>>>) -> Option<Page> {
+    while page.last().is_some_and(Option::is_none) {
+        page.pop();
+    }
+    (!page.is_empty()).then(|| page.into())
 }
 
 /// All entries of one absolute price list.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct PriceTable {
-    chunks: imbl::OrdMap<u32, Arc<Chunk>>,
+    chunks: Buckets,
     /// Bucket of a SKU index: `sku >> shift`.
     shift: u32,
     len: usize,
@@ -298,10 +433,11 @@ impl PriceTable {
     /// Builds a table from rows sorted by SKU index with no duplicates.
     pub(crate) fn from_sorted(rows: &[EntryRow]) -> PriceTable {
         let mut table = PriceTable {
-            chunks: imbl::OrdMap::new(),
+            chunks: Buckets::default(),
             shift: choose_shift(rows),
             len: rows.len(),
         };
+        let mut chunks = Vec::new();
         let mut start = 0;
         while let Some(first) = rows.get(start) {
             let key = table.bucket(first.sku);
@@ -311,23 +447,24 @@ impl PriceTable {
                 .unwrap_or(0)
                 .saturating_add(start);
             if let Some(run) = rows.get(start..end) {
-                table.chunks.insert(key, Arc::new(Chunk::from_rows(run)));
+                chunks.push((key, Arc::new(Chunk::from_rows(run))));
             }
             start = end.max(start.saturating_add(1));
         }
+        table.chunks = Buckets::from_sorted(chunks);
         table
     }
 
     /// The entry for a SKU index, if the list prices it.
     pub(crate) fn get(&self, sku: u32) -> Option<EntryRef<'_>> {
-        self.chunks.get(&self.bucket(sku))?.get(sku)
+        self.chunks.get(self.bucket(sku))?.get(sku)
     }
 
     /// A copy with `row` inserted or replacing the entry for its SKU. Only the chunk holding the
     /// SKU is copied; every other chunk is shared with `self`.
     pub(crate) fn with_entry(&self, row: EntryRow) -> PriceTable {
         let key = self.bucket(row.sku);
-        let mut rows: Vec<EntryRow> = match self.chunks.get(&key) {
+        let mut rows: Vec<EntryRow> = match self.chunks.get(key) {
             Some(chunk) => chunk.to_rows(),
             None => Vec::new(),
         };
@@ -343,33 +480,36 @@ impl PriceTable {
                 false
             }
         };
-        let mut chunks = self.chunks.clone();
-        chunks.insert(key, Arc::new(Chunk::from_rows(&rows)));
-        PriceTable {
-            chunks,
+        let table = PriceTable {
+            chunks: self
+                .chunks
+                .with(key, Some(Arc::new(Chunk::from_rows(&rows)))),
             shift: self.shift,
             len: if existed {
                 self.len
             } else {
                 self.len.saturating_add(1)
             },
+        };
+        // Entries added far from the others (a list grown from empty, say) would spread the
+        // page array and shrink the chunks: laid out again with a shift that fits, the table
+        // keeps its page array proportional to its entries. Rare, and O(entries) when it is.
+        if table.chunks.span() > (table.len / SPREAD).saturating_add(4) {
+            let rows: Vec<EntryRow> = table.chunks.values().flat_map(|c| c.to_rows()).collect();
+            return PriceTable::from_sorted(&rows);
         }
+        table
     }
 
     /// A copy without the entry for `sku`, or `None` if there is none.
     pub(crate) fn without_entry(&self, sku: u32) -> Option<PriceTable> {
         let key = self.bucket(sku);
-        let mut rows = self.chunks.get(&key)?.to_rows();
+        let mut rows = self.chunks.get(key)?.to_rows();
         let pos = rows.binary_search_by_key(&sku, |r| r.sku).ok()?;
         rows.remove(pos);
-        let mut chunks = self.chunks.clone();
-        if rows.is_empty() {
-            chunks.remove(&key);
-        } else {
-            chunks.insert(key, Arc::new(Chunk::from_rows(&rows)));
-        }
+        let chunk = (!rows.is_empty()).then(|| Arc::new(Chunk::from_rows(&rows)));
         Some(PriceTable {
-            chunks,
+            chunks: self.chunks.with(key, chunk),
             shift: self.shift,
             len: self.len.saturating_sub(1),
         })
@@ -378,8 +518,8 @@ impl PriceTable {
     /// SKUs whose entries differ from `other`'s (same catalogue), skipping shared chunks.
     pub(crate) fn diff_skus(&self, other: &PriceTable) -> Vec<u32> {
         let mut out = std::collections::BTreeSet::new();
-        let mine: Vec<(&u32, &Arc<Chunk>)> = self.chunks.iter().collect();
-        let theirs: Vec<(&u32, &Arc<Chunk>)> = other.chunks.iter().collect();
+        let mine: Vec<(u32, &Arc<Chunk>)> = self.chunks.iter().collect();
+        let theirs: Vec<(u32, &Arc<Chunk>)> = other.chunks.iter().collect();
         let their_ptrs: std::collections::HashSet<*const Chunk> =
             theirs.iter().map(|(_, c)| Arc::as_ptr(c)).collect();
         let shared: std::collections::HashSet<*const Chunk> = mine
@@ -387,7 +527,7 @@ impl PriceTable {
             .map(|(_, c)| Arc::as_ptr(c))
             .filter(|p| their_ptrs.contains(p))
             .collect();
-        let rows = |chunks: &[(&u32, &Arc<Chunk>)]| -> std::collections::BTreeMap<u32, EntryRow> {
+        let rows = |chunks: &[(u32, &Arc<Chunk>)]| -> std::collections::BTreeMap<u32, EntryRow> {
             chunks
                 .iter()
                 .filter(|(_, c)| !shared.contains(&Arc::as_ptr(c)))
@@ -424,6 +564,10 @@ impl PriceTable {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::arithmetic_side_effects,
+    reason = "test arithmetic on small counts"
+)]
 mod tests {
     use super::*;
 
@@ -499,8 +643,11 @@ mod tests {
             .zip(updated.chunks.values())
             .filter(|(a, b)| Arc::ptr_eq(a, b))
             .count();
-        assert_eq!(shared, table.chunks.len() - 1);
-        assert!(table.chunks.len() > 5, "500 entries make several chunks");
+        assert_eq!(shared, table.chunks.values().count() - 1);
+        assert!(
+            table.chunks.values().count() > 5,
+            "500 entries make several chunks"
+        );
         // Inserting new SKUs, before the first one and between chunks, then removing them.
         let mut t = table.clone();
         for sku in (1..400u32).step_by(2) {
@@ -524,6 +671,69 @@ mod tests {
         assert!(t.without_entry(1).is_none());
         for i in 0..500u32 {
             assert!(t.get(i * 2).is_some());
+        }
+    }
+
+    #[test]
+    fn a_list_grown_from_empty_far_apart_keeps_its_pages_few() {
+        let mut t = PriceTable::default();
+        // Alternately at both ends of a million SKUs, then in between: shift 0 at first.
+        for i in 0..2_000u32 {
+            let sku = if i % 2 == 0 { i } else { 1_000_000 - i };
+            t = t.with_entry(row(sku, i64::from(i)));
+            assert!(
+                t.chunks.span() <= t.len() / SPREAD + 4,
+                "{} pages",
+                t.chunks.span()
+            );
+        }
+        assert_eq!(t.len(), 2_000);
+        for i in 0..2_000u32 {
+            let sku = if i % 2 == 0 { i } else { 1_000_000 - i };
+            assert_eq!(
+                t.get(sku).unwrap().tiers.get(0).unwrap().unit_price,
+                Decimal::from(i64::from(i))
+            );
+        }
+    }
+
+    proptest::proptest! {
+        /// Any sequence of changes leaves the table holding exactly what a plain map holds,
+        /// in SKU order, whatever the buckets and pages it went through.
+        #[test]
+        fn changes_agree_with_a_plain_map(
+            start in proptest::collection::btree_set(0u32..5_000, 0..300),
+            ops in proptest::collection::vec((0u32..200_000, proptest::bool::ANY), 0..200),
+        ) {
+            let rows: Vec<EntryRow> = start.iter().map(|&s| row(s, i64::from(s))).collect();
+            let mut t = PriceTable::from_sorted(&rows);
+            let mut model: std::collections::BTreeMap<u32, i64> =
+                start.iter().map(|&s| (s, i64::from(s))).collect();
+            for (n, (sku, insert)) in ops.into_iter().enumerate() {
+                // Removals aim at SKUs the table has, when it has any.
+                let sku = if insert { sku } else {
+                    model.keys().nth(sku as usize % model.len().max(1)).copied().unwrap_or(sku)
+                };
+                if insert {
+                    t = t.with_entry(row(sku, n as i64));
+                    model.insert(sku, n as i64);
+                } else {
+                    let removed = t.without_entry(sku);
+                    proptest::prop_assert_eq!(removed.is_some(), model.remove(&sku).is_some());
+                    if let Some(r) = removed { t = r; }
+                }
+                proptest::prop_assert_eq!(t.len(), model.len());
+            }
+            let got: Vec<(u32, Decimal)> = t
+                .iter()
+                .map(|(s, e)| (s, e.tiers.get(0).unwrap().unit_price))
+                .collect();
+            let want: Vec<(u32, Decimal)> =
+                model.iter().map(|(s, p)| (*s, Decimal::from(*p))).collect();
+            proptest::prop_assert_eq!(got, want);
+            for (s, p) in &model {
+                proptest::prop_assert_eq!(t.get(*s).unwrap().tiers.get(0).unwrap().unit_price, Decimal::from(*p));
+            }
         }
     }
 }
