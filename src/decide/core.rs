@@ -187,17 +187,11 @@ impl<'s> Party<'s> {
         Some((level, self.inner.visibility_rules.get(*i as usize)?))
     }
 
-    /// The price assignments reaching the account, in precedence order. Their lists are read
-    /// only for candidates that get past the cheap checks (see [`select`]).
-    pub(crate) fn candidates(
-        &self,
-    ) -> impl Iterator<Item = (&'s ScopeLevel, &'s AssignmentRec)> + '_ {
-        let inner = self.inner;
-        self.rules
-            .map(|r| &*r.prices)
-            .unwrap_or(&[])
-            .iter()
-            .filter_map(move |(level, i)| Some((level, inner.assignments.get(*i as usize)?)))
+    /// The price assignments reaching the account, in precedence order, each with its list's
+    /// index. Their assignments and lists are read only for candidates that get past the cheap
+    /// checks (see [`select`]).
+    pub(crate) fn candidates(&self) -> &'s [crate::model::scope::PriceRule] {
+        self.rules.map(|r| &*r.prices).unwrap_or(&[])
     }
 
     /// The decision for one line of `qty` in `unit` (the SKU's base unit if `None`) (R2-R8).

@@ -35,7 +35,8 @@ pub(crate) fn select<'s, R: Recorder<'s>>(
     let inner = party.inner;
     let policy = party.account.policy;
     let mut best: Option<Winner<'s>> = None;
-    for (index, (level, assignment)) in party.candidates().enumerate() {
+    for (index, rule) in party.candidates().iter().enumerate() {
+        let level = &rule.level;
         // Whether an earlier candidate already won whatever this one's price (W2, W9).
         let decided = match (policy, &best) {
             (PricePolicy::Precedence, Some(_)) => true,
@@ -46,9 +47,13 @@ pub(crate) fn select<'s, R: Recorder<'s>>(
             break;
         }
         // Most lists do not price a given SKU: when no one asks why, skip them unread.
-        if !R::EXPLAINS && !inner.sku_lists.may_price(assignment.list, sku) {
+        if !R::EXPLAINS && !inner.sku_lists.may_price(rule.list, sku) {
             continue;
         }
+        // INVARIANT: the rule's assignment index was given by this snapshot's table.
+        let Some(assignment) = inner.assignments.get(rule.assignment as usize) else {
+            continue;
+        };
         // INVARIANT: an assignment's list index was given by this snapshot's list table.
         let Some(list) = inner.lists.get(assignment.list as usize) else {
             continue;

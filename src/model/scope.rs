@@ -200,10 +200,41 @@ pub(crate) fn guest_indices<R: ScopedRule>(
 /// that a query walks no tree and sorts nothing.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct AccountRules {
-    pub(crate) prices: std::sync::Arc<[(ScopeLevel, u32)]>,
+    pub(crate) prices: std::sync::Arc<[PriceRule]>,
     pub(crate) visibility: std::sync::Arc<[(ScopeLevel, u32)]>,
     /// Experiments whose price or visibility rules reach the account, with its arm.
     pub(crate) experiments: std::sync::Arc<[crate::model::experiment::ExperimentArm]>,
+}
+
+/// A price assignment reaching an account: its level, its index and its list's index. The list
+/// is copied here (a snapshot changes an assignment only by rebuilding) so that a query can skip
+/// a list that does not price the SKU without reading the assignment (one cache miss a
+/// candidate, and an account has four or five).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct PriceRule {
+    pub(crate) level: ScopeLevel,
+    pub(crate) assignment: u32,
+    pub(crate) list: u32,
+}
+
+impl PriceRule {
+    /// The rules of `found` (levels and assignment indexes, as the scope index gives them), each
+    /// with its assignment's list.
+    pub(crate) fn of(
+        found: Vec<(ScopeLevel, u32)>,
+        assignments: &[crate::model::pricing::build::AssignmentRec],
+    ) -> std::sync::Arc<[PriceRule]> {
+        found
+            .into_iter()
+            .filter_map(|(level, assignment)| {
+                Some(PriceRule {
+                    level,
+                    assignment,
+                    list: assignments.get(assignment as usize)?.list,
+                })
+            })
+            .collect()
+    }
 }
 
 /// Rules of one kind filed by scope; `R` is the rule's index in its own table.

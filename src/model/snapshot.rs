@@ -493,7 +493,10 @@ pub(crate) fn guest_rules(
 ) -> crate::model::scope::AccountRules {
     use crate::model::scope::guest_indices;
     crate::model::scope::AccountRules {
-        prices: guest_indices(price_scopes, assignments, AssignmentRec::tiebreak).into(),
+        prices: crate::model::scope::PriceRule::of(
+            guest_indices(price_scopes, assignments, AssignmentRec::tiebreak),
+            assignments,
+        ),
         visibility: guest_indices(vis_scopes, visibility_rules, VisRule::tiebreak).into(),
         experiments: std::sync::Arc::new([]),
     }
@@ -542,7 +545,7 @@ pub(crate) fn account_rules_of(
                 VisRule::tiebreak,
             );
             crate::model::scope::AccountRules {
-                prices: prices.into(),
+                prices: crate::model::scope::PriceRule::of(prices, assignments),
                 visibility: visibility.into(),
                 experiments: arms.report().into(),
             }

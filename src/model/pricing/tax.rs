@@ -41,9 +41,9 @@ pub(crate) fn check_accounts(
         }
         // Per currency: the first net and the first gross list met.
         let mut seen: BTreeMap<Currency, [Option<&ListRec>; 2]> = BTreeMap::new();
-        for (_, i) in r.prices.iter() {
+        for rule in r.prices.iter() {
             let Some(list) = assignments
-                .get(*i as usize)
+                .get(rule.assignment as usize)
                 .and_then(|a| lists.get(a.list as usize))
             else {
                 continue;
