@@ -227,10 +227,16 @@ impl Snapshot {
         if query.qty.is_zero() {
             return Err(ResolveError::ZeroQuantity(crate::id::Sku::new(query.sku)));
         }
-        let asked = self.party(query.account, query.user, query.at, query.context)?;
+        let (asked, sku) = self.party_and_sku(
+            query.account,
+            query.user,
+            query.sku,
+            query.at,
+            query.context,
+        )?;
         self.quote_asked(
             asked,
-            || self.line_sku(query.sku),
+            || sku,
             query.qty,
             query.unit,
             query.audience,
