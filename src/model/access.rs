@@ -11,16 +11,9 @@ use crate::error::{BuildProblem, EntityKind};
 use crate::format::{Permission, Reach, RoleData, UserData};
 use crate::id::{RoleName, UserId};
 use crate::model::account::Accounts;
-use crate::model::id_map::IdHasher;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The preset roles and their permissions.
-/// The hash of a user id in the users' index.
-fn id_hash(id: &str) -> u64 {
-    use std::hash::BuildHasher;
-    IdHasher::default().hash_one(id)
-}
-
 pub(crate) fn presets() -> Vec<RoleData> {
     use Permission::*;
     let role = |name: &str, permissions: &[Permission]| RoleData {
@@ -93,9 +86,9 @@ pub(crate) struct UserRec {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Users {
     pub(crate) recs: Vec<UserRec>,
-    /// User index by id: indexes into `recs` hashed by the id in the record, which is stored
-    /// once (5 bytes a slot instead of the 25 of an id-and-index map).
-    index: hashbrown::HashTable<u32>,
+    /// User index by id: positions in `recs` hashed by the id in the record, which is stored
+    /// once ([`IdIndex`](crate::model::id_map::IdIndex)).
+    index: crate::model::id_map::IdIndex,
     /// Every role that exists (presets and the dataset's), for checking rules that name roles.
     pub(crate) role_names: BTreeSet<RoleName>,
     /// Enabled memberships of enabled users, by the account they are held at: (user, reach,
@@ -109,13 +102,11 @@ impl Users {
     }
 
     pub(crate) fn lookup(&self, id: &str) -> Option<u32> {
-        self.index
-            .find(id_hash(id), |&i| {
-                self.recs
-                    .get(i as usize)
-                    .is_some_and(|r| r.id.as_str() == id)
-            })
-            .copied()
+        self.index.find(id, |i| {
+            self.recs
+                .get(i as usize)
+                .is_some_and(|r| r.id.as_str() == id)
+        })
     }
 
     pub(crate) fn build(
@@ -218,14 +209,7 @@ impl Users {
                 memberships,
             });
         }
-        let mut index = hashbrown::HashTable::with_capacity(recs.len());
-        for (i, r) in recs.iter().enumerate() {
-            index.insert_unique(
-                id_hash(r.id.as_str()),
-                crate::model::validate::to_u32(i),
-                |&j| recs.get(j as usize).map_or(0, |r| id_hash(r.id.as_str())),
-            );
-        }
+        let index = crate::model::id_map::IdIndex::build(recs.iter().map(|r| r.id.as_str()));
         let role_names = role_map.into_keys().collect();
         let mut by_account: HashMap<u32, Vec<(u32, Reach, Vec<RoleName>)>> = HashMap::new();
         for (ui, u) in recs.iter().enumerate() {
