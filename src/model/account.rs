@@ -64,7 +64,10 @@ impl AccountRec {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Accounts {
     pub(crate) recs: imbl::Vector<AccountRec>,
-    pub(crate) index: Arc<IdMap<AccountId, u32>>,
+    /// Account index by id: positions in `recs` hashed by the id in the record, which is stored
+    /// once ([`IdIndex`](crate::model::id_map::IdIndex)): one slot read, then the record the
+    /// caller reads next anyway.
+    pub(crate) index: Arc<crate::model::id_map::IdIndex>,
     /// Each account as given, aligned with `recs`: what changes and exports start from.
     pub(crate) data: imbl::Vector<StoredAccount>,
 }
@@ -152,7 +155,8 @@ impl Accounts {
     }
 
     pub(crate) fn lookup(&self, id: &str) -> Option<u32> {
-        self.index.get(id).copied()
+        self.index
+            .find(id, |i| self.recs.get(i as usize).is_some_and(|r| r.id.as_str() == id))
     }
 
     /// Validates the forest. Accounts are indexed in id order so that indexes, and everything
@@ -330,7 +334,9 @@ impl Accounts {
         }
         Accounts {
             recs: recs.into_iter().collect(),
-            index: Arc::new(index),
+            index: Arc::new(crate::model::id_map::IdIndex::build(
+                unique.iter().map(|a| a.id.as_str()),
+            )),
             data: {
                 let mut shared = std::collections::HashMap::new();
                 unique
