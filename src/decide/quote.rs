@@ -234,13 +234,7 @@ impl Snapshot {
             query.at,
             query.context,
         )?;
-        self.quote_asked(
-            asked,
-            || sku,
-            query.qty,
-            query.unit,
-            query.audience,
-        )
+        self.quote_asked(asked, || sku, query.qty, query.unit, query.audience)
     }
 
     /// The lean decision once the party is known: shared by [`Snapshot::quote`] and

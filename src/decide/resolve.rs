@@ -253,7 +253,7 @@ impl Snapshot {
     pub(crate) fn asker<'s>(&'s self, user: &'s UserRec, account: Option<u32>) -> Asker<'s> {
         let accounts = &self.inner().accounts;
         match account.and_then(|idx| Some((idx, accounts.get(idx)?))) {
-            Some((idx, acc)) => Asker::At(idx, acc, Entitled::new(user, idx, accounts)),
+            Some((idx, acc)) => Asker::At(idx, acc, Entitled::at(user, idx, acc, accounts)),
             None => Asker::Nowhere(Entitled::nowhere(user, accounts)),
         }
     }

@@ -155,8 +155,11 @@ impl Accounts {
     }
 
     pub(crate) fn lookup(&self, id: &str) -> Option<u32> {
-        self.index
-            .find(id, |i| self.recs.get(i as usize).is_some_and(|r| r.id.as_str() == id))
+        self.index.find(id, |i| {
+            self.recs
+                .get(i as usize)
+                .is_some_and(|r| r.id.as_str() == id)
+        })
     }
 
     /// Validates the forest. Accounts are indexed in id order so that indexes, and everything

@@ -203,12 +203,9 @@ impl ListRec {
             return Box::new(std::iter::empty());
         };
         if self.unit_tables.is_empty() {
-            return Box::new(base.iter().map(|(sku, _)| sku));
+            return Box::new(base.skus());
         }
-        let mut skus: Vec<u32> = self
-            .tables()
-            .flat_map(|(_, t)| t.iter().map(|(sku, _)| sku))
-            .collect();
+        let mut skus: Vec<u32> = self.tables().flat_map(|(_, t)| t.skus()).collect();
         skus.sort_unstable();
         skus.dedup();
         Box::new(skus.into_iter())
@@ -263,37 +260,87 @@ pub(crate) struct SkuLists {
     roots: std::sync::Arc<[u32]>,
 }
 
+/// The lists pricing each SKU in `lo..hi` (list indexes in order): the count of each SKU's
+/// lists and the lists, SKU after SKU.
+fn sku_range(lists: &[ListRec], lo: usize, hi: usize) -> (Vec<u32>, Vec<u32>) {
+    let mut counts: Vec<u32> = vec![0; hi.saturating_sub(lo)];
+    for l in lists {
+        for sku in l.priced_skus() {
+            if let Some(c) = (sku as usize)
+                .checked_sub(lo)
+                .and_then(|i| counts.get_mut(i))
+            {
+                *c = c.saturating_add(1);
+            }
+        }
+    }
+    let mut fill: Vec<u32> = Vec::with_capacity(counts.len());
+    let mut total = 0u32;
+    for c in &counts {
+        fill.push(total);
+        total = total.saturating_add(*c);
+    }
+    let mut out = vec![0u32; total as usize];
+    for (li, l) in lists.iter().enumerate() {
+        for sku in l.priced_skus() {
+            if let Some(pos) = (sku as usize).checked_sub(lo).and_then(|i| fill.get_mut(i)) {
+                if let Some(slot) = out.get_mut(*pos as usize) {
+                    *slot = crate::model::validate::to_u32(li);
+                }
+                *pos = pos.saturating_add(1);
+            }
+        }
+    }
+    (counts, out)
+}
+
 impl SkuLists {
     pub(crate) fn build(lists: &[ListRec], skus: usize) -> SkuLists {
+        let parts = if skus < 100_000 {
+            1
+        } else {
+            crate::model::parallel::threads()
+        };
+        SkuLists::build_in(lists, skus, parts)
+    }
+
+    /// [`SkuLists::build`] in `parts` SKU ranges.
+    fn build_in(lists: &[ListRec], skus: usize, parts: usize) -> SkuLists {
+        // Built by SKU range on up to `parallel::threads()` threads (each reads every list's
+        // SKUs, which is sequential and cheap, and writes only its own range, which is where
+        // the time goes: random writes into arrays of a million SKUs), the parts joined in SKU
+        // order: the same index as one thread's. One range below 100,000 SKUs.
+        let end = skus.saturating_add(1);
+        let share = end.div_ceil(parts.max(1)).max(1);
+        let ranges: Vec<(usize, usize)> = (0..parts)
+            .map(|p| {
+                let lo = p.saturating_mul(share).min(end);
+                (lo, lo.saturating_add(share).min(end))
+            })
+            .filter(|(lo, hi)| lo < hi)
+            .collect();
+        let built = crate::model::parallel::map_chunks(
+            &ranges,
+            |_| 1,
+            0,
+            |rs| {
+                rs.iter()
+                    .map(|&(lo, hi)| sku_range(lists, lo, hi))
+                    .collect()
+            },
+        );
         // Counted in usize; every count is at most the number of price entries, which the build
         // bounds by MAX_ROWS (check_sizes), so converting to u32 loses nothing.
-        let mut per_sku: Vec<usize> = vec![0; skus.saturating_add(1)];
-        for l in lists {
-            for sku in l.priced_skus() {
-                if let Some(c) = per_sku.get_mut(sku as usize) {
-                    *c = c.saturating_add(1);
-                }
-            }
-        }
-        // Prefix sums: offsets[s] is where SKU s's lists start.
-        let mut offsets = Vec::with_capacity(per_sku.len().saturating_add(1));
+        let mut offsets = Vec::with_capacity(end.saturating_add(1));
         let mut total = 0usize;
         offsets.push(0);
-        for c in &per_sku {
-            total = total.saturating_add(*c);
-            offsets.push(crate::model::validate::to_u32(total));
-        }
-        let mut fill: Vec<u32> = offsets.clone();
-        let mut out = vec![0u32; total];
-        for (li, l) in lists.iter().enumerate() {
-            for sku in l.priced_skus() {
-                if let Some(pos) = fill.get_mut(sku as usize) {
-                    if let Some(slot) = out.get_mut(*pos as usize) {
-                        *slot = crate::model::validate::to_u32(li);
-                    }
-                    *pos = pos.saturating_add(1);
-                }
+        let mut out: Vec<u32> = Vec::new();
+        for (counts, part) in built {
+            for c in counts {
+                total = total.saturating_add(c as usize);
+                offsets.push(crate::model::validate::to_u32(total));
             }
+            out.extend(part);
         }
         let roots = (0..lists.len())
             .map(|i| {
@@ -694,5 +741,49 @@ mod tests {
         assert!(category_covers("tools/power", "tools/power/drills"));
         assert!(category_covers("tools/power", "tools/power"));
         assert!(!category_covers("tools/power", "tools/powerful"));
+    }
+
+    #[test]
+    fn the_sku_index_is_the_same_in_any_number_of_ranges() {
+        let skus: Vec<String> = (0..40)
+            .map(|i| format!(r#"{{"sku":"S{i:02}","name":"s"}}"#))
+            .collect();
+        let list = |id: &str, step: usize| {
+            let entries: Vec<String> = (0..40)
+                .step_by(step)
+                .map(|i| {
+                    format!(r#"{{"sku":"S{i:02}","tiers":[{{"min_qty":1,"unit_price":"1"}}]}}"#)
+                })
+                .collect();
+            format!(
+                r#"{{"id":"{id}","name":"l","owner":"o","currency":"USD","entries":[{}]}}"#,
+                entries.join(",")
+            )
+        };
+        let json = format!(
+            r#"{{"accounts":[],"users":[],"catalog":[{}],"price_lists":[{},{},{}],"assignments":[]}}"#,
+            skus.join(","),
+            list("a", 1),
+            list("b", 3),
+            list("c", 7)
+        );
+        let data = crate::format::Dataset::from_json(&json).unwrap();
+        let snapshot = crate::model::snapshot::Snapshot::from_dataset(&data).unwrap();
+        let lists: Vec<ListRec> = snapshot
+            .inner()
+            .lists
+            .iter()
+            .map(|l| (**l).clone())
+            .collect();
+        let one = SkuLists::build_in(&lists, 40, 1);
+        for parts in [2, 3, 4, 41, 64] {
+            let many = SkuLists::build_in(&lists, 40, parts);
+            assert_eq!(many.offsets, one.offsets, "{parts} ranges");
+            assert_eq!(many.lists, one.lists, "{parts} ranges");
+        }
+        // S00 is in every list, S01 in `a` only, S21 in `a`, `b` and `c`.
+        assert_eq!(one.absolute_lists(0).len(), 3);
+        assert_eq!(one.absolute_lists(1).len(), 1);
+        assert_eq!(one.absolute_lists(21).len(), 3);
     }
 }

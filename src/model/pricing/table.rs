@@ -557,6 +557,13 @@ impl PriceTable {
         self.len
     }
 
+    /// The SKU index of every entry, in order, read from the chunks' indexes alone.
+    pub(crate) fn skus(&self) -> impl Iterator<Item = u32> + '_ {
+        self.chunks
+            .values()
+            .flat_map(|c| c.index.iter().map(|&(sku, _)| sku))
+    }
+
     /// Every entry in SKU-index order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (u32, EntryRef<'_>)> + '_ {
         self.chunks.values().flat_map(|c| c.rows())
@@ -731,6 +738,10 @@ mod tests {
             let want: Vec<(u32, Decimal)> =
                 model.iter().map(|(s, p)| (*s, Decimal::from(*p))).collect();
             proptest::prop_assert_eq!(got, want);
+            proptest::prop_assert_eq!(
+                t.skus().collect::<Vec<u32>>(),
+                model.keys().copied().collect::<Vec<u32>>()
+            );
             for (s, p) in &model {
                 proptest::prop_assert_eq!(t.get(*s).unwrap().tiers.get(0).unwrap().unit_price, Decimal::from(*p));
             }
