@@ -163,6 +163,14 @@ fn eligibility<'s>(
     if list.currency != party.ctx.currency {
         return Err(Loss::OtherCurrency);
     }
+    // An absolute list the SKU index says cannot price the SKU has no entry for it: the same
+    // loss its lookup would give, without reading its table (an explanation meets every
+    // candidate, most of which do not price the SKU).
+    if matches!(list.body, pricing::ListBody::Absolute(_))
+        && !inner.sku_lists.may_price(assignment.list, sku)
+    {
+        return Err(Loss::NoEntry);
+    }
     let entry = match pricing::lookup_entry(&inner.lists, list, sku, line, &rec.categories, at) {
         Ok(e) => e,
         Err(EntryMiss::NoEntry) => return Err(Loss::NoEntry),
