@@ -66,19 +66,12 @@ pub(crate) struct EntryRow {
 /// optional box: a large snapshot holds hundreds of thousands of chunks.
 #[derive(Debug, Default)]
 pub(crate) struct Chunk {
-    /// The SKU of every `FENCE`-th part of `index` (`fence[k]` is the SKU at position
-    /// `fence_pos(k)`), kept in the chunk itself: a lookup narrows its binary search to one
-    /// part of the index before reading it, a cache line or two instead of four.
-    fence: [u32; FENCE],
     /// (SKU index, one past the entry's last tier), SKU indexes strictly increasing.
     index: Box<[(u32, u32)]>,
     tiers: Box<[Packed]>,
     /// The wide tiers and the extras, when the chunk has any.
     rare: Option<Box<Rare>>,
 }
-
-/// Parts of a chunk's index told apart by its fence.
-const FENCE: usize = 8;
 
 /// A tier in 13 bytes. Packed (alignment 1): its fields are only ever read by value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -177,11 +170,6 @@ fn compact(t: &Tier) -> Option<(u32, i64, u8)> {
     Some((min, mantissa, scale))
 }
 
-/// Where part `k` of an index of `len` entries starts (`len` for `k == FENCE`).
-fn fence_pos(k: usize, len: usize) -> usize {
-    k.saturating_mul(len) / FENCE
-}
-
 impl Chunk {
     fn from_rows(rows: &[EntryRow]) -> Chunk {
         let n_tiers = rows.iter().map(|r| r.tiers.len()).sum();
@@ -214,12 +202,7 @@ impl Chunk {
             }
         }
         let has_rare = !rare.wide.is_empty() || !rare.extras.is_empty();
-        let mut fence = [0u32; FENCE];
-        for (k, f) in fence.iter_mut().enumerate() {
-            *f = index.get(fence_pos(k, index.len())).map_or(u32::MAX, |e| e.0);
-        }
         Chunk {
-            fence,
             index: index.into_boxed_slice(),
             tiers: tiers.into_boxed_slice(),
             rare: has_rare.then(|| Box::new(rare)),
@@ -227,14 +210,7 @@ impl Chunk {
     }
 
     fn get(&self, sku: u32) -> Option<EntryRef<'_>> {
-        // The part whose first SKU is the last at or below `sku`: the entry is in it if
-        // anywhere (parts of an index shorter than FENCE may repeat a position; the last
-        // such part starts at the same place).
-        let k = self.fence.partition_point(|&f| f <= sku).checked_sub(1)?;
-        let len = self.index.len();
-        let (from, to) = (fence_pos(k, len), fence_pos(k.saturating_add(1), len));
-        let part = self.index.get(from..to)?;
-        let pos = from.saturating_add(part.binary_search_by_key(&sku, |(s, _)| *s).ok()?);
+        let pos = self.index.binary_search_by_key(&sku, |(s, _)| *s).ok()?;
         let start = match pos.checked_sub(1) {
             Some(prev) => self.index.get(prev)?.1 as usize,
             None => 0,
