@@ -98,6 +98,12 @@ impl Default for Index {
 /// A chunk's tiers, narrow or full.
 #[derive(Debug)]
 enum Tiers {
+    /// Every tier at `scale`, each in a `u32`: the mantissa (below 2^24) in the high 24 bits,
+    /// the minimum (below 256) in the low 8.
+    Tiny {
+        scale: u8,
+        tiers: Box<[u32]>,
+    },
     /// Every tier at `scale`.
     Narrow {
         scale: u8,
@@ -204,6 +210,13 @@ impl<'a> TierRun<'a> {
     pub(crate) fn get(&self, i: usize) -> Option<Tier> {
         let pos = self.start.checked_add(i).filter(|&p| p < self.end)?;
         let packed = match &self.chunk.tiers {
+            Tiers::Tiny { scale, tiers } => {
+                let t = *tiers.get(pos)?;
+                return Some(Tier {
+                    min_qty: u64::from(t & 0xff),
+                    unit_price: Decimal::try_new(i64::from(t >> 8), u32::from(*scale)).ok()?,
+                });
+            }
             Tiers::Narrow { scale, tiers } => {
                 let t = *tiers.get(pos)?;
                 let (mantissa, min) = (t.mantissa, t.min);
@@ -326,7 +339,18 @@ impl Chunk {
                 None => Index::Full(index.into_boxed_slice()),
             },
             tiers: match narrow_tiers {
-                Some(t) => Tiers::Narrow { scale, tiers: t },
+                Some(t) => match t
+                    .iter()
+                    .map(|n| {
+                        let (mantissa, min) = (n.mantissa, n.min);
+                        (mantissa < 1 << 24 && min < 1 << 8)
+                            .then(|| (mantissa << 8) | u32::from(min))
+                    })
+                    .collect::<Option<Box<[u32]>>>()
+                {
+                    Some(tiny) => Tiers::Tiny { scale, tiers: tiny },
+                    None => Tiers::Narrow { scale, tiers: t },
+                },
                 None => Tiers::Full(tiers.into_boxed_slice()),
             },
             rare: has_rare.then(|| Box::new(rare)),
@@ -758,6 +782,16 @@ mod tests {
             vec![tier(65_536, 5, 2), tier(1, 4_294_967_296, 2)],
         )];
         let negative = vec![entry(1, vec![tier(1, -5, 2)])];
+        let tiny = vec![
+            entry(7, vec![tier(255, 16_777_215, 2), tier(0, 0, 2)]),
+            entry(9, vec![tier(1, 1, 2)]),
+        ];
+        let chunk = Chunk::from_rows(&tiny);
+        assert!(matches!(chunk.tiers, Tiers::Tiny { .. }));
+        for row in &tiny {
+            let got: Vec<Tier> = chunk.get(row.sku).unwrap().tiers.iter().collect();
+            assert_eq!(got, row.tiers);
+        }
         for (rows, narrow_index, narrow_tiers) in [
             (&narrow, true, true),
             (&spread, false, true),
@@ -767,7 +801,10 @@ mod tests {
         ] {
             let chunk = Chunk::from_rows(rows);
             assert_eq!(matches!(chunk.index, Index::Narrow(_)), narrow_index);
-            assert_eq!(matches!(chunk.tiers, Tiers::Narrow { .. }), narrow_tiers);
+            assert_eq!(
+                matches!(chunk.tiers, Tiers::Narrow { .. } | Tiers::Tiny { .. }),
+                narrow_tiers
+            );
             for row in rows.iter() {
                 let got: Vec<Tier> = chunk.get(row.sku).unwrap().tiers.iter().collect();
                 assert_eq!(got, row.tiers);
