@@ -80,7 +80,7 @@ impl<'s> Entitled<'s> {
         let mut best: Option<(&RoleName, u32)> = None;
         for m in self.reaching() {
             for (name, perms) in &m.roles {
-                if perms.contains(&p) && best.is_none_or(|b| (name, m.account) < b) {
+                if perms.contains(p) && best.is_none_or(|b| (name, m.account) < b) {
                     best = Some((name, m.account));
                 }
             }

@@ -253,7 +253,7 @@ impl ListTable for Lists {
 pub(crate) struct SkuLists {
     /// `lists[offsets[s]..offsets[s + 1]]`: the absolute lists pricing SKU `s`, sorted.
     offsets: std::sync::Arc<[u32]>,
-    lists: std::sync::Arc<[u32]>,
+    lists: ListColumn,
     /// (SKU, list) pairs added by changesets since the build.
     added: imbl::OrdSet<(u32, u32)>,
     /// For every list, the absolute list its prices come from (itself if absolute).
@@ -292,6 +292,57 @@ fn sku_range(lists: &[ListRec], lo: usize, hi: usize) -> (Vec<u32>, Vec<u32>) {
         }
     }
     (counts, out)
+}
+
+/// List indexes, two bytes each while every one fits (fewer than 65,536 lists at the build:
+/// one of these a price entry, so this halves it), else four.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum ListColumn {
+    U16(std::sync::Arc<[u16]>),
+    U32(std::sync::Arc<[u32]>),
+}
+
+impl Default for ListColumn {
+    fn default() -> ListColumn {
+        ListColumn::U16(std::sync::Arc::from(Vec::new()))
+    }
+}
+
+impl ListColumn {
+    fn new(lists: Vec<u32>) -> ListColumn {
+        match lists
+            .iter()
+            .map(|&l| u16::try_from(l).ok())
+            .collect::<Option<Vec<u16>>>()
+        {
+            Some(narrow) => ListColumn::U16(narrow.into()),
+            None => ListColumn::U32(lists.into()),
+        }
+    }
+
+    /// Whether `list` is among `self[from..to]` (sorted).
+    fn contains(&self, from: usize, to: usize, list: u32) -> bool {
+        match self {
+            ListColumn::U16(c) => u16::try_from(list)
+                .is_ok_and(|l| c.get(from..to).is_some_and(|s| s.binary_search(&l).is_ok())),
+            ListColumn::U32(c) => c
+                .get(from..to)
+                .is_some_and(|s| s.binary_search(&list).is_ok()),
+        }
+    }
+
+    /// `self[from..to]`, widened.
+    fn range(&self, from: usize, to: usize) -> Vec<u32> {
+        match self {
+            ListColumn::U16(c) => c
+                .get(from..to)
+                .unwrap_or_default()
+                .iter()
+                .map(|&l| u32::from(l))
+                .collect(),
+            ListColumn::U32(c) => c.get(from..to).unwrap_or_default().to_vec(),
+        }
+    }
 }
 
 impl SkuLists {
@@ -356,7 +407,7 @@ impl SkuLists {
             .collect();
         SkuLists {
             offsets: offsets.into(),
-            lists: out.into(),
+            lists: ListColumn::new(out),
             added: imbl::OrdSet::new(),
             roots,
         }
@@ -372,10 +423,7 @@ impl SkuLists {
         else {
             return true;
         };
-        let listed = self
-            .lists
-            .get(from as usize..to as usize)
-            .is_some_and(|l| l.binary_search(&root).is_ok());
+        let listed = self.lists.contains(from as usize, to as usize, root);
         listed || (!self.added.is_empty() && self.added.contains(&(sku, root)))
     }
 
@@ -383,11 +431,7 @@ impl SkuLists {
     pub(crate) fn absolute_lists(&self, sku: u32) -> Vec<u32> {
         let s = sku as usize;
         let mut out: Vec<u32> = match (self.offsets.get(s), self.offsets.get(s.saturating_add(1))) {
-            (Some(&from), Some(&to)) => self
-                .lists
-                .get(from as usize..to as usize)
-                .unwrap_or_default()
-                .to_vec(),
+            (Some(&from), Some(&to)) => self.lists.range(from as usize, to as usize),
             _ => Vec::new(),
         };
         out.extend(
@@ -785,5 +829,18 @@ mod tests {
         assert_eq!(one.absolute_lists(0).len(), 3);
         assert_eq!(one.absolute_lists(1).len(), 1);
         assert_eq!(one.absolute_lists(21).len(), 3);
+    }
+
+    #[test]
+    fn list_columns_narrow_while_every_index_fits() {
+        let narrow = ListColumn::new(vec![1, 5, 9, 65_535]);
+        assert!(matches!(narrow, ListColumn::U16(_)));
+        assert!(narrow.contains(0, 4, 65_535) && narrow.contains(1, 3, 5));
+        assert!(!narrow.contains(0, 4, 65_536 + 5) && !narrow.contains(2, 4, 5));
+        assert_eq!(narrow.range(1, 4), vec![5, 9, 65_535]);
+        let wide = ListColumn::new(vec![1, 70_000]);
+        assert!(matches!(wide, ListColumn::U32(_)));
+        assert!(wide.contains(0, 2, 70_000) && !wide.contains(0, 2, 4_464));
+        assert_eq!(wide.range(0, 2), vec![1, 70_000]);
     }
 }

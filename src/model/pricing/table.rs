@@ -64,13 +64,100 @@ pub(crate) struct EntryRow {
 /// cache misses after the chunk instead of five, and a chunk three allocations instead of six.
 /// The arrays are boxed slices (16 bytes, not a `Vec`'s 24) and the rare parts sit behind one
 /// optional box: a large snapshot holds hundreds of thousands of chunks.
+///
+/// Most chunks are narrow (issue 15, memory): their SKUs within 65,536 of the first, at most
+/// 65,535 tiers, every tier's price at one scale with a mantissa in `u32` and its minimum in
+/// `u16`. Those keep an index entry in 4 bytes (SKU offset from `base`, tier end) and a tier in
+/// 6, with the scale once for the chunk; the others keep the 8-byte index entries and 13-byte
+/// tiers. Still two arrays, read the same way after a match on the form.
 #[derive(Debug, Default)]
 pub(crate) struct Chunk {
+    /// The SKU index of the first entry: a narrow index holds offsets from it.
+    base: u32,
     /// (SKU index, one past the entry's last tier), SKU indexes strictly increasing.
-    index: Box<[(u32, u32)]>,
-    tiers: Box<[Packed]>,
+    index: Index,
+    tiers: Tiers,
     /// The wide tiers and the extras, when the chunk has any.
     rare: Option<Box<Rare>>,
+}
+
+/// A chunk's index, narrow or full.
+#[derive(Debug)]
+enum Index {
+    /// (SKU index minus the chunk's `base`, tier end).
+    Narrow(Box<[(u16, u16)]>),
+    Full(Box<[(u32, u32)]>),
+}
+
+impl Default for Index {
+    fn default() -> Index {
+        Index::Full(Box::default())
+    }
+}
+
+/// A chunk's tiers, narrow or full.
+#[derive(Debug)]
+enum Tiers {
+    /// Every tier at `scale`, each in a `u32`: the mantissa (below 2^24) in the high 24 bits,
+    /// the minimum (below 256) in the low 8.
+    Tiny {
+        scale: u8,
+        tiers: Box<[u32]>,
+    },
+    /// Every tier at `scale`.
+    Narrow {
+        scale: u8,
+        tiers: Box<[NarrowTier]>,
+    },
+    Full(Box<[Packed]>),
+}
+
+impl Default for Tiers {
+    fn default() -> Tiers {
+        Tiers::Full(Box::default())
+    }
+}
+
+/// A tier in 6 bytes, its scale the chunk's. Packed (alignment 1): read by value only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C, packed)]
+struct NarrowTier {
+    mantissa: u32,
+    min: u16,
+}
+
+impl Index {
+    fn len(&self) -> usize {
+        match self {
+            Index::Narrow(i) => i.len(),
+            Index::Full(i) => i.len(),
+        }
+    }
+
+    /// The position of `sku` in a chunk whose first SKU is `base`.
+    fn position(&self, base: u32, sku: u32) -> Option<usize> {
+        match self {
+            Index::Narrow(i) => {
+                let off = u16::try_from(sku.checked_sub(base)?).ok()?;
+                i.binary_search_by_key(&off, |(s, _)| *s).ok()
+            }
+            Index::Full(i) => i.binary_search_by_key(&sku, |(s, _)| *s).ok(),
+        }
+    }
+
+    /// (SKU index, tier end) of entry `pos`.
+    fn at(&self, base: u32, pos: usize) -> Option<(u32, usize)> {
+        match self {
+            Index::Narrow(i) => {
+                let (off, end) = *i.get(pos)?;
+                Some((base.checked_add(u32::from(off))?, usize::from(end)))
+            }
+            Index::Full(i) => {
+                let (sku, end) = *i.get(pos)?;
+                Some((sku, end as usize))
+            }
+        }
+    }
 }
 
 /// A tier in 13 bytes. Packed (alignment 1): its fields are only ever read by value.
@@ -122,7 +209,24 @@ impl<'a> TierRun<'a> {
     /// Tier `i`, from 0.
     pub(crate) fn get(&self, i: usize) -> Option<Tier> {
         let pos = self.start.checked_add(i).filter(|&p| p < self.end)?;
-        let packed = *self.chunk.tiers.get(pos)?;
+        let packed = match &self.chunk.tiers {
+            Tiers::Tiny { scale, tiers } => {
+                let t = *tiers.get(pos)?;
+                return Some(Tier {
+                    min_qty: u64::from(t & 0xff),
+                    unit_price: Decimal::try_new(i64::from(t >> 8), u32::from(*scale)).ok()?,
+                });
+            }
+            Tiers::Narrow { scale, tiers } => {
+                let t = *tiers.get(pos)?;
+                let (mantissa, min) = (t.mantissa, t.min);
+                return Some(Tier {
+                    min_qty: u64::from(min),
+                    unit_price: Decimal::try_new(i64::from(mantissa), u32::from(*scale)).ok()?,
+                });
+            }
+            Tiers::Full(tiers) => *tiers.get(pos)?,
+        };
         let scale = packed.scale;
         if scale == WIDE {
             let pos32 = u32::try_from(pos).ok()?;
@@ -202,20 +306,69 @@ impl Chunk {
             }
         }
         let has_rare = !rare.wide.is_empty() || !rare.extras.is_empty();
+        let base = index.first().map_or(0, |&(sku, _)| sku);
+        let narrow_index: Option<Box<[(u16, u16)]>> = index
+            .iter()
+            .map(|&(sku, end)| {
+                Some((
+                    u16::try_from(sku.checked_sub(base)?).ok()?,
+                    u16::try_from(end).ok()?,
+                ))
+            })
+            .collect();
+        let scale = tiers.first().map_or(0, |t| t.scale);
+        let narrow_tiers: Option<Box<[NarrowTier]>> = if scale == WIDE {
+            None
+        } else {
+            tiers
+                .iter()
+                .map(|t| {
+                    let (mantissa, min) = (t.mantissa, t.min);
+                    (t.scale == scale).then_some(())?;
+                    Some(NarrowTier {
+                        mantissa: u32::try_from(mantissa).ok()?,
+                        min: u16::try_from(min).ok()?,
+                    })
+                })
+                .collect()
+        };
         Chunk {
-            index: index.into_boxed_slice(),
-            tiers: tiers.into_boxed_slice(),
+            base,
+            index: match narrow_index {
+                Some(i) => Index::Narrow(i),
+                None => Index::Full(index.into_boxed_slice()),
+            },
+            tiers: match narrow_tiers {
+                Some(t) => match t
+                    .iter()
+                    .map(|n| {
+                        let (mantissa, min) = (n.mantissa, n.min);
+                        (mantissa < 1 << 24 && min < 1 << 8)
+                            .then(|| (mantissa << 8) | u32::from(min))
+                    })
+                    .collect::<Option<Box<[u32]>>>()
+                {
+                    Some(tiny) => Tiers::Tiny { scale, tiers: tiny },
+                    None => Tiers::Narrow { scale, tiers: t },
+                },
+                None => Tiers::Full(tiers.into_boxed_slice()),
+            },
             rare: has_rare.then(|| Box::new(rare)),
         }
     }
 
     fn get(&self, sku: u32) -> Option<EntryRef<'_>> {
-        let pos = self.index.binary_search_by_key(&sku, |(s, _)| *s).ok()?;
+        let pos = self.index.position(self.base, sku)?;
+        self.entry_at(pos)
+    }
+
+    /// Entry `pos`.
+    fn entry_at(&self, pos: usize) -> Option<EntryRef<'_>> {
         let start = match pos.checked_sub(1) {
-            Some(prev) => self.index.get(prev)?.1 as usize,
+            Some(prev) => self.index.at(self.base, prev)?.1,
             None => 0,
         };
-        let end = self.index.get(pos)?.1 as usize;
+        let end = self.index.at(self.base, pos)?.1;
         let extras = self.extras();
         let extra = if extras.is_empty() {
             EntryExtra::default()
@@ -249,9 +402,8 @@ impl Chunk {
     }
 
     fn rows(&self) -> impl Iterator<Item = (u32, EntryRef<'_>)> + '_ {
-        self.index
-            .iter()
-            .filter_map(move |&(sku, _)| self.get(sku).map(|e| (sku, e)))
+        (0..self.index.len())
+            .filter_map(move |pos| Some((self.index.at(self.base, pos)?.0, self.entry_at(pos)?)))
     }
 }
 
@@ -559,9 +711,9 @@ impl PriceTable {
 
     /// The SKU index of every entry, in order, read from the chunks' indexes alone.
     pub(crate) fn skus(&self) -> impl Iterator<Item = u32> + '_ {
-        self.chunks
-            .values()
-            .flat_map(|c| c.index.iter().map(|&(sku, _)| sku))
+        self.chunks.values().flat_map(|c| {
+            (0..c.index.len()).filter_map(move |pos| c.index.at(c.base, pos).map(|(sku, _)| sku))
+        })
     }
 
     /// Every entry in SKU-index order.
@@ -603,6 +755,65 @@ mod tests {
             assert!(table.get(i * 2 + 1).is_none());
         }
         assert_eq!(table.iter().count(), 500);
+    }
+
+    #[test]
+    fn narrow_and_full_chunks_round_trip() {
+        let tier = |min: u64, price: i64, scale: u32| Tier {
+            min_qty: min,
+            unit_price: Decimal::new(price, scale),
+        };
+        let entry = |sku: u32, tiers: Vec<Tier>| EntryRow {
+            sku,
+            tiers,
+            extra: EntryExtra::default(),
+        };
+        let narrow = vec![
+            entry(300, vec![tier(1, 1250, 2), tier(10, 1100, 2)]),
+            entry(65_835, vec![tier(65_535, 4_294_967_295, 2)]),
+        ];
+        let spread = vec![
+            entry(300, vec![tier(1, 5, 2)]),
+            entry(65_836, vec![tier(1, 6, 2)]),
+        ];
+        let scales = vec![entry(1, vec![tier(1, 5, 2), tier(2, 5, 3)])];
+        let big = vec![entry(
+            1,
+            vec![tier(65_536, 5, 2), tier(1, 4_294_967_296, 2)],
+        )];
+        let negative = vec![entry(1, vec![tier(1, -5, 2)])];
+        let tiny = vec![
+            entry(7, vec![tier(255, 16_777_215, 2), tier(0, 0, 2)]),
+            entry(9, vec![tier(1, 1, 2)]),
+        ];
+        let chunk = Chunk::from_rows(&tiny);
+        assert!(matches!(chunk.tiers, Tiers::Tiny { .. }));
+        for row in &tiny {
+            let got: Vec<Tier> = chunk.get(row.sku).unwrap().tiers.iter().collect();
+            assert_eq!(got, row.tiers);
+        }
+        for (rows, narrow_index, narrow_tiers) in [
+            (&narrow, true, true),
+            (&spread, false, true),
+            (&scales, true, false),
+            (&big, true, false),
+            (&negative, true, false),
+        ] {
+            let chunk = Chunk::from_rows(rows);
+            assert_eq!(matches!(chunk.index, Index::Narrow(_)), narrow_index);
+            assert_eq!(
+                matches!(chunk.tiers, Tiers::Narrow { .. } | Tiers::Tiny { .. }),
+                narrow_tiers
+            );
+            for row in rows.iter() {
+                let got: Vec<Tier> = chunk.get(row.sku).unwrap().tiers.iter().collect();
+                assert_eq!(got, row.tiers);
+                assert!(chunk.get(row.sku + 1).is_none());
+            }
+            assert!(chunk.get(0).is_none());
+            let skus: Vec<u32> = chunk.rows().map(|(s, _)| s).collect();
+            assert_eq!(skus, rows.iter().map(|r| r.sku).collect::<Vec<_>>());
+        }
     }
 
     #[test]
