@@ -300,6 +300,7 @@ fn main() {
     let generated = started.elapsed();
     let started = Instant::now();
     let snapshot = Snapshot::from_dataset(&dataset).expect("generated data builds");
+    let built = started.elapsed();
     println!(
         "size {}: {} accounts, {} SKUs, {} price entries; generated in {:.1?}, built in {:.1?}",
         args.size,
@@ -307,7 +308,14 @@ fn main() {
         dataset.catalog.len(),
         snapshot.price_entry_count(),
         generated,
-        started.elapsed()
+        built
+    );
+    // The build on this machine's cores (the crate builds lists on up to 8 threads), no
+    // counting allocator: the figure issue 15's 5-second target is about.
+    println!(
+        "summary build build_ms={:.0} cores={}",
+        built.as_secs_f64() * 1000.0,
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
     );
     let mixes = [
         (
