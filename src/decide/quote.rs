@@ -227,13 +227,7 @@ impl Snapshot {
         if query.qty.is_zero() {
             return Err(ResolveError::ZeroQuantity(crate::id::Sku::new(query.sku)));
         }
-        let (asked, sku) = self.party_and_sku(
-            query.account,
-            query.user,
-            query.sku,
-            query.at,
-            query.context,
-        )?;
+        let (asked, sku) = self.party_and_sku(query)?;
         self.quote_asked(asked, || sku, query.qty, query.unit, query.audience)
     }
 

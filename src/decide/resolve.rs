@@ -68,13 +68,7 @@ impl Snapshot {
         if query.qty.is_zero() {
             return Err(ResolveError::ZeroQuantity(Sku::new(query.sku)));
         }
-        let (asked, sku) = self.party_and_sku(
-            query.account,
-            query.user,
-            query.sku,
-            query.at,
-            query.context,
-        )?;
+        let (asked, sku) = self.party_and_sku(query)?;
         self.resolve_asked(asked, || sku, owned())
     }
 
@@ -271,11 +265,7 @@ impl Snapshot {
     )]
     pub(crate) fn party_and_sku(
         &self,
-        account: &str,
-        user: &str,
-        sku: &str,
-        at: Timestamp,
-        context: &Context,
+        query: &QueryRef<'_>,
     ) -> Result<
         (
             Result<(Party<'_>, Entitled<'_>), Entitled<'_>>,
@@ -284,17 +274,23 @@ impl Snapshot {
         ResolveError,
     > {
         let inner = self.inner();
+        let (user, context) = (query.user, query.context);
         let (user_idx, account_idx, sku_idx) = (
             inner.users.lookup(user),
-            inner.accounts.lookup(account),
-            inner.catalog.lookup(sku),
+            inner.accounts.lookup(query.account),
+            inner.catalog.lookup(query.sku),
         );
         let channel = self.channel_of(context)?;
         let users = &inner.users;
         let user_rec = user_idx
             .and_then(|u| users.get(u))
             .ok_or_else(|| ResolveError::UnknownUser(UserId::new(user)))?;
-        let asked = self.party_of(self.asker(user_rec, account_idx), at, channel, context)?;
+        let asked = self.party_of(
+            self.asker(user_rec, account_idx),
+            query.at,
+            channel,
+            context,
+        )?;
         Ok((asked, sku_idx.and_then(|i| self.line_sku_at(i))))
     }
 
