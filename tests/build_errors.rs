@@ -1433,3 +1433,70 @@ fn a_large_dataset_reports_its_problems_in_list_order() {
     // The same data twice: the same problems, in the same order.
     assert_eq!(problems(&v), found);
 }
+
+#[test]
+fn an_entry_id_is_refused_first_wherever_its_list_stands() {
+    // The build checks entries' ids where it reads their lists. A list it does not build (a
+    // second list with one id, a relative list that also has entries), an entry's unit, and
+    // a build that also finds other problems all report the refused id alone, as when every
+    // id was checked first.
+    let bad = "BO\u{200b}LT";
+    let bad_entry = json!({ "sku": bad, "tiers": [{ "min_qty": 1, "unit_price": "1.00" }] });
+    let cases: Vec<(Value, &str)> = vec![
+        (
+            {
+                // Two lists with the id `contract`: the second is dropped as a duplicate.
+                let mut v = base();
+                push(
+                    &mut v,
+                    "price_lists",
+                    json!({ "id": "contract", "name": "Again", "owner": "sales",
+                            "currency": "USD", "entries": [bad_entry.clone()] }),
+                );
+                v
+            },
+            "price_lists[2].entries[0].sku",
+        ),
+        (
+            {
+                let mut v = base();
+                push(
+                    &mut v,
+                    "price_lists",
+                    json!({ "id": "rel", "name": "Relative", "owner": "sales", "currency": "USD",
+                            "relative": { "base": "public", "adjustments": [{ "percent": "-5" }] },
+                            "entries": [bad_entry.clone()] }),
+                );
+                v
+            },
+            "price_lists[2].entries[0].sku",
+        ),
+        (
+            {
+                let mut v = base();
+                v["price_lists"][1]["entries"][0]["unit"] = json!(bad);
+                v
+            },
+            "price_lists[1].entries[0].unit",
+        ),
+        (
+            {
+                // Other problems too: an assignment naming no list, an entry naming no SKU.
+                let mut v = base();
+                v["price_lists"][0]["entries"][1]["sku"] = json!(bad);
+                v["price_lists"][1]["entries"][0]["sku"] = json!("NO-SUCH-SKU");
+                v["assignments"][0]["price_list"] = json!("no-such-list");
+                v
+            },
+            "price_lists[0].entries[1].sku",
+        ),
+    ];
+    for (v, field) in cases {
+        let (p, text) = only_problem(&v);
+        assert!(
+            matches!(&p, BuildProblem::InvalidId { field: f, fault: tradeterms::IdFault::ZeroWidth(_), .. } if f == field),
+            "{field}: {p:?}"
+        );
+        assert!(text.contains(&format!("`{field}`")), "{text}");
+    }
+}

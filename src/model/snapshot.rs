@@ -1,7 +1,7 @@
 //! Build, then resolve: the validated, immutable [`Snapshot`]. Its queries live in
 //! [`crate::decide`], its changes in [`crate::govern`].
 
-use crate::error::BuildError;
+use crate::error::{BuildError, BuildProblem};
 use crate::format::Dataset;
 use crate::format::changeset::LogEntry;
 use crate::id::PriceListId;
@@ -139,6 +139,15 @@ const _: () = {
     assert_send_sync_clone::<Snapshot>();
 };
 
+/// The error of a build that found `problems`: every refused id of the dataset instead, if any
+/// (ids are reported first and alone, so no message repeats a refused id). The build checks
+/// price entries' ids only as it reads them, so this is where a failed build makes sure.
+fn refused(dataset: &Dataset, problems: Vec<BuildProblem>) -> BuildError {
+    let mut ids = Vec::new();
+    crate::model::ids::check_dataset(dataset, &mut ids);
+    BuildError::new(if ids.is_empty() { problems } else { ids })
+}
+
 impl Snapshot {
     /// Validates `dataset` and builds a snapshot at version 1. On failure every problem found is
     /// returned, each naming the ids involved.
@@ -169,18 +178,25 @@ impl Snapshot {
     pub fn from_dataset_at(dataset: &Dataset, version: u64) -> Result<Snapshot, BuildError> {
         let mut problems = Vec::new();
         crate::model::validate::check_sizes(dataset, &mut problems);
-        // Ids first: while one is refused nothing else is checked, so no message repeats it.
-        if problems.is_empty() {
-            crate::model::ids::check_dataset(dataset, &mut problems);
-        }
         if !problems.is_empty() {
             return Err(BuildError::new(problems));
+        }
+        // Ids first: while one is refused nothing else is checked, so no message repeats it.
+        // Price entries' ids are checked as their lists are built (where their text is read
+        // anyway); every failure below goes through `refused`, which reports refused ids, if
+        // any, instead of what the build found.
+        crate::model::ids::check_dataset_but_entries(dataset, &mut problems);
+        if !problems.is_empty() {
+            return Err(refused(dataset, problems));
         }
         let mut accounts = Accounts::build(&dataset.accounts, &mut problems);
         let segments = build_segments(dataset, &mut accounts, &mut problems);
         let users = Users::build(&dataset.roles, &dataset.users, &accounts, &mut problems);
         let catalog = Catalog::build(&dataset.catalog, &mut problems);
-        let lists = build_lists(dataset, &catalog, &mut problems);
+        let (lists, entry_ids_valid) = build_lists(dataset, &catalog, &mut problems);
+        if !entry_ids_valid {
+            return Err(refused(dataset, problems));
+        }
         let list_index: HashMap<&str, u32> = lists
             .iter()
             .enumerate()
@@ -232,7 +248,7 @@ impl Snapshot {
             );
         }
         if !problems.is_empty() {
-            return Err(BuildError::new(problems));
+            return Err(refused(dataset, problems));
         }
         let mut price_scopes = ScopeIndex::default();
         for (i, a) in assignments.iter().enumerate() {
@@ -257,7 +273,7 @@ impl Snapshot {
             &mut problems,
         );
         if !problems.is_empty() {
-            return Err(BuildError::new(problems));
+            return Err(refused(dataset, problems));
         }
         let list_index = lists
             .iter()

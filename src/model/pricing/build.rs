@@ -47,11 +47,16 @@ impl AssignmentRec {
     }
 }
 
+/// The price lists of `dataset`, built and linked, and whether every entry's ids were valid
+/// ids (see [`crate::model::ids::check_dataset_but_entries`]): `false` when one was refused,
+/// and then the caller reports the refused ids instead of `problems`. Lists that are not built
+/// (a duplicate id, a relative list with entries) always leave a problem, so a build without
+/// problems has checked the ids of every entry.
 pub(crate) fn build_lists(
     dataset: &Dataset,
     catalog: &Catalog,
     problems: &mut Vec<BuildProblem>,
-) -> Vec<ListRec> {
+) -> (Vec<ListRec>, bool) {
     let unique = unique_by_id(
         &dataset.price_lists,
         EntityKind::PriceList,
@@ -75,29 +80,34 @@ pub(crate) fn build_lists(
                 .iter()
                 .map(|l| {
                     let mut found = Vec::new();
-                    let rec = build_list(l, &index, catalog, &mut found);
-                    (rec, found)
+                    let mut ids_valid = true;
+                    let rec = build_list(l, &index, catalog, &mut found, &mut ids_valid);
+                    (rec, found, ids_valid)
                 })
                 .collect()
         },
     );
     let mut lists = Vec::with_capacity(built.len());
-    for (rec, found) in built {
+    let mut ids_valid = true;
+    for (rec, found, valid) in built {
         problems.extend(found);
         lists.push(rec);
+        ids_valid &= valid;
     }
     check_relative_lists(&lists, problems);
     link_cost_lists(&mut lists, problems);
-    lists
+    (lists, ids_valid)
 }
 
 /// One price list, validated and built on its own (any thread): its entries checked against
-/// the catalogue, its relative base resolved through `index`; problems go to `problems`.
+/// the catalogue, its relative base resolved through `index`; problems go to `problems`, and
+/// `ids_valid` is cleared when an entry's id is refused.
 fn build_list(
     l: &crate::format::PriceListData,
     index: &HashMap<&str, u32>,
     catalog: &Catalog,
     problems: &mut Vec<BuildProblem>,
+    ids_valid: &mut bool,
 ) -> ListRec {
     let currency = Currency::from_code(&l.currency).unwrap_or_else(|| {
         problems.push(BuildProblem::UnknownCurrency {
@@ -136,7 +146,7 @@ fn build_list(
             }
         }
         None => {
-            let (table, units) = build_table(l, catalog, problems);
+            let (table, units) = build_table(l, catalog, problems, ids_valid);
             unit_tables = units;
             ListBody::Absolute(table)
         }
@@ -417,13 +427,25 @@ fn build_table(
     l: &crate::format::PriceListData,
     catalog: &Catalog,
     problems: &mut Vec<BuildProblem>,
+    ids_valid: &mut bool,
 ) -> (PriceTable, Vec<PriceTable>) {
     let mut rows: Vec<(u16, EntryRow)> = Vec::with_capacity(l.entries.len());
+    // Each entry's ids are checked here, while the SKU's text is in cache for its lookup,
+    // instead of in a pass of their own (see `ids::check_dataset_but_entries`).
+    let mut valid = true;
     let found: Vec<Option<u32>> = l
         .entries
         .iter()
-        .map(|e| catalog.lookup(e.sku.as_str()))
+        .map(|e| {
+            valid &= crate::model::ids::entry_ids_valid(e);
+            catalog.lookup(e.sku.as_str())
+        })
         .collect();
+    if !valid {
+        // The build reports the refused ids alone: nothing more to check in this list.
+        *ids_valid = false;
+        return (PriceTable::default(), Vec::new());
+    }
     for (e, found) in l.entries.iter().zip(found) {
         if let Some(row) = validate_entry_of(&l.id, e, found, catalog, problems) {
             rows.push(row);

@@ -1279,7 +1279,7 @@ mod tests {
         let mut accounts = Accounts::build(&ds.accounts, &mut problems);
         let segments = build_segments(ds, &mut accounts, &mut problems);
         let catalog = Catalog::build(&ds.catalog, &mut problems);
-        let lists = build_lists(ds, &catalog, &mut problems);
+        let (lists, _) = build_lists(ds, &catalog, &mut problems);
         let list_index: HashMap<&str, u32> = lists
             .iter()
             .enumerate()
