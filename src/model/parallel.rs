@@ -68,6 +68,31 @@ where
     })
 }
 
+/// `a()` and `b()` at once: `b` on a scoped thread while `a` runs here, when the host offers
+/// more than one core; one after the other otherwise. Where the thread cannot be spawned, or
+/// fails, `b` runs here: the same function on the same data, so the same result (or the same
+/// failure) as on one thread.
+pub(crate) fn join<A, B>(a: impl FnOnce() -> A, b: impl Fn() -> B + Sync) -> (A, B)
+where
+    B: Send,
+{
+    if threads() <= 1 {
+        return (a(), b());
+    }
+    std::thread::scope(|scope| {
+        let b = &b;
+        let spawned = std::thread::Builder::new()
+            .name("tradeterms-build".into())
+            .spawn_scoped(scope, b);
+        let ra = a();
+        let rb = match spawned.ok().map(std::thread::ScopedJoinHandle::join) {
+            Some(Ok(rb)) => rb,
+            _ => b(),
+        };
+        (ra, rb)
+    })
+}
+
 /// `items` cut into `n` contiguous chunks of about `total / n` weight each (the last takes the
 /// rest); never an empty chunk.
 fn cut<'a, T>(
@@ -115,6 +140,18 @@ mod tests {
             assert!(chunks.len() <= n && !chunks.iter().any(|c| c.is_empty()));
             assert_eq!(chunks.concat(), items);
         }
+    }
+
+    #[test]
+    fn join_gives_both_results_in_place() {
+        let items: Vec<u64> = (0..10_000).collect();
+        let (a, b) = join(
+            || items.iter().sum::<u64>(),
+            || items.iter().map(|i| i * 2).collect::<Vec<_>>(),
+        );
+        assert_eq!(a, 49_995_000);
+        assert_eq!(b.len(), 10_000);
+        assert_eq!(b.last(), Some(&19_998));
     }
 
     #[test]
