@@ -139,6 +139,129 @@ const _: () = {
     assert_send_sync_clone::<Snapshot>();
 };
 
+/// The parts of a snapshot built from its rules, once accounts, catalogue and lists are built
+/// (see [`build_rules`]).
+struct Rules {
+    assignments: Vec<AssignmentRec>,
+    visibility_rules: Vec<VisRule>,
+    vis_scopes: ScopeIndex,
+    payment_rules: Vec<PayRule>,
+    pay_scopes: ScopeIndex,
+    approval_policies: Vec<crate::model::approval::Policy>,
+    approval_scopes: ScopeIndex,
+    references: crate::model::pricing::reference::ReferenceIndex,
+    price_scopes: ScopeIndex,
+    ties: TieIndex,
+    account_rules: imbl::Vector<crate::model::scope::AccountRules>,
+    guest_rules: crate::model::scope::AccountRules,
+    experiments: Vec<crate::model::experiment::ExperimentRec>,
+    channels: crate::model::context::Channels,
+}
+
+/// The rules of `dataset` validated and precomputed (assignments, visibility, payment and
+/// approval rules, reference lists, ties, each account's rules, tax), `problems` being what
+/// the build found so far: every problem found, if any, else the [`Rules`].
+fn build_rules(
+    dataset: &Dataset,
+    accounts: &Accounts,
+    segments: &[SegmentRec],
+    users: &Users,
+    catalog: &Catalog,
+    lists: &[crate::model::pricing::ListRec],
+    mut problems: Vec<BuildProblem>,
+) -> Result<Rules, Vec<BuildProblem>> {
+    let list_index: HashMap<&str, u32> = lists
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.id.as_str(), to_u32(i)))
+        .collect();
+    let segment_index: HashMap<&str, u32> = segments
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.as_str(), to_u32(i)))
+        .collect();
+    let (experiments, experiment_index) =
+        crate::model::experiment::build(&dataset.experiments, &mut problems);
+    let channels = crate::model::context::Channels::build(&dataset.channels, &mut problems);
+    let rule_ctx = RuleContext {
+        accounts,
+        segments: &segment_index,
+        roles: &users.role_names,
+        catalog,
+        experiments: &experiment_index,
+        channels: &channels,
+    };
+    let assignments = build_assignments(dataset, &list_index, lists, &rule_ctx, &mut problems);
+    let (visibility_rules, vis_scopes) =
+        visibility::build(&dataset.visibility_rules, &rule_ctx, &mut problems);
+    let (payment_rules, pay_scopes) =
+        payment::build(&dataset.payment_rules, &rule_ctx, &mut problems);
+    let (approval_policies, approval_scopes) =
+        crate::model::approval::build(&dataset.approval_policies, &rule_ctx, users, &mut problems);
+    let references = crate::model::pricing::reference::ReferenceIndex::build(
+        &dataset.reference_lists,
+        &list_index,
+        lists,
+        accounts,
+        &mut problems,
+    );
+    if problems.is_empty() {
+        check_ties(
+            &assignments,
+            lists,
+            accounts,
+            segments,
+            catalog,
+            channels.any_guest_prices(),
+            &mut problems,
+        );
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let mut price_scopes = ScopeIndex::default();
+    for (i, a) in assignments.iter().enumerate() {
+        price_scopes.insert(a.scope, to_u32(i));
+    }
+    let ties = TieIndex::build(&assignments, lists);
+    let account_rules = precompute_account_rules(
+        accounts,
+        &price_scopes,
+        &assignments,
+        &vis_scopes,
+        &visibility_rules,
+        &experiments,
+    );
+    let guest_rules = guest_rules(&price_scopes, &assignments, &vis_scopes, &visibility_rules);
+    crate::model::pricing::tax::check_relative(lists, &mut problems);
+    crate::model::pricing::tax::check_accounts(
+        accounts,
+        &account_rules,
+        &assignments,
+        lists,
+        &mut problems,
+    );
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Rules {
+        assignments,
+        visibility_rules,
+        vis_scopes,
+        payment_rules,
+        pay_scopes,
+        approval_policies,
+        approval_scopes,
+        references,
+        price_scopes,
+        ties,
+        account_rules,
+        guest_rules,
+        experiments,
+        channels,
+    })
+}
+
 /// The error of a build that found `problems`: every refused id of the dataset instead, if any
 /// (ids are reported first and alone, so no message repeats a refused id). The build checks
 /// price entries' ids only as it reads them, so this is where a failed build makes sure.
@@ -211,92 +334,47 @@ impl Snapshot {
         if !entry_ids_valid {
             return Err(refused(dataset, problems));
         }
-        let list_index: HashMap<&str, u32> = lists
-            .iter()
-            .enumerate()
-            .map(|(i, l)| (l.id.as_str(), to_u32(i)))
-            .collect();
-        let segment_index: HashMap<&str, u32> = segments
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.id.as_str(), to_u32(i)))
-            .collect();
-        let (experiments, experiment_index) =
-            crate::model::experiment::build(&dataset.experiments, &mut problems);
-        let channels = crate::model::context::Channels::build(&dataset.channels, &mut problems);
-        let rule_ctx = RuleContext {
-            accounts: &accounts,
-            segments: &segment_index,
-            roles: &users.role_names,
-            catalog: &catalog,
-            experiments: &experiment_index,
-            channels: &channels,
-        };
-        let assignments = build_assignments(dataset, &list_index, &lists, &rule_ctx, &mut problems);
-        let (visibility_rules, vis_scopes) =
-            visibility::build(&dataset.visibility_rules, &rule_ctx, &mut problems);
-        let (payment_rules, pay_scopes) =
-            payment::build(&dataset.payment_rules, &rule_ctx, &mut problems);
-        let (approval_policies, approval_scopes) = crate::model::approval::build(
-            &dataset.approval_policies,
-            &rule_ctx,
-            &users,
-            &mut problems,
+        // The rules (assignments, visibility, payment and approval rules, ties, each account's
+        // precomputed rules) are built here while a second core indexes the lists by SKU and
+        // copies the source data: neither reads the other. On a failed build that side work
+        // is wasted, which costs nothing that a successful build would not.
+        let n_skus = catalog.recs.len();
+        let (rules, (source, sku_lists)) = crate::model::parallel::join(
+            || {
+                build_rules(
+                    dataset, &accounts, &segments, &users, &catalog, &lists, problems,
+                )
+            },
+            || {
+                let mut source = dataset.clone_without_entries();
+                source.price_lists.sort_by(|a, b| a.id.cmp(&b.id));
+                (
+                    source,
+                    crate::model::pricing::SkuLists::build(&lists, n_skus),
+                )
+            },
         );
-        let references = crate::model::pricing::reference::ReferenceIndex::build(
-            &dataset.reference_lists,
-            &list_index,
-            &lists,
-            &accounts,
-            &mut problems,
-        );
-        if problems.is_empty() {
-            check_ties(
-                &assignments,
-                &lists,
-                &accounts,
-                &segments,
-                &catalog,
-                channels.any_guest_prices(),
-                &mut problems,
-            );
-        }
-        if !problems.is_empty() {
-            return Err(refused(dataset, problems));
-        }
-        let mut price_scopes = ScopeIndex::default();
-        for (i, a) in assignments.iter().enumerate() {
-            price_scopes.insert(a.scope, to_u32(i));
-        }
-        let ties = TieIndex::build(&assignments, &lists);
-        let account_rules = precompute_account_rules(
-            &accounts,
-            &price_scopes,
-            &assignments,
-            &vis_scopes,
-            &visibility_rules,
-            &experiments,
-        );
-        let guest_rules = guest_rules(&price_scopes, &assignments, &vis_scopes, &visibility_rules);
-        crate::model::pricing::tax::check_relative(&lists, &mut problems);
-        crate::model::pricing::tax::check_accounts(
-            &accounts,
-            &account_rules,
-            &assignments,
-            &lists,
-            &mut problems,
-        );
-        if !problems.is_empty() {
-            return Err(refused(dataset, problems));
-        }
+        let Rules {
+            assignments,
+            visibility_rules,
+            vis_scopes,
+            payment_rules,
+            pay_scopes,
+            approval_policies,
+            approval_scopes,
+            references,
+            price_scopes,
+            ties,
+            account_rules,
+            guest_rules,
+            experiments,
+            channels,
+        } = rules.map_err(|problems| refused(dataset, problems))?;
         let list_index = lists
             .iter()
             .enumerate()
             .map(|(i, l)| (l.id.clone(), to_u32(i)))
             .collect();
-        let mut source = dataset.clone_without_entries();
-        source.price_lists.sort_by(|a, b| a.id.cmp(&b.id));
-        let sku_lists = crate::model::pricing::SkuLists::build(&lists, catalog.recs.len());
         let lists: Lists = lists.into_iter().map(Arc::new).collect();
         Ok(Snapshot {
             inner: Arc::new(Built {
