@@ -335,24 +335,19 @@ impl Snapshot {
             return Err(refused(dataset, problems));
         }
         // The rules (assignments, visibility, payment and approval rules, ties, each account's
-        // precomputed rules) are built here while a second core indexes the lists by SKU and
-        // copies the source data: neither reads the other. On a failed build that side work
-        // is wasted, which costs nothing that a successful build would not.
+        // precomputed rules) are built here while a second core indexes the lists by SKU:
+        // neither reads the other. On a failed build that side work is wasted, which costs
+        // nothing that a successful build would not. (The source is copied only after the
+        // rules pass: a condition nested too deep is refused by them, and copying it first
+        // would recurse that deep.)
         let n_skus = catalog.recs.len();
-        let (rules, (source, sku_lists)) = crate::model::parallel::join(
+        let (rules, sku_lists) = crate::model::parallel::join(
             || {
                 build_rules(
                     dataset, &accounts, &segments, &users, &catalog, &lists, problems,
                 )
             },
-            || {
-                let mut source = dataset.clone_without_entries();
-                source.price_lists.sort_by(|a, b| a.id.cmp(&b.id));
-                (
-                    source,
-                    crate::model::pricing::SkuLists::build(&lists, n_skus),
-                )
-            },
+            || crate::model::pricing::SkuLists::build(&lists, n_skus),
         );
         let Rules {
             assignments,
@@ -375,6 +370,8 @@ impl Snapshot {
             .enumerate()
             .map(|(i, l)| (l.id.clone(), to_u32(i)))
             .collect();
+        let mut source = dataset.clone_without_entries();
+        source.price_lists.sort_by(|a, b| a.id.cmp(&b.id));
         let lists: Lists = lists.into_iter().map(Arc::new).collect();
         Ok(Snapshot {
             inner: Arc::new(Built {
