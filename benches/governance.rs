@@ -12,6 +12,9 @@
 //!   existing entry of the public USD list (every SKU of the catalogue; the entry in the middle
 //!   of the list, every tier 1.00 dearer), against the base version. Only `apply` is timed: the
 //!   base snapshot is cloned in the batch setup and the new version is dropped after the batch.
+//! - `apply/one_account`: `Snapshot::apply` of a changeset upserting one existing child account
+//!   with a new name (the account-tree path: its subtree's rules recomputed, the flat array of
+//!   every account's precomputed rules copied once), timed the same way.
 //! - `impact/one_list_change`: `before.impact(&after, &ImpactOptions::at(generate::AT))`, where
 //!   `after` is `before` with 10 entries of one contract list changed (every tier 3 % cheaper).
 //!   The list is the first always-valid absolute contract list with at least 10 entries assigned
@@ -51,8 +54,8 @@ use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
 use std::time::{Duration, Instant};
 use tradeterms::generate::{self, Size, Spec};
 use tradeterms::{
-    Changeset, Dataset, Decimal, EntryData, ImpactOptions, Op, PriceListData, PriceListId, Scope,
-    Snapshot,
+    Changeset, Dataset, Decimal, Entity, EntryData, ImpactOptions, Op, PriceListData, PriceListId,
+    Scope, Snapshot,
 };
 
 /// Versions applied for the retained-bytes figure.
@@ -236,6 +239,26 @@ fn bench(c: &mut Criterion) {
         })],
     );
 
+    // One account renamed: the account-tree path of `apply`, which recomputes the account's
+    // subtree and copies the flat array of every account's precomputed rules once.
+    let mut renamed = dataset
+        .accounts
+        .iter()
+        .rev()
+        .find(|a| a.parent.is_some())
+        .expect("the generator makes child accounts")
+        .clone();
+    renamed.name = format!("{} (renamed)", renamed.name);
+    let one_account = Changeset::new(
+        "one-account",
+        "accounts@seller.example",
+        "benchmark",
+        generate::AT,
+        before.version(),
+    )
+    .with_ops(vec![Op::Upsert(Entity::Account(renamed))]);
+    before.apply(&one_account).expect("the rename applies");
+
     let contract = contract_list(&dataset);
     let list_change = changeset(
         "one-list-change".into(),
@@ -271,6 +294,16 @@ fn bench(c: &mut Criterion) {
             || before.clone(),
             |base| {
                 let next = base.apply(black_box(&one_price));
+                (base, next)
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    group.bench_function("one_account", |b| {
+        b.iter_batched(
+            || before.clone(),
+            |base| {
+                let next = base.apply(black_box(&one_account));
                 (base, next)
             },
             BatchSize::SmallInput,

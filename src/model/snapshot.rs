@@ -39,8 +39,12 @@ pub(crate) struct Model {
     pub(crate) vis_scopes: Arc<ScopeIndex>,
     pub(crate) approval_policies: Arc<Vec<crate::model::approval::Policy>>,
     pub(crate) approval_scopes: Arc<ScopeIndex>,
-    /// The price and visibility rules reaching each account, by account index.
-    pub(crate) account_rules: imbl::Vector<crate::model::scope::AccountRules>,
+    /// The price and visibility rules reaching each account, by account index. A flat array,
+    /// not a persistent vector: every query reads its account's entry, and at 100,000
+    /// accounts a persistent vector's lookup follows three levels of nodes (a cache miss
+    /// each) where an array takes one. Only a change to the account tree writes it, copying
+    /// the array once per changeset (reference counts, not the rules).
+    pub(crate) account_rules: Arc<Vec<crate::model::scope::AccountRules>>,
     /// The price and visibility rules reaching a guest, in precedence order (G3), and the
     /// settings a guest is decided with (G4): precomputed like an account's.
     pub(crate) guest_rules: crate::model::scope::AccountRules,
@@ -152,7 +156,7 @@ struct Rules {
     references: crate::model::pricing::reference::ReferenceIndex,
     price_scopes: ScopeIndex,
     ties: TieIndex,
-    account_rules: imbl::Vector<crate::model::scope::AccountRules>,
+    account_rules: Vec<crate::model::scope::AccountRules>,
     guest_rules: crate::model::scope::AccountRules,
     experiments: Vec<crate::model::experiment::ExperimentRec>,
     channels: crate::model::context::Channels,
@@ -398,7 +402,7 @@ impl Snapshot {
                     references: Arc::new(references),
                     source: Arc::new(source),
                     experiments: Arc::new(experiments),
-                    account_rules,
+                    account_rules: Arc::new(account_rules),
                     guest_rules,
                     guest: crate::model::account::AccountRec::guest(),
                     channels: Arc::new(channels),
@@ -568,7 +572,7 @@ pub(crate) fn precompute_account_rules(
     vis_scopes: &ScopeIndex,
     visibility_rules: &[VisRule],
     experiments: &[crate::model::experiment::ExperimentRec],
-) -> imbl::Vector<crate::model::scope::AccountRules> {
+) -> Vec<crate::model::scope::AccountRules> {
     accounts
         .recs
         .iter()

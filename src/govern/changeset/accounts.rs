@@ -42,6 +42,9 @@ impl Snapshot {
             }));
         }
         let mut model = (*inner.model).clone();
+        // The rules are a flat array (read by every query): copied here once for the
+        // changeset, each entry a few reference counts.
+        let account_rules = Arc::make_mut(&mut model.account_rules);
         for &idx in &affected {
             let Some(acc) = accounts.get(idx) else {
                 continue;
@@ -56,7 +59,7 @@ impl Snapshot {
                 &inner.visibility_rules,
                 &inner.experiments,
             );
-            if let Some(slot) = model.account_rules.get_mut(idx as usize) {
+            if let Some(slot) = account_rules.get_mut(idx as usize) {
                 *slot = rules;
             }
         }

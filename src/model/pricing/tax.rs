@@ -30,7 +30,7 @@ pub(crate) fn check_relative(lists: &[ListRec], problems: &mut Vec<BuildProblem>
 /// per account and currency is named). Linear in the rules reaching each account.
 pub(crate) fn check_accounts(
     accounts: &Accounts,
-    rules: &imbl::Vector<AccountRules>,
+    rules: &[AccountRules],
     assignments: &[AssignmentRec],
     lists: &[ListRec],
     problems: &mut Vec<BuildProblem>,
