@@ -63,7 +63,10 @@ impl AccountRec {
 /// All accounts, indexed.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Accounts {
-    pub(crate) recs: imbl::Vector<AccountRec>,
+    /// A flat array, not a persistent vector: every query reads its account's record, and at
+    /// 100,000 accounts a persistent vector's lookup follows three levels of nodes (a cache
+    /// miss each) where an array takes one. A change to the account tree copies it once.
+    pub(crate) recs: Arc<Vec<AccountRec>>,
     /// Account index by id: positions in `recs` hashed by the id in the record, which is stored
     /// once ([`IdIndex`](crate::model::id_map::IdIndex)): one slot read, then the record the
     /// caller reads next anyway.
@@ -336,7 +339,7 @@ impl Accounts {
             rec.max_lead_time_days = nearest_set(&lead_times, i, &rec.ancestors);
         }
         Accounts {
-            recs: recs.into_iter().collect(),
+            recs: Arc::new(recs),
             index: Arc::new(crate::model::id_map::IdIndex::build(
                 unique.iter().map(|a| a.id.as_str()),
             )),
@@ -442,11 +445,11 @@ impl Accounts {
             let old_parent = next.get(idx)?.ancestors.first().copied();
             if old_parent != parent {
                 if let Some(op) = old_parent {
-                    let rec = next.recs.get_mut(op as usize)?;
+                    let rec = Arc::make_mut(&mut next.recs).get_mut(op as usize)?;
                     rec.children = rec.children.iter().copied().filter(|&c| c != idx).collect();
                 }
                 if let Some(np) = parent {
-                    let rec = next.recs.get_mut(np as usize)?;
+                    let rec = Arc::make_mut(&mut next.recs).get_mut(np as usize)?;
                     let mut children: Vec<u32> = rec.children.to_vec();
                     if let Err(pos) = children.binary_search(&idx) {
                         children.insert(pos, idx);
@@ -458,7 +461,7 @@ impl Accounts {
                 // Same attributes (checked above): keep the shared ones.
                 *slot = StoredAccount::with(change, Arc::clone(&slot.attributes));
             }
-            let rec = next.recs.get_mut(idx as usize)?;
+            let rec = Arc::make_mut(&mut next.recs).get_mut(idx as usize)?;
             rec.name = change.name.clone();
             rec.currency = Currency::from_code(&change.currency)?;
             rec.currencies = further_currencies(change, rec.currency, &mut Vec::new());
@@ -515,7 +518,7 @@ impl Accounts {
                         limit: MAX_DEPTH,
                     });
                 }
-                let rec = next.recs.get_mut(node as usize)?;
+                let rec = Arc::make_mut(&mut next.recs).get_mut(node as usize)?;
                 rec.ancestors = Arc::from(chain);
                 rec.policy = own_policy.or(policy).unwrap_or_default();
                 rec.fallback = own.price_fallback.or(fallback).unwrap_or_default();

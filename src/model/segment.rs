@@ -69,8 +69,10 @@ pub(crate) fn build_segments(
             members,
         });
     }
+    // Built here, so not shared yet: `make_mut` copies nothing.
+    let recs = Arc::make_mut(&mut accounts.recs);
     for (account, segs) in per_account {
-        if let Some(rec) = accounts.recs.get_mut(account as usize) {
+        if let Some(rec) = recs.get_mut(account as usize) {
             rec.segments = Arc::from(segs);
         }
     }

@@ -495,7 +495,7 @@ impl Snapshot {
         let x = inner.experiments.iter().find(|e| e.id == experiment)?;
         let mut treatment = Vec::new();
         let mut holdout = Vec::new();
-        for acc in &inner.accounts.recs {
+        for acc in inner.accounts.recs.iter() {
             let top = crate::model::experiment::top(acc, &inner.accounts);
             match x.arm(top.as_str()) {
                 crate::model::experiment::Arm::Treatment => treatment.push(acc.id.clone()),
