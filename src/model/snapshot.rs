@@ -22,8 +22,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Everything a snapshot holds except its price lists and history: shared by every version that
-/// a change to prices alone produces. Each part is shared separately, and the per-account parts
-/// are persistent vectors, so a change to the account tree copies only what it touches.
+/// a change to prices alone produces. Each part is shared separately. The per-account parts
+/// (records, precomputed rules) are flat arrays, read in one cache miss by every query; a
+/// change to the account tree copies them once per changeset (about 20 ms at 100,000
+/// accounts, the `apply/one_account` bench), which price changes never do.
 #[derive(Clone, Debug)]
 pub(crate) struct Model {
     pub(crate) accounts: Accounts,
