@@ -29,6 +29,40 @@ use jiff::Timestamp;
 use rust_decimal::Decimal;
 use std::borrow::Cow;
 
+/// Reads, together, the records a query on (`account`, `user`, `sku`) goes on to read one
+/// after another: the account's record and its precomputed rules (both rule lists' first
+/// entries), the user's memberships, the SKU's record and the first list pricing it.
+///
+/// Why: in a large snapshot each of these is a cache miss, and the decision reaches them
+/// through dependent steps (entitlement, then visibility, then candidates), so the misses
+/// would come one after another, each waiting for the last. Their addresses depend only on
+/// the three indexes, so here the processor can fetch them all at once; the decision then
+/// finds them in cache. Changes no answer: every read is bounds-checked and its value thrown
+/// away (into [`std::hint::black_box`], so the reads are not optimised out). Measured with
+/// `examples/latency.rs` at `large`: `quote_by` p50 about 15 % lower.
+pub(crate) fn warm(inner: &Built, account: Option<u32>, user: Option<u32>, sku: Option<u32>) {
+    let mut seen = 0usize;
+    if let Some(a) = account {
+        if let Some(rec) = inner.accounts.get(a) {
+            seen ^= rec.ancestors.len();
+        }
+        if let Some(rules) = inner.account_rules.get(a as usize) {
+            seen ^= rules.prices.first().map_or(0, |r| r.list as usize);
+            seen ^= rules.visibility.first().map_or(0, |(_, i)| *i as usize);
+        }
+    }
+    if let Some(u) = user.and_then(|u| inner.users.get(u)) {
+        seen ^= u.memberships.first().map_or(0, |m| m.account as usize);
+    }
+    if let Some(s) = sku {
+        if let Some(rec) = inner.catalog.get(s) {
+            seen ^= usize::from(rec.decimals);
+        }
+        seen ^= inner.sku_lists.warm(s);
+    }
+    std::hint::black_box(seen);
+}
+
 /// Who acts for the account.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Actor<'s> {

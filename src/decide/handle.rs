@@ -315,6 +315,7 @@ impl Snapshot {
     > {
         let (account, user, sku) = self.indexes(query)?;
         let inner = self.inner();
+        crate::decide::core::warm(inner, Some(account), Some(user), Some(sku));
         if query.qty.is_zero() {
             return Err(ResolveError::ZeroQuantity(
                 inner.catalog.sku_of(sku).clone(),

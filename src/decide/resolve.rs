@@ -280,6 +280,7 @@ impl Snapshot {
             inner.accounts.lookup(query.account),
             inner.catalog.lookup(query.sku),
         );
+        crate::decide::core::warm(inner, account_idx, user_idx, sku_idx);
         let channel = self.channel_of(context)?;
         let users = &inner.users;
         let user_rec = user_idx

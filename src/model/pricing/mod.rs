@@ -332,6 +332,14 @@ impl ListColumn {
     }
 
     /// `self[from..to]`, widened.
+    /// List `i` of the column, 0 past its end.
+    fn at(&self, i: usize) -> usize {
+        match self {
+            ListColumn::U16(c) => c.get(i).map_or(0, |&l| usize::from(l)),
+            ListColumn::U32(c) => c.get(i).map_or(0, |&l| l as usize),
+        }
+    }
+
     fn range(&self, from: usize, to: usize) -> Vec<u32> {
         match self {
             ListColumn::U16(c) => c
@@ -411,6 +419,14 @@ impl SkuLists {
             added: imbl::OrdSet::new(),
             roots,
         }
+    }
+
+    /// Reads the first list pricing `sku`, so that [`SkuLists::may_price`] then finds the SKU's
+    /// lists in cache (see [`crate::decide::core::warm`]). The value means nothing.
+    pub(crate) fn warm(&self, sku: u32) -> usize {
+        self.offsets
+            .get(sku as usize)
+            .map_or(0, |&from| self.lists.at(from as usize))
     }
 
     /// Whether `list` (through its relative chain) may price `sku`: `false` means it surely
