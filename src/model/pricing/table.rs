@@ -4,7 +4,9 @@
 //! allocation per price. Each chunk holds the entries of one bucket of SKU indexes (`sku >> shift`,
 //! the shift chosen per list so that a bucket holds about [`CHUNK`] entries on average), and the
 //! chunks sit in a two-level radix array by bucket ([`Buckets`]). A lookup is two array reads (no
-//! search, no allocation) plus a binary search inside a chunk; a one-price change copies one
+//! search, no allocation) plus a search inside a chunk that starts where the SKU would sit were
+//! the chunk's entries evenly spread over its bucket (usually one cache line, where a binary
+//! search reads three or four); a one-price change copies one
 //! chunk, one page of [`PAGE`] chunk pointers and the list's page array, and shares every other
 //! chunk and page with the previous version, which keeps retained versions small.
 
@@ -59,7 +61,7 @@ pub(crate) struct EntryRow {
 /// rare tier that does not fit (a minimum above `u32::MAX`, a price with more than 18
 /// significant digits) is kept whole in `wide`, and its compact slot is marked with [`WIDE`].
 ///
-/// Two arrays, not five parallel ones: a lookup reads the index (a binary search over SKUs,
+/// Two arrays, not five parallel ones: a lookup reads the index (a search over SKUs,
 /// with the tier bounds beside them) and then one run of packed tiers, so a price costs two
 /// cache misses after the chunk instead of five, and a chunk three allocations instead of six.
 /// The arrays are boxed slices (16 bytes, not a `Vec`'s 24) and the rare parts sit behind one
@@ -134,7 +136,9 @@ impl Index {
         }
     }
 
-    /// The position of `sku` in a chunk whose first SKU is `base`.
+    /// The position of `sku` in a chunk whose first SKU is `base`, by binary search: what
+    /// [`Index::position_near`] must agree with.
+    #[cfg(test)]
     fn position(&self, base: u32, sku: u32) -> Option<usize> {
         match self {
             Index::Narrow(i) => {
@@ -142,6 +146,20 @@ impl Index {
                 i.binary_search_by_key(&off, |(s, _)| *s).ok()
             }
             Index::Full(i) => i.binary_search_by_key(&sku, |(s, _)| *s).ok(),
+        }
+    }
+
+    /// [`Index::position`], looking first at `guess` and the entries beside it: one cache line
+    /// read where a binary search over the chunk reads three or four. The answer is the same
+    /// wherever the guess falls (a guess far off falls back to a binary search of the side the
+    /// SKU is on).
+    fn position_near(&self, base: u32, sku: u32, guess: usize) -> Option<usize> {
+        match self {
+            Index::Narrow(i) => {
+                let off = u16::try_from(sku.checked_sub(base)?).ok()?;
+                search_near(i, off, guess, |(s, _)| *s)
+            }
+            Index::Full(i) => search_near(i, sku, guess, |(s, _)| *s),
         }
     }
 
@@ -159,6 +177,45 @@ impl Index {
         }
     }
 }
+
+/// The position of `key` in `items` (sorted by `key_of`, no duplicates), searched first among
+/// the [`NEAR`] items either side of `guess`.
+fn search_near<T, K: Ord + Copy>(
+    items: &[T],
+    key: K,
+    guess: usize,
+    key_of: impl Fn(&T) -> K,
+) -> Option<usize> {
+    let g = guess.min(items.len().checked_sub(1)?);
+    let at = key_of(items.get(g)?);
+    // The side of `g` the key is on, cut to NEAR items if the key is within them.
+    let (from, to) = match key.cmp(&at) {
+        std::cmp::Ordering::Equal => return Some(g),
+        std::cmp::Ordering::Greater => {
+            let near = g.saturating_add(NEAR).min(items.len().saturating_sub(1));
+            match items.get(near).map(&key_of) {
+                Some(k) if k >= key => (g.saturating_add(1), near.saturating_add(1)),
+                _ => (near.saturating_add(1), items.len()),
+            }
+        }
+        std::cmp::Ordering::Less => {
+            let near = g.saturating_sub(NEAR);
+            match items.get(near).map(&key_of) {
+                Some(k) if k <= key => (near, g),
+                _ => (0, near),
+            }
+        }
+    };
+    let found = items
+        .get(from..to)?
+        .binary_search_by_key(&key, key_of)
+        .ok()?;
+    from.checked_add(found)
+}
+
+/// How far either side of its guessed position an entry is looked for before the rest of
+/// the chunk: 8-byte entries, a cache line or two.
+const NEAR: usize = 8;
 
 /// A tier in 13 bytes. Packed (alignment 1): its fields are only ever read by value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -357,8 +414,16 @@ impl Chunk {
         }
     }
 
+    #[cfg(test)]
     fn get(&self, sku: u32) -> Option<EntryRef<'_>> {
         let pos = self.index.position(self.base, sku)?;
+        self.entry_at(pos)
+    }
+
+    /// [`Chunk::get`], the search starting at `guess`, where the entry would sit were the
+    /// chunk's SKUs evenly spread over its bucket.
+    fn get_near(&self, sku: u32, guess: usize) -> Option<EntryRef<'_>> {
+        let pos = self.index.position_near(self.base, sku, guess)?;
         self.entry_at(pos)
     }
 
@@ -609,7 +674,14 @@ impl PriceTable {
 
     /// The entry for a SKU index, if the list prices it.
     pub(crate) fn get(&self, sku: u32) -> Option<EntryRef<'_>> {
-        self.chunks.get(self.bucket(sku))?.get(sku)
+        let bucket = self.bucket(sku);
+        let chunk = self.chunks.get(bucket)?;
+        // Where the SKU would sit were the chunk's entries evenly spread over the bucket's
+        // `2^shift` SKU indexes: the SKU's offset in the bucket scaled to the chunk's length.
+        let start = u64::from(bucket).checked_shl(self.shift).unwrap_or(0);
+        let offset = u128::from(u64::from(sku).saturating_sub(start));
+        let scaled = offset.saturating_mul(chunk.index.len() as u128) >> self.shift;
+        chunk.get_near(sku, usize::try_from(scaled).unwrap_or(usize::MAX))
     }
 
     /// A copy with `row` inserted or replacing the entry for its SKU. Only the chunk holding the
@@ -729,6 +801,39 @@ impl PriceTable {
 )]
 mod tests {
     use super::*;
+
+    /// The search from a guessed position finds what a binary search finds, for every SKU
+    /// (present or not) and every guess, even one past the end, in narrow and full indexes of
+    /// even, clustered and one-entry layouts.
+    #[test]
+    fn a_search_from_any_guess_agrees_with_a_binary_search() {
+        let layouts: Vec<Vec<u32>> = vec![
+            (0..64).map(|i| i * 3).collect(),
+            (0..40)
+                .map(|i| if i < 30 { i } else { 1_000 + i * 50 })
+                .collect(),
+            vec![5],
+            (0..50).map(|i| 100_000 * i).collect(),
+        ];
+        for skus in layouts {
+            let rows: Vec<EntryRow> = skus.iter().map(|&s| row(s, 100)).collect();
+            let chunk = Chunk::from_rows(&rows);
+            let last = *skus.last().unwrap();
+            for sku in (0..=last.saturating_add(2))
+                .step_by(usize::try_from(last / 500 + 1).unwrap())
+                .chain(skus.iter().copied())
+            {
+                let want = chunk.index.position(chunk.base, sku);
+                for guess in 0..rows.len() + 3 {
+                    assert_eq!(
+                        chunk.index.position_near(chunk.base, sku, guess),
+                        want,
+                        "SKU {sku}, guess {guess}"
+                    );
+                }
+            }
+        }
+    }
 
     fn row(sku: u32, price: i64) -> EntryRow {
         EntryRow {
