@@ -114,6 +114,26 @@ enum Tiers {
     Full(Box<[Packed]>),
 }
 
+impl Tiers {
+    /// Number of tier slots.
+    fn len(&self) -> usize {
+        match self {
+            Tiers::Tiny { tiers, .. } => tiers.len(),
+            Tiers::Narrow { tiers, .. } => tiers.len(),
+            Tiers::Full(tiers) => tiers.len(),
+        }
+    }
+
+    /// A value read from tier slot `i` (0 past the end), for reading ahead.
+    fn word(&self, i: usize) -> u64 {
+        match self {
+            Tiers::Tiny { tiers, .. } => tiers.get(i).map_or(0, |t| u64::from(*t)),
+            Tiers::Narrow { tiers, .. } => tiers.get(i).map_or(0, |t| u64::from(t.mantissa)),
+            Tiers::Full(tiers) => tiers.get(i).map_or(0, |t| u64::from(t.min)),
+        }
+    }
+}
+
 impl Default for Tiers {
     fn default() -> Tiers {
         Tiers::Full(Box::default())
@@ -423,8 +443,25 @@ impl Chunk {
     /// [`Chunk::get`], the search starting at `guess`, where the entry would sit were the
     /// chunk's SKUs evenly spread over its bucket.
     fn get_near(&self, sku: u32, guess: usize) -> Option<EntryRef<'_>> {
+        // The entry's index slot and its tiers are two cache misses, the second waiting for
+        // the first (the tiers' place is in the index). Where the guess is right, or close
+        // (most entries have one tier, so an entry's tiers sit near its own position), both
+        // lines are fetched at once here, and the search and the tier read then hit.
+        std::hint::black_box(self.touch(guess));
         let pos = self.index.position_near(self.base, sku, guess)?;
         self.entry_at(pos)
+    }
+
+    /// Reads the index entry at `guess` and the tier slot where an entry there would start, were
+    /// the chunk's tiers spread evenly over its entries. The value means nothing.
+    fn touch(&self, guess: usize) -> u64 {
+        let n = self.index.len();
+        let g = guess.min(n.saturating_sub(1));
+        let t = g
+            .saturating_mul(self.tiers.len())
+            .checked_div(n)
+            .unwrap_or(0);
+        self.index.at(self.base, g).map_or(0, |(s, _)| u64::from(s)) ^ self.tiers.word(t)
     }
 
     /// Entry `pos`.
