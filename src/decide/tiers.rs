@@ -137,7 +137,7 @@ mod tests {
     ) -> Option<(Vec<Quantity>, Decimal)> {
         let table = table::PriceTable::from_sorted(&[table::EntryRow {
             sku: 0,
-            tiers: tiers.to_vec(),
+            tiers: tiers.iter().copied().collect(),
             extra: table::EntryExtra::default(),
         }]);
         let entry = table.get(0).unwrap();

@@ -568,7 +568,7 @@ fn validate_entry_of(
                 decimals,
             });
         };
-    let mut tiers = Vec::with_capacity(e.tiers.len());
+    let mut tiers = crate::model::pricing::table::TierVec::with_capacity(e.tiers.len());
     let mut previous: Option<crate::quantity::Quantity> = None;
     for (i, t) in e.tiers.iter().enumerate() {
         if t.min_qty.is_zero() {

@@ -46,11 +46,14 @@ impl EntryExtra {
     }
 }
 
+/// An entry's tiers before they are packed: one inline, more on the heap.
+pub(crate) type TierVec = smallvec::SmallVec<[Tier; 1]>;
+
 /// One entry as stored, before it is placed in a chunk.
 #[derive(Clone, Debug)]
 pub(crate) struct EntryRow {
     pub(crate) sku: u32,
-    pub(crate) tiers: Vec<Tier>,
+    pub(crate) tiers: TierVec,
     pub(crate) extra: EntryExtra,
 }
 
@@ -875,7 +878,7 @@ mod tests {
     fn row(sku: u32, price: i64) -> EntryRow {
         EntryRow {
             sku,
-            tiers: vec![Tier {
+            tiers: smallvec::smallvec![Tier {
                 min_qty: 1,
                 unit_price: Decimal::from(price),
             }],
@@ -907,7 +910,7 @@ mod tests {
         };
         let entry = |sku: u32, tiers: Vec<Tier>| EntryRow {
             sku,
-            tiers,
+            tiers: tiers.into(),
             extra: EntryExtra::default(),
         };
         let narrow = vec![
@@ -932,7 +935,7 @@ mod tests {
         assert!(matches!(chunk.tiers, Tiers::Tiny { .. }));
         for row in &tiny {
             let got: Vec<Tier> = chunk.get(row.sku).unwrap().tiers.iter().collect();
-            assert_eq!(got, row.tiers);
+            assert_eq!(got, row.tiers.to_vec());
         }
         for (rows, narrow_index, narrow_tiers) in [
             (&narrow, true, true),
@@ -949,7 +952,7 @@ mod tests {
             );
             for row in rows.iter() {
                 let got: Vec<Tier> = chunk.get(row.sku).unwrap().tiers.iter().collect();
-                assert_eq!(got, row.tiers);
+                assert_eq!(got, row.tiers.to_vec());
                 assert!(chunk.get(row.sku + 1).is_none());
             }
             assert!(chunk.get(0).is_none());
@@ -974,7 +977,7 @@ mod tests {
         };
         let rows = vec![EntryRow {
             sku: 7,
-            tiers: vec![tiny, plain, big],
+            tiers: smallvec::smallvec![tiny, plain, big],
             extra: EntryExtra::default(),
         }];
         let t = PriceTable::from_sorted(&rows);

@@ -1363,7 +1363,7 @@ mod tests {
             let sku_lists = SkuLists::build(&b.lists, b.catalog.recs.len()).with_added(list, sku);
             b.lists[list as usize].body = ListBody::Absolute(table.with_entry(EntryRow {
                 sku,
-                tiers: vec![Tier {
+                tiers: smallvec::smallvec![Tier {
                     min_qty: 1,
                     unit_price: 2.into(),
                 }],
