@@ -19,9 +19,16 @@ pub(crate) fn threads() -> usize {
         .clamp(1, MAX_THREADS)
 }
 
-/// `f` applied to `items` cut into at most [`threads`] contiguous chunks of about equal
-/// `weight` (a list's entries, say), the chunks' results concatenated in input order.
-/// Below `min_weight` in total, one chunk: spawning costs more than it saves.
+/// `f` applied to `items` cut into contiguous pieces of about equal `weight` (a list's
+/// entries, say), the pieces' results concatenated in input order. Below `min_weight` in
+/// total, or with one thread, `f(items)` here: spawning costs more than it saves.
+///
+/// Why many pieces, taken as threads come free, and not one chunk a thread: the cost of a
+/// unit of weight differs between items (a list of entries in SKU order reads the catalogue
+/// in order, a scattered one misses the cache at every entry), so chunks of equal weight ended
+/// up to a second apart at `large`, one core idle meanwhile. [`PIECES`] pieces a thread, the
+/// heaviest taken first, leave at most about one light piece of imbalance. Which thread builds
+/// a piece does not change its result, and results are put back in input order.
 pub(crate) fn map_chunks<T, R, F>(
     items: &[T],
     weight: impl Fn(&T) -> usize,
@@ -41,32 +48,65 @@ where
     if n <= 1 || total < min_weight {
         return f(items);
     }
-    let chunks = cut(items, &weight, total, n);
+    let pieces = cut(items, &weight, total, n.saturating_mul(PIECES));
+    // Heaviest first (then in input order): a heavy piece taken last would finish alone.
+    let mut order: Vec<(usize, usize)> = pieces
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.iter().map(&weight).fold(0usize, usize::saturating_add), i))
+        .collect();
+    order.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut done: Vec<(usize, Vec<R>)> = Vec::new();
+        while let Some(&(_, i)) = order.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+        {
+            if let Some(piece) = pieces.get(i) {
+                done.push((i, f(piece)));
+            }
+        }
+        done
+    };
+    let mut results: Vec<Option<Vec<R>>> =
+        std::iter::repeat_with(|| None).take(pieces.len()).collect();
     std::thread::scope(|scope| {
-        let f = &f;
-        let handles: Vec<_> = chunks
-            .iter()
-            .map(|chunk| {
-                let spawned = std::thread::Builder::new()
+        let work = &work;
+        let helpers: Vec<_> = (1..n)
+            .filter_map(|_| {
+                std::thread::Builder::new()
                     .name("tradeterms-build".into())
-                    .spawn_scoped(scope, move || f(chunk));
-                (chunk, spawned.ok())
+                    .spawn_scoped(scope, work)
+                    .ok()
             })
             .collect();
-        let mut out = Vec::new();
-        for (chunk, handle) in handles {
-            // A chunk whose thread could not be spawned, or whose thread failed, is built here:
-            // the same function on the same data, so the same result (or the same failure)
-            // as a one-thread build.
-            let part = match handle.map(std::thread::ScopedJoinHandle::join) {
-                Some(Ok(part)) => part,
-                _ => f(chunk),
-            };
-            out.extend(part);
+        let mut place = |done: Vec<(usize, Vec<R>)>| {
+            for (i, r) in done {
+                if let Some(slot) = results.get_mut(i) {
+                    *slot = Some(r);
+                }
+            }
+        };
+        place(work());
+        for helper in helpers {
+            if let Ok(done) = helper.join() {
+                place(done);
+            }
         }
-        out
-    })
+    });
+    // A piece whose thread failed is built here: the same function on the same data, so the
+    // same result (or the same failure) as a one-thread build.
+    let mut out = Vec::new();
+    for (result, piece) in results.into_iter().zip(&pieces) {
+        match result {
+            Some(r) => out.extend(r),
+            None => out.extend(f(piece)),
+        }
+    }
+    out
 }
+
+/// Pieces a thread of [`map_chunks`]: enough that the last ones are small beside the whole.
+const PIECES: usize = 8;
 
 /// `a()` and `b()` at once: `b` on a scoped thread while `a` runs here, when the host offers
 /// more than one core; one after the other otherwise. Where the thread cannot be spawned, or
