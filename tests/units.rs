@@ -454,3 +454,28 @@ fn a_sheet_streams_per_unit_as_resolve_answers() {
         assert_eq!(base, plain);
     }
 }
+
+/// A list with entries in the base unit and the SKU's second declared unit (the pallet) but
+/// none in the first (the box): each unit's entries are found in that unit's table, and the
+/// unit without entries prices nothing from that list (no `derive_units` on it).
+#[test]
+fn a_list_priced_in_a_later_unit_only_keeps_each_units_entries_apart() {
+    let json = DATA.replace(
+        r#"{ "sku": "SCREW-4", "tiers": [{ "min_qty": 1, "unit_price": "0.12" }] },"#,
+        r#"{ "sku": "SCREW-4", "tiers": [{ "min_qty": 1, "unit_price": "0.12" }] },
+        { "sku": "SCREW-4", "unit": "pallet", "tiers": [{ "min_qty": 1, "unit_price": "380.00" }] },"#,
+    );
+    let s = Snapshot::from_dataset(&Dataset::from_json(&json).unwrap()).unwrap();
+    // Bob's account gets the public list only for screws.
+    let (amount, _, derived, list) =
+        priced(&s, &query("bob-shop", "bob", "SCREW-4", 2, Some("pallet")));
+    assert_eq!((amount.as_str(), derived, list.as_str()), ("760.00", None, "public"));
+    let (amount, _, _, list) = priced(&s, &query("bob-shop", "bob", "SCREW-4", 100, None));
+    assert_eq!((amount.as_str(), list.as_str()), ("12.00", "public"));
+    assert!(!matches!(
+        s.quote(&query("bob-shop", "bob", "SCREW-4", 1, Some("box")))
+            .unwrap()
+            .outcome,
+        QuoteOutcome::Priced { .. }
+    ));
+}

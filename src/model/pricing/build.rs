@@ -452,16 +452,11 @@ fn build_table(
         }
     }
     rows.sort_by_key(|(unit, r)| (*unit, r.sku));
-    let mut tables: Vec<Vec<EntryRow>> = Vec::new();
-    for (unit, r) in rows {
-        let unit = usize::from(unit);
-        while tables.len() <= unit {
-            tables.push(Vec::new());
-        }
-        let Some(table) = tables.get_mut(unit) else {
-            continue;
-        };
-        if table.last().is_some_and(|p| p.sku == r.sku) {
+    // A SKU priced twice in one unit: the first entry (in input order: the sort is stable)
+    // stays, each later one is a problem.
+    let mut previous: Option<(u16, u32)> = None;
+    for (unit, r) in &rows {
+        if previous == Some((*unit, r.sku)) {
             let sku = catalog.sku_of(r.sku).clone();
             problems.push(BuildProblem::DuplicateId {
                 kind: EntityKind::PriceEntry,
@@ -472,26 +467,39 @@ fn build_table(
                         pricing::entry_label(&l.id, &sku),
                         catalog.get(r.sku).map_or("", |rec| rec.unit_name(
                             crate::model::catalog::Unit {
-                                index: u16::try_from(unit).unwrap_or(0),
+                                index: *unit,
                                 contains: 1,
                             }
                         ))
                     ),
                 },
             });
-            continue;
         }
-        table.push(r);
+        previous = Some((*unit, r.sku));
+    }
+    rows.dedup_by(|later, first| later.0 == first.0 && later.1.sku == first.1.sku);
+    // Each unit's table from its run of the sorted rows, read in place (no copy of ten
+    // million rows at `large`). Unit 0, the base unit, always has a table; a unit between
+    // two that have entries gets an empty one, as unit indexes are positions.
+    let mut tables: Vec<PriceTable> = Vec::new();
+    let mut rest: &[(u16, EntryRow)] = &rows;
+    let mut unit = 0u16;
+    loop {
+        let n = rest.partition_point(|(u, _)| *u == unit);
+        let (run, tail) = rest.split_at_checked(n).unwrap_or((rest, &[]));
+        tables.push(PriceTable::from_sorted(run));
+        rest = tail;
+        if rest.is_empty() {
+            break;
+        }
+        let Some(next) = unit.checked_add(1) else {
+            break;
+        };
+        unit = next;
     }
     let mut tables = tables.into_iter();
-    let base = tables
-        .next()
-        .map(|rows| PriceTable::from_sorted(&rows))
-        .unwrap_or_default();
-    (
-        base,
-        tables.map(|rows| PriceTable::from_sorted(&rows)).collect(),
-    )
+    let base = tables.next().unwrap_or_default();
+    (base, tables.collect())
 }
 
 /// Checks one price entry and resolves its SKU and unit index (U2): the same checks for a

@@ -13,6 +13,7 @@
 use crate::model::catalog::StepRule;
 use crate::time::Window;
 use rust_decimal::Decimal;
+use std::borrow::Borrow;
 use std::sync::Arc;
 
 /// Entries per chunk on average: large enough that per-chunk overhead is a few bytes per entry,
@@ -48,6 +49,14 @@ impl EntryExtra {
 
 /// An entry's tiers before they are packed: one inline, more on the heap.
 pub(crate) type TierVec = smallvec::SmallVec<[Tier; 1]>;
+
+/// A build's row: the entry's unit index beside it. The build sorts its rows by unit and SKU
+/// and builds each unit's table from its run of them in place.
+impl Borrow<EntryRow> for (u16, EntryRow) {
+    fn borrow(&self) -> &EntryRow {
+        &self.1
+    }
+}
 
 /// One entry as stored, before it is placed in a chunk.
 #[derive(Clone, Debug)]
@@ -355,12 +364,13 @@ fn compact(t: &Tier) -> Option<(u32, i64, u8)> {
 }
 
 impl Chunk {
-    fn from_rows(rows: &[EntryRow]) -> Chunk {
-        let n_tiers = rows.iter().map(|r| r.tiers.len()).sum();
+    fn from_rows<R: Borrow<EntryRow>>(rows: &[R]) -> Chunk {
+        let n_tiers = rows.iter().map(|r| r.borrow().tiers.len()).sum();
         let mut index = Vec::with_capacity(rows.len());
         let mut tiers = Vec::with_capacity(n_tiers);
         let mut rare = Rare::default();
         for (pos, row) in rows.iter().enumerate() {
+            let row: &EntryRow = row.borrow();
             for t in &row.tiers {
                 match compact(t) {
                     Some((min, mantissa, scale)) => tiers.push(Packed {
@@ -664,11 +674,11 @@ pub(crate) struct PriceTable {
 }
 
 /// The bucket shift that puts about [`CHUNK`] entries in a bucket for rows spread like these.
-fn choose_shift(rows: &[EntryRow]) -> u32 {
+fn choose_shift<R: Borrow<EntryRow>>(rows: &[R]) -> u32 {
     let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
         return 0;
     };
-    let span = u64::from(last.sku.saturating_sub(first.sku)).saturating_add(1);
+    let span = u64::from(last.borrow().sku.saturating_sub(first.borrow().sku)).saturating_add(1);
     let len = u64::try_from(rows.len()).unwrap_or(u64::MAX).max(1);
     // Average distance between entries, times the entries wanted per bucket.
     let width = span
@@ -687,8 +697,10 @@ impl PriceTable {
         sku.checked_shr(self.shift).unwrap_or(0)
     }
 
-    /// Builds a table from rows sorted by SKU index with no duplicates.
-    pub(crate) fn from_sorted(rows: &[EntryRow]) -> PriceTable {
+    /// Builds a table from rows sorted by SKU index with no duplicates: [`EntryRow`]s, or
+    /// anything that holds one (a build's rows carry their unit beside them, and are read
+    /// where they are rather than copied out).
+    pub(crate) fn from_sorted<R: Borrow<EntryRow>>(rows: &[R]) -> PriceTable {
         let mut table = PriceTable {
             chunks: Buckets::default(),
             shift: choose_shift(rows),
@@ -697,10 +709,10 @@ impl PriceTable {
         let mut chunks = Vec::new();
         let mut start = 0;
         while let Some(first) = rows.get(start) {
-            let key = table.bucket(first.sku);
+            let key = table.bucket(first.borrow().sku);
             let end = rows
                 .get(start..)
-                .map(|rest| rest.partition_point(|r| table.bucket(r.sku) == key))
+                .map(|rest| rest.partition_point(|r| table.bucket(r.borrow().sku) == key))
                 .unwrap_or(0)
                 .saturating_add(start);
             if let Some(run) = rows.get(start..end) {
