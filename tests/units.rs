@@ -469,7 +469,10 @@ fn a_list_priced_in_a_later_unit_only_keeps_each_units_entries_apart() {
     // Bob's account gets the public list only for screws.
     let (amount, _, derived, list) =
         priced(&s, &query("bob-shop", "bob", "SCREW-4", 2, Some("pallet")));
-    assert_eq!((amount.as_str(), derived, list.as_str()), ("760.00", None, "public"));
+    assert_eq!(
+        (amount.as_str(), derived, list.as_str()),
+        ("760.00", None, "public")
+    );
     let (amount, _, _, list) = priced(&s, &query("bob-shop", "bob", "SCREW-4", 100, None));
     assert_eq!((amount.as_str(), list.as_str()), ("12.00", "public"));
     assert!(!matches!(
