@@ -1,20 +1,21 @@
 //! Compact storage of a price list's entries.
 //!
-//! A list's entries are kept in sorted runs ("chunks") laid out as parallel arrays rather than one
-//! allocation per price. Each chunk holds the entries of one bucket of SKU indexes (`sku >> shift`,
-//! the shift chosen per list so that a bucket holds about [`CHUNK`] entries on average), and the
-//! chunks sit in a two-level radix array by bucket ([`Buckets`]). A lookup is two array reads (no
-//! search, no allocation) plus a search inside a chunk that starts where the SKU would sit were
-//! the chunk's entries evenly spread over its bucket (usually one cache line, where a binary
-//! search reads three or four); a one-price change copies one
-//! chunk, one page of [`PAGE`] chunk pointers and the list's page array, and shares every other
-//! chunk and page with the previous version, which keeps retained versions small.
+//! A list's entries are kept in sorted runs ("chunks"), each one allocation of 32-bit words
+//! rather than one allocation per price. Each chunk holds the entries of one bucket of SKU
+//! indexes (`sku >> shift`, the shift chosen per list so that a bucket holds about [`CHUNK`]
+//! entries on average), and the chunks sit in a two-level radix array by bucket ([`Buckets`]).
+//! A lookup is two array reads (no search, no allocation) plus a search inside a chunk that
+//! starts where the SKU would sit were the chunk's entries evenly spread over its bucket
+//! (usually one cache line, where a binary search reads three or four); a one-price change
+//! copies one chunk, one page of [`PAGE`] chunk pointers and the list's page array, and shares
+//! every other chunk and page with the previous version, which keeps retained versions small.
 
 use crate::model::catalog::StepRule;
 use crate::time::Window;
 use rust_decimal::Decimal;
 use std::borrow::Borrow;
 use std::sync::Arc;
+use triomphe::ThinArc;
 
 /// Entries per chunk on average: large enough that per-chunk overhead is a few bytes per entry,
 /// small enough that copying one chunk on change is cheap.
@@ -66,146 +67,63 @@ pub(crate) struct EntryRow {
     pub(crate) extra: EntryExtra,
 }
 
-/// A sorted run of entries: an index of (SKU, end of its tiers) and the tiers themselves.
+/// A sorted run of entries, in one allocation: a small head, then an index of (SKU, end of its
+/// tiers) and the tiers themselves, both as 32-bit words.
 ///
-/// Tiers are stored compactly: the minimum quantity as a `u32` and the unit price as a 64-bit
-/// mantissa and a scale, packed in 13 bytes (instead of the 24 of a `u64` and a `Decimal`). The
-/// rare tier that does not fit (a minimum above `u32::MAX`, a price with more than 18
-/// significant digits) is kept whole in `wide`, and its compact slot is marked with [`WIDE`].
+/// One allocation, not a record pointing at two arrays (issue 15, latency): a lookup reaches
+/// the chunk through its page, and everything it then reads (the head, the index slot, the
+/// tiers) sits behind that one pointer, so [`PriceTable::get`] can fetch the head and the lines
+/// where the entry and its tiers probably are at the same time. Behind a record, the head was a
+/// cache miss of its own that the index and tiers had to wait for (43 % of the lookup's time in
+/// a profile at `large`). The pointer is thin ([`triomphe::ThinArc`]: the slice's length is in
+/// the allocation), so a page of chunk pointers stays 8 bytes a slot.
 ///
-/// Two arrays, not five parallel ones: a lookup reads the index (a search over SKUs,
-/// with the tier bounds beside them) and then one run of packed tiers, so a price costs two
-/// cache misses after the chunk instead of five, and a chunk three allocations instead of six.
-/// The arrays are boxed slices (16 bytes, not a `Vec`'s 24) and the rare parts sit behind one
-/// optional box: a large snapshot holds hundreds of thousands of chunks.
-///
-/// Most chunks are narrow (issue 15, memory): their SKUs within 65,536 of the first, at most
-/// 65,535 tiers, every tier's price at one scale with a mantissa in `u32` and its minimum in
-/// `u16`. Those keep an index entry in 4 bytes (SKU offset from `base`, tier end) and a tier in
-/// 6, with the scale once for the chunk; the others keep the 8-byte index entries and 13-byte
-/// tiers. Still two arrays, read the same way after a match on the form.
-#[derive(Debug, Default)]
-pub(crate) struct Chunk {
+/// The index is narrow where it can be (issue 15, memory): SKUs within 65,536 of the first
+/// (`base`) and at most 65,535 tiers keep an entry in one word (SKU offset in the high half,
+/// tier end in the low half); other chunks use two words (SKU index, tier end). Tiers are
+/// *tiny* when every tier has the chunk's scale, a mantissa below 2^24 and a minimum below 256
+/// (one word: mantissa in the high 24 bits, minimum in the low 8; most prices in minor units
+/// with minimums of 1, 10 or 100), *narrow* when the mantissa fits a `u32` and the minimum a
+/// `u16` (two words), and *full* otherwise (four: the mantissa's two halves, the minimum and
+/// the scale). The rare tier that fits no form (a minimum above `u32::MAX`, a price with more
+/// than 18 significant digits) is kept whole in the head's rare part, its slot marked with
+/// [`WIDE`] as its scale.
+#[derive(Clone, Debug)]
+pub(crate) struct Chunk(ThinArc<Head, u32>);
+
+/// The fixed part of a chunk, at the start of its allocation.
+#[derive(Debug)]
+struct Head {
     /// The SKU index of the first entry: a narrow index holds offsets from it.
     base: u32,
-    /// (SKU index, one past the entry's last tier), SKU indexes strictly increasing.
-    index: Index,
-    tiers: Tiers,
+    /// Number of entries.
+    len: u32,
+    /// Whether the index takes two words an entry.
+    full_index: bool,
+    tiers: TierForm,
+    /// The scale of every tier, in a tiny or narrow chunk.
+    scale: u8,
     /// The wide tiers and the extras, when the chunk has any.
     rare: Option<Box<Rare>>,
 }
 
-/// A chunk's index, narrow or full.
-#[derive(Debug)]
-enum Index {
-    /// (SKU index minus the chunk's `base`, tier end).
-    Narrow(Box<[(u16, u16)]>),
-    Full(Box<[(u32, u32)]>),
-}
-
-impl Default for Index {
-    fn default() -> Index {
-        Index::Full(Box::default())
-    }
-}
-
-/// A chunk's tiers, narrow or full.
-#[derive(Debug)]
-enum Tiers {
-    /// Every tier at `scale`, each in a `u32`: the mantissa (below 2^24) in the high 24 bits,
-    /// the minimum (below 256) in the low 8.
-    Tiny {
-        scale: u8,
-        tiers: Box<[u32]>,
-    },
-    /// Every tier at `scale`.
-    Narrow {
-        scale: u8,
-        tiers: Box<[NarrowTier]>,
-    },
-    Full(Box<[Packed]>),
-}
-
-impl Tiers {
-    /// Number of tier slots.
-    fn len(&self) -> usize {
-        match self {
-            Tiers::Tiny { tiers, .. } => tiers.len(),
-            Tiers::Narrow { tiers, .. } => tiers.len(),
-            Tiers::Full(tiers) => tiers.len(),
-        }
-    }
-
-    /// A value read from tier slot `i` (0 past the end), for reading ahead.
-    fn word(&self, i: usize) -> u64 {
-        match self {
-            Tiers::Tiny { tiers, .. } => tiers.get(i).map_or(0, |t| u64::from(*t)),
-            Tiers::Narrow { tiers, .. } => tiers.get(i).map_or(0, |t| u64::from(t.mantissa)),
-            Tiers::Full(tiers) => tiers.get(i).map_or(0, |t| u64::from(t.min)),
-        }
-    }
-}
-
-impl Default for Tiers {
-    fn default() -> Tiers {
-        Tiers::Full(Box::default())
-    }
-}
-
-/// A tier in 6 bytes, its scale the chunk's. Packed (alignment 1): read by value only.
+/// How a chunk's tiers are stored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(C, packed)]
-struct NarrowTier {
-    mantissa: u32,
-    min: u16,
+enum TierForm {
+    /// One word a tier.
+    Tiny,
+    /// Two words a tier.
+    Narrow,
+    /// Four words a tier.
+    Full,
 }
 
-impl Index {
-    fn len(&self) -> usize {
+impl TierForm {
+    fn words(self) -> usize {
         match self {
-            Index::Narrow(i) => i.len(),
-            Index::Full(i) => i.len(),
-        }
-    }
-
-    /// The position of `sku` in a chunk whose first SKU is `base`, by binary search: what
-    /// [`Index::position_near`] must agree with.
-    #[cfg(test)]
-    fn position(&self, base: u32, sku: u32) -> Option<usize> {
-        match self {
-            Index::Narrow(i) => {
-                let off = u16::try_from(sku.checked_sub(base)?).ok()?;
-                i.binary_search_by_key(&off, |(s, _)| *s).ok()
-            }
-            Index::Full(i) => i.binary_search_by_key(&sku, |(s, _)| *s).ok(),
-        }
-    }
-
-    /// [`Index::position`], looking first at `guess` and the entries beside it: one cache line
-    /// read where a binary search over the chunk reads three or four. The answer is the same
-    /// wherever the guess falls (a guess far off falls back to a binary search of the side the
-    /// SKU is on).
-    fn position_near(&self, base: u32, sku: u32, guess: usize) -> Option<usize> {
-        match self {
-            Index::Narrow(i) => {
-                let off = u16::try_from(sku.checked_sub(base)?).ok()?;
-                search_near(i, off, guess, |(s, _)| *s)
-            }
-            Index::Full(i) => search_near(i, sku, guess, |(s, _)| *s),
-        }
-    }
-
-    /// (SKU index, tier end) of entry `pos`.
-    fn at(&self, base: u32, pos: usize) -> Option<(u32, usize)> {
-        match self {
-            Index::Narrow(i) => {
-                let (off, end) = *i.get(pos)?;
-                Some((base.checked_add(u32::from(off))?, usize::from(end)))
-            }
-            Index::Full(i) => {
-                let (sku, end) = *i.get(pos)?;
-                Some((sku, end as usize))
-            }
+            TierForm::Tiny => 1,
+            TierForm::Narrow => 2,
+            TierForm::Full => 4,
         }
     }
 }
@@ -246,17 +164,8 @@ fn search_near<T, K: Ord + Copy>(
 }
 
 /// How far either side of its guessed position an entry is looked for before the rest of
-/// the chunk: 8-byte entries, a cache line or two.
+/// the chunk: a cache line or two.
 const NEAR: usize = 8;
-
-/// A tier in 13 bytes. Packed (alignment 1): its fields are only ever read by value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(C, packed)]
-struct Packed {
-    mantissa: i64,
-    min: u32,
-    scale: u8,
-}
 
 /// The parts of a chunk most chunks do not have.
 #[derive(Debug, Default)]
@@ -268,20 +177,10 @@ struct Rare {
     extras: Vec<(u32, EntryExtra)>,
 }
 
-impl Chunk {
-    fn wide(&self) -> &[(u32, Tier)] {
-        self.rare.as_deref().map_or(&[], |r| &r.wide)
-    }
-
-    fn extras(&self) -> &[(u32, EntryExtra)] {
-        self.rare.as_deref().map_or(&[], |r| &r.extras)
-    }
-}
-
-/// Marks a compact tier slot whose tier lives in `Chunk::wide`.
+/// Marks a full tier slot whose tier lives in the chunk's rare part.
 const WIDE: u8 = u8::MAX;
 
-/// The tiers of one entry, read from a chunk's compact arrays.
+/// The tiers of one entry, read from a chunk's words.
 #[derive(Clone, Copy)]
 pub(crate) struct TierRun<'a> {
     chunk: &'a Chunk,
@@ -298,39 +197,7 @@ impl<'a> TierRun<'a> {
     /// Tier `i`, from 0.
     pub(crate) fn get(&self, i: usize) -> Option<Tier> {
         let pos = self.start.checked_add(i).filter(|&p| p < self.end)?;
-        let packed = match &self.chunk.tiers {
-            Tiers::Tiny { scale, tiers } => {
-                let t = *tiers.get(pos)?;
-                return Some(Tier {
-                    min_qty: u64::from(t & 0xff),
-                    unit_price: Decimal::try_new(i64::from(t >> 8), u32::from(*scale)).ok()?,
-                });
-            }
-            Tiers::Narrow { scale, tiers } => {
-                let t = *tiers.get(pos)?;
-                let (mantissa, min) = (t.mantissa, t.min);
-                return Some(Tier {
-                    min_qty: u64::from(min),
-                    unit_price: Decimal::try_new(i64::from(mantissa), u32::from(*scale)).ok()?,
-                });
-            }
-            Tiers::Full(tiers) => *tiers.get(pos)?,
-        };
-        let scale = packed.scale;
-        if scale == WIDE {
-            let pos32 = u32::try_from(pos).ok()?;
-            let w = self
-                .chunk
-                .wide()
-                .binary_search_by_key(&pos32, |(p, _)| *p)
-                .ok()?;
-            return self.chunk.wide().get(w).map(|(_, t)| *t);
-        }
-        let (mantissa, min) = (packed.mantissa, packed.min);
-        Some(Tier {
-            min_qty: u64::from(min),
-            unit_price: Decimal::try_new(mantissa, u32::from(scale)).ok()?,
-        })
+        self.chunk.tier(pos)
     }
 
     /// Every tier, in order.
@@ -353,7 +220,7 @@ pub(crate) struct EntryRef<'a> {
     pub(crate) extra: EntryExtra,
 }
 
-/// The compact form of a tier, if it has one.
+/// The compact form of a tier, if it has one: (minimum, mantissa, scale).
 fn compact(t: &Tier) -> Option<(u32, i64, u8)> {
     let min = u32::try_from(t.min_qty).ok()?;
     let mantissa = i64::try_from(t.unit_price.mantissa()).ok()?;
@@ -366,26 +233,19 @@ fn compact(t: &Tier) -> Option<(u32, i64, u8)> {
 impl Chunk {
     fn from_rows<R: Borrow<EntryRow>>(rows: &[R]) -> Chunk {
         let n_tiers = rows.iter().map(|r| r.borrow().tiers.len()).sum();
-        let mut index = Vec::with_capacity(rows.len());
-        let mut tiers = Vec::with_capacity(n_tiers);
+        let mut index: Vec<(u32, u32)> = Vec::with_capacity(rows.len());
+        // (minimum, mantissa, scale), WIDE for a tier kept whole in `rare.wide`.
+        let mut tiers: Vec<(u32, i64, u8)> = Vec::with_capacity(n_tiers);
         let mut rare = Rare::default();
         for (pos, row) in rows.iter().enumerate() {
             let row: &EntryRow = row.borrow();
             for t in &row.tiers {
                 match compact(t) {
-                    Some((min, mantissa, scale)) => tiers.push(Packed {
-                        mantissa,
-                        min,
-                        scale,
-                    }),
+                    Some(c) => tiers.push(c),
                     None => {
                         let at = crate::model::validate::to_u32(tiers.len());
                         rare.wide.push((at, *t));
-                        tiers.push(Packed {
-                            mantissa: 0,
-                            min: 0,
-                            scale: WIDE,
-                        });
+                        tiers.push((0, 0, WIDE));
                     }
                 }
             }
@@ -395,95 +255,205 @@ impl Chunk {
                     .push((crate::model::validate::to_u32(pos), row.extra));
             }
         }
-        let has_rare = !rare.wide.is_empty() || !rare.extras.is_empty();
         let base = index.first().map_or(0, |&(sku, _)| sku);
-        let narrow_index: Option<Box<[(u16, u16)]>> = index
+        let narrow_index: Option<Vec<u32>> = index
             .iter()
             .map(|&(sku, end)| {
-                Some((
-                    u16::try_from(sku.checked_sub(base)?).ok()?,
-                    u16::try_from(end).ok()?,
-                ))
+                let off = u16::try_from(sku.checked_sub(base)?).ok()?;
+                let end = u16::try_from(end).ok()?;
+                Some((u32::from(off) << 16) | u32::from(end))
             })
             .collect();
-        let scale = tiers.first().map_or(0, |t| t.scale);
-        let narrow_tiers: Option<Box<[NarrowTier]>> = if scale == WIDE {
-            None
-        } else {
-            tiers
-                .iter()
-                .map(|t| {
-                    let (mantissa, min) = (t.mantissa, t.min);
-                    (t.scale == scale).then_some(())?;
-                    Some(NarrowTier {
-                        mantissa: u32::try_from(mantissa).ok()?,
-                        min: u16::try_from(min).ok()?,
-                    })
+        let scale = tiers.first().map_or(0, |t| t.2);
+        let one_scale = scale != WIDE && tiers.iter().all(|t| t.2 == scale);
+        let fits = |bits_m: u32, bits_min: u32| {
+            one_scale
+                && tiers.iter().all(|&(min, mantissa, _)| {
+                    mantissa >= 0
+                        && mantissa.checked_shr(bits_m).unwrap_or(0) == 0
+                        && min.checked_shr(bits_min).unwrap_or(0) == 0
                 })
-                .collect()
         };
-        Chunk {
-            base,
-            index: match narrow_index {
-                Some(i) => Index::Narrow(i),
-                None => Index::Full(index.into_boxed_slice()),
-            },
-            tiers: match narrow_tiers {
-                Some(t) => match t
-                    .iter()
-                    .map(|n| {
-                        let (mantissa, min) = (n.mantissa, n.min);
-                        (mantissa < 1 << 24 && min < 1 << 8)
-                            .then(|| (mantissa << 8) | u32::from(min))
-                    })
-                    .collect::<Option<Box<[u32]>>>()
-                {
-                    Some(tiny) => Tiers::Tiny { scale, tiers: tiny },
-                    None => Tiers::Narrow { scale, tiers: t },
-                },
-                None => Tiers::Full(tiers.into_boxed_slice()),
-            },
-            rare: has_rare.then(|| Box::new(rare)),
+        let form = if fits(24, 8) {
+            TierForm::Tiny
+        } else if fits(32, 16) {
+            TierForm::Narrow
+        } else {
+            TierForm::Full
+        };
+        let mut words: Vec<u32> = Vec::with_capacity(
+            index
+                .len()
+                .saturating_mul(2)
+                .saturating_add(tiers.len().saturating_mul(form.words())),
+        );
+        let full_index = narrow_index.is_none();
+        match narrow_index {
+            Some(narrow) => words.extend(narrow),
+            None => words.extend(index.iter().flat_map(|&(sku, end)| [sku, end])),
         }
+        for &(min, mantissa, s) in &tiers {
+            // `fits` checked that a tiny or narrow mantissa is all in its low bits; a full
+            // one is split into its two halves.
+            let m = mantissa.cast_unsigned();
+            let (lo, hi) = (
+                u32::try_from(m & 0xffff_ffff).unwrap_or(0),
+                u32::try_from(m >> 32).unwrap_or(0),
+            );
+            match form {
+                TierForm::Tiny => words.push((lo << 8) | min),
+                TierForm::Narrow => words.extend([lo, min]),
+                TierForm::Full => words.extend([lo, hi, min, u32::from(s)]),
+            }
+        }
+        let has_rare = !rare.wide.is_empty() || !rare.extras.is_empty();
+        let head = Head {
+            base,
+            len: crate::model::validate::to_u32(index.len()),
+            full_index,
+            tiers: form,
+            scale: if form == TierForm::Full { 0 } else { scale },
+            rare: has_rare.then(|| Box::new(rare)),
+        };
+        Chunk(ThinArc::from_header_and_slice(head, &words))
+    }
+
+    fn head(&self) -> &Head {
+        &self.0.header.header
+    }
+
+    fn words(&self) -> &[u32] {
+        &self.0.slice
+    }
+
+    /// Number of entries.
+    fn len(&self) -> usize {
+        self.head().len as usize
+    }
+
+    /// Whether `self` and `other` are the same allocation (a chunk shared between versions).
+    #[cfg(test)]
+    fn same(&self, other: &Chunk) -> bool {
+        std::ptr::eq(self.0.ptr(), other.0.ptr())
+    }
+
+    /// The index words: one or two an entry.
+    fn index_words(&self) -> &[u32] {
+        let per = if self.head().full_index { 2 } else { 1 };
+        self.words()
+            .get(..self.len().saturating_mul(per))
+            .unwrap_or(&[])
+    }
+
+    /// The tier words, after the index.
+    fn tier_words(&self) -> &[u32] {
+        let from = self.index_words().len();
+        self.words().get(from..).unwrap_or(&[])
+    }
+
+    fn wide(&self) -> &[(u32, Tier)] {
+        self.head().rare.as_deref().map_or(&[], |r| &r.wide)
+    }
+
+    fn extras(&self) -> &[(u32, EntryExtra)] {
+        self.head().rare.as_deref().map_or(&[], |r| &r.extras)
+    }
+
+    /// (SKU index, tier end) of entry `pos`.
+    fn at(&self, pos: usize) -> Option<(u32, usize)> {
+        let head = self.head();
+        if head.full_index {
+            let (pairs, _) = self.index_words().as_chunks::<2>();
+            let [sku, end] = *pairs.get(pos)?;
+            Some((sku, end as usize))
+        } else {
+            let w = *self.index_words().get(pos)?;
+            Some((head.base.checked_add(w >> 16)?, (w & 0xffff) as usize))
+        }
+    }
+
+    /// The position of `sku`, by a scan of every entry: what [`Chunk::position_near`] must
+    /// agree with.
+    #[cfg(test)]
+    fn position(&self, sku: u32) -> Option<usize> {
+        (0..self.len()).find(|&p| self.at(p).map(|(s, _)| s) == Some(sku))
+    }
+
+    /// The position of `sku`, looking first at `guess` and the entries beside it: one cache
+    /// line read where a binary search over the chunk reads three or four. The answer is the
+    /// same wherever the guess falls (a guess far off falls back to a binary search of the
+    /// side the SKU is on).
+    fn position_near(&self, sku: u32, guess: usize) -> Option<usize> {
+        let head = self.head();
+        if head.full_index {
+            let (pairs, _) = self.index_words().as_chunks::<2>();
+            search_near(pairs, sku, guess, |p| p[0])
+        } else {
+            let off = u16::try_from(sku.checked_sub(head.base)?).ok()?;
+            search_near(self.index_words(), u32::from(off), guess, |w| w >> 16)
+        }
+    }
+
+    /// Tier slot `pos`.
+    fn tier(&self, pos: usize) -> Option<Tier> {
+        let head = self.head();
+        let words = self.tier_words();
+        let at = |k: usize| -> Option<u32> {
+            words
+                .get(pos.checked_mul(head.tiers.words())?.checked_add(k)?)
+                .copied()
+        };
+        let (min, mantissa, scale) = match head.tiers {
+            TierForm::Tiny => {
+                let t = at(0)?;
+                (t & 0xff, i64::from(t >> 8), head.scale)
+            }
+            TierForm::Narrow => (at(1)?, i64::from(at(0)?), head.scale),
+            TierForm::Full => {
+                let m = u64::from(at(0)?) | (u64::from(at(1)?) << 32);
+                // The two halves of an `i64` written by `from_rows`.
+                (at(2)?, m.cast_signed(), u8::try_from(at(3)?).ok()?)
+            }
+        };
+        if scale == WIDE {
+            let pos32 = u32::try_from(pos).ok()?;
+            let wide = self.wide();
+            let w = wide.binary_search_by_key(&pos32, |(p, _)| *p).ok()?;
+            return wide.get(w).map(|(_, t)| *t);
+        }
+        Some(Tier {
+            min_qty: u64::from(min),
+            unit_price: Decimal::try_new(mantissa, u32::from(scale)).ok()?,
+        })
     }
 
     #[cfg(test)]
     fn get(&self, sku: u32) -> Option<EntryRef<'_>> {
-        let pos = self.index.position(self.base, sku)?;
+        let pos = self.position(sku)?;
         self.entry_at(pos)
+    }
+
+    /// Reads the words at `index` and `tier` (positions in the chunk's words, past the end
+    /// reads nothing). The value means nothing: see [`PriceTable::get`].
+    fn touch(&self, index: usize, tier: usize) -> u32 {
+        let w = self.words();
+        w.get(index).copied().unwrap_or(0) ^ w.get(tier).copied().unwrap_or(0)
     }
 
     /// [`Chunk::get`], the search starting at `guess`, where the entry would sit were the
     /// chunk's SKUs evenly spread over its bucket.
     fn get_near(&self, sku: u32, guess: usize) -> Option<EntryRef<'_>> {
-        // The entry's index slot and its tiers are two cache misses, the second waiting for
-        // the first (the tiers' place is in the index). Where the guess is right, or close
-        // (most entries have one tier, so an entry's tiers sit near its own position), both
-        // lines are fetched at once here, and the search and the tier read then hit.
-        std::hint::black_box(self.touch(guess));
-        let pos = self.index.position_near(self.base, sku, guess)?;
+        let pos = self.position_near(sku, guess)?;
         self.entry_at(pos)
-    }
-
-    /// Reads the index entry at `guess` and the tier slot where an entry there would start, were
-    /// the chunk's tiers spread evenly over its entries. The value means nothing.
-    fn touch(&self, guess: usize) -> u64 {
-        let n = self.index.len();
-        let g = guess.min(n.saturating_sub(1));
-        let t = g
-            .saturating_mul(self.tiers.len())
-            .checked_div(n)
-            .unwrap_or(0);
-        self.index.at(self.base, g).map_or(0, |(s, _)| u64::from(s)) ^ self.tiers.word(t)
     }
 
     /// Entry `pos`.
     fn entry_at(&self, pos: usize) -> Option<EntryRef<'_>> {
         let start = match pos.checked_sub(1) {
-            Some(prev) => self.index.at(self.base, prev)?.1,
+            Some(prev) => self.at(prev)?.1,
             None => 0,
         };
-        let end = self.index.at(self.base, pos)?.1;
+        let end = self.at(pos)?.1;
         let extras = self.extras();
         let extra = if extras.is_empty() {
             EntryExtra::default()
@@ -517,8 +487,7 @@ impl Chunk {
     }
 
     fn rows(&self) -> impl Iterator<Item = (u32, EntryRef<'_>)> + '_ {
-        (0..self.index.len())
-            .filter_map(move |pos| Some((self.index.at(self.base, pos)?.0, self.entry_at(pos)?)))
+        (0..self.len()).filter_map(move |pos| Some((self.at(pos)?.0, self.entry_at(pos)?)))
     }
 }
 
@@ -527,7 +496,7 @@ pub(crate) const PAGE: u32 = 64;
 
 /// A page of chunk pointers: slot `i` is the bucket `page * PAGE + i`. As long as its last
 /// chunk needs (trailing empty slots are not stored).
-type Page = Arc<[Option<Arc<Chunk>>]>;
+type Page = Arc<[Option<Chunk>]>;
 
 /// A persistent map from bucket to chunk, as a two-level radix array: bucket `b` is in page
 /// `b / PAGE`, slot `b % PAGE`.
@@ -550,13 +519,13 @@ struct Buckets {
 
 impl Buckets {
     /// The buckets of `chunks`, sorted by bucket with no repeats.
-    fn from_sorted(chunks: Vec<(u32, Arc<Chunk>)>) -> Buckets {
+    fn from_sorted(chunks: Vec<(u32, Chunk)>) -> Buckets {
         let (Some((lo, _)), Some((hi, _))) = (chunks.first(), chunks.last()) else {
             return Buckets::default();
         };
         let (first, last) = (lo / PAGE, hi / PAGE);
         let mut pages: Vec<Option<Page>> = Vec::new();
-        let mut page: Vec<Option<Arc<Chunk>>> = Vec::new();
+        let mut page: Vec<Option<Chunk>> = Vec::new();
         let mut page_no = first;
         for (bucket, chunk) in chunks {
             while bucket / PAGE > page_no {
@@ -583,7 +552,7 @@ impl Buckets {
         self.pages.get(i as usize)?.as_ref()
     }
 
-    fn get(&self, bucket: u32) -> Option<&Arc<Chunk>> {
+    fn get(&self, bucket: u32) -> Option<&Chunk> {
         self.page(bucket / PAGE)?
             .get((bucket % PAGE) as usize)?
             .as_ref()
@@ -591,7 +560,7 @@ impl Buckets {
 
     /// A copy with `bucket` holding `chunk` (`None`: emptied). Copies the page array and the
     /// one page; shares every other page.
-    fn with(&self, bucket: u32, chunk: Option<Arc<Chunk>>) -> Buckets {
+    fn with(&self, bucket: u32, chunk: Option<Chunk>) -> Buckets {
         let page_no = bucket / PAGE;
         let used = (!self.pages.is_empty()).then(|| {
             let last = self
@@ -606,7 +575,7 @@ impl Buckets {
         };
         let mut pages: Vec<Option<Page>> = (first..=last).map(|p| self.page(p).cloned()).collect();
         if let Some(slot) = pages.get_mut(page_no.saturating_sub(first) as usize) {
-            let mut page: Vec<Option<Arc<Chunk>>> =
+            let mut page: Vec<Option<Chunk>> =
                 slot.as_deref().map(<[_]>::to_vec).unwrap_or_default();
             let i = (bucket % PAGE) as usize;
             if page.len() <= i {
@@ -628,7 +597,7 @@ impl Buckets {
     }
 
     /// Every chunk with its bucket, in bucket order.
-    fn iter(&self) -> impl Iterator<Item = (u32, &Arc<Chunk>)> + '_ {
+    fn iter(&self) -> impl Iterator<Item = (u32, &Chunk)> + '_ {
         self.pages.iter().enumerate().flat_map(move |(p, page)| {
             let base = self
                 .first
@@ -646,7 +615,7 @@ impl Buckets {
         })
     }
 
-    fn values(&self) -> impl Iterator<Item = &Arc<Chunk>> + '_ {
+    fn values(&self) -> impl Iterator<Item = &Chunk> + '_ {
         self.iter().map(|(_, c)| c)
     }
 
@@ -657,7 +626,7 @@ impl Buckets {
 }
 
 /// A page as stored: trailing empty slots dropped, `None` if it holds no chunk.
-fn seal(mut page: Vec<Option<Arc<Chunk>>>) -> Option<Page> {
+fn seal(mut page: Vec<Option<Chunk>>) -> Option<Page> {
     while page.last().is_some_and(Option::is_none) {
         page.pop();
     }
@@ -671,6 +640,42 @@ pub(crate) struct PriceTable {
     /// Bucket of a SKU index: `sku >> shift`.
     shift: u32,
     len: usize,
+    /// The table's typical chunk, for reading ahead (see [`PriceTable::get`]).
+    typical: Typical,
+}
+
+/// The shape of a table's typical chunk, measured when the table is built: where a lookup
+/// reads ahead before the chunk's own head has arrived. Only a guess (a wrong one costs a
+/// wasted read, never a wrong answer); changes keep it as built.
+#[derive(Clone, Copy, Debug, Default)]
+struct Typical {
+    /// Entries a chunk.
+    entries: u32,
+    /// Index words an entry (1 narrow, 2 full).
+    index_words: u32,
+    /// Tier words an entry (its tiers times the words a tier).
+    tier_words: u32,
+}
+
+impl Typical {
+    fn of(chunks: &[(u32, Chunk)]) -> Typical {
+        let (mut entries, mut index_words, mut tier_words) = (0usize, 0usize, 0usize);
+        for (_, c) in chunks {
+            entries = entries.saturating_add(c.len());
+            index_words = index_words.saturating_add(c.index_words().len());
+            tier_words = tier_words.saturating_add(c.tier_words().len());
+        }
+        let per = |total: usize, of: usize| {
+            crate::model::validate::to_u32(
+                total.saturating_add(of / 2).checked_div(of).unwrap_or(0),
+            )
+        };
+        Typical {
+            entries: per(entries, chunks.len()),
+            index_words: per(index_words, entries).max(1),
+            tier_words: per(tier_words, entries).max(1),
+        }
+    }
 }
 
 /// The bucket shift that puts about [`CHUNK`] entries in a bucket for rows spread like these.
@@ -705,6 +710,7 @@ impl PriceTable {
             chunks: Buckets::default(),
             shift: choose_shift(rows),
             len: rows.len(),
+            typical: Typical::default(),
         };
         let mut chunks = Vec::new();
         let mut start = 0;
@@ -716,10 +722,11 @@ impl PriceTable {
                 .unwrap_or(0)
                 .saturating_add(start);
             if let Some(run) = rows.get(start..end) {
-                chunks.push((key, Arc::new(Chunk::from_rows(run))));
+                chunks.push((key, Chunk::from_rows(run)));
             }
             start = end.max(start.saturating_add(1));
         }
+        table.typical = Typical::of(&chunks);
         table.chunks = Buckets::from_sorted(chunks);
         table
     }
@@ -728,12 +735,26 @@ impl PriceTable {
     pub(crate) fn get(&self, sku: u32) -> Option<EntryRef<'_>> {
         let bucket = self.bucket(sku);
         let chunk = self.chunks.get(bucket)?;
-        // Where the SKU would sit were the chunk's entries evenly spread over the bucket's
+        // Where the SKU would sit were a chunk's entries evenly spread over the bucket's
         // `2^shift` SKU indexes: the SKU's offset in the bucket scaled to the chunk's length.
         let start = u64::from(bucket).checked_shl(self.shift).unwrap_or(0);
         let offset = u128::from(u64::from(sku).saturating_sub(start));
-        let scaled = offset.saturating_mul(chunk.index.len() as u128) >> self.shift;
-        chunk.get_near(sku, usize::try_from(scaled).unwrap_or(usize::MAX))
+        let place = |entries: usize| {
+            usize::try_from(offset.saturating_mul(entries as u128) >> self.shift)
+                .unwrap_or(usize::MAX)
+        };
+        // Read ahead before the chunk's head arrives: where the entry's index slot and its
+        // tiers would be in the table's typical chunk. The head, the slot and the tiers are
+        // then three cache misses at once instead of one and then two; the search below reads
+        // the head and (when the guess was close) finds the rest in cache.
+        let t = self.typical;
+        let guess = place(t.entries as usize);
+        let index_word = guess.saturating_mul(t.index_words as usize);
+        let tier_word = (t.entries as usize)
+            .saturating_mul(t.index_words as usize)
+            .saturating_add(guess.saturating_mul(t.tier_words as usize));
+        std::hint::black_box(chunk.touch(index_word, tier_word));
+        chunk.get_near(sku, place(chunk.len()))
     }
 
     /// A copy with `row` inserted or replacing the entry for its SKU. Only the chunk holding the
@@ -757,10 +778,9 @@ impl PriceTable {
             }
         };
         let table = PriceTable {
-            chunks: self
-                .chunks
-                .with(key, Some(Arc::new(Chunk::from_rows(&rows)))),
+            chunks: self.chunks.with(key, Some(Chunk::from_rows(&rows))),
             shift: self.shift,
+            typical: self.typical,
             len: if existed {
                 self.len
             } else {
@@ -783,10 +803,11 @@ impl PriceTable {
         let mut rows = self.chunks.get(key)?.to_rows();
         let pos = rows.binary_search_by_key(&sku, |r| r.sku).ok()?;
         rows.remove(pos);
-        let chunk = (!rows.is_empty()).then(|| Arc::new(Chunk::from_rows(&rows)));
+        let chunk = (!rows.is_empty()).then(|| Chunk::from_rows(&rows));
         Some(PriceTable {
             chunks: self.chunks.with(key, chunk),
             shift: self.shift,
+            typical: self.typical,
             len: self.len.saturating_sub(1),
         })
     }
@@ -794,19 +815,19 @@ impl PriceTable {
     /// SKUs whose entries differ from `other`'s (same catalogue), skipping shared chunks.
     pub(crate) fn diff_skus(&self, other: &PriceTable) -> Vec<u32> {
         let mut out = std::collections::BTreeSet::new();
-        let mine: Vec<(u32, &Arc<Chunk>)> = self.chunks.iter().collect();
-        let theirs: Vec<(u32, &Arc<Chunk>)> = other.chunks.iter().collect();
-        let their_ptrs: std::collections::HashSet<*const Chunk> =
-            theirs.iter().map(|(_, c)| Arc::as_ptr(c)).collect();
-        let shared: std::collections::HashSet<*const Chunk> = mine
+        let mine: Vec<(u32, &Chunk)> = self.chunks.iter().collect();
+        let theirs: Vec<(u32, &Chunk)> = other.chunks.iter().collect();
+        let their_ptrs: std::collections::HashSet<*const std::ffi::c_void> =
+            theirs.iter().map(|(_, c)| c.0.ptr()).collect();
+        let shared: std::collections::HashSet<*const std::ffi::c_void> = mine
             .iter()
-            .map(|(_, c)| Arc::as_ptr(c))
+            .map(|(_, c)| c.0.ptr())
             .filter(|p| their_ptrs.contains(p))
             .collect();
-        let rows = |chunks: &[(u32, &Arc<Chunk>)]| -> std::collections::BTreeMap<u32, EntryRow> {
+        let rows = |chunks: &[(u32, &Chunk)]| -> std::collections::BTreeMap<u32, EntryRow> {
             chunks
                 .iter()
-                .filter(|(_, c)| !shared.contains(&Arc::as_ptr(c)))
+                .filter(|(_, c)| !shared.contains(&c.0.ptr()))
                 .flat_map(|(_, c)| c.to_rows())
                 .map(|r| (r.sku, r))
                 .collect()
@@ -835,9 +856,9 @@ impl PriceTable {
 
     /// The SKU index of every entry, in order, read from the chunks' indexes alone.
     pub(crate) fn skus(&self) -> impl Iterator<Item = u32> + '_ {
-        self.chunks.values().flat_map(|c| {
-            (0..c.index.len()).filter_map(move |pos| c.index.at(c.base, pos).map(|(sku, _)| sku))
-        })
+        self.chunks
+            .values()
+            .flat_map(|c| (0..c.len()).filter_map(move |pos| c.at(pos).map(|(sku, _)| sku)))
     }
 
     /// Every entry in SKU-index order.
@@ -875,10 +896,10 @@ mod tests {
                 .step_by(usize::try_from(last / 500 + 1).unwrap())
                 .chain(skus.iter().copied())
             {
-                let want = chunk.index.position(chunk.base, sku);
+                let want = chunk.position(sku);
                 for guess in 0..rows.len() + 3 {
                     assert_eq!(
-                        chunk.index.position_near(chunk.base, sku, guess),
+                        chunk.position_near(sku, guess),
                         want,
                         "SKU {sku}, guess {guess}"
                     );
@@ -944,7 +965,7 @@ mod tests {
             entry(9, vec![tier(1, 1, 2)]),
         ];
         let chunk = Chunk::from_rows(&tiny);
-        assert!(matches!(chunk.tiers, Tiers::Tiny { .. }));
+        assert_eq!(chunk.head().tiers, TierForm::Tiny);
         for row in &tiny {
             let got: Vec<Tier> = chunk.get(row.sku).unwrap().tiers.iter().collect();
             assert_eq!(got, row.tiers.to_vec());
@@ -957,11 +978,8 @@ mod tests {
             (&negative, true, false),
         ] {
             let chunk = Chunk::from_rows(rows);
-            assert_eq!(matches!(chunk.index, Index::Narrow(_)), narrow_index);
-            assert_eq!(
-                matches!(chunk.tiers, Tiers::Narrow { .. } | Tiers::Tiny { .. }),
-                narrow_tiers
-            );
+            assert_eq!(!chunk.head().full_index, narrow_index);
+            assert_eq!(chunk.head().tiers != TierForm::Full, narrow_tiers);
             for row in rows.iter() {
                 let got: Vec<Tier> = chunk.get(row.sku).unwrap().tiers.iter().collect();
                 assert_eq!(got, row.tiers.to_vec());
@@ -1016,7 +1034,7 @@ mod tests {
             .chunks
             .values()
             .zip(updated.chunks.values())
-            .filter(|(a, b)| Arc::ptr_eq(a, b))
+            .filter(|(a, b)| a.same(b))
             .count();
         assert_eq!(shared, table.chunks.values().count() - 1);
         assert!(
