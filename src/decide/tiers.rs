@@ -138,7 +138,7 @@ mod tests {
         let table = table::PriceTable::from_sorted(&[table::EntryRow {
             sku: 0,
             tiers: tiers.iter().copied().collect(),
-            extra: table::EntryExtra::default(),
+            extra: None,
         }]);
         let entry = table.get(0).unwrap();
         let v = EntryView::absolute(entry.tiers, list);

@@ -655,7 +655,8 @@ fn validate_entry_of(
                 valid,
                 quantity,
                 quote_above,
-            },
+            }
+            .boxed(),
         },
     ))
 }

@@ -1009,7 +1009,7 @@ mod tests {
     use crate::format::{AccountData, Dataset, Inheritance, Scope, SegmentData, SkuData};
     use crate::model::pricing::ListTable;
     use crate::model::pricing::build::{build_assignments, build_lists};
-    use crate::model::pricing::table::{EntryExtra, EntryRow, Tier};
+    use crate::model::pricing::table::{EntryRow, Tier};
     use crate::model::segment::build_segments;
     use crate::model::validate::RuleContext;
 
@@ -1367,7 +1367,7 @@ mod tests {
                     min_qty: 1,
                     unit_price: 2.into(),
                 }],
-                extra: EntryExtra::default(),
+                extra: None,
             }));
             let (mut whole, mut new) = (Vec::new(), Vec::new());
             b.ties().check_all(&index, &mut whole);
