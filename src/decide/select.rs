@@ -50,12 +50,17 @@ pub(crate) fn select<'s, R: Recorder<'s>>(
         if !R::EXPLAINS && !inner.sku_lists.may_price(rule.list, sku) {
             continue;
         }
-        // INVARIANT: the rule's assignment index was given by this snapshot's table.
+        // The list is read through the rule's copy of the assignment's list index, not the
+        // assignment's own: the two reads are then independent, and their cache misses
+        // overlap instead of the list's waiting for the assignment's (in-process A/B at
+        // `large`, five rounds: uniform `quote_by` p50 1.31 -> 1.26 us, `resolve` 3.61 -> 3.45
+        // us). INVARIANT: `rule.list` is `assignment.list` (`PriceRule::of`; a change to an
+        // assignment rebuilds the rules), and both index this snapshot's tables.
+        let list = inner.lists.get(rule.list as usize);
         let Some(assignment) = inner.assignments.get(rule.assignment as usize) else {
             continue;
         };
-        // INVARIANT: an assignment's list index was given by this snapshot's list table.
-        let Some(list) = inner.lists.get(assignment.list as usize) else {
+        let Some(list) = list else {
             continue;
         };
         let list: &'s ListRec = list;
