@@ -27,7 +27,6 @@ use crate::model::visibility::VisRule;
 use crate::time::Window;
 use jiff::Timestamp;
 use rust_decimal::Decimal;
-use std::borrow::Cow;
 
 /// Reads, together, the records a query on (`account`, `user`, `sku`) goes on to read one
 /// after another: the account's record and its precomputed rules (both rule lists' first
@@ -99,12 +98,19 @@ pub(crate) struct Party<'s> {
     pub(crate) at: Timestamp,
     /// The query's channel, ship-to country and currency (C1-C3).
     pub(crate) ctx: Ctx,
-    /// Set when the actor may not see the catalogue (E5) or prices (E6): the user refused.
-    catalog_refused: Option<Entitled<'s>>,
-    prices_refused: Option<Entitled<'s>>,
+    /// Set when the actor, a user, may not see the catalogue (E5) or prices (E6).
+    catalog_refused: bool,
+    prices_refused: bool,
     /// The visibility rules indexed by target, when the party decides many SKUs
     /// ([`Party::index_visibility`]); borrowed from a [`PartyKey`] by an owned sheet.
-    visibility_index: Option<Cow<'s, visibility::VisIndex>>,
+    visibility_index: Option<IndexRef<'s>>,
+}
+
+/// A party's visibility index, owned or borrowed. Owned, it is boxed: a party is moved along
+/// every query, which has no index, and the index inline made a party 384 bytes.
+enum IndexRef<'s> {
+    Borrowed(&'s visibility::VisIndex),
+    Owned(Box<visibility::VisIndex>),
 }
 
 impl<'s> Party<'s> {
@@ -117,8 +123,8 @@ impl<'s> Party<'s> {
         ctx: Ctx,
     ) -> Party<'s> {
         let refused = |p| match actor {
-            Actor::User(e) if !e.may(p) => Some(e),
-            Actor::User(_) | Actor::AccountItself | Actor::Guest { .. } => None,
+            Actor::User(e) => !e.may(p),
+            Actor::AccountItself | Actor::Guest { .. } => false,
         };
         Party {
             inner,
@@ -152,9 +158,9 @@ impl<'s> Party<'s> {
             rules: Some(&inner.guest_rules),
             at,
             ctx,
-            catalog_refused: None,
-            prices_refused: None,
-            visibility_index: index.map(Cow::Borrowed),
+            catalog_refused: false,
+            prices_refused: false,
+            visibility_index: index.map(IndexRef::Borrowed),
         }
     }
 
@@ -162,24 +168,36 @@ impl<'s> Party<'s> {
     /// sheet, an impact preview): each SKU then walks only the rules that may target it. The
     /// answers are the same; one query is cheaper without.
     pub(crate) fn index_visibility(mut self) -> Party<'s> {
-        self.visibility_index = Some(Cow::Owned(visibility::VisIndex::new(&self)));
+        let index = Box::new(visibility::VisIndex::new(&self));
+        self.visibility_index = Some(IndexRef::Owned(index));
         self
     }
 
     /// The index built by [`Party::index_visibility`], if any.
     pub(crate) fn visibility_index(&self) -> Option<&visibility::VisIndex> {
-        self.visibility_index.as_deref()
+        match self.visibility_index.as_ref()? {
+            IndexRef::Borrowed(index) => Some(index),
+            IndexRef::Owned(index) => Some(index),
+        }
     }
 
-    /// Whether the actor may see the account's catalogue at all (E5).
+    /// The user refused, when `refused` says the actor is refused something: only a user is.
+    fn refused_user(&self, refused: bool) -> Option<Entitled<'s>> {
+        match self.actor {
+            Actor::User(e) if refused => Some(e),
+            Actor::User(_) | Actor::AccountItself | Actor::Guest { .. } => None,
+        }
+    }
+
     /// Why the actor may not see the catalogue, if they may not (E5).
     pub(crate) fn catalog_refusal(&self) -> Option<crate::decide::resolution::Refusal> {
-        self.catalog_refused
+        self.refused_user(self.catalog_refused)
             .map(|e| e.refusal(crate::format::Permission::ViewCatalog))
     }
 
+    /// Whether the actor may see the account's catalogue at all (E5).
     pub(crate) fn may_view_catalog(&self) -> bool {
-        self.catalog_refused.is_none()
+        self.refused_user(self.catalog_refused).is_none()
     }
 
     /// Whether a rule limited to `roles` applies to the actor (S6).
@@ -239,7 +257,7 @@ impl<'s> Party<'s> {
         unit: Option<&str>,
         recorder: &mut R,
     ) -> Result<Verdict<'s>, ResolveError> {
-        if let Some(user) = self.catalog_refused {
+        if let Some(user) = self.refused_user(self.catalog_refused) {
             return Ok(Verdict::Denied(user));
         }
         if !visibility::decide(self, sku, rec, recorder) {
@@ -267,7 +285,7 @@ impl<'s> Party<'s> {
                 qty,
             },
         })?;
-        if let Some(user) = self.prices_refused {
+        if let Some(user) = self.refused_user(self.prices_refused) {
             return Ok(Verdict::PriceHidden(user));
         }
         if matches!(self.actor, Actor::Guest { prices: false }) {
@@ -314,8 +332,8 @@ impl PartyKey {
             user,
             at: party.at,
             ctx: party.ctx,
-            catalog_refused: party.catalog_refused.is_some(),
-            prices_refused: party.prices_refused.is_some(),
+            catalog_refused: party.refused_user(party.catalog_refused).is_some(),
+            prices_refused: party.refused_user(party.prices_refused).is_some(),
             visibility_index: match party.visibility_index() {
                 Some(index) => index.clone(),
                 None => visibility::VisIndex::new(party),
@@ -341,9 +359,9 @@ impl PartyKey {
             rules: self.rules.as_ref(),
             at: self.at,
             ctx: self.ctx,
-            catalog_refused: self.catalog_refused.then_some(entitled),
-            prices_refused: self.prices_refused.then_some(entitled),
-            visibility_index: Some(Cow::Borrowed(&self.visibility_index)),
+            catalog_refused: self.catalog_refused,
+            prices_refused: self.prices_refused,
+            visibility_index: Some(IndexRef::Borrowed(&self.visibility_index)),
         })
     }
 }

@@ -42,6 +42,13 @@ pub(crate) struct EntryExtra {
     pub(crate) quote_above: Option<u64>,
 }
 
+/// The extra of every entry that has none, for views that borrow an entry's extra.
+pub(crate) static NO_EXTRA: EntryExtra = EntryExtra {
+    valid: None,
+    quantity: None,
+    quote_above: None,
+};
+
 impl EntryExtra {
     fn is_empty(&self) -> bool {
         *self == EntryExtra::default()
@@ -189,24 +196,26 @@ struct Rare {
 /// Marks a full tier slot whose tier lives in the chunk's rare part.
 const WIDE: u8 = u8::MAX;
 
-/// The tiers of one entry, read from a chunk's words.
+/// The tiers of one entry, read from a chunk's words: their positions as the chunk's index
+/// stores them (32 bits), so that the run is two words and a pointer.
 #[derive(Clone, Copy)]
 pub(crate) struct TierRun<'a> {
     chunk: &'a Chunk,
-    start: usize,
-    end: usize,
+    start: u32,
+    end: u32,
 }
 
 impl<'a> TierRun<'a> {
     /// Number of tiers.
     pub(crate) fn len(&self) -> usize {
-        self.end.saturating_sub(self.start)
+        self.end.saturating_sub(self.start) as usize
     }
 
     /// Tier `i`, from 0.
     pub(crate) fn get(&self, i: usize) -> Option<Tier> {
+        let i = u32::try_from(i).ok()?;
         let pos = self.start.checked_add(i).filter(|&p| p < self.end)?;
-        self.chunk.tier(pos)
+        self.chunk.tier(pos as usize)
     }
 
     /// Every tier, in order.
@@ -222,11 +231,12 @@ impl std::fmt::Debug for TierRun<'_> {
     }
 }
 
-/// A borrowed view of one entry.
+/// A borrowed view of one entry. The extra is borrowed too ([`NO_EXTRA`] for most entries):
+/// a view is moved along the decision, and a by-value extra made it 112 bytes larger.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct EntryRef<'a> {
     pub(crate) tiers: TierRun<'a>,
-    pub(crate) extra: EntryExtra,
+    pub(crate) extra: &'a EntryExtra,
 }
 
 /// The compact form of a tier, if it has one: (minimum, mantissa, scale).
@@ -369,15 +379,15 @@ impl Chunk {
     }
 
     /// (SKU index, tier end) of entry `pos`.
-    fn at(&self, pos: usize) -> Option<(u32, usize)> {
+    fn at(&self, pos: usize) -> Option<(u32, u32)> {
         let head = self.head();
         if head.full_index {
             let (pairs, _) = self.index_words().as_chunks::<2>();
             let [sku, end] = *pairs.get(pos)?;
-            Some((sku, end as usize))
+            Some((sku, end))
         } else {
             let w = *self.index_words().get(pos)?;
-            Some((head.base.checked_add(w >> 16)?, (w & 0xffff) as usize))
+            Some((head.base.checked_add(w >> 16)?, w & 0xffff))
         }
     }
 
@@ -465,15 +475,14 @@ impl Chunk {
         let end = self.at(pos)?.1;
         let extras = self.extras();
         let extra = if extras.is_empty() {
-            EntryExtra::default()
+            &NO_EXTRA
         } else {
             let pos32 = u32::try_from(pos).ok()?;
             extras
                 .binary_search_by_key(&pos32, |(p, _)| *p)
                 .ok()
                 .and_then(|i| extras.get(i))
-                .map(|(_, e)| *e)
-                .unwrap_or_default()
+                .map_or(&NO_EXTRA, |(_, e)| e)
         };
         Some(EntryRef {
             tiers: TierRun {
