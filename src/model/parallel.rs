@@ -40,13 +40,33 @@ where
     R: Send,
     F: Fn(&[T]) -> Vec<R> + Sync,
 {
+    map_chunks_with(items, weight, min_weight, |(): &mut (), piece| f(piece))
+}
+
+/// [`map_chunks`], `f` given a scratch value of its thread's (`S::default()` once a thread,
+/// then passed to every piece the thread builds): buffers a piece fills and empties again are
+/// then allocated once a thread, not once a piece. A fresh large buffer costs the kernel a
+/// zeroed page for every 4 KiB first written; the scratch must not carry anything from one
+/// piece into the next's result.
+pub(crate) fn map_chunks_with<T, R, S, F>(
+    items: &[T],
+    weight: impl Fn(&T) -> usize,
+    min_weight: usize,
+    f: F,
+) -> Vec<R>
+where
+    T: Sync,
+    R: Send,
+    S: Default,
+    F: Fn(&mut S, &[T]) -> Vec<R> + Sync,
+{
     let total = items
         .iter()
         .map(&weight)
         .fold(0usize, usize::saturating_add);
     let n = threads().min(items.len());
     if n <= 1 || total < min_weight {
-        return f(items);
+        return f(&mut S::default(), items);
     }
     let pieces = cut(items, &weight, total, n.saturating_mul(PIECES));
     // Heaviest first (then in input order): a heavy piece taken last would finish alone.
@@ -59,10 +79,11 @@ where
     let next = std::sync::atomic::AtomicUsize::new(0);
     let work = || {
         let mut done: Vec<(usize, Vec<R>)> = Vec::new();
+        let mut scratch = S::default();
         while let Some(&(_, i)) = order.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
         {
             if let Some(piece) = pieces.get(i) {
-                done.push((i, f(piece)));
+                done.push((i, f(&mut scratch, piece)));
             }
         }
         done
@@ -99,7 +120,7 @@ where
     for (result, piece) in results.into_iter().zip(&pieces) {
         match result {
             Some(r) => out.extend(r),
-            None => out.extend(f(piece)),
+            None => out.extend(f(&mut S::default(), piece)),
         }
     }
     out
