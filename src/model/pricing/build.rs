@@ -424,8 +424,8 @@ fn build_adjustments(
 
 /// A build thread's buffers for the lists it builds one after another: filled and emptied
 /// by each list, allocated once a thread. Fresh, they were a zeroed page from the kernel for
-/// every 4 KiB written (72 bytes a row, ten million rows at `large`): a tenth of a build's time
-/// went to those page faults.
+/// every 4 KiB written (72 bytes a row, ten million rows at `large`): reused, a `large`
+/// build takes 215,000-227,000 page faults instead of 265,000.
 #[derive(Default)]
 pub(crate) struct Scratch {
     rows: Vec<(u16, EntryRow)>,
